@@ -1,0 +1,28 @@
+// Shared analyses over the linked IR, computed once per scan and read by every rule.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+
+namespace archscan {
+
+class Analyses {
+ public:
+  explicit Analyses(const ir::Program& p);
+  ~Analyses();
+  const ir::Program& program() const { return p_; }
+
+  // The module a function belongs to (its own class, or the class of an enclosing method).
+  int32_t owner_module(const ir::Function& f) const;
+  // Whether the function lies in model code: a method of an nn.Module, or a function called from one.
+  bool in_model_code(const ir::Function& f) const;
+
+ private:
+  const ir::Program& p_;
+  std::vector<char> model_code_;  // per function
+};
+
+}  // namespace archscan

@@ -1,0 +1,61 @@
+// The scan pipeline: find files, lower them in parallel, link, analyse, run rules, post-process.
+// Post-processors (inline suppressions, the review store) register themselves; sinks consume the
+// ScanResult.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/scan_result.h"
+#include "frontend/frontend.h"
+#include "ir/ir.h"
+
+namespace archscan {
+
+struct ScanOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> excludes;   // globs, matched against relative paths and base names
+  int jobs = 0;                        // 0 = hardware concurrency
+  uint64_t max_file_bytes = 5u << 20;  // larger files are skipped with a diagnostic
+  frontend::Options frontend;
+  std::vector<std::string> select;     // rule ids to run (empty = all)
+  std::vector<std::string> ignore;     // rule ids not to run
+  // Review store (post-processors read these).
+  std::string db_path;                 // empty = <root>/.archscan/archscan.db
+  bool no_db = false;
+  bool all = false;                    // report dismissed findings too
+  bool new_only = false;               // only findings absent from the previous run on this root
+  std::vector<std::string> arguments;  // the command line, recorded with the run
+};
+
+struct ScanOutput {
+  ScanResult result;
+  std::shared_ptr<ir::Program> program;
+};
+
+// Runs everything up to (not including) sinks. Never throws on bad input: per-file problems
+// become FileReport diagnostics.
+ScanOutput run_scan(const ScanOptions& opts);
+
+// Lowers and links files (no rules): for `archscan ir` and tests.
+std::shared_ptr<ir::Program> build_program(const ScanOptions& opts, std::string* root_out = nullptr);
+
+// Post-processors run in ascending `order` after rules and fingerprints. Returning false with
+// `error` set aborts the scan with exit code 2.
+struct PostProcessor {
+  std::string name;
+  int order = 0;
+  std::function<bool(ScanResult&, const ir::Program&, const ScanOptions&, std::string& error)> run;
+};
+void register_post_processor(PostProcessor p);
+
+// Output formats: `--format NAME`.
+using SinkFn = std::function<void(const ScanResult&, std::ostream&)>;
+void register_sink(const std::string& name, SinkFn fn);
+const SinkFn* find_sink(const std::string& name);
+std::vector<std::string> sink_names();
+
+}  // namespace archscan

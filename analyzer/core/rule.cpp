@@ -1,0 +1,23 @@
+#include "core/rule.h"
+
+#include <algorithm>
+
+namespace archscan {
+
+RuleRegistry& RuleRegistry::instance() {
+  static RuleRegistry r;
+  return r;
+}
+
+void RuleRegistry::add(std::unique_ptr<Rule> r) {
+  rules_.push_back(std::move(r));
+  std::sort(rules_.begin(), rules_.end(), [](const auto& a, const auto& b) { return a->info().id < b->info().id; });
+}
+
+const Rule* RuleRegistry::find(const std::string& id_or_name) const {
+  for (const auto& r : rules_)
+    if (r->info().id == id_or_name || r->info().name == id_or_name) return r.get();
+  return nullptr;
+}
+
+}  // namespace archscan

@@ -1,0 +1,66 @@
+// The rule interface and registry. One rule per file under rules/, registered with
+// ARCHSCAN_REGISTER_RULE; adding a rule touches nothing else. Rules see only the IR and analyses.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/finding.h"
+
+namespace archscan {
+namespace ir { struct Program; }
+class Analyses;
+
+struct RuleInfo {
+  std::string id;        // "BD001"
+  std::string name;      // kebab-case, "backdoor-chain"
+  std::string category;  // "backdoor", "building-block", "concealment", "hardware", "batch", "execution"
+  Severity severity = Severity::Warning;  // default severity
+  std::string summary;   // one line
+};
+
+// What a rule gets: the program and the shared analyses, and a sink for its findings.
+class RuleContext {
+ public:
+  RuleContext(const ir::Program& p, const Analyses& a, std::vector<Finding>& out)
+      : program(p), analyses(a), out_(out) {}
+  const ir::Program& program;
+  const Analyses& analyses;
+  void report(Finding f) { out_.push_back(std::move(f)); }
+
+ private:
+  std::vector<Finding>& out_;
+};
+
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  virtual const RuleInfo& info() const = 0;
+  virtual void run(RuleContext& ctx) const = 0;
+};
+
+class RuleRegistry {
+ public:
+  static RuleRegistry& instance();
+  void add(std::unique_ptr<Rule> r);
+  const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
+  const Rule* find(const std::string& id_or_name) const;
+
+ private:
+  std::vector<std::unique_ptr<Rule>> rules_;
+};
+
+// The doc page of a rule (rules/docs/<ID>.md, compiled in). Empty if none.
+std::string rule_doc(const std::string& id);
+
+template <class R>
+struct RuleRegistrar {
+  RuleRegistrar() { RuleRegistry::instance().add(std::make_unique<R>()); }
+};
+
+}  // namespace archscan
+
+#define ARCHSCAN_REGISTER_RULE(Class) \
+  static ::archscan::RuleRegistrar<Class> archscan_registrar_##Class

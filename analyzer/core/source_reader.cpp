@@ -1,0 +1,213 @@
+#include "core/source_reader.h"
+
+#include <fmt/format.h>
+#include <fnmatch.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include "frontend/frontend.h"
+
+namespace fs = std::filesystem;
+
+namespace archscan {
+namespace {
+
+bool excluded(const std::string& rel, const std::vector<std::string>& excludes) {
+  std::string base = rel.substr(rel.rfind('/') == std::string::npos ? 0 : rel.rfind('/') + 1);
+  for (const auto& g : excludes) {
+    if (fnmatch(g.c_str(), rel.c_str(), 0) == 0 || fnmatch(g.c_str(), base.c_str(), 0) == 0) return true;
+    // "dir/" or "dir" excludes everything under it.
+    std::string d = g;
+    while (!d.empty() && d.back() == '/') d.pop_back();
+    if (!d.empty() && (rel == d || rel.rfind(d + "/", 0) == 0)) return true;
+  }
+  return false;
+}
+
+std::string rel_to(const fs::path& p, const fs::path& root) {
+  std::error_code ec;
+  fs::path r = fs::relative(p, root, ec);
+  std::string s = ec || r.empty() ? p.string() : r.generic_string();
+  return s == "." ? p.filename().string() : s;
+}
+
+bool skip_dir(const fs::path& p) {
+  std::string n = p.filename().string();
+  return n == "__pycache__" || n == "node_modules" || (n.size() > 1 && n[0] == '.');
+}
+
+// First invalid UTF-8 byte offset, or npos.
+size_t invalid_utf8(const std::string& s) {
+  size_t i = 0, n = s.size();
+  auto cont = [&](size_t k) { return k < n && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80; };
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) { ++i; continue; }
+    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || (len == 2 && c < 0xC2) || (len == 4 && c > 0xF4)) return i;
+    for (size_t k = 1; k < len; ++k)
+      if (!cont(i + k)) return i;
+    if (len == 3) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return i;
+    }
+    if (len == 4) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return i;
+    }
+    i += len;
+  }
+  return std::string::npos;
+}
+
+}  // namespace
+
+std::string scan_root(const std::vector<std::string>& paths) {
+  std::error_code ec;
+  fs::path common;
+  for (const auto& p : paths) {
+    fs::path a = fs::absolute(p, ec).lexically_normal();
+    if (!fs::is_directory(a, ec)) a = a.parent_path();
+    if (common.empty()) {
+      common = a;
+      continue;
+    }
+    fs::path c;
+    auto i = common.begin(), j = a.begin();
+    for (; i != common.end() && j != a.end() && *i == *j; ++i, ++j) c /= *i;
+    common = c;
+  }
+  std::string s = common.string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s.empty() ? "/" : s;
+}
+
+std::vector<SourceCandidate> discover(const std::string& root, const std::vector<std::string>& paths,
+                                      const std::vector<std::string>& excludes) {
+  std::vector<SourceCandidate> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    fs::path a = fs::absolute(p, ec).lexically_normal();
+    fs::file_status st = fs::status(a, ec);
+    if (ec) {
+      std::string why = ec == std::errc::too_many_symbolic_link_levels ? "symlink loop" : ec.message();
+      out.push_back({a.string(), rel_to(a, root), "cannot open: " + why});
+      continue;
+    }
+    if (!fs::is_directory(st)) {
+      out.push_back({a.string(), rel_to(a, root), ""});
+      continue;
+    }
+    fs::recursive_directory_iterator it(a, fs::directory_options::skip_permission_denied, ec), end;
+    if (ec) {
+      out.push_back({a.string(), rel_to(a, root), "cannot open directory: " + ec.message()});
+      continue;
+    }
+    for (; it != end; it.increment(ec)) {
+      if (ec) {
+        out.push_back({it->path().string(), rel_to(it->path(), root), "cannot read: " + ec.message()});
+        ec.clear();
+        continue;
+      }
+      const fs::path& fp = it->path();
+      std::string rel = rel_to(fp, root);
+      std::error_code sec;
+      if (it->is_directory(sec) && !it->is_symlink(sec)) {
+        if (skip_dir(fp) || excluded(rel, excludes)) it.disable_recursion_pending();
+        continue;
+      }
+      if (excluded(rel, excludes) || !frontend::frontend_for(fp.string())) continue;
+      std::error_code lec;
+      fs::file_status target = fs::status(fp, lec);
+      if (lec) {
+        std::string why = lec == std::errc::too_many_symbolic_link_levels ? "symlink loop" : lec.message();
+        out.push_back({fp.string(), rel, "cannot open: " + why});
+        continue;
+      }
+      if (fs::is_directory(target)) continue;  // a symlink to a directory is not followed
+      out.push_back({fp.string(), rel, ""});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.rel_path < y.rel_path; });
+  out.erase(std::unique(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.abs_path == y.abs_path; }),
+            out.end());
+  return out;
+}
+
+ReadResult read_source(const std::string& abs_path, uint64_t max_bytes) {
+  ReadResult r;
+  std::error_code ec;
+  if (fs::is_directory(abs_path, ec)) {
+    r.message = "is a directory";
+    return r;
+  }
+  auto size = fs::file_size(abs_path, ec);
+  if (!ec && size > max_bytes) {
+    r.skipped = true;
+    r.message = fmt::format("skipped: {:.1f} MB is larger than the {:.1f} MB limit (--max-file-size)",
+                            static_cast<double>(size) / 1048576.0, static_cast<double>(max_bytes) / 1048576.0);
+    return r;
+  }
+  std::ifstream in(abs_path, std::ios::binary);
+  if (!in) {
+    r.message = fmt::format("cannot read: {}", std::strerror(errno));
+    return r;
+  }
+  r.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    r.message = "cannot read: I/O error";
+    return r;
+  }
+  r.content_hash = hash_hex(r.text);
+  if (r.text.find('\0') != std::string::npos) {
+    r.skipped = true;
+    r.message = "skipped: binary file (contains NUL bytes)";
+    return r;
+  }
+  if (size_t bad = invalid_utf8(r.text); bad != std::string::npos) {
+    size_t line = static_cast<size_t>(std::count(r.text.begin(), r.text.begin() + static_cast<long>(bad), '\n')) + 1;
+    r.message = fmt::format("not valid UTF-8 (byte {} on line {})", bad, line);
+    return r;
+  }
+  // A UTF-8 byte-order mark is not part of the source.
+  if (r.text.rfind("\xEF\xBB\xBF", 0) == 0) r.text.replace(0, 3, "   ");
+  r.ok = true;
+  return r;
+}
+
+std::string python_module_name(const std::string& abs_path, bool* is_package_init) {
+  fs::path p(abs_path);
+  std::string stem = p.stem().string();
+  bool init = stem == "__init__";
+  if (is_package_init) *is_package_init = init;
+  std::vector<std::string> parts;
+  if (!init) parts.push_back(stem);
+  std::error_code ec;
+  for (fs::path dir = p.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+    if (!fs::exists(dir / "__init__.py", ec)) break;
+    parts.push_back(dir.filename().string());
+  }
+  std::string name;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) name += (name.empty() ? "" : ".") + *it;
+  return name;
+}
+
+std::vector<uint32_t> line_starts(const std::string& text) {
+  std::vector<uint32_t> v{0};
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n' && i + 1 <= text.size()) v.push_back(static_cast<uint32_t>(i + 1));
+  if (!text.empty() && text.back() == '\n') v.pop_back();
+  return v;
+}
+
+std::string hash_hex(const std::string& bytes) {
+  return fmt::format("{:016x}", static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
+}
+
+}  // namespace archscan

@@ -1,0 +1,39 @@
+// Front-end registry: each language's lowering registers itself for its file extensions, so adding a
+// front-end touches nothing else. A lowering turns ONE file into a Program fragment whose file index
+// 0 is that file; the scanner merges fragments and the linker resolves names across files.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+
+namespace archscan::frontend {
+
+struct Options {
+  std::string compile_commands_dir;    // `-p DIR` (C++)
+  std::vector<std::string> extra_args; // arguments after `--` (C++)
+  int max_depth = 400;                 // deepest expression / statement nesting that is lowered
+};
+
+// `file` arrives with path, abs_path, module_name and text filled in. The lowering sets
+// language, status/message (partial parses), mode, and adds functions, modules and imports.
+using LowerFn = std::function<void(ir::Program& fragment, const Options& opts)>;
+
+struct Frontend {
+  std::string language;               // "python", "cpp"
+  std::vector<std::string> extensions;  // ".py"
+  LowerFn lower;
+};
+
+void register_frontend(Frontend f);
+const Frontend* frontend_for(const std::string& path);  // by extension, nullptr when none
+const std::vector<Frontend>& frontends();
+
+template <class T>
+struct FrontendRegistrar {
+  explicit FrontendRegistrar(Frontend f) { register_frontend(std::move(f)); }
+};
+
+}  // namespace archscan::frontend

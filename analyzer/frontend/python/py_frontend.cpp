@@ -1,0 +1,318 @@
+// The Python front-end: parses a file with tree-sitter-python and lowers it into the model IR.
+#include <tree_sitter/api.h>
+
+#include <fmt/format.h>
+
+#include "frontend/python/py_lower.h"
+#include "frontend/python/ts_util.h"
+
+extern "C" const TSLanguage* tree_sitter_python(void);
+
+namespace archscan::frontend::python {
+
+std::string_view FileContext::text(TSNode n) const {
+  if (ts_node_is_null(n)) return {};
+  uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+  if (a > src.size() || b > src.size() || b < a) return {};
+  return std::string_view(src).substr(a, b - a);
+}
+
+ir::Loc FileContext::loc(TSNode n) const {
+  ir::Loc l;
+  if (ts_node_is_null(n)) return l;
+  TSPoint s = ts_node_start_point(n), e = ts_node_end_point(n);
+  l.file = 0;
+  l.line = static_cast<int32_t>(s.row) + 1;
+  l.col = static_cast<int32_t>(s.column) + 1;
+  l.end_line = static_cast<int32_t>(e.row) + 1;
+  l.end_col = static_cast<int32_t>(e.column) + 1;
+  return l;
+}
+
+void FileContext::note_identifier(TSNode n) {
+  if (ts_node_is_null(n)) return;
+  std::string name(text(n));
+  if (name.empty() || !seen_identifiers.insert(name).second) return;
+  file().identifiers.emplace_back(std::move(name), loc(n));
+}
+
+std::string FileContext::resolve_global(const std::string& name) const {
+  auto it = import_alias.find(name);
+  if (it != import_alias.end()) return it->second;
+  if (toplevel_defs.count(name)) return prog.files[0].module_name + "." + name;
+  return name;  // builtin or unknown
+}
+
+namespace {
+
+// The package a relative import is resolved against.
+std::string package_of(const ir::SourceFile& f) {
+  if (f.is_package_init) return f.module_name;
+  auto pos = f.module_name.rfind('.');
+  return pos == std::string::npos ? std::string() : f.module_name.substr(0, pos);
+}
+
+std::string resolve_relative(const ir::SourceFile& f, std::string_view rel) {
+  size_t dots = 0;
+  while (dots < rel.size() && rel[dots] == '.') ++dots;
+  std::string base = package_of(f);
+  for (size_t i = 1; i < dots; ++i) {
+    auto pos = base.rfind('.');
+    base = pos == std::string::npos ? std::string() : base.substr(0, pos);
+  }
+  std::string rest(rel.substr(dots));
+  if (base.empty()) return rest;
+  return rest.empty() ? base : base + "." + rest;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> parse_import(const FileContext& fc, TSNode s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string_view t = node_type(s);
+  if (t == "import_statement") {
+    for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) {
+      TSNode n = ts_node_named_child(s, i);
+      std::string_view nt = node_type(n);
+      if (nt == "aliased_import") {
+        out.emplace_back(std::string(fc.text(ts_node_child_by_field_name(n, "alias", 5))),
+                         std::string(fc.text(ts_node_child_by_field_name(n, "name", 4))));
+      } else if (nt == "dotted_name") {
+        std::string full(fc.text(n));
+        out.emplace_back(full.substr(0, full.find('.')), full.substr(0, full.find('.')));
+      }
+    }
+    return out;
+  }
+  if (t != "import_from_statement") return out;
+  TSNode mod = ts_node_child_by_field_name(s, "module_name", 11);
+  std::string base = std::string(node_type(mod)) == "relative_import"
+                         ? resolve_relative(fc.prog.files[0], fc.text(mod))
+                         : std::string(fc.text(mod));
+  auto join = [&](std::string_view n) { return base.empty() ? std::string(n) : base + "." + std::string(n); };
+  for (uint32_t i = 0, c = ts_node_child_count(s); i < c; ++i) {
+    TSNode n = ts_node_child(s, i);
+    std::string_view nt = node_type(n);
+    if (nt == "wildcard_import") {
+      out.emplace_back("*", base);
+      continue;
+    }
+    const char* f = ts_node_field_name_for_child(s, i);
+    if (!f || std::string_view(f) != "name") continue;
+    if (nt == "aliased_import") {
+      out.emplace_back(std::string(fc.text(ts_node_child_by_field_name(n, "alias", 5))),
+                       join(fc.text(ts_node_child_by_field_name(n, "name", 4))));
+    } else {
+      out.emplace_back(std::string(fc.text(n)), join(fc.text(n)));
+    }
+  }
+  return out;
+}
+
+int32_t lower_function(FileContext& fc, TSNode def, const std::string& qual_prefix, const FunctionLowerer* parent,
+                       int32_t owner_module, const std::unordered_set<std::string>* class_methods) {
+  std::vector<std::string> decorators;
+  if (std::string_view(node_type(def)) == "decorated_definition") {
+    for (uint32_t i = 0, c = ts_node_named_child_count(def); i < c; ++i) {
+      TSNode d = ts_node_named_child(def, i);
+      if (std::string_view(node_type(d)) == "decorator") {
+        std::string txt(fc.text(named_child(d, 0)));
+        if (auto p = txt.find('('); p != std::string::npos) txt = txt.substr(0, p);
+        decorators.push_back(txt);
+      }
+    }
+    def = ts_node_child_by_field_name(def, "definition", 10);
+  }
+  int32_t id = static_cast<int32_t>(fc.prog.functions.size());
+  fc.prog.functions.emplace_back();
+  {
+    ir::Function& f = fc.prog.functions.back();
+    TSNode name = ts_node_child_by_field_name(def, "name", 4);
+    fc.note_identifier(name);
+    f.id = id;
+    f.name = std::string(fc.text(name));
+    f.qualname = qual_prefix.empty() ? f.name : qual_prefix + "." + f.name;
+    f.file = 0;
+    f.owner_module = owner_module;
+    f.parent = parent ? parent->fn_id() : -1;
+    f.decorators = std::move(decorators);
+    f.loc = fc.loc(def);
+    if (owner_module >= 0) fc.prog.modules[static_cast<size_t>(owner_module)].methods[f.name] = id;
+  }
+  FunctionLowerer low(fc, id, parent, owner_module, class_methods);
+  low.lower_params(ts_node_child_by_field_name(def, "parameters", 10));
+  low.lower_block(ts_node_child_by_field_name(def, "body", 4));
+  return id;
+}
+
+int32_t lower_class(FileContext& fc, TSNode def, const std::string& qual_prefix, const FunctionLowerer* parent) {
+  if (std::string_view(node_type(def)) == "decorated_definition")
+    def = ts_node_child_by_field_name(def, "definition", 10);
+  int32_t mid = static_cast<int32_t>(fc.prog.modules.size());
+  fc.prog.modules.emplace_back();
+  TSNode body = ts_node_child_by_field_name(def, "body", 4);
+  std::unordered_set<std::string> methods;
+  {
+    ir::Module& m = fc.prog.modules.back();
+    TSNode name = ts_node_child_by_field_name(def, "name", 4);
+    fc.note_identifier(name);
+    m.id = mid;
+    m.name = std::string(fc.text(name));
+    m.qualname = qual_prefix.empty() ? m.name : qual_prefix + "." + m.name;
+    m.file = 0;
+    m.loc = fc.loc(def);
+    TSNode supers = ts_node_child_by_field_name(def, "superclasses", 12);
+    for (uint32_t i = 0, c = ts_node_is_null(supers) ? 0 : ts_node_named_child_count(supers); i < c; ++i) {
+      TSNode b = ts_node_named_child(supers, i);
+      std::string_view bt = node_type(b);
+      if (bt != "identifier" && bt != "attribute") continue;
+      std::string txt(fc.text(b));
+      auto dot = txt.find('.');
+      std::string head = txt.substr(0, dot);
+      std::string resolved = fc.resolve_global(head) + (dot == std::string::npos ? "" : txt.substr(dot));
+      m.bases.push_back(resolved);
+    }
+    for (uint32_t i = 0, c = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body); i < c; ++i) {
+      TSNode s = ts_node_named_child(body, i);
+      if (std::string_view(node_type(s)) == "decorated_definition") s = ts_node_child_by_field_name(s, "definition", 10);
+      if (std::string_view(node_type(s)) == "function_definition")
+        methods.insert(std::string(fc.text(ts_node_child_by_field_name(s, "name", 4))));
+    }
+  }
+  // The class body: methods become functions; other statements land in a "<class>" function.
+  int32_t body_id = static_cast<int32_t>(fc.prog.functions.size());
+  fc.prog.functions.emplace_back();
+  {
+    ir::Function& f = fc.prog.functions.back();
+    f.id = body_id;
+    f.name = "<class>";
+    f.qualname = fc.prog.modules[static_cast<size_t>(mid)].qualname + ".<class>";
+    f.file = 0;
+    f.owner_module = mid;
+    f.parent = parent ? parent->fn_id() : -1;
+    f.loc = fc.loc(def);
+  }
+  FunctionLowerer low(fc, body_id, parent, mid, &methods);
+  if (!ts_node_is_null(body)) low.lower_block(body);
+  return mid;
+}
+
+namespace {
+
+struct ParserDeleter {
+  void operator()(TSParser* p) const { ts_parser_delete(p); }
+};
+
+TSParser* thread_parser() {
+  thread_local std::unique_ptr<TSParser, ParserDeleter> parser = [] {
+    std::unique_ptr<TSParser, ParserDeleter> p(ts_parser_new());
+    ts_parser_set_language(p.get(), tree_sitter_python());
+    return p;
+  }();
+  return parser.get();
+}
+
+// First ERROR or MISSING node, found without recursion.
+TSNode first_error(TSNode root) {
+  TSTreeCursor cur = ts_tree_cursor_new(root);
+  TSNode found{};
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    if (ts_node_is_error(n) || ts_node_is_missing(n)) {
+      found = n;
+      break;
+    }
+    if (ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&cur)) continue;
+    bool moved = false;
+    while (!moved) {
+      if (ts_tree_cursor_goto_next_sibling(&cur)) moved = true;
+      else if (!ts_tree_cursor_goto_parent(&cur)) break;
+    }
+    if (!moved) break;
+  }
+  ts_tree_cursor_delete(&cur);
+  return found;
+}
+
+}  // namespace
+
+void lower_file(ir::Program& prog, const Options& opts) {
+  ir::SourceFile& file = prog.files[0];
+  file.language = "python";
+  TSParser* parser = thread_parser();
+  TSTree* tree = ts_parser_parse_string(parser, nullptr, file.text.data(), static_cast<uint32_t>(file.text.size()));
+  if (!tree) {
+    file.status = ir::FileStatus::Error;
+    file.message = "tree-sitter could not parse the file";
+    return;
+  }
+  TSNode root = ts_tree_root_node(tree);
+  FileContext fc{prog, file.text, opts, {}, {}, {}, false, {}};
+
+  // Module-level names first, so functions can refer to names defined later in the file.
+  for (uint32_t i = 0, c = ts_node_named_child_count(root); i < c; ++i) {
+    TSNode s = ts_node_named_child(root, i);
+    std::string_view t = node_type(s);
+    if (t == "import_statement" || t == "import_from_statement") {
+      for (auto& [local, target] : parse_import(fc, s)) {
+        ir::Import imp{0, local, target, fc.loc(s)};
+        file.imports.push_back(static_cast<int32_t>(prog.imports.size()));
+        prog.imports.push_back(imp);
+        if (local != "*") fc.import_alias[local] = target;
+      }
+    } else if (t == "decorated_definition" || t == "function_definition" || t == "class_definition") {
+      TSNode d = t == "decorated_definition" ? ts_node_child_by_field_name(s, "definition", 10) : s;
+      fc.toplevel_defs.insert(std::string(fc.text(ts_node_child_by_field_name(d, "name", 4))));
+    } else if (t == "expression_statement") {
+      TSNode a = named_child(s, 0);
+      if (std::string_view(node_type(a)) != "assignment") continue;
+      TSNode left = ts_node_child_by_field_name(a, "left", 4);
+      if (std::string_view(node_type(left)) != "identifier") continue;
+      std::string name(fc.text(left));
+      fc.toplevel_defs.insert(name);
+      TSNode right = ts_node_child_by_field_name(a, "right", 5);
+      if (name == "__all__" && !ts_node_is_null(right)) {
+        for (uint32_t j = 0, k = ts_node_named_child_count(right); j < k; ++j) {
+          TSNode e = ts_node_named_child(right, j);
+          if (std::string_view(node_type(e)) != "string") continue;
+          std::string v(fc.text(e));
+          if (v.size() >= 2) file.all.push_back(v.substr(1, v.size() - 2));
+        }
+      }
+    }
+  }
+
+  int32_t mod_fn = static_cast<int32_t>(prog.functions.size());
+  prog.functions.emplace_back();
+  {
+    ir::Function& f = prog.functions.back();
+    f.id = mod_fn;
+    f.name = "<module>";
+    f.qualname = file.module_name.empty() ? "<module>" : file.module_name + ".<module>";
+    f.file = 0;
+    f.loc = fc.loc(root);
+  }
+  file.module_function = mod_fn;
+  FunctionLowerer low(fc, mod_fn, nullptr, -1, nullptr);
+  low.lower_block(root);
+
+  if (ts_node_has_error(root)) {
+    TSNode e = first_error(root);
+    ir::Loc l = fc.loc(ts_node_is_null(e) ? root : e);
+    file.status = ir::FileStatus::Partial;
+    file.message = fmt::format("syntax error at {}:{}; the rest of the file was analysed", l.line, l.col);
+  }
+  if (fc.too_deep) {
+    file.status = ir::FileStatus::Partial;
+    if (!file.message.empty()) file.message += "; ";
+    file.message += fmt::format("nesting deeper than {} levels at {}:{} was not analysed", opts.max_depth,
+                                fc.too_deep_loc.line, fc.too_deep_loc.col);
+  }
+  ts_tree_delete(tree);
+}
+
+namespace {
+const FrontendRegistrar<struct PythonTag> registrar{Frontend{"python", {".py", ".pyi"}, lower_file}};
+}  // namespace
+
+}  // namespace archscan::frontend::python

@@ -1,0 +1,399 @@
+// Statement lowering: assignments bind SSA versions, if/loops merge them with phi nodes, nested
+// definitions become functions and modules of their own.
+#include <algorithm>
+
+#include "frontend/python/py_lower.h"
+#include "frontend/python/ts_util.h"
+#include "ir/ops.h"
+
+namespace archscan::frontend::python {
+
+using ir::kNoNode;
+using ir::NodeId;
+
+FunctionLowerer::FunctionLowerer(FileContext& fc, int32_t fn_id, const FunctionLowerer* parent,
+                                 int32_t owner_module, const std::unordered_set<std::string>* class_methods)
+    : fc_(fc), fn_id_(fn_id), parent_(parent), owner_module_(owner_module), class_methods_(class_methods) {}
+
+NodeId FunctionLowerer::emit(std::string op, std::vector<NodeId> args, TSNode at, std::string name) {
+  ir::Function& f = fn();
+  ir::Node n;
+  n.id = static_cast<NodeId>(f.nodes.size());
+  n.op = std::move(op);
+  args.erase(std::remove(args.begin(), args.end(), kNoNode), args.end());
+  n.args = std::move(args);
+  n.name = std::move(name);
+  n.loc = fc_.loc(at);
+  n.scope_depth = scope_depth_;
+  f.nodes.push_back(std::move(n));
+  return f.nodes.back().id;
+}
+
+NodeId FunctionLowerer::constant(double v, TSNode at, std::string repr) {
+  NodeId id = emit("const", {}, at, std::move(repr));
+  fn().node(id).num = v;
+  return id;
+}
+
+NodeId FunctionLowerer::lookup(const std::string& name) const {
+  auto it = env_.find(name);
+  return it == env_.end() ? kNoNode : it->second;
+}
+
+bool FunctionLowerer::bound_in_parents(const std::string& name) const {
+  // Module and class bodies do not form closures: their names are globals / class attributes.
+  for (const FunctionLowerer* p = parent_; p; p = p->parent_) {
+    const std::string& pn = p->fc_.prog.functions[static_cast<size_t>(p->fn_id_)].name;
+    if (pn != "<module>" && pn != "<class>" && p->env_.count(name)) return true;
+  }
+  return false;
+}
+
+void FunctionLowerer::lower_params(TSNode params) {
+  if (ts_node_is_null(params)) return;
+  int pos = 0;
+  for (uint32_t i = 0, c = ts_node_named_child_count(params); i < c; ++i) {
+    TSNode p = ts_node_named_child(params, i);
+    std::string_view t = node_type(p);
+    TSNode name_node = p;
+    NodeId def = kNoNode;
+    if (t == "default_parameter" || t == "typed_default_parameter") {
+      name_node = ts_node_child_by_field_name(p, "name", 4);
+      def = lower_expr(ts_node_child_by_field_name(p, "value", 5));
+    } else if (t == "typed_parameter" || t == "list_splat_pattern" || t == "dictionary_splat_pattern") {
+      name_node = named_child(p, 0);
+    } else if (t != "identifier") {
+      continue;
+    }
+    if (ts_node_is_null(name_node) || std::string_view(node_type(name_node)) != "identifier") continue;
+    fc_.note_identifier(name_node);
+    std::string name(fc_.text(name_node));
+    NodeId id = emit("param", {}, name_node, name);
+    fn().node(id).num = pos++;
+    if (def != kNoNode) fn().node(id).kwargs.emplace_back("default", def);
+    fn().params.push_back(name);
+    fn().param_nodes.push_back(id);
+    env_[name] = id;
+  }
+}
+
+void FunctionLowerer::lower_block(TSNode block) {
+  for (uint32_t i = 0, c = ts_node_named_child_count(block); i < c; ++i)
+    lower_statement(ts_node_named_child(block, i));
+}
+
+void FunctionLowerer::lower_statement(TSNode s) {
+  if (!check_depth(s)) return;
+  ++depth_;
+  std::string_view t = node_type(s);
+  if (t == "expression_statement") {
+    for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) {
+      TSNode e = ts_node_named_child(s, i);
+      std::string_view et = node_type(e);
+      if (et == "assignment") lower_assignment(e);
+      else if (et == "augmented_assignment") lower_augmented(e);
+      else {
+        NodeId v = lower_expr(e);
+        if (v != kNoNode) fn().node(v).flags |= ir::kStatement;
+      }
+    }
+  } else if (t == "return_statement") {
+    NodeId v = lower_expr(named_child(s, 0));
+    NodeId r = emit("return", {v}, s);
+    fn().returns.push_back(r);
+  } else if (t == "if_statement") {
+    lower_if(s);
+  } else if (t == "for_statement") {
+    lower_loop(s, true);
+  } else if (t == "while_statement") {
+    lower_loop(s, false);
+  } else if (t == "with_statement") {
+    lower_with(s);
+  } else if (t == "try_statement") {
+    lower_try(s);
+  } else if (t == "function_definition") {
+    lower_function_def(s, TSNode{});
+  } else if (t == "class_definition") {
+    lower_class_def(s, TSNode{});
+  } else if (t == "decorated_definition") {
+    TSNode def = ts_node_child_by_field_name(s, "definition", 10);
+    if (std::string_view(node_type(def)) == "class_definition") lower_class_def(def, s);
+    else lower_function_def(def, s);
+  } else if (t == "raise_statement" || t == "assert_statement" || t == "delete_statement" ||
+             t == "print_statement" || t == "exec_statement") {
+    std::vector<NodeId> args;
+    for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) args.push_back(lower_expr(ts_node_named_child(s, i)));
+    NodeId id = emit(std::string(t.substr(0, t.find('_'))), std::move(args), s);
+    fn().node(id).flags |= ir::kStatement;
+  } else if (t == "import_statement" || t == "import_from_statement") {
+    // Imports inside functions bind local names; module-level ones are handled per file.
+    if (fn().name != "<module>")
+      for (auto& [local, target] : parse_import(fc_, s))
+        if (local != "*") env_[local] = emit("global", {}, s, target);
+  } else if (t == "block") {
+    lower_block(s);
+  } else if (t == "ERROR") {
+    // Keep what parsed inside an error region visible.
+    for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) {
+      TSNode e = ts_node_named_child(s, i);
+      std::string_view et = node_type(e);
+      if (et.find("statement") != std::string_view::npos || et.find("definition") != std::string_view::npos)
+        lower_statement(e);
+      else if (et != "comment")
+        lower_expr(e);
+    }
+  }
+  // pass, break, continue, global, nonlocal, comments: no dataflow.
+  --depth_;
+}
+
+void FunctionLowerer::assign(TSNode target, NodeId value, TSNode at, bool in_place) {
+  if (ts_node_is_null(target)) return;
+  std::string_view t = node_type(target);
+  if (t == "identifier") {
+    fc_.note_identifier(target);
+    env_[std::string(fc_.text(target))] = value;
+    return;
+  }
+  if (t == "pattern_list" || t == "tuple_pattern" || t == "list_pattern" || t == "tuple" ||
+      t == "list" || t == "expression_list") {
+    int idx = 0;
+    for (uint32_t i = 0, c = ts_node_named_child_count(target); i < c; ++i) {
+      TSNode el = ts_node_named_child(target, i);
+      NodeId k = constant(idx++, el);
+      assign(el, emit("getitem", {value, k}, el), at);
+    }
+    return;
+  }
+  if (t == "parenthesized_expression") return assign(named_child(target, 0), value, at, in_place);
+  if (t == "list_splat_pattern") return assign(named_child(target, 0), value, at, in_place);
+  if (t == "attribute") {
+    TSNode attr = ts_node_child_by_field_name(target, "attribute", 9);
+    fc_.note_identifier(attr);
+    NodeId obj = lower_expr(ts_node_child_by_field_name(target, "object", 6));
+    NodeId id = emit("setattr", {obj, value}, at, std::string(fc_.text(attr)));
+    fn().node(id).flags |= ir::kStatement | (in_place ? ir::kInPlace : 0u);
+    return;
+  }
+  if (t == "subscript") {
+    TSNode base = ts_node_child_by_field_name(target, "value", 5);
+    NodeId obj = lower_expr(base);
+    std::vector<NodeId> idx;
+    for (uint32_t i = 0, c = ts_node_child_count(target); i < c; ++i) {
+      const char* f = ts_node_field_name_for_child(target, i);
+      if (f && std::string_view(f) == "subscript") idx.push_back(lower_expr(ts_node_child(target, i)));
+    }
+    NodeId index = idx.size() == 1 ? idx[0] : emit("tuple", idx, target);
+    NodeId id = emit("setitem", {obj, index, value}, at);
+    fn().node(id).flags |= ir::kInPlace | ir::kStatement;
+    if (std::string_view(node_type(base)) == "identifier") env_[std::string(fc_.text(base))] = id;
+    return;
+  }
+}
+
+void FunctionLowerer::lower_assignment(TSNode n) {
+  TSNode right = ts_node_child_by_field_name(n, "right", 5);
+  if (ts_node_is_null(right)) return;  // annotation only
+  NodeId v;
+  if (std::string_view(node_type(right)) == "assignment") {  // a = b = value
+    lower_assignment(right);
+    v = lower_expr(ts_node_child_by_field_name(right, "left", 4));
+  } else {
+    v = lower_expr(right);
+  }
+  assign(ts_node_child_by_field_name(n, "left", 4), v, n);
+}
+
+void FunctionLowerer::lower_augmented(TSNode n) {
+  TSNode left = ts_node_child_by_field_name(n, "left", 4);
+  std::string tok(fc_.text(ts_node_child_by_field_name(n, "operator", 8)));
+  if (!tok.empty() && tok.back() == '=') tok.pop_back();
+  NodeId cur = lower_expr(left);
+  NodeId rhs = lower_expr(ts_node_child_by_field_name(n, "right", 5));
+  NodeId v = emit(ir::binary_operator_op(tok), {cur, rhs}, n);
+  fn().node(v).flags |= ir::kInPlace;
+  fold(fn().node(v));
+  assign(left, v, n, true);
+}
+
+void FunctionLowerer::merge(const Env& a, const Env& b, NodeId cond, TSNode at) {
+  Env out = a;
+  for (const auto& [name, vb] : b) {
+    auto it = a.find(name);
+    if (it != a.end() && it->second == vb) continue;
+    std::vector<NodeId> args;
+    if (it != a.end()) args.push_back(it->second);
+    args.push_back(vb);
+    NodeId phi = emit("phi", std::move(args), at, name);
+    if (cond != kNoNode) fn().node(phi).kwargs.emplace_back("cond", cond);
+    out[name] = phi;
+  }
+  for (const auto& [name, va] : a) {
+    if (b.count(name)) continue;
+    NodeId phi = emit("phi", {va}, at, name);
+    if (cond != kNoNode) fn().node(phi).kwargs.emplace_back("cond", cond);
+    out[name] = phi;
+  }
+  env_ = std::move(out);
+}
+
+void FunctionLowerer::lower_if(TSNode n) {
+  NodeId cond = lower_expr(ts_node_child_by_field_name(n, "condition", 9));
+  NodeId br = emit("branch", {cond}, n, "if");
+  Env before = env_;
+  ++scope_depth_;
+  lower_block(ts_node_child_by_field_name(n, "consequence", 11));
+  Env then_env = env_;
+  env_ = before;
+  // elif / else clauses, lowered as a chain of nested ifs.
+  for (uint32_t i = 0, c = ts_node_child_count(n); i < c; ++i) {
+    const char* f = ts_node_field_name_for_child(n, i);
+    if (!f || std::string_view(f) != "alternative") continue;
+    TSNode alt = ts_node_child(n, i);
+    if (std::string_view(node_type(alt)) == "elif_clause") {
+      NodeId c2 = lower_expr(ts_node_child_by_field_name(alt, "condition", 9));
+      NodeId br2 = emit("branch", {c2}, alt, "if");
+      Env before2 = env_;
+      lower_block(ts_node_child_by_field_name(alt, "consequence", 11));
+      Env t2 = env_;
+      env_ = before2;
+      // The remaining alternatives are handled by continuing the loop on this env; merge now
+      // with the pre-elif env so each elif contributes its versions.
+      merge(t2, before2, br2, alt);
+    } else {
+      lower_block(ts_node_child_by_field_name(alt, "body", 4));
+    }
+  }
+  --scope_depth_;
+  Env else_env = env_;
+  // Only variables that existed before or were bound on both sides survive the join; keep
+  // one-sided bindings too (Python semantics: they may be bound).
+  merge(then_env, else_env, br, n);
+}
+
+void FunctionLowerer::collect_assigned(const FileContext& fc, TSNode n, std::unordered_set<std::string>& out) {
+  std::vector<TSNode> stack{n};
+  while (!stack.empty()) {
+    TSNode c = stack.back();
+    stack.pop_back();
+    std::string_view t = node_type(c);
+    if (t == "function_definition" || t == "class_definition" || t == "lambda") continue;
+    if (t == "assignment" || t == "augmented_assignment" || t == "for_statement" || t == "for_in_clause") {
+      TSNode left = ts_node_child_by_field_name(c, "left", 4);
+      std::vector<TSNode> ls{left};
+      while (!ls.empty()) {
+        TSNode l = ls.back();
+        ls.pop_back();
+        if (ts_node_is_null(l)) continue;
+        std::string_view lt = node_type(l);
+        if (lt == "identifier") out.insert(std::string(fc.text(l)));
+        else if (lt == "subscript") {
+          TSNode b = ts_node_child_by_field_name(l, "value", 5);
+          if (std::string_view(node_type(b)) == "identifier") out.insert(std::string(fc.text(b)));
+        } else if (lt != "attribute") {
+          for (uint32_t i = 0, k = ts_node_named_child_count(l); i < k; ++i) ls.push_back(ts_node_named_child(l, i));
+        }
+      }
+    }
+    for (uint32_t i = 0, k = ts_node_named_child_count(c); i < k; ++i) stack.push_back(ts_node_named_child(c, i));
+  }
+}
+
+void FunctionLowerer::lower_loop(TSNode n, bool is_for) {
+  NodeId head;
+  if (is_for) head = lower_expr(ts_node_child_by_field_name(n, "right", 5));
+  else head = lower_expr(ts_node_child_by_field_name(n, "condition", 9));
+  NodeId br = emit("branch", {head}, n, is_for ? "for" : "while");
+  TSNode body = ts_node_child_by_field_name(n, "body", 4);
+  // Loop-carried variables: a phi at the loop head, completed with the body's last version.
+  std::unordered_set<std::string> assigned;
+  collect_assigned(fc_, body, assigned);
+  std::vector<std::pair<std::string, NodeId>> phis;
+  std::vector<std::string> names(assigned.begin(), assigned.end());
+  std::sort(names.begin(), names.end());
+  for (const auto& name : names) {
+    NodeId pre = lookup(name);
+    if (pre == kNoNode) continue;
+    NodeId phi = emit("phi", {pre}, n, name);
+    fn().node(phi).kwargs.emplace_back("cond", br);
+    env_[name] = phi;
+    phis.emplace_back(name, phi);
+  }
+  ++scope_depth_;
+  if (is_for) {
+    NodeId item = emit("iter_item", {head}, n);
+    assign(ts_node_child_by_field_name(n, "left", 4), item, n);
+  }
+  lower_block(body);
+  --scope_depth_;
+  for (auto& [name, phi] : phis) {
+    NodeId end = lookup(name);
+    if (end != kNoNode && end != phi) fn().node(phi).args.push_back(end);
+    env_[name] = phi;
+  }
+  TSNode alt = ts_node_child_by_field_name(n, "alternative", 11);
+  if (!ts_node_is_null(alt)) lower_block(ts_node_child_by_field_name(alt, "body", 4));
+}
+
+void FunctionLowerer::lower_with(TSNode n) {
+  std::vector<TSNode> stack{n};
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; ++i) {
+    TSNode ch = ts_node_named_child(n, i);
+    if (std::string_view(node_type(ch)) != "with_clause") continue;
+    for (uint32_t j = 0, k = ts_node_named_child_count(ch); j < k; ++j) {
+      TSNode item = ts_node_named_child(ch, j);
+      TSNode value = ts_node_child_by_field_name(item, "value", 5);
+      if (std::string_view(node_type(value)) == "as_pattern") {
+        NodeId v = lower_expr(named_child(value, 0));
+        TSNode alias = ts_node_child_by_field_name(value, "alias", 5);
+        if (!ts_node_is_null(alias)) assign(named_child(alias, 0), v, item);
+      } else {
+        NodeId v = lower_expr(value);
+        if (v != kNoNode) fn().node(v).flags |= ir::kStatement;
+      }
+    }
+  }
+  lower_block(ts_node_child_by_field_name(n, "body", 4));
+}
+
+void FunctionLowerer::lower_try(TSNode n) {
+  lower_block(ts_node_child_by_field_name(n, "body", 4));
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; ++i) {
+    TSNode ch = ts_node_named_child(n, i);
+    std::string_view t = node_type(ch);
+    if (t == "except_clause" || t == "except_group_clause" || t == "else_clause" || t == "finally_clause") {
+      for (uint32_t j = 0, k = ts_node_named_child_count(ch); j < k; ++j) {
+        TSNode b = ts_node_named_child(ch, j);
+        if (std::string_view(node_type(b)) == "block") lower_block(b);
+      }
+    }
+  }
+}
+
+void FunctionLowerer::lower_function_def(TSNode n, TSNode decorated) {
+  struct { std::string name, qualname; } const me{fn().name, fn().qualname};  // fn() moves as functions are added
+  const bool in_class_body = me.name == "<class>";
+  std::string prefix = me.name == "<module>" ? fc_.file().module_name
+                       : in_class_body       ? fc_.prog.modules[static_cast<size_t>(owner_module_)].qualname
+                                             : me.qualname + ".<locals>";
+  int32_t id = lower_function(fc_, decorated.id ? decorated : n, prefix, this,
+                              in_class_body ? owner_module_ : -1, in_class_body ? class_methods_ : nullptr);
+  TSNode name = ts_node_child_by_field_name(n, "name", 4);
+  NodeId v = emit("def", {}, n, std::string(fc_.text(name)));
+  fn().node(v).target_function = id;
+  env_[std::string(fc_.text(name))] = v;
+  if (me.name == "<module>") fc_.file().functions[std::string(fc_.text(name))] = id;
+}
+
+void FunctionLowerer::lower_class_def(TSNode n, TSNode decorated) {
+  struct { std::string name, qualname; } const me{fn().name, fn().qualname};  // fn() moves as functions are added
+  std::string prefix = me.name == "<module>" ? fc_.file().module_name : me.qualname + ".<locals>";
+  int32_t mid = lower_class(fc_, decorated.id ? decorated : n, prefix, this);
+  TSNode name = ts_node_child_by_field_name(n, "name", 4);
+  NodeId v = emit("class", {}, n, std::string(fc_.text(name)));
+  fn().node(v).target_module = mid;
+  env_[std::string(fc_.text(name))] = v;
+  if (me.name == "<module>") fc_.file().classes[std::string(fc_.text(name))] = mid;
+}
+
+}  // namespace archscan::frontend::python

@@ -1,0 +1,197 @@
+// The model IR: one language-neutral representation of a scanned source tree.
+//
+// Front-ends (Python via tree-sitter, C++ via Clang) lower source into it; analyses and rules read
+// only this. A Program holds files, modules (classes whose __init__ builds layers and tensors) and
+// functions (forward, helpers, nested and factory functions) as SSA-like dataflow graphs whose nodes
+// are normalised tensor ops with source spans.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace archscan::ir {
+
+using NodeId = int32_t;
+inline constexpr NodeId kNoNode = -1;
+
+// A source span, 1-based lines and columns (columns count UTF-8 bytes + 1).
+struct Loc {
+  int32_t file = -1;
+  int32_t line = 0, col = 0, end_line = 0, end_col = 0;
+  bool valid() const { return file >= 0 && line > 0; }
+};
+
+// Node flags.
+enum NodeFlag : uint32_t {
+  kInPlace = 1u << 0,     // an in-place op (`x.relu_()`, `x += 1`, `y[i] = v`): defines a new version of its first operand
+  kLearned = 1u << 1,     // the op applies learned parameters (a conv/linear layer, a user module owning parameters)
+  kStatement = 1u << 2,   // evaluated for its effect (an expression statement, a setattr)
+};
+
+// One value of a function's dataflow graph. Every node defines at most one value (its id).
+//
+// Special ops (everything else is a normalised tensor / arithmetic op such as "relu", "add",
+// "max_pool2d", "eq", "where", "getitem"):
+//   param      function parameter; `name` = parameter name, `num` = position
+//   const      literal; `num` = folded number (bool -> 0/1), `name` = string literal / "None" / repr
+//   global     a free name: module-level symbol, import or builtin; `name` = resolved dotted path
+//   attr       `args[0].name`; `name` = attribute name ("self.conv.weight" is attr(attr(param self)))
+//   call       call of a named callee (a function, class or method of the tree, a builtin, an
+//              external library function); args = arguments; `name` = dotted callee path as
+//              resolved through imports ("pkg.utils.helper", "self.helper", "setattr");
+//              `target_function` / `target_module` when the linker resolved it to IR in the tree
+//   call_value call of a computed callee; args[0] = callee value, rest = arguments
+//   layer      construction of a torch.nn layer; `name` = class ("Conv2d"); args / kwargs as written
+//   parameter  nn.Parameter(args[0])
+//   free       a name bound in an enclosing function (closure read); `name` = identifier
+//   module_call  call of a submodule attribute `self.<name>(...)`; args = arguments;
+//              `name` = attribute path ("layers.0"); `target_module` when a user module
+//   setattr    store `args[0].name = args[1]`
+//   setitem    `args[0][args[1]] = args[2]` (defines the new version of args[0])
+//   tuple / list / dict / slice  containers; `dict` args alternate key, value
+//   phi        merge of the versions of one variable at an if/loop join; `name` = variable;
+//              kwargs {"cond": branch node} records the control dependence
+//   select     Python conditional expression `a if c else b`: args = {c, a, b}
+//   iter_item  an element of an iterable (for-loop / comprehension target): args[0] = iterable
+//   branch     an `if`/`while` condition (args[0]) or a `for` iterable; `name` = "if"/"while"/"for"
+//   return / yield  returned value
+//   lambda / def    a nested function value; `target_function` = its IR function
+struct Node {
+  NodeId id = kNoNode;
+  std::string op;
+  std::vector<NodeId> args;
+  std::vector<std::pair<std::string, NodeId>> kwargs;
+  std::string name;
+  std::optional<double> num;
+  Loc loc;
+  uint32_t flags = 0;
+  int32_t target_function = -1;
+  int32_t target_module = -1;
+  int32_t scope_depth = 0;  // number of enclosing if/for/while blocks
+
+  bool has(NodeFlag f) const { return (flags & f) != 0; }
+  bool is(const char* o) const { return op == o; }
+};
+
+struct Function {
+  int32_t id = -1;
+  std::string name;       // as written
+  std::string qualname;   // dotted: module.Class.method, module.outer.<locals>.inner
+  int32_t file = -1;
+  int32_t owner_module = -1;   // class this is a method of
+  int32_t parent = -1;         // enclosing function (nested functions, lambdas)
+  std::vector<std::string> params;
+  std::vector<NodeId> param_nodes;
+  std::vector<std::string> decorators;
+  std::vector<Node> nodes;
+  std::vector<NodeId> returns;  // the `return` nodes
+  Loc loc;
+
+  const Node& node(NodeId id) const { return nodes[static_cast<size_t>(id)]; }
+  Node& node(NodeId id) { return nodes[static_cast<size_t>(id)]; }
+};
+
+// What an attribute that a module's __init__ puts on `self` is.
+enum class AttrKind {
+  Layer,        // a torch.nn layer (with or without parameters): Conv2d, ReLU, MaxPool2d, ...
+  Container,    // nn.Sequential / ModuleList / ModuleDict; elements in `children`
+  Submodule,    // an instance of a user module class of the scanned tree
+  Parameter,    // nn.Parameter(...)
+  Buffer,       // register_buffer(...)
+  PlainTensor,  // a tensor that is neither parameter nor buffer (absent from state_dict)
+  Constant,     // a Python number / string / tuple
+  Other,
+};
+const char* to_string(AttrKind k);
+
+struct Attr {
+  std::string name;
+  AttrKind kind = AttrKind::Other;
+  std::string type;            // layer kind ("Conv2d"), user class name, tensor factory ("zeros")
+  bool learned = false;        // owns trainable parameters
+  int32_t module_class = -1;   // Submodule: the user module
+  std::optional<double> num;   // Constant: folded number
+  std::vector<Attr> children;  // Container elements, named "0", "1", ... or by key
+  std::vector<Loc> edits;      // in-place edits of this tensor in __init__ (w[...] = 255, w *= 255)
+  NodeId init_node = kNoNode;  // the value node in the __init__ function
+  Loc loc;
+};
+
+struct Module {
+  int32_t id = -1;
+  std::string name;
+  std::string qualname;
+  int32_t file = -1;
+  std::vector<std::string> bases;        // as written, resolved to dotted paths where possible
+  std::vector<int32_t> base_modules;     // user classes among the bases
+  bool is_nn_module = false;             // derives from torch.nn.Module (directly or transitively)
+  std::vector<Attr> attrs;
+  std::unordered_map<std::string, int32_t> methods;  // name -> function id
+  Loc loc;
+
+  const Attr* attr(const std::string& n) const;
+  int32_t method(const std::string& n) const;
+};
+
+// `import a.b as c`, `from .x import y as z`, `from m import *`.
+struct Import {
+  int32_t file = -1;
+  std::string local;    // the bound name ("*" for star imports)
+  std::string target;   // absolute dotted path (relative imports resolved against the file's package)
+  Loc loc;
+};
+
+enum class FileStatus { Ok, Partial, Error, Skipped };
+const char* to_string(FileStatus s);
+
+struct Diagnostic {
+  Loc loc;
+  std::string message;
+};
+
+struct SourceFile {
+  std::string path;         // relative to the scan root, '/'-separated
+  std::string abs_path;
+  std::string language;     // "python", "cpp"
+  std::string module_name;  // dotted Python module name within the tree ("pkg.models.resnet")
+  bool is_package_init = false;
+  FileStatus status = FileStatus::Ok;
+  std::string message;      // one-line diagnostic for partial / error / skipped files
+  std::string mode;         // how it was analysed ("syntactic", "semantic"); empty when not applicable
+  std::string text;         // the source (kept for snippets, suppressions and fingerprints)
+  std::vector<uint32_t> line_starts;
+  std::vector<std::string> all;  // `__all__` when the file declares it
+  // Top-level symbols: name -> function id / module id.
+  std::unordered_map<std::string, int32_t> functions;
+  std::unordered_map<std::string, int32_t> classes;
+  std::vector<int32_t> imports;  // indices into Program::imports
+  int32_t module_function = -1;  // the pseudo-function holding the file's top-level statements
+  // Every distinct identifier written in the file (names, parameters, attributes), exactly as
+  // written, with its first occurrence: look-alike identifiers stay distinct.
+  std::vector<std::pair<std::string, Loc>> identifiers;
+
+  std::string_view line_text(int32_t line) const;
+};
+
+struct Program {
+  std::vector<SourceFile> files;
+  std::vector<Module> modules;
+  std::vector<Function> functions;
+  std::vector<Import> imports;
+  std::vector<Diagnostic> diagnostics;
+
+  const Function& fn(int32_t id) const { return functions[static_cast<size_t>(id)]; }
+  const Module& mod(int32_t id) const { return modules[static_cast<size_t>(id)]; }
+  const SourceFile& file(int32_t id) const { return files[static_cast<size_t>(id)]; }
+  int32_t file_by_module_name(const std::string& dotted) const;
+};
+
+// Human-readable dump (`archscan ir FILE`).
+std::string print(const Program& p);
+std::string print(const Program& p, const Function& f);
+
+}  // namespace archscan::ir

@@ -1,0 +1,176 @@
+// Name resolution across files.
+#include "link/linker.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "link/modules.h"
+
+namespace archscan::link {
+namespace {
+
+std::vector<std::string> split(const std::string& d) {
+  std::vector<std::string> parts;
+  size_t a = 0;
+  while (true) {
+    size_t b = d.find('.', a);
+    parts.push_back(d.substr(a, b == std::string::npos ? std::string::npos : b - a));
+    if (b == std::string::npos) break;
+    a = b + 1;
+  }
+  return parts;
+}
+
+std::string join(const std::vector<std::string>& parts, size_t from, size_t to) {
+  std::string s;
+  for (size_t i = from; i < to; ++i) s += (i > from ? "." : "") + parts[i];
+  return s;
+}
+
+// Files by module name; a name also matches files whose module name ends with it, so a package
+// scanned from outside its root (`corpus/pkg/x.py` imported as `pkg.x`) still resolves.
+struct FileIndex {
+  std::unordered_map<std::string, int32_t> exact;
+  std::unordered_map<std::string, int32_t> suffix;  // shortest module name wins
+};
+
+FileIndex build_index(const ir::Program& p) {
+  FileIndex ix;
+  for (size_t i = 0; i < p.files.size(); ++i) {
+    const std::string& m = p.files[i].module_name;
+    if (m.empty()) continue;
+    ix.exact.emplace(m, static_cast<int32_t>(i));
+    for (size_t dot = m.find('.'); dot != std::string::npos; dot = m.find('.', dot + 1)) {
+      auto [it, fresh] = ix.suffix.emplace(m.substr(dot + 1), static_cast<int32_t>(i));
+      if (!fresh && p.files[static_cast<size_t>(it->second)].module_name.size() > m.size())
+        it->second = static_cast<int32_t>(i);
+    }
+  }
+  return ix;
+}
+
+thread_local const FileIndex* g_index = nullptr;
+
+int32_t find_file(const ir::Program&, const std::string& name) {
+  if (auto it = g_index->exact.find(name); it != g_index->exact.end()) return it->second;
+  if (auto it = g_index->suffix.find(name); it != g_index->suffix.end()) return it->second;
+  return -1;
+}
+
+Entity resolve_in_file(const ir::Program& p, int32_t file, const std::vector<std::string>& rest, size_t i,
+                       int depth);
+
+Entity resolve_depth(const ir::Program& p, const std::string& dotted, int depth) {
+  if (depth > 12 || dotted.empty()) return {};
+  auto parts = split(dotted);
+  for (size_t k = parts.size(); k > 0; --k) {
+    int32_t f = find_file(p, join(parts, 0, k));
+    if (f < 0) continue;
+    Entity e = resolve_in_file(p, f, parts, k, depth);
+    if (e.kind != Entity::None) return e;
+  }
+  return {};
+}
+
+Entity resolve_in_file(const ir::Program& p, int32_t file, const std::vector<std::string>& parts, size_t i,
+                       int depth) {
+  if (i == parts.size()) return {Entity::File, file};
+  const ir::SourceFile& f = p.file(file);
+  const std::string& name = parts[i];
+  if (auto it = f.functions.find(name); it != f.functions.end() && i + 1 == parts.size())
+    return {Entity::Function, it->second};
+  if (auto it = f.classes.find(name); it != f.classes.end()) {
+    if (i + 1 == parts.size()) return {Entity::Class, it->second};
+    int32_t m = p.mod(it->second).method(parts[i + 1]);
+    if (m >= 0 && i + 2 == parts.size()) return {Entity::Function, m};
+    return {};
+  }
+  std::string rest = join(parts, i + 1, parts.size());
+  for (int32_t ii : f.imports) {
+    const ir::Import& imp = p.imports[static_cast<size_t>(ii)];
+    if (imp.local == name) {
+      Entity e = resolve_depth(p, rest.empty() ? imp.target : imp.target + "." + rest, depth + 1);
+      if (e.kind != Entity::None) return e;
+    }
+  }
+  for (int32_t ii : f.imports) {
+    const ir::Import& imp = p.imports[static_cast<size_t>(ii)];
+    if (imp.local != "*") continue;
+    int32_t target = find_file(p, imp.target);
+    if (target >= 0) {
+      const auto& all = p.file(target).all;
+      if (!all.empty() && std::find(all.begin(), all.end(), name) == all.end()) continue;
+    }
+    Entity e = resolve_depth(p, imp.target + "." + join(parts, i, parts.size()), depth + 1);
+    if (e.kind != Entity::None) return e;
+  }
+  return {};
+}
+
+// self.method -> the method of the class or of its bases.
+int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, int depth = 0) {
+  if (mod < 0 || depth > 16) return -1;
+  const ir::Module& m = p.mod(mod);
+  if (int32_t f = m.method(name); f >= 0) return f;
+  for (int32_t b : m.base_modules)
+    if (int32_t f = find_method(p, b, name, depth + 1); f >= 0) return f;
+  return -1;
+}
+
+void resolve_calls(ir::Program& p) {
+  for (auto& fn : p.functions) {
+    int32_t owner = fn.owner_module;
+    for (const ir::Function* f = &fn; owner < 0 && f->parent >= 0;) {
+      f = &p.fn(f->parent);
+      owner = f->owner_module;
+    }
+    for (auto& n : fn.nodes) {
+      if (n.op == "call" || n.op == "global") {
+        if (n.name.rfind("self.", 0) == 0) {
+          n.target_function = find_method(p, fn.owner_module, n.name.substr(5));
+          continue;
+        }
+        Entity e = resolve_depth(p, n.name, 0);
+        if (e.kind == Entity::Function) n.target_function = e.id;
+        if (e.kind == Entity::Class) n.target_module = e.id;
+      } else if (n.op == "call_value" && !n.args.empty()) {
+        const ir::Node& c = fn.node(n.args[0]);
+        if (c.target_function >= 0) n.target_function = c.target_function;
+        if (c.target_module >= 0) n.target_module = c.target_module;
+      }
+    }
+  }
+}
+
+void resolve_bases(ir::Program& p) {
+  for (auto& m : p.modules) {
+    m.base_modules.clear();
+    for (const auto& b : m.bases) {
+      Entity e = resolve_depth(p, b, 0);
+      if (e.kind == Entity::Class && e.id != m.id) m.base_modules.push_back(e.id);
+    }
+  }
+}
+
+}  // namespace
+
+Entity resolve(const ir::Program& program, const std::string& dotted) {
+  FileIndex ix = build_index(program);
+  const FileIndex* saved = g_index;
+  g_index = &ix;
+  Entity e = resolve_depth(program, dotted, 0);
+  g_index = saved;
+  return e;
+}
+
+void link(ir::Program& p) {
+  FileIndex ix = build_index(p);
+  const FileIndex* saved = g_index;
+  g_index = &ix;
+  resolve_bases(p);
+  resolve_calls(p);
+  build_modules(p);
+  g_index = saved;
+}
+
+}  // namespace archscan::link

@@ -1,0 +1,25 @@
+// Whole-program linking: merges per-file fragments into one Program, resolves names across files
+// (imports, re-exports, star imports honouring __all__), classes' bases, calls into functions and
+// constructors, and builds each module's attributes from what its __init__ puts on `self`.
+#pragma once
+
+#include <string>
+
+#include "ir/ir.h"
+
+namespace archscan::link {
+
+// Appends `fragment` (file index 0) to `program`, re-basing every index.
+void merge(ir::Program& program, ir::Program&& fragment);
+
+// Resolves names and builds module attributes. Idempotent per program.
+void link(ir::Program& program);
+
+// What a dotted path names in the scanned tree.
+struct Entity {
+  enum Kind { None, File, Function, Class } kind = None;
+  int32_t id = -1;
+};
+Entity resolve(const ir::Program& program, const std::string& dotted);
+
+}  // namespace archscan::link

@@ -1,0 +1,380 @@
+// Module attributes from what __init__ (and other methods) put on `self`, and the rewriting of
+// submodule calls into layer ops.
+#include "link/modules.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "ir/ops.h"
+
+namespace archscan::link {
+namespace {
+
+using ir::Attr;
+using ir::AttrKind;
+using ir::Function;
+using ir::Node;
+using ir::NodeId;
+
+bool is_self(const Function& f, NodeId id) {
+  if (id < 0) return false;
+  const Node& n = f.node(id);
+  return n.op == "param" && n.num && *n.num == 0 && f.owner_module >= 0;
+}
+
+// attr(self, name) -> name; attr(attr(self, a), b) -> "a.b".
+std::string self_path(const Function& f, NodeId id) {
+  std::string path;
+  while (id >= 0) {
+    const Node& n = f.node(id);
+    if (n.op == "attr") {
+      path = n.name + (path.empty() ? "" : "." + path);
+      id = n.args.empty() ? -1 : n.args[0];
+    } else if (n.op == "getitem" && !n.args.empty()) {
+      id = n.args[0];
+      path.clear();  // an element write edits the base tensor
+    } else {
+      break;
+    }
+  }
+  return is_self(f, id) ? path : std::string();
+}
+
+class Builder {
+ public:
+  explicit Builder(ir::Program& p) : p_(p) {}
+
+  Attr classify(const Function& f, NodeId id, int depth) {
+    Attr a;
+    a.init_node = id;
+    if (id < 0 || depth > 6) return a;
+    const Node& n = f.node(id);
+    a.loc = n.loc;
+    if (n.op == "layer") {
+      const ir::LayerInfo* li = ir::torch_layer(n.name);
+      a.type = n.name;
+      if (li && li->container) {
+        a.kind = AttrKind::Container;
+        add_children(f, n, a, depth);
+        for (const auto& c : a.children) a.learned |= c.learned;
+      } else {
+        a.kind = AttrKind::Layer;
+        a.learned = li && li->learned;
+      }
+      return a;
+    }
+    if (n.op == "parameter") {
+      a.kind = AttrKind::Parameter;
+      a.learned = true;
+      return a;
+    }
+    if ((n.op == "call" || n.op == "call_value") && n.target_module >= 0) {
+      a.kind = AttrKind::Submodule;
+      a.module_class = n.target_module;
+      a.type = p_.mod(n.target_module).name;
+      return a;
+    }
+    if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
+      // A builder function: what it returns.
+      const Function& g = p_.fn(n.target_function);
+      for (NodeId r : g.returns) {
+        const Node& rn = g.node(r);
+        if (rn.args.empty()) continue;
+        Attr inner = classify(g, rn.args[0], depth + 1);
+        if (inner.kind != AttrKind::Other) {
+          inner.init_node = id;
+          inner.loc = n.loc;
+          return inner;
+        }
+      }
+      return a;
+    }
+    if (n.num && n.op != "param") {
+      a.kind = AttrKind::Constant;
+      a.num = n.num;
+      return a;
+    }
+    if (n.op == "param") {
+      a.type = "argument:" + n.name;
+      return a;
+    }
+    if (n.op == "const" || n.op == "tuple" || n.op == "list" || n.op == "dict") {
+      a.kind = n.op == "const" ? AttrKind::Constant : AttrKind::Other;
+      a.type = n.op;
+      if (n.op == "list") add_list_children(f, n, a, depth);
+      return a;
+    }
+    // A tensor built from a factory, possibly reshaped or scaled: a plain tensor.
+    std::string factory = find_factory(f, id, 0);
+    if (!factory.empty()) {
+      a.kind = AttrKind::PlainTensor;
+      a.type = factory;
+    }
+    return a;
+  }
+
+  void build(ir::Module& m) {
+    m.attrs.clear();
+    // __init__ first, then attributes first set by other methods.
+    std::vector<int32_t> order;
+    if (int32_t init = m.method("__init__"); init >= 0) order.push_back(init);
+    for (auto& [name, id] : m.methods)
+      if (name != "__init__") order.push_back(id);
+    for (int32_t fid : order) {
+      collect(m, p_.fn(fid), fid == order.front() && m.method("__init__") >= 0);
+      // Nested helpers of __init__ (closures writing self.x) are visited too.
+      for (const auto& g : p_.functions)
+        if (g.parent == fid) collect(m, g, false);
+    }
+  }
+
+  // Whether the module owns trainable parameters (itself, its containers or its submodules).
+  bool learned(int32_t mod, int depth = 0) {
+    if (mod < 0 || depth > 16) return false;
+    const ir::Module& m = p_.mod(mod);
+    for (const auto& a : m.attrs)
+      if (attr_learned(a, depth)) return true;
+    for (int32_t b : m.base_modules)
+      if (learned(b, depth + 1)) return true;
+    return false;
+  }
+
+  bool attr_learned(const Attr& a, int depth) {
+    if (a.kind == AttrKind::Submodule) return learned(a.module_class, depth + 1);
+    if (a.kind == AttrKind::Container) {
+      for (const auto& c : a.children)
+        if (attr_learned(c, depth)) return true;
+      return false;
+    }
+    return a.learned;
+  }
+
+ private:
+  void add_children(const Function& f, const Node& n, Attr& a, int depth) {
+    int idx = 0;
+    for (NodeId arg : n.args) {
+      const Node& an = f.node(arg);
+      if (an.op == "list" || an.op == "tuple" || an.op == "comprehension" || an.op == "dict" ||
+          an.op == "starred") {
+        add_list_children(f, an, a, depth);
+        continue;
+      }
+      Attr c = classify(f, arg, depth + 1);
+      c.name = std::to_string(idx++);
+      a.children.push_back(std::move(c));
+    }
+  }
+
+  void add_list_children(const Function& f, const Node& n, Attr& a, int depth) {
+    if (n.op == "comprehension" && !n.args.empty()) {
+      Attr c = classify(f, n.args[0], depth + 1);
+      c.name = "*";
+      a.children.push_back(std::move(c));
+      return;
+    }
+    if (n.op == "starred" && !n.args.empty()) {
+      const Node& inner = f.node(n.args[0]);
+      if (inner.op == "list" || inner.op == "comprehension") add_list_children(f, inner, a, depth);
+      else {
+        // *layers where layers is a list built by appends: one representative child.
+        Attr c;
+        c.name = "*";
+        collect_appended(f, n.args[0], c, depth);
+        a.children.push_back(std::move(c));
+      }
+      return;
+    }
+    bool dict = n.op == "dict";
+    for (size_t i = 0; i < n.args.size(); i += dict ? 2 : 1) {
+      NodeId v = dict && i + 1 < n.args.size() ? n.args[i + 1] : n.args[i];
+      Attr c = classify(f, v, depth + 1);
+      c.name = dict ? f.node(n.args[i]).name : std::to_string(a.children.size());
+      a.children.push_back(std::move(c));
+    }
+  }
+
+  // layers = []; layers.append(nn.Conv2d(...)); nn.Sequential(*layers)
+  void collect_appended(const Function& f, NodeId list, Attr& out, int depth) {
+    out.kind = AttrKind::Container;
+    for (const Node& n : f.nodes) {
+      if ((n.op == "append" || n.op == "extend" || n.op == "add") && !n.args.empty() && n.args.size() >= 2 &&
+          reaches(f, n.args[0], list)) {
+        Attr c = classify(f, n.args[1], depth + 1);
+        out.learned |= c.learned;
+        c.name = std::to_string(out.children.size());
+        out.children.push_back(std::move(c));
+      }
+    }
+  }
+
+  // Whether `id` is `target` or a phi version of it.
+  bool reaches(const Function& f, NodeId id, NodeId target, int depth = 0) {
+    if (id == target) return true;
+    if (depth > 8 || id < 0) return false;
+    const Node& n = f.node(id);
+    if (n.op != "phi") return false;
+    for (NodeId a : n.args)
+      if (reaches(f, a, target, depth + 1)) return true;
+    return false;
+  }
+
+  std::string find_factory(const Function& f, NodeId id, int depth) {
+    if (id < 0 || depth > 8) return {};
+    const Node& n = f.node(id);
+    if (ir::is_tensor_factory(n.op) || n.op == "from_numpy" || n.op == "frombuffer" || n.op == "load" ||
+        n.op == "stack")
+      return n.op;
+    if (n.op == "attr" && !n.args.empty()) {
+      // self.other * 255: derived from another plain tensor attribute.
+      return {};
+    }
+    for (NodeId a : n.args)
+      if (auto r = find_factory(f, a, depth + 1); !r.empty()) return r;
+    return {};
+  }
+
+  Attr* find(ir::Module& m, const std::string& name) {
+    for (auto& a : m.attrs)
+      if (a.name == name) return &a;
+    return nullptr;
+  }
+
+  void set(ir::Module& m, const std::string& name, Attr a, bool overwrite) {
+    a.name = name;
+    if (Attr* old = find(m, name)) {
+      if (overwrite) *old = std::move(a);
+      return;
+    }
+    m.attrs.push_back(std::move(a));
+  }
+
+  void collect(ir::Module& m, const Function& f, bool is_init) {
+    for (const Node& n : f.nodes) {
+      if (n.op == "setattr" && n.args.size() == 2 && is_self(f, n.args[0])) {
+        if (n.has(ir::kInPlace)) {
+          if (Attr* a = find(m, n.name)) a->edits.push_back(n.loc);
+          continue;
+        }
+        Attr a = classify(f, n.args[1], 0);
+        set(m, n.name, std::move(a), is_init);
+        continue;
+      }
+      // register_buffer / register_parameter / add_module / setattr(self, "name", v)
+      bool reg_call = (n.op == "register_buffer" || n.op == "register_parameter" || n.op == "add_module" ||
+                       n.op == "register_module") &&
+                      n.args.size() >= 3 && is_self(f, n.args[0]);
+      bool setattr_call = n.op == "call" && n.name == "setattr" && n.args.size() >= 3 && is_self(f, n.args[0]);
+      if (reg_call || setattr_call) {
+        const Node& key = f.node(n.args[1]);
+        if (key.op != "const" || key.name.empty()) continue;
+        Attr a = classify(f, n.args[2], 0);
+        if (n.op == "register_buffer") a.kind = AttrKind::Buffer;
+        if (n.op == "register_parameter") {
+          a.kind = AttrKind::Parameter;
+          a.learned = true;
+        }
+        set(m, key.name, std::move(a), is_init);
+        continue;
+      }
+      // In-place edits of a tensor attribute: self.w[...] = v, self.w.mul_(255), self.w *= 255.
+      if ((n.op == "setitem" || n.has(ir::kInPlace)) && !n.args.empty()) {
+        std::string path = self_path(f, n.args[0]);
+        if (path.empty() && n.op == "setitem") {
+          const Node& base = f.node(n.args[0]);
+          if (base.op == "attr" && !base.args.empty() && is_self(f, base.args[0])) path = base.name;
+        }
+        if (!path.empty())
+          if (Attr* a = find(m, path)) a->edits.push_back(n.loc);
+      }
+    }
+  }
+
+  ir::Program& p_;
+};
+
+const Attr* child(const Attr& a, const std::string& key) {
+  for (const auto& c : a.children)
+    if (c.name == key || c.name == "*") return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+const Attr* module_attr(const ir::Program& p, int32_t mod, const std::string& path, int depth) {
+  if (mod < 0 || depth > 16) return nullptr;
+  const ir::Module& m = p.mod(mod);
+  std::string head = path.substr(0, path.find('.'));
+  std::string rest = path.find('.') == std::string::npos ? "" : path.substr(path.find('.') + 1);
+  const Attr* a = m.attr(head);
+  if (!a) {
+    for (int32_t b : m.base_modules)
+      if (const Attr* r = module_attr(p, b, path, depth + 1)) return r;
+    return nullptr;
+  }
+  while (!rest.empty() && a) {
+    std::string key = rest.substr(0, rest.find('.'));
+    rest = rest.find('.') == std::string::npos ? "" : rest.substr(rest.find('.') + 1);
+    if (a->kind == AttrKind::Container) {
+      a = child(*a, key);
+    } else if (a->kind == AttrKind::Submodule) {
+      return module_attr(p, a->module_class, rest.empty() ? key : key + "." + rest, depth + 1);
+    } else {
+      return a;
+    }
+  }
+  return a;
+}
+
+void build_modules(ir::Program& p) {
+  Builder b(p);
+  for (auto& m : p.modules) b.build(m);
+
+  // nn.Module-ness: torch.nn bases, or user bases that are modules, or a forward method.
+  bool changed = true;
+  for (auto& m : p.modules) {
+    m.is_nn_module = m.method("forward") >= 0;
+    for (const auto& base : m.bases)
+      if (base.rfind("torch.nn.", 0) == 0 || base == "nn.Module" || base == "Module") m.is_nn_module = true;
+  }
+  while (changed) {
+    changed = false;
+    for (auto& m : p.modules) {
+      if (m.is_nn_module) continue;
+      for (int32_t base : m.base_modules)
+        if (p.mod(base).is_nn_module) {
+          m.is_nn_module = changed = true;
+          break;
+        }
+    }
+  }
+  // Submodule attributes are learned when their class owns parameters.
+  for (auto& m : p.modules)
+    for (auto& a : m.attrs) a.learned = b.attr_learned(a, 0);
+
+  // Rewrite submodule calls: a call of an nn.ReLU attribute is the op "relu"; learned layers are
+  // flagged; user submodules point at their class.
+  for (auto& fn : p.functions) {
+    int32_t owner = fn.owner_module;
+    if (owner < 0) continue;
+    for (auto& n : fn.nodes) {
+      if (n.op != "module_call") continue;
+      const Attr* a = module_attr(p, owner, n.name, 0);
+      if (!a) continue;
+      if (a->kind == AttrKind::Layer) {
+        const ir::LayerInfo* li = ir::torch_layer(a->type);
+        if (!li) continue;
+        n.op = li->op;
+        if (li->learned && !li->normalisation) n.flags |= ir::kLearned;
+        n.kwargs.erase(std::remove_if(n.kwargs.begin(), n.kwargs.end(), [](auto& kv) { return kv.first == "self"; }),
+                       n.kwargs.end());
+      } else if (a->kind == AttrKind::Submodule) {
+        n.target_module = a->module_class;
+        if (a->learned) n.flags |= ir::kLearned;
+      } else if (a->kind == AttrKind::Container) {
+        if (a->learned) n.flags |= ir::kLearned;
+      }
+    }
+  }
+}
+
+}  // namespace archscan::link

@@ -1,0 +1,59 @@
+// JSON output. Field names are part of the interface: keep them stable.
+#include <nlohmann/json.hpp>
+
+#include "core/pipeline.h"
+#include "sinks/json_format.h"
+
+namespace archscan {
+
+nlohmann::json finding_json(const Finding& f) {
+  nlohmann::json j = {{"rule", f.rule},
+                      {"taxonomy", f.taxonomy.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.taxonomy)},
+                      {"severity", to_string(f.severity)},
+                      {"path", f.path},
+                      {"line", f.line},
+                      {"column", f.column},
+                      {"end_line", f.end_line},
+                      {"end_column", f.end_column},
+                      {"message", f.message},
+                      {"fingerprint", f.fingerprint},
+                      {"scope", f.scope}};
+  if (!f.module.empty()) j["module"] = f.module;
+  nlohmann::json trace = nlohmann::json::array();
+  for (const auto& s : f.trace)
+    trace.push_back({{"path", s.path}, {"line", s.line}, {"column", s.column}, {"role", s.role}, {"note", s.note}});
+  j["trace"] = std::move(trace);
+  if (!f.suppression.empty()) j["suppression"] = {{"kind", f.suppression}, {"reason", f.suppression_reason}};
+  return j;
+}
+
+nlohmann::json scan_json(const ScanResult& r) {
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& f : r.files) {
+    nlohmann::json j = {{"path", f.path}, {"language", f.language}, {"status", f.status}};
+    if (!f.message.empty()) j["message"] = f.message;
+    if (!f.mode.empty()) j["mode"] = f.mode;
+    files.push_back(std::move(j));
+  }
+  nlohmann::json findings = nlohmann::json::array();
+  size_t shown = 0;
+  for (const auto& f : r.findings) {
+    if (!f.suppression.empty()) continue;
+    findings.push_back(finding_json(f));
+    ++shown;
+  }
+  return {{"tool", {{"name", "archscan"}, {"version", ARCHSCAN_VERSION}}},
+          {"root", r.root},
+          {"files", std::move(files)},
+          {"findings", std::move(findings)},
+          {"summary", {{"files", r.files.size()}, {"findings", shown}, {"seconds", r.seconds}}}};
+}
+
+namespace {
+const bool registered = (register_sink("json", [](const ScanResult& r, std::ostream& os) {
+                           os << scan_json(r).dump(2) << "\n";
+                         }),
+                         true);
+}  // namespace
+
+}  // namespace archscan
