@@ -16,6 +16,8 @@ inline constexpr int kExitError = 2;
 
 // Arguments after a lone `--` on the command line (passed to the C++ front-end's compiler).
 std::vector<std::string>& passthrough_args();
+// The whole command line as given (recorded with each run).
+std::vector<std::string>& command_line();
 
 struct CommandRegistrar {
   explicit CommandRegistrar(std::function<void(CLI::App&)> add);

@@ -19,6 +19,11 @@ std::vector<std::string>& passthrough_args() {
   return v;
 }
 
+std::vector<std::string>& command_line() {
+  static std::vector<std::string> v;
+  return v;
+}
+
 CommandRegistrar::CommandRegistrar(std::function<void(CLI::App&)> add) {
   adders().push_back(std::move(add));
 }
@@ -31,6 +36,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("archscan ") + ARCHSCAN_VERSION);
   app.require_subcommand(1);
   for (auto& add : adders()) add(app);
+  for (int i = 0; i < argc; ++i) command_line().push_back(argv[i]);
   // Everything after a lone `--` is for the C++ compiler, not for us.
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) != "--") continue;

@@ -33,6 +33,7 @@ ScanOptions CommonScanArgs::to_options() const {
   o.no_db = no_db;
   o.all = all;
   o.new_only = new_only;
+  o.arguments = command_line();
   return o;
 }
 

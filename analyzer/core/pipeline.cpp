@@ -103,7 +103,9 @@ Built build(const ScanOptions& opts) {
   return b;
 }
 
-bool selected(const RuleInfo& info, const ScanOptions& opts) {
+}  // namespace
+
+bool rule_selected(const RuleInfo& info, const ScanOptions& opts) {
   auto match = [&](const std::vector<std::string>& list) {
     for (const auto& s : list)
       if (s == info.id || s == info.name || (!s.empty() && info.id.rfind(s, 0) == 0)) return true;
@@ -113,6 +115,7 @@ bool selected(const RuleInfo& info, const ScanOptions& opts) {
   return !match(opts.ignore);
 }
 
+namespace {
 }  // namespace
 
 void register_post_processor(PostProcessor p) {
@@ -157,7 +160,7 @@ ScanOutput run_scan(const ScanOptions& opts) {
 
   Analyses analyses(p);
   for (const auto& rule : RuleRegistry::instance().rules()) {
-    if (!selected(rule->info(), opts)) continue;
+    if (!rule_selected(rule->info(), opts)) continue;
     std::vector<Finding> found;
     RuleContext ctx(p, analyses, found);
     try {
@@ -183,6 +186,7 @@ ScanOutput run_scan(const ScanOptions& opts) {
                    r.findings.end());
   assign_fingerprints(r.findings, p);
   attach_snippets(r.findings, p);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (const auto& pp : post_processors()) {
     std::string error;
     if (!pp.run(r, p, opts, error)) throw std::runtime_error(fmt::format("{}: {}", pp.name, error));

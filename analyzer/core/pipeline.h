@@ -40,6 +40,10 @@ struct ScanOutput {
 // become FileReport diagnostics.
 ScanOutput run_scan(const ScanOptions& opts);
 
+struct RuleInfo;
+// Whether --select / --ignore keep the rule (by id, name or id prefix).
+bool rule_selected(const RuleInfo& info, const ScanOptions& opts);
+
 // Lowers and links files (no rules): for `archscan ir` and tests.
 std::shared_ptr<ir::Program> build_program(const ScanOptions& opts, std::string* root_out = nullptr);
 

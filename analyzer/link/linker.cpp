@@ -32,6 +32,8 @@ std::string join(const std::vector<std::string>& parts, size_t from, size_t to) 
 struct FileIndex {
   std::unordered_map<std::string, int32_t> exact;
   std::unordered_map<std::string, int32_t> suffix;  // shortest module name wins
+  // Memo of resolved names; an entry is inserted as None before resolving, which also cuts cycles.
+  mutable std::unordered_map<std::string, Entity> memo;
 };
 
 FileIndex build_index(const ir::Program& p) {
@@ -50,21 +52,36 @@ FileIndex build_index(const ir::Program& p) {
 }
 
 thread_local const FileIndex* g_index = nullptr;
+// Work budget of one top-level resolution: re-export chains through star imports can branch a lot.
+thread_local int g_budget = 0;
 
-int32_t find_file(const ir::Program&, const std::string& name) {
+// Suffix matches only for the name as written; names reached through imports are absolute.
+int32_t find_file(const ir::Program&, const std::string& name, int depth) {
   if (auto it = g_index->exact.find(name); it != g_index->exact.end()) return it->second;
-  if (auto it = g_index->suffix.find(name); it != g_index->suffix.end()) return it->second;
+  if (depth == 0)
+    if (auto it = g_index->suffix.find(name); it != g_index->suffix.end()) return it->second;
   return -1;
 }
 
 Entity resolve_in_file(const ir::Program& p, int32_t file, const std::vector<std::string>& rest, size_t i,
                        int depth);
 
+Entity resolve_uncached(const ir::Program& p, const std::string& dotted, int depth);
+
 Entity resolve_depth(const ir::Program& p, const std::string& dotted, int depth) {
-  if (depth > 12 || dotted.empty()) return {};
+  if (depth == 0) g_budget = 256;
+  if (depth > 12 || dotted.empty() || --g_budget < 0) return {};
+  auto [it, fresh] = g_index->memo.emplace(dotted, Entity{});
+  if (!fresh) return it->second;
+  Entity e = resolve_uncached(p, dotted, depth);
+  g_index->memo[dotted] = e;
+  return e;
+}
+
+Entity resolve_uncached(const ir::Program& p, const std::string& dotted, int depth) {
   auto parts = split(dotted);
   for (size_t k = parts.size(); k > 0; --k) {
-    int32_t f = find_file(p, join(parts, 0, k));
+    int32_t f = find_file(p, join(parts, 0, k), depth);
     if (f < 0) continue;
     Entity e = resolve_in_file(p, f, parts, k, depth);
     if (e.kind != Entity::None) return e;
@@ -96,7 +113,7 @@ Entity resolve_in_file(const ir::Program& p, int32_t file, const std::vector<std
   for (int32_t ii : f.imports) {
     const ir::Import& imp = p.imports[static_cast<size_t>(ii)];
     if (imp.local != "*") continue;
-    int32_t target = find_file(p, imp.target);
+    int32_t target = find_file(p, imp.target, depth + 1);
     if (target >= 0) {
       const auto& all = p.file(target).all;
       if (!all.empty() && std::find(all.begin(), all.end(), name) == all.end()) continue;

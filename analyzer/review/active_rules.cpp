@@ -4,20 +4,10 @@
 
 namespace archscan::review {
 
-bool rule_selected(const RuleInfo& info, const ScanOptions& opts) {
-  auto match = [&](const std::vector<std::string>& list) {
-    for (const auto& s : list)
-      if (s == info.id || s == info.name || (!s.empty() && info.id.rfind(s, 0) == 0)) return true;
-    return false;
-  };
-  if (!opts.select.empty() && !match(opts.select)) return false;
-  return !match(opts.ignore);
-}
-
 std::vector<const Rule*> active_rules(const ScanOptions& opts) {
   std::vector<const Rule*> out;
   for (const auto& r : RuleRegistry::instance().rules())
-    if (rule_selected(r->info(), opts)) out.push_back(r.get());
+    if (archscan::rule_selected(r->info(), opts)) out.push_back(r.get());
   return out;
 }
 

@@ -11,7 +11,6 @@ namespace archscan::review {
 
 // Same selection as the pipeline: --select / --ignore entries match a rule id, its name or an id
 // prefix ("BD" selects BD001, BD002, ...).
-bool rule_selected(const RuleInfo& info, const ScanOptions& opts);
 std::vector<const Rule*> active_rules(const ScanOptions& opts);
 std::vector<std::string> active_rule_ids(const ScanOptions& opts);
 // xxh3 over the tool version and each active rule's id, name, severity and summary.

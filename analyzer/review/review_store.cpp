@@ -7,12 +7,12 @@
 
 #include "core/pipeline.h"
 #include "review/active_rules.h"
+#include "review/review_store.h"
 #include "store/store.h"
 
 namespace archscan::review {
-namespace {
 
-bool record_and_filter(ScanResult& r, const ir::Program& p, const ScanOptions& o, std::string& error) {
+bool apply_review_store(ScanResult& r, const ir::Program& p, const ScanOptions& o, std::string& error) {
   if (o.no_db) {
     if (o.new_only) {
       error = "--new-only compares with the previous run in the findings database; it cannot be used with --no-db";
@@ -54,7 +54,8 @@ bool record_and_filter(ScanResult& r, const ir::Program& p, const ScanOptions& o
   return true;
 }
 
-const bool registered = (register_post_processor({"review-store", 20, record_and_filter}), true);
-
+namespace {
+const bool registered = (register_post_processor({"review-store", 20, apply_review_store}), true);
 }  // namespace
+
 }  // namespace archscan::review

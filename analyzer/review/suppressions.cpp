@@ -122,8 +122,8 @@ void apply_inline_suppressions(ScanResult& result, const ir::Program& program, c
   const auto& registry = RuleRegistry::instance();
   const RuleInfo* malformed_info = registry.find(kMalformed) ? &registry.find(kMalformed)->info() : nullptr;
   const RuleInfo* unused_info = registry.find(kUnused) ? &registry.find(kUnused)->info() : nullptr;
-  const bool report_malformed = !malformed_info || rule_selected(*malformed_info, opts);
-  const bool report_unused = !unused_info || rule_selected(*unused_info, opts);
+  const bool report_malformed = !malformed_info || archscan::rule_selected(*malformed_info, opts);
+  const bool report_unused = !unused_info || archscan::rule_selected(*unused_info, opts);
 
   // Findings by (path, line).
   std::map<std::pair<std::string, int>, std::vector<size_t>> at;
@@ -190,7 +190,7 @@ void apply_inline_suppressions(ScanResult& result, const ir::Program& program, c
         if (!named && !taxonomy_type) {
           report(kUnused, Severity::Note, file_index, s.line, s.column,
                  fmt::format("suppression names `{}`, which is no archscan rule", name));
-        } else if (!named || rule_selected(named->info(), opts)) {
+        } else if (!named || archscan::rule_selected(named->info(), opts)) {
           std::string where = s.covers_next ? fmt::format("line {} or {}", s.line, s.covers_next)
                                             : fmt::format("line {}", s.line);
           report(kUnused, Severity::Note, file_index, s.line, s.column,

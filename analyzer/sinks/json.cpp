@@ -51,7 +51,7 @@ nlohmann::json scan_json(const ScanResult& r) {
 
 namespace {
 const bool registered = (register_sink("json", [](const ScanResult& r, std::ostream& os) {
-                           os << scan_json(r).dump(2) << "\n";
+                           os << scan_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
                          }),
                          true);
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
+#include <thread>
+
 namespace archscan::store {
 namespace {
 
@@ -82,7 +85,21 @@ Db::Db(const std::string& path, bool create, int busy_timeout_ms) : path_(path) 
   try {
     // WAL: readers never block the writer and a killed writer leaves the last committed state.
     // Changing the journal mode needs a moment of exclusive access; the busy handler covers it.
-    std::string mode = scalar_text("PRAGMA journal_mode=WAL");
+    // Switching a new database to WAL takes an exclusive lock, and SQLite reports a conflict with
+    // another connection doing the same as SQLITE_BUSY without calling the busy handler: retry.
+    std::string mode;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+    for (int attempt = 0;; ++attempt) {
+      try {
+        mode = scalar_text("PRAGMA journal_mode=WAL");
+        break;
+      } catch (const SqliteError& e) {
+        int primary = e.code() & 0xff;
+        if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) || std::chrono::steady_clock::now() > deadline)
+          throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 + (attempt % 8) * 5));
+      }
+    }
     if (mode != "wal") throw SqliteError(SQLITE_ERROR, fmt::format("{}: cannot enable WAL (journal mode {})", path, mode));
     exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   } catch (...) {

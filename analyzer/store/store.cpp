@@ -161,6 +161,19 @@ std::string Store::find_default(const std::string& start) {
   }
 }
 
+std::string Store::locate(const std::string& explicit_path) {
+  if (!explicit_path.empty()) {
+    if (!fs::exists(explicit_path))
+      throw std::runtime_error(fmt::format("no archscan database at {}", explicit_path));
+    return explicit_path;
+  }
+  std::string found = find_default(fs::current_path().string());
+  if (found.empty())
+    throw std::runtime_error(
+        "no .archscan/archscan.db in this directory or above it: run `archscan scan` first or pass --db PATH");
+  return found;
+}
+
 Store::Store(const std::string& path, bool create) {
   if (create) {
     fs::path dir = fs::path(path).parent_path();

@@ -109,6 +109,10 @@ class Store {
   // The nearest <dir>/.archscan/archscan.db from `start` upwards, or "" if none exists.
   static std::string find_default(const std::string& start);
 
+  // The database a command that reads the store uses: `explicit_path` when given, else the nearest
+  // .archscan/archscan.db from the working directory up. Throws std::runtime_error when none exists.
+  static std::string locate(const std::string& explicit_path);
+
   // Opens the database, creating it (and its directory) when `create`; applies pending migrations.
   // Throws SqliteError / std::runtime_error.
   explicit Store(const std::string& path, bool create = true);

@@ -259,7 +259,7 @@ const ClassInfo* FileCtx::cls(const std::string& name) const {
 }
 
 int32_t FileCtx::new_function(const std::string& name, const std::string& qual_cpp, int32_t owner, int32_t parent,
-                              const ir::Loc& at) {
+                              const ir::Loc& at, bool file_level) {
   int32_t id = static_cast<int32_t>(prog.functions.size());
   prog.functions.emplace_back();
   ir::Function& f = prog.functions.back();
@@ -274,7 +274,7 @@ int32_t FileCtx::new_function(const std::string& name, const std::string& qual_c
   if (owner >= 0) {
     auto& methods = prog.modules[static_cast<size_t>(owner)].methods;
     if (!methods.count(name)) methods[name] = id;
-  } else if (parent < 0) {
+  } else if (parent < 0 && file_level) {
     functions.emplace(name, id);
     if (!file().functions.count(name)) file().functions[name] = id;
     std::string dq = dotted(qual_cpp);
@@ -320,7 +320,9 @@ std::string FileCtx::dotted(std::string_view qualified) const {
   }
   if (!parts.empty() && (parts[0] == "at" || parts[0] == "c10")) parts[0] = "torch";
   // `using namespace torch;` then `nn::Conv2d`.
-  if (using_torch && parts.size() > 1 && parts[0] == "nn") parts.insert(parts.begin(), "torch");
+  if (using_torch && parts.size() > 1 &&
+      (parts[0] == "nn" || parts[0] == "indexing" || parts[0] == "special" || parts[0] == "linalg" || parts[0] == "fft"))
+    parts.insert(parts.begin(), "torch");
   std::string out;
   for (const auto& p : parts) {
     if (p.empty()) continue;
@@ -372,7 +374,7 @@ void FileCtx::finish() {
         const ClassInfo* sub = cls(f.elem_struct);
         if (!sub || sub->module_id < 0) continue;
         NodeId c = b.emit("call", {}, f.loc, module_name().empty() ? sub->name : module_name() + "." + sub->name);
-        fn_node_set_target_module(prog.functions[static_cast<size_t>(fid)], c, sub->module_id);
+        prog.functions[static_cast<size_t>(fid)].node(c).target_module = sub->module_id;
         NodeId v = c;
         if (f.type.find("vector") != std::string::npos || f.type.find('[') != std::string::npos) {
           v = b.emit("layer", {c}, f.loc, "ModuleList");
@@ -444,7 +446,9 @@ void FnBuilder::fold(NodeId id) {
   ir::Node& n = fn().node(id);
   auto num = [&](size_t i) -> std::optional<double> {
     if (i >= n.args.size() || n.args[i] == kNoNode) return std::nullopt;
-    return fn().node(n.args[i]).num;
+    const ir::Node& a = fn().node(n.args[i]);
+    if (a.op == "param") return std::nullopt;  // a parameter's num is its position
+    return a.num;
   };
   if (n.args.size() == 1 && n.kwargs.empty()) {
     auto a = num(0);
@@ -506,11 +510,9 @@ bool FnBuilder::ggml_model_param(const std::string& name, const std::string& str
   f.owner_module = mid;
   owner_ = fc_.cls(struct_name);
   ggml_builder_ = true;
-  // The graph builder is the module's forward unless one exists; helpers keep their names.
+  // Helpers keep their names; the graph builder also becomes `forward` (see finish()).
   auto& methods = fc_.prog.modules[static_cast<size_t>(mid)].methods;
   if (!methods.count(f.name)) methods[f.name] = fn_id_;
-  if (!methods.count("forward")) methods["forward"] = fn_id_;
-  // A free function registered at file level stays reachable by name as well.
   add_self(at, name);
   declare(name, self_, Kind::Struct);
   return true;
@@ -609,17 +611,7 @@ NodeId FnBuilder::read(const std::string& name, const ir::Loc& at) {
       }
     return id;
   }
-  if (owner_ && (member_kind(name) != Kind::Unknown || [&] {
-        for (const ClassInfo* c = owner_; c;) {
-          if (c->field(name)) return true;
-          return false;
-        }
-        return false;
-      }()))
-    return self_member(name, at);
-  if (owner_)
-    for (const auto& f : owner_->fields)
-      if (f.name == name) return self_member(name, at);
+  if (owner_ && (owner_->field(name) || member_kind(name) != Kind::Unknown)) return self_member(name, at);
   if (auto it = fc_.constants.find(name); it != fc_.constants.end()) return constant(it->second, at, name);
   if (auto it = fc_.functions.find(name); it != fc_.functions.end()) {
     NodeId g = global(fc_.module_name().empty() ? name : fc_.module_name() + "." + name, at);
@@ -808,16 +800,16 @@ NodeId FnBuilder::tensor_op(const std::string& name, const std::string& display,
     NodeId idx = args.pos[0];
     ir::Node& in = fn().node(idx);
     if ((in.op == "tuple" || in.op == "list") && in.args.size() == 1) idx = in.args[0];
+    else if (in.op == "list") in.op = "tuple";
     return subscript(recv, idx, at);
   }
   bool ip = false;
   std::string op = ir::canonical_op(name, &ip);
-  if (op == "index_put" || op == "index_put_") {
-    NodeId& idx = args.pos.empty() ? recv : args.pos[0];
-    if (!args.pos.empty()) {
-      ir::Node& in = fn().node(idx);
-      if ((in.op == "tuple" || in.op == "list") && in.args.size() == 1) idx = in.args[0];
-    }
+  if ((op == "index_put" || op == "index_put_") && !args.pos.empty()) {
+    NodeId& idx = args.pos[0];
+    ir::Node& in = fn().node(idx);
+    if ((in.op == "tuple" || in.op == "list") && in.args.size() == 1) idx = in.args[0];
+    else if (in.op == "list") in.op = "tuple";
   }
   std::vector<NodeId> a;
   if (recv != kNoNode) a.push_back(recv);
@@ -966,7 +958,8 @@ NodeId FnBuilder::call_method(NodeId recv, Kind recv_kind, const std::string& me
   }
   std::string path;
   const bool self_rooted = is_self_rooted(recv, &path);
-  if (rk == Kind::Module || (arrow && rk != Kind::Struct && rk != Kind::Ggml && self_rooted)) {
+  if (rk == Kind::Module || (arrow && rk != Kind::Struct && rk != Kind::Ggml && self_rooted) ||
+      (method == "forward" && (rk == Kind::Unknown || rk == Kind::Other))) {
     if (self_rooted) {
       if (method == "forward") return module_call_node(path, std::move(args), at);
       return module_call_node(path + "." + method, std::move(args), at);
@@ -1171,7 +1164,7 @@ NodeId FnBuilder::ggml_call(const std::string& fname, Args args, const ir::Loc& 
   std::vector<NodeId> operands;
   for (NodeId a : args.pos) {
     // Type enums (GGML_TYPE_F32) are not data.
-    if (a != kNoNode && fn().node(a).op == "global" && starts_with(fn().node(a).name, "GGML_")) continue;
+    if (a != kNoNode && fn().node(a).op == "global" && starts_with(last_component(fn().node(a).name), "GGML_")) continue;
     operands.push_back(a);
   }
   NodeId id = emit(op, operands, at, fname);
@@ -1388,6 +1381,12 @@ void FnBuilder::end_loop() {
   }
 }
 
+void FnBuilder::finish() {
+  if (!ggml_builder_ || !ggml_forward_ || fn().owner_module < 0) return;
+  auto& methods = fc_.prog.modules[static_cast<size_t>(fn().owner_module)].methods;
+  if (!methods.count("forward")) methods["forward"] = fn_id_;
+}
+
 NodeId FnBuilder::ret(NodeId v, const ir::Loc& at) {
   if (v != kNoNode && kind_of(v) == Kind::Graph) return kNoNode;  // ggml: `return gf;`
   NodeId r = emit("return", {v}, at);
@@ -1397,15 +1396,16 @@ NodeId FnBuilder::ret(NodeId v, const ir::Loc& at) {
 
 // ---------------------------------------------------------------------------------------------
 
-void add_include_imports(ir::Program& prog, const std::vector<std::pair<std::string, ir::Loc>>& includes) {
+void add_include_imports(ir::Program& prog, const std::vector<Include>& includes) {
   ir::SourceFile& f = prog.files[0];
   fs::path rel_dir = fs::path(f.path).parent_path();
   fs::path abs_dir = fs::path(f.abs_path).parent_path();
   std::unordered_set<std::string> seen;
-  for (const auto& [inc, at] : includes) {
+  for (const auto& inc : includes) {
+    if (!inc.quoted) continue;
     std::error_code ec;
-    if (!fs::exists(abs_dir / inc, ec)) continue;
-    fs::path rel = (rel_dir / inc).lexically_normal();
+    if (f.abs_path.empty() || !fs::exists(abs_dir / inc.path, ec)) continue;
+    fs::path rel = (rel_dir / inc.path).lexically_normal();
     std::string r = rel.generic_string();
     if (r.empty() || starts_with(r, "..")) continue;
     std::string target = cpp_module_name(r);
@@ -1414,7 +1414,7 @@ void add_include_imports(ir::Program& prog, const std::vector<std::pair<std::str
     imp.file = 0;
     imp.local = "*";
     imp.target = target;
-    imp.loc = at;
+    imp.loc = inc.loc;
     f.imports.push_back(static_cast<int32_t>(prog.imports.size()));
     prog.imports.push_back(imp);
   }

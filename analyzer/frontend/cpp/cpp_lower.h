@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -94,7 +95,7 @@ struct FileCtx {
   const ClassInfo* cls(const std::string& simple_or_qual) const;  // also through TORCH_MODULE holders
   // Creates an empty function; `owner` = module id or -1.
   int32_t new_function(const std::string& name, const std::string& qual_cpp, int32_t owner, int32_t parent,
-                       const ir::Loc& at);
+                       const ir::Loc& at, bool file_level = true);
   // Dotted name of a C++ qualified name, with namespace aliases and `at::` / `c10::` folded to torch.
   std::string dotted(std::string_view qualified) const;
   // Creates modules for ggml weight structs that are passed to graph builders (see ggml_model_param).
@@ -205,6 +206,8 @@ class FnBuilder {
   NodeId ret(NodeId v, const ir::Loc& at);
   void push_scope();
   void pop_scope();
+  // After the body: ggml graph builders become their weight struct's `forward`.
+  void finish();
 
  private:
   using Env = std::unordered_map<std::string, NodeId>;
@@ -244,6 +247,12 @@ class FnBuilder {
   std::vector<LoopFrame> loops_;
   int scope_depth_ = 0;
   std::vector<std::unordered_set<std::string>> scopes_;  // block-local declarations
+  std::vector<std::tuple<size_t, std::string, NodeId, Kind>> shadowed_;  // (scope level, name, previous)
+  std::unordered_map<NodeId, NodeId> registered_;   // value -> its register_* node
+  std::unordered_set<NodeId> ggml_new_;             // ggml_new_tensor* results (graph input candidates)
+  std::unordered_map<NodeId, std::string> ggml_var_;  // ... and the variable holding them
+  std::unordered_set<NodeId> ggml_inputs_;
+  bool ggml_forward_ = false;                        // builds a ggml graph
 };
 
 // Kind of a C++ type spelling ("torch::Tensor", "torch::nn::Conv2d", "const at::Tensor &").
@@ -264,7 +273,15 @@ std::string cpp_module_name(const std::string& rel_path);
 bool lower_semantic(ir::Program& prog, const Options& opts, std::string& why);
 void lower_syntactic(ir::Program& prog, const Options& opts);
 
-// Quoted includes of the file that resolve to files of the tree -> star imports.
-void add_include_imports(ir::Program& prog, const std::vector<std::pair<std::string, ir::Loc>>& includes);
+// Lexical facts shared by both modes (so they agree): `#include` lines (quoted ones that resolve
+// to files of the tree become star imports) and every identifier as written.
+struct Include {
+  std::string path;
+  bool quoted = false;
+  ir::Loc loc;
+};
+std::vector<Include> scan_includes(const std::string& text);
+void add_include_imports(ir::Program& prog, const std::vector<Include>& includes);
+void collect_identifiers(ir::Program& prog);
 
 }  // namespace archscan::frontend::cpp

@@ -1,0 +1,42 @@
+// Expectation labels in source comments, shared by `archscan eval` (the corpus) and the rule
+// fixture tests:
+//   `# expect: T3` / `// expect: T3`   a complete chain of type T3 must be reported on this line
+//   `# expect: HW001, BM001`            these rules must fire on this line
+//   `# expect: none`                    no warning or error anywhere in the case
+//   `# ok: ID`                          rule ID must not fire on this line (fixtures)
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/scan_result.h"
+
+namespace archscan {
+
+struct Label {
+  std::string path;  // relative to the scan root
+  int line = 0;
+  std::string what;  // "T3", "HW001", "none"
+  bool must_fire = true;  // false for `# ok:`
+};
+
+std::vector<Label> parse_labels(const std::string& path, const std::string& text);
+
+// The case a file belongs to: the outermost package directory containing it (a directory with
+// __init__.py among `all_paths`), or the file itself.
+std::string case_of(const std::string& path, const std::vector<std::string>& all_paths);
+
+struct LabelCheck {
+  Label label;
+  std::string case_name;
+  bool passed = false;
+  bool found = false;      // a chain (T-labels) or the rule fired on the line
+  bool right_type = false; // T-labels: with the labelled type
+  std::string detail;      // what was found instead / the offending findings
+};
+
+// Checks every label against the findings (suppressed findings do not count).
+std::vector<LabelCheck> check_labels(const std::vector<Label>& labels, const std::vector<Finding>& findings,
+                                     const std::vector<std::string>& all_paths);
+
+}  // namespace archscan

@@ -1,0 +1,3 @@
+// Precompiled once by the corpus compile tests (same flags as each corpus file).
+#pragma once
+#include <torch/torch.h>
