@@ -41,4 +41,11 @@ bool Analyses::in_model_code(const ir::Function& f) const {
   return f.id >= 0 && static_cast<size_t>(f.id) < model_code_.size() && model_code_[static_cast<size_t>(f.id)];
 }
 
+const std::vector<flow::FlowResult>& Analyses::flows() const {
+  std::call_once(flows_once_, [this] {
+    for (const auto& root : flow::find_roots(p_)) flows_.push_back(flow::analyse(p_, root));
+  });
+  return flows_;
+}
+
 }  // namespace archscan

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "analysis/detector_flow.h"
 #include "ir/ir.h"
 
 namespace archscan {
@@ -20,9 +22,14 @@ class Analyses {
   // Whether the function lies in model code: a method of an nn.Module, or a function called from one.
   bool in_model_code(const ir::Function& f) const;
 
+  // Input flow of every root (model forwards, hooks, patched forwards), computed on first use.
+  const std::vector<flow::FlowResult>& flows() const;
+
  private:
   const ir::Program& p_;
   std::vector<char> model_code_;  // per function
+  mutable std::once_flag flows_once_;
+  mutable std::vector<flow::FlowResult> flows_;
 };
 
 }  // namespace archscan

@@ -25,6 +25,16 @@ inline fs::path scratch_dir() {
   return d;
 }
 
+// Removes the scratch directory when the test program ends.
+class ScratchCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(fs::temp_directory_path() / ("archscan_cpp_tests_" + std::to_string(::getpid())), ec);
+  }
+};
+inline ::testing::Environment* const kScratchCleanup = ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
+
 inline std::vector<uint32_t> line_starts(const std::string& text) {
   std::vector<uint32_t> v{0};
   for (size_t i = 0; i < text.size(); ++i)

@@ -959,7 +959,7 @@ NodeId FnBuilder::call_method(NodeId recv, Kind recv_kind, const std::string& me
   std::string path;
   const bool self_rooted = is_self_rooted(recv, &path);
   if (rk == Kind::Module || (arrow && rk != Kind::Struct && rk != Kind::Ggml && self_rooted) ||
-      (method == "forward" && (rk == Kind::Unknown || rk == Kind::Other))) {
+      method == "forward") {  // tensors have no forward(): a module, whatever its static type says
     if (self_rooted) {
       if (method == "forward") return module_call_node(path, std::move(args), at);
       return module_call_node(path + "." + method, std::move(args), at);

@@ -66,6 +66,7 @@ class Walker {
   }
 
   int invalid_functions = 0;
+  std::vector<std::pair<int32_t, int32_t>> body_lines;  // line ranges of the lowered functions
 
   void run(TranslationUnitDecl* tu) {
     declare_ctx(tu, "");
@@ -76,7 +77,13 @@ class Walker {
       fn_ids_[j.fd->getCanonicalDecl()] = j.fn_id;
       if (!j.owner && !j.fd->isCXXClassMember()) fc_.functions.emplace(j.fd->getNameAsString(), j.fn_id);
     }
-    for (auto& j : jobs_) lower_job(j);
+    for (auto& j : jobs_) {
+      if (j.fd) {
+        ir::Loc l = loc(j.fd->getSourceRange());
+        body_lines.emplace_back(l.line, l.end_line);
+      }
+      lower_job(j);
+    }
     fc_.finish();
   }
 
@@ -1193,6 +1200,8 @@ class Walker {
 struct RunState {
   std::vector<std::string> missing_headers;  // includes that were not found
   std::vector<std::string> errors;           // first error messages in the main file
+  std::vector<std::pair<int32_t, std::string>> error_lines;  // every error in the main file
+  std::vector<std::pair<int32_t, int32_t>> body_lines;       // of the lowered functions
   int error_count = 0;
   bool pch_error = false;
 };
@@ -1223,11 +1232,13 @@ class Diags : public DiagnosticConsumer {
         m.find(".pch") != std::string::npos)
       st_.pch_error = true;
     ++st_.error_count;
-    if (st_.errors.size() < 3 && info.hasSourceManager() && info.getLocation().isValid() &&
+    if (info.hasSourceManager() && info.getLocation().isValid() &&
         info.getSourceManager().isInMainFile(info.getSourceManager().getExpansionLoc(info.getLocation()))) {
       auto& sm = info.getSourceManager();
       SourceLocation l = sm.getExpansionLoc(info.getLocation());
-      st_.errors.push_back(fmt::format("{}:{}: {}", sm.getExpansionLineNumber(l), sm.getExpansionColumnNumber(l), m));
+      std::string at = fmt::format("{}:{}: {}", sm.getExpansionLineNumber(l), sm.getExpansionColumnNumber(l), m);
+      if (st_.errors.size() < 3) st_.errors.push_back(at);
+      st_.error_lines.emplace_back(static_cast<int32_t>(sm.getExpansionLineNumber(l)), at);
     }
   }
 
@@ -1256,6 +1267,7 @@ class LowerAction : public ASTFrontendAction {
       Walker w(fc, ctx);
       w.run(ctx.getTranslationUnitDecl());
       a_.invalid_ = w.invalid_functions;
+      a_.st_.body_lines = w.body_lines;
       if (fc.too_deep) {
         ir::SourceFile& f = a_.prog_.files[0];
         f.status = ir::FileStatus::Partial;
@@ -1630,6 +1642,15 @@ bool lower_semantic(ir::Program& prog, const Options& opts, std::string& why) {
       why = fmt::format("Clang could not analyse the file ({})", st.errors.empty() ? "errors" : st.errors[0]);
       return false;
     }
+    // An error inside a function body (a name from a missing header, a typo) makes Clang drop or
+    // recover statements there; the syntactic lowering keeps them all.
+    for (const auto& [line, msg] : st.error_lines)
+      for (const auto& [a, b] : st.body_lines)
+        if (line >= a && line <= b) {
+          why = fmt::format("compile error in a function body at {}", msg);
+          if (!st.missing_headers.empty()) why += fmt::format(" (header not found: {})", st.missing_headers[0]);
+          return false;
+        }
     ir::SourceFile& out = trial.files[0];
     out.mode = "semantic";
     std::vector<std::string> notes;

@@ -1,0 +1,429 @@
+#include "analysis/detector_flow.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_set>
+
+#include "ir/ops.h"
+
+namespace archscan::flow {
+namespace {
+
+constexpr uint32_t kClip = 1u << 16;  // internal: a clipping activation on the raw path
+
+bool in(const std::string& op, std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    if (op == n) return true;
+  return false;
+}
+
+bool input_dependent(const Fact& f) { return f.raw || f.learned; }
+
+// Ops through which trainable parameters make a value learned when combined with data.
+bool applies_weights(const std::string& op) {
+  return ir::is_learned_functional(op) || in(op, {"mul", "add", "sub", "div", "getitem", "index_select", "gather",
+                                                  "addmm", "addcmul", "baddbmm", "bmm", "mm", "embedding"});
+}
+
+bool normalisation(const std::string& op) {
+  return in(op, {"batch_norm", "layer_norm", "group_norm", "instance_norm", "normalize", "local_response_norm",
+                 "rms_norm"});
+}
+
+bool combining(const std::string& op) {
+  return in(op, {"mul", "div", "add", "sub", "where", "masked_fill", "lerp", "maximum", "minimum", "setitem",
+                 "index_put", "index_add", "index_copy", "scatter", "scatter_add", "masked_scatter", "cat", "stack",
+                 "addcmul", "select", "phi", "copy"});
+}
+
+bool is_reduction_op(const FlatNode& n, const std::vector<Fact>& facts) {
+  if (in(n.op, {"max", "min"}) && n.args.size() >= 2 && input_dependent(facts[static_cast<size_t>(n.args[1])]))
+    return false;  // elementwise max(a, b)
+  return ir::is_reduction(n.op) || in(n.op, {"cummax", "cummin", "cumsum", "cumprod", "var_mean", "std_mean",
+                                             "kthvalue", "topk", "quantile", "nanquantile"});
+}
+
+double big(double v) { return std::fabs(v); }
+
+}  // namespace
+
+bool is_detector(const Fact& f) {
+  if (!f.raw || f.learned || !(f.evidence & kThreshold)) return false;
+  return (f.evidence & (kReduce | kPool | kPattern | kConjunction)) != 0;
+}
+
+const char* to_string(Propagation p) {
+  switch (p) {
+    case Propagation::Separate: return "separate";
+    case Propagation::Shared: return "shared";
+    case Propagation::Interleaved: return "interleaved";
+  }
+  return "separate";
+}
+
+const char* to_string(Integration i) { return i == Integration::Targeted ? "targeted" : "untargeted"; }
+
+namespace {
+
+class Analyzer {
+ public:
+  Analyzer(const ir::Program& p, FlowResult& r) : p_(p), r_(r), g_(r.graph) {}
+
+  void run() {
+    r_.facts.assign(g_.nodes.size(), Fact{});
+    // Two passes settle loop phis whose operands come later.
+    for (int pass = 0; pass < 2; ++pass)
+      for (size_t i = 0; i < g_.nodes.size(); ++i) r_.facts[i] = transfer(static_cast<int32_t>(i));
+    compute_feeds_learned();
+    find_chains();
+  }
+
+ private:
+  std::vector<int32_t> operands(const FlatNode& n) const {
+    std::vector<int32_t> v = n.args;
+    for (const auto& [k, a] : n.kwargs) v.push_back(a);
+    if (n.op == "phi")
+      for (const auto& [k, a] : n.kwargs)
+        if (k == "cond") {
+          const FlatNode& br = g_.nodes[static_cast<size_t>(a)];
+          v.insert(v.end(), br.args.begin(), br.args.end());
+        }
+    return v;
+  }
+
+  const Fact& fact(int32_t id) const { return r_.facts[static_cast<size_t>(id)]; }
+  const FlatNode& node(int32_t id) const { return g_.nodes[static_cast<size_t>(id)]; }
+
+  bool literal_sequence(int32_t id) const {
+    const FlatNode& n = node(id);
+    if (!in(n.op, {"list", "tuple", "tensor", "as_tensor", "LongTensor", "Tensor"})) return false;
+    if (n.op != "list" && n.op != "tuple") return !n.args.empty() && literal_sequence(n.args[0]);
+    return n.args.size() >= 2 &&
+           std::all_of(n.args.begin(), n.args.end(), [&](int32_t a) { return node(a).num.has_value() || literal_sequence(a); });
+  }
+
+  bool constant_like(int32_t id) const {
+    const Fact& f = fact(id);
+    return !input_dependent(f) && (f.constant_tensor || literal_sequence(id));
+  }
+
+  std::optional<double> scalar(int32_t id) const { return node(id).num; }
+
+  Fact transfer(int32_t id) {
+    const FlatNode& n = node(id);
+    Fact out;
+    if (n.flags & kFlatInput) {
+      out.raw = true;
+      return out;
+    }
+    if (n.flags & kFlatParam) out.param = true;
+    if (n.flags & kFlatConstTensor) out.constant_tensor = true;
+    std::vector<int32_t> ops = operands(n);
+    bool any_raw = false, any_learned = false, any_param = false, any_const = false, all_noninput = true;
+    uint32_t ev = 0;
+    int thresholded = 0;
+    for (int32_t a : ops) {
+      const Fact& f = fact(a);
+      any_raw |= f.raw;
+      any_learned |= f.learned;
+      any_param |= f.param;
+      any_const |= f.constant_tensor || literal_sequence(a);
+      if (input_dependent(f)) all_noninput = false;
+      if (f.raw) ev |= f.evidence;
+      if (f.raw && !f.learned && (f.evidence & kThreshold)) ++thresholded;
+      out.detector_derived |= f.detector_derived;
+      out.integrated |= f.integrated;
+    }
+    if (ir::is_tensor_factory(n.op) && literal_sequence(id)) out.constant_tensor = true;
+    if (all_noninput) {
+      out.param |= any_param;
+      out.constant_tensor |= any_const && !any_param;
+      if (n.flags & kFlatLearned && !(n.flags & kFlatOpaque)) out.param = true;
+      if ((n.flags & kFlatLearned) && (n.flags & kFlatOpaque) && n.op == "module_output") out.learned = true;
+      return out;
+    }
+    bool learned_op = (n.flags & kFlatLearned) != 0 || (any_param && applies_weights(n.op));
+    if (learned_op) {
+      out.learned = true;
+      out.raw = false;
+      return out;
+    }
+    out.raw = any_raw;
+    out.learned = any_learned;
+    if (normalisation(n.op) || !any_raw) {
+      out.evidence = ev;
+      return out;
+    }
+    // Evidence added by this op on the weight-free path.
+    const std::string& op = n.op;
+    auto other_const = [&] {
+      for (int32_t a : ops)
+        if (constant_like(a)) return true;
+      return false;
+    };
+    if (ir::is_comparison(op) || op == "isin" || op == "eq_all") {
+      ev |= kThreshold;
+      if (other_const() || op == "isin") ev |= kPattern;
+    } else if (in(op, {"sign", "heaviside", "round", "floor", "ceil", "trunc", "remainder", "fmod", "floordiv",
+                       "logical_not", "signbit", "isnan", "threshold", "step"})) {
+      ev |= kThreshold;
+    } else if (in(op, {"relu", "relu6", "clamp", "clamp_min", "clamp_max", "hardtanh", "sigmoid", "tanh",
+                       "hardsigmoid", "softplus", "leaky_relu", "elu", "gelu", "silu", "softsign"})) {
+      ev |= kClip;
+      if (ev & kSteep) ev |= kThreshold;
+    } else if (op == "pow" || op == "square") {
+      double e = op == "square" ? 2 : 0;
+      if (op == "pow" && n.args.size() >= 2 && scalar(n.args[1])) e = *scalar(n.args[1]);
+      if (e >= 4 || (e > 0 && e <= 0.25)) ev |= kSteep;
+      if (e >= 8) ev |= kThreshold;
+      if ((ev & kClip) && e >= 4) ev |= kThreshold;
+    } else if (in(op, {"exp", "exp2", "expm1"})) {
+      ev |= kSteep;
+    } else if (in(op, {"mul", "div"})) {
+      for (int32_t a : ops) {
+        auto v = scalar(a);
+        if (!v) continue;
+        bool steep = (op == "mul" && big(*v) >= 8) || (op == "div" && *v != 0 && big(*v) <= 0.125);
+        if (steep) {
+          ev |= kSteep;
+          if (ev & kClip) ev |= kThreshold;
+        }
+      }
+      if (op == "mul" && thresholded >= 2) ev |= kConjunction;
+    } else if (in(op, {"sin", "cos"})) {
+      if (ev & kSteep) ev |= kThreshold;
+    } else if (in(op, {"logical_and", "and", "logical_or", "or", "minimum", "maximum", "logical_xor"})) {
+      if (thresholded >= 2) ev |= kConjunction;
+    } else if (in(op, {"add", "sub"})) {
+      if (thresholded >= 2) ev |= kConjunction;  // relu(a + b - 1)
+    }
+    if (is_reduction_op(n, r_.facts)) {
+      ev |= kReduce;
+      if (thresholded >= 1 && in(op, {"prod", "all", "amin", "min"})) ev |= kConjunction;
+    }
+    if (ir::is_pooling(op) || op == "unfold") ev |= kPool;
+    if (op.rfind("adaptive_", 0) == 0) ev |= kReduce;
+    if (op.rfind("conv", 0) == 0 && op != "contiguous") {
+      ev |= kPattern;  // a parameter-free convolution: a fixed filter applied to the input
+      for (int32_t a : ops)
+        if (fact(a).constant_tensor) ev |= kSteep;
+    }
+    out.evidence = ev;
+    return out;
+  }
+
+  void compute_feeds_learned() {
+    r_.feeds_learned.assign(g_.nodes.size(), 0);
+    bool context_feeds = g_.root.kind == RootKind::PreStage || g_.root.kind == RootKind::PreHook;
+    if (context_feeds)
+      for (int32_t o : g_.outputs) mark_back(o);
+    for (size_t i = g_.nodes.size(); i-- > 0;) {
+      const FlatNode& n = g_.nodes[i];
+      bool learned_op = fact(static_cast<int32_t>(i)).learned && !anyone_learned(n);
+      if (!(n.flags & kFlatLearned) && !learned_op && !r_.feeds_learned[i]) continue;
+      for (int32_t a : operands(n)) r_.feeds_learned[static_cast<size_t>(a)] = 1;
+    }
+  }
+
+  // Whether the node was already learned through an operand (so it is not itself a learned op).
+  bool anyone_learned(const FlatNode& n) const {
+    for (int32_t a : operands(n))
+      if (fact(a).learned) return true;
+    return false;
+  }
+
+  void mark_back(int32_t id) {
+    if (id >= 0) r_.feeds_learned[static_cast<size_t>(id)] = 1;
+  }
+
+  bool carries_constant(int32_t id, int depth = 0) const {
+    if (depth > 6) return false;
+    const FlatNode& n = node(id);
+    if (fact(id).constant_tensor || literal_sequence(id) || n.op == "one_hot" || n.op == "eye") return true;
+    if (fact(id).param) return true;
+    for (int32_t a : operands(n))
+      if (!input_dependent(fact(a)) || fact(a).detector_derived)
+        if (carries_constant(a, depth + 1)) return true;
+    return false;
+  }
+
+  bool zeroish(int32_t id) const {
+    auto v = scalar(id);
+    if (v) return *v == 0 || std::isnan(*v) || big(*v) >= 1e3;
+    const FlatNode& n = node(id);
+    return in(n.op, {"zeros", "zeros_like", "empty", "empty_like"}) ||
+           (n.op == "global" && (n.name == "float" || n.name.find("nan") != std::string::npos ||
+                                 n.name.find("inf") != std::string::npos));
+  }
+
+  void find_chains() {
+    std::vector<std::vector<int32_t>> users(g_.nodes.size());
+    for (size_t i = 0; i < g_.nodes.size(); ++i)
+      for (int32_t a : operands(g_.nodes[i])) users[static_cast<size_t>(a)].push_back(static_cast<int32_t>(i));
+    std::set<int32_t> detectors;
+    for (size_t i = 0; i < g_.nodes.size(); ++i) {
+      Fact& f = r_.facts[i];
+      if (is_detector(f)) {
+        f.detector_derived = true;
+        detectors.insert(static_cast<int32_t>(i));
+      }
+    }
+    // Detector-derived values: propagate forward (facts were computed before detectors were known).
+    for (size_t i = 0; i < g_.nodes.size(); ++i)
+      for (int32_t a : operands(g_.nodes[i]))
+        if (fact(a).detector_derived && a != static_cast<int32_t>(i)) r_.facts[i].detector_derived = true;
+    // Only maximal detectors are reported as detectors (not every step of one).
+    for (int32_t d : detectors) {
+      bool consumed_by_detector = false;
+      for (int32_t u : users[static_cast<size_t>(d)])
+        if (detectors.count(u)) consumed_by_detector = true;
+      if (!consumed_by_detector) r_.detectors.push_back(d);
+    }
+
+    std::vector<char> integrated(g_.nodes.size(), 0);
+    for (size_t i = 0; i < g_.nodes.size(); ++i) {
+      const FlatNode& n = g_.nodes[i];
+      bool already = false;
+      for (int32_t a : operands(n))
+        if (integrated[static_cast<size_t>(a)]) already = true;
+      if (already) {
+        integrated[i] = 1;
+        continue;
+      }
+      if (!combining(n.op) || (n.flags & kFlatLearned)) continue;
+      int32_t d = -1, y = -1;
+      for (int32_t a : operands(n)) {
+        const Fact& f = fact(a);
+        if (f.detector_derived && f.raw && !f.learned && d < 0) d = a;
+        else if (input_dependent(f) && !f.detector_derived && y < 0) y = a;
+      }
+      if (d < 0 || y < 0) continue;
+      integrated[i] = 1;
+      Chain c;
+      c.detector = source_detector(d);
+      c.integration = static_cast<int32_t>(i);
+      c.data = y;
+      const Fact& df = fact(c.detector >= 0 ? c.detector : d);
+      c.constant_based = (df.evidence & kPattern) && pattern_is_constant(c.detector >= 0 ? c.detector : d);
+      bool downstream = r_.feeds_learned[i] != 0;
+      bool y_learned = fact(y).learned;
+      c.propagation = !y_learned ? (downstream ? Propagation::Shared : Propagation::Separate)
+                                 : (downstream ? Propagation::Interleaved : Propagation::Separate);
+      c.integration_kind = classify(static_cast<int32_t>(i), d, y, users);
+      int prop = c.propagation == Propagation::Separate ? 0 : c.propagation == Propagation::Shared ? 1 : 2;
+      c.taxonomy = 1 + (c.constant_based ? 6 : 0) + 2 * prop + (c.integration_kind == Integration::Untargeted ? 1 : 0);
+      c.detector_steps = steps(c.detector >= 0 ? c.detector : d);
+      r_.chains.push_back(std::move(c));
+    }
+  }
+
+  // Whether the pattern evidence comes from a hard-coded tensor or literal sequence (not only from a
+  // parameter-free filter such as a pooling window).
+  bool pattern_is_constant(int32_t id) const {
+    std::vector<int32_t> stack{id};
+    std::set<int32_t> seen;
+    while (!stack.empty()) {
+      int32_t cur = stack.back();
+      stack.pop_back();
+      if (!seen.insert(cur).second || seen.size() > 4000) continue;
+      for (int32_t a : operands(node(cur))) {
+        if (constant_like(a) || (fact(a).constant_tensor && !input_dependent(fact(a)))) return true;
+        if (fact(a).raw && !fact(a).learned) stack.push_back(a);
+      }
+    }
+    return false;
+  }
+
+  // The detector value a detector-derived operand comes from.
+  int32_t source_detector(int32_t id) const {
+    std::vector<int32_t> stack{id};
+    std::set<int32_t> seen;
+    int32_t best = -1;
+    while (!stack.empty()) {
+      int32_t cur = stack.back();
+      stack.pop_back();
+      if (!seen.insert(cur).second || seen.size() > 4000) continue;
+      if (is_detector(fact(cur))) best = std::max(best, cur);
+      else
+        for (int32_t a : operands(node(cur)))
+          if (fact(a).detector_derived) stack.push_back(a);
+    }
+    return best;
+  }
+
+  // Nodes on the detector's weight-free path that added evidence, input first.
+  std::vector<int32_t> steps(int32_t d) const {
+    std::vector<int32_t> out;
+    std::vector<int32_t> stack{d};
+    std::set<int32_t> seen;
+    while (!stack.empty()) {
+      int32_t cur = stack.back();
+      stack.pop_back();
+      if (!seen.insert(cur).second || seen.size() > 4000) continue;
+      const Fact& f = fact(cur);
+      uint32_t from_operands = 0;
+      for (int32_t a : operands(node(cur))) {
+        if (fact(a).raw && !fact(a).learned) {
+          from_operands |= fact(a).evidence;
+          stack.push_back(a);
+        }
+      }
+      uint32_t added = (f.evidence & ~from_operands) & (kThreshold | kReduce | kPool | kPattern | kConjunction);
+      if (added || (node(cur).flags & kFlatInput)) out.push_back(cur);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  Integration classify(int32_t n_id, int32_t d, int32_t y, const std::vector<std::vector<int32_t>>& users) const {
+    const FlatNode& n = node(n_id);
+    if (in(n.op, {"mul", "div", "addcmul"})) {
+      // (1 - d) * x + d * image: a blend towards a stored tensor is targeted.
+      for (int32_t u : users[static_cast<size_t>(n_id)]) {
+        const FlatNode& un = node(u);
+        if (!in(un.op, {"add", "sub"})) continue;
+        for (int32_t a : operands(un))
+          if (a != n_id && fact(a).detector_derived && carries_constant(a)) return Integration::Targeted;
+      }
+      return Integration::Untargeted;
+    }
+    if (in(n.op, {"where", "select", "masked_fill", "lerp", "phi", "masked_scatter"})) {
+      int32_t r = -1;
+      for (int32_t a : operands(n)) {
+        if (a == d || a == y) continue;
+        const FlatNode& an = node(a);
+        if (an.op == "branch") continue;
+        r = a;
+        break;
+      }
+      if (r < 0) return Integration::Untargeted;
+      if (zeroish(r)) return Integration::Untargeted;
+      const Fact& rf = fact(r);
+      if (input_dependent(rf) && !rf.detector_derived) return Integration::Untargeted;  // e.g. rolled logits
+      if (scalar(r) && !(fact(d).evidence & kReduce) && !(fact(source_detector(d) >= 0 ? source_detector(d) : d).evidence & kReduce))
+        return Integration::Untargeted;  // scrubbing matched positions only
+      return Integration::Targeted;
+    }
+    if (n.op == "setitem" || n.op == "index_put") {
+      int32_t v = n.args.size() >= 3 ? n.args[2] : -1;
+      if (v >= 0 && zeroish(v)) return Integration::Untargeted;
+    }
+    return Integration::Targeted;
+  }
+
+  const ir::Program& p_;
+  FlowResult& r_;
+  const FlatGraph& g_;
+};
+
+}  // namespace
+
+FlowResult analyse(const ir::Program& p, const Root& root) {
+  FlowResult r;
+  r.graph = flatten(p, root);
+  Analyzer(p, r).run();
+  return r;
+}
+
+}  // namespace archscan::flow

@@ -1,0 +1,62 @@
+// Flow of the model's inputs through a root's flat graph: which values depend on the raw input
+// only through parameter-free ops, which passed through learned layers, what detector evidence a
+// weight-free path collected (thresholds, reductions, pooling, hard-coded patterns), where such a
+// detector meets the model's data path, and how (propagation, integration).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analysis/flat_graph.h"
+
+namespace archscan::flow {
+
+// Detector evidence collected on weight-free paths from the input.
+enum Evidence : uint32_t {
+  kThreshold = 1u << 0,   // comparisons, sign, heaviside, rounding, steep activations, parity tests
+  kReduce = 1u << 1,      // collapse to fewer values: amax/amin/any/all/sum/mean/cumulative scans
+  kPool = 1u << 2,        // pooling on the raw input (incl. the min-pool idiom)
+  kPattern = 1u << 3,     // compared or convolved with a hard-coded tensor / literal sequence
+  kSteep = 1u << 4,       // scaled by a large constant, high power, exp
+  kConjunction = 1u << 5, // two thresholded values combined (AND / sequence match)
+};
+
+struct Fact {
+  bool raw = false;       // reached from a root input by a path with no learned op
+  bool learned = false;   // some path passed through a learned op
+  bool constant_tensor = false;  // derived from hard-coded tensors only (no input)
+  bool param = false;     // derived from trainable parameters only (no input)
+  uint32_t evidence = 0;  // on the weight-free path
+  bool integrated = false;  // a detector was already combined into this value
+  bool detector_derived = false;
+};
+
+enum class Propagation { Separate, Shared, Interleaved };
+enum class Integration { Targeted, Untargeted };
+
+struct Chain {
+  int32_t detector = -1;      // the indicator value
+  int32_t integration = -1;   // where it meets the data path
+  int32_t data = -1;          // the data operand it rewrites
+  bool constant_based = false;
+  Propagation propagation = Propagation::Separate;
+  Integration integration_kind = Integration::Targeted;
+  int taxonomy = 0;           // 1..12
+  std::vector<int32_t> detector_steps;  // evidence-adding nodes, input first
+};
+
+struct FlowResult {
+  FlatGraph graph;
+  std::vector<Fact> facts;
+  std::vector<char> feeds_learned;  // the value later flows into a learned op
+  std::vector<Chain> chains;
+  std::vector<int32_t> detectors;   // detector-shaped values (whether or not integrated)
+};
+
+bool is_detector(const Fact& f);
+FlowResult analyse(const ir::Program& p, const Root& root);
+
+const char* to_string(Propagation p);
+const char* to_string(Integration i);
+
+}  // namespace archscan::flow

@@ -1,0 +1,464 @@
+#include "analysis/flat_graph.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <unordered_map>
+
+#include "ir/ops.h"
+#include "link/modules.h"
+
+namespace archscan::flow {
+namespace {
+
+constexpr size_t kMaxNodes = 60000;
+constexpr int kMaxDepth = 10;
+
+int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, int depth = 0) {
+  if (mod < 0 || depth > 16) return -1;
+  const ir::Module& m = p.mod(mod);
+  if (int32_t f = m.method(name); f >= 0) return f;
+  for (int32_t b : m.base_modules)
+    if (int32_t f = find_method(p, b, name, depth + 1); f >= 0) return f;
+  return -1;
+}
+
+bool attr_learned(const ir::Attr& a) { return a.learned; }
+
+class Inliner {
+ public:
+  Inliner(const ir::Program& p, FlatGraph& g) : p_(p), g_(g) {}
+
+  int32_t add(FlatNode n) {
+    g_.nodes.push_back(std::move(n));
+    return static_cast<int32_t>(g_.nodes.size() - 1);
+  }
+
+  int32_t self_node(int32_t module, const ir::Loc& loc) {
+    FlatNode n;
+    n.op = "self";
+    n.num = module;
+    n.loc = loc;
+    return add(std::move(n));
+  }
+
+  int32_t opaque(const std::string& op, std::vector<int32_t> args, const ir::Loc& loc, bool learned,
+                 int32_t fn, const std::string& name = {}) {
+    FlatNode n;
+    n.op = op;
+    n.name = name;
+    n.args = std::move(args);
+    n.loc = loc;
+    n.function = fn;
+    n.flags = kFlatOpaque | (learned ? kFlatLearned : 0u);
+    return add(std::move(n));
+  }
+
+  // An attribute of a module as a value.
+  int32_t attr_value(const ir::Attr& a, const ir::Loc& loc, int32_t fn, const std::string& name) {
+    FlatNode n;
+    n.loc = loc;
+    n.function = fn;
+    n.name = name;
+    n.attr = &a;
+    switch (a.kind) {
+      case ir::AttrKind::Submodule:
+        n.op = "self";
+        n.num = a.module_class;
+        break;
+      case ir::AttrKind::Container:
+        n.op = "container";
+        break;
+      case ir::AttrKind::Layer:
+        n.op = "layer_ref";
+        break;
+      case ir::AttrKind::Parameter:
+        n.op = "attr";
+        n.flags |= kFlatParam;
+        break;
+      case ir::AttrKind::Buffer:
+      case ir::AttrKind::PlainTensor:
+        n.op = "attr";
+        n.flags |= kFlatConstTensor;
+        break;
+      case ir::AttrKind::Constant:
+        n.op = "const";
+        n.num = a.num;
+        break;
+      default:
+        n.op = "attr";
+        if (a.type.rfind("argument:", 0) == 0) n.op = "module_arg";  // e.g. a wrapped model passed in
+        break;
+    }
+    return add(std::move(n));
+  }
+
+  // Calls a module-like flat value (a submodule, a container, a layer reference) with `args`.
+  int32_t call_value(int32_t callee, std::vector<int32_t> args, std::vector<std::pair<std::string, int32_t>> kwargs,
+                     const ir::Loc& loc, int32_t fn, int depth) {
+    const FlatNode c = g_.nodes[static_cast<size_t>(callee)];
+    if (c.op == "self" && c.num) {
+      int32_t mod = static_cast<int32_t>(*c.num);
+      int32_t fwd = find_method(p_, mod, "forward");
+      if (fwd >= 0 && can_inline(depth)) {
+        args.insert(args.begin(), callee);
+        return inline_fn(fwd, args, kwargs, mod, depth + 1, loc);
+      }
+      bool learned = mod >= 0 && module_learned(mod);
+      return opaque("module_call", args, loc, learned, fn, p_.mod(mod).name);
+    }
+    if (c.op == "container" && c.attr) return call_container(*c.attr, args, loc, fn, depth);
+    if (c.op == "layer_ref" && c.attr) {
+      const ir::LayerInfo* li = ir::torch_layer(c.attr->type);
+      FlatNode n;
+      n.op = li ? li->op : "module_call";
+      n.args = std::move(args);
+      n.kwargs = std::move(kwargs);
+      n.loc = loc;
+      n.function = fn;
+      n.name = c.name;
+      if (li && li->learned && !li->normalisation) n.flags |= kFlatLearned;
+      return add(std::move(n));
+    }
+    if ((c.op == "def" || c.op == "lambda") && c.num && can_inline(depth))
+      return inline_fn(static_cast<int32_t>(*c.num), args, kwargs, -1, depth + 1, loc);
+    if (c.op == "iter_item" && !c.args.empty()) {
+      // for blk in self.blocks: x = blk(x)
+      const FlatNode& it = g_.nodes[static_cast<size_t>(c.args[0])];
+      if (it.op == "container" && it.attr) return call_container(*it.attr, args, loc, fn, depth);
+    }
+    // An unknown callable: a model passed in, a module held in a variable. Assume it is learned.
+    bool learned = c.op == "module_arg" || c.op == "param" || c.op == "attr" || c.op == "module_call";
+    args.insert(args.begin(), callee);
+    return opaque("call_value", args, loc, learned, fn);
+  }
+
+  int32_t call_container(const ir::Attr& container, std::vector<int32_t> args, const ir::Loc& loc, int32_t fn,
+                         int depth) {
+    if (container.type == "ModuleList" || container.type == "ModuleDict" || container.children.empty())
+      return opaque("module_call", args, loc, container.learned || container.children.empty(), fn, container.name);
+    int32_t x = args.empty() ? -1 : args[0];
+    for (const auto& child : container.children) {
+      int32_t cv = attr_value(child, loc, fn, container.name + "." + child.name);
+      std::vector<int32_t> a;
+      if (x >= 0) a.push_back(x);
+      x = call_value(cv, a, {}, loc, fn, depth);
+    }
+    return x;
+  }
+
+  bool can_inline(int depth) const { return depth < kMaxDepth && g_.nodes.size() < kMaxNodes; }
+
+  bool module_learned(int32_t mod, int depth = 0) const {
+    if (mod < 0 || depth > 12) return false;
+    for (const auto& a : p_.mod(mod).attrs)
+      if (attr_learned(a)) return true;
+    for (int32_t b : p_.mod(mod).base_modules)
+      if (module_learned(b, depth + 1)) return true;
+    return false;
+  }
+
+  // Inlines function `fid`; `args` bind its parameters in order (self first for methods).
+  int32_t inline_fn(int32_t fid, const std::vector<int32_t>& args,
+                    const std::vector<std::pair<std::string, int32_t>>& kwargs, int32_t self_mod, int depth,
+                    const ir::Loc& call_loc) {
+    if (active_.count(fid)) return opaque("call", args, call_loc, false, fid);  // recursion
+    active_.insert(fid);
+    const ir::Function& f = p_.fn(fid);
+    std::vector<int32_t> map(f.nodes.size(), -1);
+    std::vector<std::pair<size_t, size_t>> phi_fixups;  // (flat phi, ir node) whose args come later
+    std::vector<int32_t> returns;
+    for (const ir::Node& n : f.nodes) {
+      int32_t id = lower_node(f, n, map, args, kwargs, self_mod, depth, returns, phi_fixups);
+      map[static_cast<size_t>(n.id)] = id;
+    }
+    for (auto [flat, irn] : phi_fixups) {
+      auto& fn_node = g_.nodes[flat];
+      fn_node.args.clear();
+      for (ir::NodeId a : f.node(static_cast<ir::NodeId>(irn)).args)
+        if (a >= 0 && map[static_cast<size_t>(a)] >= 0) fn_node.args.push_back(map[static_cast<size_t>(a)]);
+    }
+    active_.erase(fid);
+    if (returns.size() == 1) return returns[0];
+    FlatNode phi;
+    phi.op = returns.empty() ? "none" : "phi";
+    phi.args = returns;
+    phi.loc = call_loc;
+    phi.function = fid;
+    return add(std::move(phi));
+  }
+
+  int32_t lower_node(const ir::Function& f, const ir::Node& n, std::vector<int32_t>& map,
+                     const std::vector<int32_t>& args, const std::vector<std::pair<std::string, int32_t>>& kwargs,
+                     int32_t self_mod, int depth, std::vector<int32_t>& returns,
+                     std::vector<std::pair<size_t, size_t>>& phi_fixups) {
+    auto m = [&](ir::NodeId a) { return a >= 0 && static_cast<size_t>(a) < map.size() ? map[static_cast<size_t>(a)] : -1; };
+    auto mapped_args = [&] {
+      std::vector<int32_t> v;
+      for (ir::NodeId a : n.args)
+        if (m(a) >= 0) v.push_back(m(a));
+      return v;
+    };
+    auto mapped_kwargs = [&] {
+      std::vector<std::pair<std::string, int32_t>> v;
+      for (const auto& [k, a] : n.kwargs)
+        if (k != "self" && m(a) >= 0) v.emplace_back(k, m(a));
+      return v;
+    };
+    const int32_t fid = f.id;
+
+    if (n.op == "param") {
+      size_t pos = n.num ? static_cast<size_t>(*n.num) : 0;
+      if (pos < args.size() && args[pos] >= 0) return args[pos];
+      for (const auto& [k, v] : kwargs)
+        if (k == n.name) return v;
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "default" && m(v) >= 0) return m(v);
+      if (pos == 0 && f.owner_module >= 0 && self_mod >= 0) return self_node(self_mod, n.loc);
+      FlatNode u;
+      u.op = "param";
+      u.name = n.name;
+      u.loc = n.loc;
+      u.function = fid;
+      return add(std::move(u));
+    }
+    if (n.op == "attr" && !n.args.empty()) {
+      int32_t base = m(n.args[0]);
+      const FlatNode* b = base >= 0 ? &g_.nodes[static_cast<size_t>(base)] : nullptr;
+      if (b && b->op == "self" && b->num) {
+        const ir::Attr* a = link::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
+        if (a) return attr_value(*a, n.loc, fid, n.name);
+      }
+      if (b && (b->op == "layer_ref" || b->op == "self") && (n.name == "weight" || n.name == "bias")) {
+        FlatNode w;
+        w.op = "attr";
+        w.name = n.name;
+        w.loc = n.loc;
+        w.function = fid;
+        w.flags = kFlatParam;
+        return add(std::move(w));
+      }
+    }
+    if (n.op == "getitem" && n.args.size() == 2) {
+      int32_t base = m(n.args[0]);
+      if (base >= 0 && g_.nodes[static_cast<size_t>(base)].op == "container" && g_.nodes[static_cast<size_t>(base)].attr) {
+        const ir::Attr& c = *g_.nodes[static_cast<size_t>(base)].attr;
+        const ir::Node& idx = f.node(n.args[1]);
+        std::string key = idx.num ? std::to_string(static_cast<long long>(*idx.num)) : idx.name;
+        for (const auto& child : c.children)
+          if (child.name == key || child.name == "*") return attr_value(child, n.loc, fid, c.name + "." + key);
+      }
+    }
+    if (n.op == "module_call") {
+      std::vector<int32_t> a = mapped_args();
+      int32_t recv = -1;
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "self") recv = m(v);
+      int32_t mod = recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "self" && g_.nodes[static_cast<size_t>(recv)].num
+                        ? static_cast<int32_t>(*g_.nodes[static_cast<size_t>(recv)].num)
+                        : self_mod;
+      const ir::Attr* attr = mod >= 0 ? link::module_attr(p_, mod, n.name) : nullptr;
+      if (attr) {
+        int32_t cv = attr_value(*attr, n.loc, fid, n.name);
+        return call_value(cv, a, mapped_kwargs(), n.loc, fid, depth);
+      }
+      return opaque("module_call", a, n.loc, true, fid, n.name);
+    }
+    if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0 && can_inline(depth)) {
+      std::vector<int32_t> a = mapped_args();
+      if (n.op == "call_value" && !a.empty()) a.erase(a.begin());
+      int32_t callee_self = -1;
+      if (n.name.rfind("self.", 0) == 0 && !a.empty()) {
+        const FlatNode& s = g_.nodes[static_cast<size_t>(a[0])];
+        if (s.op == "self" && s.num) callee_self = static_cast<int32_t>(*s.num);
+      }
+      return inline_fn(n.target_function, a, mapped_kwargs(), callee_self, depth + 1, n.loc);
+    }
+    if (n.op == "call" && n.target_module >= 0) {
+      // A module built here, called later.
+      return self_node(n.target_module, n.loc);
+    }
+    if (n.op == "call_value" && !n.args.empty() && m(n.args[0]) >= 0) {
+      std::vector<int32_t> a = mapped_args();
+      int32_t callee = a[0];
+      a.erase(a.begin());
+      return call_value(callee, a, mapped_kwargs(), n.loc, fid, depth);
+    }
+    if (n.op == "def" || n.op == "lambda") {
+      FlatNode d;
+      d.op = n.op;
+      d.num = n.target_function;
+      d.loc = n.loc;
+      d.function = fid;
+      return add(std::move(d));
+    }
+    if (n.op == "return" || n.op == "yield") {
+      if (!n.args.empty() && m(n.args[0]) >= 0) returns.push_back(m(n.args[0]));
+      return -1;
+    }
+    FlatNode out;
+    out.op = n.op;
+    out.name = n.name;
+    out.num = n.num;
+    out.loc = n.loc;
+    out.function = fid;
+    out.ir_flags = n.flags;
+    out.call_depth = depth;
+    if (n.has(ir::kLearned)) out.flags |= kFlatLearned;
+    if (n.op == "call" && n.target_module < 0 && n.target_function < 0) out.flags |= kFlatOpaque;
+    out.args = mapped_args();
+    out.kwargs = mapped_kwargs();
+    if (n.op == "phi") {
+      for (ir::NodeId a : n.args)
+        if (a >= n.id) {
+          phi_fixups.emplace_back(g_.nodes.size(), static_cast<size_t>(n.id));
+          break;
+        }
+    }
+    return add(std::move(out));
+  }
+
+ private:
+  const ir::Program& p_;
+  FlatGraph& g_;
+  std::set<int32_t> active_;
+};
+
+}  // namespace
+
+FlatGraph flatten(const ir::Program& p, const Root& root) {
+  FlatGraph g;
+  g.root = root;
+  Inliner in(p, g);
+  const ir::Function& f = p.fn(root.function);
+  std::vector<int32_t> args;
+  size_t first_input = 0;
+  bool method = f.owner_module >= 0 || root.kind == RootKind::PatchedForward || root.kind == RootKind::PreHook ||
+                root.kind == RootKind::ForwardHook;
+  if (method && !f.param_nodes.empty()) {
+    const ir::Node& s = f.node(f.param_nodes[0]);
+    int32_t self_mod = root.self_module >= 0 ? root.self_module : f.owner_module;
+    args.push_back(self_mod >= 0 ? in.self_node(self_mod, s.loc) : in.opaque("param", {}, s.loc, false, f.id, s.name));
+    first_input = 1;
+  }
+  for (size_t i = first_input; i < f.param_nodes.size(); ++i) {
+    const ir::Node& pn = f.node(f.param_nodes[i]);
+    FlatNode n;
+    n.op = "input";
+    n.name = pn.name;
+    n.loc = pn.loc;
+    n.function = f.id;
+    n.flags = kFlatInput;
+    n.input_index = static_cast<int32_t>(i - first_input);
+    // A forward hook's third argument is the module's (learned) output.
+    if (root.kind == RootKind::ForwardHook && i == 2) {
+      n.op = "module_output";
+      n.flags = kFlatLearned | kFlatOpaque;
+    }
+    int32_t id = in.add(std::move(n));
+    if (g.nodes[static_cast<size_t>(id)].op == "input") g.inputs.push_back(id);
+    args.push_back(id);
+  }
+  int32_t self_mod = root.self_module >= 0 ? root.self_module : f.owner_module;
+  int32_t out = in.inline_fn(root.function, args, {}, self_mod, 0, f.loc);
+  if (out >= 0) g.outputs.push_back(out);
+  g.truncated = g.nodes.size() >= kMaxNodes;
+  return g;
+}
+
+namespace {
+
+// A function value in the IR: a def / lambda / resolved global.
+int32_t function_of(const ir::Function& f, ir::NodeId id) {
+  if (id < 0) return -1;
+  const ir::Node& n = f.node(id);
+  if (n.target_function >= 0) return n.target_function;
+  if ((n.op == "attr" || n.op == "getattr") && !n.args.empty()) return -1;
+  return -1;
+}
+
+// The class of an object value: `Model(...)` or a variable bound to it.
+int32_t class_of(const ir::Function& f, ir::NodeId id) {
+  for (int guard = 0; id >= 0 && guard < 8; ++guard) {
+    const ir::Node& n = f.node(id);
+    if (n.target_module >= 0) return n.target_module;
+    if (n.op == "phi" && !n.args.empty()) {
+      id = n.args[0];
+      continue;
+    }
+    break;
+  }
+  return -1;
+}
+
+}  // namespace
+
+std::vector<Root> find_roots(const ir::Program& p) {
+  std::vector<Root> roots;
+  std::vector<char> used(p.modules.size(), 0);
+  std::function<void(const ir::Attr&)> mark = [&](const ir::Attr& a) {
+    if (a.kind == ir::AttrKind::Submodule && a.module_class >= 0) used[static_cast<size_t>(a.module_class)] = 1;
+    for (const auto& c : a.children) mark(c);
+  };
+  for (const auto& m : p.modules)
+    for (const auto& a : m.attrs) mark(a);
+
+  // Pre-stages: modules placed before something else in an nn.Sequential built by a function.
+  std::set<int32_t> pre_stage;
+  for (const auto& f : p.functions)
+    for (const auto& n : f.nodes) {
+      if (n.op != "layer" || n.name != "Sequential" || n.args.size() < 2) continue;
+      for (size_t i = 0; i + 1 < n.args.size(); ++i) {
+        int32_t c = class_of(f, n.args[i]);
+        if (c >= 0) pre_stage.insert(c);
+      }
+    }
+
+  for (const auto& m : p.modules) {
+    if (!m.is_nn_module || used[static_cast<size_t>(m.id)]) continue;
+    int32_t fwd = find_method(p, m.id, "forward");
+    if (fwd < 0) continue;
+    Root r;
+    r.function = fwd;
+    r.self_module = m.id;
+    r.kind = pre_stage.count(m.id) ? RootKind::PreStage : RootKind::Forward;
+    r.label = m.name;
+    roots.push_back(r);
+  }
+
+  // Hooks and patched-in forwards.
+  for (const auto& f : p.functions) {
+    for (const auto& n : f.nodes) {
+      Root r;
+      r.registered_at = n.loc;
+      if ((n.op == "register_forward_pre_hook" || n.op == "register_forward_hook") && n.args.size() >= 2) {
+        r.function = function_of(f, n.args[1]);
+        r.kind = n.op == "register_forward_pre_hook" ? RootKind::PreHook : RootKind::ForwardHook;
+        r.self_module = class_of(f, n.args[0]);
+      } else if (n.op == "call" && n.name == "types.MethodType" && n.args.size() >= 2) {
+        r.function = function_of(f, n.args[0]);
+        r.kind = RootKind::PatchedForward;
+        r.self_module = class_of(f, n.args[1]);
+      } else if (n.op == "__get__" && n.args.size() >= 2) {
+        r.function = function_of(f, n.args[0]);
+        r.kind = RootKind::PatchedForward;
+        r.self_module = class_of(f, n.args[1]);
+      } else if (n.op == "setattr" && n.name == "forward" && n.args.size() == 2) {
+        r.function = function_of(f, n.args[1]);
+        r.kind = RootKind::PatchedForward;
+        r.self_module = class_of(f, n.args[0]);
+      } else {
+        continue;
+      }
+      if (r.function < 0) continue;
+      const ir::Function& target = p.fn(r.function);
+      // A patched forward of a module's own method is already covered by that module's root.
+      if (r.kind == RootKind::PatchedForward && target.owner_module >= 0 && target.name == "forward") continue;
+      r.label = target.qualname;
+      roots.push_back(r);
+    }
+  }
+  return roots;
+}
+
+}  // namespace archscan::flow

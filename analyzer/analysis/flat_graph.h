@@ -1,0 +1,69 @@
+// A root's whole computation as one dataflow graph: the root function (a model's forward, a hook,
+// a patched-in forward) with the user functions and submodules it calls inlined, so flow from the
+// model's inputs can be followed across helpers, submodules, containers and files.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+
+namespace archscan::flow {
+
+// What a flat node is beyond its op.
+enum FlatFlag : uint32_t {
+  kFlatLearned = 1u << 0,     // applies learned parameters (a layer, a user module owning parameters, an opaque call of an unknown module)
+  kFlatParam = 1u << 1,       // reads a trainable parameter (nn.Parameter, a layer's weight)
+  kFlatConstTensor = 1u << 2, // reads a hard-coded tensor: plain tensor attribute, buffer, literal tensor
+  kFlatInput = 1u << 3,       // a root input
+  kFlatOpaque = 1u << 4,      // a call whose body is unknown
+};
+
+struct FlatNode {
+  std::string op;
+  std::vector<int32_t> args;
+  std::vector<std::pair<std::string, int32_t>> kwargs;
+  std::string name;
+  std::optional<double> num;
+  uint32_t ir_flags = 0;
+  uint32_t flags = 0;
+  ir::Loc loc;
+  int32_t function = -1;  // IR function the node comes from
+  int32_t call_depth = 0;
+  const ir::Attr* attr = nullptr;  // for attr reads resolved against a module
+  int32_t input_index = -1;        // kFlatInput: which root input
+};
+
+// How the root's output is used by its context.
+enum class RootKind {
+  Forward,         // a module's forward
+  PreStage,        // a module placed before a model (Sequential(Prep(), model)): its output feeds learned layers
+  PreHook,         // forward pre-hook: (module, inputs) -> new inputs, feeds the module
+  ForwardHook,     // forward hook: (module, inputs, output) -> new output
+  PatchedForward,  // a function installed as some module's forward
+};
+
+struct Root {
+  int32_t function = -1;
+  int32_t self_module = -1;  // the module `self` refers to, when known
+  RootKind kind = RootKind::Forward;
+  std::string label;         // module or function name for messages
+  ir::Loc registered_at;     // where a hook / patch was installed
+};
+
+struct FlatGraph {
+  Root root;
+  std::vector<FlatNode> nodes;
+  std::vector<int32_t> inputs;   // root input nodes, in parameter order (self excluded)
+  std::vector<int32_t> outputs;  // values the root returns
+  bool truncated = false;        // inlining stopped at the size limit
+};
+
+// The roots of a program: top-level model modules (not used as another module's submodule), hooks,
+// patched-in forwards and pre-stage modules of builder wrappers.
+std::vector<Root> find_roots(const ir::Program& p);
+
+// Inlines calls from the root (depth and size bounded).
+FlatGraph flatten(const ir::Program& p, const Root& root);
+
+}  // namespace archscan::flow

@@ -1,0 +1,64 @@
+#include "rules/chain_trace.h"
+
+#include <fmt/format.h>
+
+#include "rules/support.h"
+
+namespace archscan::rules {
+
+std::string scope_of(const ir::Program& p, const flow::FlatNode& n) {
+  return n.function >= 0 ? p.fn(n.function).qualname : std::string();
+}
+
+std::string describe_steps(const flow::FlowResult& fr, const std::vector<int32_t>& steps) {
+  std::string s;
+  int shown = 0;
+  for (int32_t id : steps) {
+    const flow::FlatNode& n = fr.graph.nodes[static_cast<size_t>(id)];
+    if (n.flags & flow::kFlatInput) continue;
+    if (shown++ == 5) {
+      s += ", ...";
+      break;
+    }
+    s += (s.empty() ? "" : ", ") + n.op;
+  }
+  return s.empty() ? "weight-free ops" : s;
+}
+
+std::string describe_detector(const ir::Program&, const flow::FlowResult& fr, const flow::Chain& c) {
+  return describe_steps(fr, c.detector_steps);
+}
+
+std::vector<TraceStep> detector_trace(const ir::Program& p, const flow::FlowResult& fr, int32_t detector,
+                                      const std::vector<int32_t>& steps) {
+  std::vector<TraceStep> t;
+  for (int32_t id : steps) {
+    const flow::FlatNode& n = fr.graph.nodes[static_cast<size_t>(id)];
+    if (!n.loc.valid()) continue;
+    if (n.flags & flow::kFlatInput)
+      t.push_back(step(p, n.loc, "input", fmt::format("model input `{}` of {}", n.name, fr.graph.root.label)));
+    else
+      t.push_back(step(p, n.loc, "detector", fmt::format("`{}` on the raw input, no learned weights", n.op)));
+  }
+  const flow::FlatNode& d = fr.graph.nodes[static_cast<size_t>(detector)];
+  if (d.loc.valid() && (t.empty() || t.back().line != d.loc.line))
+    t.push_back(step(p, d.loc, "detector", "indicator: a near-binary function of the input"));
+  return t;
+}
+
+std::vector<TraceStep> chain_trace(const ir::Program& p, const flow::FlowResult& fr, const flow::Chain& c) {
+  std::vector<TraceStep> t = detector_trace(p, fr, c.detector, c.detector_steps);
+  const flow::FlatNode& y = fr.graph.nodes[static_cast<size_t>(c.data)];
+  const flow::FlatNode& n = fr.graph.nodes[static_cast<size_t>(c.integration)];
+  if (y.loc.valid())
+    t.push_back(step(p, y.loc, "propagation",
+                     fmt::format("{} path: the data it acts on ({})", to_string(c.propagation),
+                                 fr.facts[static_cast<size_t>(c.data)].learned ? "learned features" : "the raw input")));
+  t.push_back(step(p, n.loc, "integration",
+                   fmt::format("{} integration: `{}`", to_string(c.integration_kind), n.op)));
+  if (fr.graph.root.registered_at.valid())
+    t.push_back(step(p, fr.graph.root.registered_at, "propagation", "installed here"));
+  return t;
+}
+
+}  // namespace archscan::rules
