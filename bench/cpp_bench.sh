@@ -44,7 +44,7 @@ for f in "${files[@]}"; do
   rm -rf "$cache/pch"
   read -r cold _ < <(measure "$bin" ir "$f")
   read -r ws wm < <(median "$bin" ir "$f")
-  mode=$("$bin" ir "$f" 2>/dev/null | head -1)
+  mode=$("$bin" ir "$f" 2>/dev/null | head -1 || true)
   ratio=$(awk -v a="$ws" -v b="$cs" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
   printf '%-44s %9s %9s %9s %7s %9d %9d   %s\n' "$(basename "$f")" "$cs" "$cold" "$ws" "$ratio" \
     $((cm / 1024)) $((wm / 1024)) "$mode"

@@ -10,7 +10,8 @@
 namespace archscan::flow {
 namespace {
 
-constexpr uint32_t kClip = 1u << 16;  // internal: a clipping activation on the raw path
+constexpr uint32_t kClip = 1u << 16;     // internal: a clip of a shifted value, relu(v - c)
+constexpr uint32_t kShifted = 1u << 17;  // internal: the raw value shifted by a constant
 
 bool in(const std::string& op, std::initializer_list<const char*> names) {
   for (const char* n : names)
@@ -31,6 +32,14 @@ bool normalisation(const std::string& op) {
                  "rms_norm"});
 }
 
+// Operand positions that hold the data an op rewrites (-1: any operand).
+int data_position(const std::string& op) {
+  if (in(op, {"masked_fill", "setitem", "index_put", "index_add", "index_copy", "scatter", "scatter_add",
+              "masked_scatter", "lerp"}))
+    return 0;
+  return -1;
+}
+
 bool combining(const std::string& op) {
   return in(op, {"mul", "div", "add", "sub", "where", "masked_fill", "lerp", "maximum", "minimum", "setitem",
                  "index_put", "index_add", "index_copy", "scatter", "scatter_add", "masked_scatter", "cat", "stack",
@@ -46,11 +55,27 @@ bool is_reduction_op(const FlatNode& n, const std::vector<Fact>& facts) {
 
 double big(double v) { return std::fabs(v); }
 
+// Ops that read only an input's shape, dtype or device.
+bool shape_only(const FlatNode& n) {
+  if (in(n.op, {"size", "dim", "numel", "zeros_like", "ones_like", "empty_like", "full_like", "new_zeros", "new_ones",
+                "new_empty", "new_full", "new_tensor", "arange", "randn_like", "rand_like", "eye", "get_device",
+                "ndimension", "nelement", "type_as_shape", "element_size"}))
+    return true;
+  if (in(n.op, {"is", "is_not", "is_floating_point", "is_complex", "is_contiguous", "get_dimensions",
+                "get_image_size", "get_image_num_channels"}))
+    return true;
+  if (n.op == "call" && in(n.name, {"isinstance", "len", "hasattr", "callable", "type", "id", "getattr"})) return true;
+  return n.op == "attr" && in(n.name, {"shape", "device", "dtype", "ndim", "is_cuda", "requires_grad", "layout"});
+}
+
 }  // namespace
 
 bool is_detector(const Fact& f) {
-  if (!f.raw || f.learned || !(f.evidence & kThreshold)) return false;
-  return (f.evidence & (kReduce | kPool | kPattern | kConjunction)) != 0;
+  if (!f.raw || f.learned) return false;
+  const uint32_t e = f.evidence;
+  if (e & kThreshold) return (e & (kReduce | kPool | kPattern | kConjunction | kAggregate)) != 0;
+  if (e & kWeakThreshold) return (e & (kReduce | kPool | kPattern | kConjunction)) != 0;
+  return false;
 }
 
 const char* to_string(Propagation p) {
@@ -72,6 +97,7 @@ class Analyzer {
 
   void run() {
     r_.facts.assign(g_.nodes.size(), Fact{});
+    learned_op_.assign(g_.nodes.size(), 0);
     // Two passes settle loop phis whose operands come later.
     for (int pass = 0; pass < 2; ++pass)
       for (size_t i = 0; i < g_.nodes.size(); ++i) r_.facts[i] = transfer(static_cast<int32_t>(i));
@@ -81,6 +107,9 @@ class Analyzer {
 
  private:
   std::vector<int32_t> operands(const FlatNode& n) const {
+    // x.to(y), x.type_as(y), x.expand_as(y): y lends only its dtype, device or shape.
+    if (!n.args.empty() && in(n.op, {"to", "type_as", "expand_as", "view_as", "reshape_as", "new_tensor"}))
+      return {n.args[0]};
     std::vector<int32_t> v = n.args;
     for (const auto& [k, a] : n.kwargs) v.push_back(a);
     if (n.op == "phi")
@@ -110,6 +139,19 @@ class Analyzer {
 
   std::optional<double> scalar(int32_t id) const { return node(id).num; }
 
+  // A test against 0, +-1 or a configured (non-literal) scalar: padding and validity masks.
+  bool weak_comparison(const std::vector<int32_t>& ops) const {
+    for (int32_t a : ops) {
+      const Fact& f = fact(a);
+      if (input_dependent(f)) continue;
+      auto v = scalar(a);
+      if (v && (*v == 0 || *v == 1 || *v == -1 || *v == 0.5)) return true;
+      if (v && node(a).attr) return true;  // a configured value (self.pad_token_id)
+      if (!v && !f.constant_tensor) return true;  // a config value or attribute
+    }
+    return false;
+  }
+
   Fact transfer(int32_t id) {
     const FlatNode& n = node(id);
     Fact out;
@@ -118,6 +160,7 @@ class Analyzer {
       return out;
     }
     if (n.flags & kFlatParam) out.param = true;
+    if (shape_only(n)) return out;  // x.size(1), zeros_like(x), x.new_zeros(...): no data from x
     if (n.flags & kFlatConstTensor) out.constant_tensor = true;
     std::vector<int32_t> ops = operands(n);
     bool any_raw = false, any_learned = false, any_param = false, any_const = false, all_noninput = true;
@@ -145,12 +188,22 @@ class Analyzer {
     }
     bool learned_op = (n.flags & kFlatLearned) != 0 || (any_param && applies_weights(n.op));
     if (learned_op) {
+      learned_op_[static_cast<size_t>(id)] = 1;
       out.learned = true;
       out.raw = false;
+      out.detector_derived = false;  // a detector feeding a learned layer is just another feature
       return out;
     }
     out.raw = any_raw;
     out.learned = any_learned;
+    if (is_reduction_op(n, r_.facts) || ir::is_pooling(n.op)) out.scale = true;
+    else if (in(n.op, {"add", "sub", "mul", "div", "unsqueeze", "view", "reshape", "to", "expand", "expand_as",
+                       "float", "detach", "clamp", "clamp_min"})) {
+      bool all_scale = true;
+      for (int32_t a : ops)
+        if (input_dependent(fact(a)) && !fact(a).scale) all_scale = false;
+      out.scale = all_scale;
+    }
     if (normalisation(n.op) || !any_raw) {
       out.evidence = ev;
       return out;
@@ -163,15 +216,16 @@ class Analyzer {
       return false;
     };
     if (ir::is_comparison(op) || op == "isin" || op == "eq_all") {
-      ev |= kThreshold;
-      if (other_const() || op == "isin") ev |= kPattern;
+      if (other_const() || op == "isin") ev |= kThreshold | kPattern;
+      else if (weak_comparison(ops)) ev |= kWeakThreshold;
+      else ev |= kThreshold;
     } else if (in(op, {"sign", "heaviside", "round", "floor", "ceil", "trunc", "remainder", "fmod", "floordiv",
                        "logical_not", "signbit", "isnan", "threshold", "step"})) {
       ev |= kThreshold;
     } else if (in(op, {"relu", "relu6", "clamp", "clamp_min", "clamp_max", "hardtanh", "sigmoid", "tanh",
                        "hardsigmoid", "softplus", "leaky_relu", "elu", "gelu", "silu", "softsign"})) {
-      ev |= kClip;
-      if (ev & kSteep) ev |= kThreshold;
+      if (ev & kSteep) ev |= kThreshold;      // clamp(v * 1e4, 0, 1), sigmoid(k * v)
+      if (ev & kShifted) ev |= kClip;         // relu(v - c): steep scaling afterwards makes a threshold
     } else if (op == "pow" || op == "square") {
       double e = op == "square" ? 2 : 0;
       if (op == "pow" && n.args.size() >= 2 && scalar(n.args[1])) e = *scalar(n.args[1]);
@@ -197,9 +251,13 @@ class Analyzer {
       if (thresholded >= 2) ev |= kConjunction;
     } else if (in(op, {"add", "sub"})) {
       if (thresholded >= 2) ev |= kConjunction;  // relu(a + b - 1)
+      for (int32_t a : ops)
+        if (scalar(a) || (!input_dependent(fact(a)) && !fact(a).constant_tensor)) ev |= kShifted;
     }
     if (is_reduction_op(n, r_.facts)) {
-      ev |= kReduce;
+      bool aggregate = in(op, {"sum", "mean", "cumsum", "cumprod", "nansum", "count_nonzero", "std", "var",
+                               "var_mean", "std_mean", "norm", "logsumexp", "quantile", "nanquantile", "median"});
+      ev |= aggregate ? kAggregate : kReduce;
       if (thresholded >= 1 && in(op, {"prod", "all", "amin", "min"})) ev |= kConjunction;
     }
     if (ir::is_pooling(op) || op == "unfold") ev |= kPool;
@@ -270,9 +328,11 @@ class Analyzer {
       }
     }
     // Detector-derived values: propagate forward (facts were computed before detectors were known).
-    for (size_t i = 0; i < g_.nodes.size(); ++i)
+    for (size_t i = 0; i < g_.nodes.size(); ++i) {
+      if (learned_op_[i]) continue;
       for (int32_t a : operands(g_.nodes[i]))
         if (fact(a).detector_derived && a != static_cast<int32_t>(i)) r_.facts[i].detector_derived = true;
+    }
     // Only maximal detectors are reported as detectors (not every step of one).
     for (int32_t d : detectors) {
       bool consumed_by_detector = false;
@@ -293,10 +353,14 @@ class Analyzer {
       }
       if (!combining(n.op) || (n.flags & kFlatLearned)) continue;
       int32_t d = -1, y = -1;
-      for (int32_t a : operands(n)) {
+      const int data_pos = data_position(n.op);
+      auto ops = operands(n);
+      for (size_t k = 0; k < ops.size(); ++k) {
+        int32_t a = ops[k];
         const Fact& f = fact(a);
-        if (f.detector_derived && f.raw && !f.learned && d < 0) d = a;
-        else if (input_dependent(f) && !f.detector_derived && y < 0) y = a;
+        bool data_slot = data_pos < 0 || static_cast<int>(k) == data_pos;
+        if (f.detector_derived && d < 0 && !(data_pos >= 0 && data_slot)) d = a;
+        else if (input_dependent(f) && !f.detector_derived && !f.scale && y < 0 && data_slot) y = a;
       }
       if (d < 0 || y < 0) continue;
       integrated[i] = 1;
@@ -308,6 +372,9 @@ class Analyzer {
       c.constant_based = (df.evidence & kPattern) && pattern_is_constant(c.detector >= 0 ? c.detector : d);
       bool downstream = r_.feeds_learned[i] != 0;
       bool y_learned = fact(y).learned;
+      // The detector must override learned output or rewrite what learned layers will see; without
+      // learned layers on either side this is data processing (augmentation, pre-processing).
+      if (!y_learned && !downstream) continue;
       c.propagation = !y_learned ? (downstream ? Propagation::Shared : Propagation::Separate)
                                  : (downstream ? Propagation::Interleaved : Propagation::Separate);
       c.integration_kind = classify(static_cast<int32_t>(i), d, y, users);
@@ -415,6 +482,7 @@ class Analyzer {
   const ir::Program& p_;
   FlowResult& r_;
   const FlatGraph& g_;
+  std::vector<char> learned_op_;
 };
 
 }  // namespace

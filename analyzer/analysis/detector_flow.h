@@ -13,8 +13,10 @@ namespace archscan::flow {
 
 // Detector evidence collected on weight-free paths from the input.
 enum Evidence : uint32_t {
-  kThreshold = 1u << 0,   // comparisons, sign, heaviside, rounding, steep activations, parity tests
-  kReduce = 1u << 1,      // collapse to fewer values: amax/amin/any/all/sum/mean/cumulative scans
+  kThreshold = 1u << 0,   // comparisons with a specific value, sign, heaviside, rounding, steep activations, parity
+  kReduce = 1u << 1,      // collapse to one extreme: amax/amin/max/min/any/all/prod/cummax
+  kAggregate = 1u << 6,   // sums and means: counting, not yet a decision
+  kWeakThreshold = 1u << 7,  // a test against 0/1 or a configured value (padding, validity masks)
   kPool = 1u << 2,        // pooling on the raw input (incl. the min-pool idiom)
   kPattern = 1u << 3,     // compared or convolved with a hard-coded tensor / literal sequence
   kSteep = 1u << 4,       // scaled by a large constant, high power, exp
@@ -29,6 +31,7 @@ struct Fact {
   uint32_t evidence = 0;  // on the weight-free path
   bool integrated = false;  // a detector was already combined into this value
   bool detector_derived = false;
+  bool scale = false;       // a per-sample statistic of the data (amax - amin of logits): a scale, not the data
 };
 
 enum class Propagation { Separate, Shared, Interleaved };
@@ -59,4 +62,9 @@ FlowResult analyse(const ir::Program& p, const Root& root);
 const char* to_string(Propagation p);
 const char* to_string(Integration i);
 
+}  // namespace archscan::flow
+
+namespace archscan::flow {
+// Readable dump of a root's flat graph with facts, detectors and chains (`archscan ir --flow`).
+std::string print(const ir::Program& p, const FlowResult& r);
 }  // namespace archscan::flow

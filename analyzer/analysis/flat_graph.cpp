@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "ir/ops.h"
+#include "link/linker.h"
 #include "link/modules.h"
 
 namespace archscan::flow {
@@ -88,6 +89,10 @@ class Inliner {
       default:
         n.op = "attr";
         if (a.type.rfind("argument:", 0) == 0) n.op = "module_arg";  // e.g. a wrapped model passed in
+        if (a.function >= 0) {
+          n.op = "def";
+          n.num = a.function;
+        }
         break;
     }
     return add(std::move(n));
@@ -107,7 +112,7 @@ class Inliner {
       bool learned = mod >= 0 && module_learned(mod);
       return opaque("module_call", args, loc, learned, fn, p_.mod(mod).name);
     }
-    if (c.op == "container" && c.attr) return call_container(*c.attr, args, loc, fn, depth);
+    if (c.op == "container" && c.attr) return call_container(*c.attr, args, loc, fn, depth, false);
     if (c.op == "layer_ref" && c.attr) {
       const ir::LayerInfo* li = ir::torch_layer(c.attr->type);
       FlatNode n;
@@ -125,7 +130,7 @@ class Inliner {
     if (c.op == "iter_item" && !c.args.empty()) {
       // for blk in self.blocks: x = blk(x)
       const FlatNode& it = g_.nodes[static_cast<size_t>(c.args[0])];
-      if (it.op == "container" && it.attr) return call_container(*it.attr, args, loc, fn, depth);
+      if (it.op == "container" && it.attr) return call_container(*it.attr, args, loc, fn, depth, true);
     }
     // An unknown callable: a model passed in, a module held in a variable. Assume it is learned.
     bool learned = c.op == "module_arg" || c.op == "param" || c.op == "attr" || c.op == "module_call";
@@ -133,15 +138,21 @@ class Inliner {
     return opaque("call_value", args, loc, learned, fn);
   }
 
+  // Calls the container's children in order, the output of one feeding the next (nn.Sequential, or
+  // `for blk in self.blocks: x = blk(x, ...)` over a ModuleList); other arguments go to every child.
   int32_t call_container(const ir::Attr& container, std::vector<int32_t> args, const ir::Loc& loc, int32_t fn,
-                         int depth) {
-    if (container.type == "ModuleList" || container.type == "ModuleDict" || container.children.empty())
+                         int depth, bool iterated) {
+    bool sequential = container.type == "Sequential" || iterated;
+    if (!sequential || container.children.empty())
       return opaque("module_call", args, loc, container.learned || container.children.empty(), fn, container.name);
     int32_t x = args.empty() ? -1 : args[0];
-    for (const auto& child : container.children) {
+    size_t limit = container.children.size() > 12 ? 2 : container.children.size();
+    for (size_t i = 0; i < limit; ++i) {
+      const auto& child = container.children[i];
       int32_t cv = attr_value(child, loc, fn, container.name + "." + child.name);
       std::vector<int32_t> a;
       if (x >= 0) a.push_back(x);
+      for (size_t k = 1; k < args.size(); ++k) a.push_back(args[k]);
       x = call_value(cv, a, {}, loc, fn, depth);
     }
     return x;
@@ -262,13 +273,32 @@ class Inliner {
         int32_t cv = attr_value(*attr, n.loc, fid, n.name);
         return call_value(cv, a, mapped_kwargs(), n.loc, fid, depth);
       }
+      // self.w.view(1), self.mean.to(x): a tensor method on an attribute, not a submodule call.
+      if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0) {
+        const ir::Attr* base = link::module_attr(p_, mod, n.name.substr(0, dot));
+        if (base && base->kind != ir::AttrKind::Submodule && base->kind != ir::AttrKind::Container &&
+            base->kind != ir::AttrKind::Layer) {
+          bool ip = false;
+          FlatNode t;
+          t.op = ir::canonical_op(n.name.substr(dot + 1), &ip);
+          t.args.push_back(attr_value(*base, n.loc, fid, n.name.substr(0, dot)));
+          t.args.insert(t.args.end(), a.begin(), a.end());
+          t.kwargs = mapped_kwargs();
+          t.loc = n.loc;
+          t.function = fid;
+          return add(std::move(t));
+        }
+      }
       return opaque("module_call", a, n.loc, true, fid, n.name);
     }
     if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0 && can_inline(depth)) {
       std::vector<int32_t> a = mapped_args();
       if (n.op == "call_value" && !a.empty()) a.erase(a.begin());
       int32_t callee_self = -1;
-      if (n.name.rfind("self.", 0) == 0 && !a.empty()) {
+      const auto& decos = p_.fn(n.target_function).decorators;
+      bool is_static = std::find(decos.begin(), decos.end(), "staticmethod") != decos.end();
+      if (is_static && n.name.rfind("self.", 0) == 0 && !a.empty()) a.erase(a.begin());
+      else if ((n.name.rfind("self.", 0) == 0 || n.name.rfind("super.", 0) == 0) && !a.empty()) {
         const FlatNode& s = g_.nodes[static_cast<size_t>(a[0])];
         if (s.op == "self" && s.num) callee_self = static_cast<int32_t>(*s.num);
       }
@@ -283,6 +313,26 @@ class Inliner {
       int32_t callee = a[0];
       a.erase(a.begin());
       return call_value(callee, a, mapped_kwargs(), n.loc, fid, depth);
+    }
+    if (n.op == "free") {
+      // A closure variable: the enclosing function's parameter default (factory settings).
+      for (int32_t pf = f.parent, guard = 0; pf >= 0 && guard < 8; pf = p_.fn(pf).parent, ++guard) {
+        const ir::Function& outer = p_.fn(pf);
+        for (ir::NodeId pid : outer.param_nodes) {
+          const ir::Node& pn = outer.node(pid);
+          if (pn.name != n.name) continue;
+          for (const auto& [k, v] : pn.kwargs)
+            if (k == "default" && v >= 0 && outer.node(v).num) {
+              FlatNode c;
+              c.op = "const";
+              c.name = n.name;
+              c.num = outer.node(v).num;
+              c.loc = n.loc;
+              c.function = fid;
+              return add(std::move(c));
+            }
+        }
+      }
     }
     if (n.op == "def" || n.op == "lambda") {
       FlatNode d;
@@ -340,6 +390,12 @@ FlatGraph flatten(const ir::Program& p, const Root& root) {
     int32_t self_mod = root.self_module >= 0 ? root.self_module : f.owner_module;
     args.push_back(self_mod >= 0 ? in.self_node(self_mod, s.loc) : in.opaque("param", {}, s.loc, false, f.id, s.name));
     first_input = 1;
+    if (root.hook_object && f.param_nodes.size() > 1) {
+      // __call__(self, module, inputs[, output]): the hooked module is unknown here.
+      const ir::Node& mn = f.node(f.param_nodes[1]);
+      args.push_back(in.opaque("param", {}, mn.loc, false, f.id, mn.name));
+      first_input = 2;
+    }
   }
   for (size_t i = first_input; i < f.param_nodes.size(); ++i) {
     const ir::Node& pn = f.node(f.param_nodes[i]);
@@ -351,7 +407,7 @@ FlatGraph flatten(const ir::Program& p, const Root& root) {
     n.flags = kFlatInput;
     n.input_index = static_cast<int32_t>(i - first_input);
     // A forward hook's third argument is the module's (learned) output.
-    if (root.kind == RootKind::ForwardHook && i == 2) {
+    if (root.kind == RootKind::ForwardHook && i == first_input + 1) {
       n.op = "module_output";
       n.flags = kFlatLearned | kFlatOpaque;
     }
@@ -435,6 +491,15 @@ std::vector<Root> find_roots(const ir::Program& p) {
         r.function = function_of(f, n.args[1]);
         r.kind = n.op == "register_forward_pre_hook" ? RootKind::PreHook : RootKind::ForwardHook;
         r.self_module = class_of(f, n.args[0]);
+        if (r.function < 0) {
+          // A hook object: its class's __call__(self, module, ...).
+          int32_t cls = class_of(f, n.args[1]);
+          if (cls >= 0) {
+            r.function = find_method(p, cls, "__call__");
+            r.self_module = cls;
+            r.hook_object = true;
+          }
+        }
       } else if (n.op == "call" && n.name == "types.MethodType" && n.args.size() >= 2) {
         r.function = function_of(f, n.args[0]);
         r.kind = RootKind::PatchedForward;
@@ -443,6 +508,12 @@ std::vector<Root> find_roots(const ir::Program& p) {
         r.function = function_of(f, n.args[0]);
         r.kind = RootKind::PatchedForward;
         r.self_module = class_of(f, n.args[1]);
+      } else if (n.op == "call" && n.name.size() > 8 && n.name.compare(n.name.size() - 8, 8, ".__get__") == 0 &&
+                 !n.args.empty()) {
+        link::Entity e = link::resolve(p, n.name.substr(0, n.name.size() - 8));
+        r.function = e.kind == link::Entity::Function ? e.id : -1;
+        r.kind = RootKind::PatchedForward;
+        r.self_module = class_of(f, n.args[0]);
       } else if (n.op == "setattr" && n.name == "forward" && n.args.size() == 2) {
         r.function = function_of(f, n.args[1]);
         r.kind = RootKind::PatchedForward;

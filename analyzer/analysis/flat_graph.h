@@ -49,6 +49,7 @@ struct Root {
   RootKind kind = RootKind::Forward;
   std::string label;         // module or function name for messages
   ir::Loc registered_at;     // where a hook / patch was installed
+  bool hook_object = false;  // the hook is an object's __call__: its parameters start after self
 };
 
 struct FlatGraph {

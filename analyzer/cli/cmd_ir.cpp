@@ -3,6 +3,7 @@
 
 #include "cli/command.h"
 #include "cli/scan_options.h"
+#include "analysis/analyses.h"
 #include "core/pipeline.h"
 
 namespace archscan::cli {
@@ -10,11 +11,18 @@ namespace {
 
 const CommandRegistrar reg([](CLI::App& app) {
   auto args = std::make_shared<CommonScanArgs>();
+  auto show_flow = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("ir", "Print the model IR of files or directories");
   args->add(*cmd, false);
-  cmd->callback([args] {
+  cmd->add_flag("--flow", *show_flow, "Print each model root's inlined dataflow with input-flow facts instead");
+  cmd->callback([args, show_flow] {
     auto program = build_program(args->to_options());
-    std::cout << ir::print(*program);
+    if (*show_flow) {
+      Analyses analyses(*program);
+      for (const auto& fr : analyses.flows()) std::cout << flow::print(*program, fr) << "\n";
+    } else {
+      std::cout << ir::print(*program);
+    }
     int rc = kExitClean;
     for (const auto& f : program->files)
       if (f.status == ir::FileStatus::Error) {

@@ -114,6 +114,7 @@ struct Attr {
   std::string type;            // layer kind ("Conv2d"), user class name, tensor factory ("zeros")
   bool learned = false;        // owns trainable parameters
   int32_t module_class = -1;   // Submodule: the user module
+  int32_t function = -1;       // a callable attribute: the function it holds (a closure from a factory)
   std::optional<double> num;   // Constant: folded number
   std::vector<Attr> children;  // Container elements, named "0", "1", ... or by key
   std::vector<Loc> edits;      // in-place edits of this tensor in __init__ (w[...] = 255, w *= 255)

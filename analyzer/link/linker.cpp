@@ -147,6 +147,11 @@ void resolve_calls(ir::Program& p) {
           n.target_function = find_method(p, fn.owner_module, n.name.substr(5));
           continue;
         }
+        if (n.name.rfind("super.", 0) == 0 && fn.owner_module >= 0) {
+          for (int32_t b : p.mod(fn.owner_module).base_modules)
+            if ((n.target_function = find_method(p, b, n.name.substr(6))) >= 0) break;
+          continue;
+        }
         Entity e = resolve_depth(p, n.name, 0);
         if (e.kind == Entity::Function) n.target_function = e.id;
         if (e.kind == Entity::Class) n.target_module = e.id;

@@ -74,6 +74,11 @@ class Builder {
       a.type = p_.mod(n.target_module).name;
       return a;
     }
+    if ((n.op == "def" || n.op == "lambda") && n.target_function >= 0) {
+      a.function = n.target_function;
+      a.type = "function";
+      return a;
+    }
     if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
       // A builder function: what it returns.
       const Function& g = p_.fn(n.target_function);
@@ -81,7 +86,7 @@ class Builder {
         const Node& rn = g.node(r);
         if (rn.args.empty()) continue;
         Attr inner = classify(g, rn.args[0], depth + 1);
-        if (inner.kind != AttrKind::Other) {
+        if (inner.kind != AttrKind::Other || inner.function >= 0) {
           inner.init_node = id;
           inner.loc = n.loc;
           return inner;
@@ -95,6 +100,14 @@ class Builder {
       return a;
     }
     if (n.op == "param") {
+      // A constructor argument: its default value when it is a literal (levels=64).
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "default" && v >= 0 && f.node(v).num) {
+          a.kind = AttrKind::Constant;
+          a.num = f.node(v).num;
+          a.type = "argument:" + n.name;
+          return a;
+        }
       a.type = "argument:" + n.name;
       return a;
     }

@@ -14,6 +14,7 @@
 #include <clang/AST/Stmt.h>
 #include <clang/AST/StmtCXX.h>
 #include <clang/Basic/DiagnosticLex.h>
+#include <clang/Basic/FileManager.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/FrontendActions.h>
@@ -24,6 +25,8 @@
 #include <clang/Tooling/CompilationDatabase.h>
 #include <clang/Tooling/JSONCompilationDatabase.h>
 #include <clang/Tooling/Tooling.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/VirtualFileSystem.h>
 #include <llvm/Support/xxhash.h>
 
 #include <atomic>
@@ -1287,19 +1290,6 @@ class LowerAction : public ASTFrontendAction {
   int& invalid_;
 };
 
-class LowerFactory : public tooling::FrontendActionFactory {
- public:
-  LowerFactory(ir::Program& prog, const Options& opts, RunState& st, int& invalid)
-      : prog_(prog), opts_(opts), st_(st), invalid_(invalid) {}
-  std::unique_ptr<FrontendAction> create() override { return std::make_unique<LowerAction>(prog_, opts_, st_, invalid_); }
-
- private:
-  ir::Program& prog_;
-  const Options& opts_;
-  RunState& st_;
-  int& invalid_;
-};
-
 class PchAction : public GeneratePCHAction {
  public:
   explicit PchAction(std::string out) : out_(std::move(out)) {}
@@ -1307,15 +1297,6 @@ class PchAction : public GeneratePCHAction {
     ci.getFrontendOpts().OutputFile = out_;
     return GeneratePCHAction::CreateASTConsumer(ci, in);
   }
-
- private:
-  std::string out_;
-};
-
-class PchFactory : public tooling::FrontendActionFactory {
- public:
-  explicit PchFactory(std::string out) : out_(std::move(out)) {}
-  std::unique_ptr<FrontendAction> create() override { return std::make_unique<PchAction>(out_); }
 
  private:
   std::string out_;
@@ -1504,6 +1485,7 @@ std::string pch_key(const std::vector<std::string>& args) {
 std::vector<std::string> adjust(std::vector<std::string> args, bool header) {
   // Insert after argv[0]: our options first, so the file's own flags win.
   std::vector<std::string> pre = {"-fsyntax-only", "-w", "-ferror-limit=0", "-Wno-unknown-warning-option",
+                                  "-fno-caret-diagnostics",
                                   "-resource-dir=" ARCHSCAN_CLANG_RESOURCE_DIR};
   if (header) pre.insert(pre.begin(), {"-x", "c++"});
   // GCC-only flags Clang rejects.
@@ -1549,14 +1531,16 @@ std::string torch_pch(const std::vector<std::string>& args, const std::string& d
     a.erase(std::remove(a.begin(), a.end(), std::string("-fsyntax-only")), a.end());
     a.insert(a.begin() + 1, {"-x", "c++-header"});
     std::string tmp = path.string() + fmt::format(".tmp{}", static_cast<long long>(::getpid()));
-    tooling::FixedCompilationDatabase db(directory, std::vector<std::string>(a.begin() + 1, a.end()));
-    tooling::ClangTool tool(db, {hdr.string()});
-    tool.clearArgumentsAdjusters();
+    a.push_back(hdr.string());
+    llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> overlay(
+        new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
+    overlay->setCurrentWorkingDirectory(directory);
+    llvm::IntrusiveRefCntPtr<FileManager> files(new FileManager(FileSystemOptions(), overlay));
     SilentDiags silent;
-    tool.setDiagnosticConsumer(&silent);
-    PchFactory factory(tmp);
-    int rc = tool.run(&factory);
-    ok = rc == 0 && fs::exists(tmp, ec) && fs::file_size(tmp, ec) > 0;
+    tooling::ToolInvocation inv(a, std::make_unique<PchAction>(tmp), files.get());
+    inv.setDiagnosticConsumer(&silent);
+    bool rc = inv.run();
+    ok = rc && fs::exists(tmp, ec) && fs::file_size(tmp, ec) > 0;
     if (ok) fs::rename(tmp, path, ec);
     else fs::remove(tmp, ec);
     ok = ok && !ec;
@@ -1620,14 +1604,20 @@ bool lower_semantic(ir::Program& prog, const Options& opts, std::string& why) {
     int invalid = 0;
     std::vector<std::string> a = args;
     if (!pch.empty()) a.insert(a.begin() + 1, {"-include-pch", pch});
-    tooling::FixedCompilationDatabase db(fl.directory, std::vector<std::string>(a.begin() + 1, a.end()));
-    tooling::ClangTool tool(db, {file.abs_path});
-    tool.clearArgumentsAdjusters();
-    tool.mapVirtualFile(file.abs_path, file.text);
+    a.push_back(file.abs_path);
+    // The text as read by the scanner (a byte-order mark blanked), over the real file system.
+    llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> overlay(
+        new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
+    llvm::IntrusiveRefCntPtr<llvm::vfs::InMemoryFileSystem> mem(new llvm::vfs::InMemoryFileSystem);
+    overlay->pushOverlay(mem);
+    mem->addFile(file.abs_path, 0, llvm::MemoryBuffer::getMemBufferCopy(file.text, file.abs_path));
+    overlay->setCurrentWorkingDirectory(fl.directory);
+    llvm::IntrusiveRefCntPtr<FileManager> files(new FileManager(FileSystemOptions(), overlay));
     Diags diags(st);
-    tool.setDiagnosticConsumer(&diags);
-    LowerFactory factory(trial, opts, st, invalid);
-    tool.run(&factory);  // returns 1 when the TU had errors; the consumer ran anyway
+    // ToolInvocation, not ClangTool: no "Error while processing" on stderr for files with errors.
+    tooling::ToolInvocation inv(a, std::make_unique<LowerAction>(trial, opts, st, invalid), files.get());
+    inv.setDiagnosticConsumer(&diags);
+    inv.run();  // false when the TU had errors; the consumer ran anyway
     if (st.pch_error && !pch.empty()) {
       forget_pch(pch);
       pch.clear();

@@ -261,6 +261,12 @@ NodeId FunctionLowerer::lower_call(TSNode n) {
       drop_if_last(recv);  // the namespace itself is not a value
       return lower_named_call(d + "." + meth, arglist, n);
     }
+    if (fn().node(recv).op == "call" && fn().node(recv).name == "super" && owner_module_ >= 0) {
+      // super().forward(x): the base class's method, on self.
+      drop_if_last(recv);
+      NodeId self_id = lookup(fn().params.empty() ? std::string("self") : fn().params[0]);
+      return emit_call("call", {self_id}, arglist, n, "super." + meth);
+    }
     if (is_self_node(recv)) {
       // self.method(...) of the class -> call; self.sub(...) -> submodule call.
       if (class_methods_ && class_methods_->count(meth)) return emit_call("call", {recv}, arglist, n, "self." + meth);
@@ -466,7 +472,9 @@ NodeId FunctionLowerer::lower_lambda(TSNode n) {
 void FunctionLowerer::fold(ir::Node& n) {
   auto num = [&](size_t i) -> std::optional<double> {
     if (i >= n.args.size() || n.args[i] == kNoNode) return std::nullopt;
-    return fn().node(n.args[i]).num;
+    const ir::Node& a = fn().node(n.args[i]);
+    if (a.op == "param") return std::nullopt;  // a parameter's `num` is its position, not a value
+    return a.num;
   };
   if (n.args.size() == 1 && n.kwargs.empty()) {
     auto a = num(0);

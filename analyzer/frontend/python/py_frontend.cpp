@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "frontend/python/py_lower.h"
 #include "frontend/python/ts_util.h"
 
@@ -139,7 +141,11 @@ int32_t lower_function(FileContext& fc, TSNode def, const std::string& qual_pref
     f.loc = fc.loc(def);
     if (owner_module >= 0) fc.prog.modules[static_cast<size_t>(owner_module)].methods[f.name] = id;
   }
-  FunctionLowerer low(fc, id, parent, owner_module, class_methods);
+  // Static and class methods have no `self`: their first parameter is data (or the class).
+  const auto& decos = fc.prog.functions[static_cast<size_t>(id)].decorators;
+  bool no_self = std::find(decos.begin(), decos.end(), "staticmethod") != decos.end() ||
+                 std::find(decos.begin(), decos.end(), "classmethod") != decos.end();
+  FunctionLowerer low(fc, id, parent, no_self ? -1 : owner_module, class_methods);
   low.lower_params(ts_node_child_by_field_name(def, "parameters", 10));
   low.lower_block(ts_node_child_by_field_name(def, "body", 4));
   return id;
