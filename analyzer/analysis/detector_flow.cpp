@@ -12,6 +12,7 @@ namespace {
 
 constexpr uint32_t kClip = 1u << 16;     // internal: a clip of a shifted value, relu(v - c)
 constexpr uint32_t kShifted = 1u << 17;  // internal: the raw value shifted by a constant
+constexpr uint32_t kStoredOffset = 1u << 18;  // internal: the raw value minus a stored (configured) value
 
 bool in(const std::string& op, std::initializer_list<const char*> names) {
   for (const char* n : names)
@@ -139,6 +140,14 @@ class Analyzer {
 
   std::optional<double> scalar(int32_t id) const { return node(id).num; }
 
+  // A value configured on the module (self.level = level): a stored constant, not a literal.
+  bool stored_value(int32_t a) const {
+    const FlatNode& n = node(a);
+    if (!n.attr || input_dependent(fact(a))) return false;
+    if (n.op == "module_arg") return true;
+    return n.num && *n.num != 0;
+  }
+
   // A test against 0, +-1 or a configured (non-literal) scalar: padding and validity masks.
   bool weak_comparison(const std::vector<int32_t>& ops) const {
     for (int32_t a : ops) {
@@ -232,6 +241,8 @@ class Analyzer {
       if (e >= 4 || (e > 0 && e <= 0.25)) ev |= kSteep;
       if (e >= 8) ev |= kThreshold;
       if ((ev & kClip) && e >= 4) ev |= kThreshold;
+    } else if (in(op, {"abs", "square"}) && (ev & kStoredOffset)) {
+      ev |= kPattern;  // distance to a stored value
     } else if (in(op, {"exp", "exp2", "expm1"})) {
       ev |= kSteep;
     } else if (in(op, {"mul", "div"})) {
@@ -251,8 +262,10 @@ class Analyzer {
       if (thresholded >= 2) ev |= kConjunction;
     } else if (in(op, {"add", "sub"})) {
       if (thresholded >= 2) ev |= kConjunction;  // relu(a + b - 1)
-      for (int32_t a : ops)
+      for (int32_t a : ops) {
         if (scalar(a) || (!input_dependent(fact(a)) && !fact(a).constant_tensor)) ev |= kShifted;
+        if (stored_value(a)) ev |= kStoredOffset;  // x - self.level
+      }
     }
     if (is_reduction_op(n, r_.facts)) {
       bool aggregate = in(op, {"sum", "mean", "cumsum", "cumprod", "nansum", "count_nonzero", "std", "var",
@@ -344,8 +357,12 @@ class Analyzer {
     std::vector<char> integrated(g_.nodes.size(), 0);
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
       const FlatNode& n = g_.nodes[i];
-      bool already = false;
+      // Loop back-edges (phi operands defined later) are not where a detector meets the data.
+      std::vector<int32_t> ops_fwd;
       for (int32_t a : operands(n))
+        if (a < static_cast<int32_t>(i)) ops_fwd.push_back(a);
+      bool already = false;
+      for (int32_t a : ops_fwd)
         if (integrated[static_cast<size_t>(a)]) already = true;
       if (already) {
         integrated[i] = 1;
@@ -354,7 +371,7 @@ class Analyzer {
       if (!combining(n.op) || (n.flags & kFlatLearned)) continue;
       int32_t d = -1, y = -1;
       const int data_pos = data_position(n.op);
-      auto ops = operands(n);
+      const auto& ops = ops_fwd;
       for (size_t k = 0; k < ops.size(); ++k) {
         int32_t a = ops[k];
         const Fact& f = fact(a);
@@ -396,6 +413,7 @@ class Analyzer {
       if (!seen.insert(cur).second || seen.size() > 4000) continue;
       for (int32_t a : operands(node(cur))) {
         if (constant_like(a) || (fact(a).constant_tensor && !input_dependent(fact(a)))) return true;
+        if (stored_value(a) && (fact(cur).evidence & kPattern)) return true;
         if (fact(a).raw && !fact(a).learned) stack.push_back(a);
       }
     }

@@ -117,6 +117,9 @@ class Inliner {
       const ir::LayerInfo* li = ir::torch_layer(c.attr->type);
       FlatNode n;
       n.op = li ? li->op : "module_call";
+      // Most torch layers take one input (extra arguments in a shared loop call are not theirs).
+      static const std::set<std::string> multi = {"multi_head_attention", "bilinear", "transformer", "lstm", "gru", "rnn"};
+      if (args.size() > 1 && li && !multi.count(li->op)) args.resize(1);
       n.args = std::move(args);
       n.kwargs = std::move(kwargs);
       n.loc = loc;

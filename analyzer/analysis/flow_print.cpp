@@ -40,6 +40,8 @@ std::string print(const ir::Program& p, const FlowResult& r) {
     if (f.constant_tensor) tags += " const";
     if (f.evidence) tags += " ev=" + evidence_str(f.evidence);
     if (f.detector_derived) tags += " det";
+    if (f.scale) tags += " scale";
+    if (f.integrated) tags += " integrated";
     if (is_detector(f)) tags += " DETECTOR";
     if (r.feeds_learned[i]) tags += " ->learned";
     out += tags;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 
 #include "ir/ops.h"
 
@@ -50,6 +51,19 @@ class Builder {
     if (id < 0 || depth > 6) return a;
     const Node& n = f.node(id);
     a.loc = n.loc;
+    if (n.op == "select" || n.op == "phi" || n.op == "or") {
+      // `m if m is not None else Default()`, `m or Default()`: the alternative the tree defines.
+      size_t first = n.op == "select" ? 1 : 0;
+      for (size_t i = first; i < n.args.size(); ++i) {
+        Attr alt = classify(f, n.args[i], depth + 1);
+        if (alt.kind != AttrKind::Other || alt.function >= 0) {
+          alt.init_node = id;
+          alt.loc = n.loc;
+          return alt;
+        }
+      }
+      return a;
+    }
     if (n.op == "layer") {
       const ir::LayerInfo* li = ir::torch_layer(n.name);
       a.type = n.name;
@@ -163,72 +177,80 @@ class Builder {
   }
 
  private:
+  // nn.Sequential(a, b, *rest) / nn.ModuleList(layers): the children, in order.
   void add_children(const Function& f, const Node& n, Attr& a, int depth) {
-    int idx = 0;
-    for (NodeId arg : n.args) {
-      const Node& an = f.node(arg);
-      if (an.op == "list" || an.op == "tuple" || an.op == "comprehension" || an.op == "dict" ||
-          an.op == "starred") {
-        add_list_children(f, an, a, depth);
-        continue;
-      }
-      Attr c = classify(f, arg, depth + 1);
-      c.name = std::to_string(idx++);
+    std::vector<Attr> out;
+    for (NodeId arg : n.args) collect_list(f, arg, out, depth, /*single=*/true);
+    for (auto& c : out) {
+      if (c.name.empty()) c.name = std::to_string(a.children.size());
       a.children.push_back(std::move(c));
     }
   }
 
   void add_list_children(const Function& f, const Node& n, Attr& a, int depth) {
-    if (n.op == "comprehension" && !n.args.empty()) {
-      Attr c = classify(f, n.args[0], depth + 1);
-      c.name = "*";
-      a.children.push_back(std::move(c));
-      return;
-    }
-    if (n.op == "starred" && !n.args.empty()) {
-      const Node& inner = f.node(n.args[0]);
-      if (inner.op == "list" || inner.op == "comprehension") add_list_children(f, inner, a, depth);
-      else {
-        // *layers where layers is a list built by appends: one representative child.
-        Attr c;
-        c.name = "*";
-        collect_appended(f, n.args[0], c, depth);
-        a.children.push_back(std::move(c));
-      }
-      return;
-    }
-    bool dict = n.op == "dict";
-    for (size_t i = 0; i < n.args.size(); i += dict ? 2 : 1) {
-      NodeId v = dict && i + 1 < n.args.size() ? n.args[i + 1] : n.args[i];
-      Attr c = classify(f, v, depth + 1);
-      c.name = dict ? f.node(n.args[i]).name : std::to_string(a.children.size());
+    std::vector<Attr> out;
+    collect_list(f, n.id, out, depth, false);
+    for (auto& c : out) {
+      if (c.name.empty()) c.name = std::to_string(a.children.size());
       a.children.push_back(std::move(c));
     }
   }
 
-  // layers = []; layers.append(nn.Conv2d(...)); nn.Sequential(*layers)
-  void collect_appended(const Function& f, NodeId list, Attr& out, int depth) {
-    out.kind = AttrKind::Container;
+  // The modules a Python list holds, as the tree builds it: literals, comprehensions, appends,
+  // inserts, `+=` and lists returned by builder functions, in source order. A value that is not a
+  // list is one element when `single`.
+  void collect_list(const Function& f, NodeId v, std::vector<Attr>& out, int depth, bool single) {
+    if (v < 0 || depth > 6) return;
+    const Node& head = f.node(v);
+    bool listy = head.op == "list" || head.op == "tuple" || head.op == "comprehension" || head.op == "starred" ||
+                 head.op == "phi" || head.op == "dict" || (head.op == "add" && head.has(ir::kInPlace)) ||
+                 ((head.op == "call" || head.op == "call_value") && head.target_function >= 0);
+    if (!listy) {
+      if (single) out.push_back(classify(f, v, depth + 1));
+      return;
+    }
+    // The versions of the list.
+    std::set<NodeId> versions;
+    std::vector<NodeId> work{v};
+    while (!work.empty()) {
+      NodeId id = work.back();
+      work.pop_back();
+      if (id < 0 || !versions.insert(id).second) continue;
+      const Node& n = f.node(id);
+      if (n.op == "phi") work.insert(work.end(), n.args.begin(), n.args.end());
+      else if ((n.op == "add" && n.has(ir::kInPlace)) || n.op == "starred") {
+        if (!n.args.empty()) work.push_back(n.args[0]);
+      }
+    }
     for (const Node& n : f.nodes) {
-      if ((n.op == "append" || n.op == "extend" || n.op == "add") && !n.args.empty() && n.args.size() >= 2 &&
-          reaches(f, n.args[0], list)) {
-        Attr c = classify(f, n.args[1], depth + 1);
-        out.learned |= c.learned;
-        c.name = std::to_string(out.children.size());
-        out.children.push_back(std::move(c));
+      if (versions.count(n.id)) {
+        if (n.op == "list" || n.op == "tuple") {
+          for (NodeId e : n.args) collect_list(f, e, out, depth + 1, true);
+        } else if (n.op == "dict") {
+          for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
+            Attr c = classify(f, n.args[i + 1], depth + 1);
+            c.name = f.node(n.args[i]).name;
+            out.push_back(std::move(c));
+          }
+        } else if (n.op == "comprehension" && !n.args.empty()) {
+          Attr c = classify(f, n.args[0], depth + 1);
+          c.name = "*";
+          out.push_back(std::move(c));
+        } else if (n.op == "add" && n.has(ir::kInPlace) && n.args.size() >= 2) {
+          collect_list(f, n.args[1], out, depth + 1, false);
+        } else if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
+          const Function& g = p_.fn(n.target_function);
+          for (NodeId r : g.returns)
+            if (!g.node(r).args.empty()) collect_list(g, g.node(r).args[0], out, depth + 1, false);
+        }
+        continue;
       }
+      bool adds = (n.op == "append" || n.op == "insert" || n.op == "extend") && n.args.size() >= 2 &&
+                  versions.count(n.args[0]);
+      if (!adds) continue;
+      NodeId e = n.op == "insert" && n.args.size() >= 3 ? n.args[2] : n.args[1];
+      collect_list(f, e, out, depth + 1, n.op != "extend");
     }
-  }
-
-  // Whether `id` is `target` or a phi version of it.
-  bool reaches(const Function& f, NodeId id, NodeId target, int depth = 0) {
-    if (id == target) return true;
-    if (depth > 8 || id < 0) return false;
-    const Node& n = f.node(id);
-    if (n.op != "phi") return false;
-    for (NodeId a : n.args)
-      if (reaches(f, a, target, depth + 1)) return true;
-    return false;
   }
 
   std::string find_factory(const Function& f, NodeId id, int depth) {

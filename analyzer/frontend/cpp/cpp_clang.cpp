@@ -1228,6 +1228,7 @@ class Diags : public DiagnosticConsumer {
   void HandleDiagnostic(DiagnosticsEngine::Level level, const Diagnostic& info) override {
     DiagnosticConsumer::HandleDiagnostic(level, info);
     if (level < DiagnosticsEngine::Error) return;
+    if (info.getID() == diag::err_pp_file_not_found) return;  // reported as a missing header
     SmallString<256> msg;
     info.FormatDiagnostic(msg);
     std::string m = msg.str().str();

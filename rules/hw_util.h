@@ -1,0 +1,61 @@
+// Small IR helpers shared by the concealment (CN002-CN004), hardware (HW001) and batch (BM001)
+// rules: resolving function values, def-use lists, branch regions, call-name tests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ir/ir.h"
+
+namespace archscan::rules::hw {
+
+// The last dotted component of a name ("torch.nn.functional.relu" -> "relu").
+std::string_view last_component(std::string_view name);
+bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
+
+// Every operand of a node (args, then kwargs values), skipping kNoNode.
+std::vector<ir::NodeId> operands(const ir::Node& n);
+
+// uses[v] = nodes that read v (as an arg or kwarg).
+std::vector<std::vector<ir::NodeId>> build_uses(const ir::Function& f);
+
+// Whether node `id` of `f` is the `self` parameter of a method.
+bool is_self_param(const ir::Function& f, ir::NodeId id);
+
+// A keyword argument by name, or kNoNode.
+ir::NodeId kwarg(const ir::Node& n, std::string_view key);
+
+// The string literal a node holds ("" when it is not a plain string constant).
+bool string_const(const ir::Node& n, std::string* out);
+// A plain numeric literal / folded constant (not a parameter position).
+bool number_const(const ir::Node& n, double* out);
+
+// The user function a value denotes: a def / lambda / global naming a function, a bound method
+// `obj.method` of a user class, `functools.partial(fn, ...)`, or the nested function a factory
+// call returns (`self._save(name)` returning `def hook`). -1 when unknown.
+int32_t function_value(const ir::Program& p, const ir::Function& f, ir::NodeId id, int depth = 0);
+
+// The user class of an object value (`Model(...)`, a variable bound to it), or -1.
+int32_t class_of_value(const ir::Program& p, const ir::Function& f, ir::NodeId id, int depth = 0);
+
+// A method of a class or of its user base classes, or -1.
+int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, int depth = 0);
+
+// Whether a user module class (or a base) owns learned layers / parameters.
+bool module_owns_weights(const ir::Program& p, int32_t mod, int depth = 0);
+
+// The nodes controlled by a branch: those after it in program order that are nested deeper, up to
+// the first node back at the branch's depth. [first, last) node ids.
+std::pair<ir::NodeId, ir::NodeId> branch_region(const ir::Function& f, ir::NodeId branch);
+
+// For an `if` branch: the first line of its `else:` part (0 when it has none).
+int32_t else_line(const ir::Program& p, const ir::Function& f, ir::NodeId branch);
+
+// The dotted name a value denotes when it is a chain of attributes on a global
+// (`torch.backends.cuda.matmul` -> that string); empty otherwise.
+std::string global_path(const ir::Function& f, ir::NodeId id);
+
+}  // namespace archscan::rules::hw
