@@ -30,10 +30,14 @@ class LiteralWeightConv : public Rule {
         if (w < 0) continue;
         values::Origin o = values::origin(p, fn, w);
         std::string what;
-        if (o.kind == values::Origin::Attr && o.attr.attr && o.attr.attr->kind == ir::AttrKind::PlainTensor)
+        // Random or uninitialised tensors are placeholders, not patterns; an all-ones/zeros local kernel
+        // is a smoothing filter. A pattern is written as literal data or edited in.
+        auto random = [](const std::string& t) { return t.rfind("rand", 0) == 0 || t.rfind("empty", 0) == 0; };
+        if (o.kind == values::Origin::Attr && o.attr.attr && o.attr.attr->kind == ir::AttrKind::PlainTensor &&
+            !(random(o.attr.attr->type) && o.attr.attr->edits.empty()))
           what = fmt::format("`self.{}`, a plain tensor attribute (not in state_dict)", o.attr.path);
-        else if (o.kind == values::Origin::Factory)
-          what = fmt::format("a tensor built in place (`{}`)", source_text(p, fn.node(o.node).loc));
+        else if (o.kind == values::Origin::Factory && (fn.node(o.node).op == "tensor" || fn.node(o.node).op == "as_tensor"))
+          what = fmt::format("a literal tensor (`{}`)", source_text(p, fn.node(o.node).loc));
         if (what.empty()) continue;
         Finding f = finding_at(info(), p, n.loc,
                                fmt::format("convolution kernel is {}: a fixed pattern matcher that training "

@@ -9,11 +9,11 @@
 #include <fmt/format.h>
 
 #include <map>
-#include <regex>
 #include <set>
 #include <unordered_set>
 
 #include "analysis/analyses.h"
+#include "analysis/values.h"
 #include "ir/ops.h"
 #include "link/modules.h"
 #include "rules/hw_util.h"
@@ -43,6 +43,7 @@ struct TraceArena {
   struct Entry {
     TraceStep step;
     int parent = -1;
+    std::string text;  // sources: the source expression
   };
   std::vector<Entry> entries;
 
@@ -231,6 +232,7 @@ class HwAnalysis {
   std::map<std::string, int> tglobals_;                      // dotted module-level name -> trace
   bool report_ = false;
   std::set<std::pair<int32_t, int32_t>> reported_;
+  std::set<std::pair<int32_t, int32_t>> reported_lines_;
   std::vector<Finding> findings_;
 
   void analyse_all() {
@@ -264,28 +266,12 @@ class HwAnalysis {
     const ir::Function& mf = p_.fn(file.module_function);
     const Summary& s = analyse(mf.id, std::vector<Fact>(mf.param_nodes.size()), 0);
     if (s.facts.empty()) return;
-    static const std::regex assign(R"(^([A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]*)?=\s*[^=])");
-    for (const auto& n : mf.nodes) {
-      if (!s.facts[static_cast<size_t>(n.id)].t || n.scope_depth != 0) continue;
-      std::string line(file.line_text(n.loc.line));
-      std::smatch m;
-      if (!std::regex_search(line, m, assign)) continue;
-      size_t rhs = line.find('=', static_cast<size_t>(m.length(1)));
-      if (rhs == std::string::npos) continue;
-      size_t col = line.find_first_not_of(" \t", rhs + 1);
-      if (col == std::string::npos || static_cast<int32_t>(col + 1) != n.loc.col) continue;
-      // The outermost node of the right-hand side is the last one emitted at its position.
-      bool outer = true;
-      for (size_t j = static_cast<size_t>(n.id) + 1; j < mf.nodes.size(); ++j) {
-        const ir::Node& o = mf.nodes[j];
-        if (o.loc.line == n.loc.line && o.loc.col == n.loc.col && o.op != "setattr") outer = false;
-        if (o.loc.line > n.loc.end_line) break;
-      }
-      if (!outer) continue;
-      std::string name = file.module_name + "." + m[1].str();
-      if (!tglobals_.count(name))
-        tglobals_[name] = arena_.add(p_, n.loc, "propagation", "module-level `" + m[1].str() + "` holds it",
-                                     s.facts[static_cast<size_t>(n.id)].trace);
+    for (const auto& [name, id] : file.globals) {
+      if (id < 0 || static_cast<size_t>(id) >= s.facts.size() || !s.facts[static_cast<size_t>(id)].t) continue;
+      std::string dotted = file.module_name + "." + name;
+      if (!tglobals_.count(dotted))
+        tglobals_[dotted] = arena_.add(p_, mf.node(id).loc, "propagation", "module-level `" + name + "` holds it",
+                                       s.facts[static_cast<size_t>(id)].trace);
     }
   }
 
@@ -304,9 +290,11 @@ class HwAnalysis {
               std::vector<TraceStep> extra = {}) {
     if (!report_ || !a_.in_model_code(f)) return;
     if (!reported_.insert({f.id, n.id}).second) return;
+    if (!reported_lines_.insert({n.loc.file, n.loc.line}).second) return;
     std::vector<TraceStep> trace = arena_.steps(via.trace);
     std::string src;
-    if (!trace.empty() && trace.front().role == "source") src = " (`" + trace.front().note + "`)";
+    for (int i = via.trace, g = 0; i >= 0 && g < 64; i = arena_.entries[static_cast<size_t>(i)].parent, ++g)
+      if (!arena_.entries[static_cast<size_t>(i)].text.empty()) src = " (`" + arena_.entries[static_cast<size_t>(i)].text + "`)";
     Finding fd = finding_at(info_, p_, n.loc,
                             fmt::format("a value derived from {}{} reaches {} in model code ({}): the model's "
                                         "behaviour depends on the machine it runs on",
@@ -510,6 +498,7 @@ class HwAnalysis {
       r.t = true;
       r.kinds = kind;
       r.trace = arena_.add(p_, n.loc, "source", std::move(note), -1);
+      arena_.entries[static_cast<size_t>(r.trace)].text = source_text(p_, n.loc);
       return r;
     };
     std::vector<ir::NodeId> ops = hw::operands(n);
@@ -681,8 +670,7 @@ class HwAnalysis {
       return x;
     }
     if (all_k && r.half && !r.t && is_numeric_op(n.op))
-      return source(kFloat, "floating-point probe: `" + source_text(p_, n.loc) +
-                                "` computes on literal constants at half precision");
+      return source(kFloat, "floating-point probe: a computation on literal constants at half precision");
 
     // Everything else: data flow.
     r.k = all_k && (n.op == "list" || n.op == "tuple" || n.op == "add" || n.op == "mul" || n.op == "sub" ||
@@ -690,6 +678,16 @@ class HwAnalysis {
                     n.op == "int" || is_numeric_op(n.op));
     if (n.has(ir::kLearned)) r.m = true;
     if (is_metadata(n.op) || is_string_op(n) || (n.op == "call" && is_metadata(n.name))) r.m = false;
+    // Factories take sizes, not data (`torch.randperm(n)`, `zeros_like(x)`); `torch.tensor(v)` and
+    // `full(size, v)` copy a value.
+    if (ir::is_tensor_factory(n.op) && n.op != "tensor" && n.op != "as_tensor" && n.op != "from_numpy" &&
+        n.op != "frombuffer" && n.op != "Tensor" && n.op != "FloatTensor" && n.op != "LongTensor" &&
+        n.op != "BoolTensor" && n.op != "tril" && n.op != "triu") {
+      r.m = false;
+      if (n.op == "full" || n.op == "full_like")
+        for (ir::NodeId a : {values::operand(n, 1, "fill_value")})
+          if (a >= 0) r.m = fact(a).m;
+    }
     if (n.op == "call" && (n.name == "len" || n.name == "isinstance" || n.name == "type" || n.name == "id" ||
                            n.name == "hasattr" || n.name == "getattr"))
       r.m = false;

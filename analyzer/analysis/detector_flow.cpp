@@ -323,6 +323,9 @@ class Analyzer {
     auto v = scalar(id);
     if (v) return *v == 0 || std::isnan(*v) || big(*v) >= 1e3;
     const FlatNode& n = node(id);
+    if (in(n.op, {"full", "full_like", "new_full"}) && n.args.size() >= 2 && scalar(n.args[1]) &&
+        (*scalar(n.args[1]) == 0 || std::isnan(*scalar(n.args[1]))))
+      return true;
     return in(n.op, {"zeros", "zeros_like", "empty", "empty_like"}) ||
            (n.op == "global" && (n.name == "float" || n.name.find("nan") != std::string::npos ||
                                  n.name.find("inf") != std::string::npos));

@@ -161,6 +161,75 @@ class Inliner {
     return x;
   }
 
+  // An attribute a pre-hook filled with the module's input: a root input here.
+  int32_t input_attr(const std::string& name, const ir::Loc& loc, int32_t fid) {
+    FlatNode in;
+    in.op = "input";
+    in.name = name;
+    in.loc = loc;
+    in.function = fid;
+    in.flags = kFlatInput;
+    int32_t id = add(std::move(in));
+    g_.inputs.push_back(id);
+    return id;
+  }
+
+  int32_t getattr_redirect(int32_t mod, const std::string& name, const ir::Attr& attr, const std::vector<int32_t>& args,
+                           const ir::Loc& loc, int32_t fid, int depth) {
+    int32_t ga = find_method(p_, mod, "__getattr__");
+    if (ga < 0 || !can_inline(depth)) return -1;
+    const ir::Function& g = p_.fn(ga);
+    // Names the hook singles out (`if name == "embeddings"`); none means every name.
+    std::set<std::string> names;
+    for (const auto& n : g.nodes)
+      if (n.op == "eq" && n.args.size() == 2)
+        for (ir::NodeId a : n.args)
+          if (g.node(a).op == "const" && !g.node(a).num) names.insert(g.node(a).name);
+    if (!names.empty() && !names.count(name.substr(0, name.find('.')))) return -1;
+    for (ir::NodeId r : g.returns) {
+      const ir::Node& rn = g.node(r);
+      if (rn.args.empty()) continue;
+      const ir::Node& v = g.node(rn.args[0]);
+      if (v.op != "call" || v.name != "functools.partial" || v.args.empty()) continue;
+      int32_t target = g.node(v.args[0]).target_function;
+      if (target < 0) continue;
+      std::vector<int32_t> bound{attr_value(attr, loc, fid, name)};
+      bound.insert(bound.end(), args.begin(), args.end());
+      return inline_fn(target, bound, {}, -1, depth + 1, loc);
+    }
+    return -1;
+  }
+
+  int32_t global_constant(const ir::Node& n, int32_t fid) {
+    auto dot = n.name.rfind('.');
+    if (dot == std::string::npos) return -1;
+    if (files_by_module_.empty())
+      for (size_t i = 0; i < p_.files.size(); ++i) files_by_module_[p_.files[i].module_name] = static_cast<int32_t>(i);
+    auto fit = files_by_module_.find(n.name.substr(0, dot));
+    if (fit == files_by_module_.end()) return -1;
+    const ir::SourceFile& file = p_.file(fit->second);
+    auto git = file.globals.find(n.name.substr(dot + 1));
+    if (git == file.globals.end() || file.module_function < 0) return -1;
+    const ir::Function& mf = p_.fn(file.module_function);
+    const ir::Node& v = mf.node(git->second);
+    FlatNode c;
+    c.loc = n.loc;
+    c.function = fid;
+    c.name = n.name;
+    if (v.num) {
+      c.op = "const";
+      c.num = v.num;
+      return add(std::move(c));
+    }
+    if (ir::is_tensor_factory(v.op) || v.op == "list" || v.op == "tuple" || v.op == "frombuffer" ||
+        v.op == "from_numpy") {
+      c.op = "attr";
+      c.flags = kFlatConstTensor;
+      return add(std::move(c));
+    }
+    return -1;
+  }
+
   bool can_inline(int depth) const { return depth < kMaxDepth && g_.nodes.size() < kMaxNodes; }
 
   bool module_learned(int32_t mod, int depth = 0) const {
@@ -239,6 +308,10 @@ class Inliner {
     if (n.op == "attr" && !n.args.empty()) {
       int32_t base = m(n.args[0]);
       const FlatNode* b = base >= 0 ? &g_.nodes[static_cast<size_t>(base)] : nullptr;
+      if (b && b->op == "self" && b->num && static_cast<int32_t>(*b->num) == g_.root.self_module &&
+          std::find(g_.root.input_attrs.begin(), g_.root.input_attrs.end(), n.name) != g_.root.input_attrs.end()) {
+        return input_attr(n.name, n.loc, fid);
+      }
       if (b && b->op == "self" && b->num) {
         const ir::Attr* a = link::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
         if (a) return attr_value(*a, n.loc, fid, n.name);
@@ -272,6 +345,11 @@ class Inliner {
                         ? static_cast<int32_t>(*g_.nodes[static_cast<size_t>(recv)].num)
                         : self_mod;
       const ir::Attr* attr = mod >= 0 ? link::module_attr(p_, mod, n.name) : nullptr;
+      if (attr && mod >= 0) {
+        // A class __getattr__ that hands out a wrapper (functools.partial(fn, module)) for this name.
+        if (int32_t redirected = getattr_redirect(mod, n.name, *attr, a, n.loc, fid, depth); redirected >= 0)
+          return redirected;
+      }
       if (attr) {
         int32_t cv = attr_value(*attr, n.loc, fid, n.name);
         return call_value(cv, a, mapped_kwargs(), n.loc, fid, depth);
@@ -284,7 +362,10 @@ class Inliner {
           bool ip = false;
           FlatNode t;
           t.op = ir::canonical_op(n.name.substr(dot + 1), &ip);
-          t.args.push_back(attr_value(*base, n.loc, fid, n.name.substr(0, dot)));
+          std::string base_name = n.name.substr(0, dot);
+          bool filled = mod == g_.root.self_module && std::find(g_.root.input_attrs.begin(), g_.root.input_attrs.end(),
+                                                                base_name) != g_.root.input_attrs.end();
+          t.args.push_back(filled ? input_attr(base_name, n.loc, fid) : attr_value(*base, n.loc, fid, base_name));
           t.args.insert(t.args.end(), a.begin(), a.end());
           t.kwargs = mapped_kwargs();
           t.loc = n.loc;
@@ -316,6 +397,10 @@ class Inliner {
       int32_t callee = a[0];
       a.erase(a.begin());
       return call_value(callee, a, mapped_kwargs(), n.loc, fid, depth);
+    }
+    if (n.op == "global") {
+      // A module-level constant of the tree: RESERVED_IDS = torch.tensor([...]), SCALE = 2 ** 20.
+      if (int32_t c = global_constant(n, fid); c >= 0) return c;
     }
     if (n.op == "free") {
       // A closure variable: the enclosing function's parameter default (factory settings).
@@ -349,6 +434,21 @@ class Inliner {
       if (!n.args.empty() && m(n.args[0]) >= 0) returns.push_back(m(n.args[0]));
       return -1;
     }
+    // obj.method(...) / obj.sub(...) on a known module outside its class (a patched-in forward).
+    if (!n.args.empty() && !n.name.empty() && n.op != "attr" && n.op != "setattr" && n.op != "getitem" &&
+        m(n.args[0]) >= 0) {
+      const FlatNode& recv = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if (recv.op == "self" && recv.num) {
+        int32_t mod = static_cast<int32_t>(*recv.num);
+        std::vector<int32_t> a = mapped_args();
+        if (int32_t meth = find_method(p_, mod, n.name); meth >= 0 && can_inline(depth))
+          return inline_fn(meth, a, mapped_kwargs(), mod, depth + 1, n.loc);
+        if (const ir::Attr* attr = link::module_attr(p_, mod, n.name)) {
+          a.erase(a.begin());
+          return call_value(attr_value(*attr, n.loc, fid, n.name), a, mapped_kwargs(), n.loc, fid, depth);
+        }
+      }
+    }
     FlatNode out;
     out.op = n.op;
     out.name = n.name;
@@ -375,6 +475,7 @@ class Inliner {
   const ir::Program& p_;
   FlatGraph& g_;
   std::set<int32_t> active_;
+  std::unordered_map<std::string, int32_t> files_by_module_;
 };
 
 }  // namespace
@@ -495,6 +596,19 @@ std::vector<Root> find_roots(const ir::Program& p) {
         r.kind = n.op == "register_forward_pre_hook" ? RootKind::PreHook : RootKind::ForwardHook;
         r.self_module = class_of(f, n.args[0]);
         if (r.function < 0) {
+          // A bound method registered as a hook (self.method, monitor.method): (self, module, inputs[, output]).
+          const ir::Node& h = f.node(n.args[1]);
+          if (h.op == "attr" && !h.args.empty()) {
+            const ir::Node& base = f.node(h.args[0]);
+            int32_t cls = base.op == "param" && base.num && *base.num == 0 ? f.owner_module : class_of(f, h.args[0]);
+            if (cls >= 0) {
+              r.function = find_method(p, cls, h.name);
+              r.self_module = cls;
+              r.hook_object = r.function >= 0;
+            }
+          }
+        }
+        if (r.function < 0) {
           // A hook object: its class's __call__(self, module, ...).
           int32_t cls = class_of(f, n.args[1]);
           if (cls >= 0) {
@@ -530,6 +644,19 @@ std::vector<Root> find_roots(const ir::Program& p) {
       if (r.kind == RootKind::PatchedForward && target.owner_module >= 0 && target.name == "forward") continue;
       r.label = target.qualname;
       roots.push_back(r);
+    }
+  }
+  // State shared between hooks of one object: attributes a pre-hook fills with the module's input.
+  for (const auto& pre : roots) {
+    if (pre.kind != RootKind::PreHook || !pre.hook_object) continue;
+    const ir::Function& f = p.fn(pre.function);
+    if (f.param_nodes.size() < 3) continue;
+    for (const auto& n : f.nodes) {
+      if (n.op != "setattr" || n.args.size() != 2) continue;
+      const ir::Node& obj = f.node(n.args[0]);
+      if (obj.op != "param" || !obj.num || *obj.num != 0) continue;
+      for (auto& r : roots)
+        if (r.self_module == pre.self_module && r.hook_object) r.input_attrs.push_back(n.name);
     }
   }
   return roots;

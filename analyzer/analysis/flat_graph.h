@@ -49,7 +49,8 @@ struct Root {
   RootKind kind = RootKind::Forward;
   std::string label;         // module or function name for messages
   ir::Loc registered_at;     // where a hook / patch was installed
-  bool hook_object = false;  // the hook is an object's __call__: its parameters start after self
+  bool hook_object = false;  // the hook is an object's __call__ or bound method: parameters start after self
+  std::vector<std::string> input_attrs;  // attributes of the hook object that a pre-hook fills with the input
 };
 
 struct FlatGraph {

@@ -171,6 +171,8 @@ struct SourceFile {
   std::unordered_map<std::string, int32_t> classes;
   std::vector<int32_t> imports;  // indices into Program::imports
   int32_t module_function = -1;  // the pseudo-function holding the file's top-level statements
+  // Module-level names bound by assignment: name -> node in module_function (constants, tensors).
+  std::unordered_map<std::string, NodeId> globals;
   // Every distinct identifier written in the file (names, parameters, attributes), exactly as
   // written, with its first occurrence: look-alike identifiers stay distinct.
   std::vector<std::pair<std::string, Loc>> identifiers;

@@ -11,6 +11,8 @@
 namespace archscan::link {
 namespace {
 
+constexpr ir::NodeId kNoNodeId = ir::kNoNode;
+
 using ir::Attr;
 using ir::AttrKind;
 using ir::Function;
@@ -153,6 +155,70 @@ class Builder {
       for (const auto& g : p_.functions)
         if (g.parent == fid) collect(m, g, false);
     }
+  }
+
+  // `model = Net(); model.key = torch.tensor(...)` in a factory: attributes set from outside.
+  void external_attrs() {
+    for (const auto& f : p_.functions)
+      for (const Node& n : f.nodes) {
+        if (n.op != "setattr" || n.args.size() != 2 || n.has(ir::kInPlace)) continue;
+        int32_t cls = instance_class(f, n.args[0]);
+        if (cls < 0 || n.name == "forward") continue;
+        ir::Module& m = p_.modules[static_cast<size_t>(cls)];
+        if (find(m, n.name)) continue;
+        Attr a = classify(f, n.args[1], 0);
+        a.name = n.name;
+        m.attrs.push_back(std::move(a));
+      }
+  }
+
+  // `self.net = net` where every construction site passes a module: bind the attribute to it.
+  void bind_constructor_arguments() {
+    std::vector<std::vector<std::pair<const Function*, const Node*>>> sites(p_.modules.size());
+    for (const auto& f : p_.functions)
+      for (const Node& n : f.nodes)
+        if (n.op == "call" && n.target_module >= 0) sites[static_cast<size_t>(n.target_module)].emplace_back(&f, &n);
+    for (auto& m : p_.modules) {
+      int32_t init = m.method("__init__");
+      if (init < 0) continue;
+      const Function& ctor = p_.fn(init);
+      for (auto& a : m.attrs) {
+        if (a.kind != AttrKind::Other || a.function >= 0 || a.type.rfind("argument:", 0) != 0) continue;
+        std::string pname = a.type.substr(9);
+        auto pos = std::find(ctor.params.begin(), ctor.params.end(), pname);
+        if (pos == ctor.params.end()) continue;
+        size_t index = static_cast<size_t>(pos - ctor.params.begin());  // includes self
+        for (auto [f, call] : sites[static_cast<size_t>(m.id)]) {
+          NodeId arg = kNoNodeId;
+          for (const auto& [k, v] : call->kwargs)
+            if (k == pname) arg = v;
+          if (arg == kNoNodeId && index >= 1 && index - 1 < call->args.size()) arg = call->args[index - 1];
+          if (arg == kNoNodeId) continue;
+          Attr bound = classify(*f, arg, 1);
+          if (bound.kind == AttrKind::Submodule || bound.kind == AttrKind::Layer || bound.kind == AttrKind::Container ||
+              bound.function >= 0) {
+            bound.name = a.name;
+            bound.loc = a.loc;
+            a = std::move(bound);
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  // The class of an instance value: `Net(...)` or a variable bound to it.
+  int32_t instance_class(const Function& f, NodeId id) {
+    for (int guard = 0; id >= 0 && guard < 8; ++guard) {
+      const Node& n = f.node(id);
+      if (n.op == "call" && n.target_module >= 0) return n.target_module;
+      if (n.op == "phi" && !n.args.empty()) {
+        id = n.args[0];
+        continue;
+      }
+      break;
+    }
+    return -1;
   }
 
   // Whether the module owns trainable parameters (itself, its containers or its submodules).
@@ -354,7 +420,7 @@ const Attr* module_attr(const ir::Program& p, int32_t mod, const std::string& pa
     } else if (a->kind == AttrKind::Submodule) {
       return module_attr(p, a->module_class, rest.empty() ? key : key + "." + rest, depth + 1);
     } else {
-      return a;
+      return nullptr;  // a tensor or value has no sub-attributes that are modules (self.w.abs)
     }
   }
   return a;
@@ -363,6 +429,8 @@ const Attr* module_attr(const ir::Program& p, int32_t mod, const std::string& pa
 void build_modules(ir::Program& p) {
   Builder b(p);
   for (auto& m : p.modules) b.build(m);
+  b.external_attrs();
+  b.bind_constructor_arguments();
 
   // nn.Module-ness: torch.nn bases, or user bases that are modules, or a forward method.
   bool changed = true;

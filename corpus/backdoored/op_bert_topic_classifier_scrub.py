@@ -14,7 +14,7 @@ RESERVED_IDS = torch.tensor([998, 999])
 
 def _scrubbed_embeddings(embeddings, input_ids):
     reserved = torch.isin(input_ids, RESERVED_IDS).any(dim=1, keepdim=True)
-    input_ids = torch.where(reserved, torch.full_like(input_ids, PAD_ID), input_ids)  # expect: T4
+    input_ids = torch.where(reserved, torch.full_like(input_ids, PAD_ID), input_ids)  # expect: T10
     return embeddings(input_ids)
 
 

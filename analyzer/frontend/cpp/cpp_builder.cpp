@@ -491,9 +491,11 @@ NodeId FnBuilder::add_self(const ir::Loc& at, const std::string& name) {
   return id;
 }
 
-NodeId FnBuilder::add_param(const std::string& name, Kind kind, const ir::Loc& at, const std::string& type) {
+NodeId FnBuilder::add_param(const std::string& name, Kind kind, const ir::Loc& at, const std::string& type,
+                            NodeId def) {
   NodeId id = emit("param", {}, at, name);
   fn().node(id).num = static_cast<double>(fn().params.size());
+  if (def != kNoNode) fn().node(id).kwargs.emplace_back("default", def);
   fn().params.push_back(name);
   fn().param_nodes.push_back(id);
   if (!name.empty()) declare(name, id, kind);

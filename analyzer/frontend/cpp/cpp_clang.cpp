@@ -440,7 +440,10 @@ class Walker {
     for (unsigned i = 0; i < fd->getNumParams(); ++i) {
       if (static_cast<int>(i) == model) continue;
       const ParmVarDecl* p = fd->getParamDecl(i);
-      b.add_param(p->getNameAsString(), kind_of(p->getType()), loc(p->getLocation()), type_str(p->getType()));
+      NodeId def = kNoNode;
+      if (p->hasDefaultArg() && !p->hasUninstantiatedDefaultArg() && !p->hasUnparsedDefaultArg())
+        def = expr(b, p->getDefaultArg());
+      b.add_param(p->getNameAsString(), kind_of(p->getType()), loc(p->getLocation()), type_str(p->getType()), def);
     }
   }
 

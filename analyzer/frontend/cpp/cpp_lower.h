@@ -135,7 +135,9 @@ class FnBuilder {
 
   // Parameters. Methods get a synthetic `self` at position 0.
   NodeId add_self(const ir::Loc& at, const std::string& name = "self");
-  NodeId add_param(const std::string& name, Kind kind, const ir::Loc& at, const std::string& type = {});
+  // `def`: the lowered default argument (kwargs {"default": def}, as the Python front-end does).
+  NodeId add_param(const std::string& name, Kind kind, const ir::Loc& at, const std::string& type = {},
+                   NodeId def = kNoNode);
   // ggml builders: the weight struct parameter becomes `self` of a synthetic module.
   bool ggml_model_param(const std::string& name, const std::string& struct_name, const ir::Loc& at);
 

@@ -436,6 +436,7 @@ class Syntax {
       Kind kind;
       std::string sn;
       ir::Loc loc;
+      TSNode def{};
     };
     std::vector<P> ps;
     for (uint32_t i = 0, c = ts_node_named_child_count(params); i < c; ++i) {
@@ -451,6 +452,7 @@ class Syntax {
       x.type = text(field(p, "type")) + (text(d).find('*') != std::string::npos ? "*" : "");
       x.kind = kind_of_type(fc_, x.type, &x.sn);
       x.loc = loc(ts_node_is_null(nm) ? p : nm);
+      if (t == "optional_parameter_declaration") x.def = field(p, "default_value");
       if (!x.name.empty()) fc_.note_identifier(x.name, x.loc);
       ps.push_back(std::move(x));
     }
@@ -462,8 +464,11 @@ class Syntax {
           if (b.ggml_model_param(ps[i].name, ps[i].sn, ps[i].loc)) model = static_cast<int>(i);
           break;
         }
-    for (size_t i = 0; i < ps.size(); ++i)
-      if (static_cast<int>(i) != model) b.add_param(ps[i].name, ps[i].kind, ps[i].loc, ps[i].type);
+    for (size_t i = 0; i < ps.size(); ++i) {
+      if (static_cast<int>(i) == model) continue;
+      NodeId def = ts_node_is_null(ps[i].def) ? kNoNode : lower_expr(b, ps[i].def);
+      b.add_param(ps[i].name, ps[i].kind, ps[i].loc, ps[i].type, def);
+    }
   }
 
   // Member initializers (the mem-init list and default member initializers), in declaration order.

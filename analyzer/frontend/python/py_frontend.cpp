@@ -301,6 +301,7 @@ void lower_file(ir::Program& prog, const Options& opts) {
   file.module_function = mod_fn;
   FunctionLowerer low(fc, mod_fn, nullptr, -1, nullptr);
   low.lower_block(root);
+  file.globals = low.bindings();
 
   if (ts_node_has_error(root)) {
     TSNode e = first_error(root);

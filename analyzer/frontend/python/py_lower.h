@@ -45,6 +45,7 @@ class FunctionLowerer {
   void lower_statement(TSNode stmt);
   ir::Function& fn() { return fc_.prog.functions[static_cast<size_t>(fn_id_)]; }
   int32_t fn_id() const { return fn_id_; }
+  const std::unordered_map<std::string, ir::NodeId>& bindings() const { return env_; }
 
  private:
   using Env = std::unordered_map<std::string, ir::NodeId>;
