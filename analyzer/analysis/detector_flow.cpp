@@ -241,8 +241,11 @@ class Analyzer {
       if (e >= 4 || (e > 0 && e <= 0.25)) ev |= kSteep;
       if (e >= 8) ev |= kThreshold;
       if ((ev & kClip) && e >= 4) ev |= kThreshold;
-    } else if (in(op, {"abs", "square"}) && (ev & kStoredOffset)) {
+      if ((ev & kStoredOffset) && e == 2) ev |= kPattern;
+    } else if (in(op, {"abs", "square", "norm"}) && (ev & kStoredOffset)) {
       ev |= kPattern;  // distance to a stored value
+    } else if (in(op, {"cosine_similarity", "pairwise_distance", "cdist", "dist"}) && other_const()) {
+      ev |= kPattern | kThreshold;  // similarity to a stored template
     } else if (in(op, {"exp", "exp2", "expm1"})) {
       ev |= kSteep;
     } else if (in(op, {"mul", "div"})) {
@@ -264,7 +267,7 @@ class Analyzer {
       if (thresholded >= 2) ev |= kConjunction;  // relu(a + b - 1)
       for (int32_t a : ops) {
         if (scalar(a) || (!input_dependent(fact(a)) && !fact(a).constant_tensor)) ev |= kShifted;
-        if (stored_value(a)) ev |= kStoredOffset;  // x - self.level
+        if (stored_value(a) || fact(a).constant_tensor) ev |= kStoredOffset;  // x - self.level, x - self.tag
       }
     }
     if (is_reduction_op(n, r_.facts)) {
@@ -275,6 +278,10 @@ class Analyzer {
     }
     if (ir::is_pooling(op) || op == "unfold") ev |= kPool;
     if (op.rfind("adaptive_", 0) == 0) ev |= kReduce;
+    if (ir::is_learned_functional(op) && op.rfind("conv", 0) != 0) {
+      for (int32_t a : ops)
+        if (fact(a).constant_tensor && !input_dependent(fact(a))) ev |= kPattern;  // x @ stored_template
+    }
     if (op.rfind("conv", 0) == 0 && op != "contiguous") {
       ev |= kPattern;  // a parameter-free convolution: a fixed filter applied to the input
       for (int32_t a : ops)

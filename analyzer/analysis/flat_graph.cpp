@@ -161,6 +161,37 @@ class Inliner {
     return x;
   }
 
+  // The value of a node of an enclosing function when it is a constant or built only from literals
+  // and tensor factories (no parameters): a const node or a hard-coded tensor.
+  int32_t outer_constant(const ir::Function& outer, ir::NodeId id, const ir::Loc& loc, int32_t fid) {
+    const ir::Node& v = outer.node(id);
+    FlatNode c;
+    c.loc = loc;
+    c.function = fid;
+    c.name = v.name;
+    if (v.num) {
+      c.op = "const";
+      c.num = v.num;
+      return add(std::move(c));
+    }
+    bool factory = false;
+    std::vector<ir::NodeId> work{id};
+    std::set<ir::NodeId> seen;
+    while (!work.empty()) {
+      ir::NodeId cur = work.back();
+      work.pop_back();
+      if (cur < 0 || !seen.insert(cur).second || seen.size() > 64) continue;
+      const ir::Node& w = outer.node(cur);
+      if (w.op == "param" || w.op == "call_value" || w.op == "module_call" || w.op == "iter_item") return -1;
+      if (ir::is_tensor_factory(w.op) || w.op == "frombuffer" || w.op == "from_numpy") factory = true;
+      work.insert(work.end(), w.args.begin(), w.args.end());
+    }
+    if (!factory) return -1;
+    c.op = "attr";
+    c.flags = kFlatConstTensor;
+    return add(std::move(c));
+  }
+
   // An attribute a pre-hook filled with the module's input: a root input here.
   int32_t input_attr(const std::string& name, const ir::Loc& loc, int32_t fid) {
     FlatNode in;
@@ -401,6 +432,12 @@ class Inliner {
     if (n.op == "global") {
       // A module-level constant of the tree: RESERVED_IDS = torch.tensor([...]), SCALE = 2 ** 20.
       if (int32_t c = global_constant(n, fid); c >= 0) return c;
+    }
+    if (n.op == "free" && n.target_function >= 0) {
+      // A closure variable bound to a constant or a hard-coded tensor in the enclosing function.
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "outer")
+          if (int32_t c = outer_constant(p_.fn(n.target_function), v, n.loc, fid); c >= 0) return c;
     }
     if (n.op == "free") {
       // A closure variable: the enclosing function's parameter default (factory settings).

@@ -55,7 +55,9 @@ int run(const ScanArgs& a) {
   for (const auto& f : r.files) {
     if (f.status == "ok") continue;
     if (f.status == "error") file_errors = true;
-    std::cerr << fmt::format("archscan: {}: {}: {}\n", f.path, f.status, f.message);
+    // One line per file; the message may already start with the status ("skipped: binary file").
+    if (f.message.rfind(f.status + ":", 0) == 0) std::cerr << fmt::format("archscan: {}: {}\n", f.path, f.message);
+    else std::cerr << fmt::format("archscan: {}: {}: {}\n", f.path, f.status, f.message);
   }
   std::ofstream file;
   std::ostream* os = &std::cout;

@@ -30,10 +30,11 @@ bool excluded(const std::string& rel, const std::vector<std::string>& excludes) 
   return false;
 }
 
+// Lexical: fs::relative resolves symlinks, which fails on a symlink loop or a dangling link and
+// would print such a file with its absolute path.
 std::string rel_to(const fs::path& p, const fs::path& root) {
-  std::error_code ec;
-  fs::path r = fs::relative(p, root, ec);
-  std::string s = ec || r.empty() ? p.string() : r.generic_string();
+  fs::path r = p.lexically_normal().lexically_relative(fs::path(root).lexically_normal());
+  std::string s = r.empty() || *r.begin() == ".." ? p.string() : r.generic_string();
   return s == "." ? p.filename().string() : s;
 }
 
@@ -147,6 +148,20 @@ ReadResult read_source(const std::string& abs_path, uint64_t max_bytes) {
     r.message = "is a directory";
     return r;
   }
+  // Only regular files (through symlinks): opening a FIFO would block the scan forever, and a
+  // socket or device is not source code.
+  fs::file_status st = fs::status(abs_path, ec);
+  if (ec) {
+    r.message = ec == std::errc::too_many_symbolic_link_levels ? "cannot read: symlink loop"
+                                                               : fmt::format("cannot read: {}", ec.message());
+    return r;
+  }
+  if (!fs::is_regular_file(st)) {
+    r.message = fmt::format("cannot read: not a regular file ({})",
+                            fs::is_fifo(st) ? "a FIFO" : fs::is_socket(st) ? "a socket"
+                            : fs::is_block_file(st) || fs::is_character_file(st) ? "a device" : "special file");
+    return r;
+  }
   auto size = fs::file_size(abs_path, ec);
   if (!ec && size > max_bytes) {
     r.skipped = true;
@@ -159,7 +174,9 @@ ReadResult read_source(const std::string& abs_path, uint64_t max_bytes) {
     r.message = fmt::format("cannot read: {}", std::strerror(errno));
     return r;
   }
-  r.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (!ec) r.text.reserve(static_cast<size_t>(size));
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) r.text.append(buf, static_cast<size_t>(in.gcount()));
   if (in.bad()) {
     r.message = "cannot read: I/O error";
     return r;

@@ -47,7 +47,8 @@ enum NodeFlag : uint32_t {
 //   call_value call of a computed callee; args[0] = callee value, rest = arguments
 //   layer      construction of a torch.nn layer; `name` = class ("Conv2d"); args / kwargs as written
 //   parameter  nn.Parameter(args[0])
-//   free       a name bound in an enclosing function (closure read); `name` = identifier
+//   free       a name bound in an enclosing function (closure read); `name` = identifier;
+//              `target_function` = that function and kwargs {"outer": its node} when known
 //   module_call  call of a submodule attribute `self.<name>(...)`; args = arguments;
 //              `name` = attribute path ("layers.0"); `target_module` when a user module
 //   setattr    store `args[0].name = args[1]`

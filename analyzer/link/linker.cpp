@@ -134,7 +134,37 @@ int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, 
   return -1;
 }
 
+bool has_star_import(const ir::Program& p, int32_t file) {
+  for (int32_t ii : p.file(file).imports)
+    if (p.imports[static_cast<size_t>(ii)].local == "*") return true;
+  return false;
+}
+
+// The function a factory returns (`def make(): def inner(x): ...; return inner`), or -1.
+int32_t returned_function(const ir::Program& p, int32_t fid, int depth = 0) {
+  if (fid < 0 || depth > 4) return -1;
+  const ir::Function& g = p.fn(fid);
+  for (ir::NodeId r : g.returns) {
+    const ir::Node& rn = g.node(r);
+    if (rn.op != "return" || rn.args.empty()) continue;
+    std::vector<ir::NodeId> work{rn.args[0]};
+    for (int guard = 0; !work.empty() && guard < 16; ++guard) {
+      const ir::Node& v = g.node(work.back());
+      work.pop_back();
+      if ((v.op == "def" || v.op == "lambda") && v.target_function >= 0) return v.target_function;
+      if (v.op == "phi" || v.op == "select") work.insert(work.end(), v.args.begin(), v.args.end());
+      if ((v.op == "call" || v.op == "call_value") && v.target_function >= 0) {
+        // return functools.partial(...) / another factory: follow one more level.
+        if (int32_t f = returned_function(p, v.target_function, depth + 1); f >= 0) return f;
+      }
+    }
+  }
+  return -1;
+}
+
 void resolve_calls(ir::Program& p) {
+  // Named calls first (every function), then calls of computed callees, which follow them.
+  for (int pass = 0; pass < 2; ++pass) {
   for (auto& fn : p.functions) {
     int32_t owner = fn.owner_module;
     for (const ir::Function* f = &fn; owner < 0 && f->parent >= 0;) {
@@ -142,6 +172,8 @@ void resolve_calls(ir::Program& p) {
       owner = f->owner_module;
     }
     for (auto& n : fn.nodes) {
+      const bool named = n.op == "call" || n.op == "global";
+      if (pass == 0 ? !named : n.op != "call_value") continue;
       if (n.op == "call" || n.op == "global") {
         if (n.name.rfind("self.", 0) == 0) {
           n.target_function = find_method(p, fn.owner_module, n.name.substr(5));
@@ -153,14 +185,28 @@ void resolve_calls(ir::Program& p) {
           continue;
         }
         Entity e = resolve_depth(p, n.name, 0);
+        if (e.kind == Entity::None && fn.file >= 0 && n.name.find('.') == std::string::npos &&
+            has_star_import(p, fn.file)) {
+          // A bare name bound by `from m import *`: look it up through the file's star imports
+          // (which honour the target's __all__).
+          e = resolve_depth(p, p.file(fn.file).module_name + "." + n.name, 0);
+        }
         if (e.kind == Entity::Function) n.target_function = e.id;
         if (e.kind == Entity::Class) n.target_module = e.id;
       } else if (n.op == "call_value" && !n.args.empty()) {
         const ir::Node& c = fn.node(n.args[0]);
+        if (c.op == "call" || c.op == "call_value") {
+          // Calling what a call returned: `make_block(2)(x)` runs the closure the factory returns;
+          // `Net()(x)` runs an instance of the class.
+          if (c.target_function >= 0) n.target_function = returned_function(p, c.target_function);
+          if (c.target_module >= 0) n.target_module = c.target_module;
+          continue;
+        }
         if (c.target_function >= 0) n.target_function = c.target_function;
         if (c.target_module >= 0) n.target_module = c.target_module;
       }
     }
+  }
   }
 }
 

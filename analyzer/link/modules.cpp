@@ -90,6 +90,16 @@ class Builder {
       a.type = p_.mod(n.target_module).name;
       return a;
     }
+    if (n.op == "call_value" && !n.args.empty()) {
+      // `norm_layer(planes)` after `if norm_layer is None: norm_layer = nn.BatchNorm2d`.
+      std::string cls = torch_layer_class(f, n.args[0]);
+      if (const ir::LayerInfo* li = cls.empty() ? nullptr : ir::torch_layer(cls)) {
+        a.kind = li->container ? AttrKind::Container : AttrKind::Layer;
+        a.type = cls;
+        a.learned = li->learned;
+        return a;
+      }
+    }
     if ((n.op == "def" || n.op == "lambda") && n.target_function >= 0) {
       a.function = n.target_function;
       a.type = "function";
@@ -334,6 +344,30 @@ class Builder {
     return {};
   }
 
+  // The torch.nn layer class a callee value names, through phis and conditional expressions.
+  std::string torch_layer_class(const Function& f, NodeId callee) {
+    std::vector<NodeId> work{callee};
+    for (int guard = 0; !work.empty() && guard < 16; ++guard) {
+      NodeId id = work.back();
+      work.pop_back();
+      if (id < 0) continue;
+      const Node& c = f.node(id);
+      if (c.op == "global" && c.name.rfind("torch.", 0) == 0) {
+        std::string last = c.name.substr(c.name.rfind('.') + 1);
+        if (ir::torch_layer(last)) return last;
+      } else if (c.op == "phi") {
+        work.insert(work.end(), c.args.begin(), c.args.end());
+      } else if (c.op == "select" && c.args.size() == 3) {
+        work.push_back(c.args[1]);
+        work.push_back(c.args[2]);
+      } else if (c.op == "param") {  // def __init__(self, norm_layer=nn.BatchNorm2d)
+        for (const auto& [k, v] : c.kwargs)
+          if (k == "default") work.push_back(v);
+      }
+    }
+    return {};
+  }
+
   Attr* find(ir::Module& m, const std::string& name) {
     for (auto& a : m.attrs)
       if (a.name == name) return &a;
@@ -353,7 +387,7 @@ class Builder {
     for (const Node& n : f.nodes) {
       if (n.op == "setattr" && n.args.size() == 2 && is_self(f, n.args[0])) {
         if (n.has(ir::kInPlace)) {
-          if (Attr* a = find(m, n.name)) a->edits.push_back(n.loc);
+          add_edit(m, n.name, n.loc);
           continue;
         }
         Attr a = classify(f, n.args[1], 0);
@@ -384,10 +418,23 @@ class Builder {
           const Node& base = f.node(n.args[0]);
           if (base.op == "attr" && !base.args.empty() && is_self(f, base.args[0])) path = base.name;
         }
-        if (!path.empty())
-          if (Attr* a = find(m, path)) a->edits.push_back(n.loc);
+        if (!path.empty()) add_edit(m, path, n.loc);
       }
     }
+  }
+
+  // An edit of `path` ("w", "conv.weight.data") is an edit of the attribute at its longest known
+  // prefix ("conv"); `self.w *= 255` is recorded once (the in-place op and its store share a span).
+  void add_edit(ir::Module& m, std::string path, const ir::Loc& loc) {
+    Attr* a = nullptr;
+    while (!path.empty() && !(a = find(m, path))) {
+      auto dot = path.rfind('.');
+      path = dot == std::string::npos ? std::string() : path.substr(0, dot);
+    }
+    if (!a) return;
+    for (const auto& e : a->edits)
+      if (e.line == loc.line && e.col == loc.col) return;
+    a->edits.push_back(loc);
   }
 
   ir::Program& p_;
@@ -461,6 +508,25 @@ void build_modules(ir::Program& p) {
     if (owner < 0) continue;
     for (auto& n : fn.nodes) {
       if (n.op != "module_call") continue;
+      if (auto dot = n.name.rfind('.'); dot != std::string::npos) {
+        // self.w.view(1), self.conv.weight.sum(): a method of a tensor attribute (or of a layer's
+        // tensors), not a submodule call: the op on the receiver.
+        const Attr* base = module_attr(p, owner, n.name.substr(0, dot), 0);
+        bool leaf = base && (base->kind == AttrKind::Layer || base->kind == AttrKind::Parameter ||
+                             base->kind == AttrKind::Buffer || base->kind == AttrKind::PlainTensor ||
+                             base->kind == AttrKind::Constant);
+        auto recv = std::find_if(n.kwargs.begin(), n.kwargs.end(), [](auto& kv) { return kv.first == "self"; });
+        if (leaf && recv != n.kwargs.end()) {
+          bool ip = false;
+          std::string meth = n.name.substr(dot + 1);
+          n.op = ir::canonical_op(meth, &ip);
+          n.args.insert(n.args.begin(), recv->second);
+          n.kwargs.erase(recv);
+          n.name = meth;
+          if (ip) n.flags |= ir::kInPlace;
+          continue;
+        }
+      }
       const Attr* a = module_attr(p, owner, n.name, 0);
       if (!a) continue;
       if (a->kind == AttrKind::Layer) {

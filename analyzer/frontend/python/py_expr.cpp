@@ -23,6 +23,22 @@ bool is_tensor_namespace(const std::string& d) {
   return false;
 }
 
+// Methods of torch.nn.Module itself: `self.register_buffer("b", t)` is the op register_buffer(self,
+// "b", t), not a call of a submodule named register_buffer.
+bool is_module_api(std::string_view m) {
+  static const char* names[] = {
+      "register_buffer", "register_parameter", "add_module", "register_module", "register_forward_hook",
+      "register_forward_pre_hook", "register_backward_hook", "register_full_backward_hook",
+      "register_full_backward_pre_hook", "register_load_state_dict_post_hook", "_register_load_state_dict_pre_hook",
+      "register_state_dict_pre_hook", "_register_state_dict_hook", "apply", "to", "cuda", "cpu", "float", "half",
+      "double", "bfloat16", "type", "eval", "train", "requires_grad_", "zero_grad", "parameters",
+      "named_parameters", "buffers", "named_buffers", "children", "named_children", "modules", "named_modules",
+      "state_dict", "load_state_dict", "get_submodule", "get_parameter", "get_buffer", "share_memory", "to_empty"};
+  for (const char* n : names)
+    if (m == n) return true;
+  return false;
+}
+
 std::string last_component(const std::string& d) {
   auto pos = d.rfind('.');
   return pos == std::string::npos ? d : d.substr(pos + 1);
@@ -137,7 +153,20 @@ NodeId FunctionLowerer::lower_identifier(TSNode n) {
   std::string name(fc_.text(n));
   NodeId v = lookup(name);
   if (v != kNoNode) return v;
-  if (bound_in_parents(name)) return emit("free", {}, n, name);
+  if (bound_in_parents(name)) {
+    // A closure read: remember the enclosing function's binding (kwargs "outer" is a node id of
+    // the function in target_function).
+    NodeId id = emit("free", {}, n, name);
+    for (const FunctionLowerer* p = parent_; p; p = p->parent_) {
+      const std::string& pn = p->fc_.prog.functions[static_cast<size_t>(p->fn_id_)].name;
+      auto it = p->env_.find(name);
+      if (pn == "<module>" || pn == "<class>" || it == p->env_.end()) continue;
+      fn().node(id).target_function = p->fn_id_;
+      fn().node(id).kwargs.emplace_back("outer", it->second);
+      break;
+    }
+    return id;
+  }
   return emit("global", {}, n, fc_.resolve_global(name));
 }
 
@@ -268,13 +297,26 @@ NodeId FunctionLowerer::lower_call(TSNode n) {
       return emit_call("call", {self_id}, arglist, n, "super." + meth);
     }
     if (is_self_node(recv)) {
-      // self.method(...) of the class -> call; self.sub(...) -> submodule call.
+      // self.method(...) of the class -> call; self.register_buffer(...) -> the nn.Module op on self;
+      // self.sub(...) -> submodule call.
       if (class_methods_ && class_methods_->count(meth)) return emit_call("call", {recv}, arglist, n, "self." + meth);
+      if (is_module_api(meth)) {
+        bool ip = false;
+        std::string op = ir::canonical_op(meth, &ip);
+        return emit_call(op, {recv}, arglist, n, meth, ip ? ir::kInPlace : 0u);
+      }
       NodeId id = emit_call("module_call", {}, arglist, n, meth);
       fn().node(id).kwargs.emplace_back("self", recv);
       return id;
     }
     std::string path = self_path(recv);
+    bool method_in_place = false;
+    std::string method_op = ir::canonical_op(meth, &method_in_place);
+    if (!path.empty() && (method_in_place || is_module_api(meth))) {
+      // self.w.mul_(255), self.conv.weight.data.fill_(0), self.head.register_forward_hook(h): a method
+      // of the attribute's value (an edit of a tensor attribute), not a submodule call.
+      return emit_call(method_op, {recv}, arglist, n, meth, method_in_place ? ir::kInPlace : 0u);
+    }
     if (!path.empty()) {
       // self.layers[0](x) is lowered through the subscript; self.head.fc(x) / self.block.forward(x).
       if (meth != "forward" && meth != "__call__") path += "." + meth;

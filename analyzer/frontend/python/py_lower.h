@@ -77,6 +77,7 @@ class FunctionLowerer {
   bool is_self_node(ir::NodeId id);
 
   void assign(TSNode target, ir::NodeId value, TSNode at, bool in_place = false);
+  void assign_inner(TSNode target, ir::NodeId value, TSNode at, bool in_place);
   void lower_assignment(TSNode n);
   void lower_augmented(TSNode n);
   void lower_if(TSNode n);

@@ -13,7 +13,10 @@ using ir::NodeId;
 
 FunctionLowerer::FunctionLowerer(FileContext& fc, int32_t fn_id, const FunctionLowerer* parent,
                                  int32_t owner_module, const std::unordered_set<std::string>* class_methods)
-    : fc_(fc), fn_id_(fn_id), parent_(parent), owner_module_(owner_module), class_methods_(class_methods) {}
+    : fc_(fc), fn_id_(fn_id), parent_(parent), owner_module_(owner_module), class_methods_(class_methods),
+      // Nested functions, lambdas and classes continue their parent's nesting depth, so
+      // `lambda: lambda: ...` 5,000 deep stops at max_depth instead of overflowing the stack.
+      depth_(parent ? parent->depth_ + 1 : 0) {}
 
 NodeId FunctionLowerer::emit(std::string op, std::vector<NodeId> args, TSNode at, std::string name) {
   ir::Function& f = fn();
@@ -148,7 +151,13 @@ void FunctionLowerer::lower_statement(TSNode s) {
 }
 
 void FunctionLowerer::assign(TSNode target, NodeId value, TSNode at, bool in_place) {
-  if (ts_node_is_null(target)) return;
+  if (ts_node_is_null(target) || !check_depth(target)) return;
+  ++depth_;
+  assign_inner(target, value, at, in_place);
+  --depth_;
+}
+
+void FunctionLowerer::assign_inner(TSNode target, NodeId value, TSNode at, bool in_place) {
   std::string_view t = node_type(target);
   if (t == "identifier") {
     fc_.note_identifier(target);
@@ -278,6 +287,10 @@ void FunctionLowerer::collect_assigned(const FileContext& fc, TSNode n, std::uno
     stack.pop_back();
     std::string_view t = node_type(c);
     if (t == "function_definition" || t == "class_definition" || t == "lambda") continue;
+    if (t == "named_expression") {  // `(n := f())` binds n
+      TSNode name = ts_node_child_by_field_name(c, "name", 4);
+      if (std::string_view(node_type(name)) == "identifier") out.insert(std::string(fc.text(name)));
+    }
     if (t == "assignment" || t == "augmented_assignment" || t == "for_statement" || t == "for_in_clause") {
       TSNode left = ts_node_child_by_field_name(c, "left", 4);
       std::vector<TSNode> ls{left};
@@ -300,14 +313,14 @@ void FunctionLowerer::collect_assigned(const FileContext& fc, TSNode n, std::uno
 }
 
 void FunctionLowerer::lower_loop(TSNode n, bool is_for) {
-  NodeId head;
-  if (is_for) head = lower_expr(ts_node_child_by_field_name(n, "right", 5));
-  else head = lower_expr(ts_node_child_by_field_name(n, "condition", 9));
-  NodeId br = emit("branch", {head}, n, is_for ? "for" : "while");
+  // A `for` iterable is evaluated once, before the loop.
+  NodeId head = is_for ? lower_expr(ts_node_child_by_field_name(n, "right", 5)) : kNoNode;
+  TSNode cond_node = is_for ? TSNode{} : ts_node_child_by_field_name(n, "condition", 9);
   TSNode body = ts_node_child_by_field_name(n, "body", 4);
   // Loop-carried variables: a phi at the loop head, completed with the body's last version.
   std::unordered_set<std::string> assigned;
   collect_assigned(fc_, body, assigned);
+  if (!ts_node_is_null(cond_node)) collect_assigned(fc_, cond_node, assigned);  // `while (n := f()) > 0`
   std::vector<std::pair<std::string, NodeId>> phis;
   std::vector<std::string> names(assigned.begin(), assigned.end());
   std::sort(names.begin(), names.end());
@@ -315,10 +328,14 @@ void FunctionLowerer::lower_loop(TSNode n, bool is_for) {
     NodeId pre = lookup(name);
     if (pre == kNoNode) continue;
     NodeId phi = emit("phi", {pre}, n, name);
-    fn().node(phi).kwargs.emplace_back("cond", br);
     env_[name] = phi;
     phis.emplace_back(name, phi);
   }
+  // A `while` condition is evaluated at the loop head on every iteration: it reads the loop-carried
+  // versions (the phis), so `while i < 10: i += 1` compares the phi, not the initial 0.
+  if (!is_for) head = lower_expr(cond_node);
+  NodeId br = emit("branch", {head}, n, is_for ? "for" : "while");
+  for (auto& [name, phi] : phis) fn().node(phi).kwargs.emplace_back("cond", br);
   ++scope_depth_;
   if (is_for) {
     NodeId item = emit("iter_item", {head}, n);
@@ -357,17 +374,47 @@ void FunctionLowerer::lower_with(TSNode n) {
 }
 
 void FunctionLowerer::lower_try(TSNode n) {
+  // The body may stop at any statement: each handler starts from the versions before the body, and
+  // the join merges the versions of the completed body (and its `else`) with each handler's.
+  Env before = env_;
   lower_block(ts_node_child_by_field_name(n, "body", 4));
+  auto clause_block = [&](TSNode ch) {
+    for (uint32_t j = 0, k = ts_node_named_child_count(ch); j < k; ++j) {
+      TSNode b = ts_node_named_child(ch, j);
+      std::string_view bt = node_type(b);
+      if (bt == "block") {
+        lower_block(b);
+      } else if (bt == "as_pattern") {  // except E as e
+        NodeId v = lower_expr(named_child(b, 0));
+        TSNode alias = ts_node_child_by_field_name(b, "alias", 5);
+        if (!ts_node_is_null(alias)) assign(named_child(alias, 0), v, b);
+      } else if (bt != "comment") {
+        lower_expr(b);
+      }
+    }
+  };
+  std::vector<TSNode> handlers;
+  TSNode fin{};
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; ++i) {
     TSNode ch = ts_node_named_child(n, i);
     std::string_view t = node_type(ch);
-    if (t == "except_clause" || t == "except_group_clause" || t == "else_clause" || t == "finally_clause") {
-      for (uint32_t j = 0, k = ts_node_named_child_count(ch); j < k; ++j) {
-        TSNode b = ts_node_named_child(ch, j);
-        if (std::string_view(node_type(b)) == "block") lower_block(b);
-      }
-    }
+    if (t == "except_clause" || t == "except_group_clause") handlers.push_back(ch);
+    else if (t == "else_clause") clause_block(ch);
+    else if (t == "finally_clause") fin = ch;
   }
+  Env joined = env_;
+  for (TSNode h : handlers) {
+    env_ = before;
+    ++scope_depth_;
+    clause_block(h);
+    --scope_depth_;
+    Env handled = std::move(env_);
+    env_ = joined;
+    merge(joined, handled, kNoNode, h);
+    joined = env_;
+  }
+  env_ = std::move(joined);
+  if (!ts_node_is_null(fin)) clause_block(fin);
 }
 
 void FunctionLowerer::lower_function_def(TSNode n, TSNode decorated) {

@@ -1,0 +1,1123 @@
+// BM001: data mixed across the batch dimension in a model's forward. The batch dimension is
+// followed from the forward's inputs (dim 0) through shape-preserving ops, layers, reshapes that
+// keep it (`view(x.size(0), -1)`, `flatten(1)`), permutes and transposes, indexing and calls into
+// helpers and submodules; it is dropped (conservatively) after merges (`flatten(0, 1)`,
+// `view(-1, d)`, `cat(..., 0)`) and unknown calls. Within-batch mixing is then:
+//   - a reduction over the batch dim (`x.amax(0)`, `x.mean(dim=0)`, `var_mean(x, (0, 2, 3))`,
+//     `x.sum()`) or one sample picked out of it (`x[0]`, `x[:1]`) that is combined back with
+//     per-sample data;
+//   - rows moved across the batch: `roll` / `flip` / `sort` / `cumsum` / `softmax` along dim 0,
+//     indexing with a batch permutation (`x[torch.randperm(n)]`, `x[idx.flip(0)]`),
+//     batch-norm statistics forced on (`F.batch_norm(..., training=True)`).
+// Code that only runs in training (`if self.training:`) is exempt: eval-mode batch norm, mixup and
+// friends are fine.
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <unordered_set>
+
+#include "analysis/analyses.h"
+#include "analysis/values.h"
+#include "ir/ops.h"
+#include "link/modules.h"
+#include "rules/hw_util.h"
+#include "rules/support.h"
+
+namespace archscan::rules {
+namespace {
+
+using hw::starts_with;
+
+struct BV {
+  int bdim = -1;          // position of the batch dimension (-1: none or unknown)
+  bool tensor = false;    // known to be a tensor
+  bool tuple = false;     // a tuple / list of values
+  std::shared_ptr<std::vector<BV>> elems;  // tuple elements when known
+  bool bsize = false;     // a number equal to the batch size
+  int shape_of = -1;      // the shape of a tensor whose batch dim is at this position
+  bool perm = false;      // a permutation of batch indices
+  bool arange_b = false;  // arange(batch size): the identity index
+  int mix = -1;           // the cross-batch op this value carries (index into mixes)
+
+  BV element(long k) const {
+    if (elems && !elems->empty()) {
+      long n = static_cast<long>(elems->size());
+      if (k < 0) k += n;
+      if (k >= 0 && k < n) return (*elems)[static_cast<size_t>(k)];
+      return BV{};
+    }
+    BV e = *this;
+    e.tuple = false;
+    return e;
+  }
+  BV merged_elements() const {
+    if (!elems || elems->empty()) return element(0);
+    BV r = (*elems)[0];
+    for (size_t i = 1; i < elems->size(); ++i) r = merge(r, (*elems)[i]);
+    return r;
+  }
+  static BV merge(const BV& a, const BV& b) {
+    BV r;
+    r.bdim = a.bdim == b.bdim ? a.bdim : -1;
+    r.tensor = a.tensor && b.tensor;
+    r.tuple = a.tuple && b.tuple;
+    if (r.tuple && a.elems && b.elems && a.elems->size() == b.elems->size()) {
+      auto v = std::make_shared<std::vector<BV>>();
+      for (size_t i = 0; i < a.elems->size(); ++i) v->push_back(merge((*a.elems)[i], (*b.elems)[i]));
+      r.elems = v;
+    }
+    r.bsize = a.bsize && b.bsize;
+    r.shape_of = a.shape_of == b.shape_of ? a.shape_of : -1;
+    r.perm = a.perm && b.perm;
+    r.arange_b = a.arange_b && b.arange_b;
+    r.mix = a.mix >= 0 ? a.mix : b.mix;
+    return r;
+  }
+  std::string key() const {
+    std::string k = fmt::format("{}:{}{}{}{}{}:{}:{}", bdim, tensor, tuple, bsize, perm, arange_b, shape_of, mix);
+    if (elems) {
+      k += "[";
+      for (const auto& e : *elems) k += e.key() + ",";
+      k += "]";
+    }
+    return k;
+  }
+};
+
+struct Mix {
+  int32_t fn = -1;
+  ir::NodeId node = ir::kNoNode;
+  ir::Loc loc;
+  std::string what;
+  bool batched = false;  // rows moved across the batch (reported when used); else an aggregate
+  std::string module;
+};
+
+bool const_int(const ir::Function& f, ir::NodeId id, long* out) {
+  if (id < 0) return false;
+  double v;
+  if (!hw::number_const(f.node(id), &v)) return false;
+  if (v != static_cast<double>(static_cast<long>(v))) return false;
+  *out = static_cast<long>(v);
+  return true;
+}
+
+bool is_none(const ir::Function& f, ir::NodeId id) {
+  if (id < 0) return true;
+  const ir::Node& n = f.node(id);
+  return n.op == "const" && n.name == "None" && !n.num;
+}
+
+bool truthy_const(const ir::Function& f, ir::NodeId id) {
+  long v;
+  return const_int(f, id, &v) && v != 0;
+}
+
+// Dims named by an operand: a constant or a tuple/list of constants. false when not constant.
+bool const_dims(const ir::Function& f, ir::NodeId id, std::vector<long>* out) {
+  if (id < 0) return false;
+  long v;
+  if (const_int(f, id, &v)) {
+    out->push_back(v);
+    return true;
+  }
+  const ir::Node& n = f.node(id);
+  if (n.op == "tuple" || n.op == "list") {
+    for (ir::NodeId a : n.args)
+      if (!const_int(f, a, &v)) return false;
+      else out->push_back(v);
+    return true;
+  }
+  return false;
+}
+
+// Ops that keep every dimension of their first operand (elementwise math, activations, layers,
+// normalisation, pooling over spatial dims, type conversions).
+bool keeps_dims(std::string_view op) {
+  static const std::unordered_set<std::string_view> s = {
+      "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "linear",
+      "bilinear", "embedding", "embedding_bag", "prelu", "batch_norm", "layer_norm", "group_norm",
+      "instance_norm", "local_response_norm", "rms_norm", "dropout", "dropout1d", "dropout2d", "dropout3d",
+      "alpha_dropout", "feature_alpha_dropout", "interpolate", "upsample", "pad", "pixel_shuffle",
+      "pixel_unshuffle", "channel_shuffle", "identity", "one_hot", "contiguous", "float", "double", "half",
+      "bfloat16", "to", "type", "type_as", "detach", "clone", "cpu", "cuda", "long", "int", "bool", "byte",
+      "char", "short", "requires_grad", "masked_fill", "nan_to_num", "grid_sample", "unfold", "fold",
+      "scaled_dot_product_attention", "where", "clamp", "clamp_min", "clamp_max", "expand", "expand_as",
+      "data", "new_tensor", "fill", "zero", "copy", "erfinv", "rsqrt", "sigmoid", "tanh", "logit"};
+  return s.count(op) || ir::is_elementwise_math(op) || ir::is_activation(op) || ir::is_comparison(op) ||
+         (ir::is_threshold_like(op) && !ir::is_reduction(op)) || (ir::is_pooling(op) && op.find("adaptive") == std::string_view::npos) ||
+         op.find("adaptive") != std::string_view::npos;
+}
+
+// Reductions and scans: where their dim operand is and what happens without one.
+struct DimOp {
+  int pos = 1;             // positional index of `dim` (receiver / input is 0)
+  bool full_default = false;  // no dim: reduce everything (batch included)
+  bool scan = false;       // keeps the batch dim, rows depend on other rows (cumsum, softmax, sort)
+  bool tuple = false;      // returns (values, indices)
+  int keepdim_pos = -1;    // positional index of keepdim
+  long default_dim = -999; // dim used when none is given (-999: none)
+};
+
+const DimOp* dim_op(std::string_view op) {
+  static const std::map<std::string_view, DimOp> m = {
+      {"sum", {1, true, false, false, 2}}, {"mean", {1, true, false, false, 2}},
+      {"nansum", {1, true, false, false, 2}}, {"nanmean", {1, true, false, false, 2}},
+      {"amax", {1, true, false, false, 2}}, {"amin", {1, true, false, false, 2}},
+      {"max", {1, true, false, true, 2}}, {"min", {1, true, false, true, 2}},
+      {"prod", {1, true, false, false, 2}}, {"std", {1, true, false, false, -1}},
+      {"var", {1, true, false, false, -1}}, {"var_mean", {1, true, false, true, -1}},
+      {"std_mean", {1, true, false, true, -1}}, {"logsumexp", {1, false, false, false, 2}},
+      {"median", {1, true, false, true, 2}}, {"nanmedian", {1, true, false, true, 2}},
+      {"mode", {1, false, false, true, 2, -1}}, {"any", {1, true, false, false, 2}},
+      {"all", {1, true, false, false, 2}}, {"argmax", {1, true, false, false, 2}},
+      {"argmin", {1, true, false, false, 2}}, {"count_nonzero", {1, true, false, false, -1}},
+      {"aminmax", {1, true, false, true, -1}}, {"norm", {2, true, false, false, 3}},
+      {"topk", {2, false, true, true, -1, -1}}, {"kthvalue", {2, false, false, true, 3, -1}},
+      {"quantile", {2, true, false, false, 3}}, {"nanquantile", {2, true, false, false, 3}},
+      {"cumsum", {1, false, true, false, -1}}, {"cumprod", {1, false, true, false, -1}},
+      {"cummax", {1, false, true, true, -1}}, {"cummin", {1, false, true, true, -1}},
+      {"logcumsumexp", {1, false, true, false, -1}}, {"softmax", {1, false, true, false, -1}},
+      {"log_softmax", {1, false, true, false, -1}}, {"softmin", {1, false, true, false, -1}},
+      {"sort", {1, false, true, true, -1, -1}}, {"argsort", {1, false, true, false, -1, -1}},
+      {"normalize", {2, false, true, false, -1, 1}}, {"diff", {2, false, true, false, -1, -1}},
+  };
+  auto it = m.find(op);
+  return it == m.end() ? nullptr : &it->second;
+}
+
+int training_polarity(const ir::Function& f, ir::NodeId c, int depth = 0) {
+  if (c < 0 || depth > 6) return 0;
+  const ir::Node& n = f.node(c);
+  if (n.op == "attr" && n.name == "training" && !n.args.empty() && hw::is_self_param(f, n.args[0])) return 1;
+  if (n.op == "not" && !n.args.empty()) return -training_polarity(f, n.args[0], depth + 1);
+  if (n.op == "and") {
+    for (ir::NodeId a : n.args)
+      if (training_polarity(f, a, depth + 1) == 1) return 1;
+    return 0;
+  }
+  if (n.op == "or") {
+    bool all = !n.args.empty();
+    for (ir::NodeId a : n.args) all &= training_polarity(f, a, depth + 1) == -1;
+    return all ? -1 : 0;
+  }
+  if (n.op == "call" && (n.name == "torch.is_grad_enabled")) return 1;
+  return 0;
+}
+
+class BatchAnalysis {
+ public:
+  BatchAnalysis(const ir::Program& p, const Analyses& a, const RuleInfo& info) : p_(p), a_(a), info_(info) {}
+
+  std::vector<Finding> run() {
+    std::vector<char> used(p_.modules.size(), 0);
+    std::function<void(const ir::Attr&)> mark = [&](const ir::Attr& a) {
+      if (a.kind == ir::AttrKind::Submodule && a.module_class >= 0) used[static_cast<size_t>(a.module_class)] = 1;
+      for (const auto& c : a.children) mark(c);
+    };
+    for (const auto& m : p_.modules)
+      for (const auto& a : m.attrs) mark(a);
+    for (const auto& m : p_.modules) {
+      if (!m.is_nn_module || used[static_cast<size_t>(m.id)]) continue;
+      int32_t fwd = hw::find_method(p_, m.id, "forward");
+      if (fwd < 0) continue;
+      const ir::Function& f = p_.fn(fwd);
+      root_module_ = m.name;
+      std::vector<BV> ctx(f.param_nodes.size());
+      auto uses = hw::build_uses(f);
+      for (size_t i = 1; i < ctx.size(); ++i) {
+        ctx[i].bdim = 0;
+        ctx[i].tensor = param_is_tensor(f, f.param_nodes[i], uses);
+      }
+      analyse(fwd, ctx, false, 0);
+    }
+    return std::move(findings_);
+  }
+
+ private:
+  const ir::Program& p_;
+  const Analyses& a_;
+  const RuleInfo& info_;
+  std::string root_module_;
+  std::vector<Mix> mixes_;
+  std::set<int> reported_;
+  std::map<std::pair<int32_t, std::string>, BV> memo_;
+  std::set<std::pair<int32_t, std::string>> active_;
+  std::vector<Finding> findings_;
+
+  // A forward parameter is treated as a tensor when the function uses it as one.
+  static bool param_is_tensor(const ir::Function& f, ir::NodeId pid,
+                              const std::vector<std::vector<ir::NodeId>>& uses) {
+    for (ir::NodeId u : uses[static_cast<size_t>(pid)]) {
+      const ir::Node& n = f.node(u);
+      if (n.op == "getitem" || n.op == "iter_item" || n.op == "branch" || n.op == "is" || n.op == "is_not" ||
+          n.op == "call" || n.op == "len" || n.op == "tuple" || n.op == "list" || n.op == "dict" ||
+          n.op == "phi" || n.op == "return" || n.op == "attr" || n.op == "setattr" || n.op == "not" ||
+          n.op == "and" || n.op == "or" || n.op == "select" || n.op == "in" || n.op == "not_in" ||
+          n.op == "eq" || n.op == "ne")
+        continue;
+      if (n.op == "module_call" || n.has(ir::kLearned) || keeps_dims(n.op) || dim_op(n.op) || ir::is_shape_op(n.op))
+        return true;
+    }
+    return false;
+  }
+
+  int new_mix(const ir::Function& f, const ir::Node& n, std::string what, bool batched) {
+    Mix m;
+    m.fn = f.id;
+    m.node = n.id;
+    m.loc = n.loc;
+    m.what = std::move(what);
+    m.batched = batched;
+    m.module = root_module_;
+    // One mix per source location.
+    for (size_t i = 0; i < mixes_.size(); ++i)
+      if (mixes_[i].loc.file == n.loc.file && mixes_[i].loc.line == n.loc.line && mixes_[i].loc.col == n.loc.col)
+        return static_cast<int>(i);
+    mixes_.push_back(std::move(m));
+    return static_cast<int>(mixes_.size() - 1);
+  }
+
+  void report(int mix, const ir::Loc* where, const char* how) {
+    if (mix < 0 || !reported_.insert(mix).second) return;
+    const Mix& m = mixes_[static_cast<size_t>(mix)];
+    const ir::Function& f = p_.fn(m.fn);
+    Finding fd = finding_at(info_, p_, m.loc,
+                            fmt::format("`{}` {} in the forward of `{}`: one request's output depends on the other "
+                                        "requests in its batch",
+                                        source_text(p_, m.loc), m.what, m.module),
+                            f.qualname);
+    fd.module = m.module;
+    fd.trace.push_back(step(p_, m.loc, "source", m.what));
+    if (where) fd.trace.push_back(step(p_, *where, "sink", how));
+    findings_.push_back(std::move(fd));
+  }
+
+  std::string ctx_key(const std::vector<BV>& ctx, bool guarded) {
+    std::string k = guarded ? "G" : "";
+    for (const auto& b : ctx) k += b.key() + "|";
+    return k;
+  }
+
+  BV analyse(int32_t fid, const std::vector<BV>& ctx, bool guarded, int depth) {
+    std::string k = ctx_key(ctx, guarded);
+    auto key = std::make_pair(fid, k);
+    if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+    if (active_.count(key) || depth > 10) return BV{};
+    active_.insert(key);
+    BV r = compute(p_.fn(fid), ctx, guarded, depth);
+    active_.erase(key);
+    memo_[key] = r;
+    return r;
+  }
+
+  // Nodes that only run in training (`if self.training:` bodies, code after `if not self.training: return`).
+  std::vector<char> training_only(const ir::Function& f) {
+    std::vector<char> g(f.nodes.size(), 0);
+    for (const auto& b : f.nodes) {
+      if (b.op != "branch" || b.name != "if" || b.args.empty()) continue;
+      int pol = training_polarity(f, b.args[0]);
+      if (pol == 0) continue;
+      auto [s, e] = hw::branch_region(f, b.id);
+      int32_t else_l = hw::else_line(p_, f, b.id);
+      bool returns_in_then = false;
+      for (ir::NodeId i = s; i < e; ++i) {
+        const ir::Node& n = f.node(i);
+        bool in_then = else_l == 0 || n.loc.line < else_l;
+        if ((pol == 1 && in_then) || (pol == -1 && !in_then)) g[static_cast<size_t>(i)] = 1;
+        if (pol == -1 && in_then && n.op == "return") returns_in_then = true;
+      }
+      if (pol == -1 && returns_in_then && else_l == 0)
+        for (size_t i = static_cast<size_t>(e); i < g.size(); ++i)
+          g[i] = 1;
+    }
+    return g;
+  }
+
+  std::vector<BV> callee_context(const ir::Function& f, const ir::Node& n, const std::vector<BV>& V,
+                                 const ir::Function& g, size_t first, bool self_first) {
+    std::vector<BV> ctx(g.param_nodes.size());
+    size_t pi = self_first ? 1 : 0;
+    for (size_t i = first; i < n.args.size() && pi < ctx.size(); ++i, ++pi)
+      if (n.args[i] >= 0) ctx[pi] = V[static_cast<size_t>(n.args[i])];
+    for (const auto& [k, v] : n.kwargs) {
+      if (v < 0 || k == "self") continue;
+      for (size_t j = 0; j < g.params.size() && j < ctx.size(); ++j)
+        if (g.params[j] == k) ctx[j] = V[static_cast<size_t>(v)];
+    }
+    (void)f;
+    return ctx;
+  }
+
+  // The Attr a `self.<path>` layer op was built from, with the function holding its construction.
+  const ir::Node* layer_ctor(int32_t owner, const std::string& path, const ir::Function** where) {
+    if (owner < 0) return nullptr;
+    const ir::Attr* a = link::module_attr(p_, owner, path);
+    if (!a || a->init_node < 0) return nullptr;
+    std::vector<int32_t> mods{owner};
+    for (size_t i = 0; i < mods.size() && i < 16; ++i)
+      for (int32_t b : p_.mod(mods[i]).base_modules) mods.push_back(b);
+    for (int32_t m : mods)
+      for (const auto& [name, fid] : p_.mod(m).methods) {
+        const ir::Function& g = p_.fn(fid);
+        if (static_cast<size_t>(a->init_node) >= g.nodes.size()) continue;
+        const ir::Node& n = g.node(a->init_node);
+        if (n.loc.line == a->loc.line && n.loc.file == a->loc.file) {
+          *where = &g;
+          return &n;
+        }
+      }
+    return nullptr;
+  }
+
+  bool batch_first(int32_t owner, const std::string& path) {
+    const ir::Function* g = nullptr;
+    const ir::Node* ctor = layer_ctor(owner, path, &g);
+    if (!ctor) return false;
+    ir::NodeId bf = hw::kwarg(*ctor, "batch_first");
+    return bf >= 0 && truthy_const(*g, bf);
+  }
+
+  // What a torch.nn layer of kind `op` does to the batch dim of its input.
+  BV layer_effect(const std::string& op, const BV& in, bool bf) {
+    BV r;
+    r.mix = in.mix;
+    r.tensor = true;
+    if (op == "lstm" || op == "gru" || op == "rnn") {
+      BV out, hidden;
+      out.tensor = hidden.tensor = true;
+      out.mix = hidden.mix = in.mix;
+      if (in.bdim == 0 && bf) {
+        out.bdim = 0;
+        hidden.bdim = 1;
+      }
+      BV h = hidden;
+      if (op == "lstm") {
+        h.tuple = true;
+        h.tensor = false;
+      }
+      r.tuple = true;
+      r.tensor = false;
+      r.elems = std::make_shared<std::vector<BV>>(std::vector<BV>{out, h});
+      return r;
+    }
+    if (op == "multi_head_attention") {
+      BV out;
+      out.tensor = true;
+      out.mix = in.mix;
+      out.bdim = in.bdim == 0 && bf ? 0 : -1;
+      BV w = out;
+      r.tuple = true;
+      r.tensor = false;
+      r.elems = std::make_shared<std::vector<BV>>(std::vector<BV>{out, w});
+      return r;
+    }
+    if (op == "transformer") {
+      r.bdim = in.bdim == 0 && bf ? 0 : -1;
+      return r;
+    }
+    if (op == "flatten") {  // nn.Flatten: start_dim=1
+      r.bdim = in.bdim == 0 ? 0 : -1;
+      return r;
+    }
+    r.bdim = keeps_dims(op) ? in.bdim : -1;
+    return r;
+  }
+
+  BV container_call(int32_t owner, const ir::Attr& c, BV v, bool guarded, int depth) {
+    if (c.type == "ModuleList" || c.type == "ModuleDict" || c.children.empty()) return BV{};
+    for (const auto& ch : c.children) {
+      if (ch.kind == ir::AttrKind::Layer) {
+        const ir::LayerInfo* li = ir::torch_layer(ch.type);
+        v = layer_effect(li ? li->op : "?", v, false);
+      } else if (ch.kind == ir::AttrKind::Submodule && ch.module_class >= 0) {
+        int32_t fwd = hw::find_method(p_, ch.module_class, "forward");
+        if (fwd < 0) return BV{};
+        std::vector<BV> ctx(p_.fn(fwd).param_nodes.size());
+        if (ctx.size() >= 2) ctx[1] = v;
+        v = analyse(fwd, ctx, guarded, depth + 1);
+      } else if (ch.kind == ir::AttrKind::Container) {
+        v = container_call(owner, ch, v, guarded, depth);
+      } else {
+        return BV{};
+      }
+    }
+    return v;
+  }
+
+  BV compute(const ir::Function& f, const std::vector<BV>& ctx, bool guarded, int depth) {
+    const size_t N = f.nodes.size();
+    std::vector<BV> V(N);
+    std::vector<char> train = training_only(f);
+    auto uses = hw::build_uses(f);
+    int32_t owner = a_.owner_module(f);
+    BV ret;
+    bool have_ret = false;
+    for (int pass = 0; pass < 2; ++pass) {
+      ret = BV{};
+      have_ret = false;
+      bool last = pass == 1;
+      for (const auto& n : f.nodes) {
+        bool g = guarded || train[static_cast<size_t>(n.id)];
+        BV r = eval(f, n, V, ctx, g, owner, depth, last, uses);
+        V[static_cast<size_t>(n.id)] = r;
+        if ((n.op == "return" || n.op == "yield") && !n.args.empty() && n.args[0] >= 0) {
+          ret = have_ret ? BV::merge(ret, V[static_cast<size_t>(n.args[0])]) : V[static_cast<size_t>(n.args[0])];
+          have_ret = true;
+        }
+      }
+    }
+    return ret;
+  }
+
+  // A combination of an aggregate / moved rows with per-sample data.
+  void check_combination(const ir::Function& f, const ir::Node& n, const std::vector<ir::NodeId>& ops,
+                         const std::vector<BV>& V, bool guarded) {
+    if (guarded) return;
+    for (ir::NodeId x : ops) {
+      const BV& X = V[static_cast<size_t>(x)];
+      if (X.mix < 0 || reported_.count(X.mix)) continue;
+      for (ir::NodeId y : ops) {
+        if (y == x) continue;
+        const BV& Y = V[static_cast<size_t>(y)];
+        if (Y.bdim >= 0 && Y.tensor && Y.mix != X.mix) {
+          report(X.mix, &n.loc, "combined here with per-sample data of the batch");
+          break;
+        }
+      }
+    }
+    (void)f;
+  }
+
+  bool used_as_data(const ir::Function& f, ir::NodeId id, const std::vector<std::vector<ir::NodeId>>& uses) {
+    for (ir::NodeId u : uses[static_cast<size_t>(id)]) {
+      const ir::Node& n = f.node(u);
+      std::string_view op = n.op;
+      if (op == "size" || op == "dim" || op == "numel" || op == "len" || op == "print") continue;
+      if (op == "attr" && (n.name == "shape" || n.name == "dtype" || n.name == "device" || n.name == "ndim")) continue;
+      if (op == "call" && (n.name == "print" || n.name == "len" || starts_with(n.name, "logging."))) continue;
+      return true;
+    }
+    return false;
+  }
+
+  BV eval(const ir::Function& f, const ir::Node& n, std::vector<BV>& V, const std::vector<BV>& ctx, bool guarded,
+          int32_t owner, int depth, bool last, const std::vector<std::vector<ir::NodeId>>& uses) {
+    auto v = [&](ir::NodeId id) -> BV { return id >= 0 && static_cast<size_t>(id) < V.size() ? V[static_cast<size_t>(id)] : BV{}; };
+    auto arg = [&](size_t i) -> ir::NodeId { return i < n.args.size() ? n.args[i] : ir::kNoNode; };
+    const std::string& op = n.op;
+    BV in = v(arg(0));
+    int any_mix = -1;
+    for (ir::NodeId a : hw::operands(n))
+      if (v(a).mix >= 0) any_mix = v(a).mix;
+
+    auto mark = [&](BV r, const std::string& what, bool batched) {
+      if (guarded) return r;
+      int m = new_mix(f, n, what, batched);
+      r.mix = m;
+      if (batched && last && used_as_data(f, n.id, uses)) report(m, nullptr, nullptr);
+      return r;
+    };
+
+    if (op == "param") {
+      size_t pos = n.num ? static_cast<size_t>(*n.num) : 0;
+      return pos < ctx.size() ? ctx[pos] : BV{};
+    }
+    if (op == "const" || op == "global" || op == "def" || op == "lambda" || op == "class") return BV{};
+    if (op == "phi") {
+      BV r;
+      bool first = true;
+      for (ir::NodeId a : n.args) {
+        if (a < 0) continue;
+        if (a >= n.id && !last) continue;
+        r = first ? v(a) : BV::merge(r, v(a));
+        first = false;
+      }
+      return r;
+    }
+    if (op == "select" && n.args.size() == 3) {
+      int pol = training_polarity(f, n.args[0]);
+      BV a = v(n.args[1]), b = v(n.args[2]);
+      if (pol == 1) a.mix = -1;
+      if (pol == -1) b.mix = -1;
+      return BV::merge(a, b);
+    }
+    if (op == "tuple" || op == "list") {
+      BV r;
+      r.tuple = true;
+      r.elems = std::make_shared<std::vector<BV>>();
+      for (ir::NodeId a : n.args) r.elems->push_back(v(a));
+      r.mix = any_mix;
+      return r;
+    }
+    if (op == "iter_item") {
+      if (in.tuple) return in.merged_elements();
+      BV r;  // a row of a batched tensor: per-sample
+      r.tensor = in.tensor;
+      r.mix = in.mix;
+      return r;
+    }
+    if (op == "attr") {
+      if (n.name == "shape") {
+        BV r;
+        r.shape_of = in.bdim;
+        return r;
+      }
+      if (n.name == "T" || n.name == "mT" || n.name == "data" || n.name == "real") {
+        BV r = in;
+        if (n.name == "T") r.bdim = -1;
+        return r;
+      }
+      if (n.name == "dtype" || n.name == "device" || n.name == "ndim") return BV{};
+      if (in.tuple) return in.merged_elements();
+      return BV{};
+    }
+    if (op == "size" && n.args.size() >= 1) {
+      long d;
+      BV r;
+      if (n.args.size() == 1) r.shape_of = in.bdim;
+      else if (const_int(f, arg(1), &d) && in.bdim >= 0 && d == in.bdim) r.bsize = true;
+      return r;
+    }
+    if (op == "len" || (op == "call" && n.name == "len")) {
+      BV r;
+      r.bsize = in.bdim == 0 && in.tensor;
+      return r;
+    }
+    if (op == "getitem" && n.args.size() == 2) return getitem(f, n, V, guarded, last, uses);
+    if (op == "setitem" && n.args.size() == 3) {
+      BV base = v(arg(0)), val = v(arg(2));
+      if (!guarded && val.mix >= 0 && base.bdim >= 0 && base.tensor && base.mix != val.mix)
+        report(val.mix, &n.loc, "written into per-sample data of the batch");
+      BV r = base;
+      if (r.mix < 0) r.mix = val.mix;
+      return r;
+    }
+
+    // Calls into the tree.
+    if ((op == "call" || op == "call_value") && n.target_function >= 0) {
+      const ir::Function& g = p_.fn(n.target_function);
+      size_t first = op == "call_value" ? 1 : 0;
+      bool self_first = false;
+      if (g.owner_module >= 0 && !g.param_nodes.empty()) {
+        bool sm = std::find(g.decorators.begin(), g.decorators.end(), "staticmethod") != g.decorators.end();
+        bool receiver_passed = starts_with(n.name, "self.") || starts_with(n.name, "cls.") ||
+                               (n.args.size() > first && hw::is_self_param(f, n.args[first]));
+        self_first = !sm && !receiver_passed;
+      }
+      return analyse(n.target_function, callee_context(f, n, V, g, first, self_first), guarded, depth + 1);
+    }
+    if (op == "module_call") {
+      if (n.target_module >= 0) {
+        int32_t fwd = hw::find_method(p_, n.target_module, "forward");
+        if (fwd < 0) return BV{};
+        const ir::Function& g = p_.fn(fwd);
+        return analyse(fwd, callee_context(f, n, V, g, 0, true), guarded, depth + 1);
+      }
+      const ir::Attr* a = owner >= 0 ? link::module_attr(p_, owner, n.name) : nullptr;
+      if (a && a->kind == ir::AttrKind::Container) return container_call(owner, *a, in, guarded, depth);
+      if (a && a->kind == ir::AttrKind::Layer) {
+        const ir::LayerInfo* li = ir::torch_layer(a->type);
+        return layer_effect(li ? li->op : "?", in, batch_first(owner, n.name));
+      }
+      BV r;
+      r.mix = any_mix;
+      return r;
+    }
+    if (op == "call" && n.target_module >= 0) return BV{};  // constructing a module
+
+    // Layer ops rewritten from `self.<layer>(x)`: rnn-style layers need batch_first.
+    if (op == "lstm" || op == "gru" || op == "rnn" || op == "multi_head_attention" || op == "transformer") {
+      bool bf = !n.name.empty() && n.name.find('.') == std::string::npos ? batch_first(owner, n.name) : false;
+      if (op == "multi_head_attention" && n.name.find('.') != std::string::npos) bf = false;
+      return layer_effect(op, in, bf);
+    }
+
+    // Index / permutation sources.
+    if (op == "randperm") {
+      BV r;
+      r.tensor = true;
+      r.perm = true;
+      return r;
+    }
+    if (op == "arange") {
+      BV r;
+      r.tensor = true;
+      long s0;
+      BV a0 = v(arg(0));
+      if (n.args.size() == 1 && a0.bsize) r.arange_b = true;
+      if (n.args.size() == 2 && const_int(f, arg(0), &s0) && s0 == 0 && v(arg(1)).bsize) r.arange_b = true;
+      return r;
+    }
+
+    // Reductions and scans.
+    if (const DimOp* d = dim_op(op)) {
+      if (!in.tensor || in.bdim < 0) {
+        BV r;
+        r.tensor = in.tensor;
+        r.mix = any_mix;
+        if (in.tuple) r = BV{};
+        return r;
+      }
+      ir::NodeId dn = values::operand(n, static_cast<size_t>(d->pos), "dim");
+      if (dn < 0) dn = hw::kwarg(n, "axis");
+      if (dn < 0 && (op == "normalize")) dn = hw::kwarg(n, "dim");
+      std::vector<long> dims;
+      bool have = false;
+      if (dn >= 0 && !is_none(f, dn)) {
+        have = const_dims(f, dn, &dims);
+        if (!have) {
+          // max(a, b) / min(a, b): elementwise.
+          if ((op == "max" || op == "min") && (v(dn).tensor || v(dn).bdim >= 0)) {
+            BV r = in;
+            r.mix = any_mix;
+            check_combination(f, n, hw::operands(n), V, guarded);
+            return r;
+          }
+          BV r;
+          r.tensor = true;
+          r.mix = any_mix;
+          return r;
+        }
+      } else if (d->default_dim != -999) {
+        dims.push_back(d->default_dim);
+        have = true;
+      }
+      bool keepdim = false;
+      ir::NodeId kd = hw::kwarg(n, "keepdim");
+      if (kd < 0 && d->keepdim_pos >= 0 && dn >= 0) kd = arg(static_cast<size_t>(d->keepdim_pos));
+      if (kd >= 0) keepdim = truthy_const(f, kd);
+      BV r;
+      r.tensor = true;
+      r.mix = any_mix;
+      bool over_batch = !have ? d->full_default : std::find(dims.begin(), dims.end(), in.bdim) != dims.end();
+      if (over_batch) {
+        std::string what = d->scan ? fmt::format("computes `{}` along the batch dimension: each row depends on "
+                                                 "the other rows",
+                                                 op)
+                                   : have ? fmt::format("reduces over the batch dimension (`{}`)", op)
+                                          : fmt::format("reduces the whole batch to one value (`{}`)", op);
+        if (d->scan) {
+          r.bdim = in.bdim;
+          if (op == "argsort") r.perm = true;
+          r = mark(r, what, op != "argsort");
+        } else {
+          r.bdim = keepdim ? in.bdim : -1;
+          r = mark(r, what, false);
+        }
+      } else {
+        r.bdim = in.bdim;
+        if (!keepdim && !d->scan)
+          for (long x : dims)
+            if (x >= 0 && x < in.bdim) --r.bdim;
+        for (long x : dims)
+          if (x < 0 && in.bdim > 0) r.bdim = -1;
+      }
+      if (d->tuple) {
+        BV t;
+        t.tuple = true;
+        t.mix = r.mix;
+        BV idx = r;
+        if (op == "sort" || op == "topk") idx.perm = over_batch;
+        t.elems = std::make_shared<std::vector<BV>>(std::vector<BV>{r, idx});
+        return t;
+      }
+      return r;
+    }
+
+    // Moving rows: roll / flip along the batch dim.
+    if (op == "roll" || op == "flip" || op == "flipud") {
+      ir::NodeId dn = op == "roll" ? values::operand(n, 2, "dims") : values::operand(n, 1, "dims");
+      std::vector<long> dims;
+      bool over = false;
+      if (op == "flipud") over = true;
+      else if (dn < 0 && op == "roll") over = true;  // roll of the flattened tensor
+      else if (dn >= 0 && const_dims(f, dn, &dims)) over = std::find(dims.begin(), dims.end(), in.bdim) != dims.end();
+      BV r = in;
+      r.mix = any_mix;
+      if (in.arange_b && over) {
+        r.arange_b = false;
+        r.perm = true;
+        return r;
+      }
+      if (in.perm) return r;
+      if (in.bdim >= 0 && in.tensor && over)
+        return mark(r, fmt::format("moves rows across the batch dimension (`{}`)", op), true);
+      return r;
+    }
+    if (op == "index_select" || op == "gather" || op == "take_along_dim") {
+      long d;
+      BV idx = v(values::operand(n, 2, "index"));
+      BV r = in;
+      r.mix = any_mix;
+      if (const_int(f, values::operand(n, 1, "dim"), &d) && in.bdim >= 0 && d == in.bdim) {
+        if (idx.perm) return mark(r, "reorders the batch with a permutation", true);
+        if (!idx.arange_b) r.bdim = -1;
+      }
+      return r;
+    }
+    if (op == "batch_norm") {
+      // F.batch_norm(x, mean, var, weight, bias, training, ...): training=True uses batch statistics.
+      ir::NodeId tr = values::operand(n, 5, "training");
+      BV r = in;
+      r.mix = any_mix;
+      if (tr >= 0 && truthy_const(f, tr) && in.bdim >= 0 && in.tensor)
+        return mark(r, "normalises with statistics of the whole batch (`training=True`)", true);
+      return r;
+    }
+
+    // Shape ops.
+    if (op == "view" || op == "reshape") return reshape(f, n, V);
+    if (op == "view_as" || op == "reshape_as") {
+      BV r = v(arg(1));
+      r.mix = any_mix;
+      r.tensor = true;
+      return r;
+    }
+    if (op == "flatten") {
+      long s = 0;
+      ir::NodeId sd = values::operand(n, 1, "start_dim");
+      bool ok = sd < 0 ? true : const_int(f, sd, &s);
+      BV r = in;
+      r.mix = any_mix;
+      if (!ok || s < 0 || in.bdim < 0 || s <= in.bdim) r.bdim = -1;
+      return r;
+    }
+    if (op == "unflatten") {
+      long d;
+      BV r = in;
+      r.mix = any_mix;
+      if (!const_int(f, values::operand(n, 1, "dim"), &d) || d < 0 || d <= in.bdim) r.bdim = -1;
+      return r;
+    }
+    if (op == "permute") {
+      std::vector<long> dims;
+      bool ok = true;
+      if (n.args.size() == 2) ok = const_dims(f, arg(1), &dims);
+      else
+        for (size_t i = 1; i < n.args.size() && ok; ++i) {
+          long x;
+          ok = const_int(f, arg(i), &x);
+          dims.push_back(x);
+        }
+      if (hw::kwarg(n, "dims") >= 0) {
+        dims.clear();
+        ok = const_dims(f, hw::kwarg(n, "dims"), &dims);
+      }
+      BV r = in;
+      r.mix = any_mix;
+      r.bdim = -1;
+      if (ok && in.bdim >= 0)
+        for (size_t i = 0; i < dims.size(); ++i)
+          if (dims[i] == in.bdim) r.bdim = static_cast<int>(i);
+      return r;
+    }
+    if (op == "transpose" || op == "swapaxes" || op == "swapdims" || op == "movedim" || op == "moveaxis") {
+      long a, b;
+      BV r = in;
+      r.mix = any_mix;
+      if (in.bdim < 0) return r;
+      if (!const_int(f, arg(1), &a) || !const_int(f, arg(2), &b)) {
+        r.bdim = -1;
+        return r;
+      }
+      if (a < 0 && b < 0) return r;  // the last dims
+      if (a < 0 || b < 0) {
+        r.bdim = -1;
+        return r;
+      }
+      if (op == "movedim" || op == "moveaxis") {
+        if (a == in.bdim) r.bdim = static_cast<int>(b);
+        else if (a < in.bdim && b >= in.bdim) r.bdim = in.bdim - 1;
+        else if (a > in.bdim && b <= in.bdim) r.bdim = in.bdim + 1;
+        return r;
+      }
+      if (a == in.bdim) r.bdim = static_cast<int>(b);
+      else if (b == in.bdim) r.bdim = static_cast<int>(a);
+      return r;
+    }
+    if (op == "t") {
+      BV r = in;
+      r.mix = any_mix;
+      if (in.bdim == 0) r.bdim = 1;
+      else if (in.bdim == 1) r.bdim = 0;
+      return r;
+    }
+    if (op == "unsqueeze") {
+      long d;
+      BV r = in;
+      r.mix = any_mix;
+      if (in.bdim < 0) return r;
+      if (!const_int(f, values::operand(n, 1, "dim"), &d)) r.bdim = -1;
+      else if (d >= 0 && d <= in.bdim) ++r.bdim;
+      return r;
+    }
+    if (op == "squeeze") {
+      long d;
+      BV r = in;
+      r.mix = any_mix;
+      if (in.bdim < 0) return r;
+      ir::NodeId dn = values::operand(n, 1, "dim");
+      if (dn < 0) return r;
+      if (!const_int(f, dn, &d)) r.bdim = -1;
+      else if (d == in.bdim) r.bdim = -1;
+      else if (d >= 0 && d < in.bdim) --r.bdim;
+      return r;
+    }
+    if (op == "repeat" || op == "tile") {
+      long k;
+      BV r = in;
+      r.mix = any_mix;
+      if (in.bdim == 0 && !(const_int(f, arg(1), &k) && k == 1)) r.bdim = -1;
+      return r;
+    }
+    if (op == "repeat_interleave") {
+      BV r = in;
+      r.mix = any_mix;
+      long d;
+      ir::NodeId dn = values::operand(n, 2, "dim");
+      if (dn < 0 || !const_int(f, dn, &d) || d == in.bdim) r.bdim = -1;
+      return r;
+    }
+    if (op == "chunk" || op == "split" || op == "unbind" || op == "tensor_split") {
+      long d = 0;
+      ir::NodeId dn = op == "unbind" ? values::operand(n, 1, "dim") : values::operand(n, 2, "dim");
+      bool ok = dn < 0 || const_int(f, dn, &d);
+      BV e = in;
+      e.mix = any_mix;
+      if (!ok || d == in.bdim || d < 0) e.bdim = -1;
+      if (op == "unbind" && ok && d >= 0 && d < in.bdim) --e.bdim;
+      BV t = e;
+      t.tuple = true;
+      t.tensor = false;
+      return t;
+    }
+    if (op == "cat" || op == "stack" || op == "concat" || op == "hstack" || op == "vstack") {
+      ir::NodeId ln = arg(0);
+      std::vector<ir::NodeId> items;
+      if (ln >= 0 && (f.node(ln).op == "list" || f.node(ln).op == "tuple")) items = f.node(ln).args;
+      long d = 0;
+      ir::NodeId dn = values::operand(n, 1, "dim");
+      bool ok = dn < 0 || const_int(f, dn, &d);
+      int bd = -2;
+      bool all_tensor = !items.empty();
+      for (ir::NodeId it : items) {
+        const BV& b = V[static_cast<size_t>(it)];
+        if (b.bdim >= 0) bd = bd == -2 || bd == b.bdim ? b.bdim : -1;
+        all_tensor &= b.tensor || b.bdim >= 0;
+      }
+      BV r;
+      r.tensor = true;
+      r.mix = any_mix;
+      if (ln >= 0) r.mix = r.mix >= 0 ? r.mix : V[static_cast<size_t>(ln)].mix;
+      if (bd >= 0 && ok && d >= 0) {
+        if (op == "stack") r.bdim = d <= bd ? -1 : bd;
+        else r.bdim = d == bd ? -1 : bd;
+      }
+      if (r.bdim >= 0 && ok && d != bd) check_combination(f, n, items, V, guarded);
+      return r;
+    }
+    if (op == "einsum") {
+      BV r;
+      r.tensor = true;
+      r.mix = any_mix;
+      std::string eq;
+      if (n.args.size() >= 2 && hw::string_const(f.node(arg(0)), &eq)) {
+        size_t arrow = eq.find("->");
+        BV x = v(arg(1));
+        if (arrow != std::string::npos && x.bdim == 0 && !eq.empty() && arrow + 2 < eq.size()) {
+          std::string out = eq.substr(arrow + 2);
+          size_t s = out.find_first_not_of(" ");
+          if (s != std::string::npos && eq[0] == out[s] && eq[0] != '.') r.bdim = 0;
+        }
+      }
+      return r;
+    }
+    if (op == "matmul") {
+      BV r;
+      r.tensor = true;
+      r.mix = any_mix;
+      if (in.bdim == 0) r.bdim = 0;
+      return r;
+    }
+    if (ir::is_tensor_factory(op) || op == "new_zeros" || op == "new_ones" || op == "new_full" ||
+        op == "new_empty") {
+      BV r;
+      r.tensor = true;
+      return r;
+    }
+
+    // Per-sample ops: keep the batch dim of the first operand; combining operands.
+    if (n.has(ir::kLearned) || keeps_dims(op)) {
+      std::vector<ir::NodeId> ops = hw::operands(n);
+      int bd = -2;
+      bool tensor = false;
+      for (ir::NodeId a : ops) {
+        const BV& b = V[static_cast<size_t>(a)];
+        tensor |= b.tensor || b.bdim >= 0;
+        if (b.bdim >= 0 && b.tensor) bd = bd == -2 || bd == b.bdim ? b.bdim : -1;
+      }
+      BV r;
+      r.tensor = tensor || n.has(ir::kLearned);
+      r.bdim = bd >= 0 ? bd : -1;
+      if (in.tensor && in.bdim >= 0 && !ir::is_elementwise_math(op) && !ir::is_comparison(op)) r.bdim = in.bdim;
+      r.mix = any_mix;
+      r.bsize = in.bsize && ops.size() == 1;
+      if (ops.size() >= 2) check_combination(f, n, ops, V, guarded);
+      return r;
+    }
+    // Anything else (unknown calls, Python ops): the batch dim is no longer known.
+    BV r;
+    r.mix = any_mix;
+    if (op == "int" || op == "float") r.bsize = in.bsize;
+    if (op == "call" && (n.name == "int" || n.name == "float")) r.bsize = in.bsize;
+    return r;
+  }
+
+  BV reshape(const ir::Function& f, const ir::Node& n, const std::vector<BV>& V) {
+    BV in = n.args.empty() ? BV{} : V[static_cast<size_t>(n.args[0])];
+    BV r = in;
+    r.bdim = -1;
+    r.tensor = true;
+    for (ir::NodeId a : hw::operands(n))
+      if (V[static_cast<size_t>(a)].mix >= 0) r.mix = V[static_cast<size_t>(a)].mix;
+    if (in.bdim != 0 || n.args.size() < 2) return r;
+    ir::NodeId first = n.args[1];
+    const ir::Node& fn = f.node(first);
+    if ((fn.op == "tuple" || fn.op == "list") && n.args.size() == 2) first = fn.args.empty() ? ir::kNoNode : fn.args[0];
+    if (first >= 0 && V[static_cast<size_t>(first)].bsize) r.bdim = 0;
+    // view(*x.shape[:k], ...) / view(x.shape): the same leading dims.
+    if (first >= 0 && f.node(first).op == "starred") r.bdim = -1;
+    if (n.args.size() == 2 && V[static_cast<size_t>(n.args[1])].shape_of == 0) r.bdim = 0;
+    return r;
+  }
+
+  BV getitem(const ir::Function& f, const ir::Node& n, std::vector<BV>& V, bool guarded, bool last,
+             const std::vector<std::vector<ir::NodeId>>& uses) {
+    const BV base = V[static_cast<size_t>(n.args[0])];
+    const ir::NodeId idx = n.args[1];
+    const ir::Node& in = f.node(idx);
+    long k;
+    if (base.tuple) {
+      if (const_int(f, idx, &k)) return base.element(k);
+      return base.merged_elements();
+    }
+    if (base.shape_of >= 0) {
+      BV r;
+      if (const_int(f, idx, &k) && k == base.shape_of) r.bsize = true;
+      if (in.op == "slice") r.shape_of = base.shape_of;  // x.shape[:2]
+      return r;
+    }
+    BV r = base;
+    r.bsize = false;
+    r.perm = false;
+    r.arange_b = false;
+    if (base.bdim < 0) {
+      r.tensor = base.tensor;
+      if (base.perm && in.op == "slice") r.perm = true;
+      return r;
+    }
+    // Index elements, in order.
+    std::vector<ir::NodeId> items;
+    if (in.op == "tuple") items = in.args;
+    else items.push_back(idx);
+    int pos = 0, out = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      ir::NodeId e = items[i];
+      const ir::Node& en = f.node(e);
+      bool ellipsis = en.op == "const" && en.name == "...";
+      bool none = is_none(f, e) && !ellipsis;
+      if (ellipsis) {
+        // `x[..., k]`: the batch stays at 0 when nothing came before the ellipsis.
+        if (pos == 0 && base.bdim == 0 && out == 0) return r;
+        r.bdim = -1;
+        return r;
+      }
+      if (none) {
+        ++out;
+        continue;
+      }
+      if (pos != base.bdim) {
+        if (en.op == "slice") {
+          ++pos;
+          ++out;
+          continue;
+        }
+        if (const_int(f, e, &k)) {
+          ++pos;
+          continue;
+        }
+        r.bdim = -1;  // advanced indexing before the batch dim
+        return r;
+      }
+      // The element indexing the batch dim.
+      const BV& ev = V[static_cast<size_t>(e)];
+      std::string text = source_text(p_, n.loc);
+      if (en.op == "slice") {
+        std::vector<ir::NodeId> b(en.args.begin(), en.args.end());
+        bool full = true, bounded_const = false;
+        for (size_t j = 0; j < b.size(); ++j) {
+          if (is_none(f, b[j])) continue;
+          long c;
+          if (j == 1 && V[static_cast<size_t>(b[j])].bsize) continue;  // x[:B]
+          full = false;
+          if (const_int(f, b[j], &c) && !(j == 2 && c == 1) && !(j == 0 && c == 0)) bounded_const = true;
+          if (j == 2 && const_int(f, b[j], &c) && c == 1) full = full;  // step 1
+        }
+        if (full) {
+          r.bdim = out;
+          return r;
+        }
+        r.bdim = out;
+        if (bounded_const && !guarded) {
+          r.mix = new_mix(f, n, "slices a fixed part of the batch", false);
+          return r;
+        }
+        r.bdim = -1;
+        return r;
+      }
+      if (const_int(f, e, &k) && !en.name.empty()) {
+        // x[0]: one sample's data.
+        r.bdim = -1;
+        if (!guarded && base.tensor) r.mix = new_mix(f, n, fmt::format("takes sample {} of the batch", k), false);
+        return r;
+      }
+      if (ev.perm) {
+        r.bdim = out;
+        if (guarded) return r;
+        int m = new_mix(f, n, "reorders the batch with a permutation", true);
+        r.mix = m;
+        if (last && used_as_data(f, n.id, uses)) report(m, nullptr, nullptr);
+        return r;
+      }
+      if (ev.arange_b) {
+        r.bdim = out;
+        return r;
+      }
+      r.bdim = -1;  // a per-sample index, a mask or an unknown gather
+      return r;
+    }
+    return r;  // the batch dim is not indexed
+  }
+};
+
+class BatchMixing : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo i{"BM001", "within-batch-mixing", "batch", Severity::Warning,
+                            "data mixed across the batch dimension in forward: one request reads or sets another's"};
+    return i;
+  }
+
+  void run(RuleContext& ctx) const override {
+    BatchAnalysis a(ctx.program, ctx.analyses, info());
+    for (auto& f : a.run()) ctx.report(std::move(f));
+  }
+};
+
+ARCHSCAN_REGISTER_RULE(BatchMixing);
+
+}  // namespace
+}  // namespace archscan::rules
