@@ -956,12 +956,13 @@ class BatchAnalysis {
       bool tensor = false;
       for (ir::NodeId a : ops) {
         const BV& b = V[static_cast<size_t>(a)];
-        tensor |= b.tensor || b.bdim >= 0;
-        if (b.bdim >= 0 && b.tensor) bd = bd == -2 || bd == b.bdim ? b.bdim : -1;
+        tensor |= b.tensor;
+        if (b.bdim >= 0) bd = bd == -2 || bd == b.bdim ? b.bdim : -1;
       }
       BV r;
-      r.tensor = tensor || n.has(ir::kLearned);
       r.bdim = bd >= 0 ? bd : -1;
+      r.tensor = tensor || n.has(ir::kLearned) ||
+                 (r.bdim >= 0 && !ir::is_elementwise_math(op) && !ir::is_comparison(op));
       if (in.tensor && in.bdim >= 0 && !ir::is_elementwise_math(op) && !ir::is_comparison(op)) r.bdim = in.bdim;
       r.mix = any_mix;
       r.bsize = in.bsize && ops.size() == 1;

@@ -48,7 +48,7 @@ struct TraceArena {
   std::vector<Entry> entries;
 
   int add(const ir::Program& p, const ir::Loc& loc, const char* role, std::string note, int parent) {
-    entries.push_back({step(p, loc, role, std::move(note)), parent});
+    entries.push_back({step(p, loc, role, std::move(note)), parent, {}});
     return static_cast<int>(entries.size() - 1);
   }
 

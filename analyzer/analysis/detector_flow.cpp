@@ -174,7 +174,7 @@ class Analyzer {
     std::vector<int32_t> ops = operands(n);
     bool any_raw = false, any_learned = false, any_param = false, any_const = false, all_noninput = true;
     uint32_t ev = 0;
-    int thresholded = 0;
+    int thresholded = 0, weakly = 0;
     for (int32_t a : ops) {
       const Fact& f = fact(a);
       any_raw |= f.raw;
@@ -184,6 +184,7 @@ class Analyzer {
       if (input_dependent(f)) all_noninput = false;
       if (f.raw) ev |= f.evidence;
       if (f.raw && !f.learned && (f.evidence & kThreshold)) ++thresholded;
+      if (f.raw && !f.learned && (f.evidence & kWeakThreshold) && !(f.evidence & kThreshold)) ++weakly;
       out.detector_derived |= f.detector_derived;
       out.integrated |= f.integrated;
     }
@@ -263,6 +264,8 @@ class Analyzer {
       if (ev & kSteep) ev |= kThreshold;
     } else if (in(op, {"logical_and", "and", "logical_or", "or", "minimum", "maximum", "logical_xor"})) {
       if (thresholded >= 2) ev |= kConjunction;
+      // (ids[:, :-1] == a) & (ids[:, 1:] == b): a sequence match, even against configured ids.
+      if (in(op, {"logical_and", "and"}) && thresholded + weakly >= 2) ev |= kConjunction | kThreshold;
     } else if (in(op, {"add", "sub"})) {
       if (thresholded >= 2) ev |= kConjunction;  // relu(a + b - 1)
       for (int32_t a : ops) {

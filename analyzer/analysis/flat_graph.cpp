@@ -375,6 +375,24 @@ class Inliner {
       int32_t mod = recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "self" && g_.nodes[static_cast<size_t>(recv)].num
                         ? static_cast<int32_t>(*g_.nodes[static_cast<size_t>(recv)].num)
                         : self_mod;
+      // recv.method(...) where the receiver turned out to be data (self.pattern[-n:].expand_as(x)).
+      if (recv >= 0) {
+        const std::string& rop = g_.nodes[static_cast<size_t>(recv)].op;
+        bool module_like = rop == "self" || rop == "container" || rop == "layer_ref" || rop == "def" ||
+                           rop == "module_arg" || rop == "lambda";
+        auto dot = n.name.rfind('.');
+        if (!module_like && rop != "attr" && dot != std::string::npos) {
+          bool ip = false;
+          FlatNode t;
+          t.op = ir::canonical_op(n.name.substr(dot + 1), &ip);
+          t.args.push_back(recv);
+          t.args.insert(t.args.end(), a.begin(), a.end());
+          t.kwargs = mapped_kwargs();
+          t.loc = n.loc;
+          t.function = fid;
+          return add(std::move(t));
+        }
+      }
       const ir::Attr* attr = mod >= 0 ? link::module_attr(p_, mod, n.name) : nullptr;
       if (attr && mod >= 0) {
         // A class __getattr__ that hands out a wrapper (functools.partial(fn, module)) for this name.
