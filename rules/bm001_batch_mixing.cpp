@@ -219,6 +219,16 @@ class BatchAnalysis {
     };
     for (const auto& m : p_.modules)
       for (const auto& a : m.attrs) mark(a);
+    // Parametrizations (`register_parametrization(module, "weight", P())`) transform a weight, not a batch.
+    for (const auto& f : p_.functions)
+      for (const auto& n : f.nodes) {
+        if (n.op != "call" && n.op != "register_parametrization") continue;
+        if (hw::last_component(n.name) != "register_parametrization") continue;
+        for (ir::NodeId a : hw::operands(n)) {
+          int32_t c = hw::class_of_value(p_, f, a);
+          if (c >= 0) used[static_cast<size_t>(c)] = 1;
+        }
+      }
     for (const auto& m : p_.modules) {
       if (!m.is_nn_module || used[static_cast<size_t>(m.id)]) continue;
       int32_t fwd = hw::find_method(p_, m.id, "forward");
@@ -581,6 +591,9 @@ class BatchAnalysis {
       else if (const_int(f, arg(1), &d) && in.bdim >= 0 && d == in.bdim) r.bsize = true;
       return r;
     }
+    if (op == "numel" || op == "nelement" || op == "dim" || op == "ndimension" || op == "element_size" ||
+        op == "stride" || op == "is_contiguous" || op == "get_device" || op == "is_floating_point")
+      return BV{};
     if (op == "len" || (op == "call" && n.name == "len")) {
       BV r;
       r.bsize = in.bdim == 0 && in.tensor;

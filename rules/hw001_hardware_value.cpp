@@ -133,7 +133,6 @@ bool fp_flag_name(std::string_view attr) {
 
 // A global (or attribute chain on one) that reads a hardware property.
 uint8_t source_global(std::string_view path) {
-  if (path == "torch.version.cuda" || path == "torch.version.hip") return kDevice;
   if (starts_with(path, "torch.backends.") && fp_flag_name(last_component(path))) return kFloat;
   if (path == "sys.platform" || path == "os.name") return 0;  // platform family, not an identity
   return 0;
@@ -198,7 +197,9 @@ bool is_numeric_op(std::string_view op) {
 bool no_meeting(const ir::Node& n) {
   static const std::unordered_set<std::string_view> s = {
       "param", "attr", "global", "const", "phi", "branch", "return", "yield", "tuple", "list", "dict", "set",
-      "slice", "comprehension", "iter_item", "setattr", "def", "lambda", "class", "free", "starred"};
+      "slice", "comprehension", "iter_item", "setattr", "def", "lambda", "class", "free", "starred",
+      // Python logic: decides, does not compute on tensors (a branch on it is checked separately).
+      "and", "or", "not", "in", "not_in", "is", "is_not"};
   return s.count(n.op) != 0;
 }
 
@@ -566,7 +567,7 @@ class HwAnalysis {
       }
       Fact a = fact(base);
       a.k = fact(base).k;
-      if (is_metadata(n.name)) a.m = false;
+      if (is_metadata(n.name) || starts_with(n.name, "__")) a.m = false;
       if (n.name == "weight" || n.name == "bias") a.m = true;
       return a;
     }

@@ -218,7 +218,12 @@ class Analyzer {
       out.evidence = ev;
       return out;
     }
-    // Evidence added by this op on the weight-free path.
+    // Evidence added by this op on the weight-free path. Python scalar math (math.ceil of a size)
+    // works on shapes and counts, not on tensor data.
+    if (n.name.rfind("math.", 0) == 0) {
+      out.evidence = ev;
+      return out;
+    }
     const std::string& op = n.op;
     auto other_const = [&] {
       for (int32_t a : ops)
@@ -229,9 +234,10 @@ class Analyzer {
       if (other_const() || op == "isin") ev |= kThreshold | kPattern;
       else if (weak_comparison(ops)) ev |= kWeakThreshold;
       else ev |= kThreshold;
-    } else if (in(op, {"sign", "heaviside", "round", "floor", "ceil", "trunc", "remainder", "fmod", "floordiv",
-                       "logical_not", "signbit", "isnan", "threshold", "step"})) {
+    } else if (in(op, {"sign", "heaviside", "remainder", "fmod", "signbit", "threshold", "step"})) {
       ev |= kThreshold;
+    } else if (in(op, {"round", "floor", "ceil", "trunc"}) && (ev & (kReduce | kPool | kAggregate))) {
+      ev |= kThreshold;  // floor(max(...)): rounding a pooled statistic to 0/1
     } else if (in(op, {"relu", "relu6", "clamp", "clamp_min", "clamp_max", "hardtanh", "sigmoid", "tanh",
                        "hardsigmoid", "softplus", "leaky_relu", "elu", "gelu", "silu", "softsign"})) {
       if (ev & kSteep) ev |= kThreshold;      // clamp(v * 1e4, 0, 1), sigmoid(k * v)
@@ -517,6 +523,31 @@ class Analyzer {
 };
 
 }  // namespace
+
+std::vector<int32_t> evidence_steps(const FlowResult& r, int32_t detector) {
+  std::vector<int32_t> out;
+  std::vector<int32_t> stack{detector};
+  std::set<int32_t> seen;
+  while (!stack.empty()) {
+    int32_t cur = stack.back();
+    stack.pop_back();
+    if (!seen.insert(cur).second || seen.size() > 4000) continue;
+    const Fact& f = r.facts[static_cast<size_t>(cur)];
+    const FlatNode& n = r.graph.nodes[static_cast<size_t>(cur)];
+    uint32_t from_operands = 0;
+    for (int32_t a : n.args) {
+      const Fact& af = r.facts[static_cast<size_t>(a)];
+      if (af.raw && !af.learned) {
+        from_operands |= af.evidence;
+        stack.push_back(a);
+      }
+    }
+    uint32_t added = (f.evidence & ~from_operands) & (kThreshold | kReduce | kPool | kPattern | kConjunction);
+    if (added || (n.flags & kFlatInput)) out.push_back(cur);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 FlowResult analyse(const ir::Program& p, const Root& root) {
   FlowResult r;

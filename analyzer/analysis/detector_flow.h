@@ -57,6 +57,8 @@ struct FlowResult {
 };
 
 bool is_detector(const Fact& f);
+// The nodes on a detector's weight-free path that added evidence, input first.
+std::vector<int32_t> evidence_steps(const FlowResult& r, int32_t detector);
 FlowResult analyse(const ir::Program& p, const Root& root);
 
 const char* to_string(Propagation p);

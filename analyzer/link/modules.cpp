@@ -82,6 +82,11 @@ class Builder {
     if (n.op == "parameter") {
       a.kind = AttrKind::Parameter;
       a.learned = true;
+      // nn.Parameter(t, requires_grad=False) is never trained: a constant dressed as a parameter.
+      NodeId rg = n.args.size() >= 2 ? n.args[1] : ir::kNoNode;
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "requires_grad") rg = v;
+      if (rg >= 0 && f.node(rg).num && *f.node(rg).num == 0) a.learned = false;
       return a;
     }
     if ((n.op == "call" || n.op == "call_value") && n.target_module >= 0) {

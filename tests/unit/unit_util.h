@@ -136,6 +136,12 @@ inline ir::NodeId kwarg(const ir::Node& n, const std::string& key) {
   return ir::kNoNode;
 }
 
+inline bool has_kwarg(const ir::Node& n, const std::string& key) {
+  for (const auto& [k, v] : n.kwargs)
+    if (k == key) return true;
+  return false;
+}
+
 // The node a `return` returns (the last return of the function).
 inline const ir::Node& returned(const ir::Function& f) {
   const ir::Node& r = f.node(f.returns.at(f.returns.size() - 1));

@@ -254,7 +254,14 @@ void FunctionLowerer::lower_if(TSNode n) {
   lower_block(ts_node_child_by_field_name(n, "consequence", 11));
   Env then_env = env_;
   env_ = before;
-  // elif / else clauses, lowered as a chain of nested ifs.
+  // `if A: X elif B: Y else: Z` is `if A: X else: (if B: Y else: Z)`: each elif's consequence joins
+  // with everything after it, innermost first (iteratively: thousands of elifs must not recurse).
+  struct Pending {
+    Env then_env;
+    NodeId br;
+    TSNode at;
+  };
+  std::vector<Pending> elifs;
   for (uint32_t i = 0, c = ts_node_child_count(n); i < c; ++i) {
     const char* f = ts_node_field_name_for_child(n, i);
     if (!f || std::string_view(f) != "alternative") continue;
@@ -264,19 +271,19 @@ void FunctionLowerer::lower_if(TSNode n) {
       NodeId br2 = emit("branch", {c2}, alt, "if");
       Env before2 = env_;
       lower_block(ts_node_child_by_field_name(alt, "consequence", 11));
-      Env t2 = env_;
-      env_ = before2;
-      // The remaining alternatives are handled by continuing the loop on this env; merge now
-      // with the pre-elif env so each elif contributes its versions.
-      merge(t2, before2, br2, alt);
+      elifs.push_back({std::move(env_), br2, alt});
+      env_ = std::move(before2);
     } else {
       lower_block(ts_node_child_by_field_name(alt, "body", 4));
     }
   }
+  for (auto it = elifs.rbegin(); it != elifs.rend(); ++it) {
+    Env rest = env_;
+    merge(it->then_env, rest, it->br, it->at);
+  }
   --scope_depth_;
   Env else_env = env_;
-  // Only variables that existed before or were bound on both sides survive the join; keep
-  // one-sided bindings too (Python semantics: they may be bound).
+  // Variables bound on one side only are kept too (Python semantics: they may be bound).
   merge(then_env, else_env, br, n);
 }
 
@@ -378,18 +385,24 @@ void FunctionLowerer::lower_try(TSNode n) {
   // the join merges the versions of the completed body (and its `else`) with each handler's.
   Env before = env_;
   lower_block(ts_node_child_by_field_name(n, "body", 4));
+  // except E as e: `value` E, `alias` e (bound to the exception), then the block.
   auto clause_block = [&](TSNode ch) {
-    for (uint32_t j = 0, k = ts_node_named_child_count(ch); j < k; ++j) {
-      TSNode b = ts_node_named_child(ch, j);
+    NodeId value = kNoNode;
+    for (uint32_t j = 0, k = ts_node_child_count(ch); j < k; ++j) {
+      TSNode b = ts_node_child(ch, j);
+      if (!ts_node_is_named(b)) continue;
+      const char* field = ts_node_field_name_for_child(ch, j);
       std::string_view bt = node_type(b);
       if (bt == "block") {
         lower_block(b);
-      } else if (bt == "as_pattern") {  // except E as e
-        NodeId v = lower_expr(named_child(b, 0));
+      } else if (field && std::string_view(field) == "alias") {
+        assign(b, value, b);
+      } else if (bt == "as_pattern") {  // older grammars: except E as e
+        value = lower_expr(named_child(b, 0));
         TSNode alias = ts_node_child_by_field_name(b, "alias", 5);
-        if (!ts_node_is_null(alias)) assign(named_child(alias, 0), v, b);
+        if (!ts_node_is_null(alias)) assign(named_child(alias, 0), value, b);
       } else if (bt != "comment") {
-        lower_expr(b);
+        value = lower_expr(b);
       }
     }
   };

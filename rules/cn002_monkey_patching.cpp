@@ -1,0 +1,134 @@
+// CN002: monkey-patching. Replacing a module's `forward` (or another method) on an instance or a
+// class after construction (`model.forward = fn`, `types.MethodType(fn, model)`,
+// `fn.__get__(model)`, `setattr(model, "forward", fn)`), or replacing a framework op
+// (`F.relu = fn`, `setattr(torch.nn.functional, "gelu", fn)`, `torch.Tensor.__add__ = fn`): the code
+// that runs is not the code the class shows.
+#include <fmt/format.h>
+
+#include "analysis/analyses.h"
+#include "rules/hw_util.h"
+#include "rules/support.h"
+
+namespace archscan::rules {
+namespace {
+
+using hw::starts_with;
+
+bool is_framework(const std::string& path) {
+  return path == "torch" || starts_with(path, "torch.") || path == "torchvision" || starts_with(path, "torchvision.") ||
+         starts_with(path, "transformers.") || starts_with(path, "timm.");
+}
+
+// A value that binds a function to an object: types.MethodType(fn, obj) / fn.__get__(obj).
+bool is_binding(const ir::Function& f, ir::NodeId id, ir::NodeId* fn_out) {
+  if (id < 0) return false;
+  const ir::Node& n = f.node(id);
+  if (n.op == "call" && (n.name == "types.MethodType" || n.name == "MethodType") && !n.args.empty()) {
+    *fn_out = n.args[0];
+    return true;
+  }
+  if (n.op == "__get__" || (n.op == "call" && hw::ends_with(n.name, ".__get__"))) {
+    *fn_out = n.op == "__get__" && !n.args.empty() ? n.args[0] : ir::kNoNode;
+    return true;
+  }
+  return false;
+}
+
+class MonkeyPatching : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo i{"CN002", "monkey-patching", "concealment", Severity::Warning,
+                            "a module's forward or a framework op is replaced at run time"};
+    return i;
+  }
+
+  void run(RuleContext& ctx) const override {
+    const ir::Program& p = ctx.program;
+    for (const auto& f : p.functions) {
+      for (const auto& n : f.nodes) {
+        ir::NodeId obj = ir::kNoNode, val = ir::kNoNode;
+        std::string name;
+        if (n.op == "setattr" && n.args.size() == 2) {
+          obj = n.args[0];
+          val = n.args[1];
+          name = n.name;
+        } else if (n.op == "call" && (n.name == "setattr" || n.name == "builtins.setattr") && n.args.size() == 3) {
+          if (!hw::string_const(f.node(n.args[1]), &name)) continue;
+          obj = n.args[0];
+          val = n.args[2];
+        } else if (n.op == "setitem" && n.args.size() == 3) {
+          // torch.nn.functional.__dict__["relu"] = fn
+          const ir::Node& base = f.node(n.args[0]);
+          if (base.op != "attr" || base.name != "__dict__" || base.args.empty()) continue;
+          std::string gp = hw::global_path(f, base.args[0]);
+          if (!is_framework(gp) || !hw::string_const(f.node(n.args[1]), &name)) continue;
+          report(ctx, f, n, fmt::format("replaces the framework op `{}.{}` through `__dict__`", gp, name));
+          continue;
+        } else {
+          continue;
+        }
+        check_store(ctx, f, n, obj, val, name);
+      }
+    }
+  }
+
+ private:
+  void check_store(RuleContext& ctx, const ir::Function& f, const ir::Node& n, ir::NodeId obj, ir::NodeId val,
+                   const std::string& name) const {
+    const ir::Program& p = ctx.program;
+    // Replacing a framework op or method.
+    std::string gp = hw::global_path(f, obj);
+    if (is_framework(gp) && function_like(p, f, val)) {
+      report(ctx, f, n, fmt::format("replaces the framework function `{}.{}`: every model calling it runs other code",
+                                    gp, name));
+      return;
+    }
+    ir::NodeId bound_fn = ir::kNoNode;
+    bool binding = is_binding(f, val, &bound_fn);
+    bool self_store = hw::is_self_param(f, obj);
+    if (binding) {
+      report(ctx, f, n, fmt::format("binds a function as the method `{}` of an object ({}): the object no longer "
+                                    "runs its class's code",
+                                    name, source_text(p, f.node(val).loc)));
+      return;
+    }
+    if (name != "forward" && name != "__call__" && name != "_call_impl") return;
+    int32_t target = hw::function_value(p, f, val);
+    // `self.forward = self._forward_impl` inside a class: the class picks one of its own methods.
+    if (self_store && target >= 0 && p.fn(target).owner_module >= 0 &&
+        p.fn(target).owner_module == ctx.analyses.owner_module(f))
+      return;
+    std::string what = target >= 0 ? "`" + p.fn(target).qualname + "`" : "`" + source_text(p, f.node(val).loc) + "`";
+    int32_t cls = hw::class_of_value(p, f, obj);
+    const ir::Node& on = f.node(obj);
+    bool on_class = on.op == "global" && on.target_module >= 0;
+    report(ctx, f, n,
+           fmt::format("assigns {} to `{}.{}`{}: the module no longer runs the `{}` its class defines", what,
+                       source_text(p, on.loc), name, on_class ? " (every instance of the class)" : "", name));
+    (void)cls;
+  }
+
+  // A value that is a function (settings such as `torch.backends.cudnn.benchmark = True` are not).
+  static bool function_like(const ir::Program& p, const ir::Function& f, ir::NodeId v) {
+    if (v < 0) return false;
+    if (hw::function_value(p, f, v) >= 0) return true;
+    const ir::Node& n = f.node(v);
+    if (n.op == "lambda" || n.op == "def" || n.op == "partial") return true;
+    if (n.op == "call" && (n.name == "functools.partial" || hw::ends_with(n.name, ".__get__"))) return true;
+    if (n.op == "global") return n.name.find('.') != std::string::npos || n.target_function >= 0;
+    if (n.op == "attr") return !hw::global_path(f, v).empty();
+    return false;
+  }
+
+  void report(RuleContext& ctx, const ir::Function& f, const ir::Node& n, std::string msg) const {
+    const ir::Program& p = ctx.program;
+    Finding fd = finding_at(info(), p, n.loc, std::move(msg), f.qualname);
+    fd.trace.push_back(step(p, n.loc, "sink", "patched here"));
+    ctx.report(std::move(fd));
+  }
+};
+
+ARCHSCAN_REGISTER_RULE(MonkeyPatching);
+
+}  // namespace
+}  // namespace archscan::rules
