@@ -16,7 +16,7 @@ namespace {
 class WeightFreeDetector : public Rule {
  public:
   const RuleInfo& info() const override {
-    static const RuleInfo i{"BB001", "weight-free-detector", "building-block", Severity::Warning,
+    static const RuleInfo i{"BB001", "weight-free-detector", "building-block", Severity::Note,
                             "near-binary indicator computed from the raw input with no learned weights"};
     return i;
   }

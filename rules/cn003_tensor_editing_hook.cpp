@@ -1,0 +1,187 @@
+// CN003: a forward hook or pre-hook that edits tensors. A hook that returns a value replaces the
+// module's output (forward hook) or input (pre-hook); one that writes into its tensor arguments in
+// place edits them. Either way the module computes something its `forward` does not show. Hooks
+// that only read (store features, append to a list, log statistics, return None) are fine.
+#include <fmt/format.h>
+
+#include <unordered_set>
+
+#include "analysis/analyses.h"
+#include "ir/ops.h"
+#include "rules/hw_util.h"
+#include "rules/support.h"
+
+namespace archscan::rules {
+namespace {
+
+using hw::starts_with;
+
+enum class HookKind { Forward, Pre };
+
+struct Registration {
+  ir::NodeId hook = ir::kNoNode;
+  HookKind kind = HookKind::Forward;
+  bool global = false;  // register_module_forward_hook: every module
+};
+
+bool registration(const ir::Function& f, const ir::Node& n, Registration* r) {
+  std::string_view op = n.op;
+  std::string_view last = hw::last_component(n.name);
+  std::string_view which = op == "call" ? last : op;
+  bool global = which == "register_module_forward_hook" || which == "register_module_forward_pre_hook";
+  bool local = which == "register_forward_hook" || which == "register_forward_pre_hook";
+  if (!global && !local) return false;
+  r->kind = hw::ends_with(which, "pre_hook") ? HookKind::Pre : HookKind::Forward;
+  r->global = global;
+  r->hook = hw::kwarg(n, "hook");
+  if (r->hook < 0) {
+    // Method form: args[0] is the module. Function form (torch.nn.modules.module.register_*): the hook.
+    bool method = op != "call" && !global;
+    if (op == "call" && local) method = false;
+    size_t pos = method ? 1 : 0;
+    if (op == "call" && local && n.args.size() >= 2) pos = 1;  // obj.register_forward_hook(hook) spelled as a call
+    r->hook = pos < n.args.size() ? n.args[pos] : ir::kNoNode;
+  }
+  (void)f;
+  return r->hook >= 0;
+}
+
+// Methods that return None (their result is not a replacement value).
+bool returns_none(const ir::Node& n) {
+  static const std::unordered_set<std::string_view> s = {
+      "append", "extend", "insert", "update", "clear", "put", "put_nowait", "write", "print", "__setitem__",
+      "setdefault", "remove", "discard", "add_scalar", "add_histogram", "info", "debug", "warning", "log"};
+  std::string_view name = n.op == "call" ? hw::last_component(n.name) : std::string_view(n.op);
+  if (n.op == "add" && n.args.size() == 2) return false;  // tensor add
+  return s.count(name) != 0;
+}
+
+// Ops through which a write reaches the same storage.
+bool aliases(const ir::Node& n) {
+  static const std::unordered_set<std::string_view> s = {
+      "getitem", "view", "view_as", "narrow", "select", "permute", "transpose", "squeeze", "unsqueeze",
+      "expand", "expand_as", "t", "detach", "flatten", "unflatten", "as_strided", "movedim", "unbind", "split",
+      "chunk", "iter_item"};
+  if (n.op == "attr") return n.name == "data" || n.name == "T" || n.name == "mT";
+  return s.count(n.op) != 0;
+}
+
+// Ops that hand their operand back unchanged in value.
+bool identity_like(const ir::Node& n) {
+  static const std::unordered_set<std::string_view> s = {"detach", "clone", "contiguous", "to", "float", "half",
+                                                          "double", "bfloat16", "cpu", "cuda", "type_as"};
+  return s.count(n.op) != 0;
+}
+
+class TensorEditingHook : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo i{"CN003", "tensor-editing-hook", "concealment", Severity::Warning,
+                            "forward hook or pre-hook that returns a modified output / input or edits it in place"};
+    return i;
+  }
+
+  void run(RuleContext& ctx) const override {
+    const ir::Program& p = ctx.program;
+    for (const auto& f : p.functions) {
+      for (const auto& n : f.nodes) {
+        Registration r;
+        if (!registration(f, n, &r)) continue;
+        int32_t hid = hw::function_value(p, f, r.hook);
+        if (hid < 0) continue;
+        const ir::Function& h = p.fn(hid);
+        std::string edit;
+        ir::Loc at;
+        if (!edits(p, h, r.kind, &edit, &at)) continue;
+        const char* what = r.kind == HookKind::Pre ? "pre-hook" : "forward hook";
+        Finding fd = finding_at(info(), p, n.loc,
+                                fmt::format("{}{} `{}` {}: the module's {} is not what its forward computes",
+                                            r.global ? "global " : "", what, h.qualname, edit,
+                                            r.kind == HookKind::Pre ? "input" : "output"),
+                                f.qualname);
+        fd.trace.push_back(step(p, n.loc, "source", fmt::format("{} registered here", what)));
+        fd.trace.push_back(step(p, h.loc, "propagation", "hook defined here"));
+        fd.trace.push_back(step(p, at, "sink", edit));
+        ctx.report(std::move(fd));
+      }
+    }
+  }
+
+ private:
+  // Whether hook `h` replaces or edits the tensors it is given.
+  static bool edits(const ir::Program& p, const ir::Function& h, HookKind kind, std::string* what, ir::Loc* at) {
+    // Data parameters: (module, input[, output]) after `self` for a bound method.
+    size_t first = 1;
+    if (h.owner_module >= 0 || (!h.params.empty() && h.params[0] == "self")) first = 2;
+    if (h.param_nodes.size() <= first) return false;
+    std::vector<char> alias(h.nodes.size(), 0);  // storage of a data parameter
+    for (size_t i = first; i < h.param_nodes.size(); ++i) alias[static_cast<size_t>(h.param_nodes[i])] = 1;
+    for (const auto& n : h.nodes) {
+      if (n.args.empty() || n.args[0] < 0) continue;
+      if (aliases(n) && alias[static_cast<size_t>(n.args[0])]) alias[static_cast<size_t>(n.id)] = 1;
+    }
+    // In-place writes into them.
+    for (const auto& n : h.nodes) {
+      if (n.args.empty() || n.args[0] < 0 || !alias[static_cast<size_t>(n.args[0])]) continue;
+      if (n.op == "setitem" || n.has(ir::kInPlace)) {
+        if (returns_none(n)) continue;  // list.append on an input tuple is not a tensor write
+        *what = fmt::format("writes into its {} in place (`{}`)", kind == HookKind::Pre ? "input" : "output",
+                            source_text(p, n.loc));
+        *at = n.loc;
+        return true;
+      }
+    }
+    // Returned replacements.
+    for (ir::NodeId rid : h.returns) {
+      const ir::Node& r = h.node(rid);
+      if (r.args.empty() || r.args[0] < 0) continue;
+      if (unchanged(p, h, r.args[0], alias, 0)) continue;
+      *what = fmt::format("returns a replacement {} (`{}`)", kind == HookKind::Pre ? "input" : "output",
+                          source_text(p, h.node(r.args[0]).loc));
+      *at = h.node(r.args[0]).loc;
+      return true;
+    }
+    return false;
+  }
+
+  // None, a call that returns None, or the hook's own arguments handed back unchanged.
+  static bool unchanged(const ir::Program& p, const ir::Function& h, ir::NodeId v, const std::vector<char>& alias,
+                        int depth) {
+    if (v < 0 || depth > 8) return true;
+    const ir::Node& n = h.node(v);
+    if (n.op == "const" && n.name == "None" && !n.num) return true;
+    if (n.op == "param") return true;
+    if (alias[static_cast<size_t>(v)] && (n.op == "getitem" || n.op == "iter_item")) return true;
+    if (returns_none(n)) return true;
+    if (identity_like(n) && !n.args.empty() && alias[static_cast<size_t>(n.args[0])]) return true;
+    if (n.op == "tuple" || n.op == "list") {
+      for (ir::NodeId a : n.args)
+        if (!unchanged(p, h, a, alias, depth + 1)) return false;
+      return true;
+    }
+    if (n.op == "phi" || n.op == "select") {
+      size_t s = n.op == "select" ? 1 : 0;
+      for (size_t i = s; i < n.args.size(); ++i)
+        if (!unchanged(p, h, n.args[i], alias, depth + 1)) return false;
+      return true;
+    }
+    if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
+      // A helper that returns nothing.
+      const ir::Function& g = p.fn(n.target_function);
+      for (ir::NodeId r : g.returns) {
+        const ir::Node& rn = g.node(r);
+        if (!rn.args.empty() && rn.args[0] >= 0) {
+          const ir::Node& rv = g.node(rn.args[0]);
+          if (!(rv.op == "const" && rv.name == "None")) return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+};
+
+ARCHSCAN_REGISTER_RULE(TensorEditingHook);
+
+}  // namespace
+}  // namespace archscan::rules
