@@ -226,6 +226,9 @@ class BatchAnalysis {
         if (hw::last_component(n.name) != "register_parametrization") continue;
         for (ir::NodeId a : hw::operands(n)) {
           int32_t c = hw::class_of_value(p_, f, a);
+          if (c < 0)  // a class of the scanned tree spelled by its dotted path
+            for (const auto& m : p_.modules)
+              if (!m.qualname.empty() && m.qualname == f.node(a).name) c = m.id;
           if (c >= 0) used[static_cast<size_t>(c)] = 1;
         }
       }

@@ -35,11 +35,9 @@ bool registration(const ir::Function& f, const ir::Node& n, Registration* r) {
   r->global = global;
   r->hook = hw::kwarg(n, "hook");
   if (r->hook < 0) {
-    // Method form: args[0] is the module. Function form (torch.nn.modules.module.register_*): the hook.
-    bool method = op != "call" && !global;
-    if (op == "call" && local) method = false;
-    size_t pos = method ? 1 : 0;
-    if (op == "call" && local && n.args.size() >= 2) pos = 1;  // obj.register_forward_hook(hook) spelled as a call
+    // obj.register_forward_hook(hook): args = (obj, hook); register_module_forward_hook(hook): args = (hook).
+    size_t pos = global ? 0 : 1;
+    if (n.args.size() == 1) pos = 0;
     r->hook = pos < n.args.size() ? n.args[pos] : ir::kNoNode;
   }
   (void)f;
@@ -50,7 +48,7 @@ bool registration(const ir::Function& f, const ir::Node& n, Registration* r) {
 bool returns_none(const ir::Node& n) {
   static const std::unordered_set<std::string_view> s = {
       "append", "extend", "insert", "update", "clear", "put", "put_nowait", "write", "print", "__setitem__",
-      "setdefault", "remove", "discard", "add_scalar", "add_histogram", "info", "debug", "warning", "log"};
+      "setdefault", "remove", "discard", "add_scalar", "add_histogram", "info", "debug", "warning"};
   std::string_view name = n.op == "call" ? hw::last_component(n.name) : std::string_view(n.op);
   if (n.op == "add" && n.args.size() == 2) return false;  // tensor add
   return s.count(name) != 0;

@@ -44,12 +44,20 @@ struct TraceArena {
     TraceStep step;
     int parent = -1;
     std::string text;  // sources: the source expression
+    uint8_t kinds = 0;  // sources: what kind of hardware value
   };
   std::vector<Entry> entries;
 
   int add(const ir::Program& p, const ir::Loc& loc, const char* role, std::string note, int parent) {
-    entries.push_back({step(p, loc, role, std::move(note)), parent, {}});
+    entries.push_back({step(p, loc, role, std::move(note)), parent, {}, 0});
     return static_cast<int>(entries.size() - 1);
+  }
+
+  uint8_t kinds(int idx) const {
+    uint8_t k = 0;
+    for (int g = 0; idx >= 0 && g < 64; idx = entries[static_cast<size_t>(idx)].parent, ++g)
+      k |= entries[static_cast<size_t>(idx)].kinds;
+    return k;
   }
 
   std::vector<TraceStep> steps(int idx) const {
@@ -500,6 +508,7 @@ class HwAnalysis {
       r.kinds = kind;
       r.trace = arena_.add(p_, n.loc, "source", std::move(note), -1);
       arena_.entries[static_cast<size_t>(r.trace)].text = source_text(p_, n.loc);
+      arena_.entries[static_cast<size_t>(r.trace)].kinds = kind;
       return r;
     };
     std::vector<ir::NodeId> ops = hw::operands(n);
@@ -534,7 +543,7 @@ class HwAnalysis {
       if (is_half_dtype(n.name)) g.half = true;
       if (auto it = tglobals_.find(n.name); it != tglobals_.end()) {
         g.t = true;
-        g.kinds = kKey;
+        g.kinds = arena_.kinds(it->second);
         g.trace = it->second;
         g.k = false;
       }
@@ -560,7 +569,7 @@ class HwAnalysis {
           a.m = true;
         if (int32_t t = find_tattr(owner, n.name); t >= 0) {
           a.t = true;
-          a.kinds = kKey;
+          a.kinds = arena_.kinds(t);
           a.trace = arena_.add(p_, n.loc, "propagation", "read back from `self." + n.name + "`", t);
         }
         return a;
@@ -617,6 +626,23 @@ class HwAnalysis {
       c.k = false;
       return c;
     }
+
+    // `GLOBAL.method(...)`: the receiver is folded into the callee's dotted name.
+    if (n.op == "call" && n.target_function < 0 && !r.t) {
+      std::string_view name = n.name;
+      for (size_t dot = name.rfind('.'); dot != std::string_view::npos && dot > 0; dot = name.rfind('.', dot - 1)) {
+        auto it = tglobals_.find(std::string(name.substr(0, dot)));
+        if (it != tglobals_.end()) {
+          r.t = true;
+          r.kinds |= arena_.kinds(it->second);
+          r.trace = arena_.add(p_, n.loc, "propagation", "read from the module-level value", it->second);
+          break;
+        }
+      }
+    }
+    if (r.t && (hw::starts_with(n.name, "hashlib.") || hw::starts_with(n.name, "hmac.") ||
+                hw::starts_with(n.name, "zlib.crc32") || n.name == "hash"))
+      r.kinds |= kKey;
 
     // Sources.
     if (uint8_t k = source_call(n.name)) return source(k, source_text(p_, n.loc));

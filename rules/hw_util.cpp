@@ -136,6 +136,12 @@ int32_t function_value(const ir::Program& p, const ir::Function& f, ir::NodeId i
     if (cls >= 0) return find_method(p, cls, n.name);
     return -1;
   }
+  if (n.target_module >= 0 && (n.op == "call" || n.op == "call_value")) {
+    // A callable object: calling it runs __call__ (forward for an nn.Module).
+    const ir::Module& m = p.mod(n.target_module);
+    int32_t c = find_method(p, m.id, m.is_nn_module ? "forward" : "__call__");
+    return c >= 0 ? c : find_method(p, m.id, "__call__");
+  }
   if (n.op == "call" || n.op == "call_value" || n.op == "partial") {
     if (n.name == "functools.partial" || n.op == "partial") return n.args.empty() ? -1 : function_value(p, f, n.args[0], depth + 1);
     int32_t g = n.target_function;

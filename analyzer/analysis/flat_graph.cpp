@@ -182,7 +182,7 @@ class Inliner {
       work.pop_back();
       if (cur < 0 || !seen.insert(cur).second || seen.size() > 64) continue;
       const ir::Node& w = outer.node(cur);
-      if (w.op == "param" || w.op == "call_value" || w.op == "module_call" || w.op == "iter_item") return -1;
+      if (w.op == "call_value" || w.op == "module_call" || w.op == "iter_item") return -1;
       if (ir::is_tensor_factory(w.op) || w.op == "frombuffer" || w.op == "from_numpy") factory = true;
       work.insert(work.end(), w.args.begin(), w.args.end());
     }

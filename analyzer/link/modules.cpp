@@ -341,7 +341,9 @@ class Builder {
         n.op == "stack")
       return n.op;
     if (n.op == "attr" && !n.args.empty()) {
-      // self.other * 255: derived from another plain tensor attribute.
+      // self.w.view(...) / self.other * 255: derived from a plain tensor attribute set earlier.
+      if (current_ && is_self(f, n.args[0]))
+        if (Attr* a = find(*current_, n.name); a && a->kind == AttrKind::PlainTensor) return a->type;
       return {};
     }
     for (NodeId a : n.args)
@@ -389,6 +391,7 @@ class Builder {
   }
 
   void collect(ir::Module& m, const Function& f, bool is_init) {
+    current_ = &m;
     for (const Node& n : f.nodes) {
       if (n.op == "setattr" && n.args.size() == 2 && is_self(f, n.args[0])) {
         if (n.has(ir::kInPlace)) {
@@ -443,6 +446,7 @@ class Builder {
   }
 
   ir::Program& p_;
+  ir::Module* current_ = nullptr;  // the module whose attributes are being collected
 };
 
 const Attr* child(const Attr& a, const std::string& key) {
