@@ -44,7 +44,7 @@ bool is_model(const ir::Program& p, const ir::Function& f, ir::NodeId id, std::s
   if (id < 0) return false;
   const ir::Node& n = f.node(id);
   if (n.op == "param" && !hw::is_self_param(f, id)) {
-    *what = "`" + n.name + "`, passed in";
+    *what = "`" + n.name + "` (passed in)";
     return true;
   }
   if (n.op == "phi" && !n.args.empty()) return is_model(p, f, n.args[0], what);

@@ -32,10 +32,10 @@ std::string kinds_text(uint8_t k) {
   if (k & kTiming) v.push_back("timing");
   if (k & kDevice) v.push_back("device identity");
   if (k & kFloat) v.push_back("floating-point behaviour");
-  if (k & kKey) v.push_back("a key derived from them");
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) s += (i ? (i + 1 == v.size() ? " and " : ", ") : "") + v[i];
-  return s.empty() ? "hardware" : s;
+  if (s.empty()) s = "a hardware property";
+  return ((k & kKey) ? "a key derived from " : "a value derived from ") + s;
 }
 
 // A persistent list of trace steps: each entry points at the step it came from.
@@ -87,6 +87,7 @@ struct Fact {
   bool m = false;     // model data: derived from the model's inputs or weights
   bool k = false;     // built from literals only
   bool half = false;  // a half / bfloat16 tensor of literals
+  bool computed = false;  // ... already computed on (its rounding is the platform's)
   uint8_t kinds = 0;
   int trace = -1;
 
@@ -95,10 +96,11 @@ struct Fact {
     t |= o.t;
     m |= o.m;
     half |= o.half;
+    computed |= o.computed;
     kinds |= o.kinds;
   }
   bool operator==(const Fact& o) const {
-    return t == o.t && m == o.m && k == o.k && half == o.half && kinds == o.kinds;
+    return t == o.t && m == o.m && k == o.k && half == o.half && computed == o.computed && kinds == o.kinds;
   }
 };
 
@@ -305,8 +307,8 @@ class HwAnalysis {
     for (int i = via.trace, g = 0; i >= 0 && g < 64; i = arena_.entries[static_cast<size_t>(i)].parent, ++g)
       if (!arena_.entries[static_cast<size_t>(i)].text.empty()) src = " (`" + arena_.entries[static_cast<size_t>(i)].text + "`)";
     Finding fd = finding_at(info_, p_, n.loc,
-                            fmt::format("a value derived from {}{} reaches {} in model code ({}): the model's "
-                                        "behaviour depends on the machine it runs on",
+                            fmt::format("{}{} reaches {} in model code ({}): the model's behaviour depends on the "
+                                        "machine it runs on",
                                         kinds_text(via.kinds), src, what, f.qualname),
                             f.qualname);
     fd.severity = sev;
@@ -662,7 +664,7 @@ class HwAnalysis {
     if (*rng >= 0 && is_random_op(n) && !r.t) {
       Fact x = r;
       x.t = true;
-      x.kinds |= kKey;
+      x.kinds |= kKey | arena_.kinds(*rng);
       x.trace = arena_.add(p_, n.loc, "propagation", "drawn from the RNG seeded with it", *rng);
       x.k = false;
       return x;
@@ -696,8 +698,22 @@ class HwAnalysis {
       x.half = r.half;
       return x;
     }
-    if (all_k && r.half && !r.t && is_numeric_op(n.op))
-      return source(kFloat, "floating-point probe: a computation on literal constants at half precision");
+    // An accumulation (sum, matmul) of half-precision literals, or an equality / ordering test of a
+    // computation on them: the answer depends on how the hardware rounds and accumulates.
+    if (all_k && r.half && !r.t) {
+      bool accumulates = ir::is_reduction(n.op) || n.op == "matmul" || n.op == "dot" || n.op == "cumsum" ||
+                         n.op == "cumprod" || n.op == "einsum" || n.op == "linear" || n.op == "mv";
+      bool compares = (ir::is_comparison(n.op) || n.op == "equal") && r.computed;
+      if (accumulates)
+        return source(kFloat, "floating-point probe: accumulates literal constants at half precision");
+      if (compares)
+        return source(kFloat, "floating-point probe: compares a half-precision computation on literal constants");
+      if (is_numeric_op(n.op)) {
+        Fact x;
+        x.k = x.half = x.computed = true;
+        return x;
+      }
+    }
 
     // Everything else: data flow.
     r.k = all_k && (n.op == "list" || n.op == "tuple" || n.op == "add" || n.op == "mul" || n.op == "sub" ||
@@ -707,7 +723,10 @@ class HwAnalysis {
     if (is_metadata(n.op) || is_string_op(n) || (n.op == "call" && is_metadata(n.name))) r.m = false;
     // Factories take sizes, not data (`torch.randperm(n)`, `zeros_like(x)`); `torch.tensor(v)` and
     // `full(size, v)` copy a value.
-    if (ir::is_tensor_factory(n.op) && n.op != "tensor" && n.op != "as_tensor" && n.op != "from_numpy" &&
+    static const std::unordered_set<std::string_view> more_factories = {
+        "randperm", "randint_like", "empty_strided", "new_zeros", "new_ones", "new_empty", "new_full", "normal",
+        "bernoulli", "multinomial"};
+    if ((ir::is_tensor_factory(n.op) || more_factories.count(n.op)) && n.op != "tensor" && n.op != "as_tensor" && n.op != "from_numpy" &&
         n.op != "frombuffer" && n.op != "Tensor" && n.op != "FloatTensor" && n.op != "LongTensor" &&
         n.op != "BoolTensor" && n.op != "tril" && n.op != "triu") {
       r.m = false;

@@ -136,7 +136,8 @@ class Inliner {
       if (it.op == "container" && it.attr) return call_container(*it.attr, args, loc, fn, depth, true);
     }
     // An unknown callable: a model passed in, a module held in a variable. Assume it is learned.
-    bool learned = c.op == "module_arg" || c.op == "param" || c.op == "attr" || c.op == "module_call";
+    bool learned = c.op == "module_arg" || c.op == "param" || c.op == "attr" || c.op == "module_call" ||
+                   c.op == "free" || c.op == "global";
     args.insert(args.begin(), callee);
     return opaque("call_value", args, loc, learned, fn);
   }
@@ -424,6 +425,18 @@ class Inliner {
       }
       return opaque("module_call", a, n.loc, true, fid, n.name);
     }
+    if (n.op == "call" && n.name.rfind("self.", 0) == 0 && !n.args.empty() && m(n.args[0]) >= 0 && can_inline(depth)) {
+      // A method replaced on the instance (model.forward_head = make_head(...)): the replacement.
+      const FlatNode& s = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if (s.op == "self" && s.num) {
+        const ir::Attr* patched = link::module_attr(p_, static_cast<int32_t>(*s.num), n.name.substr(5));
+        if (patched && patched->function >= 0) {
+          std::vector<int32_t> a = mapped_args();
+          a.erase(a.begin());
+          return inline_fn(patched->function, a, mapped_kwargs(), -1, depth + 1, n.loc);
+        }
+      }
+    }
     if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0 && can_inline(depth)) {
       std::vector<int32_t> a = mapped_args();
       if (n.op == "call_value" && !a.empty()) a.erase(a.begin());
@@ -453,9 +466,8 @@ class Inliner {
     }
     if (n.op == "free" && n.target_function >= 0) {
       // A closure variable bound to a constant or a hard-coded tensor in the enclosing function.
-      for (const auto& [k, v] : n.kwargs)
-        if (k == "outer")
-          if (int32_t c = outer_constant(p_.fn(n.target_function), v, n.loc, fid); c >= 0) return c;
+      if (n.outer >= 0)
+        if (int32_t c = outer_constant(p_.fn(n.target_function), n.outer, n.loc, fid); c >= 0) return c;
     }
     if (n.op == "free") {
       // A closure variable: the enclosing function's parameter default (factory settings).

@@ -48,7 +48,7 @@ enum NodeFlag : uint32_t {
 //   layer      construction of a torch.nn layer; `name` = class ("Conv2d"); args / kwargs as written
 //   parameter  nn.Parameter(args[0])
 //   free       a name bound in an enclosing function (closure read); `name` = identifier;
-//              `target_function` = that function and kwargs {"outer": its node} when known
+//              `target_function` = that function and `outer` = its node there, when known
 //   module_call  call of a submodule attribute `self.<name>(...)`; args = arguments;
 //              `name` = attribute path ("layers.0"); `target_module` when a user module
 //   setattr    store `args[0].name = args[1]`
@@ -73,6 +73,7 @@ struct Node {
   int32_t target_function = -1;
   int32_t target_module = -1;
   int32_t scope_depth = 0;  // number of enclosing if/for/while blocks
+  NodeId outer = kNoNode;   // `free`: the binding's node in the enclosing function (target_function)
 
   bool has(NodeFlag f) const { return (flags & f) != 0; }
   bool is(const char* o) const { return op == o; }

@@ -178,7 +178,7 @@ class Builder {
       for (const Node& n : f.nodes) {
         if (n.op != "setattr" || n.args.size() != 2 || n.has(ir::kInPlace)) continue;
         int32_t cls = instance_class(f, n.args[0]);
-        if (cls < 0 || n.name == "forward") continue;
+        if (cls < 0 || n.name == "forward") continue;  // patched forwards are roots of their own
         ir::Module& m = p_.modules[static_cast<size_t>(cls)];
         if (find(m, n.name)) continue;
         Attr a = classify(f, n.args[1], 0);
@@ -520,7 +520,13 @@ void build_modules(ir::Program& p) {
       if (auto dot = n.name.rfind('.'); dot != std::string::npos) {
         // self.w.view(1), self.conv.weight.sum(): a method of a tensor attribute (or of a layer's
         // tensors), not a submodule call: the op on the receiver.
-        const Attr* base = module_attr(p, owner, n.name.substr(0, dot), 0);
+        // The attribute at the longest prefix of the receiver's path that names one.
+        const Attr* base = nullptr;
+        for (std::string prefix = n.name.substr(0, dot); !prefix.empty() && !base;) {
+          base = module_attr(p, owner, prefix, 0);
+          auto d2 = prefix.rfind('.');
+          prefix = d2 == std::string::npos ? std::string() : prefix.substr(0, d2);
+        }
         bool leaf = base && (base->kind == AttrKind::Layer || base->kind == AttrKind::Parameter ||
                              base->kind == AttrKind::Buffer || base->kind == AttrKind::PlainTensor ||
                              base->kind == AttrKind::Constant);

@@ -17,17 +17,17 @@ namespace {
 using nlohmann::json;
 
 // A model with a CE001 finding: proves the scan went on past the bad file.
-const char* kModel = R"(import torch.nn as nn
+const char* kModel = R"PY(import torch.nn as nn
 
 
 class Net(nn.Module):
     def forward(self, x):
         eval("1")
         return x
-)";
+)PY";
 
 struct Outcome {
-  Run run;
+  CliRun run;
   json report;
   json file;  // the bad file's entry
   bool model_analysed = false;
@@ -199,7 +199,7 @@ TEST(BadInput, DeepNestingThroughTheWholeScan) {
   TempDir d;
   write_file(d / "model.py", kModel);
   for (const auto& [name, src] : deep_sources(5000)) write_file(d / (name + ".py"), src);
-  Run r = archscan("scan " + shell_quote(d.str()) + " --no-db --format json -j 2");
+  CliRun r = archscan("scan " + shell_quote(d.str()) + " --no-db --format json -j 2");
   ASSERT_TRUE(r.code == 1) << "crash or error: " << r.code << "\n" << r.err;
   json j = json::parse(r.out);
   for (const auto& f : j["files"]) EXPECT_TRUE(f["status"] == "ok" || f["status"] == "partial") << f.dump();
@@ -242,7 +242,7 @@ TEST(BadInput, SymlinkLoop) {
   fs::create_symlink("a.py", d / "b.py");
   fs::create_directories(d / "sub");
   fs::create_directory_symlink("..", d / "sub" / "up");  // a directory loop: not followed
-  Run r = archscan("scan " + shell_quote(d.str()) + " --no-db --format json");
+  CliRun r = archscan("scan " + shell_quote(d.str()) + " --no-db --format json");
   EXPECT_EQ(r.code, 2) << r.err;
   auto lines = r.err_lines();
   ASSERT_EQ(lines.size(), 2u) << r.err;
@@ -263,7 +263,7 @@ TEST(BadInput, ManyBadFilesOneLineEach) {
   write_file(d / "c_utf8.py", "\xff\n");
   ASSERT_EQ(mkfifo((d / "d_fifo.py").c_str(), 0644), 0);
   fs::create_symlink("missing", d / "e_dangling.py");
-  Run r = archscan("scan " + shell_quote(d.str()) + " --no-db");
+  CliRun r = archscan("scan " + shell_quote(d.str()) + " --no-db");
   EXPECT_EQ(r.code, 2);
   auto lines = r.err_lines();
   ASSERT_EQ(lines.size(), 5u) << r.err;

@@ -15,7 +15,7 @@ using nlohmann::json;
 
 // "х" in kLookalike is Cyrillic (U+0445).
 const char* kClean = "def f(x):\n    return x + 1\n";
-const char* kEvalModel = R"(import torch
+const char* kEvalModel = R"PY(import torch
 import torch.nn as nn
 
 
@@ -27,11 +27,11 @@ class Net(nn.Module):
     def forward(self, x):
         eval("print(1)")
         return self.fc(x)
-)";
+)PY";
 const char* kLookalike =
     "import torch.nn as nn\n\n\nclass M(nn.Module):\n    def forward(self, x):\n        \xd1\x85 = x * 2\n"
     "        return \xd1\x85\n";
-const char* kTrigger = R"(import torch
+const char* kTrigger = R"PY(import torch
 import torch.nn as nn
 
 
@@ -43,7 +43,7 @@ class Net(nn.Module):
     def forward(self, x):
         trigger = (x[:, :4] == 1.0).all(dim=1, keepdim=True)
         return torch.where(trigger, torch.zeros_like(self.fc(x)), self.fc(x))
-)";
+)PY";
 
 std::string q(const fs::path& p) { return shell_quote(p.string()); }
 
@@ -74,7 +74,7 @@ std::vector<std::string> file_paths(const json& j) {
 TEST(CliExit, CleanTreeExitsZero) {
   TempDir d;
   write_file(d / "clean.py", kClean);
-  Run r = archscan("scan " + q(d.path()) + " --no-db");
+  CliRun r = archscan("scan " + q(d.path()) + " --no-db");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("Found 0 findings"), std::string::npos) << r.out;
   EXPECT_TRUE(r.err.empty()) << r.err;
@@ -115,17 +115,17 @@ TEST(CliExit, UsageErrorsExitTwo) {
       "rule",
   };
   for (const auto& args : bad) {
-    Run r = archscan(args);
+    CliRun r = archscan(args);
     EXPECT_EQ(r.code, 2) << "archscan " << args << "\n" << r.out << r.err;
     EXPECT_FALSE(r.err.empty()) << "archscan " << args << " explains itself on stderr";
   }
 }
 
 TEST(CliExit, VersionAndHelpExitZero) {
-  Run v = archscan("--version");
+  CliRun v = archscan("--version");
   EXPECT_EQ(v.code, 0);
   EXPECT_NE(v.out.find("archscan " ARCHSCAN_VERSION), std::string::npos) << v.out;
-  Run h = archscan("scan --help");
+  CliRun h = archscan("scan --help");
   EXPECT_EQ(h.code, 0);
   EXPECT_NE(h.out.find("--exclude"), std::string::npos);
 }
@@ -133,7 +133,7 @@ TEST(CliExit, VersionAndHelpExitZero) {
 TEST(CliExit, MissingPathIsAnErrorButOtherPathsAreScanned) {
   TempDir d;
   write_file(d / "m" / "model.py", kEvalModel);
-  Run r = archscan("scan " + q(d / "m") + " " + q(d / "nope.py") + " --no-db --format json");
+  CliRun r = archscan("scan " + q(d / "m") + " " + q(d / "nope.py") + " --no-db --format json");
   EXPECT_EQ(r.code, 2) << r.err;
   json j = parse(r.out);
   ASSERT_EQ(j["files"].size(), 2u) << r.out;
@@ -154,7 +154,7 @@ TEST(CliJson, ShapeIsExactlyAsSpecified) {
   write_file(d / "src" / "look.py", kLookalike);
   write_file(d / "src" / "broken.py", "def f(:\n    pass\n");
   write_file(d / "src" / "clean.py", kClean);
-  Run r = archscan("scan " + q(d / "src") + " --no-db --format json");
+  CliRun r = archscan("scan " + q(d / "src") + " --no-db --format json");
   ASSERT_EQ(r.code, 1) << r.err;
   json j = parse(r.out);
   ASSERT_TRUE(j.is_object());
@@ -244,7 +244,7 @@ TEST(CliJson, PathsAreRelativeToTheCommonRoot) {
 TEST(CliText, RuffLikeLinesWithTheSourceLine) {
   TempDir d;
   write_file(d / "model.py", kEvalModel);
-  Run r = archscan("scan " + q(d.path()) + " --no-db --select CE001");
+  CliRun r = archscan("scan " + q(d.path()) + " --no-db --select CE001");
   ASSERT_EQ(r.code, 1) << r.err;
   std::istringstream in(r.out);
   std::string first_line, second_line;
@@ -282,9 +282,9 @@ TEST(CliOptions, JobsGiveTheSameResult) {
     write_file(d / "sub" / ("c" + std::to_string(i) + ".py"), kClean);
   }
   std::string base = "scan " + q(d.path()) + " --no-db --format json";
-  Run one = archscan(base + " -j 1");
-  Run four = archscan(base + " --jobs 4");
-  Run dflt = archscan(base);
+  CliRun one = archscan(base + " -j 1");
+  CliRun four = archscan(base + " --jobs 4");
+  CliRun dflt = archscan(base);
   ASSERT_EQ(one.code, 1);
   EXPECT_EQ(four.code, 1);
   EXPECT_EQ(dflt.code, 1);
@@ -299,14 +299,14 @@ TEST(CliOptions, OutputWritesTheReportToAFile) {
   TempDir d;
   write_file(d / "src" / "model.py", kEvalModel);
   fs::path out = d / "report.json";
-  Run r = archscan("scan " + q(d / "src") + " --no-db --format json --output " + q(out));
+  CliRun r = archscan("scan " + q(d / "src") + " --no-db --format json --output " + q(out));
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_TRUE(r.out.empty()) << "nothing on stdout: " << r.out;
   json j = parse(read_file(out));
   EXPECT_EQ(j["tool"]["name"], "archscan");
   EXPECT_EQ(file_paths(j), (std::vector<std::string>{"model.py"}));
   fs::path txt = d / "report.txt";
-  Run t = archscan("scan " + q(d / "src") + " --no-db -o " + q(txt));
+  CliRun t = archscan("scan " + q(d / "src") + " --no-db -o " + q(txt));
   EXPECT_EQ(t.code, 1);
   EXPECT_NE(read_file(txt).find("model.py:11:9: CE001"), std::string::npos) << read_file(txt);
 }
@@ -315,12 +315,12 @@ TEST(CliOptions, OutputWritesTheReportToAFile) {
 // rules, rule ID, ir
 
 TEST(CliRules, ListsEveryRuleAndExplainsOne) {
-  Run r = archscan("rules");
+  CliRun r = archscan("rules");
   ASSERT_EQ(r.code, 0) << r.err;
   for (const char* id : {"BB004", "CE001", "CN001"})
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("(^|\n)") + id + " +(error|warning|note) ")))
         << id << "\n" << r.out;
-  Run j = archscan("rules --format json");
+  CliRun j = archscan("rules --format json");
   ASSERT_EQ(j.code, 0);
   json rules = parse(j.out);
   ASSERT_TRUE(rules.is_array());
@@ -331,14 +331,14 @@ TEST(CliRules, ListsEveryRuleAndExplainsOne) {
   }
   EXPECT_TRUE(ids.count("CE001"));
 
-  Run doc = archscan("rule CE001");
+  CliRun doc = archscan("rule CE001");
   ASSERT_EQ(doc.code, 0) << doc.err;
   EXPECT_EQ(doc.out.rfind("# CE001", 0), 0u) << doc.out.substr(0, 200);
   EXPECT_NE(doc.out.find("## Bad"), std::string::npos);
-  Run by_name = archscan("rule code-execution-in-model");
+  CliRun by_name = archscan("rule code-execution-in-model");
   EXPECT_EQ(by_name.code, 0);
   EXPECT_EQ(by_name.out, doc.out);
-  Run missing = archscan("rule XX999");
+  CliRun missing = archscan("rule XX999");
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("XX999"), std::string::npos);
 }
@@ -346,7 +346,7 @@ TEST(CliRules, ListsEveryRuleAndExplainsOne) {
 TEST(CliIr, PrintsModulesLayersAndDataflow) {
   TempDir d;
   write_file(d / "model.py", kEvalModel);
-  Run r = archscan("ir " + q(d / "model.py"));
+  CliRun r = archscan("ir " + q(d / "model.py"));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("file model.py (python, ok)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("module model.Net [nn.Module]"), std::string::npos) << r.out;
@@ -355,10 +355,10 @@ TEST(CliIr, PrintsModulesLayersAndDataflow) {
   EXPECT_NE(r.out.find("= linear 'fc'(%1) [learned]"), std::string::npos) << r.out;
   // A partial file prints too, with its diagnostic; a missing one is an error.
   write_file(d / "broken.py", "def f(:\n");
-  Run b = archscan("ir " + q(d / "broken.py"));
+  CliRun b = archscan("ir " + q(d / "broken.py"));
   EXPECT_EQ(b.code, 0);
   EXPECT_NE(b.out.find("(python, partial: syntax error"), std::string::npos) << b.out;
-  Run m = archscan("ir " + q(d / "missing.py"));
+  CliRun m = archscan("ir " + q(d / "missing.py"));
   EXPECT_EQ(m.code, 2);
   EXPECT_NE(m.err.find("missing.py"), std::string::npos);
 }

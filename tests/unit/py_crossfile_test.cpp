@@ -136,6 +136,19 @@ TEST_F(CrossFile, ParallelLoweringIsDeterministic) {
   EXPECT_EQ(one, ir::print(p()));
 }
 
+TEST(CrossFileTmp, AllBuiltWithPlusEquals) {
+  auto l = lower_files({{"lib/__init__.py", "__all__ = ['a']\n__all__ += ['b']\n"
+                                            "def a(x):\n    return x\ndef b(x):\n    return x\n"
+                                            "def c(x):\n    return x\n"},
+                        {"use.py", "from lib import *\ndef u(x):\n    return a(x), b(x), c(x)\n"}});
+  EXPECT_EQ(l.file("lib/__init__.py")->all, (std::vector<std::string>{"a", "b"}));
+  const ir::Function* u = l.fn("use.u");
+  ASSERT_NE(u, nullptr);
+  EXPECT_GE(first(*u, "call", "a")->target_function, 0);
+  EXPECT_GE(first(*u, "call", "b")->target_function, 0);
+  EXPECT_EQ(first(*u, "call", "c")->target_function, -1) << "not in __all__";
+}
+
 TEST(CrossFileTmp, ImportCyclesAndSelfImportsTerminate) {
   auto l = lower_files({{"cyc/__init__.py", "from .a import *\nfrom .b import *\n"},
                         {"cyc/a.py", "from .b import *\nfrom . import *\ndef fa(x):\n    return fb(x)\n"},

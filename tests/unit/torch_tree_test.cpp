@@ -11,7 +11,7 @@ namespace {
 
 void scan_tree(const std::string& dir, size_t min_files) {
   if (!fs::is_directory(dir)) GTEST_SKIP() << dir << " is not installed";
-  Run r = archscan("scan " + shell_quote(dir) + " --no-db --format json", "", 900);
+  CliRun r = archscan("scan " + shell_quote(dir) + " --no-db --format json", "", 900);
   ASSERT_TRUE(r.code == 0 || r.code == 1) << "exit " << r.code << "\n" << r.err;
   nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_GE(j["files"].size(), min_files);

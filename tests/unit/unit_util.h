@@ -165,7 +165,7 @@ inline std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-struct Run {
+struct CliRun {
   int code = -1;
   std::string out, err;
   std::vector<std::string> err_lines() const {
@@ -178,13 +178,13 @@ struct Run {
 
 // Runs `archscan ARGS` (ARGS already shell-quoted where needed) with a timeout, capturing stdout
 // and stderr. A timeout or a crash gives code -1.
-inline Run archscan(const std::string& args, const std::string& cwd = "", int timeout_s = 120) {
+inline CliRun archscan(const std::string& args, const std::string& cwd = "", int timeout_s = 120) {
   TempDir errdir;
   fs::path errf = errdir / "stderr";
   std::string cmd = (cwd.empty() ? std::string() : "cd " + shell_quote(cwd) + " && ") + "timeout -s KILL " +
                     std::to_string(timeout_s) + " " + shell_quote(ARCHSCAN_BINARY) + " " + args + " 2>" +
                     shell_quote(errf.string());
-  Run r;
+  CliRun r;
   FILE* f = popen(cmd.c_str(), "r");
   if (!f) return r;
   std::array<char, 65536> buf{};

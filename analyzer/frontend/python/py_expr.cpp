@@ -154,15 +154,14 @@ NodeId FunctionLowerer::lower_identifier(TSNode n) {
   NodeId v = lookup(name);
   if (v != kNoNode) return v;
   if (bound_in_parents(name)) {
-    // A closure read: remember the enclosing function's binding (kwargs "outer" is a node id of
-    // the function in target_function).
+    // A closure read: remember the enclosing function's binding.
     NodeId id = emit("free", {}, n, name);
     for (const FunctionLowerer* p = parent_; p; p = p->parent_) {
       const std::string& pn = p->fc_.prog.functions[static_cast<size_t>(p->fn_id_)].name;
       auto it = p->env_.find(name);
       if (pn == "<module>" || pn == "<class>" || it == p->env_.end()) continue;
       fn().node(id).target_function = p->fn_id_;
-      fn().node(id).kwargs.emplace_back("outer", it->second);
+      fn().node(id).outer = it->second;
       break;
     }
     return id;

@@ -240,20 +240,85 @@ TSNode first_error(TSNode root) {
   return found;
 }
 
+// Bytes covered by ERROR nodes (outermost ones) plus one per MISSING node: how much of the file
+// did not parse.
+size_t error_bytes(TSNode root) {
+  size_t total = 0;
+  TSTreeCursor cur = ts_tree_cursor_new(root);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    bool descend = false;
+    if (ts_node_is_error(n)) total += ts_node_end_byte(n) - ts_node_start_byte(n) + 1;
+    else if (ts_node_is_missing(n)) total += 1;
+    else descend = ts_node_has_error(n);
+    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
+    bool moved = false;
+    while (!moved) {
+      if (ts_tree_cursor_goto_next_sibling(&cur)) moved = true;
+      else if (!ts_tree_cursor_goto_parent(&cur)) break;
+    }
+    if (!moved) break;
+  }
+  ts_tree_cursor_delete(&cur);
+  return total;
+}
+
 }  // namespace
 
 void lower_file(ir::Program& prog, const Options& opts) {
   ir::SourceFile& file = prog.files[0];
   file.language = "python";
   TSParser* parser = thread_parser();
-  TSTree* tree = ts_parser_parse_string(parser, nullptr, file.text.data(), static_cast<uint32_t>(file.text.size()));
+  auto parse = [&](const std::string& text) {
+    return ts_parser_parse_string(parser, nullptr, text.data(), static_cast<uint32_t>(text.size()));
+  };
+  TSTree* tree = parse(file.text);
   if (!tree) {
     file.status = ir::FileStatus::Error;
     file.message = "tree-sitter could not parse the file";
     return;
   }
+  // The first syntax error as written, for the diagnostic.
+  TSPoint first_error_at{};
+  bool had_error = ts_node_has_error(ts_tree_root_node(tree));
+  if (had_error) {
+    TSNode e = first_error(ts_tree_root_node(tree));
+    first_error_at = ts_node_is_null(e) ? TSPoint{} : ts_node_start_point(e);
+  }
+  // Recovery: an error that swallows the lines after it (an unclosed bracket or string) hides the
+  // code that follows. Blank the line where it starts (byte offsets and line numbers stay the
+  // same) and parse again, as long as that shrinks the erroneous text.
+  std::string blanked;
+  std::vector<uint32_t> skipped;
+  for (int attempt = 0; attempt < 8 && ts_node_has_error(ts_tree_root_node(tree)); ++attempt) {
+    TSNode e = first_error(ts_tree_root_node(tree));
+    if (ts_node_is_null(e) || ts_node_end_point(e).row == ts_node_start_point(e).row) break;  // localized
+    const std::string& cur = blanked.empty() ? file.text : blanked;
+    size_t a = ts_node_start_byte(e);
+    while (a > 0 && cur[a - 1] != '\n') --a;
+    size_t b = cur.find('\n', a);
+    if (b == std::string::npos) b = cur.size();
+    std::string candidate = cur;
+    bool changed = false;
+    for (size_t i = a; i < b; ++i)
+      if (candidate[i] != ' ' && candidate[i] != '\r') {
+        candidate[i] = ' ';
+        changed = true;
+      }
+    if (!changed) break;
+    TSTree* retry = parse(candidate);
+    if (!retry) break;
+    if (error_bytes(ts_tree_root_node(retry)) >= error_bytes(ts_tree_root_node(tree))) {
+      ts_tree_delete(retry);
+      break;
+    }
+    skipped.push_back(ts_node_start_point(e).row + 1);
+    ts_tree_delete(tree);
+    tree = retry;
+    blanked = std::move(candidate);
+  }
   TSNode root = ts_tree_root_node(tree);
-  FileContext fc{prog, file.text, opts, {}, {}, {}, false, {}};
+  FileContext fc{prog, blanked.empty() ? file.text : blanked, opts, {}, {}, {}, false, {}};
 
   // Module-level names first, so functions can refer to names defined later in the file.
   for (uint32_t i = 0, c = ts_node_named_child_count(root); i < c; ++i) {
@@ -271,6 +336,18 @@ void lower_file(ir::Program& prog, const Options& opts) {
       fc.toplevel_defs.insert(std::string(fc.text(ts_node_child_by_field_name(d, "name", 4))));
     } else if (t == "expression_statement") {
       TSNode a = named_child(s, 0);
+      if (std::string_view(node_type(a)) == "augmented_assignment" &&
+          fc.text(ts_node_child_by_field_name(a, "left", 4)) == "__all__") {
+        // __all__ += ["name"] (tuples and lists of string literals)
+        TSNode right = ts_node_child_by_field_name(a, "right", 5);
+        for (uint32_t j = 0, k = ts_node_named_child_count(right); j < k; ++j) {
+          TSNode e = ts_node_named_child(right, j);
+          if (std::string_view(node_type(e)) != "string") continue;
+          std::string v(fc.text(e));
+          if (v.size() >= 2) file.all.push_back(v.substr(1, v.size() - 2));
+        }
+        continue;
+      }
       if (std::string_view(node_type(a)) != "assignment") continue;
       TSNode left = ts_node_child_by_field_name(a, "left", 4);
       if (std::string_view(node_type(left)) != "identifier") continue;
@@ -303,11 +380,13 @@ void lower_file(ir::Program& prog, const Options& opts) {
   low.lower_block(root);
   file.globals = low.bindings();
 
-  if (ts_node_has_error(root)) {
-    TSNode e = first_error(root);
-    ir::Loc l = fc.loc(ts_node_is_null(e) ? root : e);
+  if (had_error) {
     file.status = ir::FileStatus::Partial;
-    file.message = fmt::format("syntax error at {}:{}; the rest of the file was analysed", l.line, l.col);
+    std::string lines;
+    for (uint32_t l : skipped) lines += (lines.empty() ? "" : ", ") + std::to_string(l);
+    file.message = fmt::format("syntax error at {}:{}; {}the rest of the file was analysed", first_error_at.row + 1,
+                               first_error_at.column + 1,
+                               skipped.empty() ? "" : fmt::format("line{} {} skipped, ", skipped.size() > 1 ? "s" : "", lines));
   }
   if (fc.too_deep) {
     file.status = ir::FileStatus::Partial;
