@@ -385,6 +385,19 @@ class BatchAnalysis {
     return nullptr;
   }
 
+  // The module attribute a called value names: self.x, self.xs[i], an element of `for b in self.xs`.
+  const ir::Attr* callee_attr(const ir::Function& f, ir::NodeId c, int32_t owner) {
+    if (owner < 0 || c < 0) return nullptr;
+    const ir::Node& n = f.node(c);
+    if ((n.op == "iter_item" || n.op == "getitem") && !n.args.empty()) {
+      const ir::Attr* a = callee_attr(f, n.args[0], owner);
+      if (!a || a->kind != ir::AttrKind::Container) return nullptr;
+      return a;
+    }
+    if (n.op == "attr" && !n.args.empty() && hw::is_self_param(f, n.args[0])) return link::module_attr(p_, owner, n.name);
+    return nullptr;
+  }
+
   bool batch_first(int32_t owner, const std::string& path) {
     const ir::Function* g = nullptr;
     const ir::Node* ctor = layer_ctor(owner, path, &g);
@@ -643,6 +656,39 @@ class BatchAnalysis {
       return r;
     }
     if (op == "call" && n.target_module >= 0) return BV{};  // constructing a module
+    if (op == "call_value" && !n.args.empty()) {
+      // blk(x) for blk in self.blocks / self.blocks[i](x) / self.heads[k](x): the container's children.
+      if (const ir::Attr* a = callee_attr(f, n.args[0], owner)) {
+        std::vector<BV> args;
+        for (size_t i = 1; i < n.args.size(); ++i) args.push_back(v(n.args[i]));
+        bool have = false;
+        BV r;
+        auto one = [&](const ir::Attr& c) {
+          BV x;
+          if (c.kind == ir::AttrKind::Layer) {
+            const ir::LayerInfo* li = ir::torch_layer(c.type);
+            x = layer_effect(li ? li->op : "?", args.empty() ? BV{} : args[0], false);
+          } else if (c.kind == ir::AttrKind::Submodule && c.module_class >= 0) {
+            int32_t fwd = hw::find_method(p_, c.module_class, "forward");
+            if (fwd < 0) return;
+            std::vector<BV> cx(p_.fn(fwd).param_nodes.size());
+            for (size_t i = 0; i < args.size() && i + 1 < cx.size(); ++i) cx[i + 1] = args[i];
+            x = analyse(fwd, cx, guarded, depth + 1);
+          } else if (c.kind == ir::AttrKind::Container) {
+            x = container_call(owner, c, args.empty() ? BV{} : args[0], guarded, depth);
+          } else {
+            return;
+          }
+          r = have ? BV::merge(r, x) : x;
+          have = true;
+        };
+        if (a->kind == ir::AttrKind::Container && (a->type == "ModuleList" || a->type == "ModuleDict"))
+          for (const auto& c : a->children) one(c);
+        else
+          one(*a);
+        if (have) return r;
+      }
+    }
 
     // Layer ops rewritten from `self.<layer>(x)`: rnn-style layers need batch_first.
     if (op == "lstm" || op == "gru" || op == "rnn" || op == "multi_head_attention" || op == "transformer") {

@@ -202,6 +202,7 @@ void resolve_calls(ir::Program& p) {
           if (c.target_module >= 0) n.target_module = c.target_module;
           continue;
         }
+        if (c.op == "free") continue;  // its target_function is the enclosing scope, not the callee
         if (c.target_function >= 0) n.target_function = c.target_function;
         if (c.target_module >= 0) n.target_module = c.target_module;
       }
