@@ -682,7 +682,8 @@ class BatchAnalysis {
           r = have ? BV::merge(r, x) : x;
           have = true;
         };
-        if (a->kind == ir::AttrKind::Container && (a->type == "ModuleList" || a->type == "ModuleDict"))
+        const std::string& cop = f.node(n.args[0]).op;
+        if (a->kind == ir::AttrKind::Container && (cop == "iter_item" || cop == "getitem"))
           for (const auto& c : a->children) one(c);
         else
           one(*a);

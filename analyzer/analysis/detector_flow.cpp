@@ -342,6 +342,10 @@ class Analyzer {
     if (in(n.op, {"full", "full_like", "new_full"}) && n.args.size() >= 2 && scalar(n.args[1]) &&
         (*scalar(n.args[1]) == 0 || std::isnan(*scalar(n.args[1]))))
       return true;
+    if (n.op == "call" && n.name == "float" && !n.args.empty()) {
+      const std::string& lit = node(n.args[0]).name;  // float("nan"), float("-inf")
+      if (lit.find("nan") != std::string::npos || lit.find("inf") != std::string::npos) return true;
+    }
     return in(n.op, {"zeros", "zeros_like", "empty", "empty_like"}) ||
            (n.op == "global" && (n.name == "float" || n.name.find("nan") != std::string::npos ||
                                  n.name.find("inf") != std::string::npos));
