@@ -220,6 +220,7 @@ class BatchAnalysis {
     for (const auto& m : p_.modules)
       for (const auto& a : m.attrs) mark(a);
     // Parametrizations (`register_parametrization(module, "weight", P())`) transform a weight, not a batch.
+    std::vector<char> excluded(p_.modules.size(), 0);
     for (const auto& f : p_.functions)
       for (const auto& n : f.nodes) {
         if (n.op != "call" && n.op != "register_parametrization") continue;
@@ -229,13 +230,32 @@ class BatchAnalysis {
           if (c < 0)  // a class of the scanned tree spelled by its dotted path
             for (const auto& m : p_.modules)
               if (!m.qualname.empty() && m.qualname == f.node(a).name) c = m.id;
-          if (c >= 0) used[static_cast<size_t>(c)] = 1;
+          if (c >= 0) excluded[static_cast<size_t>(c)] = 1;
         }
       }
     for (const auto& m : p_.modules) {
-      if (!m.is_nn_module || used[static_cast<size_t>(m.id)]) continue;
+      if (!m.is_nn_module || used[static_cast<size_t>(m.id)] || excluded[static_cast<size_t>(m.id)]) continue;
       int32_t fwd = hw::find_method(p_, m.id, "forward");
       if (fwd < 0) continue;
+      const ir::Function& f = p_.fn(fwd);
+      root_module_ = m.name;
+      std::vector<BV> ctx(f.param_nodes.size());
+      auto uses = hw::build_uses(f);
+      for (size_t i = 1; i < ctx.size(); ++i) {
+        ctx[i].bdim = 0;
+        ctx[i].tensor = param_is_tensor(f, f.param_nodes[i], uses);
+      }
+      analyse(fwd, ctx, false, 0);
+    }
+    // Submodules no root reached (held in containers or variables the analysis cannot follow):
+    // their forward takes a batch too.
+    std::set<int32_t> seen;
+    for (const auto& [k, r] : memo_) seen.insert(k.first);
+    for (const auto& m : p_.modules) {
+      if (!m.is_nn_module || !used[static_cast<size_t>(m.id)] || excluded[static_cast<size_t>(m.id)]) continue;
+      int32_t fwd = hw::find_method(p_, m.id, "forward");
+      if (fwd < 0 || seen.count(fwd)) continue;
+      if (p_.fn(fwd).owner_module != m.id) continue;  // inherited: analysed with its own class
       const ir::Function& f = p_.fn(fwd);
       root_module_ = m.name;
       std::vector<BV> ctx(f.param_nodes.size());
@@ -987,21 +1007,42 @@ class BatchAnalysis {
       r.tensor = true;
       r.mix = any_mix;
       std::string eq;
-      if (n.args.size() >= 2 && hw::string_const(f.node(arg(0)), &eq)) {
-        size_t arrow = eq.find("->");
-        BV x = v(arg(1));
-        if (arrow != std::string::npos && x.bdim == 0 && !eq.empty() && arrow + 2 < eq.size()) {
-          std::string out = eq.substr(arrow + 2);
-          size_t s = out.find_first_not_of(" ");
-          if (s != std::string::npos && eq[0] == out[s] && eq[0] != '.') r.bdim = 0;
-        }
+      if (n.args.size() < 2 || !hw::string_const(f.node(arg(0)), &eq)) return r;
+      eq.erase(std::remove(eq.begin(), eq.end(), ' '), eq.end());
+      size_t arrow = eq.find("->");
+      if (arrow == std::string::npos) return r;
+      std::string out = eq.substr(arrow + 2);
+      std::vector<std::string> subs;
+      for (size_t a = 0, b; a <= arrow; a = b + 1) {
+        b = eq.find(',', a);
+        if (b == std::string::npos || b > arrow) b = arrow;
+        subs.push_back(eq.substr(a, b - a));
+        if (b == arrow) break;
       }
+      int mixed = -1;
+      for (size_t i = 0; i < subs.size() && i + 1 < n.args.size(); ++i) {
+        BV x = v(arg(i + 1));
+        const std::string& sub = subs[i];
+        if (x.bdim < 0 || sub.find('.') != std::string::npos || static_cast<size_t>(x.bdim) >= sub.size()) continue;
+        char b = sub[static_cast<size_t>(x.bdim)];
+        size_t at = out.find(b);
+        if (at == std::string::npos) mixed = 1;
+        else if (out.find('.') == std::string::npos) r.bdim = static_cast<int>(at);
+      }
+      if (mixed == 1 && !(r.bdim >= 0)) r = mark(r, "sums over the batch dimension (`einsum`)", false);
       return r;
     }
     if (op == "matmul") {
       BV r;
       r.tensor = true;
       r.mix = any_mix;
+      BV b = v(arg(1));
+      // x.t() @ x: a 2-d product contracting over the batch (a batch covariance / Gram matrix).
+      const ir::Node& an = f.node(arg(0));
+      bool transposed_batch = (an.op == "t" && in.bdim == 1) ||
+                              (an.op == "attr" && an.name == "T" && !an.args.empty() && v(an.args[0]).bdim == 0);
+      if (transposed_batch && b.bdim == 0 && b.tensor)
+        return mark(r, "contracts over the batch dimension (`x.T @ x`)", false);
       if (in.bdim == 0) r.bdim = 0;
       return r;
     }

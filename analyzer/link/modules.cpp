@@ -340,6 +340,12 @@ class Builder {
     if (ir::is_tensor_factory(n.op) || n.op == "from_numpy" || n.op == "frombuffer" || n.op == "load" ||
         n.op == "stack")
       return n.op;
+    if (n.op == "module_call" && current_) {
+      // self.w.view(1, -1): a tensor method on a plain tensor attribute set earlier.
+      auto dot = n.name.rfind('.');
+      if (dot != std::string::npos)
+        if (Attr* a = find(*current_, n.name.substr(0, dot)); a && a->kind == AttrKind::PlainTensor) return a->type;
+    }
     if (n.op == "attr" && !n.args.empty()) {
       // self.w.view(...) / self.other * 255: derived from a plain tensor attribute set earlier.
       if (current_ && is_self(f, n.args[0]))
