@@ -61,7 +61,7 @@ struct BV {
   static BV merge(const BV& a, const BV& b) {
     BV r;
     r.bdim = a.bdim == b.bdim ? a.bdim : -1;
-    r.tensor = a.tensor && b.tensor;
+    r.tensor = a.tensor || b.tensor;
     r.tuple = a.tuple && b.tuple;
     if (r.tuple && a.elems && b.elems && a.elems->size() == b.elems->size()) {
       auto v = std::make_shared<std::vector<BV>>();
@@ -1099,6 +1099,18 @@ class BatchAnalysis {
     return r;
   }
 
+  // A literal list of at least two indices, possibly wrapped in torch.tensor / LongTensor.
+  static bool literal_index(const ir::Function& f, ir::NodeId e) {
+    const ir::Node* n = &f.node(e);
+    if ((n->op == "tensor" || n->op == "LongTensor" || n->op == "as_tensor") && !n->args.empty())
+      n = &f.node(n->args[0]);
+    if (n->op != "list" || n->args.size() < 2) return false;
+    long k;
+    for (ir::NodeId a : n->args)
+      if (!const_int(f, a, &k)) return false;
+    return true;
+  }
+
   BV getitem(const ir::Function& f, const ir::Node& n, std::vector<BV>& V, bool guarded, bool last,
              const std::vector<std::vector<ir::NodeId>>& uses) {
     const BV base = V[static_cast<size_t>(n.args[0])];
@@ -1199,6 +1211,15 @@ class BatchAnalysis {
       }
       if (ev.arange_b) {
         r.bdim = out;
+        return r;
+      }
+      if (literal_index(f, e)) {
+        // x[[1, 0, 3, 2]] / x[torch.tensor([...])]: rows at fixed batch positions.
+        r.bdim = out;
+        if (guarded || !base.tensor) return r;
+        int m = new_mix(f, n, "selects fixed rows of the batch", true);
+        r.mix = m;
+        if (last && used_as_data(f, n.id, uses)) report(m, nullptr, nullptr);
         return r;
       }
       r.bdim = -1;  // a per-sample index, a mask or an unknown gather

@@ -128,6 +128,9 @@ uint8_t source_call(std::string_view name) {
       "uuid.getnode", "uuid.uuid1", "socket.gethostname", "socket.getfqdn", "socket.gethostbyname",
       "os.uname", "os.cpu_count", "multiprocessing.cpu_count", "cpuinfo.get_cpu_info", "GPUtil.getGPUs",
       "subprocess.check_output", "subprocess.getoutput", "os.popen", "os.sched_getaffinity"};
+  static const std::unordered_set<std::string_view> fp = {"torch.get_float32_matmul_precision",
+                                                         "torch.backends.cuda.preferred_blas_library"};
+  if (fp.count(name)) return kFloat;
   if (timing.count(name)) return kTiming;
   if (device.count(name)) return kDevice;
   if (starts_with(name, "platform.") || starts_with(name, "psutil.") || starts_with(name, "pynvml.") ||
@@ -389,7 +392,11 @@ class HwAnalysis {
           }
           s.ret.join(v);
         }
-        if (n.op == "setattr" || (n.op == "call" && n.name == "setattr")) on_setattr(f, n, F, ctl, owner, top_level);
+        if (n.op == "setattr" || (n.op == "call" && n.name == "setattr") || n.op == "register_buffer" ||
+            n.op == "register_parameter")
+          on_setattr(f, n, F, ctl, owner, top_level);
+        if (n.op == "set_float32_matmul_precision" || n.name == "torch.set_float32_matmul_precision")
+          on_precision_call(f, n, top_level);
         F[static_cast<size_t>(n.id)] = r;
       }
       s.rng_trace = rng;
@@ -410,7 +417,7 @@ class HwAnalysis {
       obj = n.args[0];
       val = n.args[1];
       name = n.name;
-    } else if (n.op == "call" && n.args.size() == 3) {
+    } else if (n.args.size() == 3) {  // setattr(obj, "name", v) / self.register_buffer("name", v)
       std::string s;
       if (!hw::string_const(f.node(n.args[1]), &s)) return;
       obj = n.args[0];
@@ -447,6 +454,18 @@ class HwAnalysis {
     if (a && (a->kind == ir::AttrKind::Parameter || a->kind == ir::AttrKind::Buffer ||
               a->kind == ir::AttrKind::PlainTensor))
       report(f, n, v, fmt::format("the weight `self.{}`", name), Severity::Error);
+  }
+
+  void on_precision_call(const ir::Function& f, const ir::Node& n, bool top_level) {
+    if (!report_ || !a_.in_model_code(f) || top_level || !reported_.insert({f.id, n.id}).second) return;
+    Finding fd = finding_at(info_, p_, n.loc,
+                            fmt::format("model code calls `{}`: results then depend on whether the GPU rounds "
+                                        "matmuls to TF32 / reduced precision ({})",
+                                        n.name, f.qualname),
+                            f.qualname);
+    fd.severity = Severity::Warning;
+    fd.trace.push_back(step(p_, n.loc, "sink", "floating-point behaviour toggled inside model code"));
+    findings_.push_back(std::move(fd));
   }
 
   void find_sinks(const ir::Function& f, const std::vector<Fact>& F) {

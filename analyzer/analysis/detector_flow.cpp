@@ -335,6 +335,15 @@ class Analyzer {
     return false;
   }
 
+  // d * v with v a non-zero value that does not come from the input: a replacement value.
+  bool scaled_by_value(int32_t id) const {
+    const FlatNode& n = node(id);
+    if (n.op != "mul") return false;
+    for (int32_t a : operands(n))
+      if (!input_dependent(fact(a)) && !zeroish(a)) return true;
+    return false;
+  }
+
   bool zeroish(int32_t id) const {
     auto v = scalar(id);
     if (v) return *v == 0 || std::isnan(*v) || big(*v) >= 1e3;
@@ -492,7 +501,8 @@ class Analyzer {
         const FlatNode& un = node(u);
         if (!in(un.op, {"add", "sub"})) continue;
         for (int32_t a : operands(un))
-          if (a != n_id && fact(a).detector_derived && carries_constant(a)) return Integration::Targeted;
+          if (a != n_id && fact(a).detector_derived && (carries_constant(a) || scaled_by_value(a)))
+            return Integration::Targeted;
       }
       return Integration::Untargeted;
     }

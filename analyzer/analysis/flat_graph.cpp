@@ -136,8 +136,9 @@ class Inliner {
       if (it.op == "container" && it.attr) return call_container(*it.attr, args, loc, fn, depth, true);
     }
     // An unknown callable: a model passed in, a module held in a variable. Assume it is learned.
-    bool learned = c.op == "module_arg" || c.op == "param" || c.op == "attr" || c.op == "module_call" ||
-                   c.op == "free" || c.op == "global";
+    // An unknown callable (a model passed in, a module out of a container loop, a closure
+    // argument): assume it applies learned weights, so nothing is reported on a guess.
+    bool learned = c.op != "const";
     args.insert(args.begin(), callee);
     return opaque("call_value", args, loc, learned, fn);
   }
