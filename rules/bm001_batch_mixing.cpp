@@ -39,7 +39,7 @@ struct BV {
   int shape_of = -1;      // the shape of a tensor whose batch dim is at this position
   bool perm = false;      // a permutation of batch indices
   bool arange_b = false;  // arange(batch size): the identity index
-  int mix = -1;           // the cross-batch op this value carries (index into mixes)
+  uint64_t mix = 0;       // the cross-batch ops this value carries (bits of indices into mixes)
 
   BV element(long k) const {
     if (elems && !elems->empty()) {
@@ -72,7 +72,7 @@ struct BV {
     r.shape_of = a.shape_of == b.shape_of ? a.shape_of : -1;
     r.perm = a.perm && b.perm;
     r.arange_b = a.arange_b && b.arange_b;
-    r.mix = a.mix >= 0 ? a.mix : b.mix;
+    r.mix = a.mix | b.mix;
     return r;
   }
   std::string key() const {
@@ -85,6 +85,8 @@ struct BV {
     return k;
   }
 };
+
+inline uint64_t bit(int id) { return id < 0 ? 0 : 1ull << (id < 63 ? id : 63); }
 
 struct Mix {
   int32_t fn = -1;
@@ -313,6 +315,14 @@ class BatchAnalysis {
     return static_cast<int>(mixes_.size() - 1);
   }
 
+  void report_bits(uint64_t bits, const ir::Loc* where, const char* how) {
+    for (int i = 0; i < 64 && bits; ++i)
+      if (bits & (1ull << i)) {
+        bits &= ~(1ull << i);
+        if (static_cast<size_t>(i) < mixes_.size()) report(i, where, how);
+      }
+  }
+
   void report(int mix, const ir::Loc* where, const char* how) {
     if (mix < 0 || !reported_.insert(mix).second) return;
     const Mix& m = mixes_[static_cast<size_t>(mix)];
@@ -524,14 +534,11 @@ class BatchAnalysis {
     if (guarded) return;
     for (ir::NodeId x : ops) {
       const BV& X = V[static_cast<size_t>(x)];
-      if (X.mix < 0 || reported_.count(X.mix)) continue;
+      if (!X.mix) continue;
       for (ir::NodeId y : ops) {
         if (y == x) continue;
         const BV& Y = V[static_cast<size_t>(y)];
-        if (Y.bdim >= 0 && Y.tensor && Y.mix != X.mix) {
-          report(X.mix, &n.loc, "combined here with per-sample data of the batch");
-          break;
-        }
+        if (Y.bdim >= 0 && Y.tensor) report_bits(X.mix & ~Y.mix, &n.loc, "combined here with per-sample data of the batch");
       }
     }
     (void)f;
@@ -555,14 +562,13 @@ class BatchAnalysis {
     auto arg = [&](size_t i) -> ir::NodeId { return i < n.args.size() ? n.args[i] : ir::kNoNode; };
     const std::string& op = n.op;
     BV in = v(arg(0));
-    int any_mix = -1;
-    for (ir::NodeId a : hw::operands(n))
-      if (v(a).mix >= 0) any_mix = v(a).mix;
+    uint64_t any_mix = 0;
+    for (ir::NodeId a : hw::operands(n)) any_mix |= v(a).mix;
 
     auto mark = [&](BV r, const std::string& what, bool batched) {
       if (guarded) return r;
       int m = new_mix(f, n, what, batched);
-      r.mix = m;
+      r.mix |= bit(m);
       if (batched && last && used_as_data(f, n.id, uses)) report(m, nullptr, nullptr);
       return r;
     };
@@ -586,8 +592,8 @@ class BatchAnalysis {
     if (op == "select" && n.args.size() == 3) {
       int pol = training_polarity(f, n.args[0]);
       BV a = v(n.args[1]), b = v(n.args[2]);
-      if (pol == 1) a.mix = -1;
-      if (pol == -1) b.mix = -1;
+      if (pol == 1) a.mix = 0;
+      if (pol == -1) b.mix = 0;
       return BV::merge(a, b);
     }
     if (op == "tuple" || op == "list") {
@@ -638,10 +644,10 @@ class BatchAnalysis {
     if (op == "getitem" && n.args.size() == 2) return getitem(f, n, V, guarded, last, uses);
     if (op == "setitem" && n.args.size() == 3) {
       BV base = v(arg(0)), val = v(arg(2));
-      if (!guarded && val.mix >= 0 && base.bdim >= 0 && base.tensor && base.mix != val.mix)
-        report(val.mix, &n.loc, "written into per-sample data of the batch");
+      if (!guarded && val.mix && base.bdim >= 0 && base.tensor)
+        report_bits(val.mix & ~base.mix, &n.loc, "written into per-sample data of the batch");
       BV r = base;
-      if (r.mix < 0) r.mix = val.mix;
+      r.mix |= val.mix;
       return r;
     }
 
@@ -830,6 +836,15 @@ class BatchAnalysis {
         return mark(r, fmt::format("moves rows across the batch dimension (`{}`)", op), true);
       return r;
     }
+    if (op == "unfold" && n.args.size() == 4) {
+      // Tensor.unfold(dim, size, step): sliding windows along a dim.
+      long d;
+      BV r = in;
+      r.mix = any_mix;
+      if (const_int(f, arg(1), &d) && in.bdim >= 0 && d == in.bdim && in.tensor)
+        return mark(r, "takes sliding windows across the batch dimension (`unfold`)", true);
+      return r;
+    }
     if (op == "index_select" || op == "gather" || op == "take_along_dim") {
       long d;
       BV idx = v(values::operand(n, 2, "index"));
@@ -994,7 +1009,7 @@ class BatchAnalysis {
       BV r;
       r.tensor = true;
       r.mix = any_mix;
-      if (ln >= 0) r.mix = r.mix >= 0 ? r.mix : V[static_cast<size_t>(ln)].mix;
+      if (ln >= 0) r.mix |= V[static_cast<size_t>(ln)].mix;
       if (bd >= 0 && ok && d >= 0) {
         if (op == "stack") r.bdim = d <= bd ? -1 : bd;
         else r.bdim = d == bd ? -1 : bd;
@@ -1087,7 +1102,7 @@ class BatchAnalysis {
     r.bdim = -1;
     r.tensor = true;
     for (ir::NodeId a : hw::operands(n))
-      if (V[static_cast<size_t>(a)].mix >= 0) r.mix = V[static_cast<size_t>(a)].mix;
+      r.mix |= V[static_cast<size_t>(a)].mix;
     if (in.bdim != 0 || n.args.size() < 2) return r;
     ir::NodeId first = n.args[1];
     const ir::Node& fn = f.node(first);
@@ -1131,6 +1146,9 @@ class BatchAnalysis {
     r.bsize = false;
     r.perm = false;
     r.arange_b = false;
+    // An index computed across the batch (x[x.norm(dim=1).argmax()]) carries that mix.
+    for (ir::NodeId a : hw::operands(in)) r.mix |= V[static_cast<size_t>(a)].mix;
+    r.mix |= V[static_cast<size_t>(idx)].mix;
     if (base.bdim < 0) {
       r.tensor = base.tensor;
       if (base.perm && in.op == "slice") r.perm = true;
@@ -1189,7 +1207,7 @@ class BatchAnalysis {
         }
         r.bdim = out;
         if (bounded_const && !guarded) {
-          r.mix = new_mix(f, n, "slices a fixed part of the batch", false);
+          r.mix |= bit(new_mix(f, n, "slices a fixed part of the batch", false));
           return r;
         }
         r.bdim = -1;
@@ -1198,14 +1216,14 @@ class BatchAnalysis {
       if (const_int(f, e, &k) && !en.name.empty()) {
         // x[0]: one sample's data.
         r.bdim = -1;
-        if (!guarded && base.tensor) r.mix = new_mix(f, n, fmt::format("takes sample {} of the batch", k), false);
+        if (!guarded && base.tensor) r.mix |= bit(new_mix(f, n, fmt::format("takes sample {} of the batch", k), false));
         return r;
       }
       if (ev.perm) {
         r.bdim = out;
         if (guarded) return r;
         int m = new_mix(f, n, "reorders the batch with a permutation", true);
-        r.mix = m;
+        r.mix |= bit(m);
         if (last && used_as_data(f, n.id, uses)) report(m, nullptr, nullptr);
         return r;
       }
@@ -1218,7 +1236,7 @@ class BatchAnalysis {
         r.bdim = out;
         if (guarded || !base.tensor) return r;
         int m = new_mix(f, n, "selects fixed rows of the batch", true);
-        r.mix = m;
+        r.mix |= bit(m);
         if (last && used_as_data(f, n.id, uses)) report(m, nullptr, nullptr);
         return r;
       }

@@ -735,9 +735,7 @@ class HwAnalysis {
     }
 
     // Everything else: data flow.
-    r.k = all_k && (n.op == "list" || n.op == "tuple" || n.op == "add" || n.op == "mul" || n.op == "sub" ||
-                    n.op == "neg" || n.op == "div" || n.op == "call" || n.op == "getitem" || n.op == "float" ||
-                    n.op == "int" || is_numeric_op(n.op));
+    r.k = all_k;
     if (n.has(ir::kLearned)) r.m = true;
     if (is_metadata(n.op) || is_string_op(n) || (n.op == "call" && is_metadata(n.name))) r.m = false;
     // Factories take sizes, not data (`torch.randperm(n)`, `zeros_like(x)`); `torch.tensor(v)` and

@@ -5,6 +5,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -65,6 +66,68 @@ size_t invalid_utf8(const std::string& s) {
     i += len;
   }
   return std::string::npos;
+}
+
+// PEP 263: `# -*- coding: latin-1 -*-` on line 1 or 2; "" when none. Lower case, '_' -> '-'.
+std::string declared_encoding(const std::string& text) {
+  size_t pos = 0;
+  for (int line = 0; line < 2 && pos < text.size(); ++line) {
+    size_t end = text.find('\n', pos);
+    std::string_view l(text.data() + pos, (end == std::string::npos ? text.size() : end) - pos);
+    size_t i = l.find_first_not_of(" \t\f");
+    if (i != std::string_view::npos && l[i] == '#') {
+      size_t c = l.find("coding", i);
+      if (c != std::string_view::npos && c + 6 < l.size() && (l[c + 6] == ':' || l[c + 6] == '=')) {
+        size_t a = l.find_first_not_of(" \t", c + 7);
+        std::string enc;
+        for (size_t k = a; k != std::string_view::npos && k < l.size(); ++k) {
+          char ch = l[k];
+          if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')) break;
+          enc += ch == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        }
+        return enc;
+      }
+    } else if (i != std::string_view::npos) {
+      break;  // only comment lines may carry the declaration
+    }
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return {};
+}
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Decodes a Latin-1 or Windows-1252 file as Python would; false on a byte the codec does not map.
+bool decode_single_byte(std::string& text, bool cp1252) {
+  static const uint16_t kCp1252[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                       0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                       0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                       0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char ch : text) {
+    auto b = static_cast<unsigned char>(ch);
+    uint32_t cp = b;
+    if (cp1252 && b >= 0x80 && b < 0xA0) {
+      cp = kCp1252[b - 0x80];
+      if (cp == 0) return false;
+    }
+    append_utf8(out, cp);
+  }
+  text = std::move(out);
+  return true;
 }
 
 }  // namespace
@@ -187,9 +250,21 @@ ReadResult read_source(const std::string& abs_path, uint64_t max_bytes) {
     r.message = "skipped: binary file (contains NUL bytes)";
     return r;
   }
+  // A Latin-1 / Windows-1252 source (PEP 263 declaration) runs under Python: analyse it as such.
+  const std::string enc = declared_encoding(r.text);
+  const bool latin1 = enc == "latin-1" || enc == "latin1" || enc == "iso-8859-1" || enc == "iso8859-1" ||
+                      enc == "l1" || enc == "iso-latin-1" || enc == "cp819" || enc == "latin";
+  const bool cp1252 = enc == "cp1252" || enc == "windows-1252";
+  if ((latin1 || cp1252) && !decode_single_byte(r.text, cp1252)) {
+    r.message = fmt::format("cannot decode as {} (declared encoding)", enc);
+    return r;
+  }
   if (size_t bad = invalid_utf8(r.text); bad != std::string::npos) {
     size_t line = static_cast<size_t>(std::count(r.text.begin(), r.text.begin() + static_cast<long>(bad), '\n')) + 1;
-    r.message = fmt::format("not valid UTF-8 (byte {} on line {})", bad, line);
+    r.message = fmt::format("not valid UTF-8 (byte {} on line {}){}", bad, line,
+                            enc.empty() || enc == "utf-8" || enc == "utf8"
+                                ? ""
+                                : fmt::format("; declared encoding {} is not supported", enc));
     return r;
   }
   // A UTF-8 byte-order mark is not part of the source.

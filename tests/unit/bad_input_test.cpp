@@ -106,6 +106,19 @@ TEST(BadInput, InvalidUtf8IsAnError) {
   expect_one_line(o, "latin.py", "UTF-8");
   EXPECT_NE(o.run.err.find("line 2"), std::string::npos) << o.run.err;
   EXPECT_TRUE(o.model_analysed);
+  // A PEP 263 Latin-1 / cp1252 declaration makes it valid Python: analysed (as Python decodes it).
+  Outcome l1 = scan_with("decl.py", [](const fs::path& p) {
+    write_file(p, "# -*- coding: latin-1 -*-\nimport torch.nn as nn\nclass M(nn.Module):\n"
+                  "    def forward(self, x):\n        eval(\"caf\xe9\")\n        return x\n");
+  });
+  EXPECT_EQ(l1.file["status"], "ok") << l1.run.err;
+  EXPECT_EQ(l1.run.code, 1);
+  bool decl_finding = false;
+  for (const auto& f : l1.report["findings"]) decl_finding |= f["rule"] == "CE001" && f["path"] == "decl.py";
+  EXPECT_TRUE(decl_finding) << "the eval in the Latin-1 file is found";
+  Outcome sj = scan_with("sjis.py", [](const fs::path& p) { write_file(p, "# coding: shift_jis\ns = '\x82\xa0'\n"); });
+  EXPECT_EQ(sj.file["status"], "error");
+  expect_one_line(sj, "sjis.py", "declared encoding shift-jis is not supported");
   // A UTF-8 byte-order mark is fine.
   Outcome bom = scan_with("bom.py", [](const fs::path& p) { write_file(p, "\xEF\xBB\xBFx = 1\n"); });
   EXPECT_EQ(bom.file["status"], "ok");
