@@ -94,6 +94,7 @@ struct Mix {
   ir::Loc loc;
   std::string what;
   bool batched = false;  // rows moved across the batch (reported when used); else an aggregate
+  long pick = -1;        // x[k]: the sample it takes
   std::string module;
 };
 
@@ -644,8 +645,17 @@ class BatchAnalysis {
     if (op == "getitem" && n.args.size() == 2) return getitem(f, n, V, guarded, last, uses);
     if (op == "setitem" && n.args.size() == 3) {
       BV base = v(arg(0)), val = v(arg(2));
-      if (!guarded && val.mix && base.bdim >= 0 && base.tensor)
-        report_bits(val.mix & ~base.mix, &n.loc, "written into per-sample data of the batch");
+      if (!guarded && val.mix && base.bdim >= 0 && base.tensor) {
+        uint64_t bits = val.mix & ~base.mix;
+        // x[k, ...] = f(x[k, ...]): a sample written with its own data.
+        long k;
+        const ir::Node& ix = f.node(arg(1));
+        ir::NodeId first = ix.op == "tuple" && !ix.args.empty() ? ix.args[0] : arg(1);
+        if (base.bdim == 0 && const_int(f, first, &k) && !f.node(first).name.empty())
+          for (size_t i = 0; i < mixes_.size() && i < 64; ++i)
+            if (mixes_[i].pick == k) bits &= ~bit(static_cast<int>(i));
+        report_bits(bits, &n.loc, "written into per-sample data of the batch");
+      }
       BV r = base;
       r.mix |= val.mix;
       return r;
@@ -1216,7 +1226,11 @@ class BatchAnalysis {
       if (const_int(f, e, &k) && !en.name.empty()) {
         // x[0]: one sample's data.
         r.bdim = -1;
-        if (!guarded && base.tensor) r.mix |= bit(new_mix(f, n, fmt::format("takes sample {} of the batch", k), false));
+        if (!guarded && base.tensor) {
+          int m = new_mix(f, n, fmt::format("takes sample {} of the batch", k), false);
+          mixes_[static_cast<size_t>(m)].pick = k;
+          r.mix |= bit(m);
+        }
         return r;
       }
       if (ev.perm) {

@@ -5,7 +5,10 @@
 // that runs is not the code the class shows.
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "analysis/analyses.h"
+#include "ir/ops.h"
 #include "rules/hw_util.h"
 #include "rules/support.h"
 
@@ -86,12 +89,13 @@ class MonkeyPatching : public Rule {
     ir::NodeId bound_fn = ir::kNoNode;
     bool binding = is_binding(f, val, &bound_fn);
     bool self_store = hw::is_self_param(f, obj);
-    if (binding) {
+    if (binding && model_related(p, f, obj, bound_fn, name)) {
       report(ctx, f, n, fmt::format("binds a function as the method `{}` of an object ({}): the object no longer "
                                     "runs its class's code",
                                     name, source_text(p, f.node(val).loc)));
       return;
     }
+    if (binding) return;
     if (name != "forward" && name != "__call__" && name != "_call_impl") return;
     int32_t target = hw::function_value(p, f, val);
     // `self.forward = self._forward_impl` inside a class: the class picks one of its own methods.
@@ -108,6 +112,22 @@ class MonkeyPatching : public Rule {
     (void)cls;
   }
 
+  // Whether a method binding concerns a model: a forward-like name, an nn.Module object, or a bound
+  // function that computes on tensors or calls submodules.
+  static bool model_related(const ir::Program& p, const ir::Function& f, ir::NodeId obj, ir::NodeId fn,
+                            const std::string& name) {
+    if (name == "forward" || name == "__call__" || hw::starts_with(name, "forward")) return true;
+    int32_t cls = hw::class_of_value(p, f, obj);
+    if (cls >= 0 && p.mod(cls).is_nn_module) return true;
+    int32_t g = hw::function_value(p, f, fn);
+    if (g < 0) return cls < 0;
+    for (const auto& n : p.fn(g).nodes)
+      if (n.has(ir::kLearned) || n.op == "module_call" || hw::starts_with(n.name, "torch.") ||
+          ir::is_activation(n.op) || ir::is_learned_functional(n.op) || ir::is_pooling(n.op))
+        return true;
+    return false;
+  }
+
   // A value that is a function (settings such as `torch.backends.cudnn.benchmark = True` are not).
   static bool function_like(const ir::Program& p, const ir::Function& f, ir::NodeId v) {
     if (v < 0) return false;
@@ -115,9 +135,15 @@ class MonkeyPatching : public Rule {
     const ir::Node& n = f.node(v);
     if (n.op == "lambda" || n.op == "def" || n.op == "partial") return true;
     if (n.op == "call" && (n.name == "functools.partial" || hw::ends_with(n.name, ".__get__"))) return true;
-    if (n.op == "global") return n.name.find('.') != std::string::npos || n.target_function >= 0;
-    if (n.op == "attr") return !hw::global_path(f, v).empty();
-    return false;
+    if (n.op == "global" && n.target_function >= 0) return true;
+    // Another framework op (`F.gelu = F.relu`): a lower-case torch callable.
+    std::string gp = n.op == "global" ? n.name : n.op == "attr" ? hw::global_path(f, v) : std::string();
+    if (gp.empty() || !is_framework(gp)) return false;
+    std::string_view last = hw::last_component(gp);
+    if (last.empty() || !std::islower(static_cast<unsigned char>(last[0]))) return false;
+    std::string op = ir::canonical_op(last);
+    return ir::is_activation(op) || ir::is_elementwise_math(op) || ir::is_reduction(op) || ir::is_comparison(op) ||
+           ir::is_learned_functional(op) || ir::is_pooling(op) || ir::is_shape_op(op) || ir::is_threshold_like(op);
   }
 
   void report(RuleContext& ctx, const ir::Function& f, const ir::Node& n, std::string msg) const {
