@@ -98,6 +98,11 @@ struct Mix {
   std::string module;
 };
 
+const ir::Node& node_or_empty(const ir::Function& f, ir::NodeId id) {
+  static const ir::Node empty;
+  return id >= 0 && static_cast<size_t>(id) < f.nodes.size() ? f.node(id) : empty;
+}
+
 bool const_int(const ir::Function& f, ir::NodeId id, long* out) {
   if (id < 0) return false;
   double v;
@@ -642,16 +647,17 @@ class BatchAnalysis {
       r.bsize = in.bdim == 0 && in.tensor;
       return r;
     }
-    if (op == "getitem" && n.args.size() == 2) return getitem(f, n, V, guarded, last, uses);
+    if (op == "getitem" && n.args.size() == 2 && n.args[0] >= 0 && n.args[1] >= 0)
+      return getitem(f, n, V, guarded, last, uses);
     if (op == "setitem" && n.args.size() == 3) {
       BV base = v(arg(0)), val = v(arg(2));
       if (!guarded && val.mix && base.bdim >= 0 && base.tensor) {
         uint64_t bits = val.mix & ~base.mix;
         // x[k, ...] = f(x[k, ...]): a sample written with its own data.
         long k;
-        const ir::Node& ix = f.node(arg(1));
+        const ir::Node& ix = node_or_empty(f, arg(1));
         ir::NodeId first = ix.op == "tuple" && !ix.args.empty() ? ix.args[0] : arg(1);
-        if (base.bdim == 0 && const_int(f, first, &k) && !f.node(first).name.empty())
+        if (base.bdim == 0 && const_int(f, first, &k) && !node_or_empty(f, first).name.empty())
           for (size_t i = 0; i < mixes_.size() && i < 64; ++i)
             if (mixes_[i].pick == k) bits &= ~bit(static_cast<int>(i));
         report_bits(bits, &n.loc, "written into per-sample data of the batch");
@@ -1005,7 +1011,9 @@ class BatchAnalysis {
     if (op == "cat" || op == "stack" || op == "concat" || op == "hstack" || op == "vstack") {
       ir::NodeId ln = arg(0);
       std::vector<ir::NodeId> items;
-      if (ln >= 0 && (f.node(ln).op == "list" || f.node(ln).op == "tuple")) items = f.node(ln).args;
+      if (ln >= 0 && (f.node(ln).op == "list" || f.node(ln).op == "tuple"))
+        for (ir::NodeId it : f.node(ln).args)
+          if (it >= 0) items.push_back(it);
       long d = 0;
       ir::NodeId dn = values::operand(n, 1, "dim");
       bool ok = dn < 0 || const_int(f, dn, &d);
@@ -1063,7 +1071,7 @@ class BatchAnalysis {
       r.mix = any_mix;
       BV b = v(arg(1));
       // x.t() @ x: a 2-d product contracting over the batch (a batch covariance / Gram matrix).
-      const ir::Node& an = f.node(arg(0));
+      const ir::Node& an = node_or_empty(f, arg(0));
       bool transposed_batch = (an.op == "t" && in.bdim == 1) ||
                               (an.op == "attr" && an.name == "T" && !an.args.empty() && v(an.args[0]).bdim == 0);
       if (transposed_batch && b.bdim == 0 && b.tensor)
@@ -1115,6 +1123,7 @@ class BatchAnalysis {
       r.mix |= V[static_cast<size_t>(a)].mix;
     if (in.bdim != 0 || n.args.size() < 2) return r;
     ir::NodeId first = n.args[1];
+    if (first < 0) return r;
     const ir::Node& fn = f.node(first);
     if ((fn.op == "tuple" || fn.op == "list") && n.args.size() == 2) first = fn.args.empty() ? ir::kNoNode : fn.args[0];
     if (first >= 0 && V[static_cast<size_t>(first)].bsize) r.bdim = 0;
@@ -1126,8 +1135,9 @@ class BatchAnalysis {
 
   // A literal list of at least two indices, possibly wrapped in torch.tensor / LongTensor.
   static bool literal_index(const ir::Function& f, ir::NodeId e) {
+    if (e < 0) return false;
     const ir::Node* n = &f.node(e);
-    if ((n->op == "tensor" || n->op == "LongTensor" || n->op == "as_tensor") && !n->args.empty())
+    if ((n->op == "tensor" || n->op == "LongTensor" || n->op == "as_tensor") && !n->args.empty() && n->args[0] >= 0)
       n = &f.node(n->args[0]);
     if (n->op != "list" || n->args.size() < 2) return false;
     long k;
@@ -1171,6 +1181,10 @@ class BatchAnalysis {
     int pos = 0, out = 0;
     for (size_t i = 0; i < items.size(); ++i) {
       ir::NodeId e = items[i];
+      if (e < 0) {
+        r.bdim = -1;
+        return r;
+      }
       const ir::Node& en = f.node(e);
       bool ellipsis = en.op == "const" && en.name == "...";
       bool none = is_none(f, e) && !ellipsis;

@@ -56,11 +56,12 @@ class MonkeyPatching : public Rule {
           val = n.args[1];
           name = n.name;
         } else if (n.op == "call" && (n.name == "setattr" || n.name == "builtins.setattr") && n.args.size() == 3) {
-          if (!hw::string_const(f.node(n.args[1]), &name)) continue;
+          if (n.args[1] < 0 || !hw::string_const(f.node(n.args[1]), &name)) continue;
           obj = n.args[0];
           val = n.args[2];
         } else if (n.op == "setitem" && n.args.size() == 3) {
           // torch.nn.functional.__dict__["relu"] = fn
+          if (n.args[0] < 0 || n.args[1] < 0) continue;
           const ir::Node& base = f.node(n.args[0]);
           if (base.op != "attr" || base.name != "__dict__" || base.args.empty()) continue;
           std::string gp = hw::global_path(f, base.args[0]);
@@ -70,6 +71,7 @@ class MonkeyPatching : public Rule {
         } else {
           continue;
         }
+        if (obj < 0 || val < 0) continue;
         check_store(ctx, f, n, obj, val, name);
       }
     }

@@ -118,7 +118,7 @@ class BuilderWrapper : public Rule {
           }
         if (model_pos == n.args.size()) continue;
         for (size_t i = 0; i < n.args.size(); ++i) {
-          if (i == model_pos) continue;
+          if (i == model_pos || n.args[i] < 0) continue;
           const ir::Node& s = f.node(n.args[i]);
           int32_t cls = s.target_module;
           if (cls < 0 || (s.op != "call" && s.op != "call_value")) continue;

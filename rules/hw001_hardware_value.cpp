@@ -419,7 +419,7 @@ class HwAnalysis {
       name = n.name;
     } else if (n.args.size() == 3) {  // setattr(obj, "name", v) / self.register_buffer("name", v)
       std::string s;
-      if (!hw::string_const(f.node(n.args[1]), &s)) return;
+      if (n.args[1] < 0 || !hw::string_const(f.node(n.args[1]), &s)) return;
       obj = n.args[0];
       val = n.args[2];
       name = s;
@@ -427,6 +427,7 @@ class HwAnalysis {
       return;
     }
     // Toggling the TF32 / reduced-precision settings from model code.
+    if (obj < 0) return;
     std::string gp = hw::global_path(f, obj);
     if (starts_with(gp, "torch.backends.") && fp_flag_name(name)) {
       if (report_ && a_.in_model_code(f) && !top_level && reported_.insert({f.id, n.id}).second) {
@@ -442,6 +443,7 @@ class HwAnalysis {
       return;
     }
     if (!hw::is_self_param(f, obj) || owner < 0) return;
+    if (val < 0) return;
     Fact v = F[static_cast<size_t>(val)];
     if (!v.t && ctl >= 0) {
       v = F[static_cast<size_t>(ctl)];
@@ -518,6 +520,23 @@ class HwAnalysis {
         return "a branch that edits model data in place";
     }
     return {};
+  }
+
+  // The dotted callee of `m = platform; m.node()` (a method on a module value) or of
+  // `getattr(time, "perf_counter")()`; empty when neither.
+  static std::string aliased_callee(const ir::Function& f, const ir::Node& n) {
+    if (n.args.empty() || n.args[0] < 0) return {};
+    const ir::Node& recv = f.node(n.args[0]);
+    if (n.op == "call_value" && recv.op == "call" && recv.name == "getattr" && recv.args.size() >= 2) {
+      std::string attr;
+      std::string base = hw::global_path(f, recv.args[0]);
+      if (!base.empty() && hw::string_const(f.node(recv.args[1]), &attr)) return base + "." + attr;
+      return {};
+    }
+    if (n.op == "call" || n.op == "call_value") return {};
+    std::string base = hw::global_path(f, n.args[0]);
+    if (base.empty()) return {};
+    return base + "." + std::string(hw::last_component(n.name.empty() ? n.op : n.name));
   }
 
   Fact eval(const ir::Function& f, const ir::Node& n, const std::vector<Fact>& F, const std::vector<Fact>& ctx,
@@ -667,11 +686,12 @@ class HwAnalysis {
 
     // Sources.
     if (uint8_t k = source_call(n.name)) return source(k, source_text(p_, n.loc));
+    if (uint8_t k = source_call(aliased_callee(f, n))) return source(k, source_text(p_, n.loc));
     if (n.op == "elapsed_time") return source(kTiming, source_text(p_, n.loc));
     if (n.op == "call" && (n.name == "open" || n.name == "io.open" || n.name == "pathlib.Path" || n.name == "builtins.open") &&
         !n.args.empty()) {
       std::string path;
-      if (hw::string_const(f.node(n.args[0]), &path) &&
+      if (n.args[0] >= 0 && hw::string_const(f.node(n.args[0]), &path) &&
           (starts_with(path, "/proc/") || starts_with(path, "/sys/") || starts_with(path, "/dev/")))
         return source(kDevice, source_text(p_, n.loc));
     }
