@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fnmatch.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -183,7 +184,13 @@ std::vector<SourceCandidate> discover(const std::string& root, const std::vector
       std::string rel = rel_to(fp, root);
       std::error_code sec;
       if (it->is_directory(sec) && !it->is_symlink(sec)) {
-        if (skip_dir(fp) || excluded(rel, excludes)) it.disable_recursion_pending();
+        if (skip_dir(fp) || excluded(rel, excludes)) {
+          it.disable_recursion_pending();
+        } else if (::access(fp.c_str(), R_OK | X_OK) != 0) {
+          // skip_permission_denied would drop it silently: model code in it would go unscanned.
+          out.push_back({fp.string(), rel, fmt::format("cannot open directory: {}", std::strerror(errno))});
+          it.disable_recursion_pending();
+        }
         continue;
       }
       if (excluded(rel, excludes) || !frontend::frontend_for(fp.string())) continue;

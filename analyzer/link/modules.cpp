@@ -162,14 +162,28 @@ class Builder {
     // __init__ first, then attributes first set by other methods.
     std::vector<int32_t> order;
     if (int32_t init = m.method("__init__"); init >= 0) order.push_back(init);
+    std::vector<int32_t> others;
     for (auto& [name, id] : m.methods)
-      if (name != "__init__") order.push_back(id);
+      if (name != "__init__") others.push_back(id);
+    std::sort(others.begin(), others.end());  // source order, not the hash map's
+    order.insert(order.end(), others.begin(), others.end());
     for (int32_t fid : order) {
       collect(m, p_.fn(fid), fid == order.front() && m.method("__init__") >= 0);
       // Nested helpers of __init__ (closures writing self.x) are visited too.
-      for (const auto& g : p_.functions)
-        if (g.parent == fid) collect(m, g, false);
+      for (int32_t g : children_of(fid)) collect(m, p_.fn(g), false);
     }
+  }
+
+  // Functions nested directly in `fid` (an index built once: scanning every function for every
+  // method was quadratic in the size of the tree).
+  const std::vector<int32_t>& children_of(int32_t fid) {
+    if (children_.size() != p_.functions.size()) {
+      children_.assign(p_.functions.size(), {});
+      for (size_t i = 0; i < p_.functions.size(); ++i)
+        if (int32_t parent = p_.functions[i].parent; parent >= 0 && static_cast<size_t>(parent) < children_.size())
+          children_[static_cast<size_t>(parent)].push_back(static_cast<int32_t>(i));
+    }
+    return children_[static_cast<size_t>(fid)];
   }
 
   // `model = Net(); model.key = torch.tensor(...)` in a factory: attributes set from outside.
@@ -452,6 +466,7 @@ class Builder {
   }
 
   ir::Program& p_;
+  std::vector<std::vector<int32_t>> children_;
   ir::Module* current_ = nullptr;  // the module whose attributes are being collected
 };
 

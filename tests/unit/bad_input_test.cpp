@@ -246,6 +246,15 @@ TEST(BadInput, UnreadablePermissions) {
   EXPECT_EQ(o.file["status"], "error");
   expect_one_line(o, "secret.py", "Permission denied");
   EXPECT_TRUE(o.model_analysed);
+  // An unreadable directory is reported too, not skipped silently.
+  Outcome dir = scan_with("locked", [](const fs::path& p) {
+    write_file(p / "hidden_model.py", kModel);
+    fs::permissions(p, fs::perms::none);
+  });
+  EXPECT_EQ(dir.run.code, 2);
+  EXPECT_EQ(dir.file["status"], "error");
+  expect_one_line(dir, "locked", "cannot open directory: Permission denied");
+  EXPECT_TRUE(dir.model_analysed);
 }
 
 TEST(BadInput, SymlinkLoop) {

@@ -203,10 +203,9 @@ FunctionLowerer::Args FunctionLowerer::lower_arguments(TSNode arglist) {
     out.args.push_back(lower_expr(arglist));
     return out;
   }
-  for (uint32_t i = 0, c = ts_node_named_child_count(arglist); i < c; ++i) {
-    TSNode a = ts_node_named_child(arglist, i);
+  for_each_named_child(arglist, [&](TSNode a) {
     std::string_view at = node_type(a);
-    if (at == "comment") continue;
+    if (at == "comment") return;
     if (at == "keyword_argument") {
       TSNode name = ts_node_child_by_field_name(a, "name", 4);
       fc_.note_identifier(name);
@@ -216,7 +215,7 @@ FunctionLowerer::Args FunctionLowerer::lower_arguments(TSNode arglist) {
       NodeId v = lower_expr(a);
       if (v != kNoNode) out.args.push_back(v);
     }
-  }
+  });
   return out;
 }
 
@@ -398,17 +397,16 @@ NodeId FunctionLowerer::lower_subscript(TSNode n) {
 
 NodeId FunctionLowerer::lower_collection(TSNode n, const char* op) {
   std::vector<NodeId> items;
-  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; ++i) {
-    TSNode e = ts_node_named_child(n, i);
+  for_each_named_child(n, [&](TSNode e) {
     std::string_view et = node_type(e);
-    if (et == "comment") continue;
+    if (et == "comment") return;
     if (et == "pair") {
       items.push_back(lower_expr(ts_node_child_by_field_name(e, "key", 3)));
       items.push_back(lower_expr(ts_node_child_by_field_name(e, "value", 5)));
     } else {
       items.push_back(lower_expr(e));
     }
-  }
+  });
   return emit(op, std::move(items), n);
 }
 

@@ -321,8 +321,9 @@ void lower_file(ir::Program& prog, const Options& opts) {
   FileContext fc{prog, blanked.empty() ? file.text : blanked, opts, {}, {}, {}, false, {}};
 
   // Module-level names first, so functions can refer to names defined later in the file.
-  for (uint32_t i = 0, c = ts_node_named_child_count(root); i < c; ++i) {
-    TSNode s = ts_node_named_child(root, i);
+  std::vector<TSNode> top;
+  for_each_named_child(root, [&](TSNode s) { top.push_back(s); });
+  for (TSNode s : top) {
     std::string_view t = node_type(s);
     if (t == "import_statement" || t == "import_from_statement") {
       for (auto& [local, target] : parse_import(fc, s)) {

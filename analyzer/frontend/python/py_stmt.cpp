@@ -81,8 +81,7 @@ void FunctionLowerer::lower_params(TSNode params) {
 }
 
 void FunctionLowerer::lower_block(TSNode block) {
-  for (uint32_t i = 0, c = ts_node_named_child_count(block); i < c; ++i)
-    lower_statement(ts_node_named_child(block, i));
+  for_each_named_child(block, [&](TSNode s) { lower_statement(s); });
 }
 
 void FunctionLowerer::lower_statement(TSNode s) {
