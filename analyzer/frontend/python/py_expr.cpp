@@ -5,6 +5,7 @@
 
 #include "frontend/python/py_lower.h"
 #include "frontend/python/ts_util.h"
+#include "ir/fold.h"
 #include "ir/ops.h"
 
 namespace archscan::frontend::python {
@@ -507,42 +508,6 @@ NodeId FunctionLowerer::lower_lambda(TSNode n) {
   return v;
 }
 
-// Folds constant arithmetic so `2**20`, `254/255`, `-1e4` carry their value.
-void FunctionLowerer::fold(ir::Node& n) {
-  auto num = [&](size_t i) -> std::optional<double> {
-    if (i >= n.args.size() || n.args[i] == kNoNode) return std::nullopt;
-    const ir::Node& a = fn().node(n.args[i]);
-    if (a.op == "param") return std::nullopt;  // a parameter's `num` is its position, not a value
-    return a.num;
-  };
-  if (n.args.size() == 1 && n.kwargs.empty()) {
-    auto a = num(0);
-    if (!a) return;
-    if (n.op == "neg") n.num = -*a;
-    else if (n.op == "pos") n.num = *a;
-    else if (n.op == "not") n.num = *a == 0 ? 1 : 0;
-    else if (n.op == "exp") n.num = std::exp(*a);
-    else if (n.op == "log") n.num = std::log(*a);
-    else if (n.op == "sqrt") n.num = std::sqrt(*a);
-    else if (n.op == "float" || n.op == "int") n.num = n.op == "int" ? std::trunc(*a) : *a;
-    return;
-  }
-  if (n.args.size() != 2) return;
-  auto a = num(0), b = num(1);
-  if (!a || !b) return;
-  const std::string& o = n.op;
-  if (o == "add") n.num = *a + *b;
-  else if (o == "sub") n.num = *a - *b;
-  else if (o == "mul") n.num = *a * *b;
-  else if (o == "div" && *b != 0) n.num = *a / *b;
-  else if (o == "floordiv" && *b != 0) n.num = std::floor(*a / *b);
-  else if (o == "remainder" && *b != 0) n.num = std::fmod(*a, *b);
-  else if (o == "pow") n.num = std::pow(*a, *b);
-  else if (o == "lshift") n.num = *a * std::pow(2.0, *b);
-  else if (o == "eq") n.num = *a == *b;
-  else if (o == "lt") n.num = *a < *b;
-  else if (o == "gt") n.num = *a > *b;
-  if (n.num && !std::isfinite(*n.num)) n.num.reset();
-}
+void FunctionLowerer::fold(ir::Node& n) { ir::fold_constant(fn(), n.id); }
 
 }  // namespace archscan::frontend::python
