@@ -15,14 +15,7 @@ namespace {
 constexpr size_t kMaxNodes = 60000;
 constexpr int kMaxDepth = 10;
 
-int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, int depth = 0) {
-  if (mod < 0 || depth > 16) return -1;
-  const ir::Module& m = p.mod(mod);
-  if (int32_t f = m.method(name); f >= 0) return f;
-  for (int32_t b : m.base_modules)
-    if (int32_t f = find_method(p, b, name, depth + 1); f >= 0) return f;
-  return -1;
-}
+using link::find_method;
 
 bool attr_learned(const ir::Attr& a) { return a.learned; }
 

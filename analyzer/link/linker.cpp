@@ -124,15 +124,6 @@ Entity resolve_in_file(const ir::Program& p, int32_t file, const std::vector<std
   return {};
 }
 
-// self.method -> the method of the class or of its bases.
-int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, int depth = 0) {
-  if (mod < 0 || depth > 16) return -1;
-  const ir::Module& m = p.mod(mod);
-  if (int32_t f = m.method(name); f >= 0) return f;
-  for (int32_t b : m.base_modules)
-    if (int32_t f = find_method(p, b, name, depth + 1); f >= 0) return f;
-  return -1;
-}
 
 bool has_star_import(const ir::Program& p, int32_t file) {
   for (int32_t ii : p.file(file).imports)
@@ -222,6 +213,15 @@ void resolve_bases(ir::Program& p) {
 }
 
 }  // namespace
+
+int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, int depth) {
+  if (mod < 0 || depth > 16) return -1;
+  const ir::Module& m = p.mod(mod);
+  if (int32_t f = m.method(name); f >= 0) return f;
+  for (int32_t b : m.base_modules)
+    if (int32_t f = find_method(p, b, name, depth + 1); f >= 0) return f;
+  return -1;
+}
 
 Entity resolve(const ir::Program& program, const std::string& dotted) {
   FileIndex ix = build_index(program);
