@@ -302,7 +302,8 @@ class Analyzer {
 
   void compute_feeds_learned() {
     r_.feeds_learned.assign(g_.nodes.size(), 0);
-    bool context_feeds = g_.root.kind == RootKind::PreStage || g_.root.kind == RootKind::PreHook;
+    bool context_feeds = g_.root.kind == RootKind::PreStage || g_.root.kind == RootKind::PreHook ||
+                         (g_.root.kind == RootKind::ForwardHook && g_.root.output_feeds_learned);
     if (context_feeds)
       for (int32_t o : g_.outputs) mark_back(o);
     for (size_t i = g_.nodes.size(); i-- > 0;) {
@@ -391,8 +392,15 @@ class Analyzer {
       const FlatNode& n = g_.nodes[i];
       // Loop back-edges (phi operands defined later) are not where a detector meets the data.
       std::vector<int32_t> ops_fwd;
-      for (int32_t a : operands(n))
-        if (a < static_cast<int32_t>(i)) ops_fwd.push_back(a);
+      for (int32_t a : operands(n)) {
+        if (a >= static_cast<int32_t>(i)) continue;
+        // cat([h, fill]): the list's elements meet here, at the concatenation.
+        const FlatNode& an = node(a);
+        if (in(n.op, {"cat", "stack"}) && in(an.op, {"list", "tuple"}) && !integrated[static_cast<size_t>(a)])
+          ops_fwd.insert(ops_fwd.end(), an.args.begin(), an.args.end());
+        else
+          ops_fwd.push_back(a);
+      }
       bool already = false;
       for (int32_t a : ops_fwd)
         if (integrated[static_cast<size_t>(a)]) already = true;
@@ -424,6 +432,9 @@ class Analyzer {
       // The detector must override learned output or rewrite what learned layers will see; without
       // learned layers on either side this is data processing (augmentation, pre-processing).
       if (!y_learned && !downstream) continue;
+      // Extra input channels (cat([x, edges])) are features for the first learned layer; written
+      // beside learned activations they ride along to be read back later (interleaved).
+      if (in(n.op, {"cat", "stack"}) && !y_learned) continue;
       c.propagation = !y_learned ? (downstream ? Propagation::Shared : Propagation::Separate)
                                  : (downstream ? Propagation::Interleaved : Propagation::Separate);
       c.integration_kind = classify(static_cast<int32_t>(i), d, y, users);

@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "analysis/hook_context.h"
 #include "ir/ops.h"
 #include "link/linker.h"
 #include "link/modules.h"
@@ -156,6 +157,20 @@ class Inliner {
     return x;
   }
 
+  // A helper whose body makes a tensor from factories and reads no parameters, modules or globals
+  // beyond its arguments.
+  static bool builds_constant_tensor(const ir::Function& h) {
+    bool factory = false;
+    for (const auto& w : h.nodes) {
+      if (w.op == "call_value" || w.op == "module_call" || w.op == "free" || (w.flags & ir::kLearned)) return false;
+      if (w.op == "attr" && !w.args.empty() && h.node(w.args[0]).op == "param" && h.node(w.args[0]).num &&
+          *h.node(w.args[0]).num == 0 && h.owner_module >= 0)
+        return false;  // self.weight
+      if (ir::is_tensor_factory(w.op)) factory = true;
+    }
+    return factory;
+  }
+
   // The value of a node of an enclosing function when it is a constant or built only from literals
   // and tensor factories (no parameters): a const node or a hard-coded tensor.
   int32_t outer_constant(const ir::Function& outer, ir::NodeId id, const ir::Loc& loc, int32_t fid) {
@@ -179,6 +194,8 @@ class Inliner {
       const ir::Node& w = outer.node(cur);
       if (w.op == "call_value" || w.op == "module_call" || w.op == "iter_item") return -1;
       if (ir::is_tensor_factory(w.op) || w.op == "frombuffer" || w.op == "from_numpy") factory = true;
+      // kernel = make_kernel(ids): a helper that builds a tensor from literals and its arguments.
+      if (w.op == "call" && w.target_function >= 0 && builds_constant_tensor(p_.fn(w.target_function))) factory = true;
       work.insert(work.end(), w.args.begin(), w.args.end());
     }
     if (!factory) return -1;
@@ -188,6 +205,23 @@ class Inliner {
   }
 
   // An attribute a pre-hook filled with the module's input: a root input here.
+  // Inlines the pre-hook that wrote a stash, on a fresh root input, and returns the stored value.
+  int32_t stashed_value(const Root::Stash& st, const ir::Loc& loc, int depth) {
+    if (!can_inline(depth) || capture_fn_ >= 0) return -1;
+    const ir::Function& w = p_.fn(st.writer);
+    std::vector<int32_t> args;
+    for (size_t i = 0; i < w.param_nodes.size(); ++i) {
+      const ir::Node& pn = w.node(w.param_nodes[i]);
+      args.push_back(i == 0 ? opaque("param", {}, pn.loc, false, w.id, pn.name) : input_attr(pn.name, loc, w.id));
+    }
+    capture_fn_ = st.writer;
+    capture_node_ = st.value;
+    captured_ = -1;
+    inline_fn(st.writer, args, {}, -1, depth + 1, loc);
+    capture_fn_ = -1;
+    return captured_;
+  }
+
   int32_t input_attr(const std::string& name, const ir::Loc& loc, int32_t fid) {
     FlatNode in;
     in.op = "input";
@@ -280,6 +314,7 @@ class Inliner {
     for (const ir::Node& n : f.nodes) {
       int32_t id = lower_node(f, n, map, args, kwargs, self_mod, depth, returns, phi_fixups);
       map[static_cast<size_t>(n.id)] = id;
+      if (fid == capture_fn_ && n.id == capture_node_) captured_ = id;
     }
     for (auto [flat, irn] : phi_fixups) {
       auto& fn_node = g_.nodes[flat];
@@ -351,6 +386,15 @@ class Inliner {
         w.flags = kFlatParam;
         return add(std::move(w));
       }
+    }
+    if ((n.op == "getitem" && n.args.size() == 2) || (n.op == "attr" && n.args.size() == 1)) {
+      // state["k"] / state.k filled by a pre-hook: the value the pre-hook computed from its input.
+      const ir::Node& cell = f.node(n.args[0]);
+      std::string key = n.op == "attr" ? n.name : f.node(n.args[1]).name;
+      if (cell.op == "free")
+        for (const auto& st : g_.root.stashes)
+          if (st.cell_owner == cell.target_function && st.cell == cell.name && st.key == key)
+            if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
     }
     if (n.op == "getitem" && n.args.size() == 2) {
       int32_t base = m(n.args[0]);
@@ -537,6 +581,9 @@ class Inliner {
   FlatGraph& g_;
   std::set<int32_t> active_;
   std::unordered_map<std::string, int32_t> files_by_module_;
+  int32_t capture_fn_ = -1;        // while inlining a stash's writer: the node whose value is wanted
+  ir::NodeId capture_node_ = -1;
+  int32_t captured_ = -1;
 };
 
 }  // namespace
@@ -700,6 +747,7 @@ std::vector<Root> find_roots(const ir::Program& p) {
         continue;
       }
       if (r.function < 0) continue;
+      if (r.kind == RootKind::ForwardHook) r.output_feeds_learned = hooked_output_feeds_learned(p, f, n.args[0]);
       const ir::Function& target = p.fn(r.function);
       // A patched forward of a module's own method is already covered by that module's root.
       if (r.kind == RootKind::PatchedForward && target.owner_module >= 0 && target.name == "forward") continue;
@@ -707,6 +755,14 @@ std::vector<Root> find_roots(const ir::Program& p) {
       roots.push_back(r);
     }
   }
+  // Closure state shared between function hooks: values a pre-hook stores for the others.
+  std::vector<Root::Stash> stashes;
+  for (const auto& pre : roots)
+    if (pre.kind == RootKind::PreHook && !pre.hook_object)
+      for (auto& s : closure_stashes(p, pre.function)) stashes.push_back(std::move(s));
+  for (auto& r : roots)
+    for (const auto& s : stashes)
+      if (s.writer != r.function) r.stashes.push_back(s);
   // State shared between hooks of one object: attributes a pre-hook fills with the module's input.
   for (const auto& pre : roots) {
     if (pre.kind != RootKind::PreHook || !pre.hook_object) continue;

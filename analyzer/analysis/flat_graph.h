@@ -51,6 +51,17 @@ struct Root {
   ir::Loc registered_at;     // where a hook / patch was installed
   bool hook_object = false;  // the hook is an object's __call__ or bound method: parameters start after self
   std::vector<std::string> input_attrs;  // attributes of the hook object that a pre-hook fills with the input
+  // A value a function pre-hook stores in a closure cell (`state["k"] = f(args[0])`) for other hooks.
+  struct Stash {
+    int32_t writer = -1;       // the pre-hook function
+    ir::NodeId value = -1;     // the stored value, a node of the writer
+    int32_t cell_owner = -1;   // the enclosing function that owns the cell
+    std::string cell;          // the cell's variable name
+    std::string key;           // the item or attribute it is stored under ("" for the cell itself)
+  };
+  std::vector<Stash> stashes;
+  // A forward hook on a submodule whose output later layers read (a block in the middle of the model).
+  bool output_feeds_learned = false;
 };
 
 struct FlatGraph {

@@ -1,0 +1,119 @@
+#include "analysis/hook_context.h"
+
+#include <set>
+
+#include "ir/ops.h"
+#include "link/linker.h"
+#include "link/modules.h"
+
+namespace archscan::flow {
+
+std::vector<Root::Stash> closure_stashes(const ir::Program& p, int32_t prehook_function) {
+  std::vector<Root::Stash> out;
+  const ir::Function& f = p.fn(prehook_function);
+  for (const auto& n : f.nodes) {
+    bool item = n.op == "setitem" && n.args.size() == 3;
+    bool field = n.op == "setattr" && n.args.size() == 2;
+    if (!item && !field) continue;
+    const ir::Node& cell = f.node(n.args[0]);
+    if (cell.op != "free" || cell.target_function < 0) continue;
+    Root::Stash s;
+    s.writer = prehook_function;
+    s.value = n.args.back();
+    s.cell_owner = cell.target_function;
+    s.cell = cell.name;
+    if (item) {
+      const ir::Node& key = f.node(n.args[1]);
+      if (key.op != "const") continue;  // a computed key: which reader matches is unknown
+      s.key = key.name;
+    } else {
+      s.key = n.name;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+namespace {
+
+// The first attribute name on the path from a module value to the hooked object
+// (`model.h[-1]` -> "h", `model.layer4[1].conv2` -> "layer4"); empty for the model itself.
+std::string top_attribute(const ir::Function& f, ir::NodeId id, ir::NodeId& base) {
+  std::string top;
+  for (int guard = 0; id >= 0 && guard < 16; ++guard) {
+    const ir::Node& n = f.node(id);
+    if (n.op == "attr" && !n.args.empty()) {
+      top = n.name.substr(0, n.name.find('.'));
+      id = n.args[0];
+    } else if (n.op == "getitem" && !n.args.empty()) {
+      id = n.args[0];
+    } else {
+      break;
+    }
+  }
+  base = id;
+  return top;
+}
+
+// Whether a value reading `self.<name>` in `fwd` reaches a learned op (a layer or submodule call).
+bool applies_weights(const ir::Function& f) {
+  for (const auto& n : f.nodes)
+    if ((n.flags & ir::kLearned) || n.op == "module_call") return true;
+  return false;
+}
+
+bool attribute_feeds_learned(const ir::Program& p, const ir::Function& fwd, const std::string& name) {
+  std::vector<std::vector<ir::NodeId>> users(fwd.nodes.size());
+  std::vector<ir::NodeId> work;
+  for (const auto& n : fwd.nodes) {
+    for (ir::NodeId a : n.args)
+      if (a >= 0) users[static_cast<size_t>(a)].push_back(n.id);
+    bool reads = n.op == "attr" && !n.args.empty() && fwd.node(n.args[0]).op == "param" &&
+                 fwd.node(n.args[0]).num && *fwd.node(n.args[0]).num == 0 &&
+                 n.name.substr(0, n.name.find('.')) == name;
+    // A module call lowered to its layer op names the attribute it calls.
+    bool calls = (n.flags & ir::kLearned) && n.name.substr(0, n.name.find('.')) == name;
+    if (reads || calls) work.push_back(n.id);
+  }
+  std::set<ir::NodeId> start(work.begin(), work.end()), seen;
+  while (!work.empty()) {
+    ir::NodeId cur = work.back();
+    work.pop_back();
+    if (!seen.insert(cur).second) continue;
+    const ir::Node& n = fwd.node(cur);
+    if (!start.count(cur) && ((n.flags & ir::kLearned) || n.op == "module_call")) return true;
+    // self.forward_head(h): a helper method that applies layers.
+    if (!start.count(cur) && n.op == "call" && n.target_function >= 0 && applies_weights(p.fn(n.target_function)))
+      return true;
+    for (ir::NodeId u : users[static_cast<size_t>(cur)])
+      if (fwd.node(u).op != "branch") work.push_back(u);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool hooked_output_feeds_learned(const ir::Program& p, const ir::Function& f, ir::NodeId obj) {
+  ir::NodeId base = -1;
+  std::string top = top_attribute(f, obj, base);
+  if (top.empty()) return false;
+  auto feeds = [&](const ir::Module& m) {
+    int32_t fwd = link::find_method(p, m.id, "forward");
+    return fwd >= 0 && attribute_feeds_learned(p, p.fn(fwd), top);
+  };
+  if (base >= 0 && f.node(base).target_module >= 0) return feeds(p.modules[static_cast<size_t>(f.node(base).target_module)]);
+  // The model's class is often unknown here (a builder's parameter): the modules of this file that
+  // own an attribute of that name, else those of the whole tree.
+  for (bool same_file : {true, false}) {
+    bool any_owner = false;
+    for (const auto& m : p.modules) {
+      if (!m.is_nn_module || (same_file && m.file != f.file) || !link::module_attr(p, m.id, top)) continue;
+      any_owner = true;
+      if (feeds(m)) return true;
+    }
+    if (any_owner) return false;
+  }
+  return false;
+}
+
+}  // namespace archscan::flow
