@@ -7,6 +7,7 @@
 #include <set>
 
 #include "ir/ops.h"
+#include "link/linker.h"
 
 namespace archscan::link {
 namespace {
@@ -96,6 +97,13 @@ class Builder {
       return a;
     }
     if (n.op == "call_value" && !n.args.empty()) {
+      // `se_layer(planes)` with `def __init__(self, se_layer=ContextSE)`: the default user class.
+      if (int32_t cls = user_class(f, n.args[0]); cls >= 0) {
+        a.kind = AttrKind::Submodule;
+        a.module_class = cls;
+        a.type = p_.mod(cls).name;
+        return a;
+      }
       // `norm_layer(planes)` after `if norm_layer is None: norm_layer = nn.BatchNorm2d`.
       std::string cls = torch_layer_class(f, n.args[0]);
       if (const ir::LayerInfo* li = cls.empty() ? nullptr : ir::torch_layer(cls)) {
@@ -372,6 +380,21 @@ class Builder {
   }
 
   // The torch.nn layer class a callee value names, through phis and conditional expressions.
+  // The user module class a callee value names: a constructor argument's default class.
+  int32_t user_class(const Function& f, NodeId callee) {
+    const Node& c = f.node(callee);
+    if (c.op != "param") return -1;
+    for (const auto& [k, v] : c.kwargs) {
+      if (k != "default" || v < 0) continue;
+      const Node& d = f.node(v);
+      if (d.target_module >= 0) return d.target_module;
+      if (d.op != "global") continue;
+      Entity e = resolve(p_, d.name);
+      if (e.kind == Entity::Class && p_.mod(e.id).is_nn_module) return e.id;
+    }
+    return -1;
+  }
+
   std::string torch_layer_class(const Function& f, NodeId callee) {
     std::vector<NodeId> work{callee};
     for (int guard = 0; !work.empty() && guard < 16; ++guard) {
