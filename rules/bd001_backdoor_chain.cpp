@@ -39,8 +39,8 @@ class BackdoorChain : public Rule {
         if (!n.loc.valid() || !seen.insert({n.loc.file, n.loc.line, c.taxonomy}).second) continue;
         std::string type = fmt::format("T{}", c.taxonomy);
         std::string msg = fmt::format(
-            "{} backdoor in `{}`: a {} trigger detector on the raw input ({}) {}; {} integration here ({})", type,
-            fr.graph.root.label, c.constant_based ? "constant-based" : "operator-based",
+            "{} backdoor in `{}`: {} trigger detector on the raw input ({}) {}; {} integration here ({})", type,
+            fr.graph.root.label, c.constant_based ? "a constant-based" : "an operator-based",
             describe_detector(p, fr, c), propagation_phrase(c.propagation), to_string(c.integration_kind),
             source_text(p, n.loc, 50));
         Finding f = finding_at(info(), p, n.loc, msg, scope_of(p, n));

@@ -438,11 +438,72 @@ class Analyzer {
       c.propagation = !y_learned ? (downstream ? Propagation::Shared : Propagation::Separate)
                                  : (downstream ? Propagation::Interleaved : Propagation::Separate);
       c.integration_kind = classify(static_cast<int32_t>(i), d, y, users);
+      // Written into activations, the signal is read back out later: how it is read back decides.
+      if (c.propagation == Propagation::Interleaved)
+        if (auto rb = read_back(static_cast<int32_t>(i), users); rb.node >= 0) {
+          c.integration_kind = classify(rb.node, rb.signal, rb.data, users);
+          c.read_back = rb.node;
+        }
       int prop = c.propagation == Propagation::Separate ? 0 : c.propagation == Propagation::Shared ? 1 : 2;
       c.taxonomy = 1 + (c.constant_based ? 6 : 0) + 2 * prop + (c.integration_kind == Integration::Untargeted ? 1 : 0);
       c.detector_steps = steps(c.detector >= 0 ? c.detector : d);
       r_.chains.push_back(std::move(c));
     }
+  }
+
+  struct ReadBack {
+    int32_t node = -1, signal = -1, data = -1;
+  };
+
+  // Where activations carrying an interleaved signal are read back into the output: walking back
+  // from the output through weight-free ops, the first combination of two values downstream of the
+  // write where one of them inspects the activations (a comparison, a channel slice, an extreme)
+  // without passing a learned layer. Outputs made by a learned layer have no read-back.
+  ReadBack read_back(int32_t write, const std::vector<std::vector<int32_t>>& users) const {
+    std::vector<char> down(g_.nodes.size(), 0);
+    std::vector<int32_t> work{write};
+    while (!work.empty()) {
+      int32_t cur = work.back();
+      work.pop_back();
+      if (down[static_cast<size_t>(cur)]) continue;
+      down[static_cast<size_t>(cur)] = 1;
+      for (int32_t u : users[static_cast<size_t>(cur)])
+        if (u > cur || node(u).op == "phi") work.push_back(u);  // loop-carried values come back round
+    }
+    for (int32_t out : g_.outputs) {
+      int32_t cur = out;
+      for (int guard = 0; cur > write && guard < 32 && !learned_op_[static_cast<size_t>(cur)]; ++guard) {
+        const FlatNode& n = node(cur);
+        std::vector<int32_t> carried;
+        for (int32_t a : operands(n))
+          if (a < cur && down[static_cast<size_t>(a)]) carried.push_back(a);
+        if (carried.empty()) break;
+        if (combining(n.op) && carried.size() >= 2)
+          for (int32_t a : carried)
+            if (inspects(a))
+              for (int32_t b : carried)
+                if (b != a && !inspects(b)) return {cur, a, b};
+        cur = carried.front();
+      }
+    }
+    return {};
+  }
+
+  // A weight-free function of activations that tests or selects them.
+  bool inspects(int32_t id) const {
+    std::vector<int32_t> work{id};
+    std::set<int32_t> seen;
+    while (!work.empty()) {
+      int32_t cur = work.back();
+      work.pop_back();
+      if (!seen.insert(cur).second || seen.size() > 64 || learned_op_[static_cast<size_t>(cur)]) continue;
+      const FlatNode& n = node(cur);
+      if (ir::is_comparison(n.op) || in(n.op, {"getitem", "narrow", "index_select", "amax", "amin", "max", "min"}))
+        return true;
+      for (int32_t a : operands(n))
+        if (input_dependent(fact(a))) work.push_back(a);
+    }
+    return false;
   }
 
   // Whether the pattern evidence comes from a hard-coded tensor or literal sequence (not only from a

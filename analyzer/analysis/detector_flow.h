@@ -41,6 +41,7 @@ struct Chain {
   int32_t detector = -1;      // the indicator value
   int32_t integration = -1;   // where it meets the data path
   int32_t data = -1;          // the data operand it rewrites
+  int32_t read_back = -1;     // interleaved: where the activations carrying the signal are read back out
   bool constant_based = false;
   Propagation propagation = Propagation::Separate;
   Integration integration_kind = Integration::Targeted;
