@@ -340,8 +340,12 @@ class Analyzer {
   bool scaled_by_value(int32_t id) const {
     const FlatNode& n = node(id);
     if (n.op != "mul") return false;
-    for (int32_t a : operands(n))
-      if (!input_dependent(fact(a)) && !zeroish(a)) return true;
+    for (int32_t a : operands(n)) {
+      if (input_dependent(fact(a))) continue;
+      // A large stored value is a replacement too (a sentinel reading); only nothing is not.
+      auto v = scalar(a);
+      if (v ? (*v != 0 && std::isfinite(*v)) : !zeroish(a)) return true;
+    }
     return false;
   }
 
