@@ -1,0 +1,71 @@
+// BB005: learned features, activations or logits multiplied by a gate computed from the raw input
+// with no learned layer (`feats * (1 - d)`, `y * (1 - x.amax().clamp(0, 1))`), where no complete
+// chain was proven. The untargeted integration of an architectural backdoor. Learned gates
+// (squeeze-excitation), dropout masks, padding masks (tests against 0/1/a configured id) and
+// normalisers (a plain per-sample statistic) are not gates.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "analysis/analyses.h"
+#include "rules/chain_trace.h"
+#include "rules/support.h"
+
+namespace archscan::rules {
+namespace {
+
+class WeightFreeGate : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo i{"BB005", "weight-free-gate", "building-block", Severity::Warning,
+                            "learned features multiplied by a gate computed from the raw input without weights"};
+    return i;
+  }
+
+  void run(RuleContext& ctx) const override {
+    const ir::Program& p = ctx.program;
+    std::set<std::pair<int32_t, int32_t>> seen;
+    for (const auto& fr : ctx.analyses.flows()) {
+      FlowIndex fi(fr);
+      if (!fi.has_learned()) continue;
+      for (size_t i = 0; i < fr.graph.nodes.size(); ++i) {
+        const int32_t id = static_cast<int32_t>(i);
+        const flow::FlatNode& n = fi.node(id);
+        if ((n.op != "mul" && n.op != "addcmul") || fi.learned_op(id) || fi.chained(id) || !n.loc.valid()) continue;
+        if (!fr.feeds_learned[i] && !fi.reaches_output(id)) continue;  // an unused product is no signal
+        // addcmul(base, a, b): the gate and the gated value are the factors.
+        std::vector<int32_t> factors = n.op == "addcmul" && n.args.size() >= 3
+                                           ? std::vector<int32_t>{n.args[1], n.args[2]}
+                                           : fi.data_args(id);
+        int32_t data = -1, gate = -1;
+        for (int32_t a : factors) {
+          // A per-sample statistic of the logits (their spread) scales a signal; it is not the data.
+          if (fi.learned(a) && !fi.fact(a).scale && data < 0) data = a;
+          else if (gate < 0 && gate_like(fi, a)) gate = a;
+        }
+        if (data < 0 || gate < 0 || !seen.insert({n.loc.file, n.loc.line}).second) continue;
+        const char* where = fr.feeds_learned[i] ? "intermediate activations that later layers read"
+                                                : "the model's output after the backbone";
+        Finding f = finding_at(
+            info(), p, n.loc,
+            fmt::format("`{}` multiplies {} by a gate computed from the raw input without learned weights ({}): "
+                        "an input-controlled switch on the learned path",
+                        fr.graph.root.label, where, describe_raw(fi, gate)),
+            scope_of(p, n));
+        f.module = fr.graph.root.label;
+        f.trace = raw_trace(p, fi, gate);
+        const flow::FlatNode& d = fi.node(data);
+        if (d.loc.valid())
+          f.trace.push_back(step(p, d.loc, "propagation",
+                                 fmt::format("learned features ({} learned layers deep)", fi.depth(data))));
+        f.trace.push_back(step(p, n.loc, "integration", "multiplied by the weight-free gate"));
+        ctx.report(std::move(f));
+      }
+    }
+  }
+};
+
+ARCHSCAN_REGISTER_RULE(WeightFreeGate);
+
+}  // namespace
+}  // namespace archscan::rules
