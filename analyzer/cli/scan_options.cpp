@@ -14,7 +14,8 @@ void CommonScanArgs::add(CLI::App& cmd, bool with_store) {
   cmd.add_option("-p,--compile-commands", compile_commands, "Directory holding compile_commands.json (C++)");
   if (!with_store) return;
   cmd.add_option("--db", db, "Review database (default: <root>/.archscan/archscan.db)");
-  cmd.add_flag("--no-db", no_db, "Do not record the run in the review database");
+  cmd.add_flag("--no-db", no_db, "Do not record the run in the review database (and use no analysis cache)");
+  cmd.add_flag("--no-cache", no_cache, "Analyse every file again instead of reusing unchanged files' cached findings");
   cmd.add_flag("--all", all, "Also report findings dismissed in review");
   cmd.add_flag("--new-only", new_only, "Report only findings absent from the previous run on this root");
 }
@@ -31,6 +32,7 @@ ScanOptions CommonScanArgs::to_options() const {
   o.frontend.extra_args = passthrough_args();
   o.db_path = db;
   o.no_db = no_db;
+  o.no_cache = no_cache;
   o.all = all;
   o.new_only = new_only;
   o.arguments = command_line();

@@ -17,7 +17,7 @@ struct CommonScanArgs {
   double max_file_mb = 5;
   std::string compile_commands;
   std::string db;
-  bool no_db = false, all = false, new_only = false;
+  bool no_db = false, no_cache = false, all = false, new_only = false;
 
   void add(CLI::App& cmd, bool with_store = true);
   ScanOptions to_options() const;

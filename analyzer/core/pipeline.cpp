@@ -1,19 +1,29 @@
 #include "core/pipeline.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
+#include <unordered_set>
 
 #include "analysis/analyses.h"
 #include "core/fingerprint.h"
 #include "core/rule.h"
 #include "core/source_reader.h"
 #include "link/linker.h"
+#include "review/active_rules.h"
+#include "store/analysis_cache.h"
+#include "store/file_deps.h"
+#include "store/incremental.h"
+#include "store/store.h"
 
 namespace archscan {
 namespace {
@@ -28,11 +38,19 @@ std::map<std::string, SinkFn>& sinks() {
   return m;
 }
 
-// Lowers one candidate into a fragment; never throws.
-ir::Program lower_one(const SourceCandidate& c, const ScanOptions& opts, std::string& content_hash) {
+// One discovered file, read but not lowered yet: fragment file 0 has path, text and module name.
+struct Source {
   ir::Program frag;
-  frag.files.emplace_back();
-  ir::SourceFile& f = frag.files.back();
+  std::string hash;
+  const frontend::Frontend* fe = nullptr;  // null when there is nothing to lower
+  bool lowered = false;
+};
+
+// Reads one candidate; never throws.
+Source read_one(const SourceCandidate& c, const ScanOptions& opts) {
+  Source s;
+  s.frag.files.emplace_back();
+  ir::SourceFile& f = s.frag.files.back();
   f.path = c.rel_path;
   f.abs_path = c.abs_path;
   const frontend::Frontend* fe = frontend::frontend_for(c.abs_path);
@@ -40,33 +58,40 @@ ir::Program lower_one(const SourceCandidate& c, const ScanOptions& opts, std::st
   if (!c.problem.empty()) {
     f.status = ir::FileStatus::Error;
     f.message = c.problem;
-    return frag;
+    return s;
   }
   if (!fe) {
     f.status = ir::FileStatus::Skipped;
     f.message = "skipped: no front-end for this file type";
-    return frag;
+    return s;
   }
   ReadResult r = read_source(c.abs_path, opts.max_file_bytes);
-  content_hash = r.content_hash;
+  s.hash = r.content_hash;
   if (!r.ok) {
     f.status = r.skipped ? ir::FileStatus::Skipped : ir::FileStatus::Error;
     f.message = r.message;
-    return frag;
+    return s;
   }
   f.text = std::move(r.text);
   f.line_starts = line_starts(f.text);
   if (f.language == "python") f.module_name = python_module_name(c.abs_path, &f.is_package_init);
+  s.fe = fe;
+  return s;
+}
+
+// Lowers a read file into its fragment; never throws.
+void lower_one(Source& s, const ScanOptions& opts) {
+  if (s.lowered) return;
+  s.lowered = true;
+  if (!s.fe) return;
+  const ir::Program unlowered = s.frag;
   try {
-    fe->lower(frag, opts.frontend);
+    s.fe->lower(s.frag, opts.frontend);
   } catch (const std::exception& e) {
-    ir::Program failed;
-    failed.files.push_back(std::move(frag.files[0]));
-    failed.files[0].status = ir::FileStatus::Error;
-    failed.files[0].message = fmt::format("internal error while lowering: {}", e.what());
-    return failed;
+    s.frag = unlowered;
+    s.frag.files[0].status = ir::FileStatus::Error;
+    s.frag.files[0].message = fmt::format("internal error while lowering: {}", e.what());
   }
-  return frag;
 }
 
 int job_count(int requested, size_t work) {
@@ -75,32 +100,201 @@ int job_count(int requested, size_t work) {
   return static_cast<int>(std::min<size_t>(static_cast<size_t>(n), std::max<size_t>(1, work)));
 }
 
-struct Built {
-  std::shared_ptr<ir::Program> program;
-  std::string root;
-  std::vector<std::string> hashes;  // per file
-};
-
-Built build(const ScanOptions& opts) {
-  Built b;
-  b.root = scan_root(opts.paths);
-  auto candidates = discover(b.root, opts.paths, opts.excludes);
-  std::vector<ir::Program> frags(candidates.size());
-  b.hashes.resize(candidates.size());
+void parallel_for(size_t count, int jobs, const std::function<void(size_t)>& body) {
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t i = next++; i < candidates.size(); i = next++) frags[i] = lower_one(candidates[i], opts, b.hashes[i]);
+    for (size_t i = next++; i < count; i = next++) body(i);
   };
-  int jobs = job_count(opts.jobs, candidates.size());
   std::vector<std::thread> threads;
-  for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  for (int t = 1; t < job_count(jobs, count); ++t) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
+}
 
-  b.program = std::make_shared<ir::Program>();
-  for (auto& f : frags) link::merge(*b.program, std::move(f));
-  link::link(*b.program);
-  return b;
+std::vector<Source> read_all(const std::string& root, const ScanOptions& opts) {
+  auto candidates = discover(root, opts.paths, opts.excludes);
+  std::vector<Source> sources(candidates.size());
+  parallel_for(candidates.size(), opts.jobs, [&](size_t i) { sources[i] = read_one(candidates[i], opts); });
+  return sources;
+}
+
+// Merges and links the lowered fragments of `which` (in discovery order). The fragments are
+// moved out: each file is analysed once.
+std::shared_ptr<ir::Program> link_program(std::vector<Source>& sources, const std::vector<size_t>& which) {
+  auto p = std::make_shared<ir::Program>();
+  for (size_t i : which) link::merge(*p, std::move(sources[i].frag));
+  link::link(*p);
+  return p;
+}
+
+std::vector<size_t> every_index(size_t n) {
+  std::vector<size_t> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = i;
+  return v;
+}
+
+// A total order, so that which of several equal-looking findings survives deduplication does not
+// depend on the order the rules produced them in (which differs when only part of a tree is
+// analysed).
+bool finding_before(const Finding& a, const Finding& b) {
+  auto key = [](const Finding& f) {
+    return std::tie(f.path, f.line, f.column, f.rule, f.message, f.end_line, f.end_column, f.severity, f.taxonomy,
+                    f.scope, f.module);
+  };
+  if (key(a) != key(b)) return key(a) < key(b);
+  return std::lexicographical_compare(a.trace.begin(), a.trace.end(), b.trace.begin(), b.trace.end(),
+                                      [](const TraceStep& x, const TraceStep& y) {
+                                        return std::tie(x.path, x.line, x.column, x.role, x.note) <
+                                               std::tie(y.path, y.line, y.column, y.role, y.note);
+                                      });
+}
+
+// Runs the selected rules over a linked program: sorted, deduplicated, fingerprinted findings.
+// A rule that throws becomes a FileReport in `rule_errors`.
+std::vector<Finding> run_rules(const ir::Program& p, const ScanOptions& opts, std::vector<FileReport>& rule_errors) {
+  std::vector<Finding> out;
+  Analyses analyses(p);
+  for (const auto& rule : RuleRegistry::instance().rules()) {
+    if (!rule_selected(rule->info(), opts)) continue;
+    std::vector<Finding> found;
+    RuleContext ctx(p, analyses, found);
+    try {
+      rule->run(ctx);
+    } catch (const std::exception& e) {
+      rule_errors.push_back({"<rule " + rule->info().id + ">", "", "error",
+                             fmt::format("internal error in rule {}: {}", rule->info().id, e.what()), "", ""});
+      continue;
+    }
+    for (auto& f : found) {
+      if (f.rule.empty()) f.rule = rule->info().id;
+      out.push_back(std::move(f));
+    }
+  }
+  std::sort(out.begin(), out.end(), finding_before);
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const Finding& a, const Finding& b) {
+                          return a.path == b.path && a.line == b.line && a.column == b.column && a.rule == b.rule &&
+                                 a.message == b.message;
+                        }),
+            out.end());
+  assign_fingerprints(out, p);
+  attach_snippets(out, p);
+  return out;
+}
+
+bool run_post_processors(bool per_file, ScanResult& r, const ir::Program& p, const ScanOptions& opts) {
+  for (const auto& pp : post_processors()) {
+    if (pp.per_file != per_file) continue;
+    std::string error;
+    if (!pp.run(r, p, opts, error)) throw std::runtime_error(fmt::format("{}: {}", pp.name, error));
+  }
+  return true;
+}
+
+std::string file_hash(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return hash_hex(s.str());
+}
+
+// This build of archscan: the version string does not change with every fix, the executable does
+// (its size and modification time; hashing its ~70 MB would cost more than a warm scan).
+std::string build_identity() {
+  struct stat st {};
+  if (stat("/proc/self/exe", &st) != 0) return "unknown";
+  return fmt::format("{}:{}:{}.{}", st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+// What cached entries must have been computed with: this very build, the rule set, and every
+// option that changes what a file yields.
+std::string cache_key(const ScanOptions& o) {
+  static const std::string build = build_identity();
+  std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", ARCHSCAN_VERSION, build, review::ruleset_hash(o),
+                                o.max_file_bytes, o.frontend.max_depth, o.frontend.compile_commands_dir);
+  for (const auto& a : o.frontend.extra_args) key += '\x1e' + a;
+  if (!o.frontend.compile_commands_dir.empty())
+    key += '\x1f' + file_hash((std::filesystem::path(o.frontend.compile_commands_dir) / "compile_commands.json").string());
+  return hash_hex(key);
+}
+
+// The scan's use of the analysis cache.
+struct CacheSession {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::AnalysisCache> cache;
+  store::CacheSnapshot snapshot;
+  std::string key;
+  bool replace_all = false;
+};
+
+std::unique_ptr<CacheSession> open_cache(const std::string& root, const ScanOptions& opts) {
+  if (opts.no_db) return nullptr;
+  auto s = std::make_unique<CacheSession>();
+  const std::string path = opts.db_path.empty() ? store::Store::default_path(root) : opts.db_path;
+  try {
+    s->store = std::make_unique<store::Store>(path, true);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("findings database {}: {} (use --db PATH or --no-db)", path, e.what()));
+  }
+  s->cache = std::make_unique<store::AnalysisCache>(s->store->db());
+  s->key = cache_key(opts);
+  s->snapshot = s->cache->load(root);
+  if (s->snapshot.key != s->key || opts.no_cache) {
+    s->replace_all = true;
+    s->snapshot.files.clear();  // nothing of it is valid for this scan
+  }
+  return s;
+}
+
+// Lowers what the plan needs until it needs nothing new; returns the files to analyse.
+std::vector<size_t> plan_and_lower(std::vector<Source>& sources, store::IncrementalPlan& plan, const ScanOptions& opts) {
+  for (;;) {
+    std::vector<size_t> need;
+    for (size_t i : plan.dirty())
+      if (!sources[i].lowered) need.push_back(i);
+    if (need.empty()) return plan.dirty();
+    parallel_for(need.size(), opts.jobs, [&](size_t k) { lower_one(sources[need[k]], opts); });
+    for (size_t i : need) plan.lowered(i, store::file_refs(sources[i].frag, 0), sources[i].frag.files[0].module_name);
+  }
+}
+
+// The cache entries of the analysed files: what they refer to, and every file they may depend on
+// (by their names now, and by what the linker connected).
+store::CacheUpdate cache_update(const CacheSession& s, const store::IncrementalPlan& plan,
+                                const std::vector<size_t>& analysed, const ir::Program& p,
+                                const std::vector<std::string>& paths, const std::vector<std::string>& hashes,
+                                std::vector<Finding> findings) {
+  store::CacheUpdate u;
+  u.key = s.key;
+  u.read_generation = s.snapshot.generation;
+  u.replace_all = s.replace_all;
+  u.removed = plan.removed();
+  u.findings = std::move(findings);
+  std::vector<store::FileRefs> refs(analysed.size());
+  std::unordered_set<std::string> targets;
+  for (size_t k = 0; k < analysed.size(); ++k) refs[k] = store::file_refs(p, static_cast<int32_t>(k));
+  for (size_t i = 0; i < paths.size(); ++i)
+    if (const store::FileRefs* r = plan.refs(i)) targets.insert(r->imports.begin(), r->imports.end());
+  for (const auto& r : refs) targets.insert(r.imports.begin(), r.imports.end());
+  std::vector<std::string> modules = plan.module_names();
+  for (size_t k = 0; k < analysed.size(); ++k) modules[analysed[k]] = p.files[k].module_name;
+  const store::NameIndex index(modules, targets);
+  const auto linked = store::linked_files(p);
+  for (size_t k = 0; k < analysed.size(); ++k) {
+    const ir::SourceFile& f = p.files[k];
+    store::CachedFile e{f.path, hashes[analysed[k]], f.language, f.module_name, to_string(f.status), f.message,
+                        f.mode, refs[k], {}};
+    std::vector<int32_t> hits;
+    for (const auto* list : {&refs[k].imports, &refs[k].names})
+      for (const auto& name : *list) index.candidates(name, hits);
+    for (int32_t j : hits) e.deps.push_back(paths[static_cast<size_t>(j)]);
+    for (int32_t j : linked[k]) e.deps.push_back(p.files[static_cast<size_t>(j)].path);
+    std::sort(e.deps.begin(), e.deps.end());
+    e.deps.erase(std::unique(e.deps.begin(), e.deps.end()), e.deps.end());
+    e.deps.erase(std::remove(e.deps.begin(), e.deps.end(), f.path), e.deps.end());
+    u.files.push_back(std::move(e));
+  }
+  return u;
 }
 
 }  // namespace
@@ -114,9 +308,6 @@ bool rule_selected(const RuleInfo& info, const ScanOptions& opts) {
   if (!opts.select.empty() && !match(opts.select)) return false;
   return !match(opts.ignore);
 }
-
-namespace {
-}  // namespace
 
 void register_post_processor(PostProcessor p) {
   auto& v = post_processors();
@@ -138,59 +329,96 @@ std::vector<std::string> sink_names() {
 }
 
 std::shared_ptr<ir::Program> build_program(const ScanOptions& opts, std::string* root_out) {
-  Built b = build(opts);
-  if (root_out) *root_out = b.root;
-  return b.program;
+  const std::string root = scan_root(opts.paths);
+  if (root_out) *root_out = root;
+  std::vector<Source> sources = read_all(root, opts);
+  parallel_for(sources.size(), opts.jobs, [&](size_t i) { lower_one(sources[i], opts); });
+  return link_program(sources, every_index(sources.size()));
 }
 
 ScanOutput run_scan(const ScanOptions& opts) {
   auto start = std::chrono::steady_clock::now();
-  Built b = build(opts);
   ScanOutput out;
-  out.program = b.program;
   ScanResult& r = out.result;
-  r.root = b.root;
+  r.root = scan_root(opts.paths);
   r.arguments = opts.arguments;
-  const ir::Program& p = *b.program;
-  for (size_t i = 0; i < p.files.size(); ++i) {
-    const ir::SourceFile& f = p.files[i];
-    r.files.push_back({f.path, f.language, to_string(f.status), f.message, f.mode,
-                       i < b.hashes.size() ? b.hashes[i] : std::string()});
+  std::vector<Source> sources = read_all(r.root, opts);
+  const size_t n = sources.size();
+  std::vector<std::string> paths(n), hashes(n);
+  std::vector<store::CurrentFile> current(n);
+  for (size_t i = 0; i < n; ++i) {
+    const ir::SourceFile& f = sources[i].frag.files[0];
+    paths[i] = f.path;
+    hashes[i] = sources[i].hash;
+    current[i] = {f.path, sources[i].fe ? sources[i].hash : std::string(), f.module_name};
   }
 
-  Analyses analyses(p);
-  for (const auto& rule : RuleRegistry::instance().rules()) {
-    if (!rule_selected(rule->info(), opts)) continue;
-    std::vector<Finding> found;
-    RuleContext ctx(p, analyses, found);
-    try {
-      rule->run(ctx);
-    } catch (const std::exception& e) {
-      r.files.push_back({"<rule " + rule->info().id + ">", "", "error",
-                         fmt::format("internal error in rule {}: {}", rule->info().id, e.what()), "", ""});
+  // Which files to analyse: all of them, or with the cache the dependency components that changed.
+  std::unique_ptr<CacheSession> cache = open_cache(r.root, opts);
+  store::CacheSnapshot no_snapshot;
+  store::IncrementalPlan plan(current, cache ? cache->snapshot : no_snapshot);
+  std::vector<size_t> analysed;
+  if (cache) {
+    analysed = plan_and_lower(sources, plan, opts);
+  } else {
+    analysed = every_index(n);
+    parallel_for(n, opts.jobs, [&](size_t i) { lower_one(sources[i], opts); });
+  }
+  std::vector<char> is_analysed(n, 0);
+  for (size_t i : analysed) is_analysed[i] = 1;
+
+  out.program = link_program(sources, analysed);
+  const ir::Program& p = *out.program;
+  std::vector<FileReport> rule_errors;
+  ScanResult fresh;
+  fresh.root = r.root;
+  fresh.arguments = r.arguments;
+  for (size_t k = 0; k < analysed.size(); ++k) {
+    const ir::SourceFile& f = p.files[k];
+    fresh.files.push_back({f.path, f.language, to_string(f.status), f.message, f.mode, hashes[analysed[k]]});
+  }
+  fresh.findings = run_rules(p, opts, rule_errors);
+  run_post_processors(true, fresh, p, opts);
+
+  // The result in discovery order: analysed files as analysed, the others from the cache.
+  std::vector<std::string> cached_paths;
+  for (size_t i = 0, k = 0; i < n; ++i) {
+    if (is_analysed[i]) {
+      r.files.push_back(fresh.files[k++]);
       continue;
     }
-    for (auto& f : found) {
-      if (f.rule.empty()) f.rule = rule->info().id;
-      r.findings.push_back(std::move(f));
-    }
+    const store::CachedFile& e = cache->snapshot.files.at(paths[i]);
+    r.files.push_back({e.path, e.language, e.status, e.message, e.mode, hashes[i]});
+    cached_paths.push_back(e.path);
   }
-  std::sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.path, a.line, a.column, a.rule, a.message) < std::tie(b.path, b.line, b.column, b.rule, b.message);
-  });
-  r.findings.erase(std::unique(r.findings.begin(), r.findings.end(),
-                               [](const Finding& a, const Finding& b) {
-                                 return a.path == b.path && a.line == b.line && a.column == b.column &&
-                                        a.rule == b.rule && a.message == b.message;
-                               }),
-                   r.findings.end());
-  assign_fingerprints(r.findings, p);
-  attach_snippets(r.findings, p);
+  r.files.insert(r.files.end(), rule_errors.begin(), rule_errors.end());
+  r.cached_files = static_cast<int>(cached_paths.size());
+  r.findings = fresh.findings;
+  if (!cached_paths.empty()) {
+    auto cached = cache->cache->findings(r.root, cached_paths);
+    r.findings.insert(r.findings.end(), std::make_move_iterator(cached.begin()), std::make_move_iterator(cached.end()));
+    // Each path's findings come from one side, already in order: only paths interleave.
+    std::stable_sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
+      return std::tie(a.path, a.line, a.column, a.rule) < std::tie(b.path, b.line, b.column, b.rule);
+    });
+  }
+
+  if (cache) {
+    // Only complete analyses are cached, and only findings that belong to an analysed file.
+    std::unordered_set<std::string> analysed_paths;
+    for (const auto& f : fresh.files) analysed_paths.insert(f.path);
+    bool attributable = std::all_of(fresh.findings.begin(), fresh.findings.end(),
+                                    [&](const Finding& f) { return analysed_paths.count(f.path) > 0; });
+    if (!rule_errors.empty() || !attributable) cache->cache->drop(r.root);
+    else cache->cache->save(r.root, cache_update(*cache, plan, analysed, p, paths, hashes, std::move(fresh.findings)));
+    cache.reset();
+  }
+
+  // The files not analysed join the program as text, for the post-processors (snippets, review).
+  for (size_t i = 0; i < n; ++i)
+    if (!is_analysed[i]) link::merge(*out.program, std::move(sources[i].frag));
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  for (const auto& pp : post_processors()) {
-    std::string error;
-    if (!pp.run(r, p, opts, error)) throw std::runtime_error(fmt::format("{}: {}", pp.name, error));
-  }
+  run_post_processors(false, r, p, opts);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

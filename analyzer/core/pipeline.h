@@ -25,7 +25,8 @@ struct ScanOptions {
   std::vector<std::string> ignore;     // rule ids not to run
   // Review store (post-processors read these).
   std::string db_path;                 // empty = <root>/.archscan/archscan.db
-  bool no_db = false;
+  bool no_db = false;                  // also: no analysis cache
+  bool no_cache = false;               // analyse every file (the cache is still refreshed)
   bool all = false;                    // report dismissed findings too
   bool new_only = false;               // only findings absent from the previous run on this root
   std::vector<std::string> arguments;  // the command line, recorded with the run
@@ -49,10 +50,16 @@ std::shared_ptr<ir::Program> build_program(const ScanOptions& opts, std::string*
 
 // Post-processors run in ascending `order` after rules and fingerprints. Returning false with
 // `error` set aborts the scan with exit code 2.
+//
+// A `per_file` post-processor changes a file's findings only from that file's text, IR and
+// findings (inline suppressions): it runs on the analysed files before their findings enter the
+// analysis cache, and sees only those files. The others run on the complete result; their program
+// holds every file's text, but IR only for the files analysed in this scan.
 struct PostProcessor {
   std::string name;
   int order = 0;
   std::function<bool(ScanResult&, const ir::Program&, const ScanOptions&, std::string& error)> run;
+  bool per_file = false;
 };
 void register_post_processor(PostProcessor p);
 

@@ -23,6 +23,7 @@ struct ScanResult {
   std::vector<FileReport> files;
   std::vector<Finding> findings;   // sorted by path, line, column, rule
   double seconds = 0;
+  int cached_files = 0;  // files not analysed again: their findings come from the analysis cache
 };
 
 }  // namespace archscan

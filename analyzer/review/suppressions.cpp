@@ -214,7 +214,8 @@ const bool registered = (register_post_processor({"inline-suppressions", 10,
                                                      std::string&) {
                                                     apply_inline_suppressions(r, p, o);
                                                     return true;
-                                                  }}),
+                                                  },
+                                                  /*per_file=*/true}),
                          true);
 }  // namespace
 

@@ -24,6 +24,8 @@ nlohmann::json finding_json(const Finding& f) {
     trace.push_back({{"path", s.path}, {"line", s.line}, {"column", s.column}, {"role", s.role}, {"note", s.note}});
   j["trace"] = std::move(trace);
   if (!f.suppression.empty()) j["suppression"] = {{"kind", f.suppression}, {"reason", f.suppression_reason}};
+  // A dismissed finding's reason is "<review state>[: <reason>]" (store::review_suppression_reason).
+  if (f.suppression == "review") j["review_state"] = f.suppression_reason.substr(0, f.suppression_reason.find(':'));
   return j;
 }
 
@@ -38,7 +40,8 @@ nlohmann::json scan_json(const ScanResult& r) {
   nlohmann::json findings = nlohmann::json::array();
   size_t shown = 0;
   for (const auto& f : r.findings) {
-    if (!f.suppression.empty()) continue;
+    // Findings dismissed in review reach the sink only with --all: list them (marked) too.
+    if (!f.suppression.empty() && f.suppression != "review") continue;
     findings.push_back(finding_json(f));
     ++shown;
   }
@@ -46,7 +49,8 @@ nlohmann::json scan_json(const ScanResult& r) {
           {"root", r.root},
           {"files", std::move(files)},
           {"findings", std::move(findings)},
-          {"summary", {{"files", r.files.size()}, {"findings", shown}, {"seconds", r.seconds}}}};
+          {"summary",
+           {{"files", r.files.size()}, {"findings", shown}, {"cached_files", r.cached_files}, {"seconds", r.seconds}}}};
 }
 
 namespace {

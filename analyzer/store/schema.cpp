@@ -95,6 +95,38 @@ BEGIN SELECT RAISE(ABORT, 'archscan: the review history is append-only'); END;
 CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
 BEGIN SELECT RAISE(ABORT, 'archscan: the review history is append-only'); END;
 )sql",
+      // 2: the analysis cache (store/analysis_cache.h): per scan root, what each file's last
+      // analysis found and what it depends on.
+      R"sql(
+CREATE TABLE cache_roots (
+  root        TEXT PRIMARY KEY,
+  key         TEXT NOT NULL,               -- tool build, rule set and options of the entries
+  generation  INTEGER NOT NULL DEFAULT 0   -- bumped by every write
+);
+
+CREATE TABLE cache_files (
+  root          TEXT NOT NULL,
+  path          TEXT NOT NULL,
+  content_hash  TEXT NOT NULL,
+  language      TEXT,
+  module_name   TEXT,
+  status        TEXT NOT NULL,
+  message       TEXT,
+  mode          TEXT,
+  imports       TEXT NOT NULL DEFAULT '[]',  -- JSON array: import targets
+  refs          TEXT NOT NULL DEFAULT '[]',  -- JSON array: other dotted names the linker resolves
+  deps          TEXT NOT NULL DEFAULT '[]',  -- JSON array: paths of the files it was linked with
+  PRIMARY KEY (root, path)
+) WITHOUT ROWID;
+
+CREATE TABLE cache_findings (
+  root     TEXT NOT NULL,
+  path     TEXT NOT NULL,
+  ord      INTEGER NOT NULL,               -- position among the findings of its path
+  finding  TEXT NOT NULL,                  -- JSON: the complete Finding
+  PRIMARY KEY (root, path, ord)
+) WITHOUT ROWID;
+)sql",
   };
   return m;
 }
