@@ -325,15 +325,27 @@ class Analyzer {
     if (id >= 0) r_.feeds_learned[static_cast<size_t>(id)] = 1;
   }
 
-  bool carries_constant(int32_t id, int depth = 0) const {
+  // Whether the value carries a hard-coded tensor, a one-hot or a parameter; `via_detector` also
+  // looks into the detector's own operands (whose stored pattern is not a replacement value).
+  bool carries_constant(int32_t id, int depth = 0, bool via_detector = true) const {
     if (depth > 6) return false;
     const FlatNode& n = node(id);
     if (fact(id).constant_tensor || literal_sequence(id) || n.op == "one_hot" || n.op == "eye") return true;
     if (fact(id).param) return true;
     for (int32_t a : operands(n))
-      if (!input_dependent(fact(a)) || fact(a).detector_derived)
-        if (carries_constant(a, depth + 1)) return true;
+      if (!input_dependent(fact(a)) || (via_detector && fact(a).detector_derived))
+        if (carries_constant(a, depth + 1, via_detector)) return true;
     return false;
+  }
+
+  // d * v in a blend (1 - d) * x + d * v: whether v is something to put in place of x. Zero is not:
+  // that blend only erases.
+  bool replacement(int32_t id) const {
+    const FlatNode& n = node(id);
+    if (n.op == "mul")
+      for (int32_t a : operands(n))
+        if (scalar(a) && *scalar(a) == 0) return false;
+    return carries_constant(id, 0, false) || scaled_by_value(id);
   }
 
   // d * v with v a non-zero value that does not come from the input: a replacement value.
@@ -577,7 +589,7 @@ class Analyzer {
         const FlatNode& un = node(u);
         if (!in(un.op, {"add", "sub"})) continue;
         for (int32_t a : operands(un))
-          if (a != n_id && fact(a).detector_derived && (carries_constant(a) || scaled_by_value(a)))
+          if (a != n_id && fact(a).detector_derived && replacement(a))
             return Integration::Targeted;
       }
       return Integration::Untargeted;

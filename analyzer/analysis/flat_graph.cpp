@@ -260,18 +260,46 @@ class Inliner {
     return -1;
   }
 
-  int32_t global_constant(const ir::Node& n, int32_t fid) {
-    auto dot = n.name.rfind('.');
-    if (dot == std::string::npos) return -1;
+  // The node a module-level name of the tree is bound to, with its module function.
+  std::pair<const ir::Function*, ir::NodeId> global_binding(const std::string& dotted) {
+    auto dot = dotted.rfind('.');
+    if (dot == std::string::npos) return {nullptr, -1};
     if (files_by_module_.empty())
       for (size_t i = 0; i < p_.files.size(); ++i) files_by_module_[p_.files[i].module_name] = static_cast<int32_t>(i);
-    auto fit = files_by_module_.find(n.name.substr(0, dot));
-    if (fit == files_by_module_.end()) return -1;
+    auto fit = files_by_module_.find(dotted.substr(0, dot));
+    if (fit == files_by_module_.end()) return {nullptr, -1};
     const ir::SourceFile& file = p_.file(fit->second);
-    auto git = file.globals.find(n.name.substr(dot + 1));
-    if (git == file.globals.end() || file.module_function < 0) return -1;
-    const ir::Function& mf = p_.fn(file.module_function);
-    const ir::Node& v = mf.node(git->second);
+    auto git = file.globals.find(dotted.substr(dot + 1));
+    if (git == file.globals.end() || file.module_function < 0) return {nullptr, -1};
+    return {&p_.fn(file.module_function), git->second};
+  }
+
+  // SPECIAL["pad"] with SPECIAL = {"pad": 0, ...} at module level: the literal.
+  int32_t global_dict_item(const ir::Node& dict, const ir::Node& key, const ir::Loc& loc, int32_t fid) {
+    if (dict.op != "global" || key.op != "const" || key.num) return -1;
+    auto [mf, id] = global_binding(dict.name);
+    if (!mf || mf->node(id).op != "dict") return -1;
+    const ir::Node& d = mf->node(id);
+    for (size_t k = 0; k + 1 < d.args.size(); k += 2) {
+      const ir::Node& kn = mf->node(d.args[k]);
+      const ir::Node& vn = mf->node(d.args[k + 1]);
+      if (kn.op != "const" || kn.num || kn.name != key.name || !vn.num) continue;
+      FlatNode c;
+      c.op = "const";
+      c.name = dict.name + "[" + key.name + "]";
+      c.num = vn.num;
+      c.loc = loc;
+      c.function = fid;
+      return add(std::move(c));
+    }
+    return -1;
+  }
+
+  int32_t global_constant(const ir::Node& n, int32_t fid) {
+    auto [mf_ptr, vid] = global_binding(n.name);
+    if (!mf_ptr) return -1;
+    const ir::Function& mf = *mf_ptr;
+    const ir::Node& v = mf.node(vid);
     FlatNode c;
     c.loc = n.loc;
     c.function = fid;
@@ -396,6 +424,8 @@ class Inliner {
           if (st.cell_owner == cell.target_function && st.cell == cell.name && st.key == key)
             if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
     }
+    if (n.op == "getitem" && n.args.size() == 2)
+      if (int32_t c = global_dict_item(f.node(n.args[0]), f.node(n.args[1]), n.loc, fid); c >= 0) return c;
     if (n.op == "getitem" && n.args.size() == 2) {
       int32_t base = m(n.args[0]);
       if (base >= 0 && g_.nodes[static_cast<size_t>(base)].op == "container" && g_.nodes[static_cast<size_t>(base)].attr) {

@@ -179,11 +179,13 @@ void lower_file(ir::Program& prog, const Options& opts) {
     // The semantic attempt leaves the fragment as it found it.
     lower_syntactic(prog, opts);
     if (!why.empty()) {
+      // Lowering may have reallocated prog.files: no reference taken before it is used after it.
+      std::string& msg = prog.files[0].message;
       std::string m = why + "; analysed syntactically";
-      file.message = file.message.empty() ? m : m + "; " + file.message;
+      msg = msg.empty() ? m : m + "; " + msg;
     }
   }
-  add_include_imports(prog, scan_includes(file.text));
+  add_include_imports(prog, scan_includes(prog.files[0].text));
   collect_identifiers(prog);
 }
 
