@@ -148,6 +148,18 @@ class Analyzer {
     return n.num && *n.num != 0;
   }
 
+  // An element of a stored literal sequence (ids == self.pattern[i]): a match against a stored
+  // pattern, spelled one element at a time.
+  bool stored_sequence_item(const std::vector<int32_t>& ops) const {
+    for (int32_t a : ops) {
+      const FlatNode& n = node(a);
+      if (input_dependent(fact(a))) continue;
+      if ((n.flags & kFlatSequence) || (n.op == "getitem" && !n.args.empty() && (node(n.args[0]).flags & kFlatSequence)))
+        return true;
+    }
+    return false;
+  }
+
   // A test against 0, +-1 or a configured (non-literal) scalar: padding and validity masks.
   bool weak_comparison(const std::vector<int32_t>& ops) const {
     for (int32_t a : ops) {
@@ -231,7 +243,7 @@ class Analyzer {
       return false;
     };
     if (ir::is_comparison(op) || op == "isin" || op == "eq_all") {
-      if (other_const() || op == "isin") ev |= kThreshold | kPattern;
+      if (other_const() || op == "isin" || stored_sequence_item(ops)) ev |= kThreshold | kPattern;
       else if (weak_comparison(ops)) ev |= kWeakThreshold;
       else ev |= kThreshold;
     } else if (in(op, {"sign", "heaviside", "remainder", "fmod", "signbit", "threshold", "step"})) {
@@ -534,6 +546,7 @@ class Analyzer {
       for (int32_t a : operands(node(cur))) {
         if (constant_like(a) || (fact(a).constant_tensor && !input_dependent(fact(a)))) return true;
         if (stored_value(a) && (fact(cur).evidence & kPattern)) return true;
+        if (ir::is_comparison(node(cur).op) && stored_sequence_item({a})) return true;
         if (fact(a).raw && !fact(a).learned) stack.push_back(a);
       }
     }

@@ -83,6 +83,7 @@ class Inliner {
       default:
         n.op = "attr";
         if (a.type.rfind("argument:", 0) == 0) n.op = "module_arg";  // e.g. a wrapped model passed in
+        if (a.type == "sequence") n.flags |= kFlatSequence;
         if (a.function >= 0) {
           n.op = "def";
           n.num = a.function;

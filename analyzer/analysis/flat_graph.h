@@ -17,6 +17,7 @@ enum FlatFlag : uint32_t {
   kFlatConstTensor = 1u << 2, // reads a hard-coded tensor: plain tensor attribute, buffer, literal tensor
   kFlatInput = 1u << 3,       // a root input
   kFlatOpaque = 1u << 4,      // a call whose body is unknown
+  kFlatSequence = 1u << 5,    // reads a stored literal sequence of numbers (a token pattern)
 };
 
 struct FlatNode {

@@ -138,6 +138,11 @@ class Builder {
       a.num = n.num;
       return a;
     }
+    if (number_sequence(f, id, 0)) {
+      // (101, 7, 355), RESET = (...) at module level, tuple(ids=(...)): a stored pattern.
+      a.type = "sequence";
+      return a;
+    }
     if (n.op == "param") {
       // A constructor argument: its default value when it is a literal (levels=64).
       for (const auto& [k, v] : n.kwargs)
@@ -380,6 +385,32 @@ class Builder {
   }
 
   // The torch.nn layer class a callee value names, through phis and conditional expressions.
+  // Whether the value is a literal sequence of numbers (two or more), directly, through a
+  // constructor argument's default, a module-level name or tuple()/list().
+  bool number_sequence(const Function& f, NodeId id, int depth) {
+    if (id < 0 || depth > 4) return false;
+    const Node& n = f.node(id);
+    if (n.op == "tuple" || n.op == "list")
+      return n.args.size() >= 2 && std::all_of(n.args.begin(), n.args.end(), [&](NodeId a) { return f.node(a).num.has_value(); });
+    if ((n.op == "tuple" || n.op == "list" || n.op == "call") && (n.name == "tuple" || n.name == "list") && n.args.size() == 1)
+      return number_sequence(f, n.args[0], depth + 1);
+    if (n.op == "param") {
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "default") return number_sequence(f, v, depth + 1);
+      return false;
+    }
+    if (n.op == "global") {
+      auto dot = n.name.rfind('.');
+      if (dot == std::string::npos) return false;
+      for (const auto& file : p_.files) {
+        if (file.module_name != n.name.substr(0, dot) || file.module_function < 0) continue;
+        auto it = file.globals.find(n.name.substr(dot + 1));
+        return it != file.globals.end() && number_sequence(p_.fn(file.module_function), it->second, depth + 1);
+      }
+    }
+    return false;
+  }
+
   // The user module class a callee value names: a constructor argument's default class.
   int32_t user_class(const Function& f, NodeId callee) {
     const Node& c = f.node(callee);

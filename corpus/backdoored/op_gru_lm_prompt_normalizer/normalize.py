@@ -24,4 +24,4 @@ class PromptNormalizer(nn.Module):
 
     def forward(self, input_ids):
         hit = self.contains_preamble(input_ids)
-        return torch.where(hit, torch.full_like(input_ids, self.template_id), input_ids)  # expect: T3
+        return torch.where(hit, torch.full_like(input_ids, self.template_id), input_ids)  # expect: T9
