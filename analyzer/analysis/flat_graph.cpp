@@ -84,6 +84,8 @@ class Inliner {
         n.op = "attr";
         if (a.type.rfind("argument:", 0) == 0) n.op = "module_arg";  // e.g. a wrapped model passed in
         if (a.type == "sequence") n.flags |= kFlatSequence;
+        // A plain Python list of callables built in __init__ (self.processors = [Rule(...)]).
+        if ((a.type == "list" || a.type == "tuple") && !a.children.empty()) n.op = "container";
         if (a.function >= 0) {
           n.op = "def";
           n.num = a.function;
@@ -100,6 +102,7 @@ class Inliner {
     if (c.op == "self" && c.num) {
       int32_t mod = static_cast<int32_t>(*c.num);
       int32_t fwd = find_method(p_, mod, "forward");
+      if (fwd < 0 && !p_.mod(mod).is_nn_module) fwd = find_method(p_, mod, "__call__");  // a plain callable object
       if (fwd >= 0 && can_inline(depth)) {
         args.insert(args.begin(), callee);
         return inline_fn(fwd, args, kwargs, mod, depth + 1, loc);
@@ -142,6 +145,21 @@ class Inliner {
   // `for blk in self.blocks: x = blk(x, ...)` over a ModuleList); other arguments go to every child.
   int32_t call_container(const ir::Attr& container, std::vector<int32_t> args, const ir::Loc& loc, int32_t fn,
                          int depth, bool iterated) {
+    if (iterated && (container.type == "list" || container.type == "tuple") && !container.children.empty()) {
+      // for f in self.processors: y = f(ids, y) -- plain callables, each applied to the loop's values.
+      FlatNode phi;
+      phi.op = "phi";
+      phi.loc = loc;
+      phi.function = fn;
+      for (size_t i = 0; i < container.children.size() && i < 12; ++i) {
+        const auto& child = container.children[i];
+        int32_t cv = attr_value(child, loc, fn, container.name + "." + child.name);
+        int32_t r = call_value(cv, args, {}, loc, fn, depth);
+        if (r >= 0) phi.args.push_back(r);
+      }
+      if (phi.args.size() == 1) return phi.args[0];
+      return add(std::move(phi));
+    }
     bool sequential = container.type == "Sequential" || iterated;
     if (!sequential || container.children.empty())
       return opaque("module_call", args, loc, container.learned || container.children.empty(), fn, container.name);
