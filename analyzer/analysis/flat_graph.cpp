@@ -279,45 +279,27 @@ class Inliner {
     return -1;
   }
 
-  // The node a module-level name of the tree is bound to, with its module function.
-  std::pair<const ir::Function*, ir::NodeId> global_binding(const std::string& dotted) {
-    auto dot = dotted.rfind('.');
-    if (dot == std::string::npos) return {nullptr, -1};
-    if (files_by_module_.empty())
-      for (size_t i = 0; i < p_.files.size(); ++i) files_by_module_[p_.files[i].module_name] = static_cast<int32_t>(i);
-    auto fit = files_by_module_.find(dotted.substr(0, dot));
-    if (fit == files_by_module_.end()) return {nullptr, -1};
-    const ir::SourceFile& file = p_.file(fit->second);
-    auto git = file.globals.find(dotted.substr(dot + 1));
-    if (git == file.globals.end() || file.module_function < 0) return {nullptr, -1};
-    return {&p_.fn(file.module_function), git->second};
-  }
-
   // SPECIAL["pad"] with SPECIAL = {"pad": 0, ...} at module level: the literal.
   int32_t global_dict_item(const ir::Node& dict, const ir::Node& key, const ir::Loc& loc, int32_t fid) {
     if (dict.op != "global" || key.op != "const" || key.num) return -1;
-    auto [mf, id] = global_binding(dict.name);
-    if (!mf || mf->node(id).op != "dict") return -1;
-    const ir::Node& d = mf->node(id);
-    for (size_t k = 0; k + 1 < d.args.size(); k += 2) {
-      const ir::Node& kn = mf->node(d.args[k]);
-      const ir::Node& vn = mf->node(d.args[k + 1]);
-      if (kn.op != "const" || kn.num || kn.name != key.name || !vn.num) continue;
-      FlatNode c;
-      c.op = "const";
-      c.name = dict.name + "[" + key.name + "]";
-      c.num = vn.num;
-      c.loc = loc;
-      c.function = fid;
-      return add(std::move(c));
-    }
-    return -1;
+    auto [mfi, id] = p_.global_binding(dict.name);
+    if (mfi < 0) return -1;
+    const ir::Function& mf = p_.fn(mfi);
+    ir::NodeId v = ir::dict_entry(mf, id, key.name);
+    if (v < 0 || !mf.node(v).num) return -1;
+    FlatNode c;
+    c.op = "const";
+    c.name = dict.name + "[" + key.name + "]";
+    c.num = mf.node(v).num;
+    c.loc = loc;
+    c.function = fid;
+    return add(std::move(c));
   }
 
   int32_t global_constant(const ir::Node& n, int32_t fid) {
-    auto [mf_ptr, vid] = global_binding(n.name);
-    if (!mf_ptr) return -1;
-    const ir::Function& mf = *mf_ptr;
+    auto [mfi, vid] = p_.global_binding(n.name);
+    if (mfi < 0) return -1;
+    const ir::Function& mf = p_.fn(mfi);
     const ir::Node& v = mf.node(vid);
     FlatNode c;
     c.loc = n.loc;
@@ -629,7 +611,6 @@ class Inliner {
   const ir::Program& p_;
   FlatGraph& g_;
   std::set<int32_t> active_;
-  std::unordered_map<std::string, int32_t> files_by_module_;
   int32_t capture_fn_ = -1;        // while inlining a stash's writer: the node whose value is wanted
   ir::NodeId capture_node_ = -1;
   int32_t captured_ = -1;

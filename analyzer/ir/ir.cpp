@@ -53,4 +53,30 @@ int32_t Program::file_by_module_name(const std::string& dotted) const {
   return -1;
 }
 
+std::pair<int32_t, NodeId> Program::global_binding(const std::string& dotted) const {
+  auto dot = dotted.rfind('.');
+  if (dot == std::string::npos) return {-1, kNoNode};
+  int32_t fi = file_by_module_name(dotted.substr(0, dot));
+  if (fi < 0 || files[static_cast<size_t>(fi)].module_function < 0) return {-1, kNoNode};
+  const SourceFile& file = files[static_cast<size_t>(fi)];
+  auto it = file.globals.find(dotted.substr(dot + 1));
+  if (it == file.globals.end()) return {-1, kNoNode};
+  return {file.module_function, it->second};
+}
+
+NodeId dict_entry(const Function& f, NodeId dict, const std::string& key) {
+  if (dict < 0) return kNoNode;
+  const Node& d = f.node(dict);
+  if (d.op == "dict") {
+    for (size_t k = 0; k + 1 < d.args.size(); k += 2) {
+      const Node& kn = f.node(d.args[k]);
+      if (kn.op == "const" && !kn.num && kn.name == key) return d.args[k + 1];
+    }
+  } else if (d.op == "call" && d.name == "dict") {
+    for (const auto& [k, v] : d.kwargs)
+      if (k == key) return v;
+  }
+  return kNoNode;
+}
+
 }  // namespace archscan::ir

@@ -193,7 +193,12 @@ struct Program {
   const Module& mod(int32_t id) const { return modules[static_cast<size_t>(id)]; }
   const SourceFile& file(int32_t id) const { return files[static_cast<size_t>(id)]; }
   int32_t file_by_module_name(const std::string& dotted) const;
+  // The value a module-level name (`pkg.mod.NAME`) is bound to: {module function, node}, or {-1, -1}.
+  std::pair<int32_t, NodeId> global_binding(const std::string& dotted) const;
 };
+
+// The value stored under a string key in a dict built by `{"k": v}` or `dict(k=v)`, or kNoNode.
+NodeId dict_entry(const Function& f, NodeId dict, const std::string& key);
 
 // Human-readable dump (`archscan ir FILE`).
 std::string print(const Program& p);

@@ -249,6 +249,72 @@ class Builder {
     }
   }
 
+  // `self.key = sum(c << 8 * i for i, c in enumerate(pattern))` where construction sites pass a
+  // literal id sequence as `pattern`: the attribute holds a stored pattern (or a key made from one).
+  void mark_sequence_arguments() {
+    std::vector<std::vector<std::pair<const Function*, const Node*>>> sites(p_.modules.size());
+    for (const auto& f : p_.functions)
+      for (const Node& n : f.nodes)
+        if (n.op == "call" && n.target_module >= 0) sites[static_cast<size_t>(n.target_module)].emplace_back(&f, &n);
+    for (auto& m : p_.modules) {
+      int32_t init = m.method("__init__");
+      if (init < 0) continue;
+      const Function& ctor = p_.fn(init);
+      for (const Node& set : ctor.nodes) {
+        if (set.op != "setattr" || set.args.size() != 2 || !is_self(ctor, set.args[0])) continue;
+        Attr* a = find(m, set.name);
+        if (!a || a->kind != AttrKind::Other || a->function >= 0 || !a->type.empty()) continue;
+        for (const std::string& pname : params_reached(ctor, set.args[1]))
+          for (auto [f, call] : sites[static_cast<size_t>(m.id)])
+            if (passes_sequence(*f, *call, ctor, pname)) a->type = "sequence";
+      }
+    }
+  }
+
+  // Constructor parameters a value is computed from (not through len(): a length is no pattern).
+  std::set<std::string> params_reached(const Function& f, NodeId v) {
+    std::set<std::string> out;
+    std::vector<NodeId> work{v};
+    std::set<NodeId> seen;
+    while (!work.empty()) {
+      NodeId cur = work.back();
+      work.pop_back();
+      if (cur < 0 || !seen.insert(cur).second || seen.size() > 64) continue;
+      const Node& n = f.node(cur);
+      if (n.op == "param" && !(n.num && *n.num == 0)) out.insert(n.name);
+      if (n.op == "len" || (n.op == "call" && n.name == "len")) continue;
+      work.insert(work.end(), n.args.begin(), n.args.end());
+    }
+    return out;
+  }
+
+  // Whether a construction site passes a literal number sequence for parameter `pname`: as a
+  // keyword, positionally, or in a module-level dict spread with **.
+  bool passes_sequence(const Function& f, const Node& call, const Function& ctor, const std::string& pname) {
+    for (const auto& [k, v] : call.kwargs)
+      if (k == pname) return number_sequence(f, v, 0);
+    auto pos = std::find(ctor.params.begin(), ctor.params.end(), pname);
+    size_t index = static_cast<size_t>(pos - ctor.params.begin());
+    for (size_t i = 0; i < call.args.size(); ++i) {
+      const Node& arg = f.node(call.args[i]);
+      if (arg.op == "starred" && !arg.args.empty()) {
+        auto [mf, dict] = global_value(f.node(arg.args[0]));
+        NodeId v = mf ? ir::dict_entry(*mf, dict, pname) : kNoNodeId;
+        if (v >= 0) return number_sequence(*mf, v, 0);
+      } else if (pos != ctor.params.end() && index >= 1 && i == index - 1) {
+        return number_sequence(f, call.args[i], 0);
+      }
+    }
+    return false;
+  }
+
+  // The module-level binding of a global name of the tree.
+  std::pair<const Function*, NodeId> global_value(const Node& n) {
+    if (n.op != "global") return {nullptr, kNoNodeId};
+    auto [fi, v] = p_.global_binding(n.name);
+    return {fi >= 0 ? &p_.fn(fi) : nullptr, v};
+  }
+
   // The class of an instance value: `Net(...)` or a variable bound to it.
   int32_t instance_class(const Function& f, NodeId id) {
     for (int guard = 0; id >= 0 && guard < 8; ++guard) {
@@ -400,13 +466,8 @@ class Builder {
       return false;
     }
     if (n.op == "global") {
-      auto dot = n.name.rfind('.');
-      if (dot == std::string::npos) return false;
-      for (const auto& file : p_.files) {
-        if (file.module_name != n.name.substr(0, dot) || file.module_function < 0) continue;
-        auto it = file.globals.find(n.name.substr(dot + 1));
-        return it != file.globals.end() && number_sequence(p_.fn(file.module_function), it->second, depth + 1);
-      }
+      auto [mf, v] = global_value(n);
+      return mf && number_sequence(*mf, v, depth + 1);
     }
     return false;
   }
@@ -562,6 +623,7 @@ void build_modules(ir::Program& p) {
   for (auto& m : p.modules) b.build(m);
   b.external_attrs();
   b.bind_constructor_arguments();
+  b.mark_sequence_arguments();
 
   // nn.Module-ness: torch.nn bases, or user bases that are modules, or a forward method.
   bool changed = true;
