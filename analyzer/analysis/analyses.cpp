@@ -1,8 +1,10 @@
 #include "analysis/analyses.h"
 
+#include "core/parallel.h"
+
 namespace archscan {
 
-Analyses::Analyses(const ir::Program& p) : p_(p), model_code_(p.functions.size(), 0) {
+Analyses::Analyses(const ir::Program& p, int jobs) : p_(p), jobs_(jobs), model_code_(p.functions.size(), 0) {
   // Model code: methods of nn.Modules and everything they (transitively) call or define.
   std::vector<int32_t> work;
   for (const auto& f : p.functions) {
@@ -43,7 +45,10 @@ bool Analyses::in_model_code(const ir::Function& f) const {
 
 const std::vector<flow::FlowResult>& Analyses::flows() const {
   std::call_once(flows_once_, [this] {
-    for (const auto& root : flow::find_roots(p_)) flows_.push_back(flow::analyse(p_, root));
+    // Roots are independent (the program is read-only here): analyse them on all cores.
+    std::vector<flow::Root> roots = flow::find_roots(p_);
+    flows_.resize(roots.size());
+    parallel_for(roots.size(), jobs_, [&](size_t i) { flows_[i] = flow::analyse(p_, roots[i]); });
   });
   return flows_;
 }

@@ -13,7 +13,8 @@ namespace archscan {
 
 class Analyses {
  public:
-  explicit Analyses(const ir::Program& p);
+  // `jobs`: threads for the per-root flow analysis (0 = all cores).
+  explicit Analyses(const ir::Program& p, int jobs = 0);
   ~Analyses();
   const ir::Program& program() const { return p_; }
 
@@ -27,6 +28,7 @@ class Analyses {
 
  private:
   const ir::Program& p_;
+  int jobs_ = 0;
   std::vector<char> model_code_;  // per function
   mutable std::once_flag flows_once_;
   mutable std::vector<flow::FlowResult> flows_;

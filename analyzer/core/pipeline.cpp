@@ -16,6 +16,7 @@
 
 #include "analysis/analyses.h"
 #include "core/fingerprint.h"
+#include "core/parallel.h"
 #include "core/rule.h"
 #include "core/source_reader.h"
 #include "link/linker.h"
@@ -94,23 +95,6 @@ void lower_one(Source& s, const ScanOptions& opts) {
   }
 }
 
-int job_count(int requested, size_t work) {
-  int n = requested > 0 ? requested : static_cast<int>(std::thread::hardware_concurrency());
-  n = std::max(1, n);
-  return static_cast<int>(std::min<size_t>(static_cast<size_t>(n), std::max<size_t>(1, work)));
-}
-
-void parallel_for(size_t count, int jobs, const std::function<void(size_t)>& body) {
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < count; i = next++) body(i);
-  };
-  std::vector<std::thread> threads;
-  for (int t = 1; t < job_count(jobs, count); ++t) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
-}
-
 std::vector<Source> read_all(const std::string& root, const ScanOptions& opts) {
   auto candidates = discover(root, opts.paths, opts.excludes);
   std::vector<Source> sources(candidates.size());
@@ -153,20 +137,30 @@ bool finding_before(const Finding& a, const Finding& b) {
 // A rule that throws becomes a FileReport in `rule_errors`.
 std::vector<Finding> run_rules(const ir::Program& p, const ScanOptions& opts, std::vector<FileReport>& rule_errors) {
   std::vector<Finding> out;
-  Analyses analyses(p);
-  for (const auto& rule : RuleRegistry::instance().rules()) {
-    if (!rule_selected(rule->info(), opts)) continue;
-    std::vector<Finding> found;
-    RuleContext ctx(p, analyses, found);
+  Analyses analyses(p, opts.jobs);
+  std::vector<const Rule*> rules;
+  for (const auto& rule : RuleRegistry::instance().rules())
+    if (rule_selected(rule->info(), opts)) rules.push_back(rule.get());
+  // Rules only read the program and the shared analyses: run them side by side.
+  std::vector<std::vector<Finding>> found(rules.size());
+  std::vector<std::string> errors(rules.size());
+  parallel_for(rules.size(), opts.jobs, [&](size_t i) {
+    RuleContext ctx(p, analyses, found[i]);
     try {
-      rule->run(ctx);
+      rules[i]->run(ctx);
     } catch (const std::exception& e) {
-      rule_errors.push_back({"<rule " + rule->info().id + ">", "", "error",
-                             fmt::format("internal error in rule {}: {}", rule->info().id, e.what()), "", ""});
+      errors[i] = e.what();
+      found[i].clear();
+    }
+  });
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const std::string& id = rules[i]->info().id;
+    if (!errors[i].empty()) {
+      rule_errors.push_back({"<rule " + id + ">", "", "error", fmt::format("internal error in rule {}: {}", id, errors[i]), "", ""});
       continue;
     }
-    for (auto& f : found) {
-      if (f.rule.empty()) f.rule = rule->info().id;
+    for (auto& f : found[i]) {
+      if (f.rule.empty()) f.rule = id;
       out.push_back(std::move(f));
     }
   }
