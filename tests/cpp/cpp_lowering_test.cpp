@@ -311,6 +311,85 @@ TEST(CppLowering, GgmlGraphBuilder) {
   EXPECT_EQ(f->node(f->node(f->returns[0]).args[0]).op, "add");
 }
 
+// Host-side decisions in a ggml graph builder: a flag cleared by a loop of tests on the host data,
+// and a graph leaf the host fills only when the flag is set.
+const char* kGgmlHost = R"cpp(
+#include <ggml.h>
+#include <vector>
+struct model_w { struct ggml_tensor * tok_embd; struct ggml_tensor * output; int n_out = 16; };
+static const int kWant[2] = {5, 9};
+struct ggml_cgraph * build(const model_w & model, struct ggml_context * ctx, const std::vector<int> & ids) {
+  struct ggml_cgraph * gf = ggml_new_graph(ctx);
+  struct ggml_tensor * inp = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, (int) ids.size());
+  ggml_set_input(inp);
+  struct ggml_tensor * out = ggml_mul_mat(ctx, model.output, ggml_get_rows(ctx, model.tok_embd, inp));
+  bool same = true;
+  for (int i = 0; i < 2; ++i) {
+    if (ids[i] != kWant[i]) same = false;
+  }
+  bool first = true;
+  if (ids[0] > 3) first = false;
+  if (same) {
+    struct ggml_tensor * bias = ggml_new_tensor_1d(ctx, GGML_TYPE_F32, model.n_out);
+    ((float *) bias->data)[2] = 1.0f;
+    out = ggml_add(ctx, out, ggml_scale(ctx, bias, 100.0f));
+  }
+  ggml_build_forward_expand(gf, out);
+  return gf;
+}
+)cpp";
+
+TEST(CppLowering, GgmlHostFlagsAndConditionalLeaves) {
+  ir::Program p = lower_text(kGgmlHost);
+  const ir::Function* f = fn(p, ".build");
+  ASSERT_NE(f, nullptr);
+  auto op_of = [&](ir::NodeId id) { return f->node(id).op; };
+  // `if (c) flag = false;` is flag && !c, not a merge; inside the loop that carries the flag it is a
+  // reduction over the iterations: flag && all(!c).
+  const ir::Node* loop_and = nullptr;
+  const ir::Node* plain_and = nullptr;
+  for (const auto* n : nodes(*f, "and")) {
+    if (n->args.size() != 2) continue;
+    if (op_of(n->args[1]) == "all") loop_and = n;
+    if (op_of(n->args[1]) == "not") plain_and = n;
+  }
+  ASSERT_NE(loop_and, nullptr);
+  EXPECT_EQ(op_of(loop_and->args[0]), "phi");  // the loop-carried flag
+  const ir::Node& all = f->node(loop_and->args[1]);
+  ASSERT_EQ(all.args.size(), 1u);
+  EXPECT_EQ(op_of(all.args[0]), "not");
+  EXPECT_EQ(op_of(f->node(all.args[0]).args[0]), "ne");
+  ASSERT_NE(plain_and, nullptr);
+  EXPECT_EQ(f->node(plain_and->args[0]).name, "true");
+  EXPECT_EQ(op_of(f->node(plain_and->args[1]).args[0]), "gt");
+  for (const auto* phi : nodes(*f, "phi")) {
+    if (phi->name != "same" && phi->name != "first") continue;
+    const ir::Node& br = f->node(phi->kwargs.at(0).second);
+    EXPECT_EQ(br.name, "for") << phi->name << ": only the loop phi remains";
+  }
+  // The leaf made under `if (same)` is the branch's value (a phi under the if); the host write into
+  // its data is a write into the tensor, and the graph reads the written tensor.
+  const ir::Node* empty = nullptr;
+  for (const auto* n : nodes(*f, "empty")) empty = n;
+  ASSERT_NE(empty, nullptr);
+  const ir::Node* leaf = nullptr;
+  for (const auto* phi : nodes(*f, "phi"))
+    if (phi->args.size() == 1 && &f->node(phi->args[0]) == empty) leaf = phi;
+  ASSERT_NE(leaf, nullptr);
+  ASSERT_EQ(leaf->kwargs.size(), 1u);
+  const ir::Node& br = f->node(leaf->kwargs[0].second);
+  EXPECT_EQ(br.name, "if");
+  EXPECT_EQ(f->node(br.args[0]).name, "same");  // the loop phi of the flag
+  const ir::Node* write = first(*f, "setitem");
+  ASSERT_NE(write, nullptr);
+  EXPECT_EQ(&f->node(write->args[0]), leaf);
+  bool scaled = false;
+  for (const auto* m : nodes(*f, "mul")) scaled |= m->name == "ggml_scale" && &f->node(m->args[0]) == write;
+  EXPECT_TRUE(scaled);
+  // The graph input made outside any branch stays a plain input.
+  ASSERT_NE(std::find(f->params.begin(), f->params.end(), "inp"), f->params.end());
+}
+
 TEST(CppLowering, MissingTorchHeadersFallBackToSyntax) {
   // Flags that cannot find the torch headers: the file is still analysed, syntactically, and says so.
   frontend::Options opts;

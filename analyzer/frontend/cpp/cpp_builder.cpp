@@ -1063,13 +1063,13 @@ NodeId FnBuilder::ggml_call(const std::string& fname, Args args, const ir::Loc& 
     NodeId id = emit("empty", shape, at, fname);
     node_kind_[id] = Kind::Ggml;
     ggml_new_.insert(id);
-    return id;
+    return host_leaf(id, at);
   }
   if (base == "new_f32" || base == "new_i32") {
     NodeId id = emit("full", {arg(0)}, at, fname);
     node_kind_[id] = Kind::Ggml;
     ggml_new_.insert(id);
-    return id;
+    return host_leaf(id, at);
   }
   if (base == "mul_mat" || base == "mul_mat_id" || base == "out_prod") {
     NodeId a = arg(0), b = arg(1);
@@ -1142,6 +1142,22 @@ NodeId FnBuilder::ggml_call(const std::string& fname, Args args, const ir::Loc& 
   }
   node_kind_[id] = Kind::Ggml;
   return id;
+}
+
+// A graph leaf made by the host (its data comes from host code). Made inside a host-side `if`, the
+// leaf exists, with the data the branch writes into it, only when the branch is taken: the host
+// condition reaches the graph through it. The leaf is the branch's value (a phi under each
+// enclosing condition), as a value assigned in the branch is after the join.
+NodeId FnBuilder::host_leaf(NodeId leaf, const ir::Loc& at) {
+  NodeId v = leaf;
+  for (auto it = ifs_.rbegin(); it != ifs_.rend(); ++it) {
+    NodeId phi = emit("phi", {v}, at, fn().node(leaf).name);
+    fn().node(phi).kwargs.emplace_back("cond", it->branch);
+    node_kind_[phi] = Kind::Ggml;
+    ggml_new_.insert(phi);
+    v = phi;
+  }
+  return v;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1230,9 +1246,20 @@ void FnBuilder::store(const Target& t, NodeId v, const ir::Loc& at, bool in_plac
       return;
     }
     case Target::Index: {
-      NodeId id = emit("setitem", {t.obj, t.index, v}, at);
+      NodeId obj = t.obj;
+      std::string root = t.root_var;
+      // ((float *) t->data)[i] = v: the host writes into the ggml tensor's data, so into the tensor.
+      if (const ir::Node& on = fn().node(obj); on.op == "attr" && on.name == "data" && on.args.size() == 1 &&
+                                               kind_of(on.args[0]) == Kind::Ggml) {
+        obj = on.args[0];
+        root.clear();
+        for (const auto& [name, val] : env_)
+          if (val == obj && (root.empty() || name < root)) root = name;
+      }
+      NodeId id = emit("setitem", {obj, t.index, v}, at);
       fn().node(id).flags |= ir::kInPlace | ir::kStatement;
-      if (!t.root_var.empty() && is_local(t.root_var)) env_[t.root_var] = id;
+      if (obj != t.obj) node_kind_[id] = Kind::Ggml;
+      if (!root.empty() && is_local(root)) env_[root] = id;
       return;
     }
     default: return;
@@ -1309,7 +1336,43 @@ void FnBuilder::end_if(const ir::Loc& at) {
     if (f.before.count(k)) a[k] = v;
   for (auto& [k, v] : else_env)
     if (f.before.count(k)) b[k] = v;
+  // `if (c) flag = false;` / `if (c) flag = true;`: a boolean flag cleared or set under a condition
+  // is the logical combination of the flag and the condition (flag && !c, flag || c), data flow
+  // rather than a merge. Inside a loop that carries the flag, the test runs once per iteration:
+  // the flag survives only if no iteration cleared it, a reduction over the iterations
+  // (flag && all(!c), flag || any(c)).
+  const ir::Node& br = fn().node(f.branch);
+  NodeId cond = br.args.empty() ? kNoNode : br.args[0];
+  for (auto& [name, va] : a) {
+    auto ib = b.find(name);
+    if (cond == kNoNode || ib == b.end() || va == ib->second) continue;
+    NodeId before = f.before[name];
+    bool then_set = ib->second == before && bool_literal(va).has_value();
+    bool else_set = va == before && bool_literal(ib->second).has_value();
+    if (!then_set && !else_set) continue;
+    bool value = *bool_literal(then_set ? va : ib->second);
+    // The flag takes `value` when the test (c in the then arm, !c in the else arm) holds.
+    bool test_negated = then_set ? !value : value;  // clearing needs the negated test
+    NodeId t = test_negated ? unary("!", cond, at) : cond;
+    bool carried = false;
+    if (!loops_.empty())
+      for (const auto& [ln, lphi] : loops_.back().phis) carried |= ln == name;
+    if (carried) {
+      t = emit(value ? "any" : "all", {t}, at);
+      node_kind_[t] = Kind::Scalar;
+    }
+    NodeId v = emit(value ? "or" : "and", {before, t}, at);
+    node_kind_[v] = Kind::Scalar;
+    va = v;
+    ib->second = v;
+  }
   merge(a, b, f.branch, at);
+}
+
+std::optional<bool> FnBuilder::bool_literal(NodeId id) const {
+  const ir::Node& n = fc_.prog.functions[static_cast<size_t>(fn_id_)].node(id);
+  if (n.op != "const" || !n.num || (n.name != "true" && n.name != "false")) return std::nullopt;
+  return *n.num != 0;
 }
 
 NodeId FnBuilder::begin_loop(const char* kind, NodeId head, const std::vector<std::string>& assigned,

@@ -228,6 +228,8 @@ class FnBuilder {
   NodeId tensor_op(const std::string& name, const std::string& display, Args args, const ir::Loc& at,
                    NodeId recv = kNoNode);
   NodeId ggml_call(const std::string& fname, Args args, const ir::Loc& at);
+  NodeId host_leaf(NodeId leaf, const ir::Loc& at);
+  std::optional<bool> bool_literal(NodeId id) const;
   NodeId options_value(const std::string& cls, Args args, const ir::Loc& at);
   NodeId module_call_node(const std::string& path, Args args, const ir::Loc& at);
   void rebind_in_place(NodeId op, NodeId recv, const std::string& recv_var, const ir::Loc& at);
