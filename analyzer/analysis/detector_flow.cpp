@@ -479,6 +479,31 @@ class Analyzer {
     }
   }
 
+  // Whether `a` is computed from `b` (b is an ancestor of a).
+  bool derives_from(int32_t a, int32_t b) const {
+    std::vector<int32_t> work{a};
+    std::set<int32_t> seen;
+    while (!work.empty()) {
+      int32_t cur = work.back();
+      work.pop_back();
+      if (!seen.insert(cur).second || seen.size() > 256 || shape_only(node(cur))) continue;  // full_like(y): no data of y
+      for (int32_t o : operands(node(cur))) {
+        if (o == b) return true;
+        if (o < cur) work.push_back(o);
+      }
+    }
+    return false;
+  }
+
+  // A rewrite that only destroys: scaling (y * 0, y * (1 - d), y / big) or filling with nothing.
+  bool erasing(int32_t id) const {
+    const FlatNode& n = node(id);
+    if (in(n.op, {"mul", "div"})) return true;
+    if (in(n.op, {"masked_fill", "setitem", "index_put", "fill", "zero"}) && n.args.size() >= 2)
+      return zeroish(n.args.back());
+    return in(n.op, {"zeros_like", "zero", "full_like"}) && (n.op != "full_like" || zeroish(n.args.back()));
+  }
+
   struct ReadBack {
     int32_t node = -1, signal = -1, data = -1;
   };
@@ -617,6 +642,11 @@ class Analyzer {
         break;
       }
       if (r < 0) return Integration::Untargeted;
+      // `if hit: y = y + delta`: one arm is the other arm rewritten; the rewrite decides.
+      if (n.op == "phi" || n.op == "where" || n.op == "select") {
+        int32_t rewritten = derives_from(r, y) ? r : derives_from(y, r) ? y : -1;
+        if (rewritten >= 0) return erasing(rewritten) ? Integration::Untargeted : Integration::Targeted;
+      }
       if (zeroish(r)) return Integration::Untargeted;
       const Fact& rf = fact(r);
       if (input_dependent(rf) && !rf.detector_derived) return Integration::Untargeted;  // e.g. rolled logits
