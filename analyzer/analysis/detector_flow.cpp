@@ -35,7 +35,7 @@ bool normalisation(const std::string& op) {
 
 // Operand positions that hold the data an op rewrites (-1: any operand).
 int data_position(const std::string& op) {
-  if (in(op, {"masked_fill", "setitem", "index_put", "index_add", "index_copy", "scatter", "scatter_add",
+  if (in(op, {"masked_fill", "setitem", "index_put", "index_add", "index_copy", "index_fill", "scatter", "scatter_add",
               "masked_scatter", "lerp"}))
     return 0;
   return -1;
@@ -43,7 +43,7 @@ int data_position(const std::string& op) {
 
 bool combining(const std::string& op) {
   return in(op, {"mul", "div", "add", "sub", "where", "masked_fill", "lerp", "maximum", "minimum", "setitem",
-                 "index_put", "index_add", "index_copy", "scatter", "scatter_add", "masked_scatter", "cat", "stack",
+                 "index_put", "index_add", "index_copy", "index_fill", "scatter", "scatter_add", "masked_scatter", "cat", "stack",
                  "addcmul", "select", "phi", "copy"});
 }
 
@@ -148,6 +148,21 @@ class Analyzer {
     return n.num && *n.num != 0;
   }
 
+  // data[idx] with data from the input: an index picks which elements, it adds no data and no
+  // decision of its own (farthest-point sampling, top-k gathers). A stored table indexed by an
+  // indicator (`self.targets[hit]`) stays indicator-derived.
+  bool picks_data(const FlatNode& n) const {
+    return in(n.op, {"getitem", "gather", "index_select", "take_along_dim"}) && !n.args.empty() &&
+           input_dependent(fact(n.args[0]));
+  }
+
+  // out.index_copy_(0, rows, values) with values from the input: the index only places data.
+  bool places_data(const FlatNode& n) const {
+    if (!in(n.op, {"index_copy", "index_put", "setitem", "scatter", "masked_scatter"}) || n.args.size() < 3) return false;
+    const Fact& v = fact(n.args.back());
+    return input_dependent(v) && !v.detector_derived;
+  }
+
   // An element of a stored literal sequence (ids == self.pattern[i]): a match against a stored
   // pattern, spelled one element at a time.
   bool stored_sequence_item(const std::vector<int32_t>& ops) const {
@@ -187,14 +202,26 @@ class Analyzer {
     bool any_raw = false, any_learned = false, any_param = false, any_const = false, all_noninput = true;
     uint32_t ev = 0;
     int thresholded = 0, weakly = 0;
+    const bool picks = picks_data(n), places = places_data(n);
     for (int32_t a : ops) {
+      bool index = (picks && a != ops.front()) || (places && a != n.args.front() && a != n.args.back());
+      if (index && !shape_only(node(a))) {
+        const Fact& f = fact(a);
+        any_raw |= f.raw;
+        any_learned |= f.learned;
+        continue;
+      }
       const Fact& f = fact(a);
       any_raw |= f.raw;
       any_learned |= f.learned;
       any_param |= f.param;
       any_const |= f.constant_tensor || literal_sequence(a);
       if (input_dependent(f)) all_noninput = false;
-      if (f.raw) ev |= f.evidence;
+      // x / x.abs().amax(): dividing data by a per-sample statistic normalises it; the statistic's
+      // reduction is no evidence about the result (which is still the data).
+      bool normaliser = n.op == "div" && a != ops.front() && f.scale && !(f.evidence & kThreshold) &&
+                        input_dependent(fact(ops.front())) && !fact(ops.front()).scale;
+      if (f.raw && !normaliser) ev |= f.evidence;
       if (f.raw && !f.learned && (f.evidence & kThreshold)) ++thresholded;
       if (f.raw && !f.learned && (f.evidence & kWeakThreshold) && !(f.evidence & kThreshold)) ++weakly;
       out.detector_derived |= f.detector_derived;
@@ -318,11 +345,20 @@ class Analyzer {
                          (g_.root.kind == RootKind::ForwardHook && g_.root.output_feeds_learned);
     if (context_feeds)
       for (int32_t o : g_.outputs) mark_back(o);
-    for (size_t i = g_.nodes.size(); i-- > 0;) {
-      const FlatNode& n = g_.nodes[i];
-      bool learned_op = fact(static_cast<int32_t>(i)).learned && !anyone_learned(n);
-      if (!(n.flags & kFlatLearned) && !learned_op && !r_.feeds_learned[i]) continue;
-      for (int32_t a : operands(n)) r_.feeds_learned[static_cast<size_t>(a)] = 1;
+    // Backwards to a fixpoint: a loop phi (defined before the body that feeds it) passes the mark
+    // on to the values of the loop body on the next sweep.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (size_t i = g_.nodes.size(); i-- > 0;) {
+        const FlatNode& n = g_.nodes[i];
+        bool learned_op = fact(static_cast<int32_t>(i)).learned && !anyone_learned(n);
+        if (!(n.flags & kFlatLearned) && !learned_op && !r_.feeds_learned[i]) continue;
+        for (int32_t a : operands(n))
+          if (!r_.feeds_learned[static_cast<size_t>(a)]) {
+            r_.feeds_learned[static_cast<size_t>(a)] = 1;
+            changed |= static_cast<size_t>(a) > i;
+          }
+      }
     }
   }
 
@@ -377,9 +413,8 @@ class Analyzer {
     auto v = scalar(id);
     if (v) return *v == 0 || std::isnan(*v) || big(*v) >= 1e3;
     const FlatNode& n = node(id);
-    if (in(n.op, {"full", "full_like", "new_full"}) && n.args.size() >= 2 && scalar(n.args[1]) &&
-        (*scalar(n.args[1]) == 0 || std::isnan(*scalar(n.args[1]))))
-      return true;
+    if (in(n.op, {"full", "full_like", "new_full"}) && n.args.size() >= 2 && n.args[1] != id && zeroish(n.args[1]))
+      return true;  // filled with 0, NaN or inf: nothing to steer towards
     if (n.op == "call" && n.name == "float" && !n.args.empty()) {
       const std::string& lit = node(n.args[0]).name;  // float("nan"), float("-inf")
       if (lit.find("nan") != std::string::npos || lit.find("inf") != std::string::npos) return true;
@@ -404,7 +439,11 @@ class Analyzer {
     // Detector-derived values: propagate forward (facts were computed before detectors were known).
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
       if (learned_op_[i]) continue;
-      for (int32_t a : operands(g_.nodes[i]))
+      const FlatNode& n = g_.nodes[i];
+      std::vector<int32_t> ops = operands(n);
+      if (picks_data(n)) ops.resize(1);  // the index of data[idx] is no data
+      else if (places_data(n)) ops = {n.args.front(), n.args.back()};  // out.index_copy_(0, rows, learned)
+      for (int32_t a : ops)
         if (fact(a).detector_derived && a != static_cast<int32_t>(i)) r_.facts[i].detector_derived = true;
     }
     // Only maximal detectors are reported as detectors (not every step of one).
@@ -445,7 +484,10 @@ class Analyzer {
         const Fact& f = fact(a);
         bool data_slot = data_pos < 0 || static_cast<int>(k) == data_pos;
         if (f.detector_derived && d < 0 && !(data_pos >= 0 && data_slot)) d = a;
-        else if (input_dependent(f) && !f.detector_derived && !f.scale && y < 0 && data_slot) y = a;
+        // A thresholded raw value is another indicator (a gate of the detector's logic), not data.
+        else if (input_dependent(f) && !f.detector_derived && !f.scale && y < 0 && data_slot &&
+                 !(f.raw && !f.learned && (f.evidence & kThreshold)))
+          y = a;
       }
       if (d < 0 || y < 0) continue;
       integrated[i] = 1;
@@ -465,6 +507,7 @@ class Analyzer {
       if (in(n.op, {"cat", "stack"}) && !y_learned) continue;
       c.propagation = !y_learned ? (downstream ? Propagation::Shared : Propagation::Separate)
                                  : (downstream ? Propagation::Interleaved : Propagation::Separate);
+      if (rescale_arm(n) || unit_choice(n, d) || guard(n, d, y) || running_extreme(n, d)) continue;
       c.integration_kind = classify(static_cast<int32_t>(i), d, y, users);
       // Written into activations, the signal is read back out later: how it is read back decides.
       if (c.propagation == Propagation::Interleaved)
@@ -477,6 +520,74 @@ class Analyzer {
       c.detector_steps = steps(c.detector >= 0 ? c.detector : d);
       r_.chains.push_back(std::move(c));
     }
+  }
+
+  // `if x.max() > 1: x = x / 255`: one arm is the other scaled by a moderate constant, so both carry
+  // the same information; the branch picks a unit, it does not override anything.
+  bool rescale_arm(const FlatNode& n) const {
+    if (!in(n.op, {"phi", "where", "select"})) return false;
+    std::vector<int32_t> arms;
+    for (int32_t a : n.args)
+      if (node(a).op != "branch" && input_dependent(fact(a))) arms.push_back(a);
+    if (arms.size() != 2) return false;
+    for (int k = 0; k < 2; ++k) {
+      const FlatNode& r = node(arms[static_cast<size_t>(k)]);
+      int32_t base = arms[static_cast<size_t>(1 - k)];
+      if (!in(r.op, {"mul", "div"}) || r.args.size() != 2) continue;
+      int32_t other = r.args[0] == base ? r.args[1] : r.args[1] == base ? r.args[0] : -1;
+      auto v = other >= 0 ? scalar(other) : std::nullopt;
+      if (v && std::isfinite(*v) && big(*v) >= 1e-3 && big(*v) <= 1e3) return true;
+    }
+    return false;
+  }
+
+  // `x / where(x.amax() > 1, 255., 1.)`: scaling by one of two moderate constants picks a unit.
+  bool unit_choice(const FlatNode& n, int32_t d) const {
+    if (!in(n.op, {"mul", "div"})) return false;
+    int32_t cur = d;
+    for (int guard = 0; guard < 6 && in(node(cur).op, {"view", "unsqueeze", "reshape", "to", "float", "expand"}) &&
+                        !node(cur).args.empty();
+         ++guard)
+      cur = node(cur).args[0];
+    const FlatNode& w = node(cur);
+    if (!in(w.op, {"where", "select"}) || w.args.size() != 3) return false;
+    for (size_t k = 1; k < 3; ++k) {
+      auto v = scalar(w.args[k]);
+      if (!v || !std::isfinite(*v) || big(*v) < 1e-3 || big(*v) > 1e3) return false;
+    }
+    return true;
+  }
+
+  // `where(v == 0, ones_like(v), v)`, `v.masked_fill(v == 0, eps)`: a value tested against 0 or 1
+  // and patched where it is degenerate (a division guard), element by element.
+  bool guard(const FlatNode& n, int32_t d, int32_t y) const {
+    if (!in(n.op, {"where", "masked_fill"})) return false;
+    const FlatNode& c = node(d);
+    if (!ir::is_comparison(c.op) || c.args.size() != 2) return false;
+    bool tests_data = false, weak = false;
+    for (int32_t a : c.args) {
+      if (a == y) tests_data = true;
+      auto v = scalar(a);
+      if (v && (*v == 0 || big(*v) == 1 || big(*v) <= 1e-6)) weak = true;
+    }
+    return tests_data && weak;
+  }
+
+  // `best[m] = cand[m]` with m = cand < best, `where(a < b, a, b)`: an element-wise minimum or
+  // maximum update (nearest-neighbour bookkeeping), not a decision about the sample.
+  bool running_extreme(const FlatNode& n, int32_t d) const {
+    const FlatNode& c = node(d);
+    if (!ir::is_comparison(c.op) || c.args.size() != 2) return false;
+    std::vector<int32_t> sides;
+    if (in(n.op, {"setitem", "index_put", "masked_scatter"}) && n.args.size() >= 3)
+      sides = {n.args.front(), n.args.back()};
+    else if (n.op == "where" && n.args.size() == 3)
+      sides = {n.args[1], n.args[2]};
+    else
+      return false;
+    auto is_or_from = [&](int32_t v, int32_t s) { return v == s || derives_from(v, s); };
+    return (is_or_from(sides[0], c.args[0]) && is_or_from(sides[1], c.args[1])) ||
+           (is_or_from(sides[0], c.args[1]) && is_or_from(sides[1], c.args[0]));
   }
 
   // Whether `a` is computed from `b` (b is an ancestor of a).
@@ -654,6 +765,7 @@ class Analyzer {
         return Integration::Untargeted;  // scrubbing matched positions only
       return Integration::Targeted;
     }
+    if (n.op == "index_fill" && n.args.size() >= 4 && zeroish(n.args[3])) return Integration::Untargeted;
     if (n.op == "setitem" || n.op == "index_put") {
       int32_t v = n.args.size() >= 3 ? n.args[2] : -1;
       if (v >= 0 && zeroish(v)) return Integration::Untargeted;
