@@ -198,7 +198,7 @@ class Analyzer {
     if (n.flags & kFlatParam) out.param = true;
     if (shape_only(n)) return out;  // x.size(1), zeros_like(x), x.new_zeros(...): no data from x
     if (n.flags & kFlatConstTensor) out.constant_tensor = true;
-    std::vector<int32_t> ops = operands(n);
+    std::vector<int32_t> ops = without_benign_conditions(n, operands(n));
     bool any_raw = false, any_learned = false, any_param = false, any_const = false, all_noninput = true;
     uint32_t ev = 0;
     int thresholded = 0, weakly = 0;
@@ -443,6 +443,7 @@ class Analyzer {
       std::vector<int32_t> ops = operands(n);
       if (picks_data(n)) ops.resize(1);  // the index of data[idx] is no data
       else if (places_data(n)) ops = {n.args.front(), n.args.back()};  // out.index_copy_(0, rows, learned)
+      ops = without_benign_conditions(n, ops);
       for (int32_t a : ops)
         if (fact(a).detector_derived && a != static_cast<int32_t>(i)) r_.facts[i].detector_derived = true;
     }
@@ -504,10 +505,17 @@ class Analyzer {
       if (!y_learned && !downstream) continue;
       // Extra input channels (cat([x, edges])) are features for the first learned layer; written
       // beside learned activations they ride along to be read back later (interleaved).
-      if (in(n.op, {"cat", "stack"}) && !y_learned) continue;
+      // Not integrations: leave the data path open for a detector further down (no laundering).
+      if (in(n.op, {"cat", "stack"}) && !y_learned) {
+        integrated[i] = 0;
+        continue;
+      }
       c.propagation = !y_learned ? (downstream ? Propagation::Shared : Propagation::Separate)
                                  : (downstream ? Propagation::Interleaved : Propagation::Separate);
-      if (rescale_arm(n) || unit_choice(n, d) || guard(n, d, y) || running_extreme(n, d)) continue;
+      if (rescale_arm(n) || unit_choice(n, d) || guard(n, d, y) || running_extreme(n, d)) {
+        integrated[i] = 0;
+        continue;
+      }
       c.integration_kind = classify(static_cast<int32_t>(i), d, y, users);
       // Written into activations, the signal is read back out later: how it is read back decides.
       if (c.propagation == Propagation::Interleaved)
@@ -539,6 +547,29 @@ class Analyzer {
       if (v && std::isfinite(*v) && big(*v) >= 1e-3 && big(*v) <= 1e3) return true;
     }
     return false;
+  }
+
+  // The operands that carry data through a node, without the condition of a unit choice, a division
+  // guard or a running extreme (those decide nothing about the sample, so they mark nothing).
+  std::vector<int32_t> without_benign_conditions(const FlatNode& n, std::vector<int32_t> ops) const {
+    auto drop = [&](int32_t c) { ops.erase(std::remove(ops.begin(), ops.end(), c), ops.end()); };
+    if (rescale_arm(n)) {
+      std::vector<int32_t> arms;
+      for (int32_t a : n.args)
+        if (node(a).op != "branch") arms.push_back(a);
+      return arms;
+    }
+    if (in(n.op, {"mul", "div"}))
+      for (int32_t a : n.args)
+        if (unit_choice(n, a)) drop(a);
+    int32_t cond = n.op == "where" && n.args.size() == 3 ? n.args[0]
+                   : in(n.op, {"masked_fill", "setitem", "index_put", "masked_scatter"}) && n.args.size() >= 2 ? n.args[1]
+                                                                                                               : -1;
+    if (cond >= 0) {
+      int32_t data = n.op == "where" ? n.args[2] : n.args[0];
+      if (guard(n, cond, data) || running_extreme(n, cond)) drop(cond);
+    }
+    return ops;
   }
 
   // `x / where(x.amax() > 1, 255., 1.)`: scaling by one of two moderate constants picks a unit.
