@@ -460,7 +460,8 @@ class Analyzer {
       const FlatNode& n = g_.nodes[i];
       // Loop back-edges (phi operands defined later) are not where a detector meets the data.
       std::vector<int32_t> ops_fwd;
-      for (int32_t a : operands(n)) {
+      // Benign conditions (unit checks, division guards, running extremes) meet no data here.
+      for (int32_t a : without_benign_conditions(n, operands(n))) {
         if (a >= static_cast<int32_t>(i)) continue;
         // cat([h, fill]): the list's elements meet here, at the concatenation.
         const FlatNode& an = node(a);
@@ -512,10 +513,6 @@ class Analyzer {
       }
       c.propagation = !y_learned ? (downstream ? Propagation::Shared : Propagation::Separate)
                                  : (downstream ? Propagation::Interleaved : Propagation::Separate);
-      if (rescale_arm(n) || unit_choice(n, d) || guard(n, d, y) || running_extreme(n, d)) {
-        integrated[i] = 0;
-        continue;
-      }
       c.integration_kind = classify(static_cast<int32_t>(i), d, y, users);
       // Written into activations, the signal is read back out later: how it is read back decides.
       if (c.propagation == Propagation::Interleaved)
@@ -576,9 +573,9 @@ class Analyzer {
   bool unit_choice(const FlatNode& n, int32_t d) const {
     if (!in(n.op, {"mul", "div"})) return false;
     int32_t cur = d;
-    for (int guard = 0; guard < 6 && in(node(cur).op, {"view", "unsqueeze", "reshape", "to", "float", "expand"}) &&
+    for (int steps = 0; steps < 6 && in(node(cur).op, {"view", "unsqueeze", "reshape", "to", "float", "expand"}) &&
                         !node(cur).args.empty();
-         ++guard)
+         ++steps)
       cur = node(cur).args[0];
     const FlatNode& w = node(cur);
     if (!in(w.op, {"where", "select"}) || w.args.size() != 3) return false;

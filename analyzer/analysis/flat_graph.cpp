@@ -29,6 +29,16 @@ class Inliner {
     return static_cast<int32_t>(g_.nodes.size() - 1);
   }
 
+  int32_t constant(const std::string& name, double num, const ir::Loc& loc, int32_t fn) {
+    FlatNode c;
+    c.op = "const";
+    c.name = name;
+    c.num = num;
+    c.loc = loc;
+    c.function = fn;
+    return add(std::move(c));
+  }
+
   int32_t self_node(int32_t module, const ir::Loc& loc) {
     FlatNode n;
     n.op = "self";
@@ -194,15 +204,11 @@ class Inliner {
   // and tensor factories (no parameters): a const node or a hard-coded tensor.
   int32_t outer_constant(const ir::Function& outer, ir::NodeId id, const ir::Loc& loc, int32_t fid) {
     const ir::Node& v = outer.node(id);
+    if (v.num) return constant(v.name, *v.num, loc, fid);
     FlatNode c;
     c.loc = loc;
     c.function = fid;
     c.name = v.name;
-    if (v.num) {
-      c.op = "const";
-      c.num = v.num;
-      return add(std::move(c));
-    }
     bool factory = false;
     std::vector<ir::NodeId> work{id};
     std::set<ir::NodeId> seen;
@@ -287,13 +293,7 @@ class Inliner {
     const ir::Function& mf = p_.fn(mfi);
     ir::NodeId v = ir::dict_entry(mf, id, key.name);
     if (v < 0 || !mf.node(v).num) return -1;
-    FlatNode c;
-    c.op = "const";
-    c.name = dict.name + "[" + key.name + "]";
-    c.num = mf.node(v).num;
-    c.loc = loc;
-    c.function = fid;
-    return add(std::move(c));
+    return constant(dict.name + "[" + key.name + "]", *mf.node(v).num, loc, fid);
   }
 
   int32_t global_constant(const ir::Node& n, int32_t fid) {
@@ -301,15 +301,11 @@ class Inliner {
     if (mfi < 0) return -1;
     const ir::Function& mf = p_.fn(mfi);
     const ir::Node& v = mf.node(vid);
+    if (v.num) return constant(n.name, *v.num, n.loc, fid);
     FlatNode c;
     c.loc = n.loc;
     c.function = fid;
     c.name = n.name;
-    if (v.num) {
-      c.op = "const";
-      c.num = v.num;
-      return add(std::move(c));
-    }
     if (ir::is_tensor_factory(v.op) || v.op == "list" || v.op == "tuple" || v.op == "frombuffer" ||
         v.op == "from_numpy") {
       c.op = "attr";
@@ -546,15 +542,8 @@ class Inliner {
           const ir::Node& pn = outer.node(pid);
           if (pn.name != n.name) continue;
           for (const auto& [k, v] : pn.kwargs)
-            if (k == "default" && v >= 0 && outer.node(v).num) {
-              FlatNode c;
-              c.op = "const";
-              c.name = n.name;
-              c.num = outer.node(v).num;
-              c.loc = n.loc;
-              c.function = fid;
-              return add(std::move(c));
-            }
+            if (k == "default" && v >= 0 && outer.node(v).num)
+              return constant(n.name, *outer.node(v).num, n.loc, fid);
         }
       }
     }

@@ -214,12 +214,18 @@ class Builder {
       }
   }
 
-  // `self.net = net` where every construction site passes a module: bind the attribute to it.
-  void bind_constructor_arguments() {
-    std::vector<std::vector<std::pair<const Function*, const Node*>>> sites(p_.modules.size());
+  // Per module class, the calls that construct it: (calling function, call node).
+  using Sites = std::vector<std::vector<std::pair<const Function*, const Node*>>>;
+  Sites construction_sites() const {
+    Sites sites(p_.modules.size());
     for (const auto& f : p_.functions)
       for (const Node& n : f.nodes)
         if (n.op == "call" && n.target_module >= 0) sites[static_cast<size_t>(n.target_module)].emplace_back(&f, &n);
+    return sites;
+  }
+
+  // `self.net = net` where every construction site passes a module: bind the attribute to it.
+  void bind_constructor_arguments(const Sites& sites) {
     for (auto& m : p_.modules) {
       int32_t init = m.method("__init__");
       if (init < 0) continue;
@@ -251,11 +257,7 @@ class Builder {
 
   // `self.key = sum(c << 8 * i for i, c in enumerate(pattern))` where construction sites pass a
   // literal id sequence as `pattern`: the attribute holds a stored pattern (or a key made from one).
-  void mark_sequence_arguments() {
-    std::vector<std::vector<std::pair<const Function*, const Node*>>> sites(p_.modules.size());
-    for (const auto& f : p_.functions)
-      for (const Node& n : f.nodes)
-        if (n.op == "call" && n.target_module >= 0) sites[static_cast<size_t>(n.target_module)].emplace_back(&f, &n);
+  void mark_sequence_arguments(const Sites& sites) {
     for (auto& m : p_.modules) {
       int32_t init = m.method("__init__");
       if (init < 0) continue;
@@ -622,8 +624,9 @@ void build_modules(ir::Program& p) {
   Builder b(p);
   for (auto& m : p.modules) b.build(m);
   b.external_attrs();
-  b.bind_constructor_arguments();
-  b.mark_sequence_arguments();
+  const auto sites = b.construction_sites();
+  b.bind_constructor_arguments(sites);
+  b.mark_sequence_arguments(sites);
 
   // nn.Module-ness: torch.nn bases, or user bases that are modules, or a forward method.
   bool changed = true;
