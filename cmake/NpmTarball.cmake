@@ -1,5 +1,5 @@
 # Fetch a pinned npm tarball with `npm pack` (runs no install scripts), verify its SHA-512 against
-# grammars/grammars.lock and unpack it into the build tree. Sets <out> to the unpacked package dir.
+# grammars/grammars.lock (tree-sitter grammars and the SARIF validator used by the tests) and unpack it into the build tree. Sets <out> to the unpacked package dir.
 set(ARCHSCAN_LOCK_FILE "${CMAKE_SOURCE_DIR}/grammars/grammars.lock")
 
 function(archscan_lock_entry name out_version out_sha)
@@ -18,8 +18,11 @@ endfunction()
 function(npm_tarball name out)
   archscan_lock_entry(${name} version sha512)
   set(cache "${CMAKE_BINARY_DIR}/_npm")
-  set(tgz "${cache}/${name}-${version}.tgz")
-  set(dest "${cache}/${name}-${version}")
+  # `npm pack @scope/name` writes scope-name-VERSION.tgz.
+  string(REGEX REPLACE "^@" "" file_name "${name}")
+  string(REPLACE "/" "-" file_name "${file_name}")
+  set(tgz "${cache}/${file_name}-${version}.tgz")
+  set(dest "${cache}/${file_name}-${version}")
   if(NOT EXISTS "${dest}/package/package.json")
     if(NOT EXISTS "${tgz}")
       file(MAKE_DIRECTORY "${cache}")

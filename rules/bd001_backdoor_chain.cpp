@@ -34,19 +34,29 @@ class BackdoorChain : public Rule {
     const ir::Program& p = ctx.program;
     std::set<std::tuple<int32_t, int32_t, int>> seen;
     for (const auto& fr : ctx.analyses.flows()) {
+      const int32_t root_file = p.fn(fr.graph.root.function).file;
       for (const auto& c : fr.chains) {
         const flow::FlatNode& n = fr.graph.nodes[static_cast<size_t>(c.integration)];
-        if (!n.loc.valid() || !seen.insert({n.loc.file, n.loc.line, c.taxonomy}).second) continue;
+        if (!n.loc.valid()) continue;
+        // A finding belongs to the model that carries the backdoor: when the integration sits in a
+        // helper of another file (a shared utils package), it is reported at the model's own call.
+        const bool anchored = n.loc.file != root_file && n.anchor.valid();
+        const ir::Loc at = anchored ? n.anchor : n.loc;
+        if (!seen.insert({at.file, at.line, c.taxonomy}).second) continue;
         std::string type = fmt::format("T{}", c.taxonomy);
         std::string msg = fmt::format(
-            "{} backdoor in `{}`: {} trigger detector on the raw input ({}) {}; {} integration here ({})", type,
+            "{} backdoor in `{}`: {} trigger detector on the raw input ({}) {}; {} integration {}({})", type,
             fr.graph.root.label, c.constant_based ? "a constant-based" : "an operator-based",
             describe_detector(p, fr, c), propagation_phrase(c.propagation), to_string(c.integration_kind),
-            source_text(p, n.loc, 50));
-        Finding f = finding_at(info(), p, n.loc, msg, scope_of(p, n));
+            anchored ? "in a helper called here " : "here ", source_text(p, at, 50));
+        Finding f = finding_at(info(), p, at, msg, anchored ? p.fn(fr.graph.root.function).qualname : scope_of(p, n));
         f.taxonomy = type;
         f.module = fr.graph.root.label;
         f.trace = chain_trace(p, fr, c);
+        if (anchored)
+          f.trace.push_back(step(p, at, "call",
+                                 fmt::format("`{}` runs the integration through this call ({})", fr.graph.root.label,
+                                             source_text(p, at, 50))));
         ctx.report(std::move(f));
       }
     }

@@ -76,7 +76,9 @@ bool is_detector(const Fact& f) {
   const uint32_t e = f.evidence;
   if (e & kThreshold) return (e & (kReduce | kPool | kPattern | kConjunction | kAggregate)) != 0;
   if (e & kWeakThreshold) return (e & (kReduce | kPool | kPattern | kConjunction)) != 0;
-  return false;
+  // Leaky detectors: a soft conjunction of pooled window tests collapsed by an extreme (amin/amax)
+  // is an indicator without any hard threshold.
+  return (e & kConjunction) && (e & kReduce);
 }
 
 const char* to_string(Propagation p) {
@@ -202,6 +204,7 @@ class Analyzer {
     bool any_raw = false, any_learned = false, any_param = false, any_const = false, all_noninput = true;
     uint32_t ev = 0;
     int thresholded = 0, weakly = 0;
+    std::set<int32_t> pooled;  // operands that pool the raw input (the soft tests of leaky detectors)
     const bool picks = picks_data(n), places = places_data(n);
     for (int32_t a : ops) {
       bool index = (picks && a != ops.front()) || (places && a != n.args.front() && a != n.args.back());
@@ -223,6 +226,7 @@ class Analyzer {
                         input_dependent(fact(ops.front())) && !fact(ops.front()).scale;
       if (f.raw && !normaliser) ev |= f.evidence;
       if (f.raw && !f.learned && (f.evidence & kThreshold)) ++thresholded;
+      if (f.raw && !f.learned && (f.evidence & kPool)) pooled.insert(a);
       if (f.raw && !f.learned && (f.evidence & kWeakThreshold) && !(f.evidence & kThreshold)) ++weakly;
       out.detector_derived |= f.detector_derived;
       out.integrated |= f.integrated;
@@ -304,7 +308,8 @@ class Analyzer {
           if (ev & kClip) ev |= kThreshold;
         }
       }
-      if (op == "mul" && thresholded >= 2) ev |= kConjunction;
+      // A product of separately pooled tests (min-pool * max-pool * avg-pool windows): a soft AND.
+      if (op == "mul" && (thresholded >= 2 || pooled.size() >= 2)) ev |= kConjunction;
     } else if (in(op, {"sin", "cos"})) {
       if (ev & kSteep) ev |= kThreshold;
     } else if (in(op, {"logical_and", "and", "logical_or", "or", "minimum", "maximum", "logical_xor"})) {
@@ -393,7 +398,36 @@ class Analyzer {
     if (n.op == "mul")
       for (int32_t a : operands(n))
         if (scalar(a) && *scalar(a) == 0) return false;
+    if (n.op == "mul")
+      for (int32_t a : operands(n))
+        if (!fact(a).detector_derived && input_dependent(fact(a)) && synthesised_image(a)) return true;
     return carries_constant(id, 0, false) || scaled_by_value(id);
+  }
+
+  // An image assembled from per-sample statistics of the input (`cat` of tiles `zero` / `half` with
+  // `zero = amin(relu(x - 1))`, `half = sigmoid(zero)`): it carries none of the input's content,
+  // only a pattern the code chose, so blending towards it is a targeted replacement. A statistic
+  // merely broadcast (`x.mean()`) is not assembled into anything: blending to it only erases.
+  bool synthesised_image(int32_t id) const {
+    bool assembled = false;
+    std::set<int32_t> seen;
+    std::vector<int32_t> stack{id};
+    while (!stack.empty()) {
+      int32_t cur = stack.back();
+      stack.pop_back();
+      if (!seen.insert(cur).second) continue;
+      if (seen.size() > 2000) return false;
+      const Fact& f = fact(cur);
+      if (!input_dependent(f) || f.scale) continue;
+      if (f.learned) return false;
+      const FlatNode& n = node(cur);
+      if (in(n.op, {"cat", "stack", "comprehension", "select", "where"})) assembled = true;
+      else if (!in(n.op, {"list", "tuple", "add", "sub", "mul", "div", "neg", "sigmoid", "tanh", "relu", "clamp",
+                          "view", "reshape", "expand", "expand_as", "unsqueeze", "repeat", "float", "to"}))
+        return false;
+      for (int32_t a : operands(n)) stack.push_back(a);
+    }
+    return assembled;
   }
 
   // d * v with v a non-zero value that does not come from the input: a replacement value.

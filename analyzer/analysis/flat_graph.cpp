@@ -25,6 +25,7 @@ class Inliner {
   Inliner(const ir::Program& p, FlatGraph& g) : p_(p), g_(g) {}
 
   int32_t add(FlatNode n) {
+    if (!n.anchor.valid()) n.anchor = anchor_;
     g_.nodes.push_back(std::move(n));
     return static_cast<int32_t>(g_.nodes.size() - 1);
   }
@@ -332,6 +333,8 @@ class Inliner {
                     const ir::Loc& call_loc) {
     if (active_.count(fid)) return opaque("call", args, call_loc, false, fid);  // recursion
     active_.insert(fid);
+    const ir::Loc outer_anchor = anchor_;
+    if (depth == 1) anchor_ = call_loc;  // a call made by the root's own code
     const ir::Function& f = p_.fn(fid);
     std::vector<int32_t> map(f.nodes.size(), -1);
     std::vector<std::pair<size_t, size_t>> phi_fixups;  // (flat phi, ir node) whose args come later
@@ -348,6 +351,7 @@ class Inliner {
         if (a >= 0 && map[static_cast<size_t>(a)] >= 0) fn_node.args.push_back(map[static_cast<size_t>(a)]);
     }
     active_.erase(fid);
+    anchor_ = outer_anchor;
     if (returns.size() == 1) return returns[0];
     FlatNode phi;
     phi.op = returns.empty() ? "none" : "phi";
@@ -600,6 +604,7 @@ class Inliner {
   const ir::Program& p_;
   FlatGraph& g_;
   std::set<int32_t> active_;
+  ir::Loc anchor_;                 // see FlatNode::anchor
   int32_t capture_fn_ = -1;        // while inlining a stash's writer: the node whose value is wanted
   ir::NodeId capture_node_ = -1;
   int32_t captured_ = -1;
@@ -754,7 +759,7 @@ std::vector<Root> find_roots(const ir::Program& p) {
         r.self_module = class_of(f, n.args[1]);
       } else if (n.op == "call" && n.name.size() > 8 && n.name.compare(n.name.size() - 8, 8, ".__get__") == 0 &&
                  !n.args.empty()) {
-        link::Entity e = link::resolve(p, n.name.substr(0, n.name.size() - 8));
+        link::Entity e = link::resolve(p, n.name.substr(0, n.name.size() - 8), f.file);
         r.function = e.kind == link::Entity::Function ? e.id : -1;
         r.kind = RootKind::PatchedForward;
         r.self_module = class_of(f, n.args[0]);

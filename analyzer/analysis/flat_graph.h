@@ -33,6 +33,9 @@ struct FlatNode {
   int32_t call_depth = 0;
   const ir::Attr* attr = nullptr;  // for attr reads resolved against a module
   int32_t input_index = -1;        // kFlatInput: which root input
+  // The call in the root function through which this node was inlined (invalid for the root's own
+  // nodes): where a finding whose code sits in a shared helper is anchored in the model.
+  ir::Loc anchor;
 };
 
 // How the root's output is used by its context.

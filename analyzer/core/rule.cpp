@@ -20,4 +20,6 @@ const Rule* RuleRegistry::find(const std::string& id_or_name) const {
   return nullptr;
 }
 
+std::string rule_doc_url(const std::string& id) { return std::string(ARCHSCAN_HOMEPAGE) + "/blob/main/rules/docs/" + id + ".md"; }
+
 }  // namespace archscan

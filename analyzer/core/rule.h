@@ -54,6 +54,8 @@ class RuleRegistry {
 
 // The doc page of a rule (rules/docs/<ID>.md, compiled in). Empty if none.
 std::string rule_doc(const std::string& id);
+// The doc page's address on the project's home page (SARIF helpUri, editor links).
+std::string rule_doc_url(const std::string& id);
 
 template <class R>
 struct RuleRegistrar {

@@ -78,6 +78,22 @@ Entity resolve_depth(const ir::Program& p, const std::string& dotted, int depth)
   return e;
 }
 
+// A name written in `file`: the file's own definitions come first. Files outside any package
+// (script-style layouts, namespace folders) often share a module name (`backdoor.py` in many
+// folders), and the global index can only hold one of them.
+Entity resolve_from(const ir::Program& p, const std::string& dotted, int32_t file) {
+  if (file >= 0) {
+    const std::string& own = p.file(file).module_name;
+    if (!own.empty() && dotted.size() > own.size() && dotted.compare(0, own.size(), own) == 0 &&
+        dotted[own.size()] == '.') {
+      g_budget = 256;
+      Entity e = resolve_in_file(p, file, split(dotted), split(own).size(), 0);
+      if (e.kind != Entity::None) return e;
+    }
+  }
+  return resolve_depth(p, dotted, 0);
+}
+
 Entity resolve_uncached(const ir::Program& p, const std::string& dotted, int depth) {
   auto parts = split(dotted);
   for (size_t k = parts.size(); k > 0; --k) {
@@ -175,7 +191,7 @@ void resolve_calls(ir::Program& p) {
             if ((n.target_function = find_method(p, b, n.name.substr(6))) >= 0) break;
           continue;
         }
-        Entity e = resolve_depth(p, n.name, 0);
+        Entity e = resolve_from(p, n.name, fn.file);
         if (e.kind == Entity::None && fn.file >= 0 && n.name.find('.') == std::string::npos &&
             has_star_import(p, fn.file)) {
           // A bare name bound by `from m import *`: look it up through the file's star imports
@@ -206,7 +222,7 @@ void resolve_bases(ir::Program& p) {
   for (auto& m : p.modules) {
     m.base_modules.clear();
     for (const auto& b : m.bases) {
-      Entity e = resolve_depth(p, b, 0);
+      Entity e = resolve_from(p, b, m.file);
       if (e.kind == Entity::Class && e.id != m.id) m.base_modules.push_back(e.id);
     }
   }
@@ -223,11 +239,11 @@ int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, 
   return -1;
 }
 
-Entity resolve(const ir::Program& program, const std::string& dotted) {
+Entity resolve(const ir::Program& program, const std::string& dotted, int32_t from_file) {
   FileIndex ix = build_index(program);
   const FileIndex* saved = g_index;
   g_index = &ix;
-  Entity e = resolve_depth(program, dotted, 0);
+  Entity e = resolve_from(program, dotted, from_file);
   g_index = saved;
   return e;
 }

@@ -20,7 +20,8 @@ struct Entity {
   enum Kind { None, File, Function, Class } kind = None;
   int32_t id = -1;
 };
-Entity resolve(const ir::Program& program, const std::string& dotted);
+// `from_file`: the file the name is written in, whose own definitions win.
+Entity resolve(const ir::Program& program, const std::string& dotted, int32_t from_file = -1);
 
 // A method of a class or of its bases (first found in method-resolution order), -1 if none.
 int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, int depth = 0);

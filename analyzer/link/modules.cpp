@@ -483,7 +483,7 @@ class Builder {
       const Node& d = f.node(v);
       if (d.target_module >= 0) return d.target_module;
       if (d.op != "global") continue;
-      Entity e = resolve(p_, d.name);
+      Entity e = resolve(p_, d.name, f.file);
       if (e.kind == Entity::Class && p_.mod(e.id).is_nn_module) return e.id;
     }
     return -1;

@@ -37,7 +37,7 @@ const char* security_severity(Severity s) {
   return "5.0";
 }
 
-// The twelve types of THREATS.md: trigger x propagation x integration, numbered in that order.
+// The twelve types of docs/threat-model.md: trigger x propagation x integration, numbered in that order.
 struct TaxonType {
   std::string id, name, description;
 };
@@ -100,6 +100,7 @@ json rule_descriptor(const std::string& id, const RuleInfo* info) {
   d["fullDescription"] = {{"text", ensure_period(full)}};
   if (doc.empty()) doc = fmt::format("# {}\n\n{}\n", id, ensure_period(full));
   d["help"] = {{"text", doc}, {"markdown", doc}};
+  if (info) d["helpUri"] = rule_doc_url(id);
   Severity sev = info ? info->severity : Severity::Warning;
   d["defaultConfiguration"] = {{"level", sarif_level(sev)}};
   json tags = json::array();
@@ -328,6 +329,7 @@ json sarif_log(const ScanResult& r) {
          {{"name", "archscan"},
           {"version", ARCHSCAN_VERSION},
           {"semanticVersion", ARCHSCAN_VERSION},
+          {"informationUri", ARCHSCAN_HOMEPAGE},
           {"rules", std::move(rules)},
           {"supportedTaxonomies", json::array({{{"name", kTaxonomyName}, {"index", 0}}})}}}}},
       {"taxonomies", json::array({{{"name", kTaxonomyName},

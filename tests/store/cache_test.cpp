@@ -127,7 +127,7 @@ struct CacheFixture : ::testing::Test {
 TEST_F(CacheFixture, AnUnchangedTreeIsNotAnalysedAgain) {
   ScanResult cold = scan();
   EXPECT_EQ(cold.cached_files, 0);
-  ASSERT_EQ(count_rule(cold, "BD001", "helpers.py"), 1) << comparable(cold).dump(1);
+  ASSERT_EQ(count_rule(cold, "BD001", "model.py"), 1) << comparable(cold).dump(1);
   ASSERT_EQ(count_rule(cold, "CE001", "other.py"), 1);
 
   ScanResult warm = scan();
@@ -146,12 +146,12 @@ TEST_F(CacheFixture, EditingAHelperAnalysesTheModelThatImportsItAgain) {
   write_file(tree / "helpers.py", kBenignHelper);
   ScanResult r = scan();
   EXPECT_EQ(r.cached_files, 2);  // other.py and broken.py
-  EXPECT_EQ(count_rule(r, "BD001", "helpers.py"), 0) << "stale finding of the old helper";
+  EXPECT_EQ(count_rule(r, "BD001", "model.py"), 0) << "stale finding of the old helper";
   EXPECT_EQ(comparable(r), comparable(reference()));
 
   write_file(tree / "helpers.py", kTriggerHelper);  // back: the finding returns, same fingerprint
   ScanResult again = scan();
-  EXPECT_EQ(count_rule(again, "BD001", "helpers.py"), 1);
+  EXPECT_EQ(count_rule(again, "BD001", "model.py"), 1);
   EXPECT_EQ(comparable(again), comparable(reference()));
 }
 
@@ -161,7 +161,7 @@ TEST_F(CacheFixture, EditingAnUnrelatedFileKeepsTheModelsComponentCached) {
   ScanResult r = scan();
   EXPECT_EQ(r.cached_files, 3);  // model.py, helpers.py, broken.py
   EXPECT_EQ(count_rule(r, "CE001", "other.py"), 0);
-  EXPECT_EQ(count_rule(r, "BD001", "helpers.py"), 1);
+  EXPECT_EQ(count_rule(r, "BD001", "model.py"), 1);
   EXPECT_EQ(comparable(r), comparable(reference()));
 }
 
@@ -169,11 +169,11 @@ TEST_F(CacheFixture, RemovingAndRestoringAHelperAnalysesItsUsersAgain) {
   scan();
   fs::remove(tree / "helpers.py");
   ScanResult removed = scan();
-  EXPECT_EQ(count_rule(removed, "BD001", "helpers.py"), 0);
+  EXPECT_EQ(count_rule(removed, "BD001", "model.py"), 0);
   EXPECT_EQ(comparable(removed), comparable(reference()));
   write_file(tree / "helpers.py", kTriggerHelper);
   ScanResult added = scan();
-  EXPECT_EQ(count_rule(added, "BD001", "helpers.py"), 1);
+  EXPECT_EQ(count_rule(added, "BD001", "model.py"), 1);
   EXPECT_EQ(comparable(added), comparable(reference()));
 }
 
@@ -183,12 +183,12 @@ TEST_F(CacheFixture, ChangingTheRuleSetInvalidatesTheCache) {
   ce.select = {"CE001"};
   ScanResult only_ce = scan(ce);
   EXPECT_EQ(only_ce.cached_files, 0);
-  EXPECT_EQ(count_rule(only_ce, "BD001", "helpers.py"), 0);
+  EXPECT_EQ(count_rule(only_ce, "BD001", "model.py"), 0);
   EXPECT_EQ(comparable(only_ce), comparable(reference(ce)));
   EXPECT_EQ(scan(ce).cached_files, 4);
   ScanResult all = scan();
   EXPECT_EQ(all.cached_files, 0);
-  EXPECT_EQ(count_rule(all, "BD001", "helpers.py"), 1);
+  EXPECT_EQ(count_rule(all, "BD001", "model.py"), 1);
 }
 
 TEST_F(CacheFixture, NoCacheAnalysesEverythingAndNoDbUsesNoCache) {
@@ -207,7 +207,13 @@ TEST_F(CacheFixture, NoCacheAnalysesEverythingAndNoDbUsesNoCache) {
 TEST(CacheCorpus, CachedScansEqualFullScansAfterEdits) {
   TempDir dir;
   const fs::path tree = dir / "corpus";
-  fs::copy(fs::path(ARCHSCAN_SOURCE_DIR) / "corpus", tree, fs::copy_options::recursive);
+  // The Python corpus and one C++ graph builder (LibTorch TUs cost seconds each and add nothing
+  // to what the cache does: the C++ cache path is the same for both C++ front-end modes).
+  const fs::path src = fs::path(ARCHSCAN_SOURCE_DIR) / "corpus";
+  fs::create_directories(tree / "cpp/backdoored");
+  for (const char* sub : {"backdoored", "benign", "cpp/include"})
+    fs::copy(src / sub, tree / sub, fs::copy_options::recursive);
+  fs::copy_file(src / "cpp/backdoored/ggml_gpt2_control_tokens.cpp", tree / "cpp/backdoored/ggml_gpt2_control_tokens.cpp");
   ScanOptions o;
   o.paths = {tree.string()};
   o.db_path = (dir / "archscan.db").string();

@@ -42,7 +42,8 @@ ScanResult sample(const std::string& root) {
 }
 
 bool validate(const std::vector<std::string>& files, std::string* detail = nullptr) {
-  std::string cmd = "/usr/bin/python3 " + shell_quote(ARCHSCAN_STORE_TEST_DIR "/validate_sarif.py") + " " +
+  std::string cmd = "/usr/bin/python3 " + shell_quote(ARCHSCAN_STORE_TEST_DIR "/validate_sarif.py") +
+                    " --multitool " + shell_quote(ARCHSCAN_SARIF_MULTITOOL) + " --schema " +
                     shell_quote(ARCHSCAN_SARIF_SCHEMA);
   for (const auto& f : files) cmd += " " + shell_quote(f);
   auto r = run_command(cmd + " 2>&1");
@@ -52,6 +53,7 @@ bool validate(const std::vector<std::string>& files, std::string* detail = nullp
 
 TEST(Sarif, ValidatesAgainstTheSchema) {
   ASSERT_TRUE(fs::exists(ARCHSCAN_SARIF_SCHEMA)) << ARCHSCAN_SARIF_SCHEMA;
+  ASSERT_TRUE(fs::exists(ARCHSCAN_SARIF_MULTITOOL)) << ARCHSCAN_SARIF_MULTITOOL;
   TempDir dir;
   json log = sarif_log(sample(dir.str()));
   const std::string path = (dir / "out.sarif").string();

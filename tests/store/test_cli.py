@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """End-to-end tests of the findings store through the archscan command line.
 
-Usage: test_cli.py --archscan BIN --schema SARIF_SCHEMA --out DIR [unittest args]
+Usage: test_cli.py --archscan BIN --multitool SARIF_MULTITOOL --schema SARIF_SCHEMA --out DIR [unittest args]
 """
 import argparse
 import json
@@ -199,7 +199,8 @@ class CliTest(unittest.TestCase):
         empty_sarif = os.path.join(ARGS.out, "cli-empty.sarif")
         run("scan", empty, "--no-db", "--format", "sarif", "-o", empty_sarif, check=0)
         v = subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "validate_sarif.py"),
-                            ARGS.schema, sarif_path, empty_sarif], capture_output=True, text=True)
+                            "--multitool", ARGS.multitool, "--schema", ARGS.schema, sarif_path, empty_sarif],
+                           capture_output=True, text=True)
         self.assertEqual(v.returncode, 0, v.stderr)
         with open(sarif_path, encoding="utf-8") as f:
             doc = json.load(f)
@@ -300,6 +301,7 @@ def main():
     global ARGS
     parser = argparse.ArgumentParser()
     parser.add_argument("--archscan", required=True)
+    parser.add_argument("--multitool", required=True)
     parser.add_argument("--schema", required=True)
     parser.add_argument("--out", required=True)
     ARGS, rest = parser.parse_known_args()

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_map>
 
 #include "frontend/python/py_lower.h"
 #include "frontend/python/ts_util.h"
@@ -259,9 +260,34 @@ bool FunctionLowerer::is_self_node(NodeId id) {
   return b.op == "param" && b.num && *b.num == 0;
 }
 
+// `operator.mul(a, b)` is `a * b`: the operator module's functions as the ops they stand for
+// (`iadd` and friends in place), or "" when the name is not one of them.
+static std::string operator_module_op(const std::string& name, bool* in_place) {
+  static const std::unordered_map<std::string, const char*> ops = {
+      {"add", "add"}, {"sub", "sub"}, {"mul", "mul"}, {"truediv", "div"}, {"floordiv", "floordiv"},
+      {"mod", "remainder"}, {"pow", "pow"}, {"matmul", "matmul"}, {"neg", "neg"}, {"pos", "pos"},
+      {"abs", "abs"}, {"and_", "logical_and"}, {"or_", "logical_or"}, {"xor", "logical_xor"},
+      {"not_", "not"}, {"invert", "logical_not"}, {"inv", "logical_not"}, {"eq", "eq"}, {"ne", "ne"},
+      {"lt", "lt"}, {"le", "le"}, {"gt", "gt"}, {"ge", "ge"}, {"getitem", "getitem"}, {"setitem", "setitem"},
+      {"lshift", "lshift"}, {"rshift", "rshift"}};
+  *in_place = false;
+  std::string key = name;
+  if (key.size() > 1 && key[0] == 'i' && !ops.count(key) && ops.count(key.substr(1))) {
+    key = key.substr(1);  // iadd, imul, itruediv ...
+    *in_place = true;
+  }
+  auto it = ops.find(key);
+  return it == ops.end() ? std::string() : std::string(it->second);
+}
+
 // A call of a namespace member (torch.exp, F.relu, nn.Conv2d, pkg.helpers.make).
 NodeId FunctionLowerer::lower_named_call(const std::string& full, TSNode arglist, TSNode n) {
   std::string last = last_component(full);
+  if (full.rfind("operator.", 0) == 0 && full.find('.', 9) == std::string::npos) {
+    bool ip = false;
+    std::string op = operator_module_op(last, &ip);
+    if (!op.empty()) return emit_call(op, {}, arglist, n, full, ip ? ir::kInPlace : 0u);
+  }
   bool torch = full.rfind("torch.", 0) == 0;
   if (torch && ir::torch_layer(last)) return emit_call("layer", {}, arglist, n, last);
   if (torch && last == "Parameter") return emit_call("parameter", {}, arglist, n, full);
