@@ -26,7 +26,12 @@ struct Row {
   int expected = 0, found = 0, right = 0;
 };
 
-int run(const EvalArgs& a) {
+int run(EvalArgs& a) {
+  if (int rc = prepare_or_exit(a.common); rc >= 0) return rc;
+  if (a.format != "text" && a.format != "json") {
+    std::cerr << "archscan: --format must be text or json\n";
+    return kExitError;
+  }
   ScanOptions opts = a.common.to_options();
   opts.no_db = true;
   ScanOutput out = run_scan(opts);
@@ -88,8 +93,8 @@ int run(const EvalArgs& a) {
     for (const auto& k : keys)
       std::cout << fmt::format("{:<8} {:>8} {:>6} {:>10}\n", k, rows[k].expected, rows[k].found, rows[k].right);
     std::cout << fmt::format("recall (right type): {}/{} = {:.1f}%\n", right, expected, 100 * recall);
-    std::cout << fmt::format("benign cases: {}, with warnings or errors: {} ({} findings)\n", benign_cases,
-                             benign_fp_cases, fp_findings);
+    std::cout << fmt::format("benign cases: {}, with warnings or errors: {} ({} finding{})\n", benign_cases,
+                             benign_fp_cases, fp_findings, fp_findings == 1 ? "" : "s");
     for (const auto* c : failures)
       std::cout << fmt::format("FAIL {}:{} expect {}: {}\n", c->label.path, c->label.line,
                                c->label.what == "none" ? "none" : c->label.what, c->detail);

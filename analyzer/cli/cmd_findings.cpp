@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/store_location.h"
 #include "sinks/json_format.h"
 #include "store/store.h"
 
@@ -47,7 +48,7 @@ int run(const FindingsArgs& a) {
     return kExitError;
   }
   try {
-    store::Store st(store::Store::locate(a.db), false);
+    store::Store st(locate_database(a.db, a.root), false);
     if (!a.root.empty()) q.root = std::filesystem::weakly_canonical(std::filesystem::absolute(a.root)).string();
     auto found = st.findings(q);
     if (a.format == "json") {

@@ -16,6 +16,7 @@ const CommandRegistrar reg([](CLI::App& app) {
   args->add(*cmd, false);
   cmd->add_flag("--flow", *show_flow, "Print each model root's inlined dataflow with input-flow facts instead");
   cmd->callback([args, show_flow] {
+    if (int rc = prepare_or_exit(*args); rc >= 0) throw CLI::RuntimeError(rc);
     auto program = build_program(args->to_options());
     if (*show_flow) {
       Analyses analyses(*program);

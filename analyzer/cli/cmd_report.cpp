@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/store_location.h"
 #include "review/report_data.h"
 #include "sinks/html.h"
 #include "store/store.h"
@@ -23,7 +24,7 @@ struct ReportArgs {
 
 int run(const ReportArgs& a) {
   try {
-    store::Store st(store::Store::locate(a.db), false);
+    store::Store st(locate_database(a.db, a.root), false);
     std::optional<store::RunInfo> run;
     if (a.run > 0) {
       run = st.run(a.run);
@@ -52,7 +53,8 @@ int run(const ReportArgs& a) {
         std::cerr << "archscan: cannot write " << a.output << "\n";
         return kExitError;
       }
-      std::cerr << fmt::format("archscan: wrote {} ({} findings of run {})\n", a.output, run->finding_count, run->id);
+      std::cerr << fmt::format("archscan: wrote {} ({} finding{} of run {})\n", a.output, run->finding_count,
+                               run->finding_count == 1 ? "" : "s", run->id);
     }
   } catch (const std::exception& e) {
     std::cerr << "archscan: " << e.what() << "\n";

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/store_location.h"
 #include "store/store.h"
 
 namespace archscan::cli {
@@ -33,7 +34,7 @@ int run(const ReviewArgs& a) {
     }
   }
   try {
-    store::Store st(store::Store::locate(a.db), false);
+    store::Store st(locate_database(a.db, ""), false);
     // Resolve every prefix first: nothing is written unless all are unambiguous.
     std::vector<std::string> resolved;
     for (const std::string& prefix : a.fingerprints) {

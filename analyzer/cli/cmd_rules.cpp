@@ -15,6 +15,10 @@ const CommandRegistrar list_reg([](CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("rules", "List the rules");
   cmd->add_option("--format", *format, "text or json")->capture_default_str();
   cmd->callback([format] {
+    if (*format != "text" && *format != "json") {
+      std::cerr << "archscan: --format must be text or json\n";
+      throw CLI::RuntimeError(kExitError);
+    }
     const auto& rules = RuleRegistry::instance().rules();
     if (*format == "json") {
       nlohmann::json j = nlohmann::json::array();

@@ -1,12 +1,19 @@
 // `archscan scan PATH...`: scan a tree and report findings.
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/progress_line.h"
+#include "cli/scan_inputs.h"
 #include "cli/scan_options.h"
 #include "core/pipeline.h"
+#include "frontend/frontend.h"
+#include "sinks/text.h"
 
 namespace archscan::cli {
 namespace {
@@ -16,20 +23,52 @@ struct ScanArgs {
   std::string format = "text";
   std::string output;
   std::string fail_on = "warning";
-  bool explain = false;
+  bool fail_on_skipped = false;
+  bool explain = false, quiet = false, statistics = false;
+  std::string color = "auto";
+  std::string stdin_filename;
+  CLI::Option *fail_on_opt = nullptr, *fail_on_skipped_opt = nullptr;
 };
 
-void print_explanations(const ScanResult& r, std::ostream& os) {
-  for (const auto& f : r.findings) {
-    if (!f.suppression.empty() || f.trace.empty()) continue;
-    os << fmt::format("\n{}:{}:{}: {}{} {}\n", f.path, f.line, f.column, f.rule,
-                      f.taxonomy.empty() ? "" : " (" + f.taxonomy + ")", f.message);
-    for (const auto& s : f.trace) os << fmt::format("    {:<12} {}:{}  {}\n", s.role, s.path, s.line, s.note);
-  }
+std::string joined(const std::vector<std::string>& v, const char* sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
 }
 
-int run(const ScanArgs& a) {
-  ScanOptions opts = a.common.to_options();
+bool use_color(const ScanArgs& a) {
+  if (a.color != "auto") return a.color == "always";
+  const char* no_color = std::getenv("NO_COLOR");
+  return a.output.empty() && isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+// "Found 0 findings" must mean archscan looked: say so when there was nothing it could read.
+void warn_if_nothing_read(const ScanResult& r, const std::vector<std::string>& paths) {
+  for (const auto& f : r.files)
+    if ((f.status == "ok" || f.status == "partial") && !(f.path.size() && f.path[0] == '<')) return;
+  std::vector<std::string> exts;
+  for (const auto& fe : frontend::frontends()) exts.insert(exts.end(), fe.extensions.begin(), fe.extensions.end());
+  std::cerr << fmt::format("archscan: warning: no model source analysed in {} (archscan reads {})\n",
+                           joined(paths, ", "), joined(exts, " "));
+}
+
+void report_files(const ScanResult& r) {
+  for (const auto& f : r.files)
+    if (f.status != "ok") std::cerr << fmt::format("archscan: {}: {}: {}\n", f.path, f.status, f.message);
+}
+
+int run(ScanArgs& a) {
+  std::vector<std::string>& paths = a.common.paths;
+  const bool from_stdin = std::find(paths.begin(), paths.end(), "-") != paths.end();
+  if (from_stdin && paths.size() > 1) {
+    std::cerr << "archscan: `scan -` reads one file from standard input: give no other path\n";
+    return kExitError;
+  }
+  const std::string stdin_name = a.stdin_filename.empty() ? "stdin.py" : a.stdin_filename;
+  if (int rc = prepare_or_exit(a.common, from_stdin ? stdin_name : ""); rc >= 0) return rc;
+  const Config& config = a.common.config;
+  if (config.fail_on && a.fail_on_opt->count() == 0) a.fail_on = *config.fail_on;
+  if (config.fail_on_skipped && a.fail_on_skipped_opt->count() == 0) a.fail_on_skipped = *config.fail_on_skipped;
   Severity threshold = Severity::Warning;
   bool never_fail = a.fail_on == "none";
   if (!never_fail && !parse_severity(a.fail_on, threshold)) {
@@ -38,27 +77,48 @@ int run(const ScanArgs& a) {
   }
   const SinkFn* sink = find_sink(a.format);
   if (!sink) {
-    std::cerr << "archscan: unknown --format " << a.format << " (one of:";
-    for (const auto& n : sink_names()) std::cerr << " " << n;
-    std::cerr << ")\n";
+    std::cerr << "archscan: unknown --format " << a.format << " (one of: " << joined(sink_names(), ", ") << ")\n";
     return kExitError;
   }
+  if (a.statistics && a.format != "text") {
+    std::cerr << "archscan: --statistics prints text: use it without --format\n";
+    return kExitError;
+  }
+
+  ScanOptions opts = a.common.to_options();
+  std::string stdin_copy;
+  if (from_stdin) {
+    stdin_copy = copy_stdin(stdin_name);
+    if (stdin_copy.empty()) {
+      std::cerr << "archscan: cannot copy standard input to a temporary file\n";
+      return kExitError;
+    }
+    opts.paths = {stdin_copy};
+    opts.no_db = true;  // a buffer has no tree to record findings for
+  } else if (!check_paths(opts)) {
+    return kExitError;
+  }
+  choose_database(opts);
+  ScanProgress progress;
+  opts.progress = &progress;
   ScanOutput out;
   try {
+    ProgressLine line(progress, !a.quiet && isatty(STDERR_FILENO));
     out = run_scan(opts);
   } catch (const std::exception& e) {
+    remove_stdin_copy(stdin_copy);
     std::cerr << "archscan: " << e.what() << "\n";
     return kExitError;
   }
-  const ScanResult& r = out.result;
-  bool file_errors = false;
-  for (const auto& f : r.files) {
-    if (f.status == "ok") continue;
-    if (f.status == "error") file_errors = true;
-    // One line per file; the message may already start with the status ("skipped: binary file").
-    if (f.message.rfind(f.status + ":", 0) == 0) std::cerr << fmt::format("archscan: {}: {}\n", f.path, f.message);
-    else std::cerr << fmt::format("archscan: {}: {}: {}\n", f.path, f.status, f.message);
+  ScanResult& r = out.result;
+  if (from_stdin) {
+    remove_stdin_copy(stdin_copy);
+    // Report the file under the name the editor gave it.
+    r.root = std::filesystem::absolute(stdin_name).parent_path().lexically_normal().string();
   }
+  report_files(r);
+  warn_if_nothing_read(r, paths);
+
   std::ofstream file;
   std::ostream* os = &std::cout;
   if (!a.output.empty()) {
@@ -69,24 +129,41 @@ int run(const ScanArgs& a) {
     }
     os = &file;
   }
-  (*sink)(r, *os);
-  if (a.explain && a.format == "text") print_explanations(r, *os);
-  bool failing = false;
+  if (a.format == "text") sinks::write_text(r, *os, {use_color(a), a.explain, a.statistics, !a.quiet});
+  else (*sink)(r, *os);
+
+  bool file_errors = false, skipped = false, failing = false;
+  for (const auto& f : r.files) {
+    file_errors |= f.status == "error";
+    skipped |= f.status == "skipped";
+  }
   for (const auto& f : r.findings)
     if (f.suppression.empty() && !never_fail && f.severity >= threshold) failing = true;
   if (file_errors) return kExitError;
-  return failing ? kExitFindings : kExitClean;
+  return failing || (a.fail_on_skipped && skipped) ? kExitFindings : kExitClean;
 }
 
 const CommandRegistrar reg([](CLI::App& app) {
   auto args = std::make_shared<ScanArgs>();
   CLI::App* cmd = app.add_subcommand("scan", "Scan model source files for architectural backdoors");
   args->common.add(*cmd);
-  cmd->add_option("--format", args->format, "Output format: text, json, sarif, github")->capture_default_str();
+  // Every registered sink, so that a new one shows up in --help by itself.
+  cmd->add_option("--format", args->format, "Output format: " + joined(sink_names(), ", "))->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write the report to FILE instead of standard output");
-  cmd->add_option("--fail-on", args->fail_on, "Exit 1 when a finding has this severity or higher (note, warning, error, none)")
-      ->capture_default_str();
+  args->fail_on_opt =
+      cmd->add_option("--fail-on", args->fail_on, "Exit 1 when a finding has this severity or higher (note, warning, error, none)")
+          ->capture_default_str();
+  args->fail_on_skipped_opt = cmd->add_flag(
+      "--fail-on-skipped", args->fail_on_skipped,
+      "Also exit 1 when a file was skipped (too large, binary, a type archscan does not read: .cu, .ipynb, .pyx)");
   cmd->add_flag("--explain", args->explain, "Print each finding's full trace (text format)");
+  cmd->add_flag("-q,--quiet", args->quiet, "Print the findings only: no progress line, no summary");
+  cmd->add_flag("--statistics", args->statistics, "Print the number of findings per rule instead of the findings");
+  cmd->add_option("--color", args->color, "Colour the text output: auto (a terminal, NO_COLOR unset), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  cmd->add_option("--stdin-filename", args->stdin_filename,
+                  "With `scan -`: the name of the file read from standard input (its type, config and reported path)");
   cmd->callback([args] { throw CLI::RuntimeError(run(*args)); });
 });
 

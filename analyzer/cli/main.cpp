@@ -44,6 +44,16 @@ int main(int argc, char** argv) {
     argc = i;
     break;
   }
+  // CLI11 would answer a mistyped command with "A subcommand is required": name it and the commands.
+  if (argc > 1 && argv[1][0] != '-') {
+    auto subs = app.get_subcommands([&](CLI::App* s) { return s->check_name(argv[1]); });
+    if (subs.empty()) {
+      std::string names;
+      for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; })) names += " " + s->get_name();
+      std::fprintf(stderr, "archscan: unknown command '%s' (commands:%s)\n", argv[1], names.c_str());
+      return kExitError;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

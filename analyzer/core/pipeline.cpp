@@ -63,7 +63,7 @@ Source read_one(const SourceCandidate& c, const ScanOptions& opts) {
   }
   if (!fe) {
     f.status = ir::FileStatus::Skipped;
-    f.message = "skipped: no front-end for this file type";
+    f.message = "unsupported file type (no front-end reads it)";
     return s;
   }
   ReadResult r = read_source(c.abs_path, opts.max_file_bytes);
@@ -84,6 +84,7 @@ Source read_one(const SourceCandidate& c, const ScanOptions& opts) {
 void lower_one(Source& s, const ScanOptions& opts) {
   if (s.lowered) return;
   s.lowered = true;
+  if (opts.progress) ++opts.progress->done;
   if (!s.fe) return;
   const ir::Program unlowered = s.frag;
   try {
@@ -336,8 +337,13 @@ ScanOutput run_scan(const ScanOptions& opts) {
   ScanResult& r = out.result;
   r.root = scan_root(opts.paths);
   r.arguments = opts.arguments;
+  auto phase = [&](const char* p) {
+    if (opts.progress) opts.progress->phase = p;
+  };
   std::vector<Source> sources = read_all(r.root, opts);
   const size_t n = sources.size();
+  if (opts.progress) opts.progress->total = n;
+  phase("parsing");
   std::vector<std::string> paths(n), hashes(n);
   std::vector<store::CurrentFile> current(n);
   for (size_t i = 0; i < n; ++i) {
@@ -361,6 +367,7 @@ ScanOutput run_scan(const ScanOptions& opts) {
   std::vector<char> is_analysed(n, 0);
   for (size_t i : analysed) is_analysed[i] = 1;
 
+  phase("analysing");
   out.program = link_program(sources, analysed);
   const ir::Program& p = *out.program;
   std::vector<FileReport> rule_errors;
@@ -412,6 +419,7 @@ ScanOutput run_scan(const ScanOptions& opts) {
   for (size_t i = 0; i < n; ++i)
     if (!is_analysed[i]) link::merge(*out.program, std::move(sources[i].frag));
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  phase("recording");
   run_post_processors(false, r, p, opts);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

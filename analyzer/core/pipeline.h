@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/progress.h"
 #include "core/scan_result.h"
 #include "frontend/frontend.h"
 #include "ir/ir.h"
@@ -30,6 +31,7 @@ struct ScanOptions {
   bool all = false;                    // report dismissed findings too
   bool new_only = false;               // only findings absent from the previous run on this root
   std::vector<std::string> arguments;  // the command line, recorded with the run
+  ScanProgress* progress = nullptr;    // counted into when set
 };
 
 struct ScanOutput {

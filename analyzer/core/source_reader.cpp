@@ -133,6 +133,13 @@ bool decode_single_byte(std::string& text, bool cp1252) {
 
 }  // namespace
 
+bool unsupported_model_source(const std::string& path) {
+  static const char* const kExts[] = {".cu", ".cuh", ".hip", ".c", ".mm", ".metal", ".ipynb", ".pyx", ".pxd"};
+  std::string ext = fs::path(path).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::find(std::begin(kExts), std::end(kExts), ext) != std::end(kExts);
+}
+
 std::string scan_root(const std::vector<std::string>& paths) {
   std::error_code ec;
   fs::path common;
@@ -193,7 +200,9 @@ std::vector<SourceCandidate> discover(const std::string& root, const std::vector
         }
         continue;
       }
-      if (excluded(rel, excludes) || !frontend::frontend_for(fp.string())) continue;
+      if (excluded(rel, excludes)) continue;
+      // Model code archscan cannot read yet is listed (and reported skipped), never dropped silently.
+      if (!frontend::frontend_for(fp.string()) && !unsupported_model_source(fp.string())) continue;
       std::error_code lec;
       fs::file_status target = fs::status(fp, lec);
       if (lec) {
@@ -235,7 +244,7 @@ ReadResult read_source(const std::string& abs_path, uint64_t max_bytes) {
   auto size = fs::file_size(abs_path, ec);
   if (!ec && size > max_bytes) {
     r.skipped = true;
-    r.message = fmt::format("skipped: {:.1f} MB is larger than the {:.1f} MB limit (--max-file-size)",
+    r.message = fmt::format("{:.1f} MB is larger than the {:.1f} MB limit (--max-file-size)",
                             static_cast<double>(size) / 1048576.0, static_cast<double>(max_bytes) / 1048576.0);
     return r;
   }
@@ -254,7 +263,7 @@ ReadResult read_source(const std::string& abs_path, uint64_t max_bytes) {
   r.content_hash = hash_hex(r.text);
   if (r.text.find('\0') != std::string::npos) {
     r.skipped = true;
-    r.message = "skipped: binary file (contains NUL bytes)";
+    r.message = "binary file (contains NUL bytes)";
     return r;
   }
   // A Latin-1 / Windows-1252 source (PEP 263 declaration) runs under Python: analyse it as such.

@@ -15,9 +15,14 @@ struct SourceCandidate {
 
 // Walks `paths` (files or directories) below `root`: skips .git and other dot-directories,
 // __pycache__, and paths matching `excludes` (globs matched against the relative path and the base
-// name). Only files with a registered front-end are returned, unless named explicitly.
+// name). Only files with a registered front-end or unsupported_model_source() are returned,
+// unless named explicitly.
 std::vector<SourceCandidate> discover(const std::string& root, const std::vector<std::string>& paths,
                                       const std::vector<std::string>& excludes);
+
+// Files that hold model code no front-end reads (CUDA, C, notebooks, Cython): discovered and
+// reported as skipped so that a scan never looks clean for code it did not read.
+bool unsupported_model_source(const std::string& path);
 
 // The common directory of the scan paths (absolute).
 std::string scan_root(const std::vector<std::string>& paths);

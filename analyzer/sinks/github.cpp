@@ -4,7 +4,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
+#include "core/display_path.h"
 #include "core/pipeline.h"
 
 namespace archscan::sinks {
@@ -19,8 +21,8 @@ const char* command_for(Severity s) {
   return "warning";
 }
 
-// The prefix that makes root-relative paths workspace-relative ("" when not applicable).
-std::string workspace_prefix(const std::string& root, const std::string& workspace) {
+// The prefix that makes root-relative paths workspace-relative (nothing when not applicable).
+std::optional<std::string> workspace_prefix(const std::string& root, const std::string& workspace) {
   if (workspace.empty() || root.empty()) return {};
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -58,17 +60,19 @@ std::string github_escape_property(std::string_view s) {
 }
 
 void write_github(const ScanResult& r, std::ostream& os, const std::string& workspace) {
-  const std::string prefix = workspace_prefix(r.root, workspace);
+  // Workspace-relative in GitHub Actions; elsewhere relative to the current directory, like text.
+  const std::optional<std::string> prefix = workspace_prefix(r.root, workspace);
+  auto shown = [&](const std::string& p) { return prefix ? *prefix + p : display_path(r.root, p); };
   for (const FileReport& f : r.files) {
     if (f.status.empty() || f.status == "ok" || f.status == "skipped") continue;
     const bool pseudo = !f.path.empty() && f.path[0] == '<';
-    std::string props = pseudo ? "" : fmt::format("file={},", github_escape_property(prefix + f.path));
+    std::string props = pseudo ? "" : fmt::format("file={},", github_escape_property(shown(f.path)));
     os << fmt::format("::warning {}title={}::{}\n", props, github_escape_property("archscan: file " + f.status),
                       github_escape_data(fmt::format("{}: {}", f.path, f.message.empty() ? f.status : f.message)));
   }
   for (const Finding& f : r.findings) {
     if (!f.suppression.empty()) continue;
-    std::string props = fmt::format("file={}", github_escape_property(prefix + f.path));
+    std::string props = fmt::format("file={}", github_escape_property(shown(f.path)));
     if (f.line > 0) {
       props += fmt::format(",line={}", f.line);
       if (f.end_line >= f.line) props += fmt::format(",endLine={}", f.end_line);
@@ -84,7 +88,7 @@ void write_github(const ScanResult& r, std::ostream& os, const std::string& work
     if (!f.trace.empty()) {
       msg += "\nTrace:";
       for (const TraceStep& s : f.trace)
-        msg += fmt::format("\n  {}:{} {}{}", s.path.empty() ? f.path : s.path, s.line, s.role,
+        msg += fmt::format("\n  {}:{} {}{}", shown(s.path.empty() ? f.path : s.path), s.line, s.role,
                            s.note.empty() ? "" : ": " + s.note);
     }
     if (!f.fingerprint.empty()) msg += fmt::format("\nFingerprint: {}", f.fingerprint);

@@ -31,7 +31,12 @@ nlohmann::json finding_json(const Finding& f) {
 
 nlohmann::json scan_json(const ScanResult& r) {
   nlohmann::json files = nlohmann::json::array();
+  // Files not analysed at all (too large, unsupported type, unreadable): a clean result says
+  // nothing about them.
+  nlohmann::json skipped = nlohmann::json::array();
   for (const auto& f : r.files) {
+    if ((f.status == "skipped" || f.status == "error") && !(f.path.size() && f.path[0] == '<'))
+      skipped.push_back({{"path", f.path}, {"status", f.status}, {"reason", f.message}});
     nlohmann::json j = {{"path", f.path}, {"language", f.language}, {"status", f.status}};
     if (!f.message.empty()) j["message"] = f.message;
     if (!f.mode.empty()) j["mode"] = f.mode;
@@ -50,7 +55,11 @@ nlohmann::json scan_json(const ScanResult& r) {
           {"files", std::move(files)},
           {"findings", std::move(findings)},
           {"summary",
-           {{"files", r.files.size()}, {"findings", shown}, {"cached_files", r.cached_files}, {"seconds", r.seconds}}}};
+           {{"files", r.files.size()},
+            {"findings", shown},
+            {"cached_files", r.cached_files},
+            {"skipped_files", std::move(skipped)},
+            {"seconds", r.seconds}}}};
 }
 
 namespace {

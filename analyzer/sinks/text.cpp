@@ -1,16 +1,43 @@
-// Text output, like Ruff's: `path:line:col: RULE [severity] message`, the source line under it,
-// and a summary.
+#include "sinks/text.h"
+
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
+#include "core/display_path.h"
 #include "core/pipeline.h"
+#include "core/rule.h"
 
-namespace archscan {
+namespace archscan::sinks {
 namespace {
 
-void write_text(const ScanResult& r, std::ostream& os) {
+std::string plural(size_t n, const char* word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
+
+struct Paint {
+  bool on;
+  std::string operator()(const char* code, const std::string& s) const {
+    return on ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s;
+  }
+  const char* severity(Severity s) const { return s == Severity::Error ? "31" : s == Severity::Warning ? "33" : "36"; }
+};
+
+void write_statistics(const std::map<std::string, std::pair<int, Severity>>& by_rule, std::ostream& os) {
+  std::vector<std::pair<std::string, std::pair<int, Severity>>> rows(by_rule.begin(), by_rule.end());
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
+  for (const auto& [id, count] : rows) {
+    const Rule* rule = RuleRegistry::instance().find(id);
+    os << fmt::format("{:>5}\t{:<7}\t[{}] {}\n", count.first, id, to_string(count.second),
+                      rule ? rule->info().name : std::string());
+  }
+}
+
+}  // namespace
+
+void write_text(const ScanResult& r, std::ostream& os, const TextOptions& o) {
+  const Paint paint{o.color};
   std::map<std::string, int> by_severity;
+  std::map<std::string, std::pair<int, Severity>> by_rule;
   int shown = 0;
   int dismissed = 0;
   for (const auto& f : r.findings) {
@@ -18,30 +45,51 @@ void write_text(const ScanResult& r, std::ostream& os) {
     const bool review = f.suppression == "review";
     if (!f.suppression.empty() && !review) continue;
     if (review) ++dismissed;
-    else ++shown, ++by_severity[to_string(f.severity)];
+    else ++shown, ++by_severity[to_string(f.severity)], ++by_rule.try_emplace(f.rule, 0, f.severity).first->second.first;
+    if (o.statistics) continue;
     std::string type = f.taxonomy.empty() ? "" : fmt::format(" ({})", f.taxonomy);
     std::string mark = review ? fmt::format(" [dismissed: {}]", f.suppression_reason) : "";
-    os << fmt::format("{}:{}:{}: {}{} [{}] {}{}\n", f.path, f.line, f.column, f.rule, type, to_string(f.severity),
+    os << fmt::format("{}:{}:{}: {}{} [{}] {}{}\n", paint("1", display_path(r.root, f.path)), f.line, f.column,
+                      paint("1;31", f.rule), type, paint(paint.severity(f.severity), to_string(f.severity)),
                       f.message, mark);
-    if (!f.snippet.empty()) {
-      size_t nl = f.snippet.find('\n');
-      std::string first = f.snippet.substr(0, nl);
-      os << fmt::format("  {:>4} | {}\n", f.line, first);
-    }
+    if (!f.snippet.empty()) os << fmt::format("  {:>4} | {}\n", f.line, f.snippet.substr(0, f.snippet.find('\n')));
+    if (o.explain)
+      for (const auto& s : f.trace)
+        os << fmt::format("    {:<12} {}:{}  {}\n", s.role, display_path(r.root, s.path.empty() ? f.path : s.path),
+                          s.line, s.note);
   }
-  int problems = 0;
+  if (o.statistics) write_statistics(by_rule, os);
+  // A C++ file analysed without its compiler flags is analysed less: say so where people read.
   for (const auto& f : r.files)
-    if (f.status != "ok") ++problems;
-  os << fmt::format("Found {} finding{} ({} error, {} warning, {} note) in {} file{}", shown, shown == 1 ? "" : "s",
-                    by_severity["error"], by_severity["warning"], by_severity["note"], r.files.size(),
-                    r.files.size() == 1 ? "" : "s");
-  if (r.cached_files) os << fmt::format(" ({} file{} from cache)", r.cached_files, r.cached_files == 1 ? "" : "s");
+    if (f.mode == "syntactic" && f.message.find("analysed syntactically") != std::string::npos)
+      os << fmt::format("{}: {}: {}\n", display_path(r.root, f.path), paint("36", "note"), f.message);
+  if (!o.summary) return;
+  std::vector<std::string> skipped;
+  size_t partial = 0, files = 0;
+  for (const auto& f : r.files) {
+    if (!f.path.empty() && f.path[0] == '<') continue;  // "<rule X>": a rule's internal error
+    ++files;
+    if (f.status == "partial") ++partial;
+    if (f.status == "skipped" || f.status == "error") skipped.push_back(display_path(r.root, f.path));
+  }
+  os << fmt::format("Found {} ({} error, {} warning, {} note) in {}", plural(shown, "finding"), by_severity["error"],
+                    by_severity["warning"], by_severity["note"], plural(files - skipped.size(), "file"));
+  if (r.cached_files) os << fmt::format(" ({} from cache)", plural(r.cached_files, "file"));
   if (dismissed) os << fmt::format("; {} dismissed in review shown", dismissed);
-  if (problems) os << fmt::format("; {} file{} not fully analysed", problems, problems == 1 ? "" : "s");
+  if (partial) os << fmt::format("; {} partially analysed", plural(partial, "file"));
+  if (!skipped.empty()) {
+    const size_t named = std::min<size_t>(skipped.size(), 5);
+    std::string names;
+    for (size_t i = 0; i < named; ++i) names += (i ? ", " : "") + skipped[i];
+    if (named < skipped.size()) names += fmt::format(", and {} more", skipped.size() - named);
+    os << fmt::format("; {} not analysed: {}", plural(skipped.size(), "file"), paint("1;33", names));
+  }
   os << fmt::format(" in {:.2f}s.\n", r.seconds);
 }
 
-const bool registered = (register_sink("text", write_text), true);
-
+namespace {
+const bool registered = (register_sink("text", [](const ScanResult& r, std::ostream& os) { write_text(r, os, {}); }),
+                         true);
 }  // namespace
-}  // namespace archscan
+
+}  // namespace archscan::sinks

@@ -1,8 +1,12 @@
 // The command line end to end (the archscan binary as a subprocess): exit codes, the JSON shape of
-// issue 2, --exclude, -j, --output, `rules`, `rule ID` and `ir`.
+// issue 2, --exclude, -j, --output, `rules`, `rule ID` and `ir`; no silent "clean" (unknown rules,
+// skipped files, C++ flags, nothing to scan), the database and paths, Ruff's and Semgrep's habits
+// (--quiet, --statistics, --color, configuration files, stdin), and every command of the README.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <cstdlib>
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -244,7 +248,7 @@ TEST(CliJson, PathsAreRelativeToTheCommonRoot) {
 TEST(CliText, RuffLikeLinesWithTheSourceLine) {
   TempDir d;
   write_file(d / "model.py", kEvalModel);
-  CliRun r = archscan("scan " + q(d.path()) + " --no-db --select CE001");
+  CliRun r = archscan("scan . --no-db --select CE001", d.str());
   ASSERT_EQ(r.code, 1) << r.err;
   std::istringstream in(r.out);
   std::string first_line, second_line;
@@ -361,6 +365,316 @@ TEST(CliIr, PrintsModulesLayersAndDataflow) {
   CliRun m = archscan("ir " + q(d / "missing.py"));
   EXPECT_EQ(m.code, 2);
   EXPECT_NE(m.err.find("missing.py"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------
+// No silent "clean"
+
+size_t count_of(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t i = s.find(what); i != std::string::npos; i = s.find(what, i + 1)) ++n;
+  return n;
+}
+
+TEST(CliSelect, UnknownRulesAreAnErrorAndCaseDoesNotMatter) {
+  TempDir d;
+  write_file(d / "look.py", kLookalike);
+  write_file(d / "model.py", kEvalModel);
+  std::string base = "scan " + q(d.path()) + " --no-db";
+  for (const char* bad : {" --select NOPE999", " --ignore NOPE999", " --select CN0O1", " --select ''"}) {
+    CliRun r = archscan(base + bad);
+    EXPECT_EQ(r.code, 2) << bad << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find("no rule"), std::string::npos) << r.err;
+  }
+  json lower = parse(archscan(base + " --format json --select cn001").out);
+  ASSERT_EQ(lower["findings"].size(), 1u) << lower.dump();
+  EXPECT_EQ(lower["findings"][0]["rule"], "CN001");
+  json prefix = parse(archscan(base + " --format json --select ce").out);
+  ASSERT_EQ(prefix["findings"].size(), 1u);
+  EXPECT_EQ(prefix["findings"][0]["rule"], "CE001");
+  EXPECT_EQ(archscan(base + " --select code-execution-in-model").code, 1);
+  EXPECT_EQ(archscan(base + " --select CE001 --ignore ce001").code, 0) << "--ignore is case-insensitive too";
+}
+
+TEST(CliSkipped, NamedInTheSummaryAndJsonAndFailOnSkipped) {
+  TempDir d;
+  write_file(d / "clean.py", kClean);
+  write_file(d / "kernels" / "attn.cu", "__global__ void k() {}\n");
+  write_file(d / "notebook.ipynb", "{}\n");
+  write_file(d / "fast.pyx", "def f(x):\n    return x\n");
+  write_file(d / "big.py", std::string(4096, '#') + "\n");
+  write_file(d / "README.md", "not model code\n");  // not model source: not listed
+  std::string base = "scan . --no-db --max-file-size 0.001";
+  CliRun text = archscan(base, d.str());
+  EXPECT_EQ(text.code, 0) << text.out << text.err;
+  EXPECT_NE(text.out.find("Found 0 findings (0 error, 0 warning, 0 note) in 1 file; 4 files not analysed: big.py, "
+                          "fast.pyx, kernels/attn.cu, notebook.ipynb"),
+            std::string::npos)
+      << text.out;
+  json j = parse(archscan(base + " --format json", d.str()).out);
+  std::map<std::string, std::string> reasons;
+  for (const auto& f : j["summary"]["skipped_files"]) reasons[f["path"]] = f["reason"];
+  ASSERT_EQ(reasons.size(), 4u) << j["summary"].dump();
+  EXPECT_NE(reasons["big.py"].find("--max-file-size"), std::string::npos);
+  EXPECT_NE(reasons["kernels/attn.cu"].find("unsupported file type"), std::string::npos);
+  EXPECT_EQ(archscan(base + " --fail-on-skipped", d.str()).code, 1);
+  write_file(d / "archscan.toml", "fail-on-skipped = true\n");
+  EXPECT_EQ(archscan(base, d.str()).code, 1) << "from the configuration";
+}
+
+TEST(CliSkipped, NothingToScanWarns) {
+  TempDir d;
+  fs::create_directories(d / "empty");
+  write_file(d / "docs" / "README.md", "# docs\n");
+  for (const char* sub : {"empty", "docs"}) {
+    CliRun r = archscan("scan " + q(d / sub) + " --no-db");
+    EXPECT_EQ(r.code, 0) << sub;
+    EXPECT_NE(r.err.find("warning: no model source analysed in"), std::string::npos) << sub << ": " << r.err;
+  }
+  write_file(d / "m.py", kClean);
+  EXPECT_TRUE(archscan("scan " + q(d / "m.py") + " --no-db").err.empty());
+}
+
+TEST(CliCpp, FlagsAfterDashDashAddToTheDefaults) {
+  TempDir d;
+  write_file(d / "net.cpp",
+             "#include <torch/torch.h>\n#ifndef EXTRA\n#error EXTRA not defined\n#endif\n"
+             "struct NetImpl : torch::nn::Module {\n  torch::Tensor forward(torch::Tensor x) { return x * 2; }\n};\n");
+  // -DEXTRA alone would have replaced -std and the LibTorch include paths: torch.h not found.
+  CliRun r = archscan("scan " + q(d.path()) + " --no-db --format json -- -DEXTRA", "", 300);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  json j = parse(r.out);
+  ASSERT_EQ(j["files"].size(), 1u);
+  EXPECT_EQ(j["files"][0]["mode"], "semantic") << j["files"].dump();
+}
+
+TEST(CliCpp, SyntaxOnlyFallbackIsSaidInText) {
+  TempDir d;
+  write_file(d / "net.cpp", "#include <no_such_lib/no_such_header.h>\nint f(int x) { return x + 1; }\n");
+  CliRun r = archscan("scan . --no-db", d.str(), 300);
+  EXPECT_NE(r.out.find("net.cpp: note: "), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("analysed syntactically"), std::string::npos) << r.out;
+}
+
+TEST(CliCpp, BadCompileCommandsAreAnError) {
+  TempDir d;
+  write_file(d / "net.cpp", "int f() { return 1; }\n");
+  fs::create_directories(d / "nodb");
+  write_file(d / "bad" / "compile_commands.json", "[{\"file\": \"net.cpp\"");
+  write_file(d / "obj" / "compile_commands.json", "{\"file\": \"net.cpp\"}");
+  for (const char* dir : {"nodb", "bad", "obj", "missing"}) {
+    CliRun r = archscan("scan " + q(d / "net.cpp") + " --no-db -p " + q(d / dir));
+    EXPECT_EQ(r.code, 2) << dir << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find((d / dir).string()), std::string::npos) << r.err;
+  }
+  write_file(d / "good" / "compile_commands.json",
+             "[{\"directory\": \"" + d.str() + "\", \"file\": \"net.cpp\", \"command\": \"c++ -c net.cpp\"}]");
+  EXPECT_EQ(archscan("scan " + q(d / "net.cpp") + " --no-db -p " + q(d / "good"), "", 300).code, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The database and paths
+
+TEST(CliDb, UnwritableTreeIsScannedWithoutTheDatabase) {
+  TempDir d;
+  write_file(d / "m" / "model.py", kEvalModel);
+  write_file(d / "m" / ".archscan", "a file where the database directory would go\n");
+  CliRun r = archscan("scan " + q(d / "m"));
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("CE001"), std::string::npos) << "scanned all the same";
+  ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("warning: cannot keep the findings database"), std::string::npos) << r.err;
+}
+
+TEST(CliDb, MistypedPathCreatesNothing) {
+  TempDir d;
+  write_file(d / "models" / "model.py", kEvalModel);
+  CliRun r = archscan("scan modles", d.str());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("modles"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(d / ".archscan"));
+  EXPECT_FALSE(fs::exists(d / "modles"));
+  CliRun some = archscan("scan models modles", d.str());
+  EXPECT_EQ(some.code, 2);
+  EXPECT_NE(some.out.find("CE001"), std::string::npos) << "the existing path is still scanned";
+  EXPECT_FALSE(fs::exists(d / ".archscan")) << "an incomplete run is not recorded";
+}
+
+TEST(CliDb, FindingsAndReportFindTheDatabaseOfTheRoot) {
+  TempDir d;
+  write_file(d / "repo" / "model.py", kEvalModel);
+  fs::create_directories(d / "elsewhere");
+  ASSERT_EQ(archscan("scan " + q(d / "repo")).code, 1);
+  ASSERT_TRUE(fs::exists(d / "repo" / ".archscan" / "archscan.db"));
+  CliRun f = archscan("findings --root " + q(d / "repo"), (d / "elsewhere").string());
+  EXPECT_EQ(f.code, 0) << f.err;
+  EXPECT_NE(f.out.find("CE001"), std::string::npos) << f.out;
+  EXPECT_NE(f.out.find("1 finding\n"), std::string::npos) << f.out;
+  CliRun rep = archscan("report --root ../repo -o " + q(d / "r.html"), (d / "elsewhere").string());
+  EXPECT_EQ(rep.code, 0) << rep.err;
+  EXPECT_NE(rep.err.find("(1 finding of run"), std::string::npos) << rep.err;
+  // A configured database is found by the scan and by `findings` alike.
+  write_file(d / "cfg" / "archscan.toml", "db = \"state/findings.db\"\n");
+  write_file(d / "cfg" / "src" / "model.py", kEvalModel);
+  EXPECT_EQ(archscan("scan src", (d / "cfg").string()).code, 1);
+  EXPECT_TRUE(fs::exists(d / "cfg" / "state" / "findings.db"));
+  EXPECT_NE(archscan("findings", (d / "cfg").string()).out.find("CE001"), std::string::npos);
+}
+
+TEST(CliPaths, TextAndGithubRelativeToTheCurrentDirectorySarifToTheRoot) {
+  TempDir d;
+  write_file(d / "repo" / "pkg" / "model.py", kEvalModel);
+  unsetenv("GITHUB_WORKSPACE");
+  std::string base = "scan repo/pkg --no-db --select CE001";
+  CliRun text = archscan(base, d.str());
+  EXPECT_EQ(text.out.rfind("repo/pkg/model.py:11:9: CE001", 0), 0u) << text.out;
+  CliRun gh = archscan(base + " --format github", d.str());
+  EXPECT_NE(gh.out.find("file=repo/pkg/model.py,line=11"), std::string::npos) << gh.out;
+  CliRun up = archscan("scan ../repo/pkg --no-db --select CE001", (d / "repo" / "pkg").string());
+  EXPECT_NE(up.out.find((d / "repo" / "pkg" / "model.py").string() + ":11:9:"), std::string::npos)
+      << "outside the current directory: absolute\n" << up.out;
+  json sarif = parse(archscan(base + " --format sarif", d.str()).out);
+  const json& run = sarif["runs"][0];
+  const json& loc = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+  EXPECT_EQ(loc["uri"], "model.py");
+  EXPECT_EQ(loc["uriBaseId"], "%SRCROOT%");
+  EXPECT_EQ(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file://" + (d / "repo" / "pkg").string() + "/");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Habits from Ruff and Semgrep
+
+TEST(CliHabits, QuietStatisticsAndColor) {
+  TempDir d;
+  write_file(d / "a.py", kEvalModel);
+  write_file(d / "b.py", kEvalModel);
+  write_file(d / "look.py", kLookalike);
+  std::string base = "scan . --no-db --select CE001 --select CN001";
+  CliRun quiet = archscan(base + " --quiet", d.str());
+  EXPECT_EQ(quiet.code, 1);
+  EXPECT_EQ(quiet.out.find("Found "), std::string::npos) << quiet.out;
+  EXPECT_NE(quiet.out.find("a.py:11:9: CE001"), std::string::npos);
+  CliRun stats = archscan(base + " --statistics", d.str());
+  EXPECT_EQ(stats.code, 1);
+  EXPECT_TRUE(std::regex_search(stats.out, std::regex("(^|\n) +2\tCE001 *\t\\[error\\] code-execution-in-model\n")))
+      << stats.out;
+  EXPECT_TRUE(std::regex_search(stats.out, std::regex("\n +1\tCN001 ")));
+  EXPECT_EQ(stats.out.find("a.py:11:9"), std::string::npos) << "counts instead of the findings";
+  EXPECT_EQ(archscan(base + " --statistics --format json", d.str()).code, 2);
+  EXPECT_NE(archscan(base + " --color always", d.str()).out.find("\x1b["), std::string::npos);
+  EXPECT_EQ(archscan(base + " --color never", d.str()).out.find("\x1b["), std::string::npos);
+  EXPECT_EQ(archscan(base, d.str()).out.find("\x1b["), std::string::npos) << "auto: stdout is a pipe";
+  EXPECT_EQ(archscan(base + " --color sometimes", d.str()).code, 2);
+  // Not a terminal: no progress line.
+  EXPECT_EQ(archscan(base, d.str()).err.find('\r'), std::string::npos);
+}
+
+TEST(CliHabits, ConfigurationFilesAndTheCommandLineWins) {
+  TempDir d;
+  write_file(d / "proj" / "src" / "model.py", kEvalModel);
+  write_file(d / "proj" / "src" / "look.py", kLookalike);
+  write_file(d / "proj" / "pyproject.toml", "[project]\nname = \"x\"\n\n[tool.archscan]\nselect = [\"cn001\"]\n");
+  std::string scan = "scan " + q(d / "proj" / "src") + " --no-db --format json";
+  json j = parse(archscan(scan).out);
+  ASSERT_EQ(j["findings"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["findings"][0]["rule"], "CN001");
+  json cli = parse(archscan(scan + " --select CE001").out);
+  ASSERT_EQ(cli["findings"].size(), 1u);
+  EXPECT_EQ(cli["findings"][0]["rule"], "CE001") << "the command line wins";
+  write_file(d / "proj" / "archscan.toml", "ignore = [\"CE001\", \"CN001\"]\nfail-on = \"none\"\nexclude = [\"gen_*\"]\n");
+  EXPECT_EQ(archscan(scan).code, 0) << "archscan.toml before pyproject.toml";
+  EXPECT_EQ(archscan(scan + " --fail-on warning --ignore BB").code, 1);
+  write_file(d / "proj" / "archscan.toml", "selct = [\"CE001\"]\n");
+  CliRun typo = archscan(scan);
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("archscan.toml:1: unknown key 'selct'"), std::string::npos) << typo.err;
+  write_file(d / "proj" / "archscan.toml", "select = [\"CE001\"\n");
+  CliRun bad = archscan(scan);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find((d / "proj" / "archscan.toml").string() + ":"), std::string::npos) << bad.err;
+  write_file(d / "proj" / "archscan.toml", "select = [\"NOPE\"]\n");
+  EXPECT_EQ(archscan(scan).code, 2) << "configured ids are checked too";
+}
+
+TEST(CliHabits, StdinWithAFileName) {
+  TempDir d;
+  write_file(d / "buffer.py", kEvalModel);
+  CliRun r = archscan("scan - --stdin-filename models/net.py --select CE001 < " + q(d / "buffer.py"), d.str());
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.out.rfind("models/net.py:11:9: CE001", 0), 0u) << r.out;
+  EXPECT_FALSE(fs::exists(d / "models")) << "nothing written for the buffer";
+  EXPECT_FALSE(fs::exists(d / ".archscan"));
+  CliRun plain = archscan("scan - --format json < " + q(d / "buffer.py"), d.str());
+  EXPECT_EQ(plain.code, 1);
+  EXPECT_EQ(file_paths(parse(plain.out)), (std::vector<std::string>{"stdin.py"}));
+  EXPECT_EQ(archscan("scan - . < " + q(d / "buffer.py"), d.str()).code, 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small things
+
+TEST(CliSmall, ExplainPrintsEachFindingOnce) {
+  TempDir d;
+  write_file(d / "model.py", kTrigger);
+  CliRun r = archscan("scan . --no-db --explain", d.str());
+  ASSERT_EQ(r.code, 1) << r.err;
+  std::regex head("(^|\n)model\\.py:(\\d+):(\\d+): (BD001)[^\n]*");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, head)) << r.out;
+  EXPECT_EQ(count_of(r.out, m.str(0).substr(m.str(1).size())), 1u) << r.out;
+  EXPECT_NE(r.out.find("    "), std::string::npos) << "the trace under it";
+}
+
+TEST(CliSmall, UnknownFormatsAndCommands) {
+  EXPECT_EQ(archscan("rules --format sarif").code, 2);
+  EXPECT_EQ(archscan("rules --format json").code, 0);
+  TempDir d;
+  write_file(d / "m.py", std::string(kEvalModel) + "");
+  EXPECT_EQ(archscan("eval " + q(d.path()) + " --format xml").code, 2);
+  CliRun cmd = archscan("sacn .");
+  EXPECT_EQ(cmd.code, 2);
+  EXPECT_NE(cmd.err.find("unknown command 'sacn'"), std::string::npos) << cmd.err;
+  EXPECT_NE(cmd.err.find("scan"), std::string::npos) << cmd.err;
+  CliRun help = archscan("scan --help");
+  for (const char* f : {"html", "sarif", "github", "json", "text", "--statistics", "--stdin-filename"})
+    EXPECT_NE(help.out.find(f), std::string::npos) << f;
+  write_file(d / "README.md", "# hi\n");
+  CliRun ir = archscan("ir " + q(d / "README.md"));
+  EXPECT_EQ(ir.out.find("skipped: skipped"), std::string::npos) << ir.out;
+  EXPECT_NE(ir.out.find("skipped: unsupported file type"), std::string::npos) << ir.out;
+}
+
+// Every command of the README's "Use" section runs on a small tree: exit 0 or 1, never 2 or a crash.
+TEST(CliReadme, EveryUseCommandRuns) {
+  std::ifstream in(fs::path(ARCHSCAN_SOURCE_DIR) / "README.md");
+  TempDir d;
+  std::string labelled = kEvalModel;
+  const std::string call = "eval(\"print(1)\")";
+  labelled.insert(labelled.find(call) + call.size(), "  # expect: CE001");
+  write_file(d / "repo" / "model.py", labelled);
+  write_file(d / "repo" / "look.py", kLookalike);
+  const std::vector<std::pair<std::string, std::string>> subst = {
+      {"PATH...", "repo"}, {"repo", "repo"}, {"model.py", "repo/model.py"}, {"corpus", "repo"},
+      {"report.html", "report.html"}, {"BD001", "BD001"}};
+  bool in_use = false;
+  int commands = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("## ", 0) == 0) in_use = line == "## Use";
+    if (!in_use || line.rfind("    build/archscan ", 0) != 0) continue;
+    std::string cmd = line.substr(4 + std::string("build/archscan ").size());
+    cmd = cmd.substr(0, cmd.find(" #"));
+    std::istringstream words(cmd);
+    std::string args;
+    for (std::string w; words >> w;) {
+      for (const auto& [from, to] : subst)
+        if (w == from) w = to;
+      args += w + " ";
+    }
+    CliRun r = archscan(args, d.str());
+    EXPECT_TRUE(r.code == 0 || r.code == 1) << "archscan " << args << " exited " << r.code << "\n" << r.out << r.err;
+    ++commands;
+  }
+  EXPECT_GE(commands, 8) << "the README's Use section lists its commands as `    build/archscan ...`";
 }
 
 }  // namespace

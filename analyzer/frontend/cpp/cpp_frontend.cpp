@@ -4,6 +4,7 @@
 #include <cstring>
 #include <unordered_set>
 
+#include "frontend/cpp/cpp_flags.h"
 #include "frontend/cpp/cpp_lower.h"
 
 namespace archscan::frontend::cpp {
@@ -170,7 +171,7 @@ void lower_file(ir::Program& prog, const Options& opts) {
   bool done = false;
   if (mode != "syntactic") {
 #ifdef ARCHSCAN_HAVE_CLANG
-    done = lower_semantic(prog, opts, why);
+    done = lower_semantic(prog, with_default_flags(opts, file.abs_path), why);
 #else
     why = "archscan was built without Clang";
 #endif
