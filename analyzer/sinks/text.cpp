@@ -59,10 +59,12 @@ void write_text(const ScanResult& r, std::ostream& os, const TextOptions& o) {
                           s.line, s.note);
   }
   if (o.statistics) write_statistics(by_rule, os);
-  // A C++ file analysed without its compiler flags is analysed less: say so where people read.
+  // A C++ file analysed with less than it needs (syntax only, or without some headers) is analysed
+  // less: say so where people read, not only in JSON.
   for (const auto& f : r.files)
-    if (f.mode == "syntactic" && f.message.find("analysed syntactically") != std::string::npos)
-      os << fmt::format("{}: {}: {}\n", display_path(r.root, f.path), paint("36", "note"), f.message);
+    if (f.language == "cpp" && f.status == "ok" && (!f.message.empty() || f.mode == "syntactic"))
+      os << fmt::format("{}: {}: {}\n", display_path(r.root, f.path), paint("36", "note"),
+                        f.message.empty() ? "analysed syntactically (types, macros and headers not resolved)" : f.message);
   if (!o.summary) return;
   std::vector<std::string> skipped;
   size_t partial = 0, files = 0;

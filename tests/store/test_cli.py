@@ -212,7 +212,8 @@ class CliTest(unittest.TestCase):
             self.assertIn("primaryLocationLineHash", r["partialFingerprints"])
             self.assertEqual(ids[r["ruleIndex"]], r["ruleId"])
 
-        p = run("scan", self.root, "--format", "github", check=1)
+        # GitHub annotations name files relative to the current directory (the workspace).
+        p = run("scan", ".", "--format", "github", check=1, cwd=self.root)
         lines = p.stdout.splitlines()
         self.assertTrue(any(l.startswith("::error file=net.py,line=13,") for l in lines), p.stdout)
         self.assertTrue(any(l.startswith("::warning file=net.py,line=16,") and "title=SUP001" in l for l in lines))

@@ -178,10 +178,13 @@ struct CliRun {
 
 // Runs `archscan ARGS` (ARGS already shell-quoted where needed) with a timeout, capturing stdout
 // and stderr. A timeout or a crash gives code -1.
-inline CliRun archscan(const std::string& args, const std::string& cwd = "", int timeout_s = 120) {
+// `env`: VAR=value assignments put before the command.
+inline CliRun archscan(const std::string& args, const std::string& cwd = "", int timeout_s = 120,
+                       const std::string& env = "") {
   TempDir errdir;
   fs::path errf = errdir / "stderr";
-  std::string cmd = (cwd.empty() ? std::string() : "cd " + shell_quote(cwd) + " && ") + "timeout -s KILL " +
+  std::string cmd = (cwd.empty() ? std::string() : "cd " + shell_quote(cwd) + " && ") + env + (env.empty() ? "" : " ") +
+                    "timeout -s KILL " +
                     std::to_string(timeout_s) + " " + shell_quote(ARCHSCAN_BINARY) + " " + args + " 2>" +
                     shell_quote(errf.string());
   CliRun r;
