@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
+#include <cctype>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 
@@ -68,28 +69,67 @@ std::string_view comment_marker(std::string_view language) {
   return {};
 }
 
+namespace {
+
+// Matches `marker [ \t]* archscan [ \t]* : [ \t]* ignore\b ([rules])? rest` at `pos` of `l`. Written
+// by hand: std::regex recurses per character and overflowed the stack on long lines.
+struct CommentMatch {
+  bool bracketed = false;
+  std::string_view rules, rest;
+};
+
+std::optional<CommentMatch> match_comment(std::string_view l, size_t pos, std::string_view marker) {
+  size_t i = pos + marker.size();
+  auto blanks = [&] {
+    while (i < l.size() && (l[i] == ' ' || l[i] == '\t')) ++i;
+  };
+  auto word = [&](std::string_view w) {
+    if (l.substr(i, w.size()) != w) return false;
+    i += w.size();
+    return true;
+  };
+  blanks();
+  if (!word("archscan")) return std::nullopt;
+  blanks();
+  if (!word(":")) return std::nullopt;
+  blanks();
+  if (!word("ignore")) return std::nullopt;
+  if (i < l.size() && (std::isalnum(static_cast<unsigned char>(l[i])) || l[i] == '_')) return std::nullopt;
+  CommentMatch m;
+  if (i < l.size() && l[i] == '[') {
+    size_t close = l.find(']', i + 1);
+    if (close != std::string_view::npos) {
+      m.bracketed = true;
+      m.rules = l.substr(i + 1, close - i - 1);
+      i = close + 1;
+    }
+  }
+  m.rest = l.substr(i);
+  return m;
+}
+
+}  // namespace
+
 std::vector<InlineSuppression> parse_suppressions(std::string_view text, std::string_view marker) {
   std::vector<InlineSuppression> out;
   if (marker.empty() || text.find("archscan") == std::string_view::npos) return out;
-  // marker, "archscan:", "ignore", then an optional [rules] and the reason.
-  static const std::regex hash_re(R"((#)[ \t]*archscan[ \t]*:[ \t]*ignore\b(\[([^\]]*)\])?(.*)$)");
-  static const std::regex slash_re(R"((//)[ \t]*archscan[ \t]*:[ \t]*ignore\b(\[([^\]]*)\])?(.*)$)");
-  const std::regex& re = marker == "#" ? hash_re : slash_re;
-
   auto lines = lines_of(text);
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string_view l = lines[i];
     if (l.find("archscan") == std::string_view::npos) continue;
-    std::match_results<std::string_view::const_iterator> m;
-    if (!std::regex_search(l.begin(), l.end(), m, re)) continue;
+    // The leftmost marker that starts a suppression comment.
+    std::optional<CommentMatch> m;
+    size_t pos = l.find(marker);
+    for (; pos != std::string_view::npos; pos = l.find(marker, pos + 1))
+      if ((m = match_comment(l, pos, marker))) break;
+    if (!m) continue;
     InlineSuppression s;
     s.line = static_cast<int>(i + 1);
-    size_t pos = static_cast<size_t>(m.position(1));
     s.column = static_cast<int>(pos + 1);
     s.own_line = trim(l.substr(0, pos)).empty();
-    s.bracketed = m[2].matched;
-    if (m[3].matched) {
-      std::string list = m[3].str();
+    s.bracketed = m->bracketed;
+    if (m->bracketed) {
+      std::string list(m->rules);
       std::replace(list.begin(), list.end(), ',', ' ');
       size_t a = 0;
       while ((a = list.find_first_not_of(" \t", a)) != std::string::npos) {
@@ -99,7 +139,7 @@ std::vector<InlineSuppression> parse_suppressions(std::string_view text, std::st
       }
     }
     // The reason: whatever follows, less leading separators (`: reason`, `- reason`, `— reason`).
-    std::string_view rest = trim(l.substr(static_cast<size_t>(m.position(4)), static_cast<size_t>(m.length(4))));
+    std::string_view rest = trim(m->rest);
     while (!rest.empty()) {
       if (rest[0] == ':' || rest[0] == '-' || rest[0] == ' ' || rest[0] == '\t') rest.remove_prefix(1);
       else if (rest.substr(0, 3) == "\xE2\x80\x94" || rest.substr(0, 3) == "\xE2\x80\x93") rest.remove_prefix(3);

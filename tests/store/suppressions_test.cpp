@@ -77,6 +77,38 @@ TEST(SuppressionParse, CppUsesSlashes) {
   EXPECT_EQ(comment_marker("unknown"), "");
 }
 
+// std::regex recursed once per character: a long comment line overflowed the stack.
+TEST(SuppressionParse, LongLinesDoNotOverflowTheStack) {
+  std::string line = "x = 1  # archscan: ignore[CE001] " + std::string(1 << 20, 'a') + "\n";
+  auto s = parse_suppressions(line, "#");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].reason.size(), 1u << 20);
+  std::string cpp = "int x;  // archscan: ignore[" + std::string(1 << 20, 'B') + "] why\n";
+  auto c = parse_suppressions(cpp, "//");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].rules.size(), 1u);
+}
+
+// CRLF files: `.` of std::regex did not match the `\r`, so no suppression was recognised.
+TEST(SuppressionParse, CrlfLineEndings) {
+  auto s = parse_suppressions("# archscan: ignore[CE001] reason\r\nexec(x)\r\n", "#");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].reason, "reason");
+  EXPECT_EQ(s[0].covers_next, 2);
+  EXPECT_TRUE(s[0].valid());
+}
+
+// The leftmost marker that starts a suppression wins; other markers before it are skipped.
+TEST(SuppressionParse, FirstMatchingMarker) {
+  auto s = parse_suppressions("s = '#'  # x # archscan: ignore[BD001] ok\n", "#");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].column, 14);
+  EXPECT_FALSE(s[0].own_line);
+  EXPECT_EQ(s[0].reason, "ok");
+  EXPECT_TRUE(parse_suppressions("x  # archscan: ignore_all[BD001] no\n", "#").empty());
+  EXPECT_TRUE(parse_suppressions("x  # archscan ignore[BD001] no\n", "#").empty());
+}
+
 const char* kModel =
     "class Net:\n"                                                           // 1
     "    def forward(self, x):\n"                                            // 2

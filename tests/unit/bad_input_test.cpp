@@ -218,6 +218,36 @@ TEST(BadInput, DeepNestingThroughTheWholeScan) {
   for (const auto& f : j["files"]) EXPECT_TRUE(f["status"] == "ok" || f["status"] == "partial") << f.dump();
 }
 
+// A suppression comment on a very long line (minified or generated code) crashed the scan: the
+// suppression parser's std::regex recursed once per character.
+TEST(BadInput, LongSuppressionCommentLine) {
+  for (const char* name : {"long.py", "long.cpp"}) {
+    SCOPED_TRACE(name);
+    std::string marker = std::string(name).ends_with(".py") ? "#" : "//";
+    Outcome o = scan_with(name, [&](const fs::path& p) {
+      write_file(p, "x = 1;  " + marker + " archscan: ignore[CE001] " + std::string(300000, 'a') + "\n");
+    });
+    EXPECT_EQ(o.run.code, 1) << o.run.err;
+    EXPECT_TRUE(o.model_analysed);
+  }
+}
+
+// C++ files that crashed the scan: a lambda without a parameter list (syntactic path), a default
+// argument naming an unknown identifier (semantic path).
+TEST(BadInput, CppCrashReproducers) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"lambda.cpp", "void f(int x) {\n  auto g = [&] { return x + 1; };\n}\n"},
+      {"default_arg.cpp", "void f(int x = UNKNOWN) {}\n"},
+  };
+  for (const auto& [name, src] : cases) {
+    SCOPED_TRACE(name);
+    Outcome o = scan_with(name, [&](const fs::path& p) { write_file(p, src); });
+    EXPECT_EQ(o.run.code, 1) << o.run.err;
+    EXPECT_TRUE(o.model_analysed);
+    EXPECT_NE(o.file["status"], "error") << o.file.dump();
+  }
+}
+
 // Unreadable files. Tests run as root in CI, where chmod 000 does not stop reading: a FIFO (not a
 // regular file: reading it would block forever) and a dangling symlink fail for root too.
 TEST(BadInput, UnreadableFifo) {

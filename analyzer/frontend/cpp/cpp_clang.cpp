@@ -75,8 +75,10 @@ class Walker {
     declare_ctx(tu, "");
     for (auto& j : jobs_) {
       const bool method = j.owner && j.owner->module_id >= 0;
-      j.fn_id = fc_.new_function(j.name, j.qual, method ? j.owner->module_id : -1, -1, loc(j.fd->getSourceRange()),
-                                 !j.owner);
+      // A synthetic __init__ (default member initializers, no constructor) has no declaration.
+      ir::Loc at = j.fd ? loc(j.fd->getSourceRange()) : j.owner ? j.owner->loc : ir::Loc{};
+      j.fn_id = fc_.new_function(j.name, j.qual, method ? j.owner->module_id : -1, -1, at, !j.owner);
+      if (!j.fd) continue;
       fn_ids_[j.fd->getCanonicalDecl()] = j.fn_id;
       if (!j.owner && !j.fd->isCXXClassMember()) fc_.functions.emplace(j.fd->getNameAsString(), j.fn_id);
     }
@@ -502,7 +504,8 @@ class Walker {
         n = ce->getArg(0);  // an implicit conversion (std::string from "conv1", padding_t from 1)
       else if (const auto* mc = dyn_cast<CXXMemberCallExpr>(n); mc && isa_and_nonnull<CXXConversionDecl>(mc->getMethodDecl()))
         n = mc->getImplicitObjectArgument();
-      if (n == e) return e;
+      // An invalid default argument is an OpaqueValueExpr without a source expression.
+      if (!n || n == e) return e;
       e = n;
     }
     return e;
@@ -800,6 +803,7 @@ class Walker {
 
   NodeId expr_inner(FnBuilder& b, const Expr* e0) {
     const Expr* e = strip(e0);
+    if (!e) return kNoNode;
     ir::Loc at = loc(e);
     if (const auto* il = dyn_cast<IntegerLiteral>(e)) {
       std::string txt = source(il->getSourceRange());
@@ -1163,9 +1167,11 @@ class Walker {
         const Expr* arg = strip(mc->getImplicitObjectArgument());
         NodeId base = expr(b, arg);
         NodeId idx = expr(b, mc->getArg(0));
-        ir::Node& in = b.fn().node(idx);
-        if ((in.op == "list" || in.op == "tuple") && in.args.size() == 1) idx = in.args[0];
-        else if (in.op == "list") in.op = "tuple";
+        if (idx != kNoNode) {
+          ir::Node& in = b.fn().node(idx);
+          if ((in.op == "list" || in.op == "tuple") && in.args.size() == 1) idx = in.args[0];
+          else if (in.op == "list") in.op = "tuple";
+        }
         std::string root;
         if (const auto* dr = dyn_cast<DeclRefExpr>(arg); dr && isa<VarDecl>(dr->getDecl())) root = dr->getDecl()->getNameAsString();
         return b.target_index(base, idx, root, at);

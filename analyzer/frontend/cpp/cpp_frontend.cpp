@@ -1,8 +1,11 @@
 // The C++ front-end: registration, the choice between the semantic (Clang) and the syntactic
 // (tree-sitter) lowering, and the lexical facts both modes share.
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <unordered_set>
+
+#include <fmt/format.h>
 
 #include "frontend/cpp/cpp_flags.h"
 #include "frontend/cpp/cpp_lower.h"
@@ -156,6 +159,32 @@ void collect_identifiers(ir::Program& prog) {
 
 namespace {
 
+// Deepest nesting of (), [] and {} in the text, outside comments and literals. Clang's parser
+// recurses per nested class body without a limit and overflowed the stack on deep files.
+int max_nesting(const std::string& s) {
+  int depth = 0, deepest = 0;
+  for (size_t i = 0, n = s.size(); i < n; ++i) {
+    char c = s[i];
+    if (c == '/' && i + 1 < n && s[i + 1] == '/') {
+      while (i < n && s[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+      size_t e = s.find("*/", i + 2);
+      i = e == std::string::npos ? n : e + 1;
+    } else if (c == '"' || c == '\'') {
+      for (++i; i < n && s[i] != c && s[i] != '\n'; ++i)
+        if (s[i] == '\\') ++i;
+    } else if (c == '(' || c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+// Clang's own limit (-fbracket-depth).
+constexpr int kClangMaxNesting = 256;
+
 // ARCHSCAN_CPP_MODE=syntactic|semantic forces a mode (tests, and users without a compile database).
 std::string forced_mode() {
   const char* m = std::getenv("ARCHSCAN_CPP_MODE");
@@ -169,7 +198,9 @@ void lower_file(ir::Program& prog, const Options& opts) {
   std::string why;
   std::string mode = forced_mode();
   bool done = false;
-  if (mode != "syntactic") {
+  if (mode != "syntactic" && max_nesting(file.text) > kClangMaxNesting) {
+    why = fmt::format("nesting deeper than {} brackets (Clang's limit)", kClangMaxNesting);
+  } else if (mode != "syntactic") {
 #ifdef ARCHSCAN_HAVE_CLANG
     done = lower_semantic(prog, with_default_flags(opts, file.abs_path), why);
 #else

@@ -18,9 +18,47 @@ extern "C" const TSLanguage* tree_sitter_cpp(void);
 namespace archscan::frontend::cpp {
 namespace {
 
+// Null-safe node accessors. tree-sitter's own ones dereference the node (and its tree): an absent
+// field, a missing child or a parse-recovery node would crash them. Every access below goes
+// through these.
 std::string_view type_of(TSNode n) { return ts_node_is_null(n) ? std::string_view() : ts_node_type(n); }
-TSNode field(TSNode n, const char* f) { return ts_node_child_by_field_name(n, f, static_cast<uint32_t>(std::strlen(f))); }
-TSNode named(TSNode n, uint32_t i) { return i < ts_node_named_child_count(n) ? ts_node_named_child(n, i) : TSNode{}; }
+TSNode field(TSNode n, const char* f) {
+  if (ts_node_is_null(n)) return TSNode{};
+  return ts_node_child_by_field_name(n, f, static_cast<uint32_t>(std::strlen(f)));
+}
+uint32_t named_count(TSNode n) { return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n); }
+
+// ts_node_named_child(n, i) walks the children from the first: loops over the children of a node
+// with many of them (a generated weight table, a flat file, an ERROR node) were quadratic. Nodes
+// with many children get their named children listed once per file (tree cursor, linear).
+struct ChildLists {
+  std::unordered_map<const void*, std::vector<TSNode>> by_node;
+};
+thread_local ChildLists* t_children = nullptr;
+
+TSNode named(TSNode n, uint32_t i) {
+  uint32_t c = named_count(n);
+  if (i >= c) return TSNode{};
+  if (c < 16 || !t_children) return ts_node_named_child(n, i);
+  std::vector<TSNode>& v = t_children->by_node[n.id];
+  if (v.empty()) {
+    v.reserve(c);
+    TSTreeCursor cur = ts_tree_cursor_new(n);
+    if (ts_tree_cursor_goto_first_child(&cur)) {
+      do {
+        TSNode ch = ts_tree_cursor_current_node(&cur);
+        if (ts_node_is_named(ch)) v.push_back(ch);
+      } while (ts_tree_cursor_goto_next_sibling(&cur));
+    }
+    ts_tree_cursor_delete(&cur);
+  }
+  return i < v.size() ? v[i] : ts_node_named_child(n, i);
+}
+uint32_t child_count(TSNode n) { return ts_node_is_null(n) ? 0 : ts_node_child_count(n); }
+TSNode child_at(TSNode n, uint32_t i) { return i < child_count(n) ? ts_node_child(n, i) : TSNode{}; }
+const char* field_name_at(TSNode n, uint32_t i) {
+  return i < child_count(n) ? ts_node_field_name_for_child(n, i) : nullptr;
+}
 
 // Members every torch::nn::Module has: calls of them inside a module method are method calls on self.
 bool is_module_api(const std::string& n) {
@@ -72,14 +110,34 @@ class Syntax {
   };
   std::unordered_map<std::string, std::unordered_map<std::string, TSNode>> class_defaults_;
   std::unordered_map<std::string, bool> has_ctor_;
+  int decl_depth_ = 0;
 
   // --- pass 1: declarations ------------------------------------------------------------------
 
   void declare_scope(TSNode scope, const std::string& ns) {
-    for (uint32_t i = 0, c = ts_node_named_child_count(scope); i < c; ++i) declare_top(ts_node_named_child(scope, i), ns);
+    for (uint32_t i = 0, c = named_count(scope); i < c; ++i) declare_top(named(scope, i), ns);
+  }
+
+  // Nested namespaces, classes and parse-recovery nodes recurse: bounded like statements are.
+  bool enter_decl(TSNode n) {
+    if (decl_depth_ < fc_.opts.max_depth) {
+      ++decl_depth_;
+      return true;
+    }
+    if (!fc_.too_deep) {
+      fc_.too_deep = true;
+      fc_.too_deep_loc = loc(n);
+    }
+    return false;
   }
 
   void declare_top(TSNode n, const std::string& ns) {
+    if (!enter_decl(n)) return;
+    declare_top_inner(n, ns);
+    --decl_depth_;
+  }
+
+  void declare_top_inner(TSNode n, const std::string& ns) {
     std::string_view t = type_of(n);
     if (t == "namespace_definition") {
       std::string name = text(field(n, "name"));
@@ -91,8 +149,8 @@ class Syntax {
       if (!ts_node_is_null(body) && t == "linkage_specification") declare_top(body, ns);
       else declare_scope(n, ns);
     } else if (t == "template_declaration") {
-      for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; ++i) {
-        TSNode ch = ts_node_named_child(n, i);
+      for (uint32_t i = 0, c = named_count(n); i < c; ++i) {
+        TSNode ch = named(n, i);
         if (type_of(ch) != "template_parameter_list") declare_top(ch, ns);
       }
     } else if (t == "namespace_alias_definition") {
@@ -130,10 +188,10 @@ class Syntax {
       if (type_of(call) == "call_expression") {
         std::string fname = text(field(call, "function"));
         TSNode args = field(call, "arguments");
-        if (fname == "TORCH_MODULE" && ts_node_named_child_count(args) >= 1) {
+        if (fname == "TORCH_MODULE" && named_count(args) >= 1) {
           std::string h = text(named(args, 0));
           fc_.holders[h] = h + "Impl";
-        } else if (fname == "TORCH_MODULE_IMPL" && ts_node_named_child_count(args) >= 2) {
+        } else if (fname == "TORCH_MODULE_IMPL" && named_count(args) >= 2) {
           fc_.holders[text(named(args, 0))] = text(named(args, 1));
         }
       }
@@ -188,7 +246,7 @@ class Syntax {
       std::string f = text(field(n, "function"));
       TSNode args = field(n, "arguments");
       if ((f.find("_cast") != std::string::npos || f == "float" || f == "double" || f == "int" ||
-           f == "int64_t") && ts_node_named_child_count(args) == 1)
+           f == "int64_t") && named_count(args) == 1)
         return eval_const(named(args, 0), depth + 1);
     }
     return std::nullopt;
@@ -197,8 +255,8 @@ class Syntax {
   void declare_constant(TSNode decl, const std::string& ns) {
     std::string s = text(decl);
     bool is_const = false;
-    for (uint32_t i = 0, c = ts_node_named_child_count(decl); i < c; ++i) {
-      TSNode ch = ts_node_named_child(decl, i);
+    for (uint32_t i = 0, c = named_count(decl); i < c; ++i) {
+      TSNode ch = named(decl, i);
       std::string_view ct = type_of(ch);
       if (ct == "type_qualifier" || ct == "storage_class_specifier") {
         std::string q = text(ch);
@@ -206,14 +264,14 @@ class Syntax {
       }
     }
     if (!is_const) return;
-    for (uint32_t i = 0, c = ts_node_child_count(decl); i < c; ++i) {
-      const char* f = ts_node_field_name_for_child(decl, i);
+    for (uint32_t i = 0, c = child_count(decl); i < c; ++i) {
+      const char* f = field_name_at(decl, i);
       if (!f || std::strcmp(f, "declarator") != 0) continue;
-      TSNode d = ts_node_child(decl, i);
+      TSNode d = child_at(decl, i);
       if (type_of(d) != "init_declarator") continue;
       std::string name = text(field(d, "declarator"));
       TSNode v = field(d, "value");
-      if (type_of(v) == "initializer_list" && ts_node_named_child_count(v) == 1) v = named(v, 0);
+      if (type_of(v) == "initializer_list" && named_count(v) == 1) v = named(v, 0);
       if (auto val = eval_const(v)) {
         fc_.constants[name] = *val;
         if (!ns.empty()) fc_.constants[fc_.dotted(ns + "::" + name)] = *val;
@@ -237,6 +295,12 @@ class Syntax {
   }
 
   void declare_class(TSNode n, const std::string& ns) {
+    if (!enter_decl(n)) return;
+    declare_class_inner(n, ns);
+    --decl_depth_;
+  }
+
+  void declare_class_inner(TSNode n, const std::string& ns) {
     TSNode body = field(n, "body");
     TSNode name_node = field(n, "name");
     if (ts_node_is_null(body) || ts_node_is_null(name_node)) return;
@@ -246,11 +310,11 @@ class Syntax {
     ci.qual = ns.empty() ? ci.name : ns + "::" + ci.name;
     ci.loc = loc(n);
     fc_.note_identifier(ci.name, loc(name_node));
-    for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; ++i) {
-      TSNode ch = ts_node_named_child(n, i);
+    for (uint32_t i = 0, c = named_count(n); i < c; ++i) {
+      TSNode ch = named(n, i);
       if (type_of(ch) != "base_class_clause") continue;
-      for (uint32_t j = 0, k = ts_node_named_child_count(ch); j < k; ++j) {
-        TSNode b = ts_node_named_child(ch, j);
+      for (uint32_t j = 0, k = named_count(ch); j < k; ++j) {
+        TSNode b = named(ch, j);
         std::string_view bt = type_of(b);
         if (bt == "access_specifier" || bt == "virtual") continue;
         std::string base = fc_.dotted(strip(text(b)));
@@ -267,12 +331,12 @@ class Syntax {
       }
     }
     std::vector<TSNode> inner_classes;
-    for (uint32_t i = 0, c = ts_node_named_child_count(body); i < c; ++i) {
-      TSNode m = ts_node_named_child(body, i);
+    for (uint32_t i = 0, c = named_count(body); i < c; ++i) {
+      TSNode m = named(body, i);
       std::string_view mt = type_of(m);
       if (mt == "template_declaration") {
-        for (uint32_t j = 0, k = ts_node_named_child_count(m); j < k; ++j)
-          if (type_of(ts_node_named_child(m, j)) == "function_definition") m = ts_node_named_child(m, j);
+        for (uint32_t j = 0, k = named_count(m); j < k; ++j)
+          if (type_of(named(m, j)) == "function_definition") m = named(m, j);
         mt = type_of(m);
       }
       if (mt == "field_declaration") {
@@ -280,8 +344,8 @@ class Syntax {
         if (type_of(ty) == "class_specifier" || type_of(ty) == "struct_specifier") inner_classes.push_back(ty);
         std::string type = text(ty);
         bool is_static = false, is_const = false;
-        for (uint32_t j = 0, k = ts_node_named_child_count(m); j < k; ++j) {
-          TSNode q = ts_node_named_child(m, j);
+        for (uint32_t j = 0, k = named_count(m); j < k; ++j) {
+          TSNode q = named(m, j);
           if (type_of(q) == "storage_class_specifier" && text(q) == "static") is_static = true;
           if (type_of(q) == "type_qualifier" && (text(q) == "const" || text(q) == "constexpr")) is_const = true;
         }
@@ -290,10 +354,10 @@ class Syntax {
           TSNode nm0 = declarator_name(field(m, "declarator"));
           if (!ts_node_is_null(nm0)) class_defaults_[ci.name][text(nm0)] = dv;
         }
-        for (uint32_t j = 0, k = ts_node_child_count(m); j < k; ++j) {
-          const char* f = ts_node_field_name_for_child(m, j);
+        for (uint32_t j = 0, k = child_count(m); j < k; ++j) {
+          const char* f = field_name_at(m, j);
           if (!f || std::strcmp(f, "declarator") != 0) continue;
-          TSNode d = ts_node_child(m, j);
+          TSNode d = child_at(m, j);
           std::string dtext = text(d);
           TSNode nm = declarator_name(d);
           if (ts_node_is_null(nm)) continue;
@@ -333,11 +397,11 @@ class Syntax {
     std::string cname = ci.name;
     ClassInfo& stored = fc_.add_class(std::move(ci));
     // Methods defined in the class body.
-    for (uint32_t i = 0, c = ts_node_named_child_count(body); i < c; ++i) {
-      TSNode m = ts_node_named_child(body, i);
+    for (uint32_t i = 0, c = named_count(body); i < c; ++i) {
+      TSNode m = named(body, i);
       if (type_of(m) == "template_declaration")
-        for (uint32_t j = 0, k = ts_node_named_child_count(m); j < k; ++j)
-          if (type_of(ts_node_named_child(m, j)) == "function_definition") m = ts_node_named_child(m, j);
+        for (uint32_t j = 0, k = named_count(m); j < k; ++j)
+          if (type_of(named(m, j)) == "function_definition") m = named(m, j);
       if (type_of(m) != "function_definition") continue;
       TSNode nm = declarator_name(field(m, "declarator"));
       if (ts_node_is_null(nm)) continue;
@@ -439,8 +503,8 @@ class Syntax {
       TSNode def{};
     };
     std::vector<P> ps;
-    for (uint32_t i = 0, c = ts_node_named_child_count(params); i < c; ++i) {
-      TSNode p = ts_node_named_child(params, i);
+    for (uint32_t i = 0, c = named_count(params); i < c; ++i) {
+      TSNode p = named(params, i);
       std::string_view t = type_of(p);
       if (t != "parameter_declaration" && t != "optional_parameter_declaration" &&
           t != "variadic_parameter_declaration")
@@ -474,11 +538,11 @@ class Syntax {
   // Member initializers (the mem-init list and default member initializers), in declaration order.
   void lower_ctor_inits(FnBuilder& b, TSNode def, const ClassInfo& owner) {
     std::unordered_map<std::string, TSNode> inits;
-    for (uint32_t i = 0, c = ts_node_named_child_count(def); i < c; ++i) {
-      TSNode ch = ts_node_named_child(def, i);
+    for (uint32_t i = 0, c = named_count(def); i < c; ++i) {
+      TSNode ch = named(def, i);
       if (type_of(ch) != "field_initializer_list") continue;
-      for (uint32_t j = 0, k = ts_node_named_child_count(ch); j < k; ++j) {
-        TSNode fi = ts_node_named_child(ch, j);
+      for (uint32_t j = 0, k = named_count(ch); j < k; ++j) {
+        TSNode fi = named(ch, j);
         if (type_of(fi) != "field_initializer") continue;
         inits[text(named(fi, 0))] = fi;
       }
@@ -498,7 +562,7 @@ class Syntax {
       if (ts_node_is_null(args)) continue;
       // `{nullptr}` / `(nullptr)`: an empty holder, assigned later.
       if ((type_of(args) == "argument_list" || type_of(args) == "initializer_list") &&
-          ts_node_named_child_count(args) == 1 && type_of(named(args, 0)) == "null")
+          named_count(args) == 1 && type_of(named(args, 0)) == "null")
         continue;
       if (type_of(args) == "null") continue;
       NodeId v;
@@ -529,8 +593,8 @@ class Syntax {
   Args lower_args(FnBuilder& b, TSNode arglist) {
     Args a;
     if (ts_node_is_null(arglist)) return a;
-    for (uint32_t i = 0, c = ts_node_named_child_count(arglist); i < c; ++i) {
-      TSNode e = ts_node_named_child(arglist, i);
+    for (uint32_t i = 0, c = named_count(arglist); i < c; ++i) {
+      TSNode e = named(arglist, i);
       if (type_of(e) == "comment") continue;
       NodeId v = lower_expr(b, e);
       if (v != kNoNode) a.pos.push_back(v);
@@ -577,7 +641,7 @@ class Syntax {
           if (!m.empty() && m.back() == '_') out.push_back(root_ident(field(f, "argument")));
         }
       }
-      for (uint32_t i = 0, k = ts_node_named_child_count(c); i < k; ++i) stack.push_back(ts_node_named_child(c, i));
+      for (uint32_t i = 0, k = named_count(c); i < k; ++i) stack.push_back(named(c, i));
     }
   }
 
@@ -588,13 +652,13 @@ class Syntax {
     std::string_view t = type_of(s);
     if (t == "compound_statement") {
       b.push_scope();
-      for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) lower_statement(b, ts_node_named_child(s, i));
+      for (uint32_t i = 0, c = named_count(s); i < c; ++i) lower_statement(b, named(s, i));
       b.pop_scope();
     } else if (t == "declaration") {
       lower_declaration(b, s);
     } else if (t == "expression_statement") {
-      for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) {
-        TSNode e = ts_node_named_child(s, i);
+      for (uint32_t i = 0, c = named_count(s); i < c; ++i) {
+        TSNode e = named(s, i);
         if (type_of(e) == "comment") continue;
         b.statement(lower_expr(b, e));
       }
@@ -623,7 +687,7 @@ class Syntax {
       TSNode alt = field(s, "alternative");
       if (!ts_node_is_null(alt)) {
         b.begin_else();
-        for (uint32_t i = 0, c = ts_node_named_child_count(alt); i < c; ++i) lower_statement(b, ts_node_named_child(alt, i));
+        for (uint32_t i = 0, c = named_count(alt); i < c; ++i) lower_statement(b, named(alt, i));
       }
       b.end_if(loc(s));
       b.pop_scope();
@@ -676,22 +740,22 @@ class Syntax {
       lower_statement(b, field(s, "body"));
       b.end_if(loc(s));
     } else if (t == "case_statement") {
-      for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) {
-        TSNode ch = ts_node_named_child(s, i);
-        const char* f = ts_node_field_name_for_child(s, i);
+      for (uint32_t i = 0, c = named_count(s); i < c; ++i) {
+        TSNode ch = named(s, i);
+        const char* f = field_name_at(s, i);
         (void)f;
         std::string_view ct = type_of(ch);
         if (ct.find("statement") != std::string_view::npos || ct == "declaration") lower_statement(b, ch);
       }
     } else if (t == "try_statement") {
       lower_statement(b, field(s, "body"));
-      for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) {
-        TSNode ch = ts_node_named_child(s, i);
+      for (uint32_t i = 0, c = named_count(s); i < c; ++i) {
+        TSNode ch = named(s, i);
         if (type_of(ch) == "catch_clause") lower_statement(b, field(ch, "body"));
       }
     } else if (t == "labeled_statement" || t == "attributed_statement") {
-      for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) {
-        TSNode ch = ts_node_named_child(s, i);
+      for (uint32_t i = 0, c = named_count(s); i < c; ++i) {
+        TSNode ch = named(s, i);
         std::string_view ct = type_of(ch);
         if (ct != "statement_identifier" && ct != "attribute_declaration") lower_statement(b, ch);
       }
@@ -700,8 +764,8 @@ class Syntax {
       if (!ts_node_is_null(e)) b.statement(lower_expr(b, e));
     } else if (t == "preproc_if" || t == "preproc_ifdef" || t == "preproc_else" || t == "preproc_elif" ||
                t == "ERROR") {
-      for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) {
-        TSNode ch = ts_node_named_child(s, i);
+      for (uint32_t i = 0, c = named_count(s); i < c; ++i) {
+        TSNode ch = named(s, i);
         std::string_view ct = type_of(ch);
         if (ct.find("statement") != std::string_view::npos || ct == "declaration" || ct.find("preproc_") == 0 ||
             ct == "ERROR")
@@ -723,8 +787,8 @@ class Syntax {
   void bind_declarator(FnBuilder& b, TSNode d, NodeId v, const std::string& type, const ir::Loc& at) {
     if (type_of(d) == "structured_binding_declarator") {
       int idx = 0;
-      for (uint32_t i = 0, c = ts_node_named_child_count(d); i < c; ++i) {
-        TSNode e = ts_node_named_child(d, i);
+      for (uint32_t i = 0, c = named_count(d); i < c; ++i) {
+        TSNode e = named(d, i);
         if (type_of(e) != "identifier") continue;
         fc_.note_identifier(text(e), loc(e));
         NodeId k = b.constant(idx++, loc(e));
@@ -744,24 +808,24 @@ class Syntax {
   void lower_declaration(FnBuilder& b, TSNode s) {
     TSNode ty = field(s, "type");
     std::string type = text(ty);
-    for (uint32_t i = 0, c = ts_node_child_count(s); i < c; ++i) {
-      const char* f = ts_node_field_name_for_child(s, i);
+    for (uint32_t i = 0, c = child_count(s); i < c; ++i) {
+      const char* f = field_name_at(s, i);
       if (!f || std::strcmp(f, "declarator") != 0) continue;
-      TSNode d = ts_node_child(s, i);
+      TSNode d = child_at(s, i);
       if (type_of(d) == "function_declarator") {
         // `torch::Tensor y(x.relu());` parses as a function declaration when ambiguous.
         TSNode nm = field(d, "declarator");
         TSNode params = field(d, "parameters");
         bool looks_like_call = false;
-        for (uint32_t j = 0, k = ts_node_named_child_count(params); j < k; ++j) {
-          std::string_view pt = type_of(ts_node_named_child(params, j));
+        for (uint32_t j = 0, k = named_count(params); j < k; ++j) {
+          std::string_view pt = type_of(named(params, j));
           if (pt != "parameter_declaration" && pt != "optional_parameter_declaration") looks_like_call = true;
-          else if (ts_node_is_null(field(ts_node_named_child(params, j), "declarator"))) looks_like_call = true;
+          else if (ts_node_is_null(field(named(params, j), "declarator"))) looks_like_call = true;
         }
         if (!looks_like_call || type_of(nm) != "identifier") continue;
         Args a;
-        for (uint32_t j = 0, k = ts_node_named_child_count(params); j < k; ++j) {
-          TSNode p = ts_node_named_child(params, j);
+        for (uint32_t j = 0, k = named_count(params); j < k; ++j) {
+          TSNode p = named(params, j);
           TSNode e = type_of(p) == "parameter_declaration" ? field(p, "type") : p;
           NodeId v = type_of(e) == "type_identifier" ? b.read(text(e), loc(e)) : lower_expr(b, e);
           if (v != kNoNode) a.pos.push_back(v);
@@ -834,7 +898,7 @@ class Syntax {
     if (t == "template_function" || t == "template_method" || t == "template_type") {
       name = text(field(n, "name"));
       TSNode al = field(n, "arguments");
-      for (uint32_t i = 0, c = ts_node_named_child_count(al); i < c; ++i) targs.push_back(strip(text(ts_node_named_child(al, i))));
+      for (uint32_t i = 0, c = named_count(al); i < c; ++i) targs.push_back(strip(text(named(al, i))));
       return;
     }
     if (t == "qualified_identifier") {
@@ -949,7 +1013,7 @@ class Syntax {
       NodeId base = lower_expr(b, field(n, "argument"));
       TSNode idx = field(n, "indices");
       std::vector<NodeId> items;
-      for (uint32_t i = 0, c = ts_node_named_child_count(idx); i < c; ++i) items.push_back(lower_expr(b, ts_node_named_child(idx, i)));
+      for (uint32_t i = 0, c = named_count(idx); i < c; ++i) items.push_back(lower_expr(b, named(idx, i)));
       if (ts_node_is_null(idx)) items.push_back(lower_expr(b, field(n, "index")));
       NodeId index = items.size() == 1 ? items[0] : b.tuple(items, loc(idx));
       return b.subscript(base, index, at);
@@ -979,8 +1043,8 @@ class Syntax {
     if (t == "comment") return kNoNode;
     // Unknown expression kinds (including ERROR nodes): keep their operands visible.
     std::vector<NodeId> args;
-    for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; ++i) {
-      TSNode ch = ts_node_named_child(n, i);
+    for (uint32_t i = 0, c = named_count(n); i < c; ++i) {
+      TSNode ch = named(n, i);
       std::string_view ct = type_of(ch);
       if (ct == "comment" || ct == "primitive_type" || ct == "type_identifier") continue;
       NodeId a = lower_expr(b, ch);
@@ -1014,7 +1078,7 @@ class Syntax {
       NodeId base = lower_expr(b, arg);
       TSNode idx = field(n, "indices");
       std::vector<NodeId> items;
-      for (uint32_t i = 0, c = ts_node_named_child_count(idx); i < c; ++i) items.push_back(lower_expr(b, ts_node_named_child(idx, i)));
+      for (uint32_t i = 0, c = named_count(idx); i < c; ++i) items.push_back(lower_expr(b, named(idx, i)));
       NodeId index = items.size() == 1 ? items[0] : b.tuple(items, loc(idx));
       std::string root = type_of(arg) == "identifier" ? text(arg) : std::string();
       return b.target_index(base, index, root, at);
@@ -1153,22 +1217,22 @@ class Syntax {
     std::vector<TSNode> stack{n};
     if (type_of(n) == "concatenated_string") {
       stack.clear();
-      for (uint32_t i = ts_node_named_child_count(n); i-- > 0;) stack.push_back(ts_node_named_child(n, i));
+      for (uint32_t i = named_count(n); i-- > 0;) stack.push_back(named(n, i));
     }
     while (!stack.empty()) {
       TSNode c = stack.back();
       stack.pop_back();
       std::string_view t = type_of(c);
       if (t == "string_literal") {
-        for (uint32_t i = 0, k = ts_node_named_child_count(c); i < k; ++i) {
-          TSNode ch = ts_node_named_child(c, i);
+        for (uint32_t i = 0, k = named_count(c); i < k; ++i) {
+          TSNode ch = named(c, i);
           std::string_view ct = type_of(ch);
           if (ct == "string_content") out += text(ch);
           else if (ct == "escape_sequence") out += unescape(text(ch));
         }
       } else if (t == "raw_string_literal") {
-        for (uint32_t i = 0, k = ts_node_named_child_count(c); i < k; ++i) {
-          TSNode ch = ts_node_named_child(c, i);
+        for (uint32_t i = 0, k = named_count(c); i < k; ++i) {
+          TSNode ch = named(c, i);
           if (type_of(ch) == "raw_string_content") out += text(ch);
         }
       }
@@ -1267,6 +1331,11 @@ void lower_syntactic(ir::Program& prog, const Options& opts) {
     return;
   }
   TSNode root = ts_tree_root_node(tree);
+  ChildLists children;
+  t_children = &children;
+  struct Reset {
+    ~Reset() { t_children = nullptr; }
+  } reset;
   FileCtx fc(prog, opts);
   Syntax syn(fc, file.text);
   syn.run(root);

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Runs one libFuzzer target of tests/fuzz for SECONDS and prints its executions and crashes.
+#
+#   bench/fuzz.sh TARGET SECONDS [LIBFUZZER_ARG...]
+#
+# TARGET: python (Python front-end + linker + analyses + rules, the whole scan of one file),
+# cpp_syntax (the tree-sitter C++ path), cpp_clang (the Clang path on small TUs without torch
+# headers), suppressions (the suppression-comment parser).
+# Configures build-fuzz/ on first use (clang-14, -DARCHSCAN_FUZZ=ON: every source instrumented with
+# -fsanitize=fuzzer-no-link,address,undefined; needs `apt-get install clang-14 libclang-rt-14-dev
+# libfuzzer-14-dev`), builds the target, and seeds it from the repository's corpus/ files (generated
+# at run time into build-fuzz/fuzz-seeds/; new inputs go to build-fuzz/fuzz-corpus/, crashing inputs
+# to build-fuzz/fuzz-artifacts/). libFuzzer stops at the first crash; pass e.g.
+# `-fork=1 -ignore_crashes=1` to keep going. ARCHSCAN_FUZZ_BUILD overrides the build directory.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -lt 2 ]; then
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+fi
+target=$1
+secs=$2
+shift 2
+case $target in
+  python | cpp_syntax | cpp_clang | suppressions) ;;
+  *) echo "fuzz.sh: unknown target '$target' (python, cpp_syntax, cpp_clang, suppressions)" >&2; exit 2 ;;
+esac
+bdir=${ARCHSCAN_FUZZ_BUILD:-$root/build-fuzz}
+
+if [ ! -f "$bdir/build.ninja" ]; then
+  launcher=()
+  if command -v ccache > /dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  fi
+  cmake -S "$root" -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DARCHSCAN_FUZZ=ON -DBUILD_TESTING=OFF "${launcher[@]}" > /dev/null
+fi
+nice -n 10 cmake --build "$bdir" --target "fuzz_$target" -j "${FUZZ_BUILD_JOBS:-2}"
+
+# Seeds from corpus/ (regenerated each run, never committed).
+seeds=$bdir/fuzz-seeds/$target
+rm -rf "$seeds"
+mkdir -p "$seeds" "$bdir/fuzz-corpus/$target" "$bdir/fuzz-artifacts/$target"
+i=0
+seed() {  # seed FILE: copies FILE into the seed directory
+  i=$((i + 1))
+  cp "$1" "$seeds/seed-$i"
+}
+case $target in
+  python)
+    while IFS= read -r f; do seed "$f"; done < <(find "$root/corpus" -name '*.py' | sort) ;;
+  cpp_syntax)
+    while IFS= read -r f; do seed "$f"; done < <(find "$root/corpus" \( -name '*.cpp' -o -name '*.h' \) | sort) ;;
+  cpp_clang)
+    # Small TUs: the corpus files without their #include lines (no torch headers to parse).
+    while IFS= read -r f; do
+      i=$((i + 1))
+      grep -v '^[[:space:]]*#[[:space:]]*include' "$f" | head -c 4000 > "$seeds/seed-$i" || true
+    done < <(find "$root/corpus" \( -name '*.cpp' -o -name '*.h' \) | sort) ;;
+  suppressions)
+    while IFS= read -r f; do seed "$f"; done < <(find "$root/corpus" \( -name '*.py' -o -name '*.cpp' \) | sort | head -40)
+    # The corpus has no suppression comments: one file of each form, from corpus lines.
+    line=$(grep -h -m1 'return' "$root"/corpus/*/*.py | head -1)
+    {
+      echo "$line  # archscan: ignore[BD001, CE001] reason"
+      echo "# archscan: ignore[T3] — typed"
+      echo "$line"
+      echo "x = 1  # archscan:ignore[] why"
+      echo "auto y = x;  // archscan: ignore[HW001]: bench only"
+      echo "// archscan: ignore no brackets"
+    } > "$seeds/seed-suppressions" ;;
+esac
+
+log=$bdir/fuzz-$target.log
+extra=()
+[ "$target" = cpp_clang ] && extra=(-timeout=30)
+set +e
+"$bdir/tests/fuzz/fuzz_$target" -max_total_time="$secs" -print_final_stats=1 \
+  -artifact_prefix="$bdir/fuzz-artifacts/$target/" "${extra[@]}" "$@" \
+  "$bdir/fuzz-corpus/$target" "$seeds" > "$log" 2>&1
+rc=$?
+set -e
+tail -n 30 "$log"
+execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+[ -z "$execs" ] && execs=$(grep -o '^#[0-9]*' "$log" | tr -d '#' | tail -1)
+crashes=$(find "$bdir/fuzz-artifacts/$target" -type f -newer "$seeds" | wc -l)
+echo "fuzz_$target: ${execs:-0} executions in ${secs}s, $crashes new crashing input(s) (exit $rc); log: $log"
+find "$bdir/fuzz-artifacts/$target" -type f -newer "$seeds" -printf '  %p\n'
+exit 0
