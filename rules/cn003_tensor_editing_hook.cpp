@@ -123,6 +123,8 @@ class TensorEditingHook : public Rule {
       if (n.args.empty() || n.args[0] < 0 || !alias[static_cast<size_t>(n.args[0])]) continue;
       if (n.op == "setitem" || n.has(ir::kInPlace)) {
         if (returns_none(n)) continue;  // list.append on an input tuple is not a tensor write
+        // output.requires_grad_(True) (enable_input_require_grads): autograd bookkeeping, same values.
+        if (ir::is_autograd_flag_op(n.op) || (n.op == "call" && ir::is_autograd_flag_op(n.name))) continue;
         *what = fmt::format("writes into its {} in place (`{}`)", kind == HookKind::Pre ? "input" : "output",
                             source_text(p, n.loc));
         *at = n.loc;

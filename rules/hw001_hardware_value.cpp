@@ -177,13 +177,7 @@ bool is_string_op(const ir::Node& n) {
 }
 
 // Ops that read a tensor's metadata, not its data.
-bool is_metadata(std::string_view op) {
-  static const std::unordered_set<std::string_view> s = {
-      "size", "dim", "ndimension", "numel", "len", "nelement", "element_size", "get_device", "is_contiguous",
-      "isinstance", "is_floating_point", "is_complex", "shape", "dtype", "device", "ndim", "is_cuda",
-      "requires_grad", "layout", "grad_fn", "is_leaf", "is_sparse", "names", "stride", "storage_offset"};
-  return s.count(op) != 0;
-}
+bool is_metadata(std::string_view op) { return ir::is_metadata_op(op); }
 
 bool is_global_seed(const ir::Node& n) {
   static const std::unordered_set<std::string_view> s = {

@@ -208,4 +208,17 @@ bool is_shape_op(std::string_view op) {
   return in(op, s);
 }
 
+bool is_metadata_op(std::string_view op) {
+  static const std::unordered_set<std::string_view> s = {
+      "size", "dim", "ndimension", "numel", "len", "nelement", "element_size", "get_device", "is_contiguous",
+      "isinstance", "is_floating_point", "is_complex", "shape", "dtype", "device", "ndim", "is_cuda",
+      "requires_grad", "layout", "grad_fn", "is_leaf", "is_sparse", "names", "stride", "storage_offset"};
+  return s.count(op) != 0;
+}
+
+bool is_autograd_flag_op(std::string_view op) {
+  static const std::unordered_set<std::string_view> s = {"requires_grad", "retain_grad", "detach", "share_memory"};
+  return s.count(op) != 0;
+}
+
 }  // namespace archscan::ir

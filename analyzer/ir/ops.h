@@ -35,5 +35,9 @@ bool is_activation(std::string_view op);
 bool is_tensor_factory(std::string_view op);        // zeros/ones/full/tensor/empty/arange/eye/*_like ...
 bool is_elementwise_math(std::string_view op);      // exp/log/pow/abs/sin/... and arithmetic
 bool is_shape_op(std::string_view op);              // view/reshape/flatten/permute/transpose/squeeze/...
+bool is_metadata_op(std::string_view op);           // reads a tensor's metadata, not its data: size/dtype/device/...
+// In-place ops that change how autograd or memory treats a tensor, never its values
+// (`requires_grad_`, `retain_grad`, `detach_`, `share_memory_`).
+bool is_autograd_flag_op(std::string_view op);
 
 }  // namespace archscan::ir
