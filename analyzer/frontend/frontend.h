@@ -14,6 +14,7 @@ namespace archscan::frontend {
 struct Options {
   std::string compile_commands_dir;    // `-p DIR` (C++)
   std::vector<std::string> extra_args; // arguments after `--` (C++)
+  bool default_flags = true;           // extra_args add to the default C++ flags (else they replace them)
   int max_depth = 400;                 // deepest expression / statement nesting that is lowered
 };
 

@@ -394,6 +394,7 @@ TEST(CppLowering, MissingTorchHeadersFallBackToSyntax) {
   // Flags that cannot find the torch headers: the file is still analysed, syntactically, and says so.
   frontend::Options opts;
   opts.extra_args = {"-std=c++17"};
+  opts.default_flags = false;  // only these flags: the LibTorch include paths are not added
   ir::Program p = lower_text(kNet, "", "no_headers.cpp", opts);
   const ir::SourceFile& f = p.files[0];
   EXPECT_EQ(f.mode, "syntactic");

@@ -42,6 +42,7 @@
 
 #include <fmt/format.h>
 
+#include "frontend/cpp/cpp_flags.h"
 #include "frontend/cpp/cpp_lower.h"
 
 namespace archscan::frontend::cpp {
@@ -1326,23 +1327,6 @@ std::string env(const char* n) {
   return v ? std::string(v) : std::string();
 }
 
-std::vector<std::string> torch_include_dirs() {
-  std::vector<std::string> out;
-  auto add_prefix = [&](const fs::path& prefix) {
-    std::error_code ec;
-    fs::path api = prefix / "include" / "torch" / "csrc" / "api" / "include";
-    if (fs::exists(api / "torch" / "torch.h", ec)) {
-      out.push_back(api.string());
-      out.push_back((prefix / "include").string());
-    }
-  };
-  if (std::string p = env("TORCH_INSTALL_PREFIX"); !p.empty()) add_prefix(p);
-  if (std::string d = env("Torch_DIR"); !d.empty()) add_prefix(fs::path(d) / ".." / ".." / "..");
-  std::error_code ec;
-  if (fs::exists("/usr/include/torch/csrc/api/include/torch/torch.h", ec))
-    out.push_back("/usr/include/torch/csrc/api/include");
-  return out;
-}
 
 struct Flags {
   std::vector<std::string> args;  // compiler arguments without the input file (argv[0] first)

@@ -1,13 +1,11 @@
-// The same defaults as find_flags() in cpp_clang.cpp uses without `--` arguments (kept there so
-// that the heavy Clang translation unit need not change).
+// The default C++ flags: the LibTorch include directories, shared with the Clang path
+// (cpp_clang.cpp), and the defaults that flags after `--` add to.
 #include "frontend/cpp/cpp_flags.h"
 
 #include <cstdlib>
 #include <filesystem>
 
 namespace archscan::frontend::cpp {
-namespace {
-
 namespace fs = std::filesystem;
 
 std::vector<std::string> torch_include_dirs() {
@@ -28,10 +26,8 @@ std::vector<std::string> torch_include_dirs() {
   return out;
 }
 
-}  // namespace
-
 Options with_default_flags(const Options& opts, const std::string& abs_path) {
-  if (opts.extra_args.empty()) return opts;
+  if (opts.extra_args.empty() || !opts.default_flags) return opts;
   Options o = opts;
   o.extra_args = {"-std=c++17"};
   for (const auto& d : torch_include_dirs()) o.extra_args.push_back("-I" + d);
