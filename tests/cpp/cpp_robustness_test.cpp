@@ -241,11 +241,11 @@ TEST(CppRobustness, WideNodesAreLinear) {
   table += "}; g(t); }\n";
   std::string err;
   for (int i = 0; i < 200000; ++i) err += "@{";
+  // No timing assertion (speed is measured in bench/): the quadratic walk ran for many minutes and
+  // is caught by the suite's ctest TIMEOUT.
   for (const std::string& src : {table, err}) {
-    auto t0 = std::chrono::steady_clock::now();
     ir::Program p = lower_text(src, "syntactic", "wide.cpp");
     ASSERT_EQ(p.files.size(), 1u);
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(60));
   }
 }
 

@@ -143,14 +143,11 @@ TEST(BadInput, TwentyMegabyteFile) {
   EXPECT_EQ(o.file["status"], "skipped");
   expect_one_line(o, "huge.py", "MB");
   EXPECT_TRUE(o.model_analysed);
-  // With a larger limit it is analysed completely, in reasonable time.
-  auto t0 = std::chrono::steady_clock::now();
+  // With a larger limit it is analysed completely (how fast is bench/'s business, not a test's).
   Outcome full = scan_with("huge.py", [&](const fs::path& p) { write_file(p, src); }, "--max-file-size 32");
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(full.file["status"], "ok") << full.run.err;
   EXPECT_TRUE(full.run.err.empty()) << full.run.err;
   EXPECT_EQ(full.run.code, 1);
-  EXPECT_LT(s, 90.0);
 }
 
 // 5,000-deep nestings of every recursive construct.
