@@ -2,7 +2,7 @@
 """Runtime check of the archscan corpus (see corpus/README.md, "The runtime contract").
 
 Usage:
-    /usr/bin/python3 tests/corpus/run_corpus.py [CORPUS_DIR] [FILTER ...] [--list] [-n N] [-v]
+    /usr/bin/python3 tests/corpus/run_corpus.py [CORPUS_DIR] [FILTER ...] [--list] [-n N] [-v] [--shard K/N]
 
 CORPUS_DIR defaults to the repository's `corpus/`.  If the first positional argument is not a
 directory it is taken as a filter.  A FILTER selects cases by name: with glob characters (`*?[`) it
@@ -477,6 +477,7 @@ def main(argv=None):
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument("-n", type=int, default=200, help="number of inputs per case (default 200)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print tracebacks on failure")
+    ap.add_argument("--shard", metavar="K/N", help="run only every N-th case, starting at case K (0-based)")
     opts = ap.parse_args(argv)
 
     corpus = DEFAULT_CORPUS
@@ -489,6 +490,9 @@ def main(argv=None):
         return 2
 
     cases = [c for c in discover(corpus) if matches(c[0], c[1], filters)]
+    if opts.shard:
+        k, n = (int(v) for v in opts.shard.split("/"))
+        cases = cases[k::n]
     if opts.list:
         for sub, name, path in cases:
             print("%s/%s" % (sub, name))
