@@ -219,6 +219,19 @@ class CliTest(unittest.TestCase):
         self.assertTrue(any(l.startswith("::warning file=net.py,line=16,") and "title=SUP001" in l for l in lines))
         self.assertFalse(any("line=15," in l and "CE001" in l for l in lines))
 
+    def test_text_paths_stay_relative_after_cpp_parsing(self):
+        # Clang's tooling changes the working directory while it parses a C++ file; the Python
+        # file scanned after it must still be printed relative to where archscan was run.
+        sub = os.path.join(self.root, "cpp")
+        os.makedirs(sub)
+        with open(os.path.join(sub, "block.cpp"), "w") as f:
+            f.write("int twice(int x) { return 2 * x; }\n")
+        for extra in ((), ("--no-cache",)):
+            p = run("scan", ".", "--no-db", *extra, check=1, cwd=self.root)
+            located = [l for l in p.stdout.splitlines() if ":13:" in l and "CE001" in l]
+            self.assertTrue(located, p.stdout)
+            self.assertTrue(all(l.startswith("net.py:13:") for l in located), p.stdout)
+
     def test_html_report(self):
         scan_json(self.root)
         fp = by_line(findings(self.db, "--rule", "CE001"))[13]["fingerprint"]
