@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <optional>
 
 #include "analysis/analyses.h"
 #include "ir/ops.h"
@@ -84,6 +85,12 @@ class MonkeyPatching : public Rule {
     // Replacing a framework op or method.
     std::string gp = hw::global_path(f, obj);
     if (is_framework(gp) && function_like(p, f, val)) {
+      if (same_package(p.file(f.file).module_name, gp)) {
+        // The framework's own code rewiring itself (torch.jit patching torch._C): maintenance, not a
+        // model reaching into a library every model shares.
+        report(ctx, f, n, fmt::format("the package patches its own function `{}.{}`", gp, name), Severity::Note);
+        return;
+      }
       report(ctx, f, n, fmt::format("replaces the framework function `{}.{}`: every model calling it runs other code",
                                     gp, name));
       return;
@@ -148,10 +155,19 @@ class MonkeyPatching : public Rule {
            ir::is_learned_functional(op) || ir::is_pooling(op) || ir::is_shape_op(op) || ir::is_threshold_like(op);
   }
 
-  void report(RuleContext& ctx, const ir::Function& f, const ir::Node& n, std::string msg) const {
+  // Whether a file of module `module` belongs to the top-level package of `dotted`.
+  static bool same_package(const std::string& module, const std::string& dotted) {
+    auto top = [](const std::string& s) { return s.substr(0, s.find('.')); };
+    return !module.empty() && top(module) == top(dotted);
+  }
+
+  void report(RuleContext& ctx, const ir::Function& f, const ir::Node& n, std::string msg,
+              std::optional<Severity> severity = std::nullopt) const {
     const ir::Program& p = ctx.program;
     Finding fd = finding_at(info(), p, n.loc, std::move(msg), f.qualname);
+    if (severity) fd.severity = *severity;
     fd.trace.push_back(step(p, n.loc, "sink", "patched here"));
+    demote_outside_models(ctx.analyses, f, fd);
     ctx.report(std::move(fd));
   }
 };

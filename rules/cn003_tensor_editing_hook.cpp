@@ -100,6 +100,7 @@ class TensorEditingHook : public Rule {
         fd.trace.push_back(step(p, n.loc, "source", fmt::format("{} registered here", what)));
         fd.trace.push_back(step(p, h.loc, "propagation", "hook defined here"));
         fd.trace.push_back(step(p, at, "sink", edit));
+        demote_outside_models(ctx.analyses, f, fd);
         ctx.report(std::move(fd));
       }
     }

@@ -8,6 +8,12 @@
 
 namespace archscan::rules {
 
+void demote_outside_models(const Analyses& a, const ir::Function& f, Finding& fd) {
+  if (a.runs_with_model(f) || fd.severity == Severity::Note) return;
+  fd.severity = Severity::Note;
+  fd.message += " (in library code: no model of the scanned tree runs it)";
+}
+
 std::string source_text(const ir::Program& p, const ir::Loc& loc, size_t max) {
   if (loc.file < 0) return {};
   const ir::SourceFile& f = p.file(loc.file);

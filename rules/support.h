@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/analyses.h"
 #include "analysis/detector_flow.h"
 #include "core/finding.h"
 #include "core/rule.h"
@@ -39,6 +40,10 @@ inline Finding finding_at(const RuleInfo& info, const ir::Program& p, const ir::
 
 // The source text of a node's span, shortened to one line of at most `max` bytes.
 std::string source_text(const ir::Program& p, const ir::Loc& loc, size_t max = 60);
+
+// Concealment found in code that no model of the scanned tree runs (a library API that is handed a
+// module by its caller, a test): kept visible as a note, not raised as a warning about the models.
+void demote_outside_models(const Analyses& a, const ir::Function& f, Finding& fd);
 
 }  // namespace archscan::rules
 

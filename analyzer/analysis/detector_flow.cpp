@@ -177,6 +177,28 @@ class Analyzer {
     return false;
   }
 
+  // An operand that is a grid of positions, `arange` over a size that is not a literal (through
+  // reshapes and casts): comparing data with it turns lengths or offsets into a mask over
+  // positions; it tests no value of the data.
+  bool position_grid(const std::vector<int32_t>& ops) const {
+    for (int32_t a : ops) {
+      int32_t cur = a;
+      for (int guard = 0; guard < 8 && cur >= 0; ++guard) {
+        const FlatNode& n = node(cur);
+        if (n.op == "arange") {
+          bool sized = std::any_of(n.args.begin(), n.args.end(), [&](int32_t x) { return !node(x).num; });
+          if (sized) return true;
+          break;
+        }
+        if (n.args.empty() || !in(n.op, {"unsqueeze", "view", "reshape", "expand", "expand_as", "to", "long", "int",
+                                         "float", "type_as", "getitem", "repeat", "flatten"}))
+          break;
+        cur = n.args[0];
+      }
+    }
+    return false;
+  }
+
   // A test against 0, +-1 or a configured (non-literal) scalar: padding and validity masks.
   bool weak_comparison(const std::vector<int32_t>& ops) const {
     for (int32_t a : ops) {
@@ -273,6 +295,10 @@ class Analyzer {
         if (constant_like(a)) return true;
       return false;
     };
+    if (ir::is_comparison(op) && position_grid(ops)) {
+      out.evidence = 0;  // arange(T) >= lengths[:, None]: a length turned into a padding mask
+      return out;
+    }
     if (ir::is_comparison(op) || op == "isin" || op == "eq_all") {
       if (other_const() || op == "isin" || stored_sequence_item(ops)) ev |= kThreshold | kPattern;
       else if (weak_comparison(ops)) ev |= kWeakThreshold;

@@ -43,7 +43,7 @@ std::string describe(const Finding& f) {
 }  // namespace
 
 std::vector<Label> parse_labels(const std::string& path, const std::string& text) {
-  static const std::regex re(R"((?:#|//)\s*(expect|ok):\s*([A-Za-z0-9_, ]+))");
+  static const std::regex re(R"((?:#|//)\s*(expect|ok):\s*([A-Za-z0-9_, ()]+))");
   std::vector<Label> out;
   int line = 1;
   size_t start = 0;
@@ -110,10 +110,21 @@ std::vector<LabelCheck> check_labels(const std::vector<Label>& labels, const std
       if (!c.found) c.detail = "no backdoor chain reported on this line";
       else if (!c.right_type) c.detail = "reported as " + fmt::format("{}", fmt::join(other, "/"));
     } else {
-      for (const auto& f : findings)
-        if (f.suppression.empty() && f.rule == l.what && touches(f, l.path, l.line)) c.found = c.right_type = true;
+      // `CN003(note)`: the rule must fire with that severity.
+      std::string rule = l.what, level;
+      if (size_t open = rule.find('('); open != std::string::npos && rule.back() == ')') {
+        level = rule.substr(open + 1, rule.size() - open - 2);
+        rule = rule.substr(0, open);
+      }
+      std::vector<std::string> other;
+      for (const auto& f : findings) {
+        if (!f.suppression.empty() || f.rule != rule || !touches(f, l.path, l.line)) continue;
+        if (level.empty() || level == to_string(f.severity)) c.found = c.right_type = true;
+        else other.push_back(to_string(f.severity));
+      }
       c.passed = c.found;
-      if (!c.found) c.detail = l.what + " not reported on this line";
+      if (!c.found && other.empty()) c.detail = rule + " not reported on this line";
+      else if (!c.found) c.detail = fmt::format("{} reported as {}", rule, fmt::join(other, "/"));
     }
     out.push_back(std::move(c));
   }

@@ -2,6 +2,7 @@
 // fixture tests:
 //   `# expect: T3` / `// expect: T3`   a complete chain of type T3 must be reported on this line
 //   `# expect: HW001, BM001`            these rules must fire on this line
+//   `# expect: CN003(note)`             ... with this severity
 //   `# expect: none`                    no warning or error anywhere in the case
 //   `# ok: ID`                          rule ID must not fire on this line (fixtures)
 #pragma once
