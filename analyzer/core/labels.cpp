@@ -43,7 +43,7 @@ std::string describe(const Finding& f) {
 }  // namespace
 
 std::vector<Label> parse_labels(const std::string& path, const std::string& text) {
-  static const std::regex re(R"((?:#|//)\s*(expect|ok):\s*([A-Za-z0-9_, ()]+))");
+  static const std::regex re(R"((?:#|//)\s*(expect|ok):\s*((?:[A-Za-z0-9_]+(?:\((?:note|warning|error)\))?[, \t]*)+))");
   std::vector<Label> out;
   int line = 1;
   size_t start = 0;
