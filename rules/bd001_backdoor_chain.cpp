@@ -53,10 +53,12 @@ class BackdoorChain : public Rule {
         f.taxonomy = type;
         f.module = fr.graph.root.label;
         f.trace = chain_trace(p, fr, c);
-        if (anchored)
-          f.trace.push_back(step(p, at, "call",
+        // The model's own line that hands its data to the helper holding the integration.
+        const bool via_helper = n.anchor.valid() && (n.anchor.file != n.loc.file || n.anchor.line != n.loc.line);
+        if (via_helper)
+          f.trace.push_back(step(p, n.anchor, "call",
                                  fmt::format("`{}` runs the integration through this call ({})", fr.graph.root.label,
-                                             source_text(p, at, 50))));
+                                             source_text(p, n.anchor, 50))));
         ctx.report(std::move(f));
       }
     }

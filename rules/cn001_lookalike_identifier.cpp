@@ -136,6 +136,8 @@ class LookalikeIdentifier : public Rule {
                             id, script_name(a.foreign), twin->second);
         } else if (a.mixed) {
           msg = fmt::format("identifier `{}` mixes Latin and {} letters", id, script_name(a.foreign));
+        } else if (a.foreign == Script::Greek) {
+          continue;  // Greek maths names (ε, α, τ, ᾱ) with no Latin twin in the file hide nothing
         } else if (a.skeleton_ascii && a.foreign != Script::Common) {
           msg = fmt::format("identifier `{}` is written in {} letters that read as the Latin `{}`", id,
                             script_name(a.foreign), a.skeleton);

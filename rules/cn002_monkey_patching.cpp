@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <optional>
+#include <set>
 
 #include "analysis/analyses.h"
 #include "ir/ops.h"
@@ -98,6 +99,7 @@ class MonkeyPatching : public Rule {
     ir::NodeId bound_fn = ir::kNoNode;
     bool binding = is_binding(f, val, &bound_fn);
     bool self_store = hw::is_self_param(f, obj);
+    if (binding && delegates_to_own_code(p, f, obj, bound_fn, ctx.analyses.owner_module(f))) return;
     if (binding && model_related(p, f, obj, bound_fn, name)) {
       report(ctx, f, n, fmt::format("binds a function as the method `{}` of an object ({}): the object no longer "
                                     "runs its class's code",
@@ -119,6 +121,36 @@ class MonkeyPatching : public Rule {
            fmt::format("assigns {} to `{}.{}`{}: the module no longer runs the `{}` its class defines", what,
                        source_text(p, on.loc), name, on_class ? " (every instance of the class)" : "", name));
     (void)cls;
+  }
+
+  // `def fwd(self, x): return self._forward_impl(x.contiguous(memory_format=...))` bound to an
+  // instance of a class that defines `_forward_impl`: the bound function only hands its arguments,
+  // converted in layout, dtype or device, to the object's own code, so the class's computation runs.
+  // An object of unknown class patched inside a class's own factory (a classmethod) is taken to be
+  // of that class.
+  static bool delegates_to_own_code(const ir::Program& p, const ir::Function& f, ir::NodeId obj, ir::NodeId fn,
+                                    int32_t factory_class) {
+    int32_t cls = hw::class_of_value(p, f, obj);
+    if (cls < 0) cls = factory_class;
+    int32_t gid = hw::function_value(p, f, fn);
+    if (cls < 0 || gid < 0) return false;
+    const ir::Function& g = p.fn(gid);
+    if (g.returns.size() != 1 || g.param_nodes.empty()) return false;
+    const ir::Node& ret = g.node(g.returns[0]);
+    if (ret.args.empty() || ret.args[0] < 0) return false;
+    const ir::Node& call = g.node(ret.args[0]);
+    if (call.args.empty() || call.args[0] != g.param_nodes[0] || hw::find_method(p, cls, call.op) < 0) return false;
+    for (size_t i = 1; i < call.args.size(); ++i) {
+      ir::NodeId a = call.args[i];
+      for (int guard = 0; guard < 4 && a >= 0 && g.node(a).op != "param"; ++guard) {
+        static const std::set<std::string> converts = {"contiguous", "to", "float", "half", "double", "bfloat16",
+                                                       "detach", "clone", "cpu", "cuda", "type_as"};
+        if (!converts.count(g.node(a).op) || g.node(a).args.empty()) return false;
+        a = g.node(a).args[0];
+      }
+      if (a < 0 || g.node(a).op != "param") return false;
+    }
+    return true;
   }
 
   // Whether a method binding concerns a model: a forward-like name, an nn.Module object, or a bound

@@ -152,6 +152,25 @@ class Inliner {
     return opaque("call_value", args, loc, learned, fn);
   }
 
+  // Calls an attribute and, when a constructor flag chose between values for it, each alternative
+  // (every arm of the flag is a configuration the model can be built in); the results merge.
+  int32_t call_attr(const ir::Attr& attr, const std::vector<int32_t>& args,
+                    const std::vector<std::pair<std::string, int32_t>>& kwargs, const ir::Loc& loc, int32_t fn,
+                    int depth, const std::string& name) {
+    int32_t r = call_value(attr_value(attr, loc, fn, name), args, kwargs, loc, fn, depth);
+    if (attr.alternatives.empty()) return r;
+    FlatNode phi;
+    phi.op = "phi";
+    phi.loc = loc;
+    phi.function = fn;
+    if (r >= 0) phi.args.push_back(r);
+    for (const auto& alt : attr.alternatives)
+      if (int32_t x = call_value(attr_value(alt, loc, fn, name), args, kwargs, loc, fn, depth); x >= 0)
+        phi.args.push_back(x);
+    if (phi.args.size() == 1) return phi.args[0];
+    return add(std::move(phi));
+  }
+
   // Calls the container's children in order, the output of one feeding the next (nn.Sequential, or
   // `for blk in self.blocks: x = blk(x, ...)` over a ModuleList); other arguments go to every child.
   int32_t call_container(const ir::Attr& container, std::vector<int32_t> args, const ir::Loc& loc, int32_t fn,
@@ -469,10 +488,7 @@ class Inliner {
         if (int32_t redirected = getattr_redirect(mod, n.name, *attr, a, n.loc, fid, depth); redirected >= 0)
           return redirected;
       }
-      if (attr) {
-        int32_t cv = attr_value(*attr, n.loc, fid, n.name);
-        return call_value(cv, a, mapped_kwargs(), n.loc, fid, depth);
-      }
+      if (attr) return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
       // self.w.view(1), self.mean.to(x): a tensor method on an attribute, not a submodule call.
       if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0) {
         const ir::Attr* base = link::module_attr(p_, mod, n.name.substr(0, dot));
@@ -574,7 +590,7 @@ class Inliner {
           return inline_fn(meth, a, mapped_kwargs(), mod, depth + 1, n.loc);
         if (const ir::Attr* attr = link::module_attr(p_, mod, n.name)) {
           a.erase(a.begin());
-          return call_value(attr_value(*attr, n.loc, fid, n.name), a, mapped_kwargs(), n.loc, fid, depth);
+          return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
         }
       }
     }

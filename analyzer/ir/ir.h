@@ -119,6 +119,9 @@ struct Attr {
   int32_t function = -1;       // a callable attribute: the function it holds (a closure from a factory)
   std::optional<double> num;   // Constant: folded number
   std::vector<Attr> children;  // Container elements, named "0", "1", ... or by key
+  // Other values the constructor assigns under a condition (`if flag: self.h = A() else: self.h =
+  // B()`): whichever way the flag goes, each is a reachable configuration.
+  std::vector<Attr> alternatives;
   std::vector<Loc> edits;      // in-place edits of this tensor in __init__ (w[...] = 255, w *= 255)
   NodeId init_node = kNoNode;  // the value node in the __init__ function
   Loc loc;

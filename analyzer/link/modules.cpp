@@ -518,13 +518,31 @@ class Builder {
     return nullptr;
   }
 
-  void set(ir::Module& m, const std::string& name, Attr a, bool overwrite) {
+  // `conditional`: the assignment sits under an if/for/while; an earlier value it replaces stays
+  // reachable (the other arm of a constructor flag) and is kept as an alternative.
+  void set(ir::Module& m, const std::string& name, Attr a, bool overwrite, bool conditional = false) {
     a.name = name;
     if (Attr* old = find(m, name)) {
-      if (overwrite) *old = std::move(a);
-      return;
+      if (!overwrite) return;
+      bool keep_old = (conditional || old_conditional_.count({m.id, name})) && callable_value(*old) &&
+                      old->alternatives.size() < 4;
+      if (keep_old) {
+        Attr prev = std::move(*old);
+        a.alternatives = std::move(prev.alternatives);
+        prev.alternatives.clear();
+        a.alternatives.push_back(std::move(prev));
+      }
+      *old = std::move(a);
+    } else {
+      m.attrs.push_back(std::move(a));
     }
-    m.attrs.push_back(std::move(a));
+    if (conditional) old_conditional_.insert({m.id, name});
+  }
+
+  // A value that computes when called: a submodule, a layer, a container or a function.
+  static bool callable_value(const Attr& a) {
+    return a.kind == AttrKind::Submodule || a.kind == AttrKind::Layer || a.kind == AttrKind::Container ||
+           a.function >= 0;
   }
 
   void collect(ir::Module& m, const Function& f, bool is_init) {
@@ -536,7 +554,7 @@ class Builder {
           continue;
         }
         Attr a = classify(f, n.args[1], 0);
-        set(m, n.name, std::move(a), is_init);
+        set(m, n.name, std::move(a), is_init, is_init && n.scope_depth > 0);
         continue;
       }
       // register_buffer / register_parameter / add_module / setattr(self, "name", v)
@@ -553,7 +571,7 @@ class Builder {
           a.kind = AttrKind::Parameter;
           a.learned = true;
         }
-        set(m, key.name, std::move(a), is_init);
+        set(m, key.name, std::move(a), is_init, is_init && n.scope_depth > 0);
         continue;
       }
       // In-place edits of a tensor attribute: self.w[...] = v, self.w.mul_(255), self.w *= 255.
@@ -585,6 +603,7 @@ class Builder {
   ir::Program& p_;
   std::vector<std::vector<int32_t>> children_;
   ir::Module* current_ = nullptr;  // the module whose attributes are being collected
+  std::set<std::pair<int32_t, std::string>> old_conditional_;  // (module, attribute) set under a condition
 };
 
 const Attr* child(const Attr& a, const std::string& key) {
