@@ -3,8 +3,8 @@
 // T1..T12 (trigger x propagation x integration) with the full trace.
 #include <fmt/format.h>
 
-#include <set>
-#include <tuple>
+#include <map>
+#include <utility>
 
 #include "analysis/analyses.h"
 #include "rules/chain_trace.h"
@@ -32,7 +32,9 @@ class BackdoorChain : public Rule {
 
   void run(RuleContext& ctx) const override {
     const ir::Program& p = ctx.program;
-    std::set<std::tuple<int32_t, int32_t, int>> seen;
+    // One finding per reported line: a block analysed on its own and the model that contains it
+    // see the same integration; the enclosing model (the larger graph) sees how it propagates.
+    std::map<std::pair<int32_t, int32_t>, std::pair<size_t, Finding>> by_line;
     for (const auto& fr : ctx.analyses.flows()) {
       const int32_t root_file = p.fn(fr.graph.root.function).file;
       for (const auto& c : fr.chains) {
@@ -42,7 +44,9 @@ class BackdoorChain : public Rule {
         // helper of another file (a shared utils package), it is reported at the model's own call.
         const bool anchored = n.loc.file != root_file && n.anchor.valid();
         const ir::Loc at = anchored ? n.anchor : n.loc;
-        if (!seen.insert({at.file, at.line, c.taxonomy}).second) continue;
+        auto key = std::make_pair(at.file, at.line);
+        auto it = by_line.find(key);
+        if (it != by_line.end() && it->second.first >= fr.graph.nodes.size()) continue;
         std::string type = fmt::format("T{}", c.taxonomy);
         std::string msg = fmt::format(
             "{} backdoor in `{}`: {} trigger detector on the raw input ({}) {}; {} integration {}({})", type,
@@ -59,9 +63,10 @@ class BackdoorChain : public Rule {
           f.trace.push_back(step(p, n.anchor, "call",
                                  fmt::format("`{}` runs the integration through this call ({})", fr.graph.root.label,
                                              source_text(p, n.anchor, 50))));
-        ctx.report(std::move(f));
+        by_line[key] = {fr.graph.nodes.size(), std::move(f)};
       }
     }
+    for (auto& [key, sized] : by_line) ctx.report(std::move(sized.second));
   }
 };
 

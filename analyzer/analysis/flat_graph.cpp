@@ -142,7 +142,7 @@ class Inliner {
     if (c.op == "iter_item" && !c.args.empty()) {
       // for blk in self.blocks: x = blk(x)
       const FlatNode& it = g_.nodes[static_cast<size_t>(c.args[0])];
-      if (it.op == "container" && it.attr) return call_container(*it.attr, args, loc, fn, depth, true);
+      if (it.op == "container" && it.attr) return call_container(*it.attr, args, loc, fn, depth, true, kwargs);
     }
     // An unknown callable: a model passed in, a module held in a variable. Assume it is learned.
     // An unknown callable (a model passed in, a module out of a container loop, a closure
@@ -173,8 +173,9 @@ class Inliner {
 
   // Calls the container's children in order, the output of one feeding the next (nn.Sequential, or
   // `for blk in self.blocks: x = blk(x, ...)` over a ModuleList); other arguments go to every child.
+  // `kwargs` of a loop call (`blk(x, image=image)`) go to every child, as the loop passes them.
   int32_t call_container(const ir::Attr& container, std::vector<int32_t> args, const ir::Loc& loc, int32_t fn,
-                         int depth, bool iterated) {
+                         int depth, bool iterated, const std::vector<std::pair<std::string, int32_t>>& kwargs = {}) {
     if (iterated && (container.type == "list" || container.type == "tuple") && !container.children.empty()) {
       // for f in self.processors: y = f(ids, y) -- plain callables, each applied to the loop's values.
       FlatNode phi;
@@ -183,8 +184,7 @@ class Inliner {
       phi.function = fn;
       for (size_t i = 0; i < container.children.size() && i < 12; ++i) {
         const auto& child = container.children[i];
-        int32_t cv = attr_value(child, loc, fn, container.name + "." + child.name);
-        int32_t r = call_value(cv, args, {}, loc, fn, depth);
+        int32_t r = call_attr(child, args, kwargs, loc, fn, depth, container.name + "." + child.name);
         if (r >= 0) phi.args.push_back(r);
       }
       if (phi.args.size() == 1) return phi.args[0];
@@ -197,11 +197,11 @@ class Inliner {
     size_t limit = container.children.size() > 12 ? 2 : container.children.size();
     for (size_t i = 0; i < limit; ++i) {
       const auto& child = container.children[i];
-      int32_t cv = attr_value(child, loc, fn, container.name + "." + child.name);
       std::vector<int32_t> a;
       if (x >= 0) a.push_back(x);
       for (size_t k = 1; k < args.size(); ++k) a.push_back(args[k]);
-      x = call_value(cv, a, {}, loc, fn, depth);
+      x = call_attr(child, a, iterated ? kwargs : std::vector<std::pair<std::string, int32_t>>{}, loc, fn, depth,
+                    container.name + "." + child.name);
     }
     return x;
   }

@@ -97,11 +97,21 @@ class Builder {
       return a;
     }
     if (n.op == "call_value" && !n.args.empty()) {
-      // `se_layer(planes)` with `def __init__(self, se_layer=ContextSE)`: the default user class.
-      if (int32_t cls = user_class(f, n.args[0]); cls >= 0) {
-        a.kind = AttrKind::Submodule;
-        a.module_class = cls;
-        a.type = p_.mod(cls).name;
+      // `block(planes)` with `block` a parameter: every user class the callers pass for it (or its
+      // default, `def __init__(self, se_layer=ContextSE)`), each a configuration the tree builds.
+      std::set<int32_t> classes;
+      candidate_classes(f, n.args[0], 0, classes);
+      if (!classes.empty()) {
+        for (int32_t cls : classes) {
+          Attr c;
+          c.kind = AttrKind::Submodule;
+          c.module_class = cls;
+          c.type = p_.mod(cls).name;
+          c.init_node = id;
+          c.loc = n.loc;
+          if (a.kind != AttrKind::Submodule) a = c;
+          else if (a.alternatives.size() < 4) a.alternatives.push_back(std::move(c));
+        }
         return a;
       }
       // `norm_layer(planes)` after `if norm_layer is None: norm_layer = nn.BatchNorm2d`.
@@ -475,6 +485,93 @@ class Builder {
   }
 
   // The user module class a callee value names: a constructor argument's default class.
+  // The user classes a callee value can be: a class named directly, either arm of a conditional,
+  // a parameter's default, and what every call site of the function passes for the parameter
+  // (followed through callers: resnet18() -> _resnet(BasicBlock) -> ResNet(block) -> _make_layer(block)).
+  void candidate_classes(const Function& f, NodeId v, int depth, std::set<int32_t>& out) {
+    if (v < 0 || depth > 6 || out.size() >= 6) return;
+    const Node& c = f.node(v);
+    if (c.op == "global") {
+      int32_t cls = c.target_module;
+      if (cls < 0) {
+        Entity e = resolve(p_, c.name, f.file);
+        if (e.kind == Entity::Class) cls = e.id;
+      }
+      if (cls >= 0 && computes(cls, 0)) out.insert(cls);
+      return;
+    }
+    if (c.op == "phi") {
+      for (NodeId a : c.args) candidate_classes(f, a, depth + 1, out);
+      return;
+    }
+    if (c.op == "select" && c.args.size() == 3) {
+      candidate_classes(f, c.args[1], depth + 1, out);
+      candidate_classes(f, c.args[2], depth + 1, out);
+      return;
+    }
+    if (c.op != "param") return;
+    for (const auto& [k, d] : c.kwargs)
+      if (k == "default") candidate_classes(f, d, depth + 1, out);
+    if (!c.num) return;
+    for (auto [caller, call] : call_sites(f)) {
+      // `self.m(a)` passes the receiver as args[0]; a construction `Net(a)` does not pass `self`.
+      const long pos = static_cast<long>(*c.num) - (call->target_module >= 0 ? 1 : 0);
+      NodeId arg = ir::kNoNode;
+      for (const auto& [k, a] : call->kwargs)
+        if (k == c.name) arg = a;
+      size_t first = call->op == "call_value" ? 1 : 0;  // call_value: args[0] is the callee
+      if (arg < 0 && pos >= 0 && first + static_cast<size_t>(pos) < call->args.size())
+        arg = call->args[first + static_cast<size_t>(pos)];
+      if (arg >= 0 && caller->node(arg).op != "starred") {
+        candidate_classes(*caller, arg, depth + 1, out);
+        continue;
+      }
+      // `Net(block, **kwargs)` in `def _net(block, **kwargs)`: the keyword comes from _net's callers.
+      for (NodeId a : call->args)
+        if (caller->node(a).op == "starred" && !caller->node(a).args.empty() &&
+            caller->node(caller->node(a).args[0]).op == "param")
+          forwarded_keyword(*caller, c.name, depth + 1, out);
+    }
+  }
+
+  // What the callers of `f` pass as keyword `name` (collected by f's `**kwargs`).
+  void forwarded_keyword(const Function& f, const std::string& name, int depth, std::set<int32_t>& out) {
+    if (depth > 6) return;
+    for (auto [caller, call] : call_sites(f))
+      for (const auto& [k, a] : call->kwargs)
+        if (k == name) candidate_classes(*caller, a, depth + 1, out);
+  }
+
+  // A class whose instances compute when called (a module or a callable object), not a config.
+  bool computes(int32_t cls, int depth) const {
+    if (depth > 8) return false;
+    const ir::Module& m = p_.mod(cls);
+    if (m.method("forward") >= 0 || m.method("__call__") >= 0) return true;
+    for (const auto& b : m.bases)
+      if (b.rfind("torch.nn.", 0) == 0 || b.rfind("nn.", 0) == 0) return true;
+    for (int32_t b : m.base_modules)
+      if (computes(b, depth + 1)) return true;
+    return false;
+  }
+
+  // The calls of a function in the tree (its constructions, for an __init__).
+  std::vector<std::pair<const Function*, const Node*>> call_sites(const Function& f) {
+    if (callers_.empty()) {
+      callers_.assign(p_.functions.size(), {});
+      for (const auto& g : p_.functions)
+        for (const Node& n : g.nodes) {
+          if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0 &&
+              static_cast<size_t>(n.target_function) < callers_.size())
+            callers_[static_cast<size_t>(n.target_function)].emplace_back(&g, &n);
+          if (n.op == "call" && n.target_module >= 0)
+            if (int32_t init = p_.mod(n.target_module).method("__init__"); init >= 0)
+              callers_[static_cast<size_t>(init)].emplace_back(&g, &n);
+        }
+    }
+    return f.id >= 0 && static_cast<size_t>(f.id) < callers_.size() ? callers_[static_cast<size_t>(f.id)]
+                                                                      : std::vector<std::pair<const Function*, const Node*>>{};
+  }
+
   int32_t user_class(const Function& f, NodeId callee) {
     const Node& c = f.node(callee);
     if (c.op != "param") return -1;
@@ -604,6 +701,7 @@ class Builder {
   std::vector<std::vector<int32_t>> children_;
   ir::Module* current_ = nullptr;  // the module whose attributes are being collected
   std::set<std::pair<int32_t, std::string>> old_conditional_;  // (module, attribute) set under a condition
+  std::vector<std::vector<std::pair<const Function*, const Node*>>> callers_;  // per function, built on first use
 };
 
 const Attr* child(const Attr& a, const std::string& key) {
