@@ -528,6 +528,18 @@ class Inliner {
       int32_t callee_self = -1;
       const auto& decos = p_.fn(n.target_function).decorators;
       bool is_static = std::find(decos.begin(), decos.end(), "staticmethod") != decos.end();
+      // `f = self._zero; f(h, d)`: a bound method called through a value gets its receiver back.
+      if (n.op == "call_value" && !is_static && !n.args.empty()) {
+        const ir::Node& callee = f.node(n.args[0]);
+        const ir::Function& target = p_.fn(n.target_function);
+        if (callee.op == "attr" && !callee.args.empty() && m(callee.args[0]) >= 0 && !target.params.empty() &&
+            target.params[0] == "self") {
+          int32_t recv = m(callee.args[0]);
+          a.insert(a.begin(), recv);
+          const FlatNode& s = g_.nodes[static_cast<size_t>(recv)];
+          if (s.op == "self" && s.num) callee_self = static_cast<int32_t>(*s.num);
+        }
+      }
       if (is_static && n.name.rfind("self.", 0) == 0 && !a.empty()) a.erase(a.begin());
       else if ((n.name.rfind("self.", 0) == 0 || n.name.rfind("super.", 0) == 0) && !a.empty()) {
         const FlatNode& s = g_.nodes[static_cast<size_t>(a[0])];

@@ -1,5 +1,6 @@
 // Name resolution across files.
 #include "link/linker.h"
+#include "link/string_names.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -179,6 +180,17 @@ void resolve_calls(ir::Program& p) {
       owner = f->owner_module;
     }
     for (auto& n : fn.nodes) {
+      if (pass == 0 && n.op == "attr" && !n.args.empty() && n.args[0] < n.id) {
+        // A method or function read as a value: `self._zero` (a bound method), `fuse.erase` (a
+        // function of an imported module), as `getattr` with a folded name leaves them.
+        const ir::Node& recv = fn.node(n.args[0]);
+        if (recv.op == "param" && recv.num && *recv.num == 0 && !fn.params.empty() && fn.params[0] == "self")
+          n.target_function = find_method(p, owner, n.name);
+        else if (recv.op == "global")
+          if (Entity e = resolve_from(p, recv.name + "." + n.name, fn.file); e.kind == Entity::Function)
+            n.target_function = e.id;
+        continue;
+      }
       const bool named = n.op == "call" || n.op == "global";
       if (pass == 0 ? !named : n.op != "call_value") continue;
       if (n.op == "call" || n.op == "global") {
@@ -253,6 +265,7 @@ void link(ir::Program& p) {
   const FileIndex* saved = g_index;
   g_index = &ix;
   resolve_bases(p);
+  fold_string_names(p);
   resolve_calls(p);
   build_modules(p);
   g_index = saved;

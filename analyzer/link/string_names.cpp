@@ -1,0 +1,100 @@
+#include "link/string_names.h"
+
+#include <optional>
+#include <string>
+
+namespace archscan::link {
+namespace {
+
+using ir::Function;
+using ir::Node;
+using ir::NodeId;
+
+bool is_string_const(const Node& n) {
+  if (n.op != "const" || !n.args.empty()) return false;  // an f-string with interpolations is not
+  for (const auto& kv : n.kwargs)
+    if (kv.first == "string") return true;
+  return false;
+}
+
+class Folder {
+ public:
+  explicit Folder(const ir::Program& p) : p_(p) {}
+
+  // The string a value always holds: a literal, a module-level constant, `+` of strings,
+  // `sep.join([...])` of strings.
+  std::optional<std::string> value(const Function& f, NodeId id, int depth = 0) const {
+    if (id < 0 || depth > 8) return std::nullopt;
+    const Node& n = f.node(id);
+    if (is_string_const(n)) return n.name;
+    if (n.op == "global") {
+      auto [mf, v] = p_.global_binding(n.name);
+      if (mf >= 0 && v >= 0) return value(p_.fn(mf), v, depth + 1);
+      return std::nullopt;
+    }
+    if (n.op == "add" && n.args.size() == 2) {
+      auto a = value(f, n.args[0], depth + 1);
+      auto b = a ? value(f, n.args[1], depth + 1) : std::nullopt;
+      if (a && b) return *a + *b;
+      return std::nullopt;
+    }
+    if (n.op == "join" && n.args.size() == 2) {
+      auto sep = value(f, n.args[0], depth + 1);
+      const Node& parts = f.node(n.args[1]);
+      if (!sep || (parts.op != "list" && parts.op != "tuple")) return std::nullopt;
+      std::string out;
+      for (size_t i = 0; i < parts.args.size(); ++i) {
+        auto part = value(f, parts.args[i], depth + 1);
+        if (!part) return std::nullopt;
+        out += (i ? *sep : std::string()) + *part;
+      }
+      return out;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  const ir::Program& p_;
+};
+
+void make_string(Node& n, std::string s) {
+  n.op = "const";
+  n.name = std::move(s);
+  n.args.clear();
+  n.kwargs = {{"string", ir::kNoNode}};
+  n.num.reset();
+}
+
+}  // namespace
+
+void fold_string_names(ir::Program& p) {
+  Folder folder(p);
+  for (auto& f : p.functions) {
+    for (auto& n : f.nodes) {
+      const bool names = n.op == "call" && (n.name == "getattr" || n.name == "setattr" || n.name == "hasattr" ||
+                                            n.name == "builtins.getattr" || n.name == "builtins.setattr");
+      if (!names || n.args.size() < 2) continue;
+      const NodeId key = n.args[1];
+      if (is_string_const(f.node(key))) {
+        // getattr(obj, "name"[, default]) reads obj.name: lower it as the attribute read it is.
+        if (n.name.find("getattr") != std::string::npos) {
+          n.op = "attr";
+          n.name = f.node(key).name;
+          n.args.resize(1);
+        }
+        continue;
+      }
+      auto s = folder.value(f, key);
+      if (!s) continue;
+      // `getattr(fuse, "er" + "ase")`, `setattr(m, "pre" + "condition", fn)`: the name is known.
+      make_string(f.node(key), *s);
+      if (n.name.find("getattr") != std::string::npos) {
+        n.op = "attr";
+        n.name = *s;
+        n.args.resize(1);
+      }
+    }
+  }
+}
+
+}  // namespace archscan::link

@@ -1,0 +1,14 @@
+// Names built from strings the code always holds: `getattr(fuse, "er" + "ase")`,
+// `setattr(m, "pre" + "condition", fn)`, `getattr(self, "_" + MODE)` with MODE a module constant,
+// `"_".join(("screen", "glare"))`. Folding them lets the linker resolve the attribute like any other.
+#pragma once
+
+#include "ir/ir.h"
+
+namespace archscan::link {
+
+// Folds the name operand of getattr / setattr / hasattr calls to a string constant where it is one,
+// and lowers `getattr(obj, "name")` to the attribute read `obj.name`.
+void fold_string_names(ir::Program& p);
+
+}  // namespace archscan::link
