@@ -135,6 +135,29 @@ class Analyzer {
            std::all_of(n.args.begin(), n.args.end(), [&](int32_t a) { return node(a).num.has_value() || literal_sequence(a); });
   }
 
+  // A Python value computed from literal numbers only: `[(CODE >> i) & 1 for i in range(36)]`,
+  // `[k * 0.5 for k in (1, 2, 3)]`. A tensor made from it is as hard-coded as a literal one.
+  bool constant_expression(int32_t id, int depth = 0) const {
+    if (depth > 12) return false;
+    const FlatNode& n = node(id);
+    if (n.num) return n.op != "param" && n.op != "input";
+    if (!in(n.op, {"comprehension", "iter_item", "list", "tuple", "add", "sub", "mul", "rshift", "lshift", "and",
+                   "or", "xor", "logical_and", "logical_or", "remainder", "floordiv", "neg", "pow", "div"}) &&
+        !(n.op == "call" && n.name == "range"))
+      return false;
+    if (n.args.empty()) return false;
+    for (int32_t a : n.args)
+      if (!constant_expression(a, depth + 1)) return false;
+    return true;
+  }
+
+  // A sequence of such values (a single number is a threshold, not a pattern).
+  bool constant_sequence(int32_t id) const {
+    const FlatNode& n = node(id);
+    bool sequence = n.op == "comprehension" || (in(n.op, {"list", "tuple"}) && n.args.size() >= 2);
+    return sequence && constant_expression(id);
+  }
+
   bool constant_like(int32_t id) const {
     const Fact& f = fact(id);
     return !input_dependent(f) && (f.constant_tensor || literal_sequence(id));
@@ -253,7 +276,8 @@ class Analyzer {
       out.detector_derived |= f.detector_derived;
       out.integrated |= f.integrated;
     }
-    if (ir::is_tensor_factory(n.op) && literal_sequence(id)) out.constant_tensor = true;
+    if (ir::is_tensor_factory(n.op) && (literal_sequence(id) || (!n.args.empty() && constant_sequence(n.args[0]))))
+      out.constant_tensor = true;
     if (all_noninput) {
       out.param |= any_param;
       out.constant_tensor |= any_const && !any_param;

@@ -33,6 +33,9 @@ std::string join(const std::vector<std::string>& parts, size_t from, size_t to) 
 struct FileIndex {
   std::unordered_map<std::string, int32_t> exact;
   std::unordered_map<std::string, int32_t> suffix;  // shortest module name wins
+  // Dotted forms of each Python file's path and their tails (`models/resnet.py` as `models.resnet`
+  // and `resnet`): folders without __init__.py are importable namespace packages.
+  std::unordered_map<std::string, int32_t> by_path;
   // Memo of resolved names; an entry is inserted as None before resolving, which also cuts cycles.
   mutable std::unordered_map<std::string, Entity> memo;
 };
@@ -49,6 +52,20 @@ FileIndex build_index(const ir::Program& p) {
         it->second = static_cast<int32_t>(i);
     }
   }
+  for (size_t i = 0; i < p.files.size(); ++i) {
+    const ir::SourceFile& f = p.files[i];
+    if (f.language != "python" || f.path.size() < 4 || f.path.compare(f.path.size() - 3, 3, ".py") != 0) continue;
+    std::string dotted = f.path.substr(0, f.path.size() - 3);
+    if (dotted == "__init__") continue;
+    if (dotted.size() > 9 && dotted.compare(dotted.size() - 9, 9, "/__init__") == 0) dotted.resize(dotted.size() - 9);
+    std::replace(dotted.begin(), dotted.end(), '/', '.');
+    // The longest path form first, so that a tail shared by two files goes to neither by accident.
+    for (size_t start = 0; start != std::string::npos;) {
+      ix.by_path.emplace(dotted.substr(start), static_cast<int32_t>(i));
+      size_t dot = dotted.find('.', start);
+      start = dot == std::string::npos ? dot : dot + 1;
+    }
+  }
   return ix;
 }
 
@@ -59,6 +76,7 @@ thread_local int g_budget = 0;
 // Suffix matches only for the name as written; names reached through imports are absolute.
 int32_t find_file(const ir::Program&, const std::string& name, int depth) {
   if (auto it = g_index->exact.find(name); it != g_index->exact.end()) return it->second;
+  if (auto it = g_index->by_path.find(name); it != g_index->by_path.end()) return it->second;
   if (depth == 0)
     if (auto it = g_index->suffix.find(name); it != g_index->suffix.end()) return it->second;
   return -1;
