@@ -200,6 +200,36 @@ class Analyzer {
     return false;
   }
 
+  // Both sides of a comparison read the same value (`seg[:, None] == seg[None, :]`): a pairwise
+  // relation between its elements (same segment, same group), not a test against a threshold.
+  bool pairwise(const std::vector<int32_t>& ops) const {
+    if (ops.size() != 2) return false;
+    // x[:, None] / x[None, :] add axes; x[:, 0] selects data, so it stops the walk.
+    auto only_new_axes = [&](int32_t idx) {
+      const FlatNode& t = node(idx);
+      std::vector<int32_t> parts = t.op == "tuple" ? t.args : std::vector<int32_t>{idx};
+      for (int32_t q : parts) {
+        const FlatNode& e = node(q);
+        bool none = e.op == "const" && e.name == "None" && !e.num;
+        bool full = e.op == "slice" && std::all_of(e.args.begin(), e.args.end(), [&](int32_t b) {
+          return node(b).op == "const" && node(b).name == "None" && !node(b).num;
+        });
+        if (!none && !full) return false;
+      }
+      return true;
+    };
+    auto base = [&](int32_t id) {
+      for (int guard = 0; guard < 6 && !node(id).args.empty(); ++guard) {
+        const FlatNode& n = node(id);
+        bool reshape = in(n.op, {"unsqueeze", "view", "reshape", "expand", "expand_as", "to", "t", "transpose"});
+        if (!reshape && !(n.op == "getitem" && n.args.size() == 2 && only_new_axes(n.args[1]))) break;
+        id = n.args[0];
+      }
+      return id;
+    };
+    return ops[0] != ops[1] && base(ops[0]) == base(ops[1]);
+  }
+
   // An operand that is a grid of positions, `arange` over a size that is not a literal (through
   // reshapes and casts): comparing data with it turns lengths or offsets into a mask over
   // positions; it tests no value of the data.
@@ -319,6 +349,10 @@ class Analyzer {
         if (constant_like(a)) return true;
       return false;
     };
+    if (ir::is_comparison(op) && pairwise(ops)) {
+      out.evidence = ev & ~(kThreshold | kWeakThreshold);  // seg[:, None] == seg[None, :]: a relation mask
+      return out;
+    }
     if (ir::is_comparison(op) && position_grid(ops)) {
       out.evidence = 0;  // arange(T) >= lengths[:, None]: a length turned into a padding mask
       return out;
@@ -562,6 +596,8 @@ class Analyzer {
         continue;
       }
       if (!combining(n.op) || (n.flags & kFlatLearned)) continue;
+      // A variable first bound inside the branch has one arm: nothing is chosen between values.
+      if (n.op == "phi" && n.args.size() < 2) continue;
       int32_t d = -1, y = -1;
       const int data_pos = data_position(n.op);
       const auto& ops = ops_fwd;
@@ -611,6 +647,93 @@ class Analyzer {
     }
   }
 
+  // A phi whose rewritten arm places learned, detector-free values into the data it joins with
+  // (masked_scatter / index_put / setitem / index_copy of features computed by learned layers).
+  bool merges_learned_features(const FlatNode& phi) const {
+    std::vector<int32_t> arms;
+    for (int32_t a : phi.args)
+      if (node(a).op != "branch") arms.push_back(a);
+    if (arms.size() != 2) return false;
+    auto merge = [&](int32_t w_id, int32_t base) {
+      for (int guard = 0; guard < 6 && in(node(w_id).op, {"to", "view", "reshape", "contiguous"}) &&
+                          !node(w_id).args.empty();
+           ++guard)
+        w_id = node(w_id).args[0];
+      const FlatNode& w = node(w_id);
+      if (!in(w.op, {"masked_scatter", "index_put", "setitem", "index_copy"}) || w.args.size() < 3) return false;
+      const Fact& v = fact(w.args.back());
+      if (!v.learned || v.detector_derived || carries_constant(w.args.back(), 0, false)) return false;
+      return w.args.front() == base || derives_from(w.args.front(), base);
+    };
+    return merge(arms[0], arms[1]) || merge(arms[1], arms[0]);
+  }
+
+  // `if mask is not None and not torch.all(mask == 1): causal = causal + (1 - mask) * min`: the
+  // condition only tests whether a mask is trivial (against 0 / 1, no threshold of its own) and the
+  // branch folds that same input into the value. Skipping it changes nothing when the test fails:
+  // a fast path, not a decision about the sample.
+  bool fast_path(const FlatNode& phi) const {
+    int32_t cond = -1;
+    for (const auto& [k, a] : phi.kwargs)
+      if (k == "cond") cond = a;
+    if (cond < 0) return false;
+    const Fact& cf = fact(cond);
+    if (!(cf.evidence & kWeakThreshold) || (cf.evidence & (kThreshold | kPattern | kPool | kConjunction))) return false;
+    std::vector<int32_t> arms;
+    for (int32_t a : phi.args)
+      if (node(a).op != "branch") arms.push_back(a);
+    if (arms.size() != 2) return false;
+    int32_t rewritten = derives_from(arms[0], arms[1]) ? arms[0] : derives_from(arms[1], arms[0]) ? arms[1] : -1;
+    if (rewritten < 0) return false;
+    int32_t base = rewritten == arms[0] ? arms[1] : arms[0];
+    // What the branch adds to the other arm: computed from the tested inputs by weight-free ops and
+    // numbers only (no learned layer, parameter or stored tensor).
+    std::set<int32_t> before;
+    std::vector<int32_t> work{base};
+    while (!work.empty() && before.size() < 4000) {
+      int32_t cur = work.back();
+      work.pop_back();
+      if (!before.insert(cur).second) continue;
+      for (int32_t a : operands(node(cur)))
+        if (a < cur) work.push_back(a);
+    }
+    std::set<int32_t> tested = inputs_of(cond), added_from;
+    std::set<int32_t> seen;
+    work = {rewritten};
+    while (!work.empty()) {
+      int32_t cur = work.back();
+      work.pop_back();
+      if (before.count(cur) || !seen.insert(cur).second) continue;
+      if (seen.size() > 4000) return false;
+      const Fact& f = fact(cur);
+      if (learned_op_[static_cast<size_t>(cur)] || f.param || f.constant_tensor || (f.learned && cur != rewritten &&
+                                                                                   !derives_from(cur, base)))
+        return false;
+      if (node(cur).flags & kFlatInput) added_from.insert(cur);
+      for (int32_t a : operands(node(cur)))
+        if (a < cur) work.push_back(a);
+    }
+    if (tested.empty() || added_from.empty()) return false;
+    for (int32_t t : added_from)
+      if (!tested.count(t)) return false;
+    return true;
+  }
+
+  // The root inputs a value is computed from.
+  std::set<int32_t> inputs_of(int32_t id) const {
+    std::set<int32_t> out, seen;
+    std::vector<int32_t> work{id};
+    while (!work.empty() && seen.size() < 4000) {
+      int32_t cur = work.back();
+      work.pop_back();
+      if (!seen.insert(cur).second) continue;
+      if (node(cur).flags & kFlatInput) out.insert(cur);
+      for (int32_t a : operands(node(cur)))
+        if (a < cur) work.push_back(a);
+    }
+    return out;
+  }
+
   // `if x.max() > 1: x = x / 255`: one arm is the other scaled by a moderate constant, so both carry
   // the same information; the branch picks a unit, it does not override anything.
   bool rescale_arm(const FlatNode& n) const {
@@ -634,6 +757,15 @@ class Analyzer {
   // guard or a running extreme (those decide nothing about the sample, so they mark nothing).
   std::vector<int32_t> without_benign_conditions(const FlatNode& n, std::vector<int32_t> ops) const {
     auto drop = [&](int32_t c) { ops.erase(std::remove(ops.begin(), ops.end(), c), ops.end()); };
+    // `if (ids == image_token).any(): h = h.masked_scatter(mask, self.visual(pixels))`: the
+    // condition only decides whether learned features of another input are merged in; which
+    // learned computation runs is control flow, not an override of the output.
+    if (n.op == "phi" && (merges_learned_features(n) || fast_path(n)))
+      for (const auto& [k, a] : n.kwargs)
+        if (k == "cond") {
+          drop(a);
+          for (int32_t c : node(a).args) drop(c);
+        }
     if (rescale_arm(n)) {
       std::vector<int32_t> arms;
       for (int32_t a : n.args)
