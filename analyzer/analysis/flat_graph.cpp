@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -351,6 +352,21 @@ class Inliner {
                     const std::vector<std::pair<std::string, int32_t>>& kwargs, int32_t self_mod, int depth,
                     const ir::Loc& call_loc) {
     if (active_.count(fid)) return opaque("call", args, call_loc, false, fid);  // recursion
+    // A decorated function runs as its decorator's wrapper, which calls the original through a
+    // closure variable (bound here to the undecorated body).
+    if (const ir::Function& d = p_.fn(fid); d.wrapper >= 0 && !unwrapped_.count(fid) && !active_.count(d.wrapper)) {
+      unwrapped_.insert(fid);
+      auto saved = wrapped_;
+      wrapped_[d.wrapper_parent] = fid;
+      // The root's own decorator line is where the model hands its data to the wrapper.
+      const ir::Loc saved_anchor = anchor_;
+      if (depth == 0 && d.decorator_loc.valid()) anchor_ = d.decorator_loc;
+      int32_t r = inline_fn(d.wrapper, args, kwargs, self_mod, depth, call_loc);
+      anchor_ = saved_anchor;
+      wrapped_ = std::move(saved);
+      unwrapped_.erase(fid);
+      return r;
+    }
     active_.insert(fid);
     const ir::Loc outer_anchor = anchor_;
     if (depth == 1) anchor_ = call_loc;  // a call made by the root's own code
@@ -561,6 +577,18 @@ class Inliner {
       // A module-level constant of the tree: RESERVED_IDS = torch.tensor([...]), SCALE = 2 ** 20.
       if (int32_t c = global_constant(n, fid); c >= 0) return c;
     }
+    if (n.op == "free" && n.target_function >= 0)
+      if (auto w = wrapped_.find(n.target_function); w != wrapped_.end() && !p_.fn(w->first).params.empty() &&
+                                                     p_.fn(w->first).params[0] == n.name) {
+        // The function a decorator wraps, read inside its wrapper.
+        FlatNode d;
+        d.op = "def";
+        d.num = w->second;
+        d.loc = n.loc;
+        d.function = fid;
+        d.name = n.name;
+        return add(std::move(d));
+      }
     if (n.op == "free" && n.target_function >= 0) {
       // A closure variable bound to a constant or a hard-coded tensor in the enclosing function.
       if (n.outer >= 0)
@@ -632,6 +660,8 @@ class Inliner {
   const ir::Program& p_;
   FlatGraph& g_;
   std::set<int32_t> active_;
+  std::set<int32_t> unwrapped_;            // decorated functions whose wrapper is running (their body runs as is)
+  std::map<int32_t, int32_t> wrapped_;     // decorator function -> the function it wraps, while its wrapper runs
   ir::Loc anchor_;                 // see FlatNode::anchor
   int32_t capture_fn_ = -1;        // while inlining a stash's writer: the node whose value is wanted
   ir::NodeId capture_node_ = -1;

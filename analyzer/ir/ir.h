@@ -88,7 +88,13 @@ struct Function {
   int32_t parent = -1;         // enclosing function (nested functions, lambdas)
   std::vector<std::string> params;
   std::vector<NodeId> param_nodes;
-  std::vector<std::string> decorators;
+  std::vector<std::string> decorators;  // as written, without arguments; "name()" for a decorator factory
+  // A decorator of the tree replaces this function (set by the linker): `wrapper` runs instead and
+  // reaches the original through the first parameter of `wrapper_parent`, the function that
+  // returned it (`def deco(fn): def wrapper(...): ... fn(...) ...; return wrapper`).
+  int32_t wrapper = -1;
+  int32_t wrapper_parent = -1;
+  Loc decorator_loc;  // the first decorator line
   std::vector<Node> nodes;
   std::vector<NodeId> returns;  // the `return` nodes
   Loc loc;

@@ -248,6 +248,30 @@ void resolve_calls(ir::Program& p) {
   }
 }
 
+// `@guard` / `@guard(limit=8)` on a function of the tree: the wrapper the decorator returns.
+void resolve_decorators(ir::Program& p) {
+  for (auto& f : p.functions) {
+    f.wrapper = f.wrapper_parent = -1;
+    for (const auto& d : f.decorators) {
+      const bool factory = d.size() > 2 && d.compare(d.size() - 2, 2, "()") == 0;
+      const std::string name = factory ? d.substr(0, d.size() - 2) : d;
+      if (name == "staticmethod" || name == "classmethod" || name == "property") continue;
+      // As written in the file: its own definitions and imports first, then an absolute path.
+      const std::string& mod = f.file >= 0 ? p.file(f.file).module_name : std::string();
+      Entity e = mod.empty() ? Entity{} : resolve_from(p, mod + "." + name, f.file);
+      if (e.kind == Entity::None) e = resolve_from(p, name, f.file);
+      if (e.kind != Entity::Function) continue;
+      int32_t outer = factory ? returned_function(p, e.id) : e.id;
+      if (outer < 0 || p.fn(outer).params.empty()) continue;
+      int32_t w = returned_function(p, outer);
+      if (w < 0 || w == f.id) continue;
+      f.wrapper = w;
+      f.wrapper_parent = outer;
+      break;
+    }
+  }
+}
+
 void resolve_bases(ir::Program& p) {
   for (auto& m : p.modules) {
     m.base_modules.clear();
@@ -285,6 +309,7 @@ void link(ir::Program& p) {
   resolve_bases(p);
   fold_string_names(p);
   resolve_calls(p);
+  resolve_decorators(p);
   build_modules(p);
   g_index = saved;
 }

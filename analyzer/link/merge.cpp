@@ -38,6 +38,7 @@ void merge(ir::Program& p, ir::Program&& frag) {
     shift(fn.owner_module, mod_off);
     shift(fn.parent, fn_off);
     fix_loc(fn.loc);
+    fix_loc(fn.decorator_loc);
     for (auto& n : fn.nodes) {
       fix_loc(n.loc);
       shift(n.target_function, fn_off);

@@ -877,7 +877,7 @@ class Net(nn.Module):
   EXPECT_GE(m->method("_branch"), 0);
   const ir::Function* fwd = l.fn("m.Net.forward");
   ASSERT_NE(fwd, nullptr);
-  EXPECT_EQ(fwd->decorators, std::vector<std::string>{"torch.no_grad"});
+  EXPECT_EQ(fwd->decorators, std::vector<std::string>{"torch.no_grad()"});  // "()": a decorator factory
   EXPECT_EQ(fwd->owner_module, m->id);
   const ir::Node* c = first(*fwd, "call", "self._branch");
   ASSERT_NE(c, nullptr) << ir::print(l.p(), *fwd);

@@ -114,12 +114,14 @@ std::vector<std::pair<std::string, std::string>> parse_import(const FileContext&
 int32_t lower_function(FileContext& fc, TSNode def, const std::string& qual_prefix, const FunctionLowerer* parent,
                        int32_t owner_module, const std::unordered_set<std::string>* class_methods) {
   std::vector<std::string> decorators;
+  ir::Loc decorator_loc;
   if (std::string_view(node_type(def)) == "decorated_definition") {
     for (uint32_t i = 0, c = ts_node_named_child_count(def); i < c; ++i) {
       TSNode d = ts_node_named_child(def, i);
       if (std::string_view(node_type(d)) == "decorator") {
+        if (!decorator_loc.valid()) decorator_loc = fc.loc(d);
         std::string txt(fc.text(named_child(d, 0)));
-        if (auto p = txt.find('('); p != std::string::npos) txt = txt.substr(0, p);
+        if (auto p = txt.find('('); p != std::string::npos) txt = txt.substr(0, p) + "()";
         decorators.push_back(txt);
       }
     }
@@ -138,6 +140,7 @@ int32_t lower_function(FileContext& fc, TSNode def, const std::string& qual_pref
     f.owner_module = owner_module;
     f.parent = parent ? parent->fn_id() : -1;
     f.decorators = std::move(decorators);
+    f.decorator_loc = decorator_loc;
     f.loc = fc.loc(def);
     if (owner_module >= 0) fc.prog.modules[static_cast<size_t>(owner_module)].methods[f.name] = id;
   }
