@@ -556,6 +556,10 @@ class Inliner {
           if (s.op == "self" && s.num) callee_self = static_cast<int32_t>(*s.num);
         }
       }
+      // Fn.apply(x, ...) runs forward(ctx, x, ...): the autograd context holds no data.
+      if (n.op == "call" && is_static && n.name.size() > 6 && n.name.compare(n.name.size() - 6, 6, ".apply") == 0 &&
+          p_.fn(n.target_function).params.size() == a.size() + 1)
+        a.insert(a.begin(), opaque("param", {}, n.loc, false, fid, "ctx"));
       if (is_static && n.name.rfind("self.", 0) == 0 && !a.empty()) a.erase(a.begin());
       else if ((n.name.rfind("self.", 0) == 0 || n.name.rfind("super.", 0) == 0) && !a.empty()) {
         const FlatNode& s = g_.nodes[static_cast<size_t>(a[0])];

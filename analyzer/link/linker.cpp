@@ -228,6 +228,17 @@ void resolve_calls(ir::Program& p) {
           // (which honour the target's __all__).
           e = resolve_depth(p, p.file(fn.file).module_name + "." + n.name, 0);
         }
+        if (e.kind == Entity::None && n.op == "call" && n.name.size() > 6 &&
+            n.name.compare(n.name.size() - 6, 6, ".apply") == 0) {
+          // `Fn.apply(x, ...)` of a torch.autograd.Function subclass runs its static forward(ctx, x, ...).
+          Entity cls = resolve_from(p, n.name.substr(0, n.name.size() - 6), fn.file);
+          if (cls.kind == Entity::Class) {
+            const ir::Function* fwd = nullptr;
+            if (int32_t id = find_method(p, cls.id, "forward"); id >= 0) fwd = &p.fn(id);
+            if (fwd && !fwd->params.empty() && fwd->params[0] != "self") n.target_function = fwd->id;
+          }
+          continue;
+        }
         if (e.kind == Entity::Function) n.target_function = e.id;
         if (e.kind == Entity::Class) n.target_module = e.id;
       } else if (n.op == "call_value" && !n.args.empty()) {
