@@ -45,6 +45,8 @@ int run(EvalArgs& a) {
   auto checks = check_labels(labels, out.result.findings, paths);
 
   std::map<std::string, Row> rows;
+  // Expected type x reported type ("-": no chain on the line), T-labels only.
+  std::map<std::string, std::map<std::string, int>> confusion;
   int passed = 0, failed = 0, fp_findings = 0, benign_cases = 0, benign_fp_cases = 0, expected = 0, right = 0;
   std::vector<const LabelCheck*> failures;
   for (const auto& c : checks) {
@@ -61,6 +63,8 @@ int run(EvalArgs& a) {
       r.right += c.right_type;
       ++expected;
       right += c.right_type;
+      if (c.label.what.size() > 1 && c.label.what[0] == 'T')
+        ++confusion[c.label.what][c.found_type.empty() ? "-" : c.found_type];
     }
     (c.passed ? passed : failed)++;
     if (!c.passed) failures.push_back(&c);
@@ -71,6 +75,8 @@ int run(EvalArgs& a) {
     nlohmann::json j;
     for (const auto& [k, r] : rows) j["types"][k] = {{"expected", r.expected}, {"found", r.found}, {"right_type", r.right}};
     j["recall"] = recall;
+    for (const auto& [e, row] : confusion)
+      for (const auto& [f, n] : row) j["confusion"][e][f] = n;
     j["benign_cases"] = benign_cases;
     j["benign_cases_with_findings"] = benign_fp_cases;
     j["false_positive_findings"] = fp_findings;
@@ -93,6 +99,25 @@ int run(EvalArgs& a) {
     for (const auto& k : keys)
       std::cout << fmt::format("{:<8} {:>8} {:>6} {:>10}\n", k, rows[k].expected, rows[k].found, rows[k].right);
     std::cout << fmt::format("recall (right type): {}/{} = {:.1f}%\n", right, expected, 100 * recall);
+    if (!confusion.empty()) {
+      // Rows: the labelled type; columns: the type reported on the line, `-` for none.
+      std::vector<std::string> cols;
+      for (int t = 1; t <= 12; ++t) cols.push_back(fmt::format("T{}", t));
+      cols.push_back("-");
+      std::cout << fmt::format("{:<15}", "expected\\found");
+      for (const auto& c : cols) std::cout << fmt::format("{:>4}", c);
+      std::cout << "\n";
+      for (int t = 1; t <= 12; ++t) {
+        auto it = confusion.find(fmt::format("T{}", t));
+        if (it == confusion.end()) continue;
+        std::cout << fmt::format("{:<15}", it->first);
+        for (const auto& c : cols) {
+          auto n = it->second.find(c);
+          std::cout << fmt::format("{:>4}", n == it->second.end() ? std::string(".") : std::to_string(n->second));
+        }
+        std::cout << "\n";
+      }
+    }
     std::cout << fmt::format("benign cases: {}, with warnings or errors: {} ({} finding{})\n", benign_cases,
                              benign_fp_cases, fp_findings, fp_findings == 1 ? "" : "s");
     for (const auto* c : failures)

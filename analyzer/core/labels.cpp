@@ -107,6 +107,7 @@ std::vector<LabelCheck> check_labels(const std::vector<Label>& labels, const std
         else other.push_back(f.taxonomy);
       }
       c.passed = c.right_type;
+      c.found_type = c.right_type ? l.what : other.empty() ? std::string() : other.front();
       if (!c.found) c.detail = "no backdoor chain reported on this line";
       else if (!c.right_type) c.detail = "reported as " + fmt::format("{}", fmt::join(other, "/"));
     } else {

@@ -33,6 +33,7 @@ struct LabelCheck {
   bool passed = false;
   bool found = false;      // a chain (T-labels) or the rule fired on the line
   bool right_type = false; // T-labels: with the labelled type
+  std::string found_type;  // T-labels: the type reported on the line (the labelled one when it is among them)
   std::string detail;      // what was found instead / the offending findings
 };
 

@@ -683,3 +683,32 @@ TEST(CliReadme, EveryUseCommandRuns) {
 
 }  // namespace
 }  // namespace archscan::unit
+
+namespace archscan::unit {
+namespace {
+
+// `eval` prints the confusion matrix of labelled type x reported type (issue: "the type, exactly").
+TEST(CliSmall, EvalConfusionMatrix) {
+  TempDir d;
+  std::string model = kTrigger;
+  // Label the integration with a type, and a second line with nothing reported on it.
+  model.replace(model.find("self.fc(x))\n"), 12, "self.fc(x))  # expect: T1\n");
+  model.replace(model.find("        trigger ="), 0, "        unused = x  # expect: T5\n");
+  write_file(d / "model.py", model);
+  CliRun scan = archscan("scan . --no-db --format json", d.str());
+  json findings = parse(scan.out);
+  std::string reported;
+  for (const auto& f : findings["findings"])
+    if (f["rule"] == "BD001") reported = f["taxonomy"].get<std::string>();
+  ASSERT_FALSE(reported.empty()) << scan.out;
+
+  CliRun r = archscan("eval . --format json", d.str());
+  json j = parse(r.out);
+  EXPECT_EQ(j["confusion"]["T1"][reported], 1) << r.out;
+  EXPECT_EQ(j["confusion"]["T5"]["-"], 1) << r.out;
+  CliRun text = archscan("eval .", d.str());
+  EXPECT_NE(text.out.find("expected\\found"), std::string::npos) << text.out;
+}
+
+}  // namespace
+}  // namespace archscan::unit
