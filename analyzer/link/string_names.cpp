@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "ir/ops.h"
+
 namespace archscan::link {
 namespace {
 
@@ -67,6 +69,29 @@ void make_string(Node& n, std::string s) {
 
 }  // namespace
 
+// `getattr(torch, "amax")(x, 1)` once the name is known: the call of `torch.amax` it is, lowered as
+// the front-ends lower named torch calls (the canonical op, or a layer construction).
+void lower_namespace_calls(Function& f) {
+  for (auto& n : f.nodes) {
+    if (n.op != "call_value" || n.args.empty() || n.args[0] < 0) continue;
+    const Node& callee = f.node(n.args[0]);
+    if (callee.op != "attr" || callee.args.empty() || callee.args[0] < 0) continue;
+    const Node& ns = f.node(callee.args[0]);
+    if (ns.op != "global" || !(ns.name == "torch" || ns.name.rfind("torch.", 0) == 0)) continue;
+    const std::string attr = callee.name;
+    n.args.erase(n.args.begin());
+    if (ir::torch_layer(attr)) {
+      n.op = "layer";
+      n.name = attr;
+      continue;
+    }
+    bool in_place = false;
+    n.op = ir::canonical_op(attr, &in_place);
+    n.name = ns.name + "." + attr;
+    if (in_place) n.flags |= ir::kInPlace;
+  }
+}
+
 void fold_string_names(ir::Program& p) {
   Folder folder(p);
   for (auto& f : p.functions) {
@@ -94,6 +119,7 @@ void fold_string_names(ir::Program& p) {
         n.args.resize(1);
       }
     }
+    lower_namespace_calls(f);
   }
 }
 
