@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ir/ops.h"
 
@@ -69,11 +70,42 @@ void make_string(Node& n, std::string s) {
 
 }  // namespace
 
+// `functools.partial(fn, a, k=v)(b)` is `fn(a, b, k=v)`: the call is rewritten as a call of `fn`
+// (a named call the linker resolves, a torch op, or a call of a local function value).
+bool unwrap_partial(Function& f, Node& n) {
+  const Node& c = f.node(n.args[0]);
+  if (c.op != "call" || (c.name != "functools.partial" && c.name != "partial") || c.args.empty() || c.args[0] < 0)
+    return false;
+  const Node fn = f.node(c.args[0]);
+  std::vector<NodeId> args(c.args.begin() + 1, c.args.end());
+  args.insert(args.end(), n.args.begin() + 1, n.args.end());
+  auto kwargs = c.kwargs;
+  kwargs.insert(kwargs.end(), n.kwargs.begin(), n.kwargs.end());
+  if (fn.op == "global" && (fn.name == "torch" || fn.name.rfind("torch.", 0) == 0)) {
+    std::string last = fn.name.substr(fn.name.rfind('.') + 1);
+    bool in_place = false;
+    n.op = ir::torch_layer(last) ? "layer" : ir::canonical_op(last, &in_place);
+    n.name = n.op == "layer" ? last : fn.name;
+    if (in_place) n.flags |= ir::kInPlace;
+  } else if (fn.op == "global") {
+    n.op = "call";
+    n.name = fn.name;
+  } else if (fn.op == "def" || fn.op == "lambda" || fn.op == "attr" || fn.op == "free") {
+    args.insert(args.begin(), c.args[0]);  // still a call of a value, now of the function itself
+  } else {
+    return false;
+  }
+  n.args = std::move(args);
+  n.kwargs = std::move(kwargs);
+  return true;
+}
+
 // `getattr(torch, "amax")(x, 1)` once the name is known: the call of `torch.amax` it is, lowered as
 // the front-ends lower named torch calls (the canonical op, or a layer construction).
 void lower_namespace_calls(Function& f) {
   for (auto& n : f.nodes) {
     if (n.op != "call_value" || n.args.empty() || n.args[0] < 0) continue;
+    if (unwrap_partial(f, n)) continue;
     const Node& callee = f.node(n.args[0]);
     if (callee.op != "attr" || callee.args.empty() || callee.args[0] < 0) continue;
     const Node& ns = f.node(callee.args[0]);
