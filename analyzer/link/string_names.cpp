@@ -70,17 +70,12 @@ void make_string(Node& n, std::string s) {
 
 }  // namespace
 
-// `functools.partial(fn, a, k=v)(b)` is `fn(a, b, k=v)`: the call is rewritten as a call of `fn`
-// (a named call the linker resolves, a torch op, or a call of a local function value).
-bool unwrap_partial(Function& f, Node& n) {
-  const Node& c = f.node(n.args[0]);
-  if (c.op != "call" || (c.name != "functools.partial" && c.name != "partial") || c.args.empty() || c.args[0] < 0)
-    return false;
-  const Node fn = f.node(c.args[0]);
-  std::vector<NodeId> args(c.args.begin() + 1, c.args.end());
-  args.insert(args.end(), n.args.begin() + 1, n.args.end());
-  auto kwargs = c.kwargs;
-  kwargs.insert(kwargs.end(), n.kwargs.begin(), n.kwargs.end());
+// Turns call node `n` into a call of the callable `fn` (a node of `fn_owner`) with `args`: a torch
+// op, a named call the linker resolves, a function defined in the tree, or (in the same function)
+// a call of the value itself.
+bool call_as(const ir::Program& p, Function& f, Node& n, const Function& fn_owner, NodeId fn_id,
+             std::vector<NodeId> args, std::vector<std::pair<std::string, NodeId>> kwargs) {
+  const Node& fn = fn_owner.node(fn_id);
   if (fn.op == "global" && (fn.name == "torch" || fn.name.rfind("torch.", 0) == 0)) {
     std::string last = fn.name.substr(fn.name.rfind('.') + 1);
     bool in_place = false;
@@ -90,8 +85,12 @@ bool unwrap_partial(Function& f, Node& n) {
   } else if (fn.op == "global") {
     n.op = "call";
     n.name = fn.name;
-  } else if (fn.op == "def" || fn.op == "lambda" || fn.op == "attr" || fn.op == "free") {
-    args.insert(args.begin(), c.args[0]);  // still a call of a value, now of the function itself
+  } else if ((fn.op == "def" || fn.op == "lambda") && fn.target_function >= 0 && &fn_owner != &f) {
+    n.op = "call";
+    n.name = p.fn(fn.target_function).qualname;
+    n.target_function = fn.target_function;
+  } else if (&fn_owner == &f && (fn.op == "def" || fn.op == "lambda" || fn.op == "attr" || fn.op == "free")) {
+    args.insert(args.begin(), fn_id);  // still a call of a value, now of the function itself
   } else {
     return false;
   }
@@ -100,12 +99,40 @@ bool unwrap_partial(Function& f, Node& n) {
   return true;
 }
 
+// `functools.partial(fn, a, k=v)(b)` is `fn(a, b, k=v)`.
+bool unwrap_partial(const ir::Program& p, Function& f, Node& n) {
+  const Node c = f.node(n.args[0]);
+  if (c.op != "call" || (c.name != "functools.partial" && c.name != "partial") || c.args.empty() || c.args[0] < 0)
+    return false;
+  std::vector<NodeId> args(c.args.begin() + 1, c.args.end());
+  args.insert(args.end(), n.args.begin() + 1, n.args.end());
+  auto kwargs = c.kwargs;
+  kwargs.insert(kwargs.end(), n.kwargs.begin(), n.kwargs.end());
+  return call_as(p, f, n, f, c.args[0], std::move(args), std::move(kwargs));
+}
+
+// `_OPS["relu"](x)` with `_OPS = {"relu": torch.relu, ...}` a module-level dict: the entry's call.
+bool unwrap_table(const ir::Program& p, Function& f, Node& n) {
+  const Node& c = f.node(n.args[0]);
+  if (c.op != "getitem" || c.args.size() != 2 || c.args[0] < 0 || c.args[1] < 0) return false;
+  const Node& table = f.node(c.args[0]);
+  const Node& key = f.node(c.args[1]);
+  if (table.op != "global" || !is_string_const(key)) return false;
+  auto [mf, dict] = p.global_binding(table.name);
+  if (mf < 0 || dict < 0) return false;
+  const Function& owner = p.fn(mf);
+  NodeId entry = ir::dict_entry(owner, dict, key.name);
+  if (entry < 0) return false;
+  std::vector<NodeId> args(n.args.begin() + 1, n.args.end());
+  return call_as(p, f, n, owner, entry, std::move(args), n.kwargs);
+}
+
 // `getattr(torch, "amax")(x, 1)` once the name is known: the call of `torch.amax` it is, lowered as
 // the front-ends lower named torch calls (the canonical op, or a layer construction).
-void lower_namespace_calls(Function& f) {
+void lower_namespace_calls(const ir::Program& p, Function& f) {
   for (auto& n : f.nodes) {
     if (n.op != "call_value" || n.args.empty() || n.args[0] < 0) continue;
-    if (unwrap_partial(f, n)) continue;
+    if (unwrap_partial(p, f, n) || unwrap_table(p, f, n)) continue;
     const Node& callee = f.node(n.args[0]);
     if (callee.op != "attr" || callee.args.empty() || callee.args[0] < 0) continue;
     const Node& ns = f.node(callee.args[0]);
@@ -151,7 +178,7 @@ void fold_string_names(ir::Program& p) {
         n.args.resize(1);
       }
     }
-    lower_namespace_calls(f);
+    lower_namespace_calls(p, f);
   }
 }
 
