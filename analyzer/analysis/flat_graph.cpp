@@ -401,22 +401,52 @@ class Inliner {
                      int32_t self_mod, int depth, std::vector<int32_t>& returns,
                      std::vector<std::pair<size_t, size_t>>& phi_fixups) {
     auto m = [&](ir::NodeId a) { return a >= 0 && static_cast<size_t>(a) < map.size() ? map[static_cast<size_t>(a)] : -1; };
+    // `fn(*args, **kwargs)` with the packs a `*args` / `**kwargs` parameter collected: the
+    // arguments they hold are passed on one by one.
+    auto pack = [&](ir::NodeId a, const char* kind) -> const FlatNode* {
+      if (a < 0 || f.node(a).op != "starred" || f.node(a).args.empty()) return nullptr;
+      int32_t v = m(f.node(a).args[0]);
+      if (v < 0 || g_.nodes[static_cast<size_t>(v)].op != kind) return nullptr;
+      return &g_.nodes[static_cast<size_t>(v)];
+    };
     auto mapped_args = [&] {
       std::vector<int32_t> v;
-      for (ir::NodeId a : n.args)
-        if (m(a) >= 0) v.push_back(m(a));
+      for (ir::NodeId a : n.args) {
+        if (const FlatNode* t = pack(a, "args_pack")) v.insert(v.end(), t->args.begin(), t->args.end());
+        else if (pack(a, "kwargs_pack")) continue;
+        else if (m(a) >= 0) v.push_back(m(a));
+      }
       return v;
     };
     auto mapped_kwargs = [&] {
       std::vector<std::pair<std::string, int32_t>> v;
       for (const auto& [k, a] : n.kwargs)
         if (k != "self" && m(a) >= 0) v.emplace_back(k, m(a));
+      for (ir::NodeId a : n.args)
+        if (const FlatNode* t = pack(a, "kwargs_pack")) v.insert(v.end(), t->kwargs.begin(), t->kwargs.end());
       return v;
     };
     const int32_t fid = f.id;
 
     if (n.op == "param") {
       size_t pos = n.num ? static_cast<size_t>(*n.num) : 0;
+      bool star = false, double_star = false;
+      for (const auto& [k, v] : n.kwargs) {
+        star |= k == "star";
+        double_star |= k == "double_star";
+      }
+      if (star || double_star) {
+        FlatNode pk;
+        pk.op = star ? "args_pack" : "kwargs_pack";
+        pk.name = n.name;
+        pk.loc = n.loc;
+        pk.function = fid;
+        if (star && pos < args.size()) pk.args.assign(args.begin() + static_cast<long>(pos), args.end());
+        if (double_star)
+          for (const auto& kv : kwargs)
+            if (std::find(f.params.begin(), f.params.end(), kv.first) == f.params.end()) pk.kwargs.push_back(kv);
+        return add(std::move(pk));
+      }
       if (pos < args.size() && args[pos] >= 0) return args[pos];
       for (const auto& [k, v] : kwargs)
         if (k == n.name) return v;

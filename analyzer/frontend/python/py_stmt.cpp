@@ -60,11 +60,17 @@ void FunctionLowerer::lower_params(TSNode params) {
     std::string_view t = node_type(p);
     TSNode name_node = p;
     NodeId def = kNoNode;
+    // `*args` / `**kwargs` (also typed): they collect the remaining arguments.
+    std::string_view splat = t;
+    if (t == "typed_parameter" && !ts_node_is_null(named_child(p, 0))) splat = node_type(named_child(p, 0));
     if (t == "default_parameter" || t == "typed_default_parameter") {
       name_node = ts_node_child_by_field_name(p, "name", 4);
       def = lower_expr(ts_node_child_by_field_name(p, "value", 5));
     } else if (t == "typed_parameter" || t == "list_splat_pattern" || t == "dictionary_splat_pattern") {
       name_node = named_child(p, 0);
+      if (std::string_view(node_type(name_node)) == "list_splat_pattern" ||
+          std::string_view(node_type(name_node)) == "dictionary_splat_pattern")
+        name_node = named_child(name_node, 0);
     } else if (t != "identifier") {
       continue;
     }
@@ -74,6 +80,8 @@ void FunctionLowerer::lower_params(TSNode params) {
     NodeId id = emit("param", {}, name_node, name);
     fn().node(id).num = pos++;
     if (def != kNoNode) fn().node(id).kwargs.emplace_back("default", def);
+    if (splat == "list_splat_pattern") fn().node(id).kwargs.emplace_back("star", kNoNode);
+    if (splat == "dictionary_splat_pattern") fn().node(id).kwargs.emplace_back("double_star", kNoNode);
     fn().params.push_back(name);
     fn().param_nodes.push_back(id);
     env_[name] = id;
