@@ -761,11 +761,14 @@ int32_t function_of(const ir::Function& f, ir::NodeId id) {
   return -1;
 }
 
-// The class of an object value: `Model(...)` or a variable bound to it.
+// The class of an object value: `Model(...)`, a variable bound to it, or a method's own `self`
+// (`self.forward = types.MethodType(fn, self)` in __init__).
 int32_t class_of(const ir::Function& f, ir::NodeId id) {
   for (int guard = 0; id >= 0 && guard < 8; ++guard) {
     const ir::Node& n = f.node(id);
     if (n.target_module >= 0) return n.target_module;
+    if (n.op == "param" && n.num && *n.num == 0 && f.owner_module >= 0 && !f.params.empty() && f.params[0] == "self")
+      return f.owner_module;
     if (n.op == "phi" && !n.args.empty()) {
       id = n.args[0];
       continue;
