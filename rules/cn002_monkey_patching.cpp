@@ -7,7 +7,6 @@
 
 #include <cctype>
 #include <optional>
-#include <set>
 
 #include "analysis/analyses.h"
 #include "ir/ops.h"
@@ -143,9 +142,7 @@ class MonkeyPatching : public Rule {
     for (size_t i = 1; i < call.args.size(); ++i) {
       ir::NodeId a = call.args[i];
       for (int guard = 0; guard < 4 && a >= 0 && g.node(a).op != "param"; ++guard) {
-        static const std::set<std::string> converts = {"contiguous", "to", "float", "half", "double", "bfloat16",
-                                                       "detach", "clone", "cpu", "cuda", "type_as"};
-        if (!converts.count(g.node(a).op) || g.node(a).args.empty()) return false;
+        if (!ir::is_value_conversion(g.node(a).op) || g.node(a).args.empty()) return false;
         a = g.node(a).args[0];
       }
       if (a < 0 || g.node(a).op != "param") return false;

@@ -64,13 +64,6 @@ bool aliases(const ir::Node& n) {
   return s.count(n.op) != 0;
 }
 
-// Ops that hand their operand back unchanged in value.
-bool identity_like(const ir::Node& n) {
-  static const std::unordered_set<std::string_view> s = {"detach", "clone", "contiguous", "to", "float", "half",
-                                                          "double", "bfloat16", "cpu", "cuda", "type_as"};
-  return s.count(n.op) != 0;
-}
-
 class TensorEditingHook : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -154,7 +147,7 @@ class TensorEditingHook : public Rule {
     if (n.op == "param") return true;
     if (alias[static_cast<size_t>(v)] && (n.op == "getitem" || n.op == "iter_item")) return true;
     if (returns_none(n)) return true;
-    if (identity_like(n) && !n.args.empty() && alias[static_cast<size_t>(n.args[0])]) return true;
+    if (ir::is_value_conversion(n.op) && !n.args.empty() && alias[static_cast<size_t>(n.args[0])]) return true;
     if (n.op == "tuple" || n.op == "list") {
       for (ir::NodeId a : n.args)
         if (!unchanged(p, h, a, alias, depth + 1)) return false;

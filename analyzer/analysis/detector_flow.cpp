@@ -650,9 +650,7 @@ class Analyzer {
   // A phi whose rewritten arm places learned, detector-free values into the data it joins with
   // (masked_scatter / index_put / setitem / index_copy of features computed by learned layers).
   bool merges_learned_features(const FlatNode& phi) const {
-    std::vector<int32_t> arms;
-    for (int32_t a : phi.args)
-      if (node(a).op != "branch") arms.push_back(a);
+    std::vector<int32_t> arms = value_arms(phi);
     if (arms.size() != 2) return false;
     auto merge = [&](int32_t w_id, int32_t base) {
       for (int guard = 0; guard < 6 && in(node(w_id).op, {"to", "view", "reshape", "contiguous"}) &&
@@ -679,27 +677,19 @@ class Analyzer {
     if (cond < 0) return false;
     const Fact& cf = fact(cond);
     if (!(cf.evidence & kWeakThreshold) || (cf.evidence & (kThreshold | kPattern | kPool | kConjunction))) return false;
-    std::vector<int32_t> arms;
-    for (int32_t a : phi.args)
-      if (node(a).op != "branch") arms.push_back(a);
+    std::vector<int32_t> arms = value_arms(phi);
     if (arms.size() != 2) return false;
     int32_t rewritten = derives_from(arms[0], arms[1]) ? arms[0] : derives_from(arms[1], arms[0]) ? arms[1] : -1;
     if (rewritten < 0) return false;
     int32_t base = rewritten == arms[0] ? arms[1] : arms[0];
     // What the branch adds to the other arm: computed from the tested inputs by weight-free ops and
     // numbers only (no learned layer, parameter or stored tensor).
-    std::set<int32_t> before;
-    std::vector<int32_t> work{base};
-    while (!work.empty() && before.size() < 4000) {
-      int32_t cur = work.back();
-      work.pop_back();
-      if (!before.insert(cur).second) continue;
-      for (int32_t a : operands(node(cur)))
-        if (a < cur) work.push_back(a);
-    }
-    std::set<int32_t> tested = inputs_of(cond), added_from;
+    const std::set<int32_t> before = ancestors(base);
+    std::set<int32_t> tested, added_from;
+    for (int32_t a : ancestors(cond))
+      if (node(a).flags & kFlatInput) tested.insert(a);
     std::set<int32_t> seen;
-    work = {rewritten};
+    std::vector<int32_t> work{rewritten};
     while (!work.empty()) {
       int32_t cur = work.back();
       work.pop_back();
@@ -719,19 +709,26 @@ class Analyzer {
     return true;
   }
 
-  // The root inputs a value is computed from.
-  std::set<int32_t> inputs_of(int32_t id) const {
-    std::set<int32_t> out, seen;
+  // The phi's merged values, without its branch condition.
+  std::vector<int32_t> value_arms(const FlatNode& phi) const {
+    std::vector<int32_t> arms;
+    for (int32_t a : phi.args)
+      if (node(a).op != "branch") arms.push_back(a);
+    return arms;
+  }
+
+  // A value and everything it is computed from (bounded; loop back-edges not followed).
+  std::set<int32_t> ancestors(int32_t id) const {
+    std::set<int32_t> seen;
     std::vector<int32_t> work{id};
     while (!work.empty() && seen.size() < 4000) {
       int32_t cur = work.back();
       work.pop_back();
       if (!seen.insert(cur).second) continue;
-      if (node(cur).flags & kFlatInput) out.insert(cur);
       for (int32_t a : operands(node(cur)))
         if (a < cur) work.push_back(a);
     }
-    return out;
+    return seen;
   }
 
   // `if x.max() > 1: x = x / 255`: one arm is the other scaled by a moderate constant, so both carry

@@ -587,8 +587,7 @@ class Inliner {
         }
       }
       // Fn.apply(x, ...) runs forward(ctx, x, ...): the autograd context holds no data.
-      if (n.op == "call" && is_static && n.name.size() > 6 && n.name.compare(n.name.size() - 6, 6, ".apply") == 0 &&
-          p_.fn(n.target_function).params.size() == a.size() + 1)
+      if (n.op == "call" && is_static && n.name.ends_with(".apply") && p_.fn(n.target_function).params.size() == a.size() + 1)
         a.insert(a.begin(), opaque("param", {}, n.loc, false, fid, "ctx"));
       if (is_static && n.name.rfind("self.", 0) == 0 && !a.empty()) a.erase(a.begin());
       else if ((n.name.rfind("self.", 0) == 0 || n.name.rfind("super.", 0) == 0) && !a.empty()) {

@@ -221,4 +221,10 @@ bool is_autograd_flag_op(std::string_view op) {
   return s.count(op) != 0;
 }
 
+bool is_value_conversion(std::string_view op) {
+  static const std::unordered_set<std::string_view> s = {"detach", "clone", "contiguous", "to", "float", "half",
+                                                         "double", "bfloat16", "cpu", "cuda", "type_as"};
+  return s.count(op) != 0;
+}
+
 }  // namespace archscan::ir

@@ -39,5 +39,8 @@ bool is_metadata_op(std::string_view op);           // reads a tensor's metadata
 // In-place ops that change how autograd or memory treats a tensor, never its values
 // (`requires_grad_`, `retain_grad`, `detach_`, `share_memory_`).
 bool is_autograd_flag_op(std::string_view op);
+// Conversions that hand their operand back with the same values: a copy, a cast, a device move,
+// a layout change (`detach`, `clone`, `contiguous`, `to`, `float`, `cuda`, `type_as` ...).
+bool is_value_conversion(std::string_view op);
 
 }  // namespace archscan::ir

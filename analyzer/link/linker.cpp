@@ -54,10 +54,10 @@ FileIndex build_index(const ir::Program& p) {
   }
   for (size_t i = 0; i < p.files.size(); ++i) {
     const ir::SourceFile& f = p.files[i];
-    if (f.language != "python" || f.path.size() < 4 || f.path.compare(f.path.size() - 3, 3, ".py") != 0) continue;
+    if (f.language != "python" || !f.path.ends_with(".py")) continue;
     std::string dotted = f.path.substr(0, f.path.size() - 3);
     if (dotted == "__init__") continue;
-    if (dotted.size() > 9 && dotted.compare(dotted.size() - 9, 9, "/__init__") == 0) dotted.resize(dotted.size() - 9);
+    if (dotted.ends_with("/__init__")) dotted.resize(dotted.size() - 9);
     std::replace(dotted.begin(), dotted.end(), '/', '.');
     // The longest path form first, so that a tail shared by two files goes to neither by accident.
     for (size_t start = 0; start != std::string::npos;) {
@@ -228,8 +228,7 @@ void resolve_calls(ir::Program& p) {
           // (which honour the target's __all__).
           e = resolve_depth(p, p.file(fn.file).module_name + "." + n.name, 0);
         }
-        if (e.kind == Entity::None && n.op == "call" && n.name.size() > 6 &&
-            n.name.compare(n.name.size() - 6, 6, ".apply") == 0) {
+        if (e.kind == Entity::None && n.op == "call" && n.name.ends_with(".apply")) {
           // `Fn.apply(x, ...)` of a torch.autograd.Function subclass runs its static forward(ctx, x, ...).
           Entity cls = resolve_from(p, n.name.substr(0, n.name.size() - 6), fn.file);
           if (cls.kind == Entity::Class) {
@@ -264,7 +263,7 @@ void resolve_decorators(ir::Program& p) {
   for (auto& f : p.functions) {
     f.wrapper = f.wrapper_parent = -1;
     for (const auto& d : f.decorators) {
-      const bool factory = d.size() > 2 && d.compare(d.size() - 2, 2, "()") == 0;
+      const bool factory = d.ends_with("()");
       const std::string name = factory ? d.substr(0, d.size() - 2) : d;
       if (name == "staticmethod" || name == "classmethod" || name == "property") continue;
       // As written in the file: its own definitions and imports first, then an absolute path.

@@ -484,20 +484,14 @@ class Builder {
     return false;
   }
 
-  // The user module class a callee value names: a constructor argument's default class.
   // The user classes a callee value can be: a class named directly, either arm of a conditional,
   // a parameter's default, and what every call site of the function passes for the parameter
   // (followed through callers: resnet18() -> _resnet(BasicBlock) -> ResNet(block) -> _make_layer(block)).
   void candidate_classes(const Function& f, NodeId v, int depth, std::set<int32_t>& out) {
     if (v < 0 || depth > 6 || out.size() >= 6) return;
     const Node& c = f.node(v);
-    if (c.op == "global") {
-      int32_t cls = c.target_module;
-      if (cls < 0) {
-        Entity e = resolve(p_, c.name, f.file);
-        if (e.kind == Entity::Class) cls = e.id;
-      }
-      if (cls >= 0 && computes(cls, 0)) out.insert(cls);
+    if (c.op == "global") {  // resolved by the linker's call pass
+      if (c.target_module >= 0 && computes(c.target_module, 0)) out.insert(c.target_module);
       return;
     }
     if (c.op == "phi") {
@@ -570,20 +564,6 @@ class Builder {
     }
     return f.id >= 0 && static_cast<size_t>(f.id) < callers_.size() ? callers_[static_cast<size_t>(f.id)]
                                                                       : std::vector<std::pair<const Function*, const Node*>>{};
-  }
-
-  int32_t user_class(const Function& f, NodeId callee) {
-    const Node& c = f.node(callee);
-    if (c.op != "param") return -1;
-    for (const auto& [k, v] : c.kwargs) {
-      if (k != "default" || v < 0) continue;
-      const Node& d = f.node(v);
-      if (d.target_module >= 0) return d.target_module;
-      if (d.op != "global") continue;
-      Entity e = resolve(p_, d.name, f.file);
-      if (e.kind == Entity::Class && p_.mod(e.id).is_nn_module) return e.id;
-    }
-    return -1;
   }
 
   std::string torch_layer_class(const Function& f, NodeId callee) {

@@ -68,7 +68,22 @@ void make_string(Node& n, std::string s) {
   n.num.reset();
 }
 
-}  // namespace
+bool is_torch_path(const std::string& dotted) { return dotted == "torch" || dotted.starts_with("torch."); }
+
+// Makes `n` the call of the torch callable `dotted` (`torch.amax`, `torch.nn.Conv2d`), lowered as
+// the front-ends lower named torch calls: the canonical op, or a layer construction.
+void lower_torch_call(Node& n, const std::string& dotted) {
+  const std::string last = dotted.substr(dotted.rfind('.') + 1);
+  if (ir::torch_layer(last)) {
+    n.op = "layer";
+    n.name = last;
+    return;
+  }
+  bool in_place = false;
+  n.op = ir::canonical_op(last, &in_place);
+  n.name = dotted;
+  if (in_place) n.flags |= ir::kInPlace;
+}
 
 // Turns call node `n` into a call of the callable `fn` (a node of `fn_owner`) with `args`: a torch
 // op, a named call the linker resolves, a function defined in the tree, or (in the same function)
@@ -76,12 +91,8 @@ void make_string(Node& n, std::string s) {
 bool call_as(const ir::Program& p, Function& f, Node& n, const Function& fn_owner, NodeId fn_id,
              std::vector<NodeId> args, std::vector<std::pair<std::string, NodeId>> kwargs) {
   const Node& fn = fn_owner.node(fn_id);
-  if (fn.op == "global" && (fn.name == "torch" || fn.name.rfind("torch.", 0) == 0)) {
-    std::string last = fn.name.substr(fn.name.rfind('.') + 1);
-    bool in_place = false;
-    n.op = ir::torch_layer(last) ? "layer" : ir::canonical_op(last, &in_place);
-    n.name = n.op == "layer" ? last : fn.name;
-    if (in_place) n.flags |= ir::kInPlace;
+  if (fn.op == "global" && is_torch_path(fn.name)) {
+    lower_torch_call(n, fn.name);
   } else if (fn.op == "global") {
     n.op = "call";
     n.name = fn.name;
@@ -136,20 +147,14 @@ void lower_namespace_calls(const ir::Program& p, Function& f) {
     const Node& callee = f.node(n.args[0]);
     if (callee.op != "attr" || callee.args.empty() || callee.args[0] < 0) continue;
     const Node& ns = f.node(callee.args[0]);
-    if (ns.op != "global" || !(ns.name == "torch" || ns.name.rfind("torch.", 0) == 0)) continue;
-    const std::string attr = callee.name;
+    if (ns.op != "global" || !is_torch_path(ns.name)) continue;
+    const std::string dotted = ns.name + "." + callee.name;
     n.args.erase(n.args.begin());
-    if (ir::torch_layer(attr)) {
-      n.op = "layer";
-      n.name = attr;
-      continue;
-    }
-    bool in_place = false;
-    n.op = ir::canonical_op(attr, &in_place);
-    n.name = ns.name + "." + attr;
-    if (in_place) n.flags |= ir::kInPlace;
+    lower_torch_call(n, dotted);
   }
 }
+
+}  // namespace
 
 void fold_string_names(ir::Program& p) {
   Folder folder(p);
@@ -158,21 +163,12 @@ void fold_string_names(ir::Program& p) {
       const bool names = n.op == "call" && (n.name == "getattr" || n.name == "setattr" || n.name == "hasattr" ||
                                             n.name == "builtins.getattr" || n.name == "builtins.setattr");
       if (!names || n.args.size() < 2) continue;
-      const NodeId key = n.args[1];
-      if (is_string_const(f.node(key))) {
-        // getattr(obj, "name"[, default]) reads obj.name: lower it as the attribute read it is.
-        if (n.name.find("getattr") != std::string::npos) {
-          n.op = "attr";
-          n.name = f.node(key).name;
-          n.args.resize(1);
-        }
-        continue;
-      }
-      auto s = folder.value(f, key);
-      if (!s) continue;
       // `getattr(fuse, "er" + "ase")`, `setattr(m, "pre" + "condition", fn)`: the name is known.
-      make_string(f.node(key), *s);
-      if (n.name.find("getattr") != std::string::npos) {
+      auto s = folder.value(f, n.args[1]);
+      if (!s) continue;
+      make_string(f.node(n.args[1]), *s);
+      // getattr(obj, "name"[, default]) reads obj.name: lower it as the attribute read it is.
+      if (n.name.ends_with("getattr")) {
         n.op = "attr";
         n.name = *s;
         n.args.resize(1);
