@@ -659,9 +659,15 @@ class Inliner {
       if (recv.op == "self" && recv.num) {
         int32_t mod = static_cast<int32_t>(*recv.num);
         std::vector<int32_t> a = mapped_args();
+        const ir::Attr* attr = link::module_attr(p_, mod, n.name);
+        // A function stored on the instance shadows the class's method of that name.
+        if (attr && attr->function >= 0 && can_inline(depth)) {
+          a.erase(a.begin());
+          return inline_fn(attr->function, a, mapped_kwargs(), -1, depth + 1, n.loc);
+        }
         if (int32_t meth = find_method(p_, mod, n.name); meth >= 0 && can_inline(depth))
           return inline_fn(meth, a, mapped_kwargs(), mod, depth + 1, n.loc);
-        if (const ir::Attr* attr = link::module_attr(p_, mod, n.name)) {
+        if (attr) {
           a.erase(a.begin());
           return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
         }
@@ -710,7 +716,7 @@ FlatGraph flatten(const ir::Program& p, const Root& root) {
   const ir::Function& f = p.fn(root.function);
   std::vector<int32_t> args;
   size_t first_input = 0;
-  bool method = f.owner_module >= 0 || root.kind == RootKind::PatchedForward || root.kind == RootKind::PreHook ||
+  bool method = f.owner_module >= 0 || root.self_module >= 0 || root.kind == RootKind::PatchedForward || root.kind == RootKind::PreHook ||
                 root.kind == RootKind::ForwardHook;
   if (method && !f.param_nodes.empty()) {
     const ir::Node& s = f.node(f.param_nodes[0]);
@@ -775,6 +781,17 @@ int32_t class_of(const ir::Function& f, ir::NodeId id) {
     break;
   }
   return -1;
+}
+
+// Whether `fn` is one of the methods of class `mod` (its own, bound in __init__, or inherited).
+bool is_method_of(const ir::Program& p, int32_t mod, int32_t fn, int depth = 0) {
+  if (mod < 0 || depth > 16) return false;
+  const ir::Module& m = p.mod(mod);
+  for (const auto& [name, id] : m.methods)
+    if (id == fn) return true;
+  for (int32_t b : m.base_modules)
+    if (is_method_of(p, b, fn, depth + 1)) return true;
+  return false;
 }
 
 }  // namespace
@@ -869,6 +886,8 @@ std::vector<Root> find_roots(const ir::Program& p) {
       const ir::Function& target = p.fn(r.function);
       // A patched forward of a module's own method is already covered by that module's root.
       if (r.kind == RootKind::PatchedForward && target.owner_module >= 0 && target.name == "forward") continue;
+      // So is a function the linker bound as a method of the instance's class (in its __init__).
+      if (r.kind == RootKind::PatchedForward && is_method_of(p, r.self_module, r.function)) continue;
       r.label = target.qualname;
       roots.push_back(r);
     }

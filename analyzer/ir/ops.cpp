@@ -140,6 +140,22 @@ namespace {
 bool in(std::string_view op, const std::unordered_set<std::string_view>& s) { return s.count(op) != 0; }
 }  // namespace
 
+// Methods of torch.nn.Module itself: `self.register_buffer("b", t)` is the op register_buffer(self,
+// "b", t), not a call of a submodule named register_buffer.
+bool is_module_api(std::string_view m) {
+  static const char* names[] = {
+      "register_buffer", "register_parameter", "add_module", "register_module", "register_forward_hook",
+      "register_forward_pre_hook", "register_backward_hook", "register_full_backward_hook",
+      "register_full_backward_pre_hook", "register_load_state_dict_post_hook", "_register_load_state_dict_pre_hook",
+      "register_state_dict_pre_hook", "_register_state_dict_hook", "apply", "to", "cuda", "cpu", "float", "half",
+      "double", "bfloat16", "type", "eval", "train", "requires_grad_", "zero_grad", "parameters",
+      "named_parameters", "buffers", "named_buffers", "children", "named_children", "modules", "named_modules",
+      "state_dict", "load_state_dict", "get_submodule", "get_parameter", "get_buffer", "share_memory", "to_empty"};
+  for (const char* n : names)
+    if (m == n) return true;
+  return false;
+}
+
 bool is_learned_functional(std::string_view op) {
   static const std::unordered_set<std::string_view> s = {
       "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",

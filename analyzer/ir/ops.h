@@ -25,6 +25,10 @@ struct LayerInfo {
 // nullptr when `cls` (last component, e.g. "Conv2d") is not a torch.nn layer.
 const LayerInfo* torch_layer(std::string_view cls);
 
+// Methods of torch.nn.Module itself: `self.register_buffer("b", t)` is the op register_buffer(self,
+// "b", t), not a call of a submodule named register_buffer.
+bool is_module_api(std::string_view method);
+
 // Op categories used by analyses (on canonical names).
 bool is_learned_functional(std::string_view op);   // ops that take weights as operands: conv2d, linear, embedding ...
 bool is_pooling(std::string_view op);

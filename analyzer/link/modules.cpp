@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "ir/ops.h"
@@ -717,10 +718,90 @@ const Attr* module_attr(const ir::Program& p, int32_t mod, const std::string& pa
   return a;
 }
 
+// The function a value binds to the object `self` as a method: `types.MethodType(fn, self)`,
+// `fn.__get__(self[, cls])`, `functools.partial(fn, self)`.
+static int32_t bound_function(const Function& f, NodeId id) {
+  if (id < 0) return -1;
+  const Node& v = f.node(id);
+  auto fn_at = [&](size_t i) { return i < v.args.size() && v.args[i] >= 0 ? f.node(v.args[i]).target_function : -1; };
+  if (v.op == "call" && (v.name == "types.MethodType" || v.name == "MethodType" || v.name == "functools.partial" ||
+                         v.name == "partial"))
+    return v.args.size() >= 2 && is_self(f, v.args[1]) ? fn_at(0) : -1;
+  if (v.op == "__get__") return v.args.size() >= 2 && is_self(f, v.args[1]) ? fn_at(0) : -1;
+  return -1;
+}
+
+// Methods an instance gets in its class's own code (`self.forward = types.MethodType(fn, self)` in
+// __init__): at run time the instance attribute shadows the class's method, so `self.m(...)` and
+// calls of the object run the bound function.
+// A free function bound by one class only is that class's method for every analysis (its `self`
+// is an instance of the class). Returns the functions that became methods.
+static std::vector<int32_t> bind_instance_methods(ir::Program& p) {
+  std::map<int32_t, std::set<int32_t>> binders;
+  for (const auto& fn : p.functions) {
+    if (fn.owner_module < 0) continue;
+    for (const auto& n : fn.nodes) {
+      if (n.op != "setattr" || n.args.size() != 2 || !is_self(fn, n.args[0]) || n.name.empty()) continue;
+      int32_t target = bound_function(fn, n.args[1]);
+      if (target < 0 || target == fn.id) continue;
+      p.modules[static_cast<size_t>(fn.owner_module)].methods[n.name] = target;
+      binders[target].insert(fn.owner_module);
+    }
+  }
+  std::vector<int32_t> bound;
+  for (const auto& [target, classes] : binders) {
+    ir::Function& t = p.functions[static_cast<size_t>(target)];
+    if (t.owner_module < 0 && classes.size() == 1 && !t.params.empty()) {
+      t.owner_module = *classes.begin();
+      bound.push_back(target);
+    }
+  }
+  return bound;
+}
+
+// The front-end lowered a free function's `self.m(...)` as a method call on some object; now that
+// the function is a method, give those calls the form a method's body has: `self.helper(x)` calls
+// the class's method, `self.sub(x)` / `self.a.b(x)` call the attribute (a submodule, a layer, a
+// stored function), so every analysis resolves them alike.
+static void lower_as_method(ir::Program& p, Function& f) {
+  const int32_t cls = f.owner_module;
+  for (auto& n : f.nodes) {
+    if (n.args.empty() || n.name.empty() || n.name.find('.') != std::string::npos) continue;
+    static const std::set<std::string> kNotMethodCalls = {"attr",        "setattr", "getitem", "call", "call_value",
+                                                          "module_call", "const",   "global"};
+    if (kNotMethodCalls.count(n.op)) continue;
+    if (ir::is_module_api(n.name) || n.has(ir::kInPlace)) continue;  // ops on the module, edits of attributes
+    std::string path;
+    NodeId base = n.args[0];
+    while (base >= 0 && f.node(base).op == "attr" && !f.node(base).args.empty()) {
+      path = f.node(base).name + (path.empty() ? "" : "." + path);
+      base = f.node(base).args[0];
+    }
+    if (!is_self(f, base)) continue;
+    if (path.empty()) {
+      if (int32_t m = find_method(p, cls, n.name); m >= 0) {
+        n.op = "call";
+        n.target_function = m;
+        n.name = "self." + n.name;
+        continue;
+      }
+    }
+    std::string target = path.empty() ? n.name : n.name == "forward" || n.name == "__call__" ? path : path + "." + n.name;
+    if (!module_attr(p, cls, path.empty() ? target : path, 0)) continue;  // not an attribute: a builtin, a tensor op
+    NodeId recv = n.args[0];
+    n.args.erase(n.args.begin());
+    n.kwargs.emplace_back("self", recv);
+    n.op = "module_call";
+    n.name = target;
+  }
+}
+
 void build_modules(ir::Program& p) {
+  const std::vector<int32_t> bound = bind_instance_methods(p);
   Builder b(p);
   for (auto& m : p.modules) b.build(m);
   b.external_attrs();
+  for (int32_t f : bound) lower_as_method(p, p.functions[static_cast<size_t>(f)]);
   const auto sites = b.construction_sites();
   b.bind_constructor_arguments(sites);
   b.mark_sequence_arguments(sites);
@@ -746,6 +827,20 @@ void build_modules(ir::Program& p) {
   // Submodule attributes are learned when their class owns parameters.
   for (auto& m : p.modules)
     for (auto& a : m.attrs) a.learned = b.attr_learned(a, 0);
+
+  // A torch.nn layer built and called in place (`nn.ReLU()(x)`, `pool = nn.AvgPool2d(3); pool(x)`)
+  // is its op, like a layer attribute.
+  for (auto& fn : p.functions)
+    for (auto& n : fn.nodes) {
+      if (n.op != "call_value" || n.args.empty() || n.args[0] < 0) continue;
+      const Node& callee = fn.node(n.args[0]);
+      const ir::LayerInfo* li = callee.op == "layer" ? ir::torch_layer(callee.name) : nullptr;
+      if (!li || li->container || !li->op || !*li->op) continue;
+      n.name = callee.name;
+      n.op = li->op;
+      n.args.erase(n.args.begin());
+      if (li->learned && !li->normalisation) n.flags |= ir::kLearned;
+    }
 
   // Rewrite submodule calls: a call of an nn.ReLU attribute is the op "relu"; learned layers are
   // flagged; user submodules point at their class.

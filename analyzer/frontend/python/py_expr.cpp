@@ -25,22 +25,6 @@ bool is_tensor_namespace(const std::string& d) {
   return false;
 }
 
-// Methods of torch.nn.Module itself: `self.register_buffer("b", t)` is the op register_buffer(self,
-// "b", t), not a call of a submodule named register_buffer.
-bool is_module_api(std::string_view m) {
-  static const char* names[] = {
-      "register_buffer", "register_parameter", "add_module", "register_module", "register_forward_hook",
-      "register_forward_pre_hook", "register_backward_hook", "register_full_backward_hook",
-      "register_full_backward_pre_hook", "register_load_state_dict_post_hook", "_register_load_state_dict_pre_hook",
-      "register_state_dict_pre_hook", "_register_state_dict_hook", "apply", "to", "cuda", "cpu", "float", "half",
-      "double", "bfloat16", "type", "eval", "train", "requires_grad_", "zero_grad", "parameters",
-      "named_parameters", "buffers", "named_buffers", "children", "named_children", "modules", "named_modules",
-      "state_dict", "load_state_dict", "get_submodule", "get_parameter", "get_buffer", "share_memory", "to_empty"};
-  for (const char* n : names)
-    if (m == n) return true;
-  return false;
-}
-
 std::string last_component(const std::string& d) {
   auto pos = d.rfind('.');
   return pos == std::string::npos ? d : d.substr(pos + 1);
@@ -325,7 +309,7 @@ NodeId FunctionLowerer::lower_call(TSNode n) {
       // self.method(...) of the class -> call; self.register_buffer(...) -> the nn.Module op on self;
       // self.sub(...) -> submodule call.
       if (class_methods_ && class_methods_->count(meth)) return emit_call("call", {recv}, arglist, n, "self." + meth);
-      if (is_module_api(meth)) {
+      if (ir::is_module_api(meth)) {
         bool ip = false;
         std::string op = ir::canonical_op(meth, &ip);
         return emit_call(op, {recv}, arglist, n, meth, ip ? ir::kInPlace : 0u);
@@ -337,7 +321,7 @@ NodeId FunctionLowerer::lower_call(TSNode n) {
     std::string path = self_path(recv);
     bool method_in_place = false;
     std::string method_op = ir::canonical_op(meth, &method_in_place);
-    if (!path.empty() && (method_in_place || is_module_api(meth))) {
+    if (!path.empty() && (method_in_place || ir::is_module_api(meth))) {
       // self.w.mul_(255), self.conv.weight.data.fill_(0), self.head.register_forward_hook(h): a method
       // of the attribute's value (an edit of a tensor attribute), not a submodule call.
       return emit_call(method_op, {recv}, arglist, n, meth, method_in_place ? ir::kInPlace : 0u);
