@@ -288,9 +288,10 @@ class BatchAnalysis {
   std::set<std::pair<int32_t, std::string>> active_;
   std::vector<Finding> findings_;
 
-  // A forward parameter is treated as a tensor when the function uses it as one.
-  static bool param_is_tensor(const ir::Function& f, ir::NodeId pid,
-                              const std::vector<std::vector<ir::NodeId>>& uses) {
+  // A forward parameter is treated as a tensor when the function uses it as one. Handed to a
+  // submodule of the tree whose forward only unpacks it (a cache tuple the attention layer indexes),
+  // it is a container, not a batch.
+  bool param_is_tensor(const ir::Function& f, ir::NodeId pid, const std::vector<std::vector<ir::NodeId>>& uses) const {
     for (ir::NodeId u : uses[static_cast<size_t>(pid)]) {
       const ir::Node& n = f.node(u);
       if (n.op == "getitem" || n.op == "iter_item" || n.op == "branch" || n.op == "is" || n.op == "is_not" ||
@@ -299,10 +300,64 @@ class BatchAnalysis {
           n.op == "and" || n.op == "or" || n.op == "select" || n.op == "in" || n.op == "not_in" ||
           n.op == "eq" || n.op == "ne")
         continue;
-      if (n.op == "module_call" || n.has(ir::kLearned) || keeps_dims(n.op) || dim_op(n.op) || ir::is_shape_op(n.op))
+      if (n.op == "module_call") {
+        auto [g, param] = callee_parameter(n, pid);
+        if (g >= 0 && only_unpacked(p_.fn(g), param)) continue;
         return true;
+      }
+      if (n.has(ir::kLearned) || keeps_dims(n.op) || dim_op(n.op) || ir::is_shape_op(n.op)) return true;
     }
     return false;
+  }
+
+  // Whether a parameter is only tested against None, measured or indexed by constants (`p[0]`,
+  // `p[:2]`, `len(p)`): how a tuple of tensors is used, never a batch.
+  static bool only_unpacked(const ir::Function& f, ir::NodeId pid) {
+    const auto uses = hw::build_uses(f);
+    bool indexed = false;
+    for (ir::NodeId u : uses[static_cast<size_t>(pid)]) {
+      const ir::Node& n = f.node(u);
+      if (n.op == "is" || n.op == "is_not" || n.op == "branch" || n.op == "not" || n.op == "len") continue;
+      if (n.op != "getitem" || n.args.size() != 2 || n.args[0] != pid) return false;
+      const ir::Node& idx = f.node(n.args[1]);
+      long k;
+      bool constant_index = const_int(f, n.args[1], &k);
+      if (idx.op == "slice") {
+        constant_index = true;
+        for (ir::NodeId b : idx.args)
+          if (b >= 0 && !is_none(f, b) && !const_int(f, b, &k)) constant_index = false;
+      }
+      if (!constant_index) return false;
+      indexed = true;
+    }
+    return indexed;
+  }
+
+  // The function of the tree a call runs and its parameter that receives `value` (passed once, by
+  // position or keyword), or {-1, -1}.
+  std::pair<int32_t, ir::NodeId> callee_parameter(const ir::Node& n, ir::NodeId value) const {
+    int32_t g = -1;
+    size_t offset = 0;  // parameters before the first argument
+    if (n.op == "module_call" && n.target_module >= 0) {
+      g = hw::find_method(p_, n.target_module, "forward");
+      offset = 1;
+    } else if (n.op == "call" && n.target_function >= 0) {
+      g = n.target_function;
+    }
+    if (g < 0) return {-1, -1};
+    const ir::Function& gf = p_.fn(g);
+    ir::NodeId found = ir::kNoNode;
+    int count = 0;
+    for (size_t i = 0; i < n.args.size(); ++i)
+      if (n.args[i] == value && ++count && i + offset < gf.param_nodes.size()) found = gf.param_nodes[i + offset];
+    for (const auto& [k, v] : n.kwargs) {
+      if (v != value || k == "self") continue;
+      ++count;
+      auto it = std::find(gf.params.begin(), gf.params.end(), k);
+      if (it != gf.params.end()) found = gf.param_nodes[static_cast<size_t>(it - gf.params.begin())];
+    }
+    if (count != 1 || found == ir::kNoNode) return {-1, -1};
+    return {g, found};
   }
 
   int new_mix(const ir::Function& f, const ir::Node& n, std::string what, bool batched) {
@@ -548,6 +603,23 @@ class BatchAnalysis {
       }
     }
     (void)f;
+  }
+
+  // Whether a value holds integer counts: an integer dtype asked for, an integer conversion, or a
+  // count of a mask (`(x > 0).sum(1)`, `mask.long().sum(1)`).
+  static bool integer_valued(const ir::Function& f, ir::NodeId id, int depth = 0) {
+    if (id < 0 || depth > 4) return false;
+    const ir::Node& n = f.node(id);
+    ir::NodeId dt = hw::kwarg(n, "dtype");
+    if (dt >= 0) {
+      const std::string& t = f.node(dt).name;
+      return t.find("int") != std::string::npos || t.find("long") != std::string::npos;
+    }
+    if (n.op == "long" || n.op == "int" || n.op == "bincount" || n.op == "count_nonzero" || n.op == "nonzero" ||
+        ir::is_comparison(n.op))
+      return true;
+    if ((n.op == "sum" || n.op == "cumsum") && !n.args.empty()) return integer_valued(f, n.args[0], depth + 1);
+    return false;
   }
 
   bool used_as_data(const ir::Function& f, ir::NodeId id, const std::vector<std::vector<ir::NodeId>>& uses) {
@@ -807,7 +879,10 @@ class BatchAnalysis {
         if (d->scan) {
           r.bdim = in.bdim;
           if (op == "argsort") r.perm = true;
-          r = mark(r, what, op != "argsort");
+          // Running totals of per-sample counts are offsets into a packed batch (varlen attention's
+          // cu_seqlens): bookkeeping, reported only if they meet per-sample data.
+          bool offsets = op == "cumsum" && (integer_valued(f, n.id) || integer_valued(f, arg(0)));
+          r = mark(r, what, op != "argsort" && !offsets);
         } else {
           r.bdim = keepdim ? in.bdim : -1;
           r = mark(r, what, false);
@@ -1230,7 +1305,7 @@ class BatchAnalysis {
           return r;
         }
         r.bdim = out;
-        if (bounded_const && !guarded) {
+        if (bounded_const && !guarded && base.tensor) {
           r.mix |= bit(new_mix(f, n, "slices a fixed part of the batch", false));
           return r;
         }
