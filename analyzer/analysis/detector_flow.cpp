@@ -353,6 +353,10 @@ class Analyzer {
       out.evidence = ev & ~(kThreshold | kWeakThreshold);  // seg[:, None] == seg[None, :]: a relation mask
       return out;
     }
+    if (in(op, {"logical_and", "logical_or", "and", "or", "bitwise_and", "bitwise_or"}) && pairwise(ops)) {
+      out.evidence = ev;  // m[:, None, :] & m[:, :, None]: one test related across two positions (a block mask)
+      return out;
+    }
     if (ir::is_comparison(op) && position_grid(ops)) {
       out.evidence = 0;  // arange(T) >= lengths[:, None]: a length turned into a padding mask
       return out;
@@ -537,6 +541,16 @@ class Analyzer {
       const std::string& lit = node(n.args[0]).name;  // float("nan"), float("-inf")
       if (lit.find("nan") != std::string::npos || lit.find("inf") != std::string::npos) return true;
     }
+    // The dtype's extreme (`torch.finfo(x.dtype).min`), or a sentinel scaled by a number (`min / 2`).
+    if (n.op == "attr" && (n.name == "min" || n.name == "max") && !n.args.empty() &&
+        in(node(n.args[0]).op, {"finfo", "iinfo"}))
+      return true;
+    if (n.op == "attr" && (n.name == "min" || n.name == "max") && !n.args.empty() && node(n.args[0]).op == "call" &&
+        (node(n.args[0]).name == "torch.finfo" || node(n.args[0]).name == "torch.iinfo"))
+      return true;
+    if (in(n.op, {"div", "mul", "neg"}) && !n.args.empty() && n.args[0] != id && zeroish(n.args[0]) &&
+        (n.args.size() < 2 || scalar(n.args[1])))
+      return true;
     return in(n.op, {"zeros", "zeros_like", "empty", "empty_like"}) ||
            (n.op == "global" && (n.name == "float" || n.name.find("nan") != std::string::npos ||
                                  n.name.find("inf") != std::string::npos));
@@ -631,6 +645,13 @@ class Analyzer {
         integrated[i] = 0;
         continue;
       }
+      // A per-position test (no reduction, pooling or stored pattern) that blanks those positions of
+      // a per-position output (span, padding and special-token masks of token logits): masking,
+      // not a trigger that overrides the prediction.
+      if (y_learned && !downstream && position_mask(df.evidence) && blanks_positions(n)) {
+        integrated[i] = 0;
+        continue;
+      }
       c.propagation = !y_learned ? (downstream ? Propagation::Shared : Propagation::Separate)
                                  : (downstream ? Propagation::Interleaved : Propagation::Separate);
       c.integration_kind = classify(static_cast<int32_t>(i), d, y, users);
@@ -645,6 +666,17 @@ class Analyzer {
       c.detector_steps = steps(c.detector >= 0 ? c.detector : d);
       r_.chains.push_back(std::move(c));
     }
+  }
+
+  static bool position_mask(uint32_t evidence) {
+    return !(evidence & (kReduce | kPool | kPattern | kAggregate));
+  }
+
+  // masked_fill(m, -inf) / where(m, x, very_negative): the matched positions are erased.
+  bool blanks_positions(const FlatNode& n) const {
+    if (n.op == "masked_fill" && n.args.size() >= 3) return zeroish(n.args[2]);
+    if (n.op == "where" && n.args.size() >= 3) return zeroish(n.args[1]) || zeroish(n.args[2]);
+    return false;
   }
 
   // A phi whose rewritten arm places learned, detector-free values into the data it joins with
