@@ -618,7 +618,8 @@ class Analyzer {
       for (size_t k = 0; k < ops.size(); ++k) {
         int32_t a = ops[k];
         const Fact& f = fact(a);
-        bool data_slot = data_pos < 0 || static_cast<int>(k) == data_pos;
+        // where(c, a, b) / select: the condition chooses, it is never the data.
+        bool data_slot = (data_pos < 0 || static_cast<int>(k) == data_pos) && !(in(n.op, {"where", "select"}) && k == 0);
         if (f.detector_derived && d < 0 && !(data_pos >= 0 && data_slot)) d = a;
         // A thresholded raw value is another indicator (a gate of the detector's logic), not data.
         else if (input_dependent(f) && !f.detector_derived && !f.scale && y < 0 && data_slot &&
