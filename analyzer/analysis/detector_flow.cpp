@@ -1011,6 +1011,13 @@ class Analyzer {
       for (int32_t u : users[static_cast<size_t>(n_id)]) {
         const FlatNode& un = node(u);
         if (!in(un.op, {"add", "sub"})) continue;
+        // x + d * (v - x): lerp towards v, spelled out; v decides as in lerp.
+        const FlatNode& yn = node(y);
+        if (un.op == "add" && yn.op == "sub" && yn.args.size() == 2 &&
+            std::find(un.args.begin(), un.args.end(), yn.args[1]) != un.args.end()) {
+          int32_t v = yn.args[0];
+          if (!zeroish(v) && (carries_constant(v, 0, false) || fact(v).param)) return Integration::Targeted;
+        }
         for (int32_t a : operands(un))
           if (a != n_id && fact(a).detector_derived && replacement(a))
             return Integration::Targeted;
