@@ -39,6 +39,7 @@ struct BV {
   int shape_of = -1;      // the shape of a tensor whose batch dim is at this position
   bool perm = false;      // a permutation of batch indices
   bool arange_b = false;  // arange(batch size): the identity index
+  bool training = false;  // the module's `training` flag, handed on (drop_path(x, p, self.training))
   uint64_t mix = 0;       // the cross-batch ops this value carries (bits of indices into mixes)
 
   BV element(long k) const {
@@ -72,11 +73,12 @@ struct BV {
     r.shape_of = a.shape_of == b.shape_of ? a.shape_of : -1;
     r.perm = a.perm && b.perm;
     r.arange_b = a.arange_b && b.arange_b;
+    r.training = a.training && b.training;
     r.mix = a.mix | b.mix;
     return r;
   }
   std::string key() const {
-    std::string k = fmt::format("{}:{}{}{}{}{}:{}:{}", bdim, tensor, tuple, bsize, perm, arange_b, shape_of, mix);
+    std::string k = fmt::format("{}:{}{}{}{}{}{}:{}:{}", bdim, tensor, tuple, bsize, perm, arange_b, training, shape_of, mix);
     if (elems) {
       k += "[";
       for (const auto& e : *elems) k += e.key() + ",";
@@ -196,23 +198,37 @@ const DimOp* dim_op(std::string_view op) {
   return it == m.end() ? nullptr : &it->second;
 }
 
-int training_polarity(const ir::Function& f, ir::NodeId c, int depth = 0) {
+// 1: the condition holds only in training; -1: it holds whenever the module is not training.
+// `ctx` holds the function's arguments: a parameter may carry the flag (`training=self.training`).
+int training_polarity(const ir::Function& f, ir::NodeId c, const std::vector<BV>* ctx = nullptr, int depth = 0) {
   if (c < 0 || depth > 6) return 0;
   const ir::Node& n = f.node(c);
   if (n.op == "attr" && n.name == "training" && !n.args.empty() && hw::is_self_param(f, n.args[0])) return 1;
-  if (n.op == "not" && !n.args.empty()) return -training_polarity(f, n.args[0], depth + 1);
+  if (n.op == "param" && n.num && ctx && static_cast<size_t>(*n.num) < ctx->size() &&
+      (*ctx)[static_cast<size_t>(*n.num)].training)
+    return 1;
+  if (n.op == "not" && !n.args.empty()) return -training_polarity(f, n.args[0], ctx, depth + 1);
   if (n.op == "and") {
     for (ir::NodeId a : n.args)
-      if (training_polarity(f, a, depth + 1) == 1) return 1;
+      if (training_polarity(f, a, ctx, depth + 1) == 1) return 1;
     return 0;
   }
   if (n.op == "or") {
     bool all = !n.args.empty();
-    for (ir::NodeId a : n.args) all &= training_polarity(f, a, depth + 1) == -1;
+    for (ir::NodeId a : n.args) all &= training_polarity(f, a, ctx, depth + 1) == -1;
     return all ? -1 : 0;
   }
   if (n.op == "call" && (n.name == "torch.is_grad_enabled")) return 1;
   return 0;
+}
+
+// A disjunction with a not-training arm (`not training or p == 0`): when it fails, the module trains.
+bool early_return_unless_training(const ir::Function& f, ir::NodeId c, const std::vector<BV>* ctx) {
+  const ir::Node& n = f.node(c);
+  if (n.op != "or") return false;
+  for (ir::NodeId a : n.args)
+    if (training_polarity(f, a, ctx) == -1) return true;
+  return false;
 }
 
 class BatchAnalysis {
@@ -418,11 +434,13 @@ class BatchAnalysis {
   }
 
   // Nodes that only run in training (`if self.training:` bodies, code after `if not self.training: return`).
-  std::vector<char> training_only(const ir::Function& f) {
+  std::vector<char> training_only(const ir::Function& f, const std::vector<BV>& ctx) {
     std::vector<char> g(f.nodes.size(), 0);
     for (const auto& b : f.nodes) {
       if (b.op != "branch" || b.name != "if" || b.args.empty()) continue;
-      int pol = training_polarity(f, b.args[0]);
+      int pol = training_polarity(f, b.args[0], &ctx);
+      // `if not training or p == 0: return x`: what follows the return runs in training only.
+      if (pol == 0 && early_return_unless_training(f, b.args[0], &ctx)) pol = -1;
       if (pol == 0) continue;
       auto [s, e] = hw::branch_region(f, b.id);
       int32_t else_l = hw::else_line(p_, f, b.id);
@@ -567,7 +585,7 @@ class BatchAnalysis {
   BV compute(const ir::Function& f, const std::vector<BV>& ctx, bool guarded, int depth) {
     const size_t N = f.nodes.size();
     std::vector<BV> V(N);
-    std::vector<char> train = training_only(f);
+    std::vector<char> train = training_only(f, ctx);
     auto uses = hw::build_uses(f);
     int32_t owner = a_.owner_module(f);
     BV ret;
@@ -668,7 +686,7 @@ class BatchAnalysis {
       return r;
     }
     if (op == "select" && n.args.size() == 3) {
-      int pol = training_polarity(f, n.args[0]);
+      int pol = training_polarity(f, n.args[0], &ctx);
       BV a = v(n.args[1]), b = v(n.args[2]);
       if (pol == 1) a.mix = 0;
       if (pol == -1) b.mix = 0;
@@ -690,6 +708,11 @@ class BatchAnalysis {
       return r;
     }
     if (op == "attr") {
+      if (n.name == "training" && hw::is_self_param(f, arg(0))) {
+        BV r;
+        r.training = true;
+        return r;
+      }
       if (n.name == "shape") {
         BV r;
         r.shape_of = in.bdim;
