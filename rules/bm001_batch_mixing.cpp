@@ -637,6 +637,19 @@ class BatchAnalysis {
         ir::is_comparison(n.op))
       return true;
     if ((n.op == "sum" || n.op == "cumsum") && !n.args.empty()) return integer_valued(f, n.args[0], depth + 1);
+    if (in_python_ints(f, id)) return true;
+    if ((n.op == "mul" || n.op == "add") && n.args.size() == 2)
+      return integer_valued(f, n.args[0], depth + 1) && integer_valued(f, n.args[1], depth + 1);
+    return false;
+  }
+
+  // Whether the code reads the value's items as Python ints (`for s in counts: range(int(s))`).
+  static bool in_python_ints(const ir::Function& f, ir::NodeId id) {
+    for (const auto& it : f.nodes) {
+      if (it.op != "iter_item" || it.args.empty() || it.args[0] != id) continue;
+      for (const auto& u : f.nodes)
+        if (u.op == "call" && u.name == "int" && !u.args.empty() && u.args[0] == it.id) return true;
+    }
     return false;
   }
 
