@@ -56,10 +56,6 @@ class MonkeyPatching : public Rule {
           obj = n.args[0];
           val = n.args[1];
           name = n.name;
-        } else if (n.op == "call" && (n.name == "setattr" || n.name == "builtins.setattr") && n.args.size() == 3) {
-          if (n.args[1] < 0 || !hw::string_const(f.node(n.args[1]), &name)) continue;
-          obj = n.args[0];
-          val = n.args[2];
         } else if (n.op == "setitem" && n.args.size() == 3) {
           // torch.nn.functional.__dict__["relu"] = fn
           if (n.args[0] < 0 || n.args[1] < 0) continue;

@@ -21,6 +21,27 @@ using ir::Function;
 using ir::Node;
 using ir::NodeId;
 
+// A function bound to an object as a method: `types.MethodType(fn, obj)`, `fn.__get__(obj[, cls])`,
+// `functools.partial(fn, obj)`: {function, receiver node}, or {-1, -1}.
+std::pair<int32_t, NodeId> bound_method(const Function& f, NodeId id) {
+  if (id < 0) return {-1, -1};
+  const Node& v = f.node(id);
+  bool binder = (v.op == "call" && (v.name == "types.MethodType" || v.name == "MethodType" ||
+                                    v.name == "functools.partial" || v.name == "partial")) ||
+                v.op == "__get__";
+  if (!binder || v.args.size() < 2 || v.args[0] < 0 || v.args[1] < 0) return {-1, -1};
+  int32_t fn = f.node(v.args[0]).target_function;
+  return fn >= 0 ? std::make_pair(fn, v.args[1]) : std::make_pair(-1, ir::kNoNode);
+}
+
+// `cls` of a classmethod.
+bool is_class_param(const Function& f, NodeId id) {
+  if (id < 0 || f.owner_module < 0) return false;
+  const Node& n = f.node(id);
+  return n.op == "param" && n.num && *n.num == 0 &&
+         std::find(f.decorators.begin(), f.decorators.end(), "classmethod") != f.decorators.end();
+}
+
 bool is_self(const Function& f, NodeId id) {
   if (id < 0) return false;
   const Node& n = f.node(id);
@@ -210,14 +231,25 @@ class Builder {
     return children_[static_cast<size_t>(fid)];
   }
 
-  // `model = Net(); model.key = torch.tensor(...)` in a factory: attributes set from outside.
-  void external_attrs() {
+  // `model = Net(); model.key = torch.tensor(...)` in a factory: attributes set from outside. A
+  // function bound to the instance (`model.frontend.pre = types.MethodType(fn, model.frontend)`) is
+  // a method of its class from then on; `bound` collects the free functions that became methods.
+  void external_attrs(std::vector<int32_t>& bound) {
     for (const auto& f : p_.functions)
       for (const Node& n : f.nodes) {
         if (n.op != "setattr" || n.args.size() != 2 || n.has(ir::kInPlace)) continue;
         int32_t cls = instance_class(f, n.args[0]);
         if (cls < 0 || n.name == "forward") continue;  // patched forwards are roots of their own
         ir::Module& m = p_.modules[static_cast<size_t>(cls)];
+        if (auto [fn, receiver] = bound_method(f, n.args[1]); fn >= 0 && instance_class(f, receiver) == cls) {
+          m.methods[n.name] = fn;
+          ir::Function& target = p_.functions[static_cast<size_t>(fn)];
+          if (target.owner_module < 0 && !target.params.empty()) {
+            target.owner_module = cls;
+            bound.push_back(fn);
+          }
+          continue;
+        }
         if (find(m, n.name)) continue;
         Attr a = classify(f, n.args[1], 0);
         a.name = n.name;
@@ -329,10 +361,18 @@ class Builder {
   }
 
   // The class of an instance value: `Net(...)` or a variable bound to it.
-  int32_t instance_class(const Function& f, NodeId id) {
-    for (int guard = 0; id >= 0 && guard < 8; ++guard) {
+  int32_t instance_class(const Function& f, NodeId id, int depth = 0) {
+    for (int guard = 0; id >= 0 && guard < 8 && depth < 8; ++guard) {
       const Node& n = f.node(id);
       if (n.op == "call" && n.target_module >= 0) return n.target_module;
+      // cls(...) in a classmethod (a factory): an instance of the class.
+      if (n.op == "call_value" && !n.args.empty() && is_class_param(f, n.args[0])) return f.owner_module;
+      // model.frontend: the submodule a known instance holds.
+      if (n.op == "attr" && !n.args.empty()) {
+        int32_t owner = instance_class(f, n.args[0], depth + 1);
+        const Attr* a = owner >= 0 ? module_attr(p_, owner, n.name, 0) : nullptr;
+        return a && a->kind == AttrKind::Submodule ? a->module_class : -1;
+      }
       if (n.op == "phi" && !n.args.empty()) {
         id = n.args[0];
         continue;
@@ -635,12 +675,11 @@ class Builder {
         set(m, n.name, std::move(a), is_init, is_init && n.scope_depth > 0);
         continue;
       }
-      // register_buffer / register_parameter / add_module / setattr(self, "name", v)
+      // register_buffer / register_parameter / add_module (setattr(self, "name", v) is a setattr op)
       bool reg_call = (n.op == "register_buffer" || n.op == "register_parameter" || n.op == "add_module" ||
                        n.op == "register_module") &&
                       n.args.size() >= 3 && is_self(f, n.args[0]);
-      bool setattr_call = n.op == "call" && n.name == "setattr" && n.args.size() >= 3 && is_self(f, n.args[0]);
-      if (reg_call || setattr_call) {
+      if (reg_call) {
         const Node& key = f.node(n.args[1]);
         if (key.op != "const" || key.name.empty()) continue;
         Attr a = classify(f, n.args[2], 0);
@@ -718,17 +757,10 @@ const Attr* module_attr(const ir::Program& p, int32_t mod, const std::string& pa
   return a;
 }
 
-// The function a value binds to the object `self` as a method: `types.MethodType(fn, self)`,
-// `fn.__get__(self[, cls])`, `functools.partial(fn, self)`.
+// The function a value binds to the object `self` as a method.
 static int32_t bound_function(const Function& f, NodeId id) {
-  if (id < 0) return -1;
-  const Node& v = f.node(id);
-  auto fn_at = [&](size_t i) { return i < v.args.size() && v.args[i] >= 0 ? f.node(v.args[i]).target_function : -1; };
-  if (v.op == "call" && (v.name == "types.MethodType" || v.name == "MethodType" || v.name == "functools.partial" ||
-                         v.name == "partial"))
-    return v.args.size() >= 2 && is_self(f, v.args[1]) ? fn_at(0) : -1;
-  if (v.op == "__get__") return v.args.size() >= 2 && is_self(f, v.args[1]) ? fn_at(0) : -1;
-  return -1;
+  auto [fn, receiver] = bound_method(f, id);
+  return fn >= 0 && is_self(f, receiver) ? fn : -1;
 }
 
 // Methods an instance gets in its class's own code (`self.forward = types.MethodType(fn, self)` in
@@ -797,10 +829,10 @@ static void lower_as_method(ir::Program& p, Function& f) {
 }
 
 void build_modules(ir::Program& p) {
-  const std::vector<int32_t> bound = bind_instance_methods(p);
+  std::vector<int32_t> bound = bind_instance_methods(p);
   Builder b(p);
   for (auto& m : p.modules) b.build(m);
-  b.external_attrs();
+  b.external_attrs(bound);
   for (int32_t f : bound) lower_as_method(p, p.functions[static_cast<size_t>(f)]);
   const auto sites = b.construction_sites();
   b.bind_constructor_arguments(sites);
@@ -848,7 +880,28 @@ void build_modules(ir::Program& p) {
     int32_t owner = fn.owner_module;
     if (owner < 0) continue;
     for (auto& n : fn.nodes) {
+      // f = self.m (or getattr(self, "m", None)); f(x): the method, called with its receiver.
+      if (n.op == "call_value" && n.target_function < 0 && !n.args.empty() && n.args[0] >= 0) {
+        const Node& callee = fn.node(n.args[0]);
+        if (callee.op == "attr" && !callee.args.empty() && is_self(fn, callee.args[0]) &&
+            !module_attr(p, owner, callee.name, 0))
+          n.target_function = find_method(p, owner, callee.name);
+        continue;
+      }
       if (n.op != "module_call") continue;
+      // self.m(...) of a method the instance was given (bound in __init__ or by a factory).
+      if (n.name.find('.') == std::string::npos && !module_attr(p, owner, n.name, 0)) {
+        auto recv = std::find_if(n.kwargs.begin(), n.kwargs.end(), [](auto& kv) { return kv.first == "self"; });
+        int32_t m = find_method(p, owner, n.name);
+        if (m >= 0 && recv != n.kwargs.end()) {
+          n.args.insert(n.args.begin(), recv->second);
+          n.kwargs.erase(recv);
+          n.op = "call";
+          n.name = "self." + n.name;
+          n.target_function = m;
+          continue;
+        }
+      }
       if (auto dot = n.name.rfind('.'); dot != std::string::npos) {
         // self.w.view(1), self.conv.weight.sum(): a method of a tensor attribute (or of a layer's
         // tensors), not a submodule call: the op on the receiver.

@@ -173,6 +173,12 @@ void fold_string_names(ir::Program& p) {
         n.name = *s;
         n.args.resize(1);
       }
+      // setattr(obj, "name", v) is the store obj.name = v: one IR op for both spellings.
+      if (n.name.ends_with("setattr") && n.args.size() == 3) {
+        n.op = "setattr";
+        n.name = *s;
+        n.args = {n.args[0], n.args[2]};
+      }
     }
     lower_namespace_calls(p, f);
   }
