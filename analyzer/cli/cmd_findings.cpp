@@ -47,8 +47,10 @@ int run(const FindingsArgs& a) {
     std::cerr << "archscan: --format must be text or json\n";
     return kExitError;
   }
+  std::string db_path;
   try {
-    store::Store st(locate_database(a.db, a.root), false);
+    db_path = locate_database(a.db, a.root);
+    store::Store st(db_path, false);
     if (!a.root.empty()) q.root = std::filesystem::weakly_canonical(std::filesystem::absolute(a.root)).string();
     auto found = st.findings(q);
     if (a.format == "json") {
@@ -86,7 +88,7 @@ int run(const FindingsArgs& a) {
       std::cout << fmt::format("{} finding{}\n", found.size(), found.size() == 1 ? "" : "s");
     }
   } catch (const std::exception& e) {
-    std::cerr << "archscan: " << e.what() << "\n";
+    std::cerr << "archscan: " << database_failure(db_path, e) << "\n";
     return kExitError;
   }
   return kExitClean;

@@ -23,8 +23,10 @@ struct ReportArgs {
 };
 
 int run(const ReportArgs& a) {
+  std::string db_path;
   try {
-    store::Store st(locate_database(a.db, a.root), false);
+    db_path = locate_database(a.db, a.root);
+    store::Store st(db_path, false);
     std::optional<store::RunInfo> run;
     if (a.run > 0) {
       run = st.run(a.run);
@@ -57,7 +59,7 @@ int run(const ReportArgs& a) {
                                run->finding_count == 1 ? "" : "s", run->id);
     }
   } catch (const std::exception& e) {
-    std::cerr << "archscan: " << e.what() << "\n";
+    std::cerr << "archscan: " << database_failure(db_path, e) << "\n";
     return kExitError;
   }
   return kExitClean;

@@ -33,8 +33,10 @@ int run(const ReviewArgs& a) {
       return kExitError;
     }
   }
+  std::string db_path;
   try {
-    store::Store st(locate_database(a.db, ""), false);
+    db_path = locate_database(a.db, "");
+    store::Store st(db_path, false);
     // Resolve every prefix first: nothing is written unless all are unambiguous.
     std::vector<std::string> resolved;
     for (const std::string& prefix : a.fingerprints) {
@@ -64,7 +66,7 @@ int run(const ReviewArgs& a) {
       }
     }
   } catch (const std::exception& e) {
-    std::cerr << "archscan: " << e.what() << "\n";
+    std::cerr << "archscan: " << database_failure(db_path, e) << "\n";
     return kExitError;
   }
   return kExitClean;

@@ -52,9 +52,16 @@ void warn_if_nothing_read(const ScanResult& r, const std::vector<std::string>& p
                            joined(paths, ", "), joined(exts, " "));
 }
 
+// Diagnostics are one line each, whatever a front-end or SQLite put in the message.
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
 void report_files(const ScanResult& r) {
   for (const auto& f : r.files)
-    if (f.status != "ok") std::cerr << fmt::format("archscan: {}: {}: {}\n", f.path, f.status, f.message);
+    if (f.status != "ok") std::cerr << fmt::format("archscan: {}: {}: {}\n", f.path, f.status, one_line(f.message));
 }
 
 int run(ScanArgs& a) {
@@ -98,7 +105,7 @@ int run(ScanArgs& a) {
   } else if (!check_paths(opts)) {
     return kExitError;
   }
-  choose_database(opts);
+  if (!choose_database(opts)) return kExitError;
   ScanProgress progress;
   opts.progress = &progress;
   ScanOutput out;
@@ -107,7 +114,7 @@ int run(ScanArgs& a) {
     out = run_scan(opts);
   } catch (const std::exception& e) {
     remove_stdin_copy(stdin_copy);
-    std::cerr << "archscan: " << e.what() << "\n";
+    std::cerr << "archscan: " << one_line(e.what()) << "\n";
     return kExitError;
   }
   ScanResult& r = out.result;
@@ -155,7 +162,8 @@ const CommandRegistrar reg([](CLI::App& app) {
           ->capture_default_str();
   args->fail_on_skipped_opt = cmd->add_flag(
       "--fail-on-skipped", args->fail_on_skipped,
-      "Also exit 1 when a file was skipped (too large, binary, a type archscan does not read: .cu, .ipynb, .pyx)");
+      "Also exit 1 when a file was skipped (too large, over budget, binary, a symlink out of the root, a type "
+      "archscan does not read: .cu, .ipynb, .pyx)");
   cmd->add_flag("--explain", args->explain, "Print each finding's full trace (text format)");
   cmd->add_flag("-q,--quiet", args->quiet, "Print the findings only: no progress line, no summary");
   cmd->add_flag("--statistics", args->statistics, "Print the number of findings per rule instead of the findings");

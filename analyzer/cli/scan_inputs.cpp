@@ -29,12 +29,23 @@ bool check_paths(ScanOptions& o) {
   return true;
 }
 
-void choose_database(ScanOptions& o) {
-  if (o.no_db || !o.db_path.empty()) return;
+bool choose_database(ScanOptions& o) {
+  if (o.no_db || !o.db_path.empty()) return true;
   const std::string root = scan_root(o.paths);
   const std::string path = store::Store::default_path(root);
   try {
     store::Store probe(path, true);
+  } catch (const store::SqliteError& e) {
+    const store::Trouble t = e.trouble();
+    if (t != store::Trouble::ReadOnly && t != store::Trouble::CantOpen) {
+      std::cerr << fmt::format("archscan: findings database {}: {}\n", path, e.what());
+      return false;
+    }
+    std::cerr << fmt::format(
+        "archscan: warning: cannot keep the findings database in {} ({} cannot be written): scanning without it "
+        "(pass --db PATH to record the run elsewhere)\n",
+        root, path);
+    o.no_db = true;
   } catch (const std::exception& e) {
     std::cerr << fmt::format(
         "archscan: warning: cannot keep the findings database in {} ({}): scanning without it "
@@ -42,6 +53,7 @@ void choose_database(ScanOptions& o) {
         root, e.what());
     o.no_db = true;
   }
+  return true;
 }
 
 std::string copy_stdin(const std::string& stdin_filename) {

@@ -12,8 +12,10 @@ namespace archscan::cli {
 bool check_paths(ScanOptions& o);
 
 // A read-only tree (a downloaded model repository) is scanned without the database, with one
-// warning, instead of failing; an explicit --db that cannot be opened stays an error.
-void choose_database(ScanOptions& o);
+// warning, instead of failing; an explicit --db that cannot be opened stays an error. A database
+// that is there but damaged, or that cannot be used for a full disk or an I/O error, is an error
+// too (printed; returns false): a scan must not go on as if there were no reviews.
+bool choose_database(ScanOptions& o);
 
 // `scan -`: reads standard input into a temporary file named like `stdin_filename`; returns its
 // path (remove with remove_stdin_copy) or "" on failure.

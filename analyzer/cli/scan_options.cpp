@@ -22,6 +22,12 @@ bool check_compile_commands(std::string& dir, std::string& error) {
   std::error_code ec;
   if (fs::is_regular_file(p, ec) && p.filename() == "compile_commands.json") dir = p.parent_path().string();
   fs::path file = fs::path(dir) / "compile_commands.json";
+  // Not a FIFO or a device (a configuration in the scanned tree can name the directory): opening
+  // one would block or never end.
+  if (fs::exists(file, ec) && !fs::is_regular_file(file, ec)) {
+    error = fmt::format("-p {}: compile_commands.json there is not a regular file", dir);
+    return false;
+  }
   std::ifstream in(file);
   if (!in) {
     error = fmt::format("-p {}: no compile_commands.json there", dir);
@@ -48,7 +54,14 @@ void CommonScanArgs::add(CLI::App& cmd, bool with_store) {
   select_opt_ = cmd.add_option("--select", select, "Run only these rules (ids, names or id prefixes, repeatable)");
   ignore_opt_ = cmd.add_option("--ignore", ignore, "Do not run these rules (ids, names or id prefixes, repeatable)");
   cmd.add_option("-j,--jobs", jobs, "Worker threads (default: number of cores)");
-  cmd.add_option("--max-file-size", max_file_mb, "Skip files larger than this many MB")->capture_default_str();
+  cmd.add_option("--max-file-size", max_file_mb, "Skip files larger than this many MB")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd.add_option("--file-timeout", file_timeout,
+                 "Skip a file (or the rest of a model) after this many CPU seconds of work on it: reported "
+                 "'over budget' (0 = no limit)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cc_opt_ = cmd.add_option("-p,--compile-commands", compile_commands, "Directory holding compile_commands.json (C++)");
   if (!with_store) return;
   db_opt_ = cmd.add_option("--db", db, "Review database (default: <root>/.archscan/archscan.db)");
@@ -95,6 +108,7 @@ ScanOptions CommonScanArgs::to_options() const {
   o.ignore = ignore;
   o.jobs = jobs;
   o.max_file_bytes = static_cast<uint64_t>(max_file_mb * 1024 * 1024);
+  o.file_timeout = file_timeout;
   o.frontend.compile_commands_dir = compile_commands;
   o.frontend.extra_args = cpp_flags_;
   o.db_path = db;

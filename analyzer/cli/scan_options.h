@@ -16,6 +16,7 @@ struct CommonScanArgs {
   std::vector<std::string> select, ignore;
   int jobs = 0;
   double max_file_mb = 5;
+  double file_timeout = 60;  // CPU seconds per file (0 = unlimited)
   std::string compile_commands;
   std::string db;
   bool no_db = false, no_cache = false, all = false, new_only = false;

@@ -23,4 +23,9 @@ std::string locate_database(const std::string& db, const std::string& root) {
   return found;
 }
 
+std::string database_failure(const std::string& path, const std::exception& e) {
+  if (path.empty() || !dynamic_cast<const store::SqliteError*>(&e)) return e.what();
+  return fmt::format("findings database {}: {}", path, e.what());
+}
+
 }  // namespace archscan::cli

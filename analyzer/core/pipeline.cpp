@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "analysis/analyses.h"
+#include "core/budget.h"
 #include "core/fingerprint.h"
 #include "core/parallel.h"
 #include "core/rule.h"
@@ -47,8 +48,9 @@ struct Source {
   bool lowered = false;
 };
 
-// Reads one candidate; never throws.
-Source read_one(const SourceCandidate& c, const ScanOptions& opts) {
+// Reads one candidate; never throws. A file found by walking a directory is read only if it
+// resolves into `boundaries` (the scanned directories).
+Source read_one(const SourceCandidate& c, const ScanOptions& opts, const std::vector<std::string>& boundaries) {
   Source s;
   s.frag.files.emplace_back();
   ir::SourceFile& f = s.frag.files.back();
@@ -57,7 +59,7 @@ Source read_one(const SourceCandidate& c, const ScanOptions& opts) {
   const frontend::Frontend* fe = frontend::frontend_for(c.abs_path);
   f.language = fe ? fe->language : "unknown";
   if (!c.problem.empty()) {
-    f.status = ir::FileStatus::Error;
+    f.status = c.skip ? ir::FileStatus::Skipped : ir::FileStatus::Error;
     f.message = c.problem;
     return s;
   }
@@ -66,7 +68,7 @@ Source read_one(const SourceCandidate& c, const ScanOptions& opts) {
     f.message = "unsupported file type (no front-end reads it)";
     return s;
   }
-  ReadResult r = read_source(c.abs_path, opts.max_file_bytes);
+  ReadResult r = read_source(c.abs_path, opts.max_file_bytes, c.confined ? boundaries : std::vector<std::string>());
   s.hash = r.content_hash;
   if (!r.ok) {
     f.status = r.skipped ? ir::FileStatus::Skipped : ir::FileStatus::Error;
@@ -87,19 +89,33 @@ void lower_one(Source& s, const ScanOptions& opts) {
   if (opts.progress) ++opts.progress->done;
   if (!s.fe) return;
   const ir::Program unlowered = s.frag;
+  const std::string path = s.frag.files[0].path;
+  std::string over;  // the over-budget message, when the file went over its budget
   try {
+    budget::FileScope scope(path, "parsing", opts.file_timeout);
     s.fe->lower(s.frag, opts.frontend);
+    // A front-end loop that does not poll is caught here, after the fact: what it produced is not
+    // analysed (the analysis of a file that big would take as long again).
+    if (scope.over()) over = budget::over_budget_message(scope.stage(), scope.seconds());
+  } catch (const budget::OverBudget& e) {
+    over = budget::over_budget_message(e.stage(), e.seconds());
   } catch (const std::exception& e) {
     s.frag = unlowered;
     s.frag.files[0].status = ir::FileStatus::Error;
     s.frag.files[0].message = fmt::format("internal error while lowering: {}", e.what());
   }
+  if (!over.empty()) {
+    s.frag = unlowered;
+    s.frag.files[0].status = ir::FileStatus::Skipped;
+    s.frag.files[0].message = over;
+  }
 }
 
 std::vector<Source> read_all(const std::string& root, const ScanOptions& opts) {
   auto candidates = discover(root, opts.paths, opts.excludes);
+  const std::vector<std::string> boundaries = scan_boundaries(root, opts.paths);
   std::vector<Source> sources(candidates.size());
-  parallel_for(candidates.size(), opts.jobs, [&](size_t i) { sources[i] = read_one(candidates[i], opts); });
+  parallel_for(candidates.size(), opts.jobs, [&](size_t i) { sources[i] = read_one(candidates[i], opts, boundaries); });
   return sources;
 }
 
@@ -149,6 +165,10 @@ std::vector<Finding> run_rules(const ir::Program& p, const ScanOptions& opts, st
     RuleContext ctx(p, analyses, found[i]);
     try {
       rules[i]->run(ctx);
+    } catch (const budget::OverBudget& e) {
+      // A file's model went over budget and nothing in the rule stopped it there: the rule's
+      // findings so far stand, the file is reported partial.
+      budget::record_over_budget(e);
     } catch (const std::exception& e) {
       errors[i] = e.what();
       found[i].clear();
@@ -181,12 +201,15 @@ bool run_post_processors(bool per_file, ScanResult& r, const ir::Program& p, con
   for (const auto& pp : post_processors()) {
     if (pp.per_file != per_file) continue;
     std::string error;
-    if (!pp.run(r, p, opts, error)) throw std::runtime_error(fmt::format("{}: {}", pp.name, error));
+    // The post-processors' messages stand alone ("findings database X: ..."): no name in front.
+    if (!pp.run(r, p, opts, error)) throw std::runtime_error(error.empty() ? pp.name + " failed" : error);
   }
   return true;
 }
 
 std::string file_hash(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return "not a regular file";
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
@@ -215,6 +238,7 @@ std::string cache_key(const ScanOptions& o) {
 
 // The scan's use of the analysis cache.
 struct CacheSession {
+  std::string path;  // of the database
   std::unique_ptr<store::Store> store;
   std::unique_ptr<store::AnalysisCache> cache;
   store::CacheSnapshot snapshot;
@@ -229,11 +253,16 @@ std::unique_ptr<CacheSession> open_cache(const std::string& root, const ScanOpti
   try {
     s->store = std::make_unique<store::Store>(path, true);
   } catch (const std::exception& e) {
-    throw std::runtime_error(fmt::format("findings database {}: {} (use --db PATH or --no-db)", path, e.what()));
+    throw std::runtime_error(fmt::format("findings database {}: {}", path, e.what()));
   }
+  s->path = path;
   s->cache = std::make_unique<store::AnalysisCache>(s->store->db());
   s->key = cache_key(opts);
-  s->snapshot = s->cache->load(root);
+  try {
+    s->snapshot = s->cache->load(root);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("findings database {}: {}", path, e.what()));
+  }
   if (s->snapshot.key != s->key || opts.no_cache) {
     s->replace_all = true;
     s->snapshot.files.clear();  // nothing of it is valid for this scan
@@ -258,13 +287,17 @@ std::vector<size_t> plan_and_lower(std::vector<Source>& sources, store::Incremen
 store::CacheUpdate cache_update(const CacheSession& s, const store::IncrementalPlan& plan,
                                 const std::vector<size_t>& analysed, const ir::Program& p,
                                 const std::vector<std::string>& paths, const std::vector<std::string>& hashes,
-                                std::vector<Finding> findings) {
+                                std::vector<Finding> findings, const std::unordered_set<std::string>& uncached) {
   store::CacheUpdate u;
   u.key = s.key;
   u.read_generation = s.snapshot.generation;
   u.replace_all = s.replace_all;
   u.removed = plan.removed();
   u.findings = std::move(findings);
+  // A file that went over its time budget is not cached: the next scan tries it again.
+  u.findings.erase(std::remove_if(u.findings.begin(), u.findings.end(),
+                                  [&](const Finding& f) { return uncached.count(f.path) > 0; }),
+                   u.findings.end());
   std::vector<store::FileRefs> refs(analysed.size());
   std::unordered_set<std::string> targets;
   for (size_t k = 0; k < analysed.size(); ++k) refs[k] = store::file_refs(p, static_cast<int32_t>(k));
@@ -277,6 +310,7 @@ store::CacheUpdate cache_update(const CacheSession& s, const store::IncrementalP
   const auto linked = store::linked_files(p);
   for (size_t k = 0; k < analysed.size(); ++k) {
     const ir::SourceFile& f = p.files[k];
+    if (uncached.count(f.path)) continue;
     store::CachedFile e{f.path, hashes[analysed[k]], f.language, f.module_name, to_string(f.status), f.message,
                         f.mode, refs[k], {}};
     std::vector<int32_t> hits;
@@ -326,6 +360,7 @@ std::vector<std::string> sink_names() {
 std::shared_ptr<ir::Program> build_program(const ScanOptions& opts, std::string* root_out) {
   const std::string root = scan_root(opts.paths);
   if (root_out) *root_out = root;
+  budget::set_file_budget(opts.file_timeout);
   std::vector<Source> sources = read_all(root, opts);
   parallel_for(sources.size(), opts.jobs, [&](size_t i) { lower_one(sources[i], opts); });
   return link_program(sources, every_index(sources.size()));
@@ -337,6 +372,8 @@ ScanOutput run_scan(const ScanOptions& opts) {
   ScanResult& r = out.result;
   r.root = scan_root(opts.paths);
   r.arguments = opts.arguments;
+  budget::set_file_budget(opts.file_timeout);
+  budget::take_over_budget();  // none left from an earlier scan in this process
   auto phase = [&](const char* p) {
     if (opts.progress) opts.progress->phase = p;
   };
@@ -379,6 +416,18 @@ ScanOutput run_scan(const ScanOptions& opts) {
     fresh.files.push_back({f.path, f.language, to_string(f.status), f.message, f.mode, hashes[analysed[k]]});
   }
   fresh.findings = run_rules(p, opts, rule_errors);
+  // Files a model of which went over budget in the analysis: partial, and not cached.
+  std::unordered_set<std::string> uncached;
+  for (const budget::Overrun& o : budget::take_over_budget()) {
+    auto it = std::find_if(fresh.files.begin(), fresh.files.end(), [&](const FileReport& f) { return f.path == o.path; });
+    if (it == fresh.files.end() || uncached.count(o.path)) continue;
+    uncached.insert(o.path);
+    const std::string m = budget::over_budget_message(o.stage, o.seconds) + "; the rest of the file was analysed";
+    if (it->status == "ok") it->status = "partial";
+    it->message = it->message.empty() ? m : it->message + "; " + m;
+  }
+  for (const auto& f : fresh.files)
+    if (f.status == "skipped" && f.message.rfind("over budget:", 0) == 0) uncached.insert(f.path);
   run_post_processors(true, fresh, p, opts);
 
   // The result in discovery order: analysed files as analysed, the others from the cache.
@@ -396,7 +445,12 @@ ScanOutput run_scan(const ScanOptions& opts) {
   r.cached_files = static_cast<int>(cached_paths.size());
   r.findings = fresh.findings;
   if (!cached_paths.empty()) {
-    auto cached = cache->cache->findings(r.root, cached_paths);
+    std::vector<Finding> cached;
+    try {
+      cached = cache->cache->findings(r.root, cached_paths);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("findings database {}: {}", cache->path, e.what()));
+    }
     r.findings.insert(r.findings.end(), std::make_move_iterator(cached.begin()), std::make_move_iterator(cached.end()));
     // Each path's findings come from one side, already in order: only paths interleave.
     std::stable_sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
@@ -410,8 +464,14 @@ ScanOutput run_scan(const ScanOptions& opts) {
     for (const auto& f : fresh.files) analysed_paths.insert(f.path);
     bool attributable = std::all_of(fresh.findings.begin(), fresh.findings.end(),
                                     [&](const Finding& f) { return analysed_paths.count(f.path) > 0; });
-    if (!rule_errors.empty() || !attributable) cache->cache->drop(r.root);
-    else cache->cache->save(r.root, cache_update(*cache, plan, analysed, p, paths, hashes, std::move(fresh.findings)));
+    try {
+      if (!rule_errors.empty() || !attributable) cache->cache->drop(r.root);
+      else
+        cache->cache->save(r.root,
+                           cache_update(*cache, plan, analysed, p, paths, hashes, std::move(fresh.findings), uncached));
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("findings database {}: {}", cache->path, e.what()));
+    }
     cache.reset();
   }
 

@@ -21,6 +21,9 @@ struct ScanOptions {
   std::vector<std::string> excludes;   // globs, matched against relative paths and base names
   int jobs = 0;                        // 0 = hardware concurrency
   uint64_t max_file_bytes = 5u << 20;  // larger files are skipped with a diagnostic
+  // CPU seconds one piece of per-file work may take (parsing a file, analysing one of its models)
+  // before the file is reported "over budget" (core/budget.h); 0 = unlimited.
+  double file_timeout = 60;
   frontend::Options frontend;
   std::vector<std::string> select;     // rule ids to run (empty = all)
   std::vector<std::string> ignore;     // rule ids not to run

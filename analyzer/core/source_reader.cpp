@@ -1,7 +1,9 @@
 #include "core/source_reader.h"
 
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -160,9 +162,37 @@ std::string scan_root(const std::vector<std::string>& paths) {
   return s.empty() ? "/" : s;
 }
 
+bool path_within(const std::string& path, const std::string& dir) {
+  if (dir.empty()) return false;
+  if (dir == "/") return !path.empty() && path[0] == '/';
+  return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
+}
+
+std::vector<std::string> scan_boundaries(const std::string& root, const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  auto add = [&](const fs::path& p) {
+    fs::path c = fs::weakly_canonical(p, ec);
+    if (!ec && std::find(out.begin(), out.end(), c.string()) == out.end()) out.push_back(c.string());
+    ec.clear();
+  };
+  add(root);
+  for (const auto& p : paths) {
+    fs::path a = fs::absolute(p, ec).lexically_normal();
+    if (fs::is_directory(a, ec)) add(a);
+    ec.clear();
+  }
+  return out;
+}
+
 std::vector<SourceCandidate> discover(const std::string& root, const std::vector<std::string>& paths,
                                       const std::vector<std::string>& excludes) {
   std::vector<SourceCandidate> out;
+  const std::vector<std::string> boundaries = scan_boundaries(root, paths);
+  auto inside = [&](const fs::path& target) {
+    return std::any_of(boundaries.begin(), boundaries.end(),
+                       [&](const std::string& b) { return path_within(target.string(), b); });
+  };
   for (const auto& p : paths) {
     std::error_code ec;
     fs::path a = fs::absolute(p, ec).lexically_normal();
@@ -211,7 +241,18 @@ std::vector<SourceCandidate> discover(const std::string& root, const std::vector
         continue;
       }
       if (fs::is_directory(target)) continue;  // a symlink to a directory is not followed
-      out.push_back({fp.string(), rel, ""});
+      if (it->is_symlink(sec)) {
+        // Never out of the scan: what lies outside the root was not asked for.
+        fs::path to = fs::canonical(fp, lec);
+        if (lec || !inside(to)) {
+          out.push_back({fp.string(), rel,
+                         fmt::format("symbolic link to {} outside the scanned directories, not followed",
+                                     lec ? std::string("a file") : to.string()),
+                         true, true});
+          continue;
+        }
+      }
+      out.push_back({fp.string(), rel, "", false, true});
     }
   }
   std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.rel_path < y.rel_path; });
@@ -220,7 +261,7 @@ std::vector<SourceCandidate> discover(const std::string& root, const std::vector
   return out;
 }
 
-ReadResult read_source(const std::string& abs_path, uint64_t max_bytes) {
+ReadResult read_source(const std::string& abs_path, uint64_t max_bytes, const std::vector<std::string>& confine_to) {
   ReadResult r;
   std::error_code ec;
   if (fs::is_directory(abs_path, ec)) {
@@ -235,30 +276,74 @@ ReadResult read_source(const std::string& abs_path, uint64_t max_bytes) {
                                                                : fmt::format("cannot read: {}", ec.message());
     return r;
   }
+  auto not_regular = [](fs::file_status s) {
+    return fmt::format("cannot read: not a regular file ({})",
+                       fs::is_fifo(s) ? "a FIFO" : fs::is_socket(s) ? "a socket"
+                       : fs::is_block_file(s) || fs::is_character_file(s) ? "a device" : "special file");
+  };
   if (!fs::is_regular_file(st)) {
-    r.message = fmt::format("cannot read: not a regular file ({})",
-                            fs::is_fifo(st) ? "a FIFO" : fs::is_socket(st) ? "a socket"
-                            : fs::is_block_file(st) || fs::is_character_file(st) ? "a device" : "special file");
+    r.message = not_regular(st);
     return r;
   }
-  auto size = fs::file_size(abs_path, ec);
-  if (!ec && size > max_bytes) {
+  auto too_large = [&](uint64_t size) {
     r.skipped = true;
     r.message = fmt::format("{:.1f} MB is larger than the {:.1f} MB limit (--max-file-size)",
                             static_cast<double>(size) / 1048576.0, static_cast<double>(max_bytes) / 1048576.0);
+  };
+  // The file may have been replaced since: what counts is what is opened. O_NONBLOCK, so that a
+  // FIFO swapped in meanwhile does not block; it is refused by the fstat below.
+  int fd = ::open(abs_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    r.message = errno == ELOOP ? "cannot read: symlink loop" : fmt::format("cannot read: {}", std::strerror(errno));
     return r;
   }
-  std::ifstream in(abs_path, std::ios::binary);
-  if (!in) {
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat sb {};
+  if (::fstat(fd, &sb) != 0) {
     r.message = fmt::format("cannot read: {}", std::strerror(errno));
     return r;
   }
-  if (!ec) r.text.reserve(static_cast<size_t>(size));
-  char buf[1 << 16];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) r.text.append(buf, static_cast<size_t>(in.gcount()));
-  if (in.bad()) {
-    r.message = "cannot read: I/O error";
+  if (!S_ISREG(sb.st_mode)) {
+    r.message = not_regular(fs::status(fmt::format("/proc/self/fd/{}", fd), ec));
+    if (ec) r.message = "cannot read: not a regular file";
     return r;
+  }
+  if (!confine_to.empty()) {
+    // A symlink swapped in after discovery must not lead the scan out of the root.
+    fs::path opened = fs::read_symlink(fmt::format("/proc/self/fd/{}", fd), ec);
+    if (!ec && std::none_of(confine_to.begin(), confine_to.end(),
+                            [&](const std::string& b) { return path_within(opened.string(), b); })) {
+      r.skipped = true;
+      r.message = fmt::format("symbolic link to {} outside the scanned directories, not followed", opened.string());
+      return r;
+    }
+  }
+  const uint64_t size = static_cast<uint64_t>(sb.st_size);
+  if (size > max_bytes) {
+    too_large(size);
+    return r;
+  }
+  r.text.reserve(static_cast<size_t>(size));
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t got = ::read(fd, buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      r.message = fmt::format("cannot read: {}", std::strerror(errno));
+      r.text.clear();
+      return r;
+    }
+    if (got == 0) break;
+    r.text.append(buf, static_cast<size_t>(got));
+    // A file that grows while it is read (a log being written) ends at the limit, not at the disk.
+    if (r.text.size() > max_bytes) {
+      too_large(r.text.size());
+      r.text.clear();
+      return r;
+    }
   }
   r.content_hash = hash_hex(r.text);
   if (r.text.find('\0') != std::string::npos) {

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -175,17 +177,29 @@ std::string Store::locate(const std::string& explicit_path) {
 }
 
 Store::Store(const std::string& path, bool create) {
+  std::error_code ec;
   if (create) {
     fs::path dir = fs::path(path).parent_path();
-    if (!dir.empty() && !fs::exists(dir)) {
-      fs::create_directories(dir);
+    if (!dir.empty() && !fs::exists(dir, ec)) {
+      fs::create_directories(dir, ec);
+      if (ec)
+        throw SqliteError(SQLITE_CANTOPEN,
+                          fmt::format("cannot create its directory {} ({}): record elsewhere with --db PATH, or scan "
+                                      "with --no-db",
+                                      dir.string(), ec.message()));
       // The default location lives inside the scanned tree: keep it out of version control.
       if (dir.filename() == ".archscan") std::ofstream(dir / ".gitignore") << "*\n";
     }
-  } else if (!fs::exists(path)) {
+    // A scan writes: refuse a file it may not write before SQLite opens it (read-only, it would
+    // fail only at the end of the scan, and leave -wal and -shm files behind).
+    if (fs::exists(path, ec) && ::access(path.c_str(), W_OK) != 0)
+      throw SqliteError(SQLITE_READONLY, explain_sqlite(SQLITE_READONLY, std::strerror(errno), path, ""));
+  } else if (!fs::exists(path, ec)) {
     throw std::runtime_error(fmt::format("no archscan database at {} (run `archscan scan` first)", path));
   }
   db_ = std::make_unique<Db>(path, create, kBusyTimeoutMs);
+  if (create && db_->read_only())
+    throw SqliteError(SQLITE_READONLY, explain_sqlite(SQLITE_READONLY, "opened read-only", path, ""));
   migrate();
 }
 

@@ -1356,6 +1356,18 @@ std::vector<std::string> clean_command(const std::vector<std::string>& cmd, cons
   return out;
 }
 
+// The directory the file was found under: its absolute path less its scan-relative path (the file's
+// own directory when the two do not line up).
+static fs::path scan_root_of(const ir::SourceFile& f) {
+  fs::path root = fs::path(f.abs_path).parent_path();
+  fs::path rel = fs::path(f.path).parent_path();
+  for (auto it = rel.begin(); it != rel.end(); ++it) {
+    if (root == root.root_path()) return fs::path(f.abs_path).parent_path();
+    root = root.parent_path();
+  }
+  return root;
+}
+
 Flags find_flags(const ir::SourceFile& f, const Options& opts) {
   Flags fl;
   fs::path file = f.abs_path;
@@ -1364,13 +1376,16 @@ Flags find_flags(const ir::SourceFile& f, const Options& opts) {
   if (!opts.compile_commands_dir.empty()) {
     db = tooling::CompilationDatabase::loadFromDirectory(opts.compile_commands_dir, err);
   } else if (opts.extra_args.empty()) {
+    // The nearest compile_commands.json at or above the file, within the scan root (nothing above it
+    // is read), and only a regular file (a FIFO would block the scan).
+    const fs::path root = scan_root_of(f);
     for (fs::path dir = file.parent_path(); !dir.empty(); dir = dir.parent_path()) {
       std::error_code ec;
-      if (fs::exists(dir / "compile_commands.json", ec)) {
+      if (fs::is_regular_file(dir / "compile_commands.json", ec)) {
         db = tooling::CompilationDatabase::loadFromDirectory(dir.string(), err);
         break;
       }
-      if (dir == dir.root_path()) break;
+      if (dir == root || dir == dir.root_path()) break;
     }
   }
   if (db) {
