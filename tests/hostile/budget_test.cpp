@@ -14,6 +14,7 @@
 #include "core/pipeline.h"
 #include "core/rule.h"
 #include "ir/ir.h"
+#include "store/test_util.h"
 
 namespace archscan {
 namespace {
@@ -63,28 +64,8 @@ using ThrowingSpin = SpinRule<false>;
 ARCHSCAN_REGISTER_RULE(CatchingSpin);
 ARCHSCAN_REGISTER_RULE(ThrowingSpin);
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "archscan-budget-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& p) const { return path_ / p; }
-  std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
-
-void write_file(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+using testing::TempDir;
+using testing::write_file;
 
 void burn(std::chrono::milliseconds cpu) {
   const auto until = budget::thread_cpu_time() + cpu;
