@@ -31,20 +31,20 @@ class RawInputReuse : public Rule {
  public:
   const RuleInfo& info() const override {
     static const RuleInfo i{"BB002", "raw-input-after-backbone", "building-block", Severity::Note,
-                            "weight-free function of the raw input combined with the output after the backbone"};
+                            "weight-free function of the raw input combined with the output after the backbone",
+                            {"BD001"}, true};
     return i;
   }
 
   void run(RuleContext& ctx) const override {
     const ir::Program& p = ctx.program;
-    std::set<std::pair<int32_t, int32_t>> seen;
     for (const auto& fr : ctx.analyses.flows()) {
       FlowIndex fi(fr);
       if (!fi.has_learned()) continue;
       for (size_t i = 0; i < fr.graph.nodes.size(); ++i) {
         const int32_t id = static_cast<int32_t>(i);
         const flow::FlatNode& n = fi.node(id);
-        if (!combining(n.op) || !n.loc.valid() || fi.learned_op(id) || fi.chained(id) || fr.feeds_learned[i] ||
+        if (!combining(n.op) || !n.loc.valid() || fi.learned_op(id) || fr.feeds_learned[i] ||
             !fi.reaches_output(id))
           continue;
         if (owned_by_bb003(fi, id)) continue;
@@ -67,7 +67,7 @@ class RawInputReuse : public Rule {
           if (class_vector(fi, a) >= 0) continue;  // BB003
           raw = a;
         }
-        if (raw < 0 || !seen.insert({n.loc.file, n.loc.line}).second) continue;
+        if (raw < 0) continue;
         Finding f = finding_at(
             info(), p, n.loc,
             fmt::format("`{}` reuses its raw input after the backbone: a weight-free function of the input ({}) "
@@ -75,6 +75,7 @@ class RawInputReuse : public Rule {
                         fr.graph.root.label, describe_raw(fi, raw), n.op),
             scope_of(p, n));
         f.module = fr.graph.root.label;
+        f.subject = flow_subject(n);
         f.trace = raw_trace(p, fi, raw);
         const flow::FlatNode& l = fi.node(learned);
         if (l.loc.valid())

@@ -68,20 +68,20 @@ class ConstantClassWrite : public Rule {
  public:
   const RuleInfo& info() const override {
     static const RuleInfo i{"BB003", "constant-class-write", "building-block", Severity::Warning,
-                            "write into the model output at a fixed class index from a weight-free path"};
+                            "write into the model output at a fixed class index from a weight-free path",
+                            {"BD001"}, true};
     return i;
   }
 
   void run(RuleContext& ctx) const override {
     const ir::Program& p = ctx.program;
-    std::set<std::pair<int32_t, int32_t>> seen;
     for (const auto& fr : ctx.analyses.flows()) {
       FlowIndex fi(fr);
       if (!fi.has_learned()) continue;
       for (size_t i = 0; i < fr.graph.nodes.size(); ++i) {
         const int32_t id = static_cast<int32_t>(i);
         const flow::FlatNode& n = fi.node(id);
-        if (!n.loc.valid() || fi.chained(id) || fr.feeds_learned[i] || !fi.reaches_output(id)) continue;
+        if (!n.loc.valid() || fr.feeds_learned[i] || !fi.reaches_output(id)) continue;
         int32_t target = -1, raw = -1, shown = -1;
         std::string how, what;
         if (constant_index_write(fi, id) >= 0) {
@@ -116,13 +116,13 @@ class ConstantClassWrite : public Rule {
         } else {
           continue;
         }
-        if (!seen.insert({n.loc.file, n.loc.line}).second) continue;
         Finding f = finding_at(info(), p, n.loc,
                                fmt::format("`{}` writes into its output at a fixed class index ({}), {}: "
                                            "it can force one class without any learned weight deciding it",
                                            fr.graph.root.label, how, what),
                                scope_of(p, n));
         f.module = fr.graph.root.label;
+        f.subject = flow_subject(n);
         if (raw >= 0) f.trace = raw_trace(p, fi, raw);
         const flow::FlatNode& t = fi.node(target);
         if (t.loc.valid())

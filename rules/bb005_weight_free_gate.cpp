@@ -18,20 +18,20 @@ class WeightFreeGate : public Rule {
  public:
   const RuleInfo& info() const override {
     static const RuleInfo i{"BB005", "weight-free-gate", "building-block", Severity::Warning,
-                            "learned features multiplied by a gate computed from the raw input without weights"};
+                            "learned features multiplied by a gate computed from the raw input without weights",
+                            {"BD001"}, true};
     return i;
   }
 
   void run(RuleContext& ctx) const override {
     const ir::Program& p = ctx.program;
-    std::set<std::pair<int32_t, int32_t>> seen;
     for (const auto& fr : ctx.analyses.flows()) {
       FlowIndex fi(fr);
       if (!fi.has_learned()) continue;
       for (size_t i = 0; i < fr.graph.nodes.size(); ++i) {
         const int32_t id = static_cast<int32_t>(i);
         const flow::FlatNode& n = fi.node(id);
-        if ((n.op != "mul" && n.op != "addcmul") || fi.learned_op(id) || fi.chained(id) || !n.loc.valid()) continue;
+        if ((n.op != "mul" && n.op != "addcmul") || fi.learned_op(id) || !n.loc.valid()) continue;
         if (!fr.feeds_learned[i] && !fi.reaches_output(id)) continue;  // an unused product is no signal
         // addcmul(base, a, b): the gate and the gated value are the factors.
         std::vector<int32_t> factors = n.op == "addcmul" && n.args.size() >= 3
@@ -43,7 +43,7 @@ class WeightFreeGate : public Rule {
           if (fi.learned(a) && !fi.fact(a).scale && data < 0) data = a;
           else if (gate < 0 && gate_like(fi, a)) gate = a;
         }
-        if (data < 0 || gate < 0 || !seen.insert({n.loc.file, n.loc.line}).second) continue;
+        if (data < 0 || gate < 0) continue;
         const char* where = fr.feeds_learned[i] ? "intermediate activations that later layers read"
                                                 : "the model's output after the backbone";
         Finding f = finding_at(
@@ -53,6 +53,7 @@ class WeightFreeGate : public Rule {
                         fr.graph.root.label, where, describe_raw(fi, gate)),
             scope_of(p, n));
         f.module = fr.graph.root.label;
+        f.subject = flow_subject(n);
         f.trace = raw_trace(p, fi, gate);
         const flow::FlatNode& d = fi.node(data);
         if (d.loc.valid())

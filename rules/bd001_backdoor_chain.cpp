@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "analysis/analyses.h"
@@ -35,8 +37,16 @@ class BackdoorChain : public Rule {
     // One finding per reported line: a block analysed on its own and the model that contains it
     // see the same integration; the enclosing model (the larger graph) sees how it propagates.
     std::map<std::pair<int32_t, int32_t>, std::pair<size_t, Finding>> by_line;
+    std::map<std::pair<int32_t, int32_t>, std::set<std::string>> claims;
     for (const auto& fr : ctx.analyses.flows()) {
       const int32_t root_file = p.fn(fr.graph.root.function).file;
+      // What this root's chains cover, for the building blocks that give way to BD001.
+      std::vector<std::string> covered;
+      if (!fr.chains.empty()) {
+        FlowIndex fi(fr);
+        for (size_t i = 0; i < fr.graph.nodes.size(); ++i)
+          if (fi.chained(static_cast<int32_t>(i))) covered.push_back(flow_subject(fr.graph.nodes[i]));
+      }
       for (const auto& c : fr.chains) {
         const flow::FlatNode& n = fr.graph.nodes[static_cast<size_t>(c.integration)];
         if (!n.loc.valid()) continue;
@@ -45,6 +55,7 @@ class BackdoorChain : public Rule {
         const bool anchored = n.loc.file != root_file && n.anchor.valid();
         const ir::Loc at = anchored ? n.anchor : n.loc;
         auto key = std::make_pair(at.file, at.line);
+        claims[key].insert(covered.begin(), covered.end());
         auto it = by_line.find(key);
         if (it != by_line.end() && it->second.first >= fr.graph.nodes.size()) continue;
         std::string type = fmt::format("T{}", c.taxonomy);
@@ -66,7 +77,10 @@ class BackdoorChain : public Rule {
         by_line[key] = {fr.graph.nodes.size(), std::move(f)};
       }
     }
-    for (auto& [key, sized] : by_line) ctx.report(std::move(sized.second));
+    for (auto& [key, sized] : by_line) {
+      sized.second.claims.assign(claims[key].begin(), claims[key].end());
+      ctx.report(std::move(sized.second));
+    }
   }
 };
 

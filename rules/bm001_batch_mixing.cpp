@@ -21,14 +21,12 @@
 #include "analysis/analyses.h"
 #include "analysis/values.h"
 #include "ir/ops.h"
-#include "link/modules.h"
 #include "rules/hw_util.h"
 #include "rules/support.h"
 
 namespace archscan::rules {
 namespace {
 
-using hw::starts_with;
 
 struct BV {
   int bdim = -1;          // position of the batch dimension (-1: none or unknown)
@@ -259,7 +257,7 @@ class BatchAnalysis {
       }
     for (const auto& m : p_.modules) {
       if (!m.is_nn_module || used[static_cast<size_t>(m.id)] || excluded[static_cast<size_t>(m.id)]) continue;
-      int32_t fwd = hw::find_method(p_, m.id, "forward");
+      int32_t fwd = ir::find_method(p_, m.id, "forward");
       if (fwd < 0) continue;
       const ir::Function& f = p_.fn(fwd);
       root_module_ = m.name;
@@ -277,7 +275,7 @@ class BatchAnalysis {
     for (const auto& [k, r] : memo_) seen.insert(k.first);
     for (const auto& m : p_.modules) {
       if (!m.is_nn_module || !used[static_cast<size_t>(m.id)] || excluded[static_cast<size_t>(m.id)]) continue;
-      int32_t fwd = hw::find_method(p_, m.id, "forward");
+      int32_t fwd = ir::find_method(p_, m.id, "forward");
       if (fwd < 0 || seen.count(fwd)) continue;
       if (p_.fn(fwd).owner_module != m.id) continue;  // inherited: analysed with its own class
       const ir::Function& f = p_.fn(fwd);
@@ -355,7 +353,7 @@ class BatchAnalysis {
     int32_t g = -1;
     size_t offset = 0;  // parameters before the first argument
     if (n.op == "module_call" && n.target_module >= 0) {
-      g = hw::find_method(p_, n.target_module, "forward");
+      g = ir::find_method(p_, n.target_module, "forward");
       offset = 1;
     } else if (n.op == "call" && n.target_function >= 0) {
       g = n.target_function;
@@ -476,7 +474,7 @@ class BatchAnalysis {
   // The Attr a `self.<path>` layer op was built from, with the function holding its construction.
   const ir::Node* layer_ctor(int32_t owner, const std::string& path, const ir::Function** where) {
     if (owner < 0) return nullptr;
-    const ir::Attr* a = link::module_attr(p_, owner, path);
+    const ir::Attr* a = ir::module_attr(p_, owner, path);
     if (!a || a->init_node < 0) return nullptr;
     std::vector<int32_t> mods{owner};
     for (size_t i = 0; i < mods.size() && i < 16; ++i)
@@ -503,7 +501,7 @@ class BatchAnalysis {
       if (!a || a->kind != ir::AttrKind::Container) return nullptr;
       return a;
     }
-    if (n.op == "attr" && !n.args.empty() && hw::is_self_param(f, n.args[0])) return link::module_attr(p_, owner, n.name);
+    if (n.op == "attr" && !n.args.empty() && hw::is_self_param(f, n.args[0])) return ir::module_attr(p_, owner, n.name);
     return nullptr;
   }
 
@@ -568,7 +566,7 @@ class BatchAnalysis {
         const ir::LayerInfo* li = ir::torch_layer(ch.type);
         v = layer_effect(li ? li->op : "?", v, false);
       } else if (ch.kind == ir::AttrKind::Submodule && ch.module_class >= 0) {
-        int32_t fwd = hw::find_method(p_, ch.module_class, "forward");
+        int32_t fwd = ir::find_method(p_, ch.module_class, "forward");
         if (fwd < 0) return BV{};
         std::vector<BV> ctx(p_.fn(fwd).param_nodes.size());
         if (ctx.size() >= 2) ctx[1] = v;
@@ -659,7 +657,7 @@ class BatchAnalysis {
       std::string_view op = n.op;
       if (op == "size" || op == "dim" || op == "numel" || op == "len" || op == "print") continue;
       if (op == "attr" && (n.name == "shape" || n.name == "dtype" || n.name == "device" || n.name == "ndim")) continue;
-      if (op == "call" && (n.name == "print" || n.name == "len" || starts_with(n.name, "logging."))) continue;
+      if (op == "call" && (n.name == "print" || n.name == "len" || n.name.starts_with("logging."))) continue;
       return true;
     }
     return false;
@@ -782,7 +780,7 @@ class BatchAnalysis {
       bool self_first = false;
       if (g.owner_module >= 0 && !g.param_nodes.empty()) {
         bool sm = std::find(g.decorators.begin(), g.decorators.end(), "staticmethod") != g.decorators.end();
-        bool receiver_passed = starts_with(n.name, "self.") || starts_with(n.name, "cls.") ||
+        bool receiver_passed = n.name.starts_with("self.") || n.name.starts_with("cls.") ||
                                (n.args.size() > first && hw::is_self_param(f, n.args[first]));
         self_first = !sm && !receiver_passed;
       }
@@ -790,12 +788,12 @@ class BatchAnalysis {
     }
     if (op == "module_call") {
       if (n.target_module >= 0) {
-        int32_t fwd = hw::find_method(p_, n.target_module, "forward");
+        int32_t fwd = ir::find_method(p_, n.target_module, "forward");
         if (fwd < 0) return BV{};
         const ir::Function& g = p_.fn(fwd);
         return analyse(fwd, callee_context(f, n, V, g, 0, true), guarded, depth + 1);
       }
-      const ir::Attr* a = owner >= 0 ? link::module_attr(p_, owner, n.name) : nullptr;
+      const ir::Attr* a = owner >= 0 ? ir::module_attr(p_, owner, n.name) : nullptr;
       if (a && a->kind == ir::AttrKind::Container) return container_call(owner, *a, in, guarded, depth);
       if (a && a->kind == ir::AttrKind::Layer) {
         const ir::LayerInfo* li = ir::torch_layer(a->type);
@@ -819,7 +817,7 @@ class BatchAnalysis {
             const ir::LayerInfo* li = ir::torch_layer(c.type);
             x = layer_effect(li ? li->op : "?", args.empty() ? BV{} : args[0], false);
           } else if (c.kind == ir::AttrKind::Submodule && c.module_class >= 0) {
-            int32_t fwd = hw::find_method(p_, c.module_class, "forward");
+            int32_t fwd = ir::find_method(p_, c.module_class, "forward");
             if (fwd < 0) return;
             std::vector<BV> cx(p_.fn(fwd).param_nodes.size());
             for (size_t i = 0; i < args.size() && i + 1 < cx.size(); ++i) cx[i + 1] = args[i];

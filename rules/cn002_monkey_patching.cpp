@@ -16,11 +16,10 @@
 namespace archscan::rules {
 namespace {
 
-using hw::starts_with;
 
 bool is_framework(const std::string& path) {
-  return path == "torch" || starts_with(path, "torch.") || path == "torchvision" || starts_with(path, "torchvision.") ||
-         starts_with(path, "transformers.") || starts_with(path, "timm.");
+  return path == "torch" || path.starts_with("torch.") || path == "torchvision" || path.starts_with("torchvision.") ||
+         path.starts_with("transformers.") || path.starts_with("timm.");
 }
 
 // A value that binds a function to an object: types.MethodType(fn, obj) / fn.__get__(obj).
@@ -31,7 +30,7 @@ bool is_binding(const ir::Function& f, ir::NodeId id, ir::NodeId* fn_out) {
     *fn_out = n.args[0];
     return true;
   }
-  if (n.op == "__get__" || (n.op == "call" && hw::ends_with(n.name, ".__get__"))) {
+  if (n.op == "__get__" || (n.op == "call" && n.name.ends_with(".__get__"))) {
     *fn_out = n.op == "__get__" && !n.args.empty() ? n.args[0] : ir::kNoNode;
     return true;
   }
@@ -134,7 +133,7 @@ class MonkeyPatching : public Rule {
     const ir::Node& ret = g.node(g.returns[0]);
     if (ret.args.empty() || ret.args[0] < 0) return false;
     const ir::Node& call = g.node(ret.args[0]);
-    if (call.args.empty() || call.args[0] != g.param_nodes[0] || hw::find_method(p, cls, call.op) < 0) return false;
+    if (call.args.empty() || call.args[0] != g.param_nodes[0] || ir::find_method(p, cls, call.op) < 0) return false;
     for (size_t i = 1; i < call.args.size(); ++i) {
       ir::NodeId a = call.args[i];
       for (int guard = 0; guard < 4 && a >= 0 && g.node(a).op != "param"; ++guard) {
@@ -150,13 +149,13 @@ class MonkeyPatching : public Rule {
   // function that computes on tensors or calls submodules.
   static bool model_related(const ir::Program& p, const ir::Function& f, ir::NodeId obj, ir::NodeId fn,
                             const std::string& name) {
-    if (name == "forward" || name == "__call__" || hw::starts_with(name, "forward")) return true;
+    if (name == "forward" || name == "__call__" || name.starts_with("forward")) return true;
     int32_t cls = hw::class_of_value(p, f, obj);
     if (cls >= 0 && p.mod(cls).is_nn_module) return true;
     int32_t g = hw::function_value(p, f, fn);
     if (g < 0) return cls < 0;
     for (const auto& n : p.fn(g).nodes)
-      if (n.has(ir::kLearned) || n.op == "module_call" || hw::starts_with(n.name, "torch.") ||
+      if (n.has(ir::kLearned) || n.op == "module_call" || n.name.starts_with("torch.") ||
           ir::is_activation(n.op) || ir::is_learned_functional(n.op) || ir::is_pooling(n.op))
         return true;
     return false;
@@ -168,7 +167,7 @@ class MonkeyPatching : public Rule {
     if (hw::function_value(p, f, v) >= 0) return true;
     const ir::Node& n = f.node(v);
     if (n.op == "lambda" || n.op == "def" || n.op == "partial") return true;
-    if (n.op == "call" && (n.name == "functools.partial" || hw::ends_with(n.name, ".__get__"))) return true;
+    if (n.op == "call" && (n.name == "functools.partial" || n.name.ends_with(".__get__"))) return true;
     if (n.op == "global" && n.target_function >= 0) return true;
     // Another framework op (`F.gelu = F.relu`): a lower-case torch callable.
     std::string gp = n.op == "global" ? n.name : n.op == "attr" ? hw::global_path(f, v) : std::string();

@@ -14,7 +14,6 @@
 namespace archscan::rules {
 namespace {
 
-using hw::starts_with;
 
 enum class HookKind { Forward, Pre };
 
@@ -31,7 +30,7 @@ bool registration(const ir::Function& f, const ir::Node& n, Registration* r) {
   bool global = which == "register_module_forward_hook" || which == "register_module_forward_pre_hook";
   bool local = which == "register_forward_hook" || which == "register_forward_pre_hook";
   if (!global && !local) return false;
-  r->kind = hw::ends_with(which, "pre_hook") ? HookKind::Pre : HookKind::Forward;
+  r->kind = which.ends_with("pre_hook") ? HookKind::Pre : HookKind::Forward;
   r->global = global;
   r->hook = hw::kwarg(n, "hook");
   if (r->hook < 0) {

@@ -62,9 +62,9 @@ bool is_model(const ir::Program& p, const ir::Function& f, ir::NodeId id, std::s
   if (n.op != "call" && n.op.find('.') == std::string::npos && n.name.find('.') == std::string::npos) return false;
   // A library builder (`torchvision.models.resnet18()`, `timm.create_model(...)`, `torch.load(...)`).
   std::string_view name = n.name;
-  if (hw::starts_with(name, "torch.nn.") || name == "super" || name.empty()) return false;
-  if (hw::starts_with(name, "torchvision.models.") || hw::starts_with(name, "timm.") ||
-      hw::starts_with(name, "transformers.") || name == "torch.load" || name == "torch.hub.load" ||
+  if (name.starts_with("torch.nn.") || name == "super" || name.empty()) return false;
+  if (name.starts_with("torchvision.models.") || name.starts_with("timm.") ||
+      name.starts_with("transformers.") || name == "torch.load" || name == "torch.hub.load" ||
       name == "torch.jit.load") {
     *what = "`" + std::string(name) + "(...)`";
     return true;
@@ -74,7 +74,7 @@ bool is_model(const ir::Program& p, const ir::Function& f, ir::NodeId id, std::s
 
 // The ops of a stage's forward that make it detector-like.
 std::string detector_ops(const ir::Program& p, int32_t mod) {
-  int32_t fwd = hw::find_method(p, mod, "forward");
+  int32_t fwd = ir::find_method(p, mod, "forward");
   if (fwd < 0) return {};
   std::vector<int32_t> fns{fwd};
   std::set<std::string> found;
@@ -123,7 +123,7 @@ class BuilderWrapper : public Rule {
           int32_t cls = s.target_module;
           if (cls < 0 || (s.op != "call" && s.op != "call_value")) continue;
           const ir::Module& m = p.mod(cls);
-          if (!m.is_nn_module || hw::module_owns_weights(p, cls) || hw::find_method(p, cls, "forward") < 0) continue;
+          if (!m.is_nn_module || hw::module_owns_weights(p, cls) || ir::find_method(p, cls, "forward") < 0) continue;
           std::string ops = detector_ops(p, cls);
           bool before = i < model_pos;
           Finding fd = finding_at(

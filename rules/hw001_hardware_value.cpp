@@ -15,7 +15,6 @@
 #include "analysis/analyses.h"
 #include "analysis/values.h"
 #include "ir/ops.h"
-#include "link/modules.h"
 #include "rules/hw_util.h"
 #include "rules/support.h"
 
@@ -23,7 +22,6 @@ namespace archscan::rules {
 namespace {
 
 using hw::last_component;
-using hw::starts_with;
 
 enum SourceKind : uint8_t { kTiming = 1, kDevice = 2, kFloat = 4, kKey = 8 };
 
@@ -133,8 +131,8 @@ uint8_t source_call(std::string_view name) {
   if (fp.count(name)) return kFloat;
   if (timing.count(name)) return kTiming;
   if (device.count(name)) return kDevice;
-  if (starts_with(name, "platform.") || starts_with(name, "psutil.") || starts_with(name, "pynvml.") ||
-      starts_with(name, "nvidia_smi."))
+  if (name.starts_with("platform.") || name.starts_with("psutil.") || name.starts_with("pynvml.") ||
+      name.starts_with("nvidia_smi."))
     return kDevice;
   return 0;
 }
@@ -146,7 +144,7 @@ bool fp_flag_name(std::string_view attr) {
 
 // A global (or attribute chain on one) that reads a hardware property.
 uint8_t source_global(std::string_view path) {
-  if (starts_with(path, "torch.backends.") && fp_flag_name(last_component(path))) return kFloat;
+  if (path.starts_with("torch.backends.") && fp_flag_name(last_component(path))) return kFloat;
   if (path == "sys.platform" || path == "os.name") return 0;  // platform family, not an identity
   return 0;
 }
@@ -160,12 +158,12 @@ bool is_half_dtype(std::string_view path) {
 bool is_logging_call(const ir::Node& n) {
   if (n.op != "call" && n.op != "print") return false;
   std::string_view name = n.name;
-  if (name == "print" || name == "builtins.print" || starts_with(name, "logging.") || starts_with(name, "warnings.") ||
-      starts_with(name, "tqdm."))
+  if (name == "print" || name == "builtins.print" || name.starts_with("logging.") || name.starts_with("warnings.") ||
+      name.starts_with("tqdm."))
     return true;
   static const std::unordered_set<std::string_view> log_methods = {"debug", "info", "warning", "warn", "error",
                                                                   "exception", "critical", "log", "write"};
-  if (starts_with(name, "torch.")) return false;
+  if (name.starts_with("torch.")) return false;
   return name.find('.') != std::string_view::npos && log_methods.count(last_component(name));
 }
 
@@ -191,7 +189,7 @@ bool is_random_op(const ir::Node& n) {
       "randperm", "rand", "randn", "randint", "rand_like", "randn_like", "randint_like", "normal", "bernoulli",
       "multinomial", "uniform", "shuffle", "permutation", "choice", "sample", "random", "exponential",
       "geometric", "cauchy", "log_normal", "poisson"};
-  if (starts_with(n.name, "random.") || starts_with(n.name, "numpy.random.")) return true;
+  if (n.name.starts_with("random.") || n.name.starts_with("numpy.random.")) return true;
   return ops.count(n.op) != 0 || ops.count(last_component(n.name)) != 0;
 }
 
@@ -423,7 +421,7 @@ class HwAnalysis {
     // Toggling the TF32 / reduced-precision settings from model code.
     if (obj < 0) return;
     std::string gp = hw::global_path(f, obj);
-    if (starts_with(gp, "torch.backends.") && fp_flag_name(name)) {
+    if (gp.starts_with("torch.backends.") && fp_flag_name(name)) {
       if (report_ && a_.in_model_code(f) && !top_level && reported_.insert({f.id, n.id}).second) {
         Finding fd = finding_at(info_, p_, n.loc,
                                 fmt::format("model code sets `{}.{}`: results then depend on whether the GPU "
@@ -446,7 +444,7 @@ class HwAnalysis {
     if (!v.t) return;
     if (!tattrs_.count({owner, name}))
       tattrs_[{owner, name}] = arena_.add(p_, n.loc, "propagation", "stored in `self." + name + "`", v.trace);
-    const ir::Attr* a = link::module_attr(p_, owner, name);
+    const ir::Attr* a = ir::module_attr(p_, owner, name);
     if (a && (a->kind == ir::AttrKind::Parameter || a->kind == ir::AttrKind::Buffer ||
               a->kind == ir::AttrKind::PlainTensor))
       report(f, n, v, fmt::format("the weight `self.{}`", name), Severity::Error);
@@ -596,7 +594,7 @@ class HwAnalysis {
       ir::NodeId base = n.args.empty() ? ir::kNoNode : n.args[0];
       if (base >= 0 && hw::is_self_param(f, base) && owner >= 0) {
         Fact a;
-        const ir::Attr* at = link::module_attr(p_, owner, n.name);
+        const ir::Attr* at = ir::module_attr(p_, owner, n.name);
         if (at && (at->kind == ir::AttrKind::Parameter || at->kind == ir::AttrKind::Buffer ||
                    at->kind == ir::AttrKind::PlainTensor || at->kind == ir::AttrKind::Layer ||
                    at->kind == ir::AttrKind::Container || at->kind == ir::AttrKind::Submodule))
@@ -610,7 +608,7 @@ class HwAnalysis {
       }
       Fact a = fact(base);
       a.k = fact(base).k;
-      if (is_metadata(n.name) || starts_with(n.name, "__")) a.m = false;
+      if (is_metadata(n.name) || n.name.starts_with("__")) a.m = false;
       if (n.name == "weight" || n.name == "bias") a.m = true;
       return a;
     }
@@ -638,7 +636,7 @@ class HwAnalysis {
       bool self_first = false;
       if (g.owner_module >= 0 && !g.param_nodes.empty()) {
         bool sm = std::find(g.decorators.begin(), g.decorators.end(), "staticmethod") != g.decorators.end();
-        bool receiver_passed = starts_with(n.name, "self.") || starts_with(n.name, "cls.") ||
+        bool receiver_passed = n.name.starts_with("self.") || n.name.starts_with("cls.") ||
                                (n.args.size() > first && hw::is_self_param(f, n.args[first]));
         self_first = !sm && !receiver_passed;
       }
@@ -651,7 +649,7 @@ class HwAnalysis {
       return c;
     }
     if (n.op == "module_call" && n.target_module >= 0) {
-      int32_t fwd = hw::find_method(p_, n.target_module, "forward");
+      int32_t fwd = ir::find_method(p_, n.target_module, "forward");
       Fact c = r;
       if (fwd >= 0) {
         c = call_result(f, n, F, fwd, 0, true, depth, rng);
@@ -674,8 +672,8 @@ class HwAnalysis {
         }
       }
     }
-    if (r.t && (hw::starts_with(n.name, "hashlib.") || hw::starts_with(n.name, "hmac.") ||
-                hw::starts_with(n.name, "zlib.crc32") || n.name == "hash"))
+    if (r.t && (n.name.starts_with("hashlib.") || n.name.starts_with("hmac.") ||
+                n.name.starts_with("zlib.crc32") || n.name == "hash"))
       r.kinds |= kKey;
 
     // Sources.
@@ -686,7 +684,7 @@ class HwAnalysis {
         !n.args.empty()) {
       std::string path;
       if (n.args[0] >= 0 && hw::string_const(f.node(n.args[0]), &path) &&
-          (starts_with(path, "/proc/") || starts_with(path, "/sys/") || starts_with(path, "/dev/")))
+          (path.starts_with("/proc/") || path.starts_with("/sys/") || path.starts_with("/dev/")))
         return source(kDevice, source_text(p_, n.loc));
     }
     if (is_global_seed(n)) {

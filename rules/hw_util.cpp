@@ -9,12 +9,6 @@ std::string_view last_component(std::string_view name) {
   return dot == std::string_view::npos ? name : name.substr(dot + 1);
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 std::vector<ir::NodeId> operands(const ir::Node& n) {
   std::vector<ir::NodeId> out;
   out.reserve(n.args.size() + n.kwargs.size());
@@ -34,10 +28,11 @@ std::vector<std::vector<ir::NodeId>> build_uses(const ir::Function& f) {
 }
 
 bool is_self_param(const ir::Function& f, ir::NodeId id) {
+  if (ir::is_self(f, id)) return true;
+  // A method of a class the linker does not know (a mixin built elsewhere): `self` by name.
   if (id < 0 || static_cast<size_t>(id) >= f.nodes.size()) return false;
   const ir::Node& n = f.node(id);
-  if (n.op != "param" || !n.num || *n.num != 0) return false;
-  return f.owner_module >= 0 || n.name == "self";
+  return n.op == "param" && n.num && *n.num == 0 && n.name == "self";
 }
 
 ir::NodeId kwarg(const ir::Node& n, std::string_view key) {
@@ -60,15 +55,6 @@ bool number_const(const ir::Node& n, double* out) {
   if (n.op == "param" || !n.num) return false;
   if (out) *out = *n.num;
   return true;
-}
-
-int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, int depth) {
-  if (mod < 0 || depth > 16) return -1;
-  const ir::Module& m = p.mod(mod);
-  if (int32_t f = m.method(name); f >= 0) return f;
-  for (int32_t b : m.base_modules)
-    if (int32_t f = find_method(p, b, name, depth + 1); f >= 0) return f;
-  return -1;
 }
 
 bool module_owns_weights(const ir::Program& p, int32_t mod, int depth) {
@@ -180,7 +166,7 @@ int32_t else_line(const ir::Program& p, const ir::Function& f, ir::NodeId branch
     size_t i = t.find_first_not_of(" \t");
     if (i == std::string_view::npos || i != indent) continue;
     std::string_view rest = t.substr(i);
-    if (starts_with(rest, "else") || starts_with(rest, "elif")) return l;
+    if (rest.starts_with("else") || rest.starts_with("elif")) return l;
   }
   return 0;
 }

@@ -13,8 +13,6 @@ namespace archscan::rules::hw {
 
 // The last dotted component of a name ("torch.nn.functional.relu" -> "relu").
 std::string_view last_component(std::string_view name);
-bool starts_with(std::string_view s, std::string_view prefix);
-bool ends_with(std::string_view s, std::string_view suffix);
 
 // Every operand of a node (args, then kwargs values), skipping kNoNode.
 std::vector<ir::NodeId> operands(const ir::Node& n);
@@ -22,7 +20,7 @@ std::vector<ir::NodeId> operands(const ir::Node& n);
 // uses[v] = nodes that read v (as an arg or kwarg).
 std::vector<std::vector<ir::NodeId>> build_uses(const ir::Function& f);
 
-// Whether node `id` of `f` is the `self` parameter of a method.
+// ir::is_self, or the first parameter named `self` of a function of no known class.
 bool is_self_param(const ir::Function& f, ir::NodeId id);
 
 // A keyword argument by name, or kNoNode.
@@ -42,7 +40,6 @@ int32_t function_value(const ir::Program& p, const ir::Function& f, ir::NodeId i
 int32_t class_of_value(const ir::Program& p, const ir::Function& f, ir::NodeId id, int depth = 0);
 
 // A method of a class or of its user base classes, or -1.
-int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, int depth = 0);
 
 // Whether a user module class (or a base) owns learned layers / parameters.
 bool module_owns_weights(const ir::Program& p, int32_t mod, int depth = 0);

@@ -127,6 +127,10 @@ std::vector<int32_t> FlowIndex::data_args(int32_t id) const {
   return all_operands(n);
 }
 
+std::string flow_subject(const flow::FlatNode& n) {
+  return fmt::format("{}:{}:{}-{}:{}:{}", n.loc.file, n.loc.line, n.loc.col, n.loc.end_line, n.loc.end_col, n.op);
+}
+
 bool FlowIndex::raw_only(int32_t id) const { return fact(id).raw && !fact(id).learned; }
 
 std::vector<int32_t> FlowIndex::raw_sources(int32_t id) const {

@@ -7,8 +7,8 @@
 
 #include "analysis/analyses.h"
 #include "analysis/detector_flow.h"
-#include "core/finding.h"
-#include "core/rule.h"
+#include "findings/finding.h"
+#include "findings/rule.h"
 #include "ir/ir.h"
 
 namespace archscan::rules {
@@ -72,7 +72,8 @@ class FlowIndex {
   int depth(int32_t id) const { return depth_[static_cast<size_t>(id)]; }
   // A data path leads from the value to a root output or a branch.
   bool reaches_output(int32_t id) const { return to_output_[static_cast<size_t>(id)] != 0; }
-  // A proven chain's integration, or a value computed from one: BD001 reports it.
+  // A proven chain's integration, its signal side, or a value computed from one: what BD001
+  // claims (rules/bd001) and building blocks on it give way to (RuleInfo::superseded_by).
   bool chained(int32_t id) const { return chained_[static_cast<size_t>(id)] != 0; }
   bool has_learned() const { return has_learned_; }
   // The maximal weight-free values of the input that flow into `id` through mixed (raw and
@@ -89,6 +90,10 @@ class FlowIndex {
   std::vector<int> depth_;
   bool has_learned_ = false;
 };
+
+// The precedence subject of a flow node (Finding::subject / claims): its source span and op, so
+// that every root that inlines the same operation names it alike.
+std::string flow_subject(const flow::FlatNode& n);
 
 // Evidence that a weight-free value collapses the input (reduces, pools, thresholds, matches).
 constexpr uint32_t kCollapseEvidence = flow::kReduce | flow::kPool | flow::kAggregate | flow::kThreshold |

@@ -1,6 +1,6 @@
 #include "analysis/analyses.h"
 
-#include "core/parallel.h"
+#include "base/parallel.h"
 
 namespace archscan {
 

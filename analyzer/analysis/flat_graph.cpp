@@ -17,7 +17,7 @@ namespace {
 constexpr size_t kMaxNodes = 60000;
 constexpr int kMaxDepth = 10;
 
-using link::find_method;
+using ir::find_method;
 
 bool attr_learned(const ir::Attr& a) { return a.learned; }
 
@@ -468,7 +468,7 @@ class Inliner {
         return input_attr(n.name, n.loc, fid);
       }
       if (b && b->op == "self" && b->num) {
-        const ir::Attr* a = link::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
+        const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
         if (a) return attr_value(*a, n.loc, fid, n.name);
       }
       if (b && (b->op == "layer_ref" || b->op == "self") && (n.name == "weight" || n.name == "bias")) {
@@ -528,7 +528,7 @@ class Inliner {
           return add(std::move(t));
         }
       }
-      const ir::Attr* attr = mod >= 0 ? link::module_attr(p_, mod, n.name) : nullptr;
+      const ir::Attr* attr = mod >= 0 ? ir::module_attr(p_, mod, n.name) : nullptr;
       if (attr && mod >= 0) {
         // A class __getattr__ that hands out a wrapper (functools.partial(fn, module)) for this name.
         if (int32_t redirected = getattr_redirect(mod, n.name, *attr, a, n.loc, fid, depth); redirected >= 0)
@@ -537,7 +537,7 @@ class Inliner {
       if (attr) return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
       // self.w.view(1), self.mean.to(x): a tensor method on an attribute, not a submodule call.
       if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0) {
-        const ir::Attr* base = link::module_attr(p_, mod, n.name.substr(0, dot));
+        const ir::Attr* base = ir::module_attr(p_, mod, n.name.substr(0, dot));
         if (base && base->kind != ir::AttrKind::Submodule && base->kind != ir::AttrKind::Container &&
             base->kind != ir::AttrKind::Layer) {
           bool ip = false;
@@ -560,7 +560,7 @@ class Inliner {
       // A method replaced on the instance (model.forward_head = make_head(...)): the replacement.
       const FlatNode& s = g_.nodes[static_cast<size_t>(m(n.args[0]))];
       if (s.op == "self" && s.num) {
-        const ir::Attr* patched = link::module_attr(p_, static_cast<int32_t>(*s.num), n.name.substr(5));
+        const ir::Attr* patched = ir::module_attr(p_, static_cast<int32_t>(*s.num), n.name.substr(5));
         if (patched && patched->function >= 0) {
           std::vector<int32_t> a = mapped_args();
           a.erase(a.begin());
@@ -659,7 +659,7 @@ class Inliner {
       if (recv.op == "self" && recv.num) {
         int32_t mod = static_cast<int32_t>(*recv.num);
         std::vector<int32_t> a = mapped_args();
-        const ir::Attr* attr = link::module_attr(p_, mod, n.name);
+        const ir::Attr* attr = ir::module_attr(p_, mod, n.name);
         // A function stored on the instance shadows the class's method of that name.
         if (attr && attr->function >= 0 && can_inline(depth)) {
           a.erase(a.begin());

@@ -98,7 +98,7 @@ bool hooked_output_feeds_learned(const ir::Program& p, const ir::Function& f, ir
   std::string top = top_attribute(f, obj, base);
   if (top.empty()) return false;
   auto feeds = [&](const ir::Module& m) {
-    int32_t fwd = link::find_method(p, m.id, "forward");
+    int32_t fwd = ir::find_method(p, m.id, "forward");
     return fwd >= 0 && attribute_feeds_learned(p, p.fn(fwd), top);
   };
   if (base >= 0 && f.node(base).target_module >= 0) return feeds(p.modules[static_cast<size_t>(f.node(base).target_module)]);
@@ -107,7 +107,7 @@ bool hooked_output_feeds_learned(const ir::Program& p, const ir::Function& f, ir
   for (bool same_file : {true, false}) {
     bool any_owner = false;
     for (const auto& m : p.modules) {
-      if (!m.is_nn_module || (same_file && m.file != f.file) || !link::module_attr(p, m.id, top)) continue;
+      if (!m.is_nn_module || (same_file && m.file != f.file) || !ir::module_attr(p, m.id, top)) continue;
       any_owner = true;
       if (feeds(m)) return true;
     }

@@ -7,12 +7,6 @@
 
 namespace archscan::values {
 
-bool is_self(const ir::Function& f, ir::NodeId id) {
-  if (id < 0) return false;
-  const ir::Node& n = f.node(id);
-  return n.op == "param" && n.num && *n.num == 0 && f.owner_module >= 0;
-}
-
 AttrRef self_attr(const ir::Program& p, const ir::Function& f, ir::NodeId id) {
   AttrRef r;
   std::string path;
@@ -34,7 +28,7 @@ AttrRef self_attr(const ir::Program& p, const ir::Function& f, ir::NodeId id) {
   if (!is_self(f, cur) || path.empty()) return r;
   r.module = f.owner_module;
   r.path = path;
-  r.attr = link::module_attr(p, f.owner_module, path);
+  r.attr = ir::module_attr(p, f.owner_module, path);
   return r;
 }
 

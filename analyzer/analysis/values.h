@@ -16,9 +16,6 @@ struct AttrRef {
 };
 AttrRef self_attr(const ir::Program& p, const ir::Function& f, ir::NodeId id);
 
-// Whether the node is the `self` parameter of a method.
-bool is_self(const ir::Function& f, ir::NodeId id);
-
 // Ops that forward their first operand's data unchanged in kind (reshapes, casts, copies, device
 // moves, detach): used to see through `w.view(...)`, `w.to(x)`, `w.float()`.
 bool is_passthrough(const ir::Node& n);

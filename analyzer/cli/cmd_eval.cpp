@@ -9,7 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/scan_options.h"
-#include "core/labels.h"
+#include "findings/labels.h"
 #include "core/pipeline.h"
 
 namespace archscan::cli {

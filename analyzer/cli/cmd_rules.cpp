@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "core/rule.h"
+#include "findings/rule.h"
 
 namespace archscan::cli {
 namespace {

@@ -13,6 +13,7 @@
 #include "cli/scan_options.h"
 #include "core/pipeline.h"
 #include "frontend/frontend.h"
+#include "sinks/registry.h"
 #include "sinks/text.h"
 
 namespace archscan::cli {

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "core/progress.h"
+#include "base/progress.h"
 
 namespace archscan::cli {
 

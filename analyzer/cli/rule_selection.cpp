@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/rule.h"
+#include "findings/rule.h"
 
 namespace archscan::cli {
 namespace {

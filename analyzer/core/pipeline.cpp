@@ -15,13 +15,15 @@
 #include <unordered_set>
 
 #include "analysis/analyses.h"
-#include "core/budget.h"
-#include "core/fingerprint.h"
-#include "core/parallel.h"
-#include "core/rule.h"
+#include "base/budget.h"
+#include "base/hash.h"
+#include "findings/fingerprint.h"
+#include "base/parallel.h"
+#include "findings/precedence.h"
+#include "findings/rule.h"
 #include "core/source_reader.h"
 #include "link/linker.h"
-#include "review/active_rules.h"
+#include "core/active_rules.h"
 #include "store/analysis_cache.h"
 #include "store/file_deps.h"
 #include "store/incremental.h"
@@ -33,11 +35,6 @@ namespace {
 std::vector<PostProcessor>& post_processors() {
   static std::vector<PostProcessor> v;
   return v;
-}
-
-std::map<std::string, SinkFn>& sinks() {
-  static std::map<std::string, SinkFn> m;
-  return m;
 }
 
 // One discovered file, read but not lowered yet: fragment file 0 has path, text and module name.
@@ -174,6 +171,9 @@ std::vector<Finding> run_rules(const ir::Program& p, const ScanOptions& opts, st
       found[i].clear();
     }
   });
+  std::vector<const RuleInfo*> infos;
+  for (const Rule* r : rules) infos.push_back(&r->info());
+  apply_precedence(infos, found);
   for (size_t i = 0; i < rules.size(); ++i) {
     const std::string& id = rules[i]->info().id;
     if (!errors[i].empty()) {
@@ -342,19 +342,6 @@ void register_post_processor(PostProcessor p) {
   auto& v = post_processors();
   v.push_back(std::move(p));
   std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
-}
-
-void register_sink(const std::string& name, SinkFn fn) { sinks()[name] = std::move(fn); }
-
-const SinkFn* find_sink(const std::string& name) {
-  auto it = sinks().find(name);
-  return it == sinks().end() ? nullptr : &it->second;
-}
-
-std::vector<std::string> sink_names() {
-  std::vector<std::string> v;
-  for (const auto& [k, _] : sinks()) v.push_back(k);
-  return v;
 }
 
 std::shared_ptr<ir::Program> build_program(const ScanOptions& opts, std::string* root_out) {

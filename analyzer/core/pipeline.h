@@ -1,6 +1,6 @@
 // The scan pipeline: find files, lower them in parallel, link, analyse, run rules, post-process.
-// Post-processors (inline suppressions, the review store) register themselves; sinks consume the
-// ScanResult.
+// Post-processors (inline suppressions, the review store) register themselves; sinks
+// (sinks/registry.h) consume the ScanResult.
 #pragma once
 
 #include <functional>
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/progress.h"
-#include "core/scan_result.h"
+#include "base/progress.h"
+#include "findings/scan_result.h"
 #include "frontend/frontend.h"
 #include "ir/ir.h"
 
@@ -67,11 +67,5 @@ struct PostProcessor {
   bool per_file = false;
 };
 void register_post_processor(PostProcessor p);
-
-// Output formats: `--format NAME`.
-using SinkFn = std::function<void(const ScanResult&, std::ostream&)>;
-void register_sink(const std::string& name, SinkFn fn);
-const SinkFn* find_sink(const std::string& name);
-std::vector<std::string> sink_names();
 
 }  // namespace archscan

@@ -5,7 +5,6 @@
 #include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cctype>
@@ -15,6 +14,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "base/hash.h"
 #include "frontend/frontend.h"
 
 namespace fs = std::filesystem;
@@ -397,10 +397,6 @@ std::vector<uint32_t> line_starts(const std::string& text) {
     if (text[i] == '\n' && i + 1 <= text.size()) v.push_back(static_cast<uint32_t>(i + 1));
   if (!text.empty() && text.back() == '\n') v.pop_back();
   return v;
-}
-
-std::string hash_hex(const std::string& bytes) {
-  return fmt::format("{:016x}", static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
 }
 
 }  // namespace archscan

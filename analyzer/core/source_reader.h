@@ -59,6 +59,5 @@ std::string python_module_name(const std::string& abs_path, bool* is_package_ini
 
 std::vector<uint32_t> line_starts(const std::string& text);
 
-std::string hash_hex(const std::string& bytes);
 
 }  // namespace archscan

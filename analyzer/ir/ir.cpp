@@ -79,4 +79,47 @@ NodeId dict_entry(const Function& f, NodeId dict, const std::string& key) {
   return kNoNode;
 }
 
+const Attr* module_attr(const Program& p, int32_t mod, const std::string& path, int depth) {
+  if (mod < 0 || depth > 16) return nullptr;
+  const Module& m = p.mod(mod);
+  std::string head = path.substr(0, path.find('.'));
+  std::string rest = path.find('.') == std::string::npos ? "" : path.substr(path.find('.') + 1);
+  const Attr* a = m.attr(head);
+  if (!a) {
+    for (int32_t b : m.base_modules)
+      if (const Attr* r = module_attr(p, b, path, depth + 1)) return r;
+    return nullptr;
+  }
+  while (!rest.empty() && a) {
+    std::string key = rest.substr(0, rest.find('.'));
+    rest = rest.find('.') == std::string::npos ? "" : rest.substr(rest.find('.') + 1);
+    if (a->kind == AttrKind::Container) {
+      const Attr* found = nullptr;
+      for (const auto& c : a->children)
+        if (c.name == key || c.name == "*") found = found ? found : &c;
+      a = found;
+    } else if (a->kind == AttrKind::Submodule) {
+      return module_attr(p, a->module_class, rest.empty() ? key : key + "." + rest, depth + 1);
+    } else {
+      return nullptr;  // a tensor or value has no sub-attributes that are modules (self.w.abs)
+    }
+  }
+  return a;
+}
+
+int32_t find_method(const Program& p, int32_t mod, const std::string& name, int depth) {
+  if (mod < 0 || depth > 16) return -1;
+  const Module& m = p.mod(mod);
+  if (int32_t f = m.method(name); f >= 0) return f;
+  for (int32_t b : m.base_modules)
+    if (int32_t f = find_method(p, b, name, depth + 1); f >= 0) return f;
+  return -1;
+}
+
+bool is_self(const Function& f, NodeId id) {
+  if (id < 0 || static_cast<size_t>(id) >= f.nodes.size()) return false;
+  const Node& n = f.node(id);
+  return n.op == "param" && n.num && *n.num == 0 && f.owner_module >= 0;
+}
+
 }  // namespace archscan::ir

@@ -213,4 +213,12 @@ NodeId dict_entry(const Function& f, NodeId dict, const std::string& key);
 std::string print(const Program& p);
 std::string print(const Program& p, const Function& f);
 
+// The attribute at a dotted path of a module ("layers.0", "head.fc"), following containers,
+// submodules and base classes (linked by link::build_modules); nullptr when unknown.
+const Attr* module_attr(const Program& p, int32_t mod, const std::string& path, int depth = 0);
+// The method `name` of a module class or of its base classes; -1 when none.
+int32_t find_method(const Program& p, int32_t mod, const std::string& name, int depth = 0);
+// Whether `id` is the receiver of a method: the first parameter of a function owned by a module.
+bool is_self(const Function& f, NodeId id);
+
 }  // namespace archscan::ir

@@ -294,15 +294,6 @@ void resolve_bases(ir::Program& p) {
 
 }  // namespace
 
-int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, int depth) {
-  if (mod < 0 || depth > 16) return -1;
-  const ir::Module& m = p.mod(mod);
-  if (int32_t f = m.method(name); f >= 0) return f;
-  for (int32_t b : m.base_modules)
-    if (int32_t f = find_method(p, b, name, depth + 1); f >= 0) return f;
-  return -1;
-}
-
 Entity resolve(const ir::Program& program, const std::string& dotted, int32_t from_file) {
   FileIndex ix = build_index(program);
   const FileIndex* saved = g_index;

@@ -24,6 +24,5 @@ struct Entity {
 Entity resolve(const ir::Program& program, const std::string& dotted, int32_t from_file = -1);
 
 // A method of a class or of its bases (first found in method-resolution order), -1 if none.
-int32_t find_method(const ir::Program& p, int32_t mod, const std::string& name, int depth = 0);
 
 }  // namespace archscan::link

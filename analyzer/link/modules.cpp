@@ -20,6 +20,9 @@ using ir::AttrKind;
 using ir::Function;
 using ir::Node;
 using ir::NodeId;
+using ir::find_method;
+using ir::is_self;
+using ir::module_attr;
 
 // A function bound to an object as a method: `types.MethodType(fn, obj)`, `fn.__get__(obj[, cls])`,
 // `functools.partial(fn, obj)`: {function, receiver node}, or {-1, -1}.
@@ -40,12 +43,6 @@ bool is_class_param(const Function& f, NodeId id) {
   const Node& n = f.node(id);
   return n.op == "param" && n.num && *n.num == 0 &&
          std::find(f.decorators.begin(), f.decorators.end(), "classmethod") != f.decorators.end();
-}
-
-bool is_self(const Function& f, NodeId id) {
-  if (id < 0) return false;
-  const Node& n = f.node(id);
-  return n.op == "param" && n.num && *n.num == 0 && f.owner_module >= 0;
 }
 
 // attr(self, name) -> name; attr(attr(self, a), b) -> "a.b".
@@ -724,38 +721,8 @@ class Builder {
   std::vector<std::vector<std::pair<const Function*, const Node*>>> callers_;  // per function, built on first use
 };
 
-const Attr* child(const Attr& a, const std::string& key) {
-  for (const auto& c : a.children)
-    if (c.name == key || c.name == "*") return &c;
-  return nullptr;
-}
-
 }  // namespace
 
-const Attr* module_attr(const ir::Program& p, int32_t mod, const std::string& path, int depth) {
-  if (mod < 0 || depth > 16) return nullptr;
-  const ir::Module& m = p.mod(mod);
-  std::string head = path.substr(0, path.find('.'));
-  std::string rest = path.find('.') == std::string::npos ? "" : path.substr(path.find('.') + 1);
-  const Attr* a = m.attr(head);
-  if (!a) {
-    for (int32_t b : m.base_modules)
-      if (const Attr* r = module_attr(p, b, path, depth + 1)) return r;
-    return nullptr;
-  }
-  while (!rest.empty() && a) {
-    std::string key = rest.substr(0, rest.find('.'));
-    rest = rest.find('.') == std::string::npos ? "" : rest.substr(rest.find('.') + 1);
-    if (a->kind == AttrKind::Container) {
-      a = child(*a, key);
-    } else if (a->kind == AttrKind::Submodule) {
-      return module_attr(p, a->module_class, rest.empty() ? key : key + "." + rest, depth + 1);
-    } else {
-      return nullptr;  // a tensor or value has no sub-attributes that are modules (self.w.abs)
-    }
-  }
-  return a;
-}
 
 // The function a value binds to the object `self` as a method.
 static int32_t bound_function(const Function& f, NodeId id) {

@@ -6,7 +6,7 @@
 #include <unordered_map>
 
 #include "core/pipeline.h"
-#include "review/active_rules.h"
+#include "core/active_rules.h"
 #include "review/review_store.h"
 #include "store/store.h"
 

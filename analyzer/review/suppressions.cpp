@@ -9,9 +9,9 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "core/fingerprint.h"
-#include "core/rule.h"
-#include "review/active_rules.h"
+#include "findings/fingerprint.h"
+#include "findings/rule.h"
+#include "core/active_rules.h"
 
 namespace archscan::review {
 namespace {

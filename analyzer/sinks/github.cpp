@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <optional>
 
-#include "core/display_path.h"
-#include "core/pipeline.h"
+#include "base/display_path.h"
+#include "sinks/registry.h"
 
 namespace archscan::sinks {
 namespace {

@@ -7,7 +7,7 @@
 #include <ostream>
 #include <string>
 
-#include "core/scan_result.h"
+#include "findings/scan_result.h"
 
 namespace archscan::sinks {
 

@@ -9,8 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "core/pipeline.h"
-#include "core/rule.h"
+#include "sinks/registry.h"
+#include "findings/rule.h"
 
 namespace archscan::sinks {
 using nlohmann::json;

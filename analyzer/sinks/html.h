@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/scan_result.h"
+#include "findings/scan_result.h"
 
 namespace archscan::sinks {
 

@@ -1,7 +1,7 @@
 // JSON output. Field names are part of the interface: keep them stable.
 #include <nlohmann/json.hpp>
 
-#include "core/pipeline.h"
+#include "sinks/registry.h"
 #include "sinks/json_format.h"
 
 namespace archscan {

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/scan_result.h"
+#include "findings/scan_result.h"
 
 namespace archscan {
 

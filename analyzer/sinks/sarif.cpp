@@ -8,8 +8,8 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "core/pipeline.h"
-#include "core/rule.h"
+#include "sinks/registry.h"
+#include "findings/rule.h"
 
 namespace archscan::sinks {
 namespace {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/scan_result.h"
+#include "findings/scan_result.h"
 
 namespace archscan::sinks {
 

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <map>
 
-#include "core/display_path.h"
-#include "core/pipeline.h"
-#include "core/rule.h"
+#include "base/display_path.h"
+#include "sinks/registry.h"
+#include "findings/rule.h"
 
 namespace archscan::sinks {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <ostream>
 
-#include "core/scan_result.h"
+#include "findings/scan_result.h"
 
 namespace archscan::sinks {
 

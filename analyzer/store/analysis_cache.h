@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/finding.h"
+#include "findings/finding.h"
 #include "store/sqlite.h"
 
 namespace archscan::store {

@@ -19,8 +19,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/finding.h"
-#include "core/scan_result.h"
+#include "findings/finding.h"
+#include "findings/scan_result.h"
 #include "store/sqlite.h"
 
 namespace archscan::store {

@@ -10,9 +10,9 @@
 #include <string>
 #include <thread>
 
-#include "core/budget.h"
+#include "base/budget.h"
 #include "core/pipeline.h"
-#include "core/rule.h"
+#include "findings/rule.h"
 #include "ir/ir.h"
 #include "store/test_util.h"
 

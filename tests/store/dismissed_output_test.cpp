@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/pipeline.h"
+#include "sinks/registry.h"
 #include "store/store.h"
 #include "test_util.h"
 

@@ -1,7 +1,7 @@
 // SARIF output: structure for GitHub code scanning and validity against the 2.1.0 schema.
 #include <gtest/gtest.h>
 
-#include "core/rule.h"
+#include "findings/rule.h"
 #include "sinks/sarif.h"
 #include "test_util.h"
 

@@ -15,9 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "core/finding.h"
-#include "core/fingerprint.h"
-#include "core/scan_result.h"
+#include "findings/finding.h"
+#include "findings/fingerprint.h"
+#include "findings/scan_result.h"
+#include "base/hash.h"
 #include "core/source_reader.h"
 #include "ir/ir.h"
 

@@ -524,8 +524,11 @@ def f(a, b):
   EXPECT_EQ(f->node(d.args[0]).op, "lt");
   EXPECT_EQ(f->node(d.args[1]).op, "lt");
   // No operator on parameters is folded to a constant.
-  for (const auto& n : f->nodes)
-    if (n.op != "const" && n.op != "param") EXPECT_FALSE(n.num.has_value()) << n.op << "\n" << dump;
+  for (const auto& n : f->nodes) {
+    if (n.op != "const" && n.op != "param") {
+      EXPECT_FALSE(n.num.has_value()) << n.op << "\n" << dump;
+    }
+  }
 }
 
 TEST(PyOps, ConstantsAreFolded) {

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "core/rule.h"
+#include "findings/rule.h"
 
 namespace archscan {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/labels.h"
+#include "findings/labels.h"
 #include "core/pipeline.h"
 
 namespace archscan {

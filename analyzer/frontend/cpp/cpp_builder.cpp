@@ -25,11 +25,6 @@ std::string last_component(const std::string& d) {
   return pos == std::string::npos ? d : d.substr(pos + 1);
 }
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
-
 // C math functions (`sqrtf`, `expf`, `pow`) that compute the same op as their torch twins.
 std::string c_math_op(const std::string& n) {
   static const std::unordered_set<std::string> base = {"exp", "log", "pow", "sqrt", "abs", "fabs", "sin",
@@ -57,7 +52,7 @@ bool ggml_without_ctx(const std::string& base) {
 
 std::string ggml_base_op(std::string base, bool* in_place) {
   *in_place = false;
-  if (ends_with(base, "_inplace")) {
+  if (base.ends_with("_inplace")) {
     base = base.substr(0, base.size() - 8);
     *in_place = true;
   }
@@ -88,14 +83,14 @@ std::string ggml_base_op(std::string base, bool* in_place) {
 // Free helpers
 
 bool is_tensor_namespace(const std::string& d) {
-  if (starts_with(d, "torch.nn.functional.") || starts_with(d, "torch.special.") ||
-      starts_with(d, "torch.linalg.") || starts_with(d, "torch.fft."))
+  if (d.starts_with("torch.nn.functional.") || d.starts_with("torch.special.") ||
+      d.starts_with("torch.linalg.") || d.starts_with("torch.fft."))
     return true;
-  if (starts_with(d, "torch.nn.") || starts_with(d, "torch.indexing.") || starts_with(d, "torch.jit.") ||
-      starts_with(d, "torch.serialize.") || starts_with(d, "torch.data.") || starts_with(d, "torch.optim."))
+  if (d.starts_with("torch.nn.") || d.starts_with("torch.indexing.") || d.starts_with("torch.jit.") ||
+      d.starts_with("torch.serialize.") || d.starts_with("torch.data.") || d.starts_with("torch.optim."))
     return false;
-  if (starts_with(d, "torch.")) return true;
-  if (starts_with(d, "std.") && d.find('.', 4) == std::string::npos) {
+  if (d.starts_with("torch.")) return true;
+  if (d.starts_with("std.") && d.find('.', 4) == std::string::npos) {
     std::string n = d.substr(4);
     return !c_math_op(n).empty() || n == "min" || n == "max" || n == "clamp";
   }
@@ -116,10 +111,10 @@ bool is_known_tensor_function(std::string_view name) {
 
 std::string torch_layer_class(std::string_view dotted) {
   std::string d(dotted);
-  if (!(starts_with(d, "torch.nn.") || starts_with(d, "nn."))) return {};
-  if (starts_with(d, "torch.nn.functional.")) return {};
+  if (!(d.starts_with("torch.nn.") || d.starts_with("nn."))) return {};
+  if (d.starts_with("torch.nn.functional.")) return {};
   std::string cls = last_component(d);
-  if (ends_with(cls, "Impl")) cls = cls.substr(0, cls.size() - 4);
+  if (cls.ends_with("Impl")) cls = cls.substr(0, cls.size() - 4);
   if (cls == "Functional" || cls == "AnyModule") return cls;
   return ir::torch_layer(cls) ? cls : std::string();
 }
@@ -127,7 +122,7 @@ std::string torch_layer_class(std::string_view dotted) {
 std::string cpp_module_name(const std::string& rel_path) {
   std::string p = rel_path;
   std::replace(p.begin(), p.end(), '\\', '/');
-  while (starts_with(p, "./")) p = p.substr(2);
+  while (p.starts_with("./")) p = p.substr(2);
   fs::path fp(p);
   std::string ext = fp.extension().string();
   std::string stem = fp.stem().string() + (ext.empty() ? "" : "_" + ext.substr(1));
@@ -152,7 +147,7 @@ Kind kind_of_type(const FileCtx& fc, std::string_view type, std::string* struct_
   erase_all("struct");
   bool pointer = t.find('*') != std::string::npos;
   t.erase(std::remove_if(t.begin(), t.end(), [](char c) { return c == '&' || c == '*'; }), t.end());
-  if (starts_with(t, "::")) t = t.substr(2);
+  if (t.starts_with("::")) t = t.substr(2);
   if (t == "ggml_tensor") return Kind::Ggml;
   if (t == "ggml_cgraph") return Kind::Graph;
   if (t == "ggml_context") return Kind::Context;
@@ -164,7 +159,7 @@ Kind kind_of_type(const FileCtx& fc, std::string_view type, std::string* struct_
     return Kind::Scalar;
   // std::shared_ptr<FooImpl>, std::vector<llama_layer>
   auto inner = [&](const char* tmpl) -> std::string {
-    if (!starts_with(t, tmpl)) return {};
+    if (!t.starts_with(tmpl)) return {};
     auto a = t.find('<'), b = t.rfind('>');
     if (a == std::string::npos || b == std::string::npos || b < a) return {};
     return t.substr(a + 1, b - a - 1);
@@ -184,9 +179,9 @@ Kind kind_of_type(const FileCtx& fc, std::string_view type, std::string* struct_
   }
   std::string d = fc.dotted(t);
   if (!torch_layer_class(d).empty() || d == "torch.nn.Sequential" || d == "torch.nn.ModuleList" ||
-      starts_with(d, "torch.nn.ModuleHolder") || d == "torch.nn.AnyModule")
+      d.starts_with("torch.nn.ModuleHolder") || d == "torch.nn.AnyModule")
     return Kind::Module;
-  if (ends_with(d, "Options") && (starts_with(d, "torch.nn.") || starts_with(d, "nn."))) return Kind::Options;
+  if (d.ends_with("Options") && (d.starts_with("torch.nn.") || d.starts_with("nn."))) return Kind::Options;
   std::string simple = last_component(d);
   if (const ClassInfo* c = fc.cls(simple)) {
     if (c->is_module) return Kind::Module;
@@ -286,7 +281,7 @@ int32_t FileCtx::new_function(const std::string& name, const std::string& qual_c
 
 std::string FileCtx::dotted(std::string_view qualified) const {
   std::string q(qualified);
-  if (starts_with(q, "::")) q = q.substr(2);
+  if (q.starts_with("::")) q = q.substr(2);
   // Drop template arguments: torch::nn::ModuleHolder<X> -> torch::nn::ModuleHolder.
   std::string no_t;
   int depth = 0;
@@ -309,7 +304,7 @@ std::string FileCtx::dotted(std::string_view qualified) const {
     if (it == ns_alias.end()) break;
     std::vector<std::string> rep;
     std::string t = it->second;
-    if (starts_with(t, "::")) t = t.substr(2);
+    if (t.starts_with("::")) t = t.substr(2);
     for (size_t a = 0;;) {
       size_t b = t.find("::", a);
       rep.push_back(t.substr(a, b == std::string::npos ? std::string::npos : b - a));
@@ -592,7 +587,7 @@ NodeId FnBuilder::read_qualified(const std::string& qualified, const ir::Loc& at
   if (value) return constant(*value, at, d);
   if (auto it = fc_.constants.find(d); it != fc_.constants.end()) return constant(it->second, at, d);
   if (auto it = fc_.constants.find(last_component(d)); it != fc_.constants.end() && qualified.find("::") != std::string::npos &&
-                                                          !starts_with(d, "torch.") && !starts_with(d, "std."))
+                                                          !d.starts_with("torch.") && !d.starts_with("std."))
     return constant(it->second, at, d);
   // Static constexpr members of classes of the file: Class::kValue.
   auto pos = d.rfind('.');
@@ -601,7 +596,7 @@ NodeId FnBuilder::read_qualified(const std::string& qualified, const ir::Loc& at
     if (const ClassInfo* c = fc_.cls(last_component(cls)))
       if (const FieldInfo* f = c->field(d.substr(pos + 1)); f && f->value) return constant(*f->value, at, d);
   }
-  if (starts_with(d, "torch.indexing.")) {
+  if (d.starts_with("torch.indexing.")) {
     std::string n = d.substr(15);
     if (n == "None") return none(at);
     if (n == "Ellipsis") return emit("const", {}, at, "...");
@@ -813,7 +808,7 @@ NodeId FnBuilder::module_call_node(const std::string& path, Args args, const ir:
 NodeId FnBuilder::call_free(const std::string& qualified, Args args, const ir::Loc& at,
                             const std::vector<std::string>& targs, int32_t target_fn) {
   std::string q = qualified;
-  if (starts_with(q, "::")) q = q.substr(2);
+  if (q.starts_with("::")) q = q.substr(2);
   const bool is_qualified = q.find("::") != std::string::npos;
   std::string d = fc_.dotted(q);
   std::string last = last_component(d);
@@ -846,11 +841,11 @@ NodeId FnBuilder::call_free(const std::string& qualified, Args args, const ir::L
     while (parts.size() < 3) parts.push_back(none(at));
     return emit("slice", parts, at);
   }
-  if (starts_with(d, "ggml_")) return ggml_call(d, std::move(args), at);
-  if (!torch_layer_class(d).empty() || (ends_with(last, "Options") && (starts_with(d, "torch.") || starts_with(d, "nn.") ||
+  if (d.starts_with("ggml_")) return ggml_call(d, std::move(args), at);
+  if (!torch_layer_class(d).empty() || (last.ends_with("Options") && (d.starts_with("torch.") || d.starts_with("nn.") ||
                                                                        fc_.using_torch)))
     return construct(q, std::move(args), at);
-  if (const ClassInfo* c = fc_.cls(last); c && (!is_qualified || c->qual == q || starts_with(q, "::") || true) &&
+  if (const ClassInfo* c = fc_.cls(last); c && (!is_qualified || c->qual == q || q.starts_with("::") || true) &&
                                             (c->is_module || fc_.holders.count(last)))
     return construct(last, std::move(args), at);
   if (is_tensor_namespace(d)) return tensor_op(last, d, std::move(args), at);
@@ -861,7 +856,7 @@ NodeId FnBuilder::call_free(const std::string& qualified, Args args, const ir::L
   // Another function: external (std::chrono::..., cudaEventElapsedTime) or defined elsewhere in
   // the tree (a star import of a quoted include resolves it).
   std::string name = d;
-  if (!is_qualified || !(starts_with(d, "std.") || starts_with(d, "torch.") || starts_with(d, "c10.")))
+  if (!is_qualified || !(d.starts_with("std.") || d.starts_with("torch.") || d.starts_with("c10.")))
     name = is_qualified ? local_name(last) : local_name(d);
   NodeId id = emit("call", {}, at, name);
   apply_args(id, std::move(args));
@@ -871,7 +866,7 @@ NodeId FnBuilder::call_free(const std::string& qualified, Args args, const ir::L
 NodeId FnBuilder::construct(const std::string& type, Args args, const ir::Loc& at) {
   std::string d = fc_.dotted(type);
   std::string last = last_component(d);
-  if (ends_with(last, "Options")) return options_value(last, std::move(args), at);
+  if (last.ends_with("Options")) return options_value(last, std::move(args), at);
   if (std::string cls = torch_layer_class(d); !cls.empty()) {
     NodeId id = emit("layer", {}, at, cls);
     apply_args(id, std::move(args));
@@ -1025,7 +1020,7 @@ NodeId FnBuilder::ggml_call(const std::string& fname, Args args, const ir::Loc& 
     bool input = base == "set_input";
     if (!input) {
       const ir::Node& nm = fn().node(arg(1));
-      input = starts_with(nm.name, "inp_") || nm.name == "tokens" || nm.name == "input_ids" || nm.name == "embd";
+      input = nm.name.starts_with("inp_") || nm.name == "tokens" || nm.name == "input_ids" || nm.name == "embd";
     }
     if (input && t != kNoNode && ggml_new_.count(t) && !ggml_inputs_.count(t)) {
       ir::Node& n = fn().node(t);
@@ -1056,7 +1051,7 @@ NodeId FnBuilder::ggml_call(const std::string& fname, Args args, const ir::Loc& 
     node_kind_[id] = Kind::Graph;
     return id;
   }
-  if (starts_with(base, "new_tensor")) {
+  if (base.starts_with("new_tensor")) {
     // ggml_new_tensor_2d(ctx, GGML_TYPE_F32, n0, n1): an uninitialised tensor of a shape.
     std::vector<NodeId> shape;
     for (size_t i = 1; i < args.pos.size(); ++i) shape.push_back(args.pos[i]);
@@ -1098,7 +1093,7 @@ NodeId FnBuilder::ggml_call(const std::string& fname, Args args, const ir::Loc& 
     node_kind_[id] = Kind::Ggml;
     return id;
   }
-  if (starts_with(base, "map_custom") || starts_with(base, "map_unary") || starts_with(base, "map_binary")) {
+  if (base.starts_with("map_custom") || base.starts_with("map_unary") || base.starts_with("map_binary")) {
     // ggml_map_custom1(ctx, a, fun, n_tasks, userdata): fun applied to the tensor operands.
     std::vector<NodeId> tensors;
     NodeId fun = kNoNode;
@@ -1130,7 +1125,7 @@ NodeId FnBuilder::ggml_call(const std::string& fname, Args args, const ir::Loc& 
   std::vector<NodeId> operands;
   for (NodeId a : args.pos) {
     // Type enums (GGML_TYPE_F32) are not data.
-    if (a != kNoNode && fn().node(a).op == "global" && starts_with(last_component(fn().node(a).name), "GGML_")) continue;
+    if (a != kNoNode && fn().node(a).op == "global" && std::string_view(last_component(fn().node(a).name)).starts_with("GGML_")) continue;
     operands.push_back(a);
   }
   NodeId id = emit(op, operands, at, fname);
@@ -1436,7 +1431,7 @@ void add_include_imports(ir::Program& prog, const std::vector<Include>& includes
     if (f.abs_path.empty() || !fs::exists(abs_dir / inc.path, ec)) continue;
     fs::path rel = (rel_dir / inc.path).lexically_normal();
     std::string r = rel.generic_string();
-    if (r.empty() || starts_with(r, "..")) continue;
+    if (r.empty() || r.starts_with("..")) continue;
     std::string target = cpp_module_name(r);
     if (!seen.insert(target).second) continue;
     ir::Import imp;

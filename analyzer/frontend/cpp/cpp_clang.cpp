@@ -52,11 +52,6 @@ using namespace clang;
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The AST walker
 
@@ -181,7 +176,7 @@ class Walker {
     if (q == "ggml_tensor") return Kind::Ggml;
     if (q == "ggml_cgraph") return Kind::Graph;
     if (q == "ggml_context") return Kind::Context;
-    if (starts_with(q, "torch::nn::") && ends_with(q, "Options")) return Kind::Options;
+    if (q.starts_with("torch::nn::") && q.ends_with("Options")) return Kind::Options;
     if (q == "std::shared_ptr" || q == "std::__shared_ptr") {
       if (const auto* ts = dyn_cast<ClassTemplateSpecializationDecl>(rd))
         if (ts->getTemplateArgs().size() >= 1 && ts->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
@@ -306,7 +301,7 @@ class Walker {
           ci.is_module = true;
       }
       std::string d = fc_.dotted(bn);
-      if (d == "torch.nn.Module" || starts_with(d, "torch.nn.Cloneable")) ci.is_module = true;
+      if (d == "torch.nn.Module" || d.starts_with("torch.nn.Cloneable")) ci.is_module = true;
       ci.bases.push_back(d);
     }
     for (const Decl* m : rd->decls()) {
@@ -573,7 +568,7 @@ class Walker {
     if (const auto* uo = dyn_cast<UnaryOperator>(s); uo && uo->isIncrementDecrementOp())
       out.push_back(root_var(uo->getSubExpr()));
     if (const auto* mc = dyn_cast<CXXMemberCallExpr>(s))
-      if (const CXXMethodDecl* md = mc->getMethodDecl(); md && md->getIdentifier() && ends_with(md->getName(), "_"))
+      if (const CXXMethodDecl* md = mc->getMethodDecl(); md && md->getIdentifier() && std::string_view(md->getName()).ends_with("_"))
         out.push_back(root_var(mc->getImplicitObjectArgument()));
     for (const Stmt* c : s->children()) collect_assigned(c, out);
   }
@@ -739,7 +734,7 @@ class Walker {
   std::string spelled_callee(const DeclRefExpr* d, std::vector<std::string>& targs) const {
     std::string q;
     if (d->hasQualifier()) q = strip(source(d->getQualifierLoc().getSourceRange())) + "::";
-    if (!q.empty() && ends_with(q, "::::")) q.resize(q.size() - 2);
+    if (!q.empty() && q.ends_with("::::")) q.resize(q.size() - 2);
     q += d->getNameInfo().getAsString();
     for (const TemplateArgumentLoc& ta : d->template_arguments()) targs.push_back(strip(source(ta.getSourceRange())));
     return q;
@@ -751,8 +746,8 @@ class Walker {
     if (in_main(l)) return true;
     if (sm_.isInSystemHeader(sm_.getExpansionLoc(l))) return false;
     std::string q = isa<NamedDecl>(d) ? cast<NamedDecl>(d)->getQualifiedNameAsString() : "";
-    return !(starts_with(q, "at::") || starts_with(q, "torch::") || starts_with(q, "c10::") || starts_with(q, "std::") ||
-             starts_with(q, "ggml_"));
+    return !(q.starts_with("at::") || q.starts_with("torch::") || q.starts_with("c10::") || q.starts_with("std::") ||
+             q.starts_with("ggml_"));
   }
 
   NodeId call_decl(FnBuilder& b, const DeclRefExpr* callee_ref, const FunctionDecl* fd, Args a, const ir::Loc& at) {
@@ -768,8 +763,8 @@ class Walker {
     // Unqualified calls resolved into a library namespace (`using namespace torch;`): the library name.
     if (target < 0 && spelled.find("::") == std::string::npos && !user_decl(fd)) {
       std::string q = fd->getQualifiedNameAsString();
-      if (q.find("::") != std::string::npos && (starts_with(q, "at::") || starts_with(q, "torch::") ||
-                                                starts_with(q, "c10::") || starts_with(q, "std::")))
+      if (q.find("::") != std::string::npos && (q.starts_with("at::") || q.starts_with("torch::") ||
+                                                q.starts_with("c10::") || q.starts_with("std::")))
         name = q;
     }
     return b.call_free(name, std::move(a), at, targs, target);
@@ -1327,7 +1322,6 @@ std::string env(const char* n) {
   return v ? std::string(v) : std::string();
 }
 
-
 struct Flags {
   std::vector<std::string> args;  // compiler arguments without the input file (argv[0] first)
   std::string directory;
@@ -1350,7 +1344,7 @@ std::vector<std::string> clean_command(const std::vector<std::string>& cmd, cons
     if (a == "-c" || a == "-MD" || a == "-MMD" || a == "-M" || a == "-MM" || a == file ||
         fs::path(a).filename() == fs::path(file).filename())
       continue;
-    if (starts_with(a, "-o") && a.size() > 2) continue;
+    if (a.starts_with("-o") && a.size() > 2) continue;
     out.push_back(a);
   }
   return out;
@@ -1439,7 +1433,7 @@ bool include_found(const std::string& inc, const Flags& fl) {
     for (const char* p : {"-I", "-isystem", "-iquote", "-idirafter"}) {
       std::string ps(p);
       if (a == ps && i + 1 < fl.args.size()) dirs.push_back(fl.args[i + 1]);
-      else if (starts_with(a, ps) && a.size() > ps.size()) dirs.push_back(a.substr(ps.size()));
+      else if (a.starts_with(ps) && a.size() > ps.size()) dirs.push_back(a.substr(ps.size()));
     }
   }
   dirs.push_back("/usr/include");
@@ -1475,10 +1469,10 @@ std::string pch_key(const std::vector<std::string>& args) {
   std::string k = "clang14|";
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if ((starts_with(a, "-I") || starts_with(a, "-isystem") || starts_with(a, "-iquote")) &&
+    if ((a.starts_with("-I") || a.starts_with("-isystem") || a.starts_with("-iquote")) &&
         a.find("torch") == std::string::npos)
       continue;
-    if (starts_with(a, "-W") || a == "-w") continue;
+    if (a.starts_with("-W") || a == "-w") continue;
     k += a + "|";
   }
   std::error_code ec;
@@ -1502,9 +1496,9 @@ std::vector<std::string> adjust(std::vector<std::string> args, bool header) {
   out.insert(out.end(), pre.begin(), pre.end());
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "-fno-fat-lto-objects" || starts_with(a, "-fconcepts") || a == "-fno-semantic-interposition" ||
-        starts_with(a, "-fdiagnostics-color") || starts_with(a, "-flto") || starts_with(a, "-fprofile") ||
-        a == "-fsyntax-only" || a == "-Werror" || starts_with(a, "-Werror="))
+    if (a == "-fno-fat-lto-objects" || a.starts_with("-fconcepts") || a == "-fno-semantic-interposition" ||
+        a.starts_with("-fdiagnostics-color") || a.starts_with("-flto") || a.starts_with("-fprofile") ||
+        a == "-fsyntax-only" || a == "-Werror" || a.starts_with("-Werror="))
       continue;
     out.push_back(a);
   }
@@ -1588,9 +1582,9 @@ bool lower_semantic(ir::Program& prog, const Options& opts, std::string& why) {
   std::vector<Include> incs = scan_includes(file.text);
   bool wants_torch = false;
   for (const auto& inc : incs) {
-    bool lib = starts_with(inc.path, "torch/") || starts_with(inc.path, "ATen/") || starts_with(inc.path, "c10/") ||
-               starts_with(inc.path, "ggml");
-    if (starts_with(inc.path, "torch/") || starts_with(inc.path, "ATen/")) wants_torch = true;
+    bool lib = inc.path.starts_with("torch/") || inc.path.starts_with("ATen/") || inc.path.starts_with("c10/") ||
+               inc.path.starts_with("ggml");
+    if (inc.path.starts_with("torch/") || inc.path.starts_with("ATen/")) wants_torch = true;
     if (!lib) continue;
     bool found = include_found(inc.path, fl);
     if (!found && inc.quoted) {
@@ -1633,7 +1627,7 @@ bool lower_semantic(ir::Program& prog, const Options& opts, std::string& why) {
       continue;
     }
     for (const auto& m : st.missing_headers)
-      if (starts_with(m, "torch/") || starts_with(m, "ATen/") || starts_with(m, "c10/") || starts_with(m, "ggml")) {
+      if (m.starts_with("torch/") || m.starts_with("ATen/") || m.starts_with("c10/") || m.starts_with("ggml")) {
         why = fmt::format("header <{}> not found ({} flags)", m, fl.source);
         return false;
       }

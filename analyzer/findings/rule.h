@@ -3,11 +3,12 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/finding.h"
+#include "findings/finding.h"
 
 namespace archscan {
 namespace ir { struct Program; }
@@ -19,6 +20,11 @@ struct RuleInfo {
   std::string category;  // "backdoor", "building-block", "concealment", "hardware", "batch", "execution"
   Severity severity = Severity::Warning;  // default severity
   std::string summary;   // one line
+  // Precedence, applied after all rules ran (findings/precedence.h): a finding of this rule is
+  // dropped when a finding of one of these rules claims its subject (Finding::subject, ::claims).
+  std::vector<std::string> superseded_by = {};
+  // At most one finding of this rule per source line (the first reported).
+  bool one_per_line = false;
 };
 
 // What a rule gets: the program and the shared analyses, and a sink for its findings.
@@ -52,8 +58,10 @@ class RuleRegistry {
   std::vector<std::unique_ptr<Rule>> rules_;
 };
 
-// The doc page of a rule (rules/docs/<ID>.md, compiled in). Empty if none.
+// The doc page of a rule (rules/docs/<ID>.md, compiled in by the rules layer). Empty if none.
 std::string rule_doc(const std::string& id);
+// Adds doc pages by rule id (the rules layer's generated rule_docs.cpp calls it at start-up).
+void register_rule_docs(std::map<std::string, std::string> docs);
 // The doc page's address on the project's home page (SARIF helpUri, editor links).
 std::string rule_doc_url(const std::string& id);
 

@@ -1,4 +1,4 @@
-#include "core/display_path.h"
+#include "base/display_path.h"
 
 #include <filesystem>
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/pipeline.h"
-#include "core/rule.h"
+#include "findings/rule.h"
 
 namespace archscan::review {
 

@@ -36,6 +36,11 @@ struct Finding {
   // (dismissed in the review store); suppressed findings are kept for SARIF and the store.
   std::string suppression;
   std::string suppression_reason;
+  // Links between findings of one run, for rule precedence (findings/precedence.h); never stored.
+  // `subject` names what the finding is about (an opaque key a rule builds, e.g. from an operation's
+  // source span); `claims` lists the subjects this finding already covers.
+  std::string subject;
+  std::vector<std::string> claims;
 };
 
 }  // namespace archscan

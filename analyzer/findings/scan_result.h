@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/finding.h"
+#include "findings/finding.h"
 
 namespace archscan {
 

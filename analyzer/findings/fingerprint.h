@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "core/finding.h"
+#include "findings/finding.h"
 #include "ir/ir.h"
 
 namespace archscan {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/scan_result.h"
+#include "findings/scan_result.h"
 
 namespace archscan {
 

@@ -1,6 +1,6 @@
-#include "review/active_rules.h"
+#include "core/active_rules.h"
 
-#include "core/source_reader.h"
+#include "base/hash.h"
 
 namespace archscan::review {
 

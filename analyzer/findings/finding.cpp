@@ -1,4 +1,4 @@
-#include "core/finding.h"
+#include "findings/finding.h"
 
 namespace archscan {
 

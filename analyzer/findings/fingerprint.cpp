@@ -1,10 +1,10 @@
-#include "core/fingerprint.h"
+#include "findings/fingerprint.h"
 
 #include <algorithm>
 #include <map>
 #include <tuple>
 
-#include "core/source_reader.h"
+#include "base/hash.h"
 
 namespace archscan {
 

@@ -1,4 +1,4 @@
-#include "core/budget.h"
+#include "base/budget.h"
 
 #include <fmt/format.h>
 #include <time.h>

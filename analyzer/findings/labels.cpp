@@ -1,4 +1,4 @@
-#include "core/labels.h"
+#include "findings/labels.h"
 
 #include <fmt/format.h>
 

@@ -1,0 +1,12 @@
+#include "base/hash.h"
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+namespace archscan {
+
+std::string hash_hex(const std::string& bytes) {
+  return fmt::format("{:016x}", static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
+}
+
+}  // namespace archscan
