@@ -51,7 +51,14 @@ std::vector<Label> parse_labels(const std::string& path, const std::string& text
     size_t end = text.find('\n', start);
     std::string l = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
     std::smatch m;
-    if (l.find("expect:") != std::string::npos || l.find("ok:") != std::string::npos) {
+    if (l.find("message:") != std::string::npos || l.find("trace:") != std::string::npos) {
+      static const std::regex text_re(R"re((?:#|//)\s*(message|trace):\s*([A-Za-z0-9_]+)\s+"([^"]*)")re");
+      if (std::regex_search(l, m, text_re)) {
+        Label label{path, line, m[2], true};
+        (m[1] == "message" ? label.message : label.trace) = m[3];
+        out.push_back(std::move(label));
+      }
+    } else if (l.find("expect:") != std::string::npos || l.find("ok:") != std::string::npos) {
       if (std::regex_search(l, m, re)) {
         bool fire = m[1] == "expect";
         for (const auto& id : split_ids(m[2])) out.push_back({path, line, id, fire});
@@ -91,6 +98,27 @@ std::vector<LabelCheck> check_labels(const std::vector<Label>& labels, const std
       c.passed = bad.empty();
       c.found = !bad.empty();
       for (const auto& b : bad) c.detail += (c.detail.empty() ? "" : "; ") + b;
+    } else if (!l.message.empty() || !l.trace.empty()) {
+      std::vector<std::string> seen;
+      for (const auto& f : findings) {
+        if (!f.suppression.empty() || (f.rule != l.what && f.taxonomy != l.what) || !touches(f, l.path, l.line))
+          continue;
+        c.found = true;
+        if (!l.message.empty()) {
+          c.passed |= f.message.find(l.message) != std::string::npos;
+          seen.push_back(f.message);
+        }
+        for (const auto& st : f.trace) {
+          if (l.trace.empty() || st.path != l.path || st.line != l.line) continue;
+          c.passed |= st.note.find(l.trace) != std::string::npos;
+          seen.push_back(st.role + ": " + st.note);
+        }
+      }
+      c.right_type = c.passed;
+      if (!c.found) c.detail = l.what + " not reported on this line";
+      else if (!c.passed)
+        c.detail = fmt::format("no {} holds \"{}\"; seen: {}", l.message.empty() ? "trace step here" : "message",
+                               l.message.empty() ? l.trace : l.message, fmt::join(seen, " | "));
     } else if (!l.must_fire) {
       std::vector<std::string> bad;
       for (const auto& f : findings)

@@ -5,6 +5,8 @@
 //   `# expect: CN003(note)`             ... with this severity
 //   `# expect: none`                    no warning or error anywhere in the case
 //   `# ok: ID`                          rule ID must not fire on this line (fixtures)
+//   `# message: ID "text"`              a finding of ID on this line has `text` in its message
+//   `# trace: ID "text"`                ... has a trace step on this line whose note holds `text`
 #pragma once
 
 #include <string>
@@ -19,6 +21,8 @@ struct Label {
   int line = 0;
   std::string what;  // "T3", "HW001", "none"
   bool must_fire = true;  // false for `# ok:`
+  std::string message = {};  // `# message:` -- a substring the finding's message must hold
+  std::string trace = {};    // `# trace:` -- a substring of the note of a trace step on this line
 };
 
 std::vector<Label> parse_labels(const std::string& path, const std::string& text);
