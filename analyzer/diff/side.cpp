@@ -1,0 +1,51 @@
+#include "diff/side.h"
+
+#include <filesystem>
+
+#include "core/pipeline.h"
+#include "core/source_reader.h"
+#include "frontend/frontend.h"
+
+namespace archscan::diff {
+
+Side::Side(const vcs::Repo& repo, std::string rev, uint64_t max_file_bytes)
+    : repo_(repo), rev_(std::move(rev)), max_bytes_(max_file_bytes), ids_(repo.files(rev_)) {
+  for (const auto& [path, id] : ids_) {
+    all_.insert(path);
+    if (frontend::frontend_for(path)) sources_.push_back(path);
+  }
+}
+
+std::string Side::module_name(const std::string& path, bool* is_package_init) const {
+  if (is_package_init) *is_package_init = false;
+  if (std::filesystem::path(path).extension() != ".py") return {};
+  return module_name_among(path, all_, is_package_init);
+}
+
+void Side::load(const std::vector<std::string>& paths) {
+  std::vector<std::string> blob_ids;
+  std::multimap<std::string, std::string> wanted;  // blob id -> path (two paths can share a blob)
+  for (const auto& p : paths) {
+    auto it = ids_.find(p);
+    if (it == ids_.end() || texts_.count(p)) continue;
+    if (rev_.empty()) {
+      // Never follows a symlink out of the repository, never blocks on a FIFO (core/source_reader).
+      ReadResult r = read_source((std::filesystem::path(repo_.top()) / p).string(), max_bytes_, {repo_.top()});
+      if (r.ok) texts_[p] = std::move(r.text);
+      continue;
+    }
+    if (!wanted.count(it->second)) blob_ids.push_back(it->second);
+    wanted.emplace(it->second, p);
+  }
+  for (auto& [id, content] : repo_.blobs(blob_ids)) {
+    auto [a, b] = wanted.equal_range(id);
+    for (auto it = a; it != b; ++it) texts_[it->second] = content;
+  }
+}
+
+const std::string* Side::text(const std::string& path) const {
+  auto it = texts_.find(path);
+  return it == texts_.end() ? nullptr : &it->second;
+}
+
+}  // namespace archscan::diff
