@@ -104,7 +104,7 @@ class Graph {
 std::vector<std::string> affected_files(Side& side, const AffectedRequest& req) {
   std::vector<std::string> out;
   for (const auto& s : req.seeds)
-    if (side.has(s) && frontend::frontend_for(s)) out.push_back(s);
+    if (side.has(s) && is_scanned_source(s)) out.push_back(s);
   if (out.empty() && req.removed_modules.empty()) return out;  // a docs-only change reads nothing
 
   Graph g(side, req);

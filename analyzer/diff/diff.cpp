@@ -89,8 +89,6 @@ bool excluded(const std::string& path, const std::vector<std::string>& globs) {
   return false;
 }
 
-bool is_source(const std::string& path) { return !path.empty() && frontend::frontend_for(path); }
-
 std::vector<MemorySource> sources_of(Side& side, const std::vector<std::string>& paths) {
   side.load(paths);
   std::vector<MemorySource> out;
@@ -175,8 +173,8 @@ DiffOutcome run_diff(const DiffRequest& req) {
     r.list_suppressed = req.scan.all;
 
     for (auto& c : repo.changes(revs.base, revs.head)) {
-      const bool old_src = is_source(c.old_path) && !excluded(c.old_path, req.excludes);
-      const bool new_src = is_source(c.new_path) && !excluded(c.new_path, req.excludes);
+      const bool old_src = is_scanned_source(c.old_path) && !excluded(c.old_path, req.excludes);
+      const bool new_src = is_scanned_source(c.new_path) && !excluded(c.new_path, req.excludes);
       if (old_src || new_src) out.changes.push_back(std::move(c));
     }
     if (out.changes.empty()) {  // nothing archscan reads changed: nothing to analyse

@@ -8,11 +8,19 @@
 
 namespace archscan::diff {
 
+bool is_scanned_source(const std::string& path) {
+  if (path.empty() || !frontend::frontend_for(path)) return false;
+  // What `scan` does not walk into either (core/source_reader): dot-directories and __pycache__.
+  for (const auto& part : std::filesystem::path(path))
+    if (part.string().starts_with('.') || part == "__pycache__") return false;
+  return true;
+}
+
 Side::Side(const vcs::Repo& repo, std::string rev, uint64_t max_file_bytes)
     : repo_(repo), rev_(std::move(rev)), max_bytes_(max_file_bytes), ids_(repo.files(rev_)) {
   for (const auto& [path, id] : ids_) {
     all_.insert(path);
-    if (frontend::frontend_for(path)) sources_.push_back(path);
+    if (is_scanned_source(path)) sources_.push_back(path);
   }
 }
 

@@ -12,6 +12,9 @@
 
 namespace archscan::diff {
 
+// A file a front-end reads, outside the directories `scan` skips (dot-directories, __pycache__).
+bool is_scanned_source(const std::string& path);
+
 class Side {
  public:
   // `rev`: a commit id, vcs::kEmptyTree, ":index", or "" for the working tree.

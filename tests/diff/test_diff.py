@@ -170,6 +170,11 @@ class DiffTest(unittest.TestCase):
         gh = archscan(r.root, "diff", "--format", "github")
         self.assertEqual(gh.code, 1, gh)
         self.assertRegex(gh.out, r"::error file=gpt/modeling\.py,line=\d+")
+        gitlab = archscan(r.root, "diff", "--format", "gitlab")
+        self.assertEqual(gitlab.code, 1, gitlab)
+        issues = json.loads(gitlab.out)
+        self.assertTrue(any(i["check_name"] == "BD001" and i["severity"] == "critical"
+                            and i["location"]["path"] == "gpt/modeling.py" for i in issues), gitlab)
         self.assertEqual(archscan(r.root, "diff", "--fail-on", "none").code, 0)
         self.assertEqual(archscan(r.root, "diff", "--fail-on", "bogus").code, 2)
         self.assertEqual(archscan(r.root, "diff", "--format", "bogus").code, 2)
