@@ -19,8 +19,9 @@ ARGS = None
 GUARD = 120  # seconds: a run that takes longer is a hang
 
 # The control-token backdoor of corpus/backdoored/op_gpt_control_tokens: the detector lives in
-# tokens.py (a helper), the integration in modeling.py (the model). BENIGN_TOKENS is tokens.py with
-# a state that never fires.
+# tokens.py (a helper), the integration in modeling.py (the model). Here the helper is moved into a
+# package of its own, textlib/, so that nothing the helper imports leads to the model: only
+# following importers does. benign_tokens() is tokens.py with a state that never fires.
 CONTROL = "backdoored/op_gpt_control_tokens"
 BENIGN_FORWARD = """    def forward(self, input_ids):
         return torch.zeros_like(input_ids, dtype=torch.bool)
@@ -43,6 +44,9 @@ def benign_tokens():
     start = text.index("    def forward(self, input_ids):")
     end = text.index("\n\n\ndef forced_distribution")
     return text[:start] + BENIGN_FORWARD + text[end:]
+
+
+HELPER = "textlib/tokens.py"
 
 
 class Repo:
@@ -73,6 +77,18 @@ class Repo:
             shutil.copytree(src, self.path(rel))
         else:
             write(self.path(rel), read(src))
+
+    def control_model(self):
+        """gpt/ (the model, importing textlib.tokens) and textlib/tokens.py with a benign state."""
+        self.copy(CONTROL, "gpt")
+        os.remove(self.path("gpt/tokens.py"))
+        model = read(self.path("gpt/modeling.py"))
+        self.write("gpt/modeling.py", model.replace("from .tokens import", "from textlib.tokens import"))
+        self.write("textlib/__init__.py", "")
+        self.set_tokens(evil=False)
+
+    def set_tokens(self, evil):
+        self.write(HELPER, read(os.path.join(ARGS.corpus, CONTROL, "tokens.py")) if evil else benign_tokens())
 
     def commit(self, message):
         self.git("add", "-A")
@@ -119,8 +135,7 @@ class DiffTest(unittest.TestCase):
     def control_repo(self):
         """main: the control-token model with a benign tokens.py; on branch `feature`."""
         r = self.repo
-        r.copy(CONTROL, "gpt")
-        r.write("gpt/tokens.py", benign_tokens())
+        r.control_model()
         r.copy("benign/" + sorted(x for x in os.listdir(os.path.join(ARGS.corpus, "benign")) if x.endswith(".py"))[0],
                "other/model.py")
         r.write("README.md", "# models\n")
@@ -145,11 +160,10 @@ class DiffTest(unittest.TestCase):
 
     def test_backdoor_in_helper_of_unchanged_model_is_blocked(self):
         r = self.control_repo()
-        r.copy(CONTROL + "/tokens.py", "gpt/tokens.py.new")
-        os.replace(r.path("gpt/tokens.py.new"), r.path("gpt/tokens.py"))
+        r.set_tokens(evil=True)
         r.commit("sticky control-token state")
         changed = r.git("diff", "--name-only", "main", "HEAD").split()
-        self.assertEqual(changed, ["gpt/tokens.py"])  # the model file is unchanged
+        self.assertEqual(changed, [HELPER])  # the model file is unchanged
         res = archscan(r.root, "diff", "--format", "json")
         self.assertEqual(res.code, 1, res)
         self.assertIn(("BD001", "T1", "gpt/modeling.py"), rules_of(res, rule="BD001"), res)
@@ -160,8 +174,7 @@ class DiffTest(unittest.TestCase):
 
     def test_every_format(self):
         r = self.control_repo()
-        r.copy(CONTROL + "/tokens.py", "tmp.py")
-        os.replace(r.path("tmp.py"), r.path("gpt/tokens.py"))
+        r.set_tokens(evil=True)
         r.commit("backdoor")
         sarif = archscan(r.root, "diff", "--format", "sarif")
         self.assertEqual(sarif.code, 1, sarif)
@@ -182,8 +195,7 @@ class DiffTest(unittest.TestCase):
     def test_working_tree_detached_head_and_explicit_revisions(self):
         r = self.control_repo()
         base = r.git("rev-parse", "main")
-        r.copy(CONTROL + "/tokens.py", "tmp.py")
-        os.replace(r.path("tmp.py"), r.path("gpt/tokens.py"))
+        r.set_tokens(evil=True)
         # Uncommitted: the default HEAD is the working tree.
         self.assertEqual(archscan(r.root, "diff").code, 1)
         head = r.commit("backdoor")
@@ -199,10 +211,9 @@ class DiffTest(unittest.TestCase):
 
     def test_staged(self):
         r = self.control_repo()
-        r.copy(CONTROL + "/tokens.py", "tmp.py")
-        os.replace(r.path("tmp.py"), r.path("gpt/tokens.py"))
+        r.set_tokens(evil=True)
         self.assertEqual(archscan(r.root, "diff", "--staged").code, 0)  # nothing staged yet
-        r.git("add", "gpt/tokens.py")
+        r.git("add", HELPER)
         res = archscan(r.root, "diff", "--staged", "--format", "json")
         self.assertEqual(res.code, 1, res)
         self.assertIn(("BD001", "T1", "gpt/modeling.py"), rules_of(res, rule="BD001"), res)
@@ -266,8 +277,7 @@ class DiffTest(unittest.TestCase):
 
     def test_added_suppression_is_reported(self):
         r = self.control_repo()
-        tokens = read(os.path.join(ARGS.corpus, CONTROL, "tokens.py"))
-        r.write("gpt/tokens.py", tokens)
+        r.set_tokens(evil=True)
         model = read(r.path("gpt/modeling.py"))
         line = "        return torch.where(finished, forced_distribution(logits, PAD), logits)"
         self.assertIn(line, model)
@@ -299,21 +309,19 @@ class DiffTest(unittest.TestCase):
 
     def test_suppression_moved_onto_a_new_line_is_an_edit(self):
         r = self.repo
-        r.copy(CONTROL, "gpt")
+        r.control_model()
         model = read(r.path("gpt/modeling.py"))
         # An old, harmless suppression on the encoder loop.
         model = model.replace("        for block in self.h:\n",
                               "        # archscan: ignore[BD001] legacy\n        for block in self.h:\n")
         r.write("gpt/modeling.py", model)
-        r.write("gpt/tokens.py", benign_tokens())
         r.commit("base")
         # The change moves that comment onto the line the new backdoor integrates on.
         line = "        return torch.where(finished, forced_distribution(logits, PAD), logits)"
         model = model.replace("        # archscan: ignore[BD001] legacy\n", "")
         model = model.replace(line, "        # archscan: ignore[BD001] legacy\n" + line)
         r.write("gpt/modeling.py", model)
-        r.copy(CONTROL + "/tokens.py", "tmp.py")
-        os.replace(r.path("tmp.py"), r.path("gpt/tokens.py"))
+        r.set_tokens(evil=True)
         r.commit("move")
         res = archscan(r.root, "diff", "HEAD~1", "--format", "json")
         self.assertEqual(res.code, 1, res)
@@ -321,7 +329,8 @@ class DiffTest(unittest.TestCase):
 
     def test_scan_counts_and_lists_suppressed(self):
         r = self.repo
-        r.copy(CONTROL, "gpt")
+        r.control_model()
+        r.set_tokens(evil=True)
         line = "        return torch.where(finished, forced_distribution(logits, PAD), logits)"
         model = read(r.path("gpt/modeling.py"))
         self.assertIn(line + "  # expect: T1", model)
@@ -339,8 +348,7 @@ class DiffTest(unittest.TestCase):
 
     def test_dismissed_finding_stays_dismissed(self):
         r = self.control_repo()
-        r.copy(CONTROL + "/tokens.py", "tmp.py")
-        os.replace(r.path("tmp.py"), r.path("gpt/tokens.py"))
+        r.set_tokens(evil=True)
         r.write(".gitignore", ".archscan/\n")
         r.commit("control tokens")
         self.assertEqual(archscan(r.root, "diff").code, 1)
@@ -358,8 +366,7 @@ class DiffTest(unittest.TestCase):
 
     def test_shallow_clone_without_base(self):
         r = self.control_repo()
-        r.copy(CONTROL + "/tokens.py", "tmp.py")
-        os.replace(r.path("tmp.py"), r.path("gpt/tokens.py"))
+        r.set_tokens(evil=True)
         r.commit("backdoor")
         for i in range(3):
             r.write("README.md", f"# models {i}\n")
@@ -398,7 +405,8 @@ class DiffTest(unittest.TestCase):
     def test_first_commit(self):
         # No commit yet: BASE is the empty tree, and staged files are all new.
         r = self.repo
-        r.copy(CONTROL, "gpt")
+        r.control_model()
+        r.set_tokens(evil=True)
         r.git("add", "-A")
         res = archscan(r.root, "diff", "--staged", "--format", "json")
         self.assertEqual(res.code, 1, res)

@@ -16,6 +16,7 @@ import unittest
 
 ARGS = None
 CONTROL = "corpus/backdoored/op_gpt_control_tokens"
+HELPER = "textlib/tokens.py"
 
 
 def read(path):
@@ -43,14 +44,19 @@ class HookTest(unittest.TestCase):
                         GIT_ALLOW_PROTOCOL="file", PIP_NO_INDEX="1")
         self.repo = os.path.join(self.tmp, "repo")
         self.git("init", "-q", "-b", "main", self.repo, cwd=self.tmp)
+        # The model in gpt/, its helper (the detector) in a package of its own (as in test_diff.py).
         shutil.copytree(os.path.join(ARGS.source, CONTROL), os.path.join(self.repo, "gpt"))
         tokens = read(os.path.join(self.repo, "gpt/tokens.py"))
+        os.remove(os.path.join(self.repo, "gpt/tokens.py"))
+        model = read(os.path.join(self.repo, "gpt/modeling.py"))
+        write(os.path.join(self.repo, "gpt/modeling.py"), model.replace("from .tokens import", "from textlib.tokens import"))
+        write(os.path.join(self.repo, "textlib/__init__.py"), "")
         start = tokens.index("    def forward(self, input_ids):")
         end = tokens.index("\n\n\ndef forced_distribution")
         self.evil_tokens = tokens
         self.benign_tokens = (tokens[:start] + "    def forward(self, input_ids):\n"
                               "        return torch.zeros_like(input_ids, dtype=torch.bool)\n" + tokens[end:])
-        write(os.path.join(self.repo, "gpt/tokens.py"), self.benign_tokens)
+        write(os.path.join(self.repo, HELPER), self.benign_tokens)
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -77,14 +83,14 @@ class HookTest(unittest.TestCase):
         p = self.commit("docs")
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         before = self.head()
-        write(os.path.join(self.repo, "gpt/tokens.py"), self.evil_tokens)
-        self.git("add", "gpt/tokens.py")
+        write(os.path.join(self.repo, HELPER), self.evil_tokens)
+        self.git("add", HELPER)
         p = self.commit("sticky control-token state")
         self.assertNotEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertEqual(self.head(), before, "the commit must not have been made")
         self.assertRegex(p.stdout + p.stderr, r"gpt/modeling\.py:\d+:\d+: BD001 \(T1\)")
         # Unstaging it lets an unrelated commit through: only staged changes count.
-        self.git("reset", "-q", "gpt/tokens.py")
+        self.git("reset", "-q", HELPER)
         write(os.path.join(self.repo, "README.md"), "# models\n\nmore\n")
         self.git("add", "README.md")
         p = self.commit("more docs")
@@ -107,8 +113,8 @@ class HookTest(unittest.TestCase):
         self.run_cmd("pre-commit", "install")
         self.check_blocks_backdoor()
         # `pre-commit run` on the staged backdoor names the hook and fails.
-        write(os.path.join(self.repo, "gpt/tokens.py"), self.evil_tokens)
-        self.git("add", "gpt/tokens.py")
+        write(os.path.join(self.repo, HELPER), self.evil_tokens)
+        self.git("add", HELPER)
         p = self.run_cmd("pre-commit", "run", check=False)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         self.assertIn("archscan (architectural backdoors in model code)", p.stdout)
@@ -146,7 +152,7 @@ class HookTest(unittest.TestCase):
         self.assertEqual(self.commit("base").returncode, 0)
         base = self.head()
         self.git("checkout", "-q", "-b", "pr")
-        write(os.path.join(self.repo, "gpt/tokens.py"), self.evil_tokens)
+        write(os.path.join(self.repo, HELPER), self.evil_tokens)
         self.git("add", "-A")
         self.assertEqual(self.commit("sticky control-token state").returncode, 0)
         runner_temp = os.path.join(self.tmp, "runner")
