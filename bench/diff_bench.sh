@@ -2,8 +2,9 @@
 # Times `archscan diff` for a one-file change in a ~1,500-file repository against a full scan of
 # the same tree (docs/pre-merge.md). The repository is generated in a temporary directory: 150
 # packages, each an __init__.py and 9 corpus models (corpus/benign and corpus/backdoored single
-# files, in turn), one model per package also importing a shared helper package. The change edits
-# one model (a new helper function) and is committed; a docs-only change is timed too.
+# files, in turn), one model per package also importing a shared helper package. Three committed
+# changes are timed: one model edited, the shared helper edited (150 importers), and a docs-only
+# change.
 #
 #   bench/diff_bench.sh [RUNS]
 #
@@ -55,14 +56,20 @@ git add -A
 git commit -q -m base
 printf '\n\ndef describe(model):\n    return type(model).__name__\n' >> "$repo/pkg7/m3.py"
 git commit -q -am "one model edited"
+printf '\n\ndef channels(block):\n    return block.conv.out_channels\n' >> "$repo/common/blocks.py"
+git commit -q -am "shared helper edited"
 echo "docs" > "$repo/README.md"
 git add README.md
 git commit -q -m "docs only"
 
 echo "repository: $files Python files; $cores cores; $("$archscan" --version 2>/dev/null || echo archscan)"
-"$archscan" diff -C "$repo" HEAD~2 HEAD~1 --fail-on none -q --format json | python3 -c \
-  'import json,sys; r=json.load(sys.stdin); print("one-file change: %d files analysed, %d new findings" % (len(r["files"]), len(r["findings"])))'
+for c in "one-file change:HEAD~3 HEAD~2" "shared helper change:HEAD~2 HEAD~1" "docs-only change:HEAD~1 HEAD"; do
+  # shellcheck disable=SC2086
+  "$archscan" diff -C "$repo" ${c#*:} --fail-on none -q --format json | python3 -c \
+    'import json,sys; r=json.load(sys.stdin); print("%s: %d files analysed, %d new findings" % (sys.argv[1], len(r["files"]), len(r["findings"])))' "${c%%:*}"
+done
 hyperfine --runs "$runs" --warmup 1 -N \
-  -n "diff, one-file change" "$archscan diff -C $repo HEAD~2 HEAD~1 --fail-on none -q -j $cores" \
+  -n "diff, one-file change" "$archscan diff -C $repo HEAD~3 HEAD~2 --fail-on none -q -j $cores" \
+  -n "diff, shared helper change (150 importers)" "$archscan diff -C $repo HEAD~2 HEAD~1 --fail-on none -q -j $cores" \
   -n "diff, docs-only change" "$archscan diff -C $repo HEAD~1 HEAD --fail-on none -q -j $cores" \
   -n "full scan (--no-db)" "$archscan scan $repo --no-db --fail-on none -q -j $cores"
