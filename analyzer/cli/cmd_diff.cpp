@@ -24,7 +24,8 @@ struct DiffArgs {
   int jobs = 0;
   double max_file_mb = 5, file_timeout = 60;
   bool no_db = false, all = false, no_inline_suppressions = false, quiet = false, explain = false;
-  CLI::Option *fail_on_opt = nullptr, *select_opt = nullptr, *ignore_opt = nullptr, *exclude_opt = nullptr,
+  bool fail_on_skipped = false;
+  CLI::Option *fail_on_opt = nullptr, *fail_on_skipped_opt = nullptr, *select_opt = nullptr, *ignore_opt = nullptr, *exclude_opt = nullptr,
               *db_opt = nullptr;
 };
 
@@ -57,6 +58,7 @@ bool apply_config(DiffArgs& a, std::string& error) {
   fill(a.exclude_opt, a.excludes, c.exclude);
   fill(a.fail_on_opt, a.fail_on, c.fail_on);
   fill(a.db_opt, a.db, c.db);
+  fill(a.fail_on_skipped_opt, a.fail_on_skipped, c.fail_on_skipped);
   return resolve_rule_selection(a.select, "--select", error) && resolve_rule_selection(a.ignore, "--ignore", error);
 }
 
@@ -124,12 +126,15 @@ int run(DiffArgs& a) {
   if (a.format == "text") sinks::write_text(r, *os, {use_color(a), a.explain, false, !a.quiet});
   else (*sink)(r, *os);
 
-  bool failing = false, file_errors = false;
-  for (const auto& f : r.files) file_errors |= f.status == "error";
+  bool failing = false, file_errors = false, skipped = false;
+  for (const auto& f : r.files) {
+    file_errors |= f.status == "error";
+    skipped |= f.status == "skipped";
+  }
   for (const auto& f : r.findings)
     if (f.suppression.empty() && !never_fail && f.severity >= threshold) failing = true;
   if (file_errors) return kExitError;
-  return failing ? kExitFindings : kExitClean;
+  return failing || (a.fail_on_skipped && skipped) ? kExitFindings : kExitClean;
 }
 
 const CommandRegistrar reg([](CLI::App& app) {
@@ -146,6 +151,9 @@ const CommandRegistrar reg([](CLI::App& app) {
   a->fail_on_opt = cmd->add_option("--fail-on", a->fail_on,
                                    "Exit 1 when a new finding has this severity or higher (note, warning, error, none)")
                        ->capture_default_str();
+  a->fail_on_skipped_opt = cmd->add_flag(
+      "--fail-on-skipped", a->fail_on_skipped,
+      "Also exit 1 when a file to analyse was skipped (too large, over budget, binary, a type archscan does not read)");
   a->select_opt = cmd->add_option("--select", a->select, "Run only these rules (ids, names or id prefixes, repeatable)");
   a->ignore_opt = cmd->add_option("--ignore", a->ignore, "Do not run these rules (ids, names or id prefixes, repeatable)");
   a->exclude_opt = cmd->add_option("--exclude", a->excludes, "Skip paths matching GLOB (repeatable)");

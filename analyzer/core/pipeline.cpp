@@ -533,10 +533,11 @@ ScanOutput run_scan_sources(const ScanOptions& opts, const std::string& root, st
       f.message = "unsupported file type (no front-end reads it)";
     } else if (given[i].text.size() > opts.max_file_bytes) {
       f.status = ir::FileStatus::Skipped;
-      f.message = fmt::format("larger than {} bytes", opts.max_file_bytes);
+      f.message = fmt::format("{:.1f} MB is larger than the {:.1f} MB limit (--max-file-size)",
+                              given[i].text.size() / 1048576.0, opts.max_file_bytes / 1048576.0);
     } else if (given[i].text.find('\0') != std::string::npos) {
       f.status = ir::FileStatus::Skipped;
-      f.message = "binary file";
+      f.message = "binary file (contains NUL bytes)";
     } else {
       f.text = std::move(given[i].text);
       f.line_starts = line_starts(f.text);

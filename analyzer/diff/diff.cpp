@@ -233,6 +233,11 @@ DiffOutcome run_diff(const DiffRequest& req) {
 
     const std::unordered_set<std::string> known = base_fingerprints(base_run, renamed, base, head);
     r.files = head_run.result.files;
+    // Files the HEAD side could not read are reported as scan reports them: a clean diff says
+    // nothing about them.
+    for (const auto& p : head_paths)
+      if (const std::string why = head.problem(p); !why.empty())
+        r.files.push_back({p, frontend::frontend_for(p)->language, "skipped", why, "", ""});
     for (const auto& f : head_run.result.findings)
       if (!known.count(f.fingerprint)) r.findings.push_back(f);
     for (auto& f : added_suppressions(head_run, base, changed, req.scan)) r.findings.push_back(std::move(f));

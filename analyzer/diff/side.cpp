@@ -1,5 +1,7 @@
 #include "diff/side.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "core/pipeline.h"
@@ -40,15 +42,28 @@ void Side::load(const std::vector<std::string>& paths) {
       // Never follows a symlink out of the repository, never blocks on a FIFO (core/source_reader).
       ReadResult r = read_source((std::filesystem::path(repo_.top()) / p).string(), max_bytes_, {repo_.top()});
       if (r.ok) texts_[p] = std::move(r.text);
+      else problems_[p] = r.message;
       continue;
     }
     if (!wanted.count(it->second)) blob_ids.push_back(it->second);
     wanted.emplace(it->second, p);
   }
-  for (auto& [id, content] : repo_.blobs(blob_ids)) {
-    auto [a, b] = wanted.equal_range(id);
-    for (auto it = a; it != b; ++it) texts_[it->second] = content;
+  std::map<std::string, std::string> found = repo_.blobs(blob_ids);
+  for (const auto& [id, path] : wanted) {
+    auto it = found.find(id);
+    // As core/source_reader: larger than the limit, or binary, is not read (nor parsed to find imports).
+    if (it == found.end()) problems_[path] = "missing from the repository's objects";
+    else if (it->second.size() > max_bytes_)
+      problems_[path] = fmt::format("{:.1f} MB is larger than the {:.1f} MB limit (--max-file-size)",
+                                    it->second.size() / 1048576.0, max_bytes_ / 1048576.0);
+    else if (it->second.find('\0') != std::string::npos) problems_[path] = "binary file (contains NUL bytes)";
+    else texts_[path] = it->second;
   }
+}
+
+std::string Side::problem(const std::string& path) const {
+  auto it = problems_.find(path);
+  return it == problems_.end() ? std::string() : it->second;
 }
 
 const std::string* Side::text(const std::string& path) const {

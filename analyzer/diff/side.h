@@ -32,6 +32,8 @@ class Side {
   void load(const std::vector<std::string>& paths);
   // The text of a loaded path; nullptr when it is not on this side or could not be read.
   const std::string* text(const std::string& path) const;
+  // Why a loaded path has no text (too large, binary, unreadable); "" when it has one.
+  std::string problem(const std::string& path) const;
 
  private:
   const vcs::Repo& repo_;
@@ -41,6 +43,7 @@ class Side {
   std::vector<std::string> sources_;
   std::unordered_set<std::string> all_;
   std::map<std::string, std::string> texts_;
+  std::map<std::string, std::string> problems_;
 };
 
 }  // namespace archscan::diff

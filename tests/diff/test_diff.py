@@ -389,6 +389,16 @@ class DiffTest(unittest.TestCase):
         subprocess.run(["git", "-C", clone, "fetch", "-q", "--unshallow"], check=True, capture_output=True)
         self.assertEqual(archscan(clone, "diff").code, 1)
 
+    def test_large_file_is_skipped_unparsed(self):
+        r = self.control_repo()
+        r.write("gpt/generated.py", "x = 1\n" * 1_000_000)  # 6 MB: over the 5 MB default
+        r.git("add", "gpt/generated.py")
+        res = archscan(r.root, "diff", "--staged", "--format", "json")
+        self.assertEqual(res.code, 0, res)
+        self.assertEqual([f["path"] for f in res.json()["summary"]["skipped_files"]], ["gpt/generated.py"], res)
+        self.assertLess(res.seconds, 5.0, "a file over the limit is not parsed to find its imports either")
+        self.assertEqual(archscan(r.root, "diff", "--staged", "--fail-on-skipped").code, 1)
+
     def test_usage_errors(self):
         not_repo = os.path.join(self.tmp, "plain")
         os.makedirs(not_repo)
