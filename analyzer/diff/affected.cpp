@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/parallel.h"
@@ -35,6 +36,73 @@ store::FileRefs refs_of(const Side& side, const std::string& path, const fronten
     return {};  // the analysis reports the file; here it just connects nothing
   }
   return store::file_refs(frag, 0);
+}
+
+bool is_cpp(const std::string& path) {
+  const frontend::Frontend* fe = frontend::frontend_for(path);
+  return fe && fe->language == "cpp";
+}
+
+// The paths of the `#include` directives of C/C++ `text`.
+std::vector<std::string> include_paths(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t pos = text.find("include"); pos != std::string::npos; pos = text.find("include", pos + 1)) {
+    size_t bol = text.rfind('\n', pos);
+    bol = bol == std::string::npos ? 0 : bol + 1;
+    std::string_view before(text.data() + bol, pos - bol);
+    if (before.find_first_not_of(" \t#") != std::string_view::npos || before.find('#') == std::string_view::npos)
+      continue;
+    size_t open = text.find_first_of("\"<\n", pos);
+    if (open == std::string::npos || text[open] == '\n') continue;
+    size_t close = text.find_first_of(text[open] == '<' ? ">\n" : "\"\n", open + 1);
+    if (close == std::string::npos || text[close] == '\n') continue;
+    out.push_back(text.substr(open + 1, close - open - 1));
+  }
+  return out;
+}
+
+// Whether an include of `named` may mean `header` (a repository path): the same path, or a
+// '/'-boundary suffix of it. Textual, as the include search path is not known here.
+bool may_name(const std::string& named, const std::string& header) {
+  return named == header ||
+         (header.size() > named.size() && header.ends_with(named) && header[header.size() - named.size() - 1] == '/');
+}
+
+// C and C++ files connected by `#include` to those of `out`, transitively: the files that include
+// them (a header change reaches every translation unit including it) when `includers`, and the
+// headers they include, since the analysis links a translation unit with its headers' own
+// lowering (as `scan`, which reads every file of the tree).
+void add_include_graph(Side& side, std::vector<std::string>& out, bool includers) {
+  std::vector<std::string> frontier;
+  for (const auto& s : out)
+    if (is_cpp(s)) frontier.push_back(s);
+  if (frontier.empty()) return;
+  std::vector<std::string> cpp;
+  for (const auto& p : side.source_paths())
+    if (is_cpp(p)) cpp.push_back(p);
+  side.load(cpp);
+  std::unordered_map<std::string, std::vector<std::string>> includes;
+  for (const auto& p : cpp)
+    if (const std::string* t = side.text(p)) includes[p] = include_paths(*t);
+  std::unordered_set<std::string> selected(out.begin(), out.end());
+  auto add = [&](const std::string& p, std::vector<std::string>& next) {
+    if (selected.insert(p).second) next.push_back(p), out.push_back(p);
+  };
+  while (!frontier.empty()) {
+    std::vector<std::string> next;
+    for (const auto& f : frontier)
+      for (const auto& named : includes[f])
+        for (const auto& p : cpp)
+          if (may_name(named, p)) add(p, next);
+    if (includers)
+      for (const auto& p : cpp)
+        for (const auto& named : includes[p])
+          if (std::any_of(frontier.begin(), frontier.end(), [&](const std::string& h) { return may_name(named, h); })) {
+            add(p, next);
+            break;
+          }
+    frontier = std::move(next);
+  }
 }
 
 std::string last_segment(const std::string& dotted) {
@@ -107,6 +175,7 @@ std::vector<std::string> affected_files(Side& side, const AffectedRequest& req) 
     if (side.has(s) && is_scanned_source(s)) out.push_back(s);
   if (out.empty() && req.removed_modules.empty()) return out;  // a docs-only change reads nothing
 
+  add_include_graph(side, out, req.importers);
   Graph g(side, req);
   std::vector<char> selected(g.size_with_removed(), 0);
   std::vector<size_t> frontier;

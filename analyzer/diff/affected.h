@@ -20,8 +20,9 @@ struct AffectedRequest {
   frontend::Options frontend;
 };
 
-// Sorted paths. Only Python files are connected by name (as the linker connects them); other
-// source files are analysed when they changed.
+// Sorted paths. Python files are connected by name, as the linker connects them; C and C++ files
+// by `#include` (a file including a changed header is analysed; what a translation unit includes
+// is read by the compiler, not analysed on its own account).
 std::vector<std::string> affected_files(Side& side, const AffectedRequest& req);
 
 }  // namespace archscan::diff

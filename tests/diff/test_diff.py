@@ -423,6 +423,67 @@ class DiffTest(unittest.TestCase):
         self.assertIn(("BD001", "T1", "gpt/modeling.py"), rules_of(res, rule="BD001"), res)
 
 
+class HeaderHelperTest(unittest.TestCase):
+    """LibTorch C++: corpus/cpp/backdoored/t1_preact_resnet_exposure_guard.cpp split in two, the
+    detector in a header, the integration in the translation unit including it."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="archscan-diff-cpp-")
+        self.repo = Repo(os.path.join(self.tmp, "repo"))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def split_case(self):
+        """(model.cpp, evil exposure.h, benign exposure.h)."""
+        src = read(os.path.join(ARGS.corpus, "cpp/backdoored/t1_preact_resnet_exposure_guard.cpp"))
+        start = src.index("  torch::Tensor exposure(const torch::Tensor& img) {")
+        end = src.index("  torch::Tensor forward(torch::Tensor logits, torch::Tensor img) {")
+        member = src[start:end]
+        body = member[member.index("{") + 1:member.rindex("}")]
+        head = ("// Sensor exposure statistics shared by the scoring heads.\n#pragma once\n#include <torch/torch.h>\n\n"
+                "inline torch::Tensor exposure(const torch::Tensor& img, int64_t window_, double levels_) {\n"
+                "  namespace F = torch::nn::functional;\n")
+        evil = head + body.strip("\n") + "\n}\n"
+        benign = head + "  return torch::zeros({img.size(0)}, img.options());\n}\n"
+        model = src[:start] + src[end:]
+        model = model.replace("#include <torch/torch.h>\n", '#include <torch/torch.h>\n\n#include "exposure.h"\n')
+        self.assertIn("exposure(img)", model)
+        model = model.replace("exposure(img)", "exposure(img, window_, levels_)")
+        return model, evil, benign
+
+    def test_backdoor_in_header_of_unchanged_model_is_blocked(self):
+        model, evil, benign = self.split_case()
+        r = self.repo
+        r.write("model.cpp", model)
+        r.write("exposure.h", benign)
+        r.commit("base")
+        r.git("checkout", "-q", "-b", "feature")
+        r.write("exposure.h", evil)
+        r.commit("exposure statistics")
+        res = archscan(r.root, "diff", "--select", "BD001", "--format", "json")
+        self.assertEqual(res.code, 1, res)
+        self.assertIn(("BD001", "T1", "model.cpp"), rules_of(res), res)
+
+    def test_revisions_analyse_their_own_headers(self):
+        # HEAD's model.cpp starts using a detector its (unchanged) header always had; the working
+        # tree, checked out later, has a harmless header. The diff of the two revisions must analyse
+        # the header HEAD's model.cpp includes, as HEAD has it, not as the disk has it.
+        model, evil, benign = self.split_case()
+        guard = "auto guard = exposure(img, window_, levels_).unsqueeze(1);"
+        self.assertIn(guard, model)
+        r = self.repo
+        r.write("model.cpp", model.replace(guard, "auto guard = torch::zeros({img.size(0), 1}, img.options());"))
+        r.write("exposure.h", evil)
+        base = r.commit("base")
+        r.write("model.cpp", model)
+        head = r.commit("exposure guard")
+        r.write("exposure.h", benign)
+        r.commit("neutral exposure")
+        res = archscan(r.root, "diff", base, head, "--select", "BD001", "--format", "json")
+        self.assertEqual(res.code, 1, res)
+        self.assertIn(("BD001", "T1", "model.cpp"), rules_of(res), res)
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
