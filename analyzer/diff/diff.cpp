@@ -82,10 +82,15 @@ Revs resolve_revs(const vcs::Repo& repo, const DiffRequest& req) {
   return r;
 }
 
+// As `scan --exclude`: a glob matched against the relative path and the base name of the file and
+// of every directory above it (scan does not walk into an excluded directory).
 bool excluded(const std::string& path, const std::vector<std::string>& globs) {
-  const std::string base = fs::path(path).filename().string();
-  for (const auto& g : globs)
-    if (fnmatch(g.c_str(), path.c_str(), 0) == 0 || fnmatch(g.c_str(), base.c_str(), 0) == 0) return true;
+  if (globs.empty()) return false;
+  for (fs::path p(path); !p.empty(); p = p.parent_path()) {
+    const std::string rel = p.generic_string(), base = p.filename().string();
+    for (const auto& g : globs)
+      if (fnmatch(g.c_str(), rel.c_str(), 0) == 0 || fnmatch(g.c_str(), base.c_str(), 0) == 0) return true;
+  }
   return false;
 }
 

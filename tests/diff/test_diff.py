@@ -171,6 +171,10 @@ class DiffTest(unittest.TestCase):
         text = archscan(r.root, "diff")
         self.assertEqual(text.code, 1, text)
         self.assertRegex(text.out, r"gpt/modeling\.py:\d+:\d+: BD001 \(T1\)")
+        # --exclude (and the configuration's exclude) applies to the change as to `scan`.
+        self.assertEqual(archscan(r.root, "diff", "--exclude", "textlib").code, 0)
+        r.write("archscan.toml", 'exclude = ["textlib"]\n')
+        self.assertEqual(archscan(r.root, "diff").code, 0)
 
     def test_every_format(self):
         r = self.control_repo()
