@@ -67,8 +67,10 @@ void CommonScanArgs::add(CLI::App& cmd, bool with_store) {
   db_opt_ = cmd.add_option("--db", db, "Review database (default: <root>/.archscan/archscan.db)");
   cmd.add_flag("--no-db", no_db, "Do not record the run in the review database (and use no analysis cache)");
   cmd.add_flag("--no-cache", no_cache, "Analyse every file again instead of reusing unchanged files' cached findings");
-  cmd.add_flag("--all", all, "Also report findings dismissed in review");
+  cmd.add_flag("--all", all, "Also list findings dismissed in review or suppressed by an inline comment");
   cmd.add_flag("--new-only", new_only, "Report only findings absent from the previous run on this root");
+  cmd.add_flag("--no-inline-suppressions", no_inline_suppressions,
+               "Ignore every `archscan: ignore[...]` comment: report the findings they would hide");
 }
 
 bool CommonScanArgs::prepare(std::string& error, const std::string& config_start) {
@@ -116,6 +118,7 @@ ScanOptions CommonScanArgs::to_options() const {
   o.no_cache = no_cache;
   o.all = all;
   o.new_only = new_only;
+  o.no_inline_suppressions = no_inline_suppressions;
   o.arguments = command_line();
   return o;
 }

@@ -20,6 +20,7 @@ struct CommonScanArgs {
   std::string compile_commands;
   std::string db;
   bool no_db = false, no_cache = false, all = false, new_only = false;
+  bool no_inline_suppressions = false;
   Config config;  // the project configuration prepare() found
 
   void add(CLI::App& cmd, bool with_store = true);

@@ -230,6 +230,8 @@ std::string cache_key(const ScanOptions& o) {
   static const std::string build = build_identity();
   std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", ARCHSCAN_VERSION, build, review::ruleset_hash(o),
                                 o.max_file_bytes, o.frontend.max_depth, o.frontend.compile_commands_dir);
+  // Cached findings carry their inline-suppression marks (a per-file post-processor sets them).
+  if (o.no_inline_suppressions) key += "\x1fno-inline-suppressions";
   for (const auto& a : o.frontend.extra_args) key += '\x1e' + a;
   if (!o.frontend.compile_commands_dir.empty())
     key += '\x1f' + file_hash((std::filesystem::path(o.frontend.compile_commands_dir) / "compile_commands.json").string());
@@ -359,6 +361,7 @@ ScanOutput run_scan(const ScanOptions& opts) {
   ScanResult& r = out.result;
   r.root = scan_root(opts.paths);
   r.arguments = opts.arguments;
+  r.list_suppressed = opts.all;
   budget::set_file_budget(opts.file_timeout);
   budget::take_over_budget();  // none left from an earlier scan in this process
   auto phase = [&](const char* p) {
@@ -468,6 +471,85 @@ ScanOutput run_scan(const ScanOptions& opts) {
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   phase("recording");
   run_post_processors(false, r, p, opts);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+std::string module_name_among(const std::string& path, const std::unordered_set<std::string>& present,
+                              bool* is_package_init) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  const std::string stem = p.stem().string();
+  const bool init = stem == "__init__";
+  if (is_package_init) *is_package_init = init;
+  std::vector<std::string> parts;
+  if (!init) parts.push_back(stem);
+  for (fs::path dir = p.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    if (!present.count((dir / "__init__.py").generic_string())) break;
+    parts.push_back(dir.filename().string());
+  }
+  std::string name;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) name += (name.empty() ? "" : ".") + *it;
+  return name;
+}
+
+ScanOutput run_scan_sources(const ScanOptions& opts, const std::string& root, std::vector<MemorySource> given) {
+  auto start = std::chrono::steady_clock::now();
+  ScanOutput out;
+  ScanResult& r = out.result;
+  r.root = root;
+  r.arguments = opts.arguments;
+  r.list_suppressed = opts.all;
+  budget::set_file_budget(opts.file_timeout);
+  budget::take_over_budget();
+  std::unordered_set<std::string> paths;
+  for (const auto& g : given) paths.insert(g.path);
+  std::vector<Source> sources(given.size());
+  std::vector<std::string> hashes(given.size());
+  for (size_t i = 0; i < given.size(); ++i) {
+    Source& s = sources[i];
+    s.frag.files.emplace_back();
+    ir::SourceFile& f = s.frag.files.back();
+    f.path = given[i].path;
+    f.abs_path = (std::filesystem::path(root) / given[i].path).string();
+    const frontend::Frontend* fe = frontend::frontend_for(f.path);
+    f.language = fe ? fe->language : "unknown";
+    s.hash = hashes[i] = hash_hex(given[i].text);
+    if (!fe) {
+      f.status = ir::FileStatus::Skipped;
+      f.message = "unsupported file type (no front-end reads it)";
+    } else if (given[i].text.size() > opts.max_file_bytes) {
+      f.status = ir::FileStatus::Skipped;
+      f.message = fmt::format("{:.1f} MB is larger than the {:.1f} MB limit (--max-file-size)",
+                              given[i].text.size() / 1048576.0, opts.max_file_bytes / 1048576.0);
+    } else if (given[i].text.find('\0') != std::string::npos) {
+      f.status = ir::FileStatus::Skipped;
+      f.message = "binary file (contains NUL bytes)";
+    } else {
+      f.text = std::move(given[i].text);
+      f.line_starts = line_starts(f.text);
+      if (f.language == "python") f.module_name = module_name_among(f.path, paths, &f.is_package_init);
+      s.fe = fe;
+    }
+  }
+  parallel_for(sources.size(), opts.jobs, [&](size_t i) { lower_one(sources[i], opts); });
+  out.program = link_program(sources, every_index(sources.size()));
+  const ir::Program& p = *out.program;
+  for (size_t k = 0; k < p.files.size(); ++k) {
+    const ir::SourceFile& f = p.files[k];
+    r.files.push_back({f.path, f.language, to_string(f.status), f.message, f.mode, hashes[k]});
+  }
+  std::vector<FileReport> rule_errors;
+  r.findings = run_rules(p, opts, rule_errors);
+  for (const budget::Overrun& o : budget::take_over_budget()) {
+    auto it = std::find_if(r.files.begin(), r.files.end(), [&](const FileReport& f) { return f.path == o.path; });
+    if (it != r.files.end() && it->status == "ok") {
+      it->status = "partial";
+      it->message = budget::over_budget_message(o.stage, o.seconds) + "; the rest of the file was analysed";
+    }
+  }
+  r.files.insert(r.files.end(), rule_errors.begin(), rule_errors.end());
+  run_post_processors(true, r, p, opts);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "base/progress.h"
@@ -33,6 +34,7 @@ struct ScanOptions {
   bool no_cache = false;               // analyse every file (the cache is still refreshed)
   bool all = false;                    // report dismissed findings too
   bool new_only = false;               // only findings absent from the previous run on this root
+  bool no_inline_suppressions = false; // ignore every `archscan: ignore[...]` comment (they are untrusted)
   std::vector<std::string> arguments;  // the command line, recorded with the run
   ScanProgress* progress = nullptr;    // counted into when set
 };
@@ -45,6 +47,23 @@ struct ScanOutput {
 // Runs everything up to (not including) sinks. Never throws on bad input: per-file problems
 // become FileReport diagnostics.
 ScanOutput run_scan(const ScanOptions& opts);
+
+// A source file given by its text rather than read from disk (`archscan diff` reads revisions
+// straight out of git objects).
+struct MemorySource {
+  std::string path;  // relative to the root, '/'-separated
+  std::string text;
+};
+
+// Analyses `sources` as the files below `root`: no discovery, no analysis cache, no review store;
+// the per-file post-processors (inline suppressions) run. A directory is a Python package when
+// `sources` holds its __init__.py.
+ScanOutput run_scan_sources(const ScanOptions& opts, const std::string& root, std::vector<MemorySource> sources);
+
+// The dotted Python module name of `path` when the tree consists of `paths` (as python_module_name,
+// without looking at the disk).
+std::string module_name_among(const std::string& path, const std::unordered_set<std::string>& paths,
+                              bool* is_package_init);
 
 struct RuleInfo;
 // Whether --select / --ignore keep the rule (by id, name or id prefix).

@@ -24,6 +24,7 @@ struct ScanResult {
   std::vector<Finding> findings;   // sorted by path, line, column, rule
   double seconds = 0;
   int cached_files = 0;  // files not analysed again: their findings come from the analysis cache
+  bool list_suppressed = false;  // --all: sinks list inline-suppressed findings too (else only count them)
 };
 
 }  // namespace archscan

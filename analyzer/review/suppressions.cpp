@@ -159,6 +159,8 @@ std::vector<InlineSuppression> parse_suppressions(std::string_view text, std::st
 }
 
 void apply_inline_suppressions(ScanResult& result, const ir::Program& program, const ScanOptions& opts) {
+  // --no-inline-suppressions: the comments are written by the same hand as the code; none counts.
+  if (opts.no_inline_suppressions) return;
   const auto& registry = RuleRegistry::instance();
   const RuleInfo* malformed_info = registry.find(kMalformed) ? &registry.find(kMalformed)->info() : nullptr;
   const RuleInfo* unused_info = registry.find(kUnused) ? &registry.find(kUnused)->info() : nullptr;

@@ -43,10 +43,14 @@ nlohmann::json scan_json(const ScanResult& r) {
     files.push_back(std::move(j));
   }
   nlohmann::json findings = nlohmann::json::array();
-  size_t shown = 0;
+  size_t shown = 0, suppressed = 0;
   for (const auto& f : r.findings) {
-    // Findings dismissed in review reach the sink only with --all: list them (marked) too.
-    if (!f.suppression.empty() && f.suppression != "review") continue;
+    // Findings dismissed in review reach the sink only with --all: list them (marked) too. Findings
+    // hidden by an inline comment are always counted (the comment is written by the same hand as
+    // the code) and listed with --all.
+    const bool inline_suppressed = !f.suppression.empty() && f.suppression != "review";
+    if (inline_suppressed) ++suppressed;
+    if (inline_suppressed && !r.list_suppressed) continue;
     findings.push_back(finding_json(f));
     ++shown;
   }
@@ -57,6 +61,7 @@ nlohmann::json scan_json(const ScanResult& r) {
           {"summary",
            {{"files", r.files.size()},
             {"findings", shown},
+            {"suppressed", suppressed},
             {"cached_files", r.cached_files},
             {"skipped_files", std::move(skipped)},
             {"seconds", r.seconds}}}};

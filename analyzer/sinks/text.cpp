@@ -39,16 +39,22 @@ void write_text(const ScanResult& r, std::ostream& os, const TextOptions& o) {
   std::map<std::string, int> by_severity;
   std::map<std::string, std::pair<int, Severity>> by_rule;
   int shown = 0;
-  int dismissed = 0;
+  int dismissed = 0, suppressed = 0;
   for (const auto& f : r.findings) {
-    // Findings dismissed in review reach the sink only with --all: show them, marked.
+    // Findings dismissed in review reach the sink only with --all: show them, marked. Findings
+    // hidden by an inline comment are counted in the summary, and shown (marked) with --all.
     const bool review = f.suppression == "review";
-    if (!f.suppression.empty() && !review) continue;
+    const bool inline_suppressed = !f.suppression.empty() && !review;
+    if (inline_suppressed) ++suppressed;
+    if (inline_suppressed && !r.list_suppressed) continue;
     if (review) ++dismissed;
-    else ++shown, ++by_severity[to_string(f.severity)], ++by_rule.try_emplace(f.rule, 0, f.severity).first->second.first;
+    else if (!inline_suppressed)
+      ++shown, ++by_severity[to_string(f.severity)], ++by_rule.try_emplace(f.rule, 0, f.severity).first->second.first;
     if (o.statistics) continue;
     std::string type = f.taxonomy.empty() ? "" : fmt::format(" ({})", f.taxonomy);
-    std::string mark = review ? fmt::format(" [dismissed: {}]", f.suppression_reason) : "";
+    std::string mark = review             ? fmt::format(" [dismissed: {}]", f.suppression_reason)
+                       : inline_suppressed ? fmt::format(" [suppressed inline: {}]", f.suppression_reason)
+                                           : "";
     os << fmt::format("{}:{}:{}: {}{} [{}] {}{}\n", paint("1", display_path(r.root, f.path)), f.line, f.column,
                       paint("1;31", f.rule), type, paint(paint.severity(f.severity), to_string(f.severity)),
                       f.message, mark);
@@ -78,6 +84,8 @@ void write_text(const ScanResult& r, std::ostream& os, const TextOptions& o) {
                     by_severity["warning"], by_severity["note"], plural(files - skipped.size(), "file"));
   if (r.cached_files) os << fmt::format(" ({} from cache)", plural(r.cached_files, "file"));
   if (dismissed) os << fmt::format("; {} dismissed in review shown", dismissed);
+  if (suppressed)
+    os << fmt::format("; {} suppressed inline{}", suppressed, r.list_suppressed ? " shown" : " (--all lists them)");
   if (partial) os << fmt::format("; {} partially analysed", plural(partial, "file"));
   if (!skipped.empty()) {
     const size_t named = std::min<size_t>(skipped.size(), 5);
