@@ -236,7 +236,9 @@ TEST(BadInput, CppCrashReproducers) {
       {"lambda.cpp", "void f(int x) {\n  auto g = [&] { return x + 1; };\n}\n"},
       {"default_arg.cpp", "void f(int x = UNKNOWN) {}\n"},
   };
-  for (const auto& [name, src] : cases) {
+  for (const auto& c : cases) {  // not a structured binding: clang 14 cannot capture one
+    const char* name = c.first;
+    const char* src = c.second;
     SCOPED_TRACE(name);
     Outcome o = scan_with(name, [&](const fs::path& p) { write_file(p, src); });
     EXPECT_EQ(o.run.code, 1) << o.run.err;
