@@ -1,29 +1,50 @@
 #!/usr/bin/env bash
-# Runs one libFuzzer target of tests/fuzz for SECONDS and prints its executions and crashes.
+# Runs one libFuzzer target of tests/fuzz (or all four) for SECONDS and prints its executions and
+# crashes; exits 1 if it found any crashing input (a crash, sanitizer report, leak, timeout or OOM).
 #
 #   bench/fuzz.sh TARGET SECONDS [LIBFUZZER_ARG...]
 #
 # TARGET: python (Python front-end + linker + analyses + rules, the whole scan of one file),
 # cpp_syntax (the tree-sitter C++ path), cpp_clang (the Clang path on small TUs without torch
-# headers), suppressions (the suppression-comment parser).
+# headers), suppressions (the suppression-comment parser); `all` builds the four and runs each for
+# SECONDS (what CI runs: `bench/fuzz.sh all 60`).
 # Configures build-fuzz/ on first use (clang-14, -DARCHSCAN_FUZZ=ON: every source instrumented with
 # -fsanitize=fuzzer-no-link,address,undefined; needs `apt-get install clang-14 libclang-rt-14-dev
 # libfuzzer-14-dev`), builds the target, and seeds it from the repository's corpus/ files (generated
 # at run time into build-fuzz/fuzz-seeds/; new inputs go to build-fuzz/fuzz-corpus/, crashing inputs
-# to build-fuzz/fuzz-artifacts/). libFuzzer stops at the first crash; pass e.g.
+# to build-fuzz/fuzz-artifacts/). One input taking more than FUZZ_UNIT_TIMEOUT seconds (default 30)
+# is a hang and counts as a crash. libFuzzer stops at the first crash; pass e.g.
 # `-fork=1 -ignore_crashes=1` to keep going. ARCHSCAN_FUZZ_BUILD overrides the build directory.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# -lt 2 ]; then
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 target=$1
 secs=$2
 shift 2
+targets=(python cpp_syntax cpp_clang suppressions)
 case $target in
   python | cpp_syntax | cpp_clang | suppressions) ;;
-  *) echo "fuzz.sh: unknown target '$target' (python, cpp_syntax, cpp_clang, suppressions)" >&2; exit 2 ;;
+  all)
+    # Builds the four targets at once, then runs each; exits 1 if any found a crashing input.
+    t0=$SECONDS
+    FUZZ_BUILD_TARGETS="${targets[*]}" bash "$0" --build-only 0
+    echo "fuzz.sh: build took $((SECONDS - t0)) s"
+    failed=()
+    for t in "${targets[@]}"; do
+      t0=$SECONDS
+      bash "$0" "$t" "$secs" "$@" || failed+=("$t")
+      echo "fuzz.sh: $t took $((SECONDS - t0)) s"
+    done
+    if [ ${#failed[@]} -gt 0 ]; then
+      echo "fuzz.sh: crashing inputs found by: ${failed[*]}" >&2
+      exit 1
+    fi
+    exit 0 ;;
+  --build-only) ;;
+  *) echo "fuzz.sh: unknown target '$target' (python, cpp_syntax, cpp_clang, suppressions, all)" >&2; exit 2 ;;
 esac
 bdir=${ARCHSCAN_FUZZ_BUILD:-$root/build-fuzz}
 
@@ -36,7 +57,10 @@ if [ ! -f "$bdir/build.ninja" ]; then
     -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
     -DARCHSCAN_FUZZ=ON -DBUILD_TESTING=OFF "${launcher[@]}" > /dev/null
 fi
-nice -n 10 cmake --build "$bdir" --target "fuzz_$target" -j "${FUZZ_BUILD_JOBS:-2}"
+build_targets=()
+for t in ${FUZZ_BUILD_TARGETS:-$target}; do build_targets+=("fuzz_$t"); done
+nice -n 10 cmake --build "$bdir" --target "${build_targets[@]}" -j "${FUZZ_BUILD_JOBS:-2}"
+[ "$target" = --build-only ] && exit 0
 
 # Seeds from corpus/ (regenerated each run, never committed).
 seeds=$bdir/fuzz-seeds/$target
@@ -73,8 +97,7 @@ case $target in
 esac
 
 log=$bdir/fuzz-$target.log
-extra=()
-[ "$target" = cpp_clang ] && extra=(-timeout=30)
+extra=(-timeout="${FUZZ_UNIT_TIMEOUT:-30}")
 set +e
 "$bdir/tests/fuzz/fuzz_$target" -max_total_time="$secs" -print_final_stats=1 \
   -artifact_prefix="$bdir/fuzz-artifacts/$target/" "${extra[@]}" "$@" \
@@ -82,9 +105,13 @@ set +e
 rc=$?
 set -e
 tail -n 30 "$log"
-execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-[ -z "$execs" ] && execs=$(grep -o '^#[0-9]*' "$log" | tr -d '#' | tail -1)
+# (|| true: with -fork there are no final stats, and set -o pipefail would end the script here.)
+execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+[ -z "$execs" ] && execs=$(grep -o '^#[0-9]*' "$log" | tr -d '#' | tail -1 || true)
 crashes=$(find "$bdir/fuzz-artifacts/$target" -type f -newer "$seeds" | wc -l)
 echo "fuzz_$target: ${execs:-0} executions in ${secs}s, $crashes new crashing input(s) (exit $rc); log: $log"
 find "$bdir/fuzz-artifacts/$target" -type f -newer "$seeds" -printf '  %p\n'
-exit 0
+[ "$crashes" -eq 0 ] || exit 1
+# libFuzzer exits non-zero when it stops on a crash; anything else (a crash of the fuzzer itself
+# before it wrote an artifact) is a failure too.
+[ "$rc" -eq 0 ] || { echo "fuzz_$target: libFuzzer exited $rc" >&2; exit 1; }
