@@ -17,10 +17,9 @@ namespace archscan::rules {
 namespace {
 
 bool combining(const std::string& op) {
-  static const std::set<std::string> s = {"add",     "sub",     "rsub",  "mul",   "div",      "where",
-                                          "masked_fill", "lerp", "maximum", "minimum", "cat", "stack",
-                                          "addcmul", "copy",    "setitem", "index_put", "index_add",
-                                          "index_copy", "scatter", "scatter_add"};
+  static const std::set<std::string> s = {
+      "add", "sub",   "rsub",    "mul",  "div",     "where",     "masked_fill", "lerp",       "maximum", "minimum",
+      "cat", "stack", "addcmul", "copy", "setitem", "index_put", "index_add",   "index_copy", "scatter", "scatter_add"};
   return s.count(op) != 0;
 }
 
@@ -30,9 +29,13 @@ constexpr int kBackboneDepth = 2;
 class RawInputReuse : public Rule {
  public:
   const RuleInfo& info() const override {
-    static const RuleInfo i{"BB002", "raw-input-after-backbone", "building-block", Severity::Note,
+    static const RuleInfo i{"BB002",
+                            "raw-input-after-backbone",
+                            "building-block",
+                            Severity::Note,
                             "weight-free function of the raw input combined with the output after the backbone",
-                            {"BD001"}, true};
+                            {"BD001"},
+                            true};
     return i;
   }
 
@@ -44,8 +47,7 @@ class RawInputReuse : public Rule {
       for (size_t i = 0; i < fr.graph.nodes.size(); ++i) {
         const int32_t id = static_cast<int32_t>(i);
         const flow::FlatNode& n = fi.node(id);
-        if (!combining(n.op) || !n.loc.valid() || fi.learned_op(id) || fr.feeds_learned[i] ||
-            !fi.reaches_output(id))
+        if (!combining(n.op) || !n.loc.valid() || fi.learned_op(id) || fr.feeds_learned[i] || !fi.reaches_output(id))
           continue;
         if (owned_by_bb003(fi, id)) continue;
         std::vector<int32_t> data = fi.data_args(id);
@@ -59,9 +61,9 @@ class RawInputReuse : public Rule {
           if (!fi.raw_only(a) || fi.fact(a).detector_derived) continue;
           uint32_t e = fi.fact(a).evidence;
           if (!(e & kCollapseEvidence)) continue;  // the identity input, a mask, a steep mask offset
-          if (n.op == "div" && k >= 1) continue;  // dividing by a statistic normalises
+          if (n.op == "div" && k >= 1) continue;   // dividing by a statistic normalises
           if (n.op == "mul" || n.op == "addcmul") {
-            if (gate_like(fi, a)) continue;  // BB005 reports gates
+            if (gate_like(fi, a)) continue;                                // BB005 reports gates
             if (!(e & (kCollapseEvidence & ~flow::kAggregate))) continue;  // scaling by a statistic
           }
           if (class_vector(fi, a) >= 0) continue;  // BB003

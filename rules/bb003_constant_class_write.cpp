@@ -67,9 +67,13 @@ int32_t raw_contribution(const FlowIndex& fi, int32_t v) {
 class ConstantClassWrite : public Rule {
  public:
   const RuleInfo& info() const override {
-    static const RuleInfo i{"BB003", "constant-class-write", "building-block", Severity::Warning,
+    static const RuleInfo i{"BB003",
+                            "constant-class-write",
+                            "building-block",
+                            Severity::Warning,
                             "write into the model output at a fixed class index from a weight-free path",
-                            {"BD001"}, true};
+                            {"BD001"},
+                            true};
     return i;
   }
 
@@ -108,8 +112,9 @@ class ConstantClassWrite : public Rule {
             raw = r;
             shown = cv;
             how = fmt::format("adding a class vector (`{}`)", fi.node(cv).op);
-            what = raw >= 0 ? fmt::format("scaled by a weight-free function of the raw input ({})", describe_raw(fi, raw))
-                            : "scaled by a large constant";
+            what = raw >= 0
+                       ? fmt::format("scaled by a weight-free function of the raw input ({})", describe_raw(fi, raw))
+                       : "scaled by a large constant";
             break;
           }
           if (shown < 0) continue;

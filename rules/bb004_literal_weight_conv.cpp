@@ -36,7 +36,8 @@ class LiteralWeightConv : public Rule {
         if (o.kind == values::Origin::Attr && o.attr.attr && o.attr.attr->kind == ir::AttrKind::PlainTensor &&
             !(random(o.attr.attr->type) && o.attr.attr->edits.empty()))
           what = fmt::format("`self.{}`, a plain tensor attribute (not in state_dict)", o.attr.path);
-        else if (o.kind == values::Origin::Factory && (fn.node(o.node).op == "tensor" || fn.node(o.node).op == "as_tensor"))
+        else if (o.kind == values::Origin::Factory &&
+                 (fn.node(o.node).op == "tensor" || fn.node(o.node).op == "as_tensor"))
           what = fmt::format("a literal tensor (`{}`)", source_text(p, fn.node(o.node).loc));
         if (what.empty()) continue;
         Finding f = finding_at(info(), p, n.loc,

@@ -17,9 +17,13 @@ namespace {
 class WeightFreeGate : public Rule {
  public:
   const RuleInfo& info() const override {
-    static const RuleInfo i{"BB005", "weight-free-gate", "building-block", Severity::Warning,
+    static const RuleInfo i{"BB005",
+                            "weight-free-gate",
+                            "building-block",
+                            Severity::Warning,
                             "learned features multiplied by a gate computed from the raw input without weights",
-                            {"BD001"}, true};
+                            {"BD001"},
+                            true};
     return i;
   }
 
@@ -34,14 +38,15 @@ class WeightFreeGate : public Rule {
         if ((n.op != "mul" && n.op != "addcmul") || fi.learned_op(id) || !n.loc.valid()) continue;
         if (!fr.feeds_learned[i] && !fi.reaches_output(id)) continue;  // an unused product is no signal
         // addcmul(base, a, b): the gate and the gated value are the factors.
-        std::vector<int32_t> factors = n.op == "addcmul" && n.args.size() >= 3
-                                           ? std::vector<int32_t>{n.args[1], n.args[2]}
-                                           : fi.data_args(id);
+        std::vector<int32_t> factors =
+            n.op == "addcmul" && n.args.size() >= 3 ? std::vector<int32_t>{n.args[1], n.args[2]} : fi.data_args(id);
         int32_t data = -1, gate = -1;
         for (int32_t a : factors) {
           // A per-sample statistic of the logits (their spread) scales a signal; it is not the data.
-          if (fi.learned(a) && !fi.fact(a).scale && data < 0) data = a;
-          else if (gate < 0 && gate_like(fi, a)) gate = a;
+          if (fi.learned(a) && !fi.fact(a).scale && data < 0)
+            data = a;
+          else if (gate < 0 && gate_like(fi, a))
+            gate = a;
         }
         if (data < 0 || gate < 0) continue;
         const char* where = fr.feeds_learned[i] ? "intermediate activations that later layers read"
@@ -57,8 +62,8 @@ class WeightFreeGate : public Rule {
         f.trace = raw_trace(p, fi, gate);
         const flow::FlatNode& d = fi.node(data);
         if (d.loc.valid())
-          f.trace.push_back(step(p, d.loc, "propagation",
-                                 fmt::format("learned features ({} learned layers deep)", fi.depth(data))));
+          f.trace.push_back(
+              step(p, d.loc, "propagation", fmt::format("learned features ({} learned layers deep)", fi.depth(data))));
         f.trace.push_back(step(p, n.loc, "integration", "multiplied by the weight-free gate"));
         ctx.report(std::move(f));
       }

@@ -17,9 +17,12 @@ namespace {
 
 const char* propagation_phrase(flow::Propagation p) {
   switch (p) {
-    case flow::Propagation::Separate: return "combines it with the model's output after the backbone";
-    case flow::Propagation::Shared: return "rewrites the input before the backbone sees it";
-    case flow::Propagation::Interleaved: return "writes it into intermediate activations that later layers read";
+    case flow::Propagation::Separate:
+      return "combines it with the model's output after the backbone";
+    case flow::Propagation::Shared:
+      return "rewrites the input before the backbone sees it";
+    case flow::Propagation::Interleaved:
+      return "writes it into intermediate activations that later layers read";
   }
   return "";
 }
@@ -59,11 +62,11 @@ class BackdoorChain : public Rule {
         auto it = by_line.find(key);
         if (it != by_line.end() && it->second.first >= fr.graph.nodes.size()) continue;
         std::string type = fmt::format("T{}", c.taxonomy);
-        std::string msg = fmt::format(
-            "{} backdoor in `{}`: {} trigger detector on the raw input ({}) {}; {} integration {}({})", type,
-            fr.graph.root.label, c.constant_based ? "a constant-based" : "an operator-based",
-            describe_detector(p, fr, c), propagation_phrase(c.propagation), to_string(c.integration_kind),
-            anchored ? "in a helper called here " : "here ", source_text(p, at, 50));
+        std::string msg =
+            fmt::format("{} backdoor in `{}`: {} trigger detector on the raw input ({}) {}; {} integration {}({})",
+                        type, fr.graph.root.label, c.constant_based ? "a constant-based" : "an operator-based",
+                        describe_detector(p, fr, c), propagation_phrase(c.propagation), to_string(c.integration_kind),
+                        anchored ? "in a helper called here " : "here ", source_text(p, at, 50));
         Finding f = finding_at(info(), p, at, msg, anchored ? p.fn(fr.graph.root.function).qualname : scope_of(p, n));
         f.taxonomy = type;
         f.module = fr.graph.root.label;

@@ -27,18 +27,17 @@
 namespace archscan::rules {
 namespace {
 
-
 struct BV {
-  int bdim = -1;          // position of the batch dimension (-1: none or unknown)
-  bool tensor = false;    // known to be a tensor
-  bool tuple = false;     // a tuple / list of values
+  int bdim = -1;                           // position of the batch dimension (-1: none or unknown)
+  bool tensor = false;                     // known to be a tensor
+  bool tuple = false;                      // a tuple / list of values
   std::shared_ptr<std::vector<BV>> elems;  // tuple elements when known
-  bool bsize = false;     // a number equal to the batch size
-  int shape_of = -1;      // the shape of a tensor whose batch dim is at this position
-  bool perm = false;      // a permutation of batch indices
-  bool arange_b = false;  // arange(batch size): the identity index
-  bool training = false;  // the module's `training` flag, handed on (drop_path(x, p, self.training))
-  uint64_t mix = 0;       // the cross-batch ops this value carries (bits of indices into mixes)
+  bool bsize = false;                      // a number equal to the batch size
+  int shape_of = -1;                       // the shape of a tensor whose batch dim is at this position
+  bool perm = false;                       // a permutation of batch indices
+  bool arange_b = false;                   // arange(batch size): the identity index
+  bool training = false;                   // the module's `training` flag, handed on (drop_path(x, p, self.training))
+  uint64_t mix = 0;                        // the cross-batch ops this value carries (bits of indices into mixes)
 
   BV element(long k) const {
     if (elems && !elems->empty()) {
@@ -76,7 +75,8 @@ struct BV {
     return r;
   }
   std::string key() const {
-    std::string k = fmt::format("{}:{}{}{}{}{}{}:{}:{}", bdim, tensor, tuple, bsize, perm, arange_b, training, shape_of, mix);
+    std::string k =
+        fmt::format("{}:{}{}{}{}{}{}:{}:{}", bdim, tensor, tuple, bsize, perm, arange_b, training, shape_of, mix);
     if (elems) {
       k += "[";
       for (const auto& e : *elems) k += e.key() + ",";
@@ -134,8 +134,10 @@ bool const_dims(const ir::Function& f, ir::NodeId id, std::vector<long>* out) {
   const ir::Node& n = f.node(id);
   if (n.op == "tuple" || n.op == "list") {
     for (ir::NodeId a : n.args)
-      if (!const_int(f, a, &v)) return false;
-      else out->push_back(v);
+      if (!const_int(f, a, &v))
+        return false;
+      else
+        out->push_back(v);
     return true;
   }
   return false;
@@ -144,53 +146,136 @@ bool const_dims(const ir::Function& f, ir::NodeId id, std::vector<long>* out) {
 // Ops that keep every dimension of their first operand (elementwise math, activations, layers,
 // normalisation, pooling over spatial dims, type conversions).
 bool keeps_dims(std::string_view op) {
-  static const std::unordered_set<std::string_view> s = {
-      "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "linear",
-      "bilinear", "embedding", "embedding_bag", "prelu", "batch_norm", "layer_norm", "group_norm",
-      "instance_norm", "local_response_norm", "rms_norm", "dropout", "dropout1d", "dropout2d", "dropout3d",
-      "alpha_dropout", "feature_alpha_dropout", "interpolate", "upsample", "pad", "pixel_shuffle",
-      "pixel_unshuffle", "channel_shuffle", "identity", "one_hot", "contiguous", "float", "double", "half",
-      "bfloat16", "to", "type", "type_as", "detach", "clone", "cpu", "cuda", "long", "int", "bool", "byte",
-      "char", "short", "requires_grad", "masked_fill", "nan_to_num", "grid_sample", "unfold", "fold",
-      "scaled_dot_product_attention", "where", "clamp", "clamp_min", "clamp_max", "expand", "expand_as",
-      "data", "new_tensor", "fill", "zero", "copy", "erfinv", "rsqrt", "sigmoid", "tanh", "logit"};
+  static const std::unordered_set<std::string_view> s = {"conv1d",
+                                                         "conv2d",
+                                                         "conv3d",
+                                                         "conv_transpose1d",
+                                                         "conv_transpose2d",
+                                                         "conv_transpose3d",
+                                                         "linear",
+                                                         "bilinear",
+                                                         "embedding",
+                                                         "embedding_bag",
+                                                         "prelu",
+                                                         "batch_norm",
+                                                         "layer_norm",
+                                                         "group_norm",
+                                                         "instance_norm",
+                                                         "local_response_norm",
+                                                         "rms_norm",
+                                                         "dropout",
+                                                         "dropout1d",
+                                                         "dropout2d",
+                                                         "dropout3d",
+                                                         "alpha_dropout",
+                                                         "feature_alpha_dropout",
+                                                         "interpolate",
+                                                         "upsample",
+                                                         "pad",
+                                                         "pixel_shuffle",
+                                                         "pixel_unshuffle",
+                                                         "channel_shuffle",
+                                                         "identity",
+                                                         "one_hot",
+                                                         "contiguous",
+                                                         "float",
+                                                         "double",
+                                                         "half",
+                                                         "bfloat16",
+                                                         "to",
+                                                         "type",
+                                                         "type_as",
+                                                         "detach",
+                                                         "clone",
+                                                         "cpu",
+                                                         "cuda",
+                                                         "long",
+                                                         "int",
+                                                         "bool",
+                                                         "byte",
+                                                         "char",
+                                                         "short",
+                                                         "requires_grad",
+                                                         "masked_fill",
+                                                         "nan_to_num",
+                                                         "grid_sample",
+                                                         "unfold",
+                                                         "fold",
+                                                         "scaled_dot_product_attention",
+                                                         "where",
+                                                         "clamp",
+                                                         "clamp_min",
+                                                         "clamp_max",
+                                                         "expand",
+                                                         "expand_as",
+                                                         "data",
+                                                         "new_tensor",
+                                                         "fill",
+                                                         "zero",
+                                                         "copy",
+                                                         "erfinv",
+                                                         "rsqrt",
+                                                         "sigmoid",
+                                                         "tanh",
+                                                         "logit"};
   return s.count(op) || ir::is_elementwise_math(op) || ir::is_activation(op) || ir::is_comparison(op) ||
-         (ir::is_threshold_like(op) && !ir::is_reduction(op)) || (ir::is_pooling(op) && op.find("adaptive") == std::string_view::npos) ||
+         (ir::is_threshold_like(op) && !ir::is_reduction(op)) ||
+         (ir::is_pooling(op) && op.find("adaptive") == std::string_view::npos) ||
          op.find("adaptive") != std::string_view::npos;
 }
 
 // Reductions and scans: where their dim operand is and what happens without one.
 struct DimOp {
-  int pos = 1;             // positional index of `dim` (receiver / input is 0)
+  int pos = 1;                // positional index of `dim` (receiver / input is 0)
   bool full_default = false;  // no dim: reduce everything (batch included)
-  bool scan = false;       // keeps the batch dim, rows depend on other rows (cumsum, softmax, sort)
-  bool tuple = false;      // returns (values, indices)
-  int keepdim_pos = -1;    // positional index of keepdim
-  long default_dim = -999; // dim used when none is given (-999: none)
+  bool scan = false;          // keeps the batch dim, rows depend on other rows (cumsum, softmax, sort)
+  bool tuple = false;         // returns (values, indices)
+  int keepdim_pos = -1;       // positional index of keepdim
+  long default_dim = -999;    // dim used when none is given (-999: none)
 };
 
 const DimOp* dim_op(std::string_view op) {
   static const std::map<std::string_view, DimOp> m = {
-      {"sum", {1, true, false, false, 2}}, {"mean", {1, true, false, false, 2}},
-      {"nansum", {1, true, false, false, 2}}, {"nanmean", {1, true, false, false, 2}},
-      {"amax", {1, true, false, false, 2}}, {"amin", {1, true, false, false, 2}},
-      {"max", {1, true, false, true, 2}}, {"min", {1, true, false, true, 2}},
-      {"prod", {1, true, false, false, 2}}, {"std", {1, true, false, false, -1}},
-      {"var", {1, true, false, false, -1}}, {"var_mean", {1, true, false, true, -1}},
-      {"std_mean", {1, true, false, true, -1}}, {"logsumexp", {1, false, false, false, 2}},
-      {"median", {1, true, false, true, 2}}, {"nanmedian", {1, true, false, true, 2}},
-      {"mode", {1, false, false, true, 2, -1}}, {"any", {1, true, false, false, 2}},
-      {"all", {1, true, false, false, 2}}, {"argmax", {1, true, false, false, 2}},
-      {"argmin", {1, true, false, false, 2}}, {"count_nonzero", {1, true, false, false, -1}},
-      {"aminmax", {1, true, false, true, -1}}, {"norm", {2, true, false, false, 3}},
-      {"topk", {2, false, true, true, -1, -1}}, {"kthvalue", {2, false, false, true, 3, -1}},
-      {"quantile", {2, true, false, false, 3}}, {"nanquantile", {2, true, false, false, 3}},
-      {"cumsum", {1, false, true, false, -1}}, {"cumprod", {1, false, true, false, -1}},
-      {"cummax", {1, false, true, true, -1}}, {"cummin", {1, false, true, true, -1}},
-      {"logcumsumexp", {1, false, true, false, -1}}, {"softmax", {1, false, true, false, -1}},
-      {"log_softmax", {1, false, true, false, -1}}, {"softmin", {1, false, true, false, -1}},
-      {"sort", {1, false, true, true, -1, -1}}, {"argsort", {1, false, true, false, -1, -1}},
-      {"normalize", {2, false, true, false, -1, 1}}, {"diff", {2, false, true, false, -1, -1}},
+      {"sum", {1, true, false, false, 2}},
+      {"mean", {1, true, false, false, 2}},
+      {"nansum", {1, true, false, false, 2}},
+      {"nanmean", {1, true, false, false, 2}},
+      {"amax", {1, true, false, false, 2}},
+      {"amin", {1, true, false, false, 2}},
+      {"max", {1, true, false, true, 2}},
+      {"min", {1, true, false, true, 2}},
+      {"prod", {1, true, false, false, 2}},
+      {"std", {1, true, false, false, -1}},
+      {"var", {1, true, false, false, -1}},
+      {"var_mean", {1, true, false, true, -1}},
+      {"std_mean", {1, true, false, true, -1}},
+      {"logsumexp", {1, false, false, false, 2}},
+      {"median", {1, true, false, true, 2}},
+      {"nanmedian", {1, true, false, true, 2}},
+      {"mode", {1, false, false, true, 2, -1}},
+      {"any", {1, true, false, false, 2}},
+      {"all", {1, true, false, false, 2}},
+      {"argmax", {1, true, false, false, 2}},
+      {"argmin", {1, true, false, false, 2}},
+      {"count_nonzero", {1, true, false, false, -1}},
+      {"aminmax", {1, true, false, true, -1}},
+      {"norm", {2, true, false, false, 3}},
+      {"topk", {2, false, true, true, -1, -1}},
+      {"kthvalue", {2, false, false, true, 3, -1}},
+      {"quantile", {2, true, false, false, 3}},
+      {"nanquantile", {2, true, false, false, 3}},
+      {"cumsum", {1, false, true, false, -1}},
+      {"cumprod", {1, false, true, false, -1}},
+      {"cummax", {1, false, true, true, -1}},
+      {"cummin", {1, false, true, true, -1}},
+      {"logcumsumexp", {1, false, true, false, -1}},
+      {"softmax", {1, false, true, false, -1}},
+      {"log_softmax", {1, false, true, false, -1}},
+      {"softmin", {1, false, true, false, -1}},
+      {"sort", {1, false, true, true, -1, -1}},
+      {"argsort", {1, false, true, false, -1, -1}},
+      {"normalize", {2, false, true, false, -1, 1}},
+      {"diff", {2, false, true, false, -1, -1}},
   };
   auto it = m.find(op);
   return it == m.end() ? nullptr : &it->second;
@@ -309,10 +394,9 @@ class BatchAnalysis {
     for (ir::NodeId u : uses[static_cast<size_t>(pid)]) {
       const ir::Node& n = f.node(u);
       if (n.op == "getitem" || n.op == "iter_item" || n.op == "branch" || n.op == "is" || n.op == "is_not" ||
-          n.op == "call" || n.op == "len" || n.op == "tuple" || n.op == "list" || n.op == "dict" ||
-          n.op == "phi" || n.op == "return" || n.op == "attr" || n.op == "setattr" || n.op == "not" ||
-          n.op == "and" || n.op == "or" || n.op == "select" || n.op == "in" || n.op == "not_in" ||
-          n.op == "eq" || n.op == "ne")
+          n.op == "call" || n.op == "len" || n.op == "tuple" || n.op == "list" || n.op == "dict" || n.op == "phi" ||
+          n.op == "return" || n.op == "attr" || n.op == "setattr" || n.op == "not" || n.op == "and" || n.op == "or" ||
+          n.op == "select" || n.op == "in" || n.op == "not_in" || n.op == "eq" || n.op == "ne")
         continue;
       if (n.op == "module_call") {
         auto [g, param] = callee_parameter(n, pid);
@@ -450,8 +534,7 @@ class BatchAnalysis {
         if (pol == -1 && in_then && n.op == "return") returns_in_then = true;
       }
       if (pol == -1 && returns_in_then && else_l == 0)
-        for (size_t i = static_cast<size_t>(e); i < g.size(); ++i)
-          g[i] = 1;
+        for (size_t i = static_cast<size_t>(e); i < g.size(); ++i) g[i] = 1;
     }
     return g;
   }
@@ -615,7 +698,8 @@ class BatchAnalysis {
       for (ir::NodeId y : ops) {
         if (y == x) continue;
         const BV& Y = V[static_cast<size_t>(y)];
-        if (Y.bdim >= 0 && Y.tensor) report_bits(X.mix & ~Y.mix, &n.loc, "combined here with per-sample data of the batch");
+        if (Y.bdim >= 0 && Y.tensor)
+          report_bits(X.mix & ~Y.mix, &n.loc, "combined here with per-sample data of the batch");
       }
     }
     (void)f;
@@ -665,7 +749,9 @@ class BatchAnalysis {
 
   BV eval(const ir::Function& f, const ir::Node& n, std::vector<BV>& V, const std::vector<BV>& ctx, bool guarded,
           int32_t owner, int depth, bool last, const std::vector<std::vector<ir::NodeId>>& uses) {
-    auto v = [&](ir::NodeId id) -> BV { return id >= 0 && static_cast<size_t>(id) < V.size() ? V[static_cast<size_t>(id)] : BV{}; };
+    auto v = [&](ir::NodeId id) -> BV {
+      return id >= 0 && static_cast<size_t>(id) < V.size() ? V[static_cast<size_t>(id)] : BV{};
+    };
     auto arg = [&](size_t i) -> ir::NodeId { return i < n.args.size() ? n.args[i] : ir::kNoNode; };
     const std::string& op = n.op;
     BV in = v(arg(0));
@@ -741,8 +827,10 @@ class BatchAnalysis {
     if (op == "size" && n.args.size() >= 1) {
       long d;
       BV r;
-      if (n.args.size() == 1) r.shape_of = in.bdim;
-      else if (const_int(f, arg(1), &d) && in.bdim >= 0 && d == in.bdim) r.bsize = true;
+      if (n.args.size() == 1)
+        r.shape_of = in.bdim;
+      else if (const_int(f, arg(1), &d) && in.bdim >= 0 && d == in.bdim)
+        r.bsize = true;
       return r;
     }
     if (op == "numel" || op == "nelement" || op == "dim" || op == "ndimension" || op == "element_size" ||
@@ -905,11 +993,12 @@ class BatchAnalysis {
       r.mix = any_mix;
       bool over_batch = !have ? d->full_default : std::find(dims.begin(), dims.end(), in.bdim) != dims.end();
       if (over_batch) {
-        std::string what = d->scan ? fmt::format("computes `{}` along the batch dimension: each row depends on "
-                                                 "the other rows",
-                                                 op)
-                                   : have ? fmt::format("reduces over the batch dimension (`{}`)", op)
-                                          : fmt::format("reduces the whole batch to one value (`{}`)", op);
+        std::string what = d->scan ? fmt::format(
+                                         "computes `{}` along the batch dimension: each row depends on "
+                                         "the other rows",
+                                         op)
+                           : have ? fmt::format("reduces over the batch dimension (`{}`)", op)
+                                  : fmt::format("reduces the whole batch to one value (`{}`)", op);
         if (d->scan) {
           r.bdim = in.bdim;
           if (op == "argsort") r.perm = true;
@@ -946,9 +1035,12 @@ class BatchAnalysis {
       ir::NodeId dn = op == "roll" ? values::operand(n, 2, "dims") : values::operand(n, 1, "dims");
       std::vector<long> dims;
       bool over = false;
-      if (op == "flipud") over = true;
-      else if (dn < 0 && op == "roll") over = true;  // roll of the flattened tensor
-      else if (dn >= 0 && const_dims(f, dn, &dims)) over = std::find(dims.begin(), dims.end(), in.bdim) != dims.end();
+      if (op == "flipud")
+        over = true;
+      else if (dn < 0 && op == "roll")
+        over = true;  // roll of the flattened tensor
+      else if (dn >= 0 && const_dims(f, dn, &dims))
+        over = std::find(dims.begin(), dims.end(), in.bdim) != dims.end();
       BV r = in;
       r.mix = any_mix;
       if (in.arange_b && over) {
@@ -1018,7 +1110,8 @@ class BatchAnalysis {
     if (op == "permute") {
       std::vector<long> dims;
       bool ok = true;
-      if (n.args.size() == 2) ok = const_dims(f, arg(1), &dims);
+      if (n.args.size() == 2)
+        ok = const_dims(f, arg(1), &dims);
       else
         for (size_t i = 1; i < n.args.size() && ok; ++i) {
           long x;
@@ -1052,20 +1145,27 @@ class BatchAnalysis {
         return r;
       }
       if (op == "movedim" || op == "moveaxis") {
-        if (a == in.bdim) r.bdim = static_cast<int>(b);
-        else if (a < in.bdim && b >= in.bdim) r.bdim = in.bdim - 1;
-        else if (a > in.bdim && b <= in.bdim) r.bdim = in.bdim + 1;
+        if (a == in.bdim)
+          r.bdim = static_cast<int>(b);
+        else if (a < in.bdim && b >= in.bdim)
+          r.bdim = in.bdim - 1;
+        else if (a > in.bdim && b <= in.bdim)
+          r.bdim = in.bdim + 1;
         return r;
       }
-      if (a == in.bdim) r.bdim = static_cast<int>(b);
-      else if (b == in.bdim) r.bdim = static_cast<int>(a);
+      if (a == in.bdim)
+        r.bdim = static_cast<int>(b);
+      else if (b == in.bdim)
+        r.bdim = static_cast<int>(a);
       return r;
     }
     if (op == "t") {
       BV r = in;
       r.mix = any_mix;
-      if (in.bdim == 0) r.bdim = 1;
-      else if (in.bdim == 1) r.bdim = 0;
+      if (in.bdim == 0)
+        r.bdim = 1;
+      else if (in.bdim == 1)
+        r.bdim = 0;
       return r;
     }
     if (op == "unsqueeze") {
@@ -1073,8 +1173,10 @@ class BatchAnalysis {
       BV r = in;
       r.mix = any_mix;
       if (in.bdim < 0) return r;
-      if (!const_int(f, values::operand(n, 1, "dim"), &d)) r.bdim = -1;
-      else if (d >= 0 && d <= in.bdim) ++r.bdim;
+      if (!const_int(f, values::operand(n, 1, "dim"), &d))
+        r.bdim = -1;
+      else if (d >= 0 && d <= in.bdim)
+        ++r.bdim;
       return r;
     }
     if (op == "squeeze") {
@@ -1084,9 +1186,12 @@ class BatchAnalysis {
       if (in.bdim < 0) return r;
       ir::NodeId dn = values::operand(n, 1, "dim");
       if (dn < 0) return r;
-      if (!const_int(f, dn, &d)) r.bdim = -1;
-      else if (d == in.bdim) r.bdim = -1;
-      else if (d >= 0 && d < in.bdim) --r.bdim;
+      if (!const_int(f, dn, &d))
+        r.bdim = -1;
+      else if (d == in.bdim)
+        r.bdim = -1;
+      else if (d >= 0 && d < in.bdim)
+        --r.bdim;
       return r;
     }
     if (op == "repeat" || op == "tile") {
@@ -1138,8 +1243,10 @@ class BatchAnalysis {
       r.mix = any_mix;
       if (ln >= 0) r.mix |= V[static_cast<size_t>(ln)].mix;
       if (bd >= 0 && ok && d >= 0) {
-        if (op == "stack") r.bdim = d <= bd ? -1 : bd;
-        else r.bdim = d == bd ? -1 : bd;
+        if (op == "stack")
+          r.bdim = d <= bd ? -1 : bd;
+        else
+          r.bdim = d == bd ? -1 : bd;
       }
       if (r.bdim >= 0 && ok && d != bd) check_combination(f, n, items, V, guarded);
       return r;
@@ -1168,8 +1275,10 @@ class BatchAnalysis {
         if (x.bdim < 0 || sub.find('.') != std::string::npos || static_cast<size_t>(x.bdim) >= sub.size()) continue;
         char b = sub[static_cast<size_t>(x.bdim)];
         size_t at = out.find(b);
-        if (at == std::string::npos) mixed = 1;
-        else if (out.find('.') == std::string::npos) r.bdim = static_cast<int>(at);
+        if (at == std::string::npos)
+          mixed = 1;
+        else if (out.find('.') == std::string::npos)
+          r.bdim = static_cast<int>(at);
       }
       if (mixed == 1 && !(r.bdim >= 0)) r = mark(r, "sums over the batch dimension (`einsum`)", false);
       return r;
@@ -1188,8 +1297,7 @@ class BatchAnalysis {
       if (in.bdim == 0) r.bdim = 0;
       return r;
     }
-    if (ir::is_tensor_factory(op) || op == "new_zeros" || op == "new_ones" || op == "new_full" ||
-        op == "new_empty") {
+    if (ir::is_tensor_factory(op) || op == "new_zeros" || op == "new_ones" || op == "new_full" || op == "new_empty") {
       BV r;
       r.tensor = true;
       return r;
@@ -1207,8 +1315,8 @@ class BatchAnalysis {
       }
       BV r;
       r.bdim = bd >= 0 ? bd : -1;
-      r.tensor = tensor || n.has(ir::kLearned) ||
-                 (r.bdim >= 0 && !ir::is_elementwise_math(op) && !ir::is_comparison(op));
+      r.tensor =
+          tensor || n.has(ir::kLearned) || (r.bdim >= 0 && !ir::is_elementwise_math(op) && !ir::is_comparison(op));
       if (in.tensor && in.bdim >= 0 && !ir::is_elementwise_math(op) && !ir::is_comparison(op)) r.bdim = in.bdim;
       r.mix = any_mix;
       r.bsize = in.bsize && ops.size() == 1;
@@ -1228,8 +1336,7 @@ class BatchAnalysis {
     BV r = in;
     r.bdim = -1;
     r.tensor = true;
-    for (ir::NodeId a : hw::operands(n))
-      r.mix |= V[static_cast<size_t>(a)].mix;
+    for (ir::NodeId a : hw::operands(n)) r.mix |= V[static_cast<size_t>(a)].mix;
     if (in.bdim != 0 || n.args.size() < 2) return r;
     ir::NodeId first = n.args[1];
     if (first < 0) return r;
@@ -1285,8 +1392,10 @@ class BatchAnalysis {
     }
     // Index elements, in order.
     std::vector<ir::NodeId> items;
-    if (in.op == "tuple") items = in.args;
-    else items.push_back(idx);
+    if (in.op == "tuple")
+      items = in.args;
+    else
+      items.push_back(idx);
     int pos = 0, out = 0;
     for (size_t i = 0; i < items.size(); ++i) {
       ir::NodeId e = items[i];

@@ -12,11 +12,28 @@ namespace archscan::rules {
 namespace {
 
 bool executes_code(const std::string& callee) {
-  static const std::unordered_set<std::string> names = {
-      "exec", "eval", "compile", "__import__", "execfile", "builtins.exec", "builtins.eval",
-      "builtins.compile", "builtins.__import__", "marshal.loads", "marshal.load", "pickle.loads",
-      "pickle.load", "dill.loads", "cloudpickle.loads", "types.FunctionType", "types.CodeType",
-      "importlib.import_module", "runpy.run_path", "runpy.run_module", "ctypes.CDLL", "codeop.compile_command"};
+  static const std::unordered_set<std::string> names = {"exec",
+                                                        "eval",
+                                                        "compile",
+                                                        "__import__",
+                                                        "execfile",
+                                                        "builtins.exec",
+                                                        "builtins.eval",
+                                                        "builtins.compile",
+                                                        "builtins.__import__",
+                                                        "marshal.loads",
+                                                        "marshal.load",
+                                                        "pickle.loads",
+                                                        "pickle.load",
+                                                        "dill.loads",
+                                                        "cloudpickle.loads",
+                                                        "types.FunctionType",
+                                                        "types.CodeType",
+                                                        "importlib.import_module",
+                                                        "runpy.run_path",
+                                                        "runpy.run_module",
+                                                        "ctypes.CDLL",
+                                                        "codeop.compile_command"};
   return names.count(callee) != 0;
 }
 
@@ -35,8 +52,8 @@ class CodeExecution : public Rule {
       if (m.is_nn_module && m.file >= 0) model_file[static_cast<size_t>(m.file)] = 1;
     for (const auto& fn : p.functions) {
       bool top_level = fn.name == "<module>" || fn.name == "<class>";
-      bool in_scope = ctx.analyses.in_model_code(fn) ||
-                      (top_level && fn.file >= 0 && model_file[static_cast<size_t>(fn.file)]);
+      bool in_scope =
+          ctx.analyses.in_model_code(fn) || (top_level && fn.file >= 0 && model_file[static_cast<size_t>(fn.file)]);
       if (!in_scope) continue;
       for (const auto& n : fn.nodes) {
         if (n.op != "call" || !executes_code(n.name)) continue;

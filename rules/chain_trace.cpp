@@ -51,18 +51,19 @@ std::vector<TraceStep> chain_trace(const ir::Program& p, const flow::FlowResult&
   const flow::FlatNode& y = fr.graph.nodes[static_cast<size_t>(c.data)];
   const flow::FlatNode& n = fr.graph.nodes[static_cast<size_t>(c.integration)];
   if (y.loc.valid())
-    t.push_back(step(p, y.loc, "propagation",
-                     fmt::format("{} path: the data it acts on ({})", to_string(c.propagation),
-                                 fr.facts[static_cast<size_t>(c.data)].learned ? "learned features" : "the raw input")));
+    t.push_back(
+        step(p, y.loc, "propagation",
+             fmt::format("{} path: the data it acts on ({})", to_string(c.propagation),
+                         fr.facts[static_cast<size_t>(c.data)].learned ? "learned features" : "the raw input")));
   if (c.read_back >= 0) {
     const flow::FlatNode& rb = fr.graph.nodes[static_cast<size_t>(c.read_back)];
     t.push_back(step(p, n.loc, "propagation", fmt::format("written into the activations: `{}`", n.op)));
-    t.push_back(step(p, rb.loc, "integration",
-                     fmt::format("{} integration: read back out of the activations by `{}`",
-                                 to_string(c.integration_kind), rb.op)));
+    t.push_back(step(
+        p, rb.loc, "integration",
+        fmt::format("{} integration: read back out of the activations by `{}`", to_string(c.integration_kind), rb.op)));
   } else {
-    t.push_back(step(p, n.loc, "integration",
-                     fmt::format("{} integration: `{}`", to_string(c.integration_kind), n.op)));
+    t.push_back(
+        step(p, n.loc, "integration", fmt::format("{} integration: `{}`", to_string(c.integration_kind), n.op)));
   }
   if (fr.graph.root.registered_at.valid())
     t.push_back(step(p, fr.graph.root.registered_at, "propagation", "installed here"));

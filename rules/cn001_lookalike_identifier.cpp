@@ -43,13 +43,20 @@ Script script_of(char32_t c) {
 
 const char* script_name(Script s) {
   switch (s) {
-    case Script::Latin: return "Latin";
-    case Script::Greek: return "Greek";
-    case Script::Cyrillic: return "Cyrillic";
-    case Script::Coptic: return "Coptic";
-    case Script::Armenian: return "Armenian";
-    case Script::Cherokee: return "Cherokee";
-    default: return "other";
+    case Script::Latin:
+      return "Latin";
+    case Script::Greek:
+      return "Greek";
+    case Script::Cyrillic:
+      return "Cyrillic";
+    case Script::Coptic:
+      return "Coptic";
+    case Script::Armenian:
+      return "Armenian";
+    case Script::Cherokee:
+      return "Cherokee";
+    default:
+      return "other";
   }
 }
 
@@ -57,23 +64,96 @@ const char* script_name(Script s) {
 char confusable_ascii(char32_t c) {
   static const std::unordered_map<char32_t, char> m = {
       // Cyrillic
-      {0x430, 'a'}, {0x435, 'e'}, {0x43E, 'o'}, {0x440, 'p'}, {0x441, 'c'}, {0x443, 'y'}, {0x445, 'x'},
-      {0x456, 'i'}, {0x458, 'j'}, {0x455, 's'}, {0x501, 'd'}, {0x51B, 'q'}, {0x51D, 'w'}, {0x4BB, 'h'},
-      {0x4CF, 'l'}, {0x410, 'A'}, {0x412, 'B'}, {0x415, 'E'}, {0x41A, 'K'}, {0x41C, 'M'}, {0x41D, 'H'},
-      {0x41E, 'O'}, {0x420, 'P'}, {0x421, 'C'}, {0x422, 'T'}, {0x425, 'X'}, {0x423, 'Y'}, {0x406, 'I'},
-      {0x408, 'J'}, {0x405, 'S'}, {0x44C, 'b'}, {0x432, 'b'}, {0x433, 'r'}, {0x43A, 'k'}, {0x43C, 'm'},
-      {0x43D, 'h'}, {0x442, 't'}, {0x454, 'e'}, {0x491, 'r'}, {0x4AF, 'y'},
+      {0x430, 'a'},
+      {0x435, 'e'},
+      {0x43E, 'o'},
+      {0x440, 'p'},
+      {0x441, 'c'},
+      {0x443, 'y'},
+      {0x445, 'x'},
+      {0x456, 'i'},
+      {0x458, 'j'},
+      {0x455, 's'},
+      {0x501, 'd'},
+      {0x51B, 'q'},
+      {0x51D, 'w'},
+      {0x4BB, 'h'},
+      {0x4CF, 'l'},
+      {0x410, 'A'},
+      {0x412, 'B'},
+      {0x415, 'E'},
+      {0x41A, 'K'},
+      {0x41C, 'M'},
+      {0x41D, 'H'},
+      {0x41E, 'O'},
+      {0x420, 'P'},
+      {0x421, 'C'},
+      {0x422, 'T'},
+      {0x425, 'X'},
+      {0x423, 'Y'},
+      {0x406, 'I'},
+      {0x408, 'J'},
+      {0x405, 'S'},
+      {0x44C, 'b'},
+      {0x432, 'b'},
+      {0x433, 'r'},
+      {0x43A, 'k'},
+      {0x43C, 'm'},
+      {0x43D, 'h'},
+      {0x442, 't'},
+      {0x454, 'e'},
+      {0x491, 'r'},
+      {0x4AF, 'y'},
       // Greek
-      {0x3B1, 'a'}, {0x3BF, 'o'}, {0x3C1, 'p'}, {0x3BD, 'v'}, {0x3C4, 't'}, {0x3B9, 'i'}, {0x3BA, 'k'},
-      {0x3C7, 'x'}, {0x3C5, 'u'}, {0x3B5, 'e'}, {0x391, 'A'}, {0x392, 'B'}, {0x395, 'E'}, {0x396, 'Z'},
-      {0x397, 'H'}, {0x399, 'I'}, {0x39A, 'K'}, {0x39C, 'M'}, {0x39D, 'N'}, {0x39F, 'O'}, {0x3A1, 'P'},
-      {0x3A4, 'T'}, {0x3A5, 'Y'}, {0x3A7, 'X'}, {0x3F2, 'c'}, {0x3F3, 'j'},
+      {0x3B1, 'a'},
+      {0x3BF, 'o'},
+      {0x3C1, 'p'},
+      {0x3BD, 'v'},
+      {0x3C4, 't'},
+      {0x3B9, 'i'},
+      {0x3BA, 'k'},
+      {0x3C7, 'x'},
+      {0x3C5, 'u'},
+      {0x3B5, 'e'},
+      {0x391, 'A'},
+      {0x392, 'B'},
+      {0x395, 'E'},
+      {0x396, 'Z'},
+      {0x397, 'H'},
+      {0x399, 'I'},
+      {0x39A, 'K'},
+      {0x39C, 'M'},
+      {0x39D, 'N'},
+      {0x39F, 'O'},
+      {0x3A1, 'P'},
+      {0x3A4, 'T'},
+      {0x3A5, 'Y'},
+      {0x3A7, 'X'},
+      {0x3F2, 'c'},
+      {0x3F3, 'j'},
       // Coptic
-      {0x2C81, 'a'}, {0x2C9F, 'o'}, {0x2CAD, 'x'}, {0x2CA3, 'p'}, {0x2CA5, 'c'}, {0x2C93, 'i'},
-      {0x2C95, 'k'}, {0x2C99, 'm'}, {0x2C9B, 'n'}, {0x2CA7, 't'}, {0x2C9E, 'O'}, {0x2CAC, 'X'},
+      {0x2C81, 'a'},
+      {0x2C9F, 'o'},
+      {0x2CAD, 'x'},
+      {0x2CA3, 'p'},
+      {0x2CA5, 'c'},
+      {0x2C93, 'i'},
+      {0x2C95, 'k'},
+      {0x2C99, 'm'},
+      {0x2C9B, 'n'},
+      {0x2CA7, 't'},
+      {0x2C9E, 'O'},
+      {0x2CAC, 'X'},
       // Armenian / Cherokee / Latin look-alikes
-      {0x585, 'o'}, {0x578, 'n'}, {0x57D, 'u'}, {0x570, 'h'}, {0x13A0, 'D'}, {0x13AA, 'G'},
-      {0x131, 'i'}, {0x237, 'j'}, {0x1D00, 'A'},
+      {0x585, 'o'},
+      {0x578, 'n'},
+      {0x57D, 'u'},
+      {0x570, 'h'},
+      {0x13A0, 'D'},
+      {0x13AA, 'G'},
+      {0x131, 'i'},
+      {0x237, 'j'},
+      {0x1D00, 'A'},
   };
   if (c >= 0xFF21 && c <= 0xFF3A) return static_cast<char>('A' + (c - 0xFF21));
   if (c >= 0xFF41 && c <= 0xFF5A) return static_cast<char>('a' + (c - 0xFF41));
@@ -83,8 +163,8 @@ char confusable_ascii(char32_t c) {
 
 struct Analysis {
   bool non_ascii = false;
-  bool mixed = false;           // letters from more than one script
-  bool skeleton_ascii = true;   // every letter maps to ASCII
+  bool mixed = false;          // letters from more than one script
+  bool skeleton_ascii = true;  // every letter maps to ASCII
   std::string skeleton;
   Script foreign = Script::Common;
 };
@@ -131,9 +211,10 @@ class LookalikeIdentifier : public Rule {
         auto twin = a.skeleton_ascii ? ascii_by_skeleton.find(a.skeleton) : ascii_by_skeleton.end();
         std::string msg;
         if (twin != ascii_by_skeleton.end()) {
-          msg = fmt::format("identifier `{}` uses {} letters that look like `{}`, another name in this file: two "
-                            "different values hide behind one visible name",
-                            id, script_name(a.foreign), twin->second);
+          msg = fmt::format(
+              "identifier `{}` uses {} letters that look like `{}`, another name in this file: two "
+              "different values hide behind one visible name",
+              id, script_name(a.foreign), twin->second);
         } else if (a.mixed) {
           msg = fmt::format("identifier `{}` mixes Latin and {} letters", id, script_name(a.foreign));
         } else if (a.foreign == Script::Greek) {

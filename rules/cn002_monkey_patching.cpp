@@ -16,7 +16,6 @@
 namespace archscan::rules {
 namespace {
 
-
 bool is_framework(const std::string& path) {
   return path == "torch" || path.starts_with("torch.") || path == "torchvision" || path.starts_with("torchvision.") ||
          path.starts_with("transformers.") || path.starts_with("timm.");
@@ -86,8 +85,8 @@ class MonkeyPatching : public Rule {
         report(ctx, f, n, fmt::format("the package patches its own function `{}.{}`", gp, name), Severity::Note);
         return;
       }
-      report(ctx, f, n, fmt::format("replaces the framework function `{}.{}`: every model calling it runs other code",
-                                    gp, name));
+      report(ctx, f, n,
+             fmt::format("replaces the framework function `{}.{}`: every model calling it runs other code", gp, name));
       return;
     }
     ir::NodeId bound_fn = ir::kNoNode;
@@ -95,9 +94,10 @@ class MonkeyPatching : public Rule {
     bool self_store = hw::is_self_param(f, obj);
     if (binding && delegates_to_own_code(p, f, obj, bound_fn, ctx.analyses.owner_module(f))) return;
     if (binding && model_related(p, f, obj, bound_fn, name)) {
-      report(ctx, f, n, fmt::format("binds a function as the method `{}` of an object ({}): the object no longer "
-                                    "runs its class's code",
-                                    name, source_text(p, f.node(val).loc)));
+      report(ctx, f, n,
+             fmt::format("binds a function as the method `{}` of an object ({}): the object no longer "
+                         "runs its class's code",
+                         name, source_text(p, f.node(val).loc)));
       return;
     }
     if (binding) return;
@@ -155,8 +155,8 @@ class MonkeyPatching : public Rule {
     int32_t g = hw::function_value(p, f, fn);
     if (g < 0) return cls < 0;
     for (const auto& n : p.fn(g).nodes)
-      if (n.has(ir::kLearned) || n.op == "module_call" || n.name.starts_with("torch.") ||
-          ir::is_activation(n.op) || ir::is_learned_functional(n.op) || ir::is_pooling(n.op))
+      if (n.has(ir::kLearned) || n.op == "module_call" || n.name.starts_with("torch.") || ir::is_activation(n.op) ||
+          ir::is_learned_functional(n.op) || ir::is_pooling(n.op))
         return true;
     return false;
   }

@@ -14,7 +14,6 @@
 namespace archscan::rules {
 namespace {
 
-
 enum class HookKind { Forward, Pre };
 
 struct Registration {
@@ -46,8 +45,9 @@ bool registration(const ir::Function& f, const ir::Node& n, Registration* r) {
 // Methods that return None (their result is not a replacement value).
 bool returns_none(const ir::Node& n) {
   static const std::unordered_set<std::string_view> s = {
-      "append", "extend", "insert", "update", "clear", "put", "put_nowait", "write", "print", "__setitem__",
-      "setdefault", "remove", "discard", "add_scalar", "add_histogram", "info", "debug", "warning"};
+      "append",     "extend",     "insert",        "update",      "clear",      "put",
+      "put_nowait", "write",      "print",         "__setitem__", "setdefault", "remove",
+      "discard",    "add_scalar", "add_histogram", "info",        "debug",      "warning"};
   std::string_view name = n.op == "call" ? hw::last_component(n.name) : std::string_view(n.op);
   if (n.op == "add" && n.args.size() == 2) return false;  // tensor add
   return s.count(name) != 0;
@@ -56,9 +56,9 @@ bool returns_none(const ir::Node& n) {
 // Ops through which a write reaches the same storage.
 bool aliases(const ir::Node& n) {
   static const std::unordered_set<std::string_view> s = {
-      "getitem", "view", "view_as", "narrow", "select", "permute", "transpose", "squeeze", "unsqueeze",
-      "expand", "expand_as", "t", "detach", "flatten", "unflatten", "as_strided", "movedim", "unbind", "split",
-      "chunk", "iter_item"};
+      "getitem",   "view",       "view_as", "narrow",    "select", "permute", "transpose",
+      "squeeze",   "unsqueeze",  "expand",  "expand_as", "t",      "detach",  "flatten",
+      "unflatten", "as_strided", "movedim", "unbind",    "split",  "chunk",   "iter_item"};
   if (n.op == "attr") return n.name == "data" || n.name == "T" || n.name == "mT";
   return s.count(n.op) != 0;
 }
@@ -84,11 +84,11 @@ class TensorEditingHook : public Rule {
         ir::Loc at;
         if (!edits(p, h, r.kind, &edit, &at)) continue;
         const char* what = r.kind == HookKind::Pre ? "pre-hook" : "forward hook";
-        Finding fd = finding_at(info(), p, n.loc,
-                                fmt::format("{}{} `{}` {}: the module's {} is not what its forward computes",
-                                            r.global ? "global " : "", what, h.qualname, edit,
-                                            r.kind == HookKind::Pre ? "input" : "output"),
-                                f.qualname);
+        Finding fd = finding_at(
+            info(), p, n.loc,
+            fmt::format("{}{} `{}` {}: the module's {} is not what its forward computes", r.global ? "global " : "",
+                        what, h.qualname, edit, r.kind == HookKind::Pre ? "input" : "output"),
+            f.qualname);
         fd.trace.push_back(step(p, n.loc, "source", fmt::format("{} registered here", what)));
         fd.trace.push_back(step(p, h.loc, "propagation", "hook defined here"));
         fd.trace.push_back(step(p, at, "sink", edit));

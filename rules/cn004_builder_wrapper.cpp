@@ -63,9 +63,8 @@ bool is_model(const ir::Program& p, const ir::Function& f, ir::NodeId id, std::s
   // A library builder (`torchvision.models.resnet18()`, `timm.create_model(...)`, `torch.load(...)`).
   std::string_view name = n.name;
   if (name.starts_with("torch.nn.") || name == "super" || name.empty()) return false;
-  if (name.starts_with("torchvision.models.") || name.starts_with("timm.") ||
-      name.starts_with("transformers.") || name == "torch.load" || name == "torch.hub.load" ||
-      name == "torch.jit.load") {
+  if (name.starts_with("torchvision.models.") || name.starts_with("timm.") || name.starts_with("transformers.") ||
+      name == "torch.load" || name == "torch.hub.load" || name == "torch.jit.load") {
     *what = "`" + std::string(name) + "(...)`";
     return true;
   }
@@ -84,8 +83,7 @@ std::string detector_ops(const ir::Program& p, int32_t mod) {
         fns.push_back(n.target_function);
       if (n.op == "branch" || n.op == "phi") continue;
       bool hit = ir::is_threshold_like(n.op) || ir::is_pooling(n.op) || n.op == "where" || n.op == "masked_fill" ||
-                 n.op == "index_put" || n.op == "scatter" || n.op == "amax" || n.op == "amin" ||
-                 n.op == "setitem";
+                 n.op == "index_put" || n.op == "scatter" || n.op == "amax" || n.op == "amin" || n.op == "setitem";
       if (hit && n.op != "is" && n.op != "is_not" && n.op != "float" && n.op != "int" && n.op != "long" &&
           n.op != "bool")
         found.insert(n.op);
@@ -136,7 +134,8 @@ class BuilderWrapper : public Rule {
           fd.severity = ops.empty() ? Severity::Note : Severity::Warning;
           fd.module = m.name;
           fd.trace.push_back(step(p, m.loc, "source", fmt::format("`{}` defined here (no parameters)", m.name)));
-          fd.trace.push_back(step(p, s.loc, "propagation", before ? "placed before the model" : "placed after the model"));
+          fd.trace.push_back(
+              step(p, s.loc, "propagation", before ? "placed before the model" : "placed after the model"));
           fd.trace.push_back(step(p, n.loc, "sink", "wrapper returned by the builder"));
           ctx.report(std::move(fd));
         }

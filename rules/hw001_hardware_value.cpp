@@ -41,7 +41,7 @@ struct TraceArena {
   struct Entry {
     TraceStep step;
     int parent = -1;
-    std::string text;  // sources: the source expression
+    std::string text;   // sources: the source expression
     uint8_t kinds = 0;  // sources: what kind of hardware value
   };
   std::vector<Entry> entries;
@@ -81,10 +81,10 @@ struct TraceArena {
 };
 
 struct Fact {
-  bool t = false;     // hardware-derived
-  bool m = false;     // model data: derived from the model's inputs or weights
-  bool k = false;     // built from literals only
-  bool half = false;  // a half / bfloat16 tensor of literals
+  bool t = false;         // hardware-derived
+  bool m = false;         // model data: derived from the model's inputs or weights
+  bool k = false;         // built from literals only
+  bool half = false;      // a half / bfloat16 tensor of literals
   bool computed = false;  // ... already computed on (its rounding is the platform's)
   uint8_t kinds = 0;
   int trace = -1;
@@ -112,22 +112,54 @@ struct Summary {
 // ---- source and op classification --------------------------------------------------------------
 
 uint8_t source_call(std::string_view name) {
-  static const std::unordered_set<std::string_view> timing = {
-      "time.time", "time.perf_counter", "time.monotonic", "time.process_time", "time.thread_time",
-      "time.time_ns", "time.perf_counter_ns", "time.monotonic_ns", "time.process_time_ns", "time.thread_time_ns",
-      "time.clock", "time.clock_gettime", "time.clock_gettime_ns", "timeit.default_timer",
-      "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today", "datetime.date.today",
-      "torch.cuda.Event.elapsed_time"};
-  static const std::unordered_set<std::string_view> device = {
-      "torch.cuda.get_device_name", "torch.cuda.get_device_properties", "torch.cuda.get_device_capability",
-      "torch.cuda.mem_get_info", "torch.cuda.get_arch_list", "torch.cuda.utilization", "torch.cuda.clock_rate",
-      "torch.cuda.temperature", "torch.cuda.power_draw", "torch.backends.cudnn.version",
-      "torch.backends.mps.is_available", "torch.xpu.get_device_name", "torch.xpu.get_device_properties",
-      "uuid.getnode", "uuid.uuid1", "socket.gethostname", "socket.getfqdn", "socket.gethostbyname",
-      "os.uname", "os.cpu_count", "multiprocessing.cpu_count", "cpuinfo.get_cpu_info", "GPUtil.getGPUs",
-      "subprocess.check_output", "subprocess.getoutput", "os.popen", "os.sched_getaffinity"};
+  static const std::unordered_set<std::string_view> timing = {"time.time",
+                                                              "time.perf_counter",
+                                                              "time.monotonic",
+                                                              "time.process_time",
+                                                              "time.thread_time",
+                                                              "time.time_ns",
+                                                              "time.perf_counter_ns",
+                                                              "time.monotonic_ns",
+                                                              "time.process_time_ns",
+                                                              "time.thread_time_ns",
+                                                              "time.clock",
+                                                              "time.clock_gettime",
+                                                              "time.clock_gettime_ns",
+                                                              "timeit.default_timer",
+                                                              "datetime.datetime.now",
+                                                              "datetime.datetime.utcnow",
+                                                              "datetime.datetime.today",
+                                                              "datetime.date.today",
+                                                              "torch.cuda.Event.elapsed_time"};
+  static const std::unordered_set<std::string_view> device = {"torch.cuda.get_device_name",
+                                                              "torch.cuda.get_device_properties",
+                                                              "torch.cuda.get_device_capability",
+                                                              "torch.cuda.mem_get_info",
+                                                              "torch.cuda.get_arch_list",
+                                                              "torch.cuda.utilization",
+                                                              "torch.cuda.clock_rate",
+                                                              "torch.cuda.temperature",
+                                                              "torch.cuda.power_draw",
+                                                              "torch.backends.cudnn.version",
+                                                              "torch.backends.mps.is_available",
+                                                              "torch.xpu.get_device_name",
+                                                              "torch.xpu.get_device_properties",
+                                                              "uuid.getnode",
+                                                              "uuid.uuid1",
+                                                              "socket.gethostname",
+                                                              "socket.getfqdn",
+                                                              "socket.gethostbyname",
+                                                              "os.uname",
+                                                              "os.cpu_count",
+                                                              "multiprocessing.cpu_count",
+                                                              "cpuinfo.get_cpu_info",
+                                                              "GPUtil.getGPUs",
+                                                              "subprocess.check_output",
+                                                              "subprocess.getoutput",
+                                                              "os.popen",
+                                                              "os.sched_getaffinity"};
   static const std::unordered_set<std::string_view> fp = {"torch.get_float32_matmul_precision",
-                                                         "torch.backends.cuda.preferred_blas_library"};
+                                                          "torch.backends.cuda.preferred_blas_library"};
   if (fp.count(name)) return kFloat;
   if (timing.count(name)) return kTiming;
   if (device.count(name)) return kDevice;
@@ -161,8 +193,8 @@ bool is_logging_call(const ir::Node& n) {
   if (name == "print" || name == "builtins.print" || name.starts_with("logging.") || name.starts_with("warnings.") ||
       name.starts_with("tqdm."))
     return true;
-  static const std::unordered_set<std::string_view> log_methods = {"debug", "info", "warning", "warn", "error",
-                                                                  "exception", "critical", "log", "write"};
+  static const std::unordered_set<std::string_view> log_methods = {"debug",     "info",     "warning", "warn", "error",
+                                                                   "exception", "critical", "log",     "write"};
   if (name.starts_with("torch.")) return false;
   return name.find('.') != std::string_view::npos && log_methods.count(last_component(name));
 }
@@ -178,31 +210,37 @@ bool is_string_op(const ir::Node& n) {
 bool is_metadata(std::string_view op) { return ir::is_metadata_op(op); }
 
 bool is_global_seed(const ir::Node& n) {
-  static const std::unordered_set<std::string_view> s = {
-      "torch.manual_seed", "torch.cuda.manual_seed", "torch.cuda.manual_seed_all", "torch.random.manual_seed",
-      "torch.seed", "random.seed", "numpy.random.seed", "torch.set_rng_state", "torch.cuda.set_rng_state"};
+  static const std::unordered_set<std::string_view> s = {"torch.manual_seed",
+                                                         "torch.cuda.manual_seed",
+                                                         "torch.cuda.manual_seed_all",
+                                                         "torch.random.manual_seed",
+                                                         "torch.seed",
+                                                         "random.seed",
+                                                         "numpy.random.seed",
+                                                         "torch.set_rng_state",
+                                                         "torch.cuda.set_rng_state"};
   return s.count(n.name) != 0;
 }
 
 bool is_random_op(const ir::Node& n) {
   static const std::unordered_set<std::string_view> ops = {
-      "randperm", "rand", "randn", "randint", "rand_like", "randn_like", "randint_like", "normal", "bernoulli",
-      "multinomial", "uniform", "shuffle", "permutation", "choice", "sample", "random", "exponential",
-      "geometric", "cauchy", "log_normal", "poisson"};
+      "randperm", "rand",      "randn",       "randint",   "rand_like", "randn_like",  "randint_like",
+      "normal",   "bernoulli", "multinomial", "uniform",   "shuffle",   "permutation", "choice",
+      "sample",   "random",    "exponential", "geometric", "cauchy",    "log_normal",  "poisson"};
   if (n.name.starts_with("random.") || n.name.starts_with("numpy.random.")) return true;
   return ops.count(n.op) != 0 || ops.count(last_component(n.name)) != 0;
 }
 
 bool is_numeric_op(std::string_view op) {
   return ir::is_elementwise_math(op) || ir::is_reduction(op) || ir::is_comparison(op) || op == "matmul" ||
-         op == "cumsum" || op == "cumprod" || op == "dot" || op == "einsum" || op == "softmax" ||
-         op == "exp" || op == "linear" || op == "conv1d" || op == "conv2d";
+         op == "cumsum" || op == "cumprod" || op == "dot" || op == "einsum" || op == "softmax" || op == "exp" ||
+         op == "linear" || op == "conv1d" || op == "conv2d";
 }
 
 bool no_meeting(const ir::Node& n) {
   static const std::unordered_set<std::string_view> s = {
-      "param", "attr", "global", "const", "phi", "branch", "return", "yield", "tuple", "list", "dict", "set",
-      "slice", "comprehension", "iter_item", "setattr", "def", "lambda", "class", "free", "starred",
+      "param", "attr", "global", "const", "phi", "branch", "return", "yield", "tuple", "list", "dict", "set", "slice",
+      "comprehension", "iter_item", "setattr", "def", "lambda", "class", "free", "starred",
       // Python logic: decides, does not compute on tensors (a branch on it is checked separately).
       "and", "or", "not", "in", "not_in", "is", "is_not"};
   return s.count(n.op) != 0;
@@ -235,7 +273,7 @@ class HwAnalysis {
   std::map<std::pair<int32_t, uint64_t>, Summary> memo_;
   std::set<std::pair<int32_t, uint64_t>> active_;
   std::map<std::pair<int32_t, std::string>, int> tattrs_;  // (module, attribute) -> trace
-  std::map<std::string, int> tglobals_;                      // dotted module-level name -> trace
+  std::map<std::string, int> tglobals_;                    // dotted module-level name -> trace
   bool report_ = false;
   std::set<std::pair<int32_t, int32_t>> reported_;
   std::set<std::pair<int32_t, int32_t>> reported_lines_;
@@ -252,7 +290,8 @@ class HwAnalysis {
   std::vector<Fact> default_context(const ir::Function& f) const {
     std::vector<Fact> ctx(f.param_nodes.size());
     int32_t owner = f.owner_module;
-    bool is_method = owner >= 0 && std::find(f.decorators.begin(), f.decorators.end(), "staticmethod") == f.decorators.end();
+    bool is_method =
+        owner >= 0 && std::find(f.decorators.begin(), f.decorators.end(), "staticmethod") == f.decorators.end();
     bool nn = owner >= 0 && p_.mod(owner).is_nn_module;
     for (size_t i = 0; i < ctx.size(); ++i) {
       if (i == 0 && is_method) continue;  // self / cls
@@ -263,7 +302,8 @@ class HwAnalysis {
 
   static uint64_t key_of(const std::vector<Fact>& ctx) {
     uint64_t k = 0;
-    for (size_t i = 0; i < ctx.size() && i < 30; ++i) k |= (uint64_t(ctx[i].t) << (2 * i)) | (uint64_t(ctx[i].m) << (2 * i + 1));
+    for (size_t i = 0; i < ctx.size() && i < 30; ++i)
+      k |= (uint64_t(ctx[i].t) << (2 * i)) | (uint64_t(ctx[i].m) << (2 * i + 1));
     return k;
   }
 
@@ -300,7 +340,8 @@ class HwAnalysis {
     std::vector<TraceStep> trace = arena_.steps(via.trace);
     std::string src;
     for (int i = via.trace, g = 0; i >= 0 && g < 64; i = arena_.entries[static_cast<size_t>(i)].parent, ++g)
-      if (!arena_.entries[static_cast<size_t>(i)].text.empty()) src = " (`" + arena_.entries[static_cast<size_t>(i)].text + "`)";
+      if (!arena_.entries[static_cast<size_t>(i)].text.empty())
+        src = " (`" + arena_.entries[static_cast<size_t>(i)].text + "`)";
     Finding fd = finding_at(info_, p_, n.loc,
                             fmt::format("{}{} reaches {} in model code ({}): the model's behaviour depends on the "
                                         "machine it runs on",
@@ -344,8 +385,7 @@ class HwAnalysis {
     }
     const Summary& s = analyse(callee, ctx, depth + 1);
     Fact r = s.ret;
-    if (r.t)
-      r.trace = arena_.add(p_, n.loc, "propagation", fmt::format("`{}` returns it", g.qualname), s.ret.trace);
+    if (r.t) r.trace = arena_.add(p_, n.loc, "propagation", fmt::format("`{}` returns it", g.qualname), s.ret.trace);
     if (s.rng_trace >= 0 && rng_trace)
       *rng_trace = arena_.add(p_, n.loc, "propagation", fmt::format("`{}` seeds the global RNG with it", g.qualname),
                               s.rng_trace);
@@ -380,7 +420,8 @@ class HwAnalysis {
             const Fact& c = F[static_cast<size_t>(ctl)];
             v.t = true;
             v.kinds |= c.kinds;
-            v.trace = arena_.add(p_, f.node(ctl).loc, "propagation", "the branch on it selects what is returned", c.trace);
+            v.trace =
+                arena_.add(p_, f.node(ctl).loc, "propagation", "the branch on it selects what is returned", c.trace);
           }
           s.ret.join(v);
         }
@@ -439,14 +480,15 @@ class HwAnalysis {
     Fact v = F[static_cast<size_t>(val)];
     if (!v.t && ctl >= 0) {
       v = F[static_cast<size_t>(ctl)];
-      v.trace = arena_.add(p_, f.node(ctl).loc, "propagation", "the branch on it selects the attribute's value", v.trace);
+      v.trace =
+          arena_.add(p_, f.node(ctl).loc, "propagation", "the branch on it selects the attribute's value", v.trace);
     }
     if (!v.t) return;
     if (!tattrs_.count({owner, name}))
       tattrs_[{owner, name}] = arena_.add(p_, n.loc, "propagation", "stored in `self." + name + "`", v.trace);
     const ir::Attr* a = ir::module_attr(p_, owner, name);
-    if (a && (a->kind == ir::AttrKind::Parameter || a->kind == ir::AttrKind::Buffer ||
-              a->kind == ir::AttrKind::PlainTensor))
+    if (a &&
+        (a->kind == ir::AttrKind::Parameter || a->kind == ir::AttrKind::Buffer || a->kind == ir::AttrKind::PlainTensor))
       report(f, n, v, fmt::format("the weight `self.{}`", name), Severity::Error);
   }
 
@@ -500,12 +542,14 @@ class HwAnalysis {
       ir::NodeId c = hw::kwarg(n, "cond");
       if (c != b.id) continue;
       for (ir::NodeId a : n.args)
-        if (a >= 0 && F[static_cast<size_t>(a)].m) return fmt::format("a branch that selects model data (`{}`)", n.name);
+        if (a >= 0 && F[static_cast<size_t>(a)].m)
+          return fmt::format("a branch that selects model data (`{}`)", n.name);
     }
     auto [s, e] = hw::branch_region(f, b.id);
     for (ir::NodeId i = s; i < e; ++i) {
       const ir::Node& n = f.node(i);
-      if ((n.op == "return" || n.op == "yield") && !n.args.empty() && n.args[0] >= 0 && F[static_cast<size_t>(n.args[0])].m)
+      if ((n.op == "return" || n.op == "yield") && !n.args.empty() && n.args[0] >= 0 &&
+          F[static_cast<size_t>(n.args[0])].m)
         return "a branch that selects the returned model output";
       if ((n.has(ir::kInPlace) || n.op == "setitem") && !n.args.empty() && n.args[0] >= 0 &&
           F[static_cast<size_t>(n.args[0])].m)
@@ -619,7 +663,8 @@ class HwAnalysis {
       if (c >= 0 && fact(c).t && !p.t) {
         p.t = true;
         p.kinds |= fact(c).kinds;
-        p.trace = arena_.add(p_, f.node(c).loc, "propagation", "the branch on it selects `" + n.name + "`", fact(c).trace);
+        p.trace =
+            arena_.add(p_, f.node(c).loc, "propagation", "the branch on it selects `" + n.name + "`", fact(c).trace);
       } else if (c >= 0) {
         p.kinds |= fact(c).kinds;
       }
@@ -672,15 +717,16 @@ class HwAnalysis {
         }
       }
     }
-    if (r.t && (n.name.starts_with("hashlib.") || n.name.starts_with("hmac.") ||
-                n.name.starts_with("zlib.crc32") || n.name == "hash"))
+    if (r.t && (n.name.starts_with("hashlib.") || n.name.starts_with("hmac.") || n.name.starts_with("zlib.crc32") ||
+                n.name == "hash"))
       r.kinds |= kKey;
 
     // Sources.
     if (uint8_t k = source_call(n.name)) return source(k, source_text(p_, n.loc));
     if (uint8_t k = source_call(aliased_callee(f, n))) return source(k, source_text(p_, n.loc));
     if (n.op == "elapsed_time") return source(kTiming, source_text(p_, n.loc));
-    if (n.op == "call" && (n.name == "open" || n.name == "io.open" || n.name == "pathlib.Path" || n.name == "builtins.open") &&
+    if (n.op == "call" &&
+        (n.name == "open" || n.name == "io.open" || n.name == "pathlib.Path" || n.name == "builtins.open") &&
         !n.args.empty()) {
       std::string path;
       if (n.args[0] >= 0 && hw::string_const(f.node(n.args[0]), &path) &&
@@ -688,8 +734,7 @@ class HwAnalysis {
         return source(kDevice, source_text(p_, n.loc));
     }
     if (is_global_seed(n)) {
-      if (r.t)
-        *rng = arena_.add(p_, n.loc, "propagation", "seeds the global RNG with it", r.trace);
+      if (r.t) *rng = arena_.add(p_, n.loc, "propagation", "seeds the global RNG with it", r.trace);
       return Fact{};
     }
     if (*rng >= 0 && is_random_op(n) && !r.t) {
@@ -735,8 +780,7 @@ class HwAnalysis {
       bool accumulates = ir::is_reduction(n.op) || n.op == "matmul" || n.op == "dot" || n.op == "cumsum" ||
                          n.op == "cumprod" || n.op == "einsum" || n.op == "linear" || n.op == "mv";
       bool compares = (ir::is_comparison(n.op) || n.op == "equal") && r.computed;
-      if (accumulates)
-        return source(kFloat, "floating-point probe: accumulates literal constants at half precision");
+      if (accumulates) return source(kFloat, "floating-point probe: accumulates literal constants at half precision");
       if (compares)
         return source(kFloat, "floating-point probe: compares a half-precision computation on literal constants");
       if (is_numeric_op(n.op)) {
@@ -753,11 +797,11 @@ class HwAnalysis {
     // Factories take sizes, not data (`torch.randperm(n)`, `zeros_like(x)`); `torch.tensor(v)` and
     // `full(size, v)` copy a value.
     static const std::unordered_set<std::string_view> more_factories = {
-        "randperm", "randint_like", "empty_strided", "new_zeros", "new_ones", "new_empty", "new_full", "normal",
-        "bernoulli", "multinomial"};
-    if ((ir::is_tensor_factory(n.op) || more_factories.count(n.op)) && n.op != "tensor" && n.op != "as_tensor" && n.op != "from_numpy" &&
-        n.op != "frombuffer" && n.op != "Tensor" && n.op != "FloatTensor" && n.op != "LongTensor" &&
-        n.op != "BoolTensor" && n.op != "tril" && n.op != "triu") {
+        "randperm",  "randint_like", "empty_strided", "new_zeros", "new_ones",
+        "new_empty", "new_full",     "normal",        "bernoulli", "multinomial"};
+    if ((ir::is_tensor_factory(n.op) || more_factories.count(n.op)) && n.op != "tensor" && n.op != "as_tensor" &&
+        n.op != "from_numpy" && n.op != "frombuffer" && n.op != "Tensor" && n.op != "FloatTensor" &&
+        n.op != "LongTensor" && n.op != "BoolTensor" && n.op != "tril" && n.op != "triu") {
       r.m = false;
       if (n.op == "full" || n.op == "full_like")
         for (ir::NodeId a : {values::operand(n, 1, "fill_value")})

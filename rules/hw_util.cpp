@@ -129,7 +129,8 @@ int32_t function_value(const ir::Program& p, const ir::Function& f, ir::NodeId i
     return c >= 0 ? c : find_method(p, m.id, "__call__");
   }
   if (n.op == "call" || n.op == "call_value" || n.op == "partial") {
-    if (n.name == "functools.partial" || n.op == "partial") return n.args.empty() ? -1 : function_value(p, f, n.args[0], depth + 1);
+    if (n.name == "functools.partial" || n.op == "partial")
+      return n.args.empty() ? -1 : function_value(p, f, n.args[0], depth + 1);
     int32_t g = n.target_function;
     if (g < 0 && n.op == "call_value" && !n.args.empty()) g = function_value(p, f, n.args[0], depth + 1);
     if (g < 0) return -1;

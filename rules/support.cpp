@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <set>
 
-
 namespace archscan::rules {
 
 void demote_outside_models(const Analyses& a, const ir::Function& f, Finding& fd) {

@@ -96,8 +96,8 @@ class FlowIndex {
 std::string flow_subject(const flow::FlatNode& n);
 
 // Evidence that a weight-free value collapses the input (reduces, pools, thresholds, matches).
-constexpr uint32_t kCollapseEvidence = flow::kReduce | flow::kPool | flow::kAggregate | flow::kThreshold |
-                                       flow::kPattern | flow::kConjunction;
+constexpr uint32_t kCollapseEvidence =
+    flow::kReduce | flow::kPool | flow::kAggregate | flow::kThreshold | flow::kPattern | flow::kConjunction;
 
 // A weight-free value shaped like a gate: a threshold-like decision (a specific-value test, a
 // conjunction, a steep or bounded function of a per-sample statistic). Masks tested against

@@ -59,8 +59,7 @@ Analyses::Analyses(const ir::Program& p, int jobs)
   for (const auto& f : p.functions) {
     int32_t m = owner_module(f);
     if (m >= 0 && p.mod(m).is_nn_module) methods.push_back(f.id);
-    if ((m >= 0 && p.mod(m).is_nn_module) || builds_module(p, f))
-      with_model.push_back(f.id);
+    if ((m >= 0 && p.mod(m).is_nn_module) || builds_module(p, f)) with_model.push_back(f.id);
   }
   for (const auto& file : p.files)
     if (file.module_function >= 0) with_model.push_back(file.module_function);

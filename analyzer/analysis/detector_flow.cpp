@@ -10,8 +10,8 @@
 namespace archscan::flow {
 namespace {
 
-constexpr uint32_t kClip = 1u << 16;     // internal: a clip of a shifted value, relu(v - c)
-constexpr uint32_t kShifted = 1u << 17;  // internal: the raw value shifted by a constant
+constexpr uint32_t kClip = 1u << 16;          // internal: a clip of a shifted value, relu(v - c)
+constexpr uint32_t kShifted = 1u << 17;       // internal: the raw value shifted by a constant
 constexpr uint32_t kStoredOffset = 1u << 18;  // internal: the raw value minus a stored (configured) value
 
 bool in(const std::string& op, std::initializer_list<const char*> names) {
@@ -29,8 +29,8 @@ bool applies_weights(const std::string& op) {
 }
 
 bool normalisation(const std::string& op) {
-  return in(op, {"batch_norm", "layer_norm", "group_norm", "instance_norm", "normalize", "local_response_norm",
-                 "rms_norm"});
+  return in(
+      op, {"batch_norm", "layer_norm", "group_norm", "instance_norm", "normalize", "local_response_norm", "rms_norm"});
 }
 
 // Operand positions that hold the data an op rewrites (-1: any operand).
@@ -42,9 +42,29 @@ int data_position(const std::string& op) {
 }
 
 bool combining(const std::string& op) {
-  return in(op, {"mul", "div", "add", "sub", "where", "masked_fill", "lerp", "maximum", "minimum", "setitem",
-                 "index_put", "index_add", "index_copy", "index_fill", "scatter", "scatter_add", "masked_scatter", "cat", "stack",
-                 "addcmul", "select", "phi", "copy"});
+  return in(op, {"mul",
+                 "div",
+                 "add",
+                 "sub",
+                 "where",
+                 "masked_fill",
+                 "lerp",
+                 "maximum",
+                 "minimum",
+                 "setitem",
+                 "index_put",
+                 "index_add",
+                 "index_copy",
+                 "index_fill",
+                 "scatter",
+                 "scatter_add",
+                 "masked_scatter",
+                 "cat",
+                 "stack",
+                 "addcmul",
+                 "select",
+                 "phi",
+                 "copy"});
 }
 
 bool is_reduction_op(const FlatNode& n, const std::vector<Fact>& facts) {
@@ -58,12 +78,12 @@ double big(double v) { return std::fabs(v); }
 
 // Ops that read only an input's shape, dtype or device.
 bool shape_only(const FlatNode& n) {
-  if (in(n.op, {"size", "dim", "numel", "zeros_like", "ones_like", "empty_like", "full_like", "new_zeros", "new_ones",
-                "new_empty", "new_full", "new_tensor", "arange", "randn_like", "rand_like", "eye", "get_device",
-                "ndimension", "nelement", "type_as_shape", "element_size"}))
+  if (in(n.op, {"size",      "dim",      "numel",      "zeros_like", "ones_like",  "empty_like",    "full_like",
+                "new_zeros", "new_ones", "new_empty",  "new_full",   "new_tensor", "arange",        "randn_like",
+                "rand_like", "eye",      "get_device", "ndimension", "nelement",   "type_as_shape", "element_size"}))
     return true;
-  if (in(n.op, {"is", "is_not", "is_floating_point", "is_complex", "is_contiguous", "get_dimensions",
-                "get_image_size", "get_image_num_channels"}))
+  if (in(n.op, {"is", "is_not", "is_floating_point", "is_complex", "is_contiguous", "get_dimensions", "get_image_size",
+                "get_image_num_channels"}))
     return true;
   if (n.op == "call" && in(n.name, {"isinstance", "len", "hasattr", "callable", "type", "id", "getattr"})) return true;
   return n.op == "attr" && in(n.name, {"shape", "device", "dtype", "ndim", "is_cuda", "requires_grad", "layout"});
@@ -83,9 +103,12 @@ bool is_detector(const Fact& f) {
 
 const char* to_string(Propagation p) {
   switch (p) {
-    case Propagation::Separate: return "separate";
-    case Propagation::Shared: return "shared";
-    case Propagation::Interleaved: return "interleaved";
+    case Propagation::Separate:
+      return "separate";
+    case Propagation::Shared:
+      return "shared";
+    case Propagation::Interleaved:
+      return "interleaved";
   }
   return "separate";
 }
@@ -131,8 +154,8 @@ class Analyzer {
     const FlatNode& n = node(id);
     if (!in(n.op, {"list", "tuple", "tensor", "as_tensor", "LongTensor", "Tensor"})) return false;
     if (n.op != "list" && n.op != "tuple") return !n.args.empty() && literal_sequence(n.args[0]);
-    return n.args.size() >= 2 &&
-           std::all_of(n.args.begin(), n.args.end(), [&](int32_t a) { return node(a).num.has_value() || literal_sequence(a); });
+    return n.args.size() >= 2 && std::all_of(n.args.begin(), n.args.end(),
+                                             [&](int32_t a) { return node(a).num.has_value() || literal_sequence(a); });
   }
 
   // A Python value computed from literal numbers only: `[(CODE >> i) & 1 for i in range(36)]`,
@@ -141,8 +164,8 @@ class Analyzer {
     if (depth > 12) return false;
     const FlatNode& n = node(id);
     if (n.num) return n.op != "param" && n.op != "input";
-    if (!in(n.op, {"comprehension", "iter_item", "list", "tuple", "add", "sub", "mul", "rshift", "lshift", "and",
-                   "or", "xor", "logical_and", "logical_or", "remainder", "floordiv", "neg", "pow", "div"}) &&
+    if (!in(n.op, {"comprehension", "iter_item", "list", "tuple", "add", "sub", "mul", "rshift", "lshift", "and", "or",
+                   "xor", "logical_and", "logical_or", "remainder", "floordiv", "neg", "pow", "div"}) &&
         !(n.op == "call" && n.name == "range"))
       return false;
     if (n.args.empty()) return false;
@@ -183,7 +206,8 @@ class Analyzer {
 
   // out.index_copy_(0, rows, values) with values from the input: the index only places data.
   bool places_data(const FlatNode& n) const {
-    if (!in(n.op, {"index_copy", "index_put", "setitem", "scatter", "masked_scatter"}) || n.args.size() < 3) return false;
+    if (!in(n.op, {"index_copy", "index_put", "setitem", "scatter", "masked_scatter"}) || n.args.size() < 3)
+      return false;
     const Fact& v = fact(n.args.back());
     return input_dependent(v) && !v.detector_derived;
   }
@@ -194,7 +218,8 @@ class Analyzer {
     for (int32_t a : ops) {
       const FlatNode& n = node(a);
       if (input_dependent(fact(a))) continue;
-      if ((n.flags & kFlatSequence) || (n.op == "getitem" && !n.args.empty() && (node(n.args[0]).flags & kFlatSequence)))
+      if ((n.flags & kFlatSequence) ||
+          (n.op == "getitem" && !n.args.empty() && (node(n.args[0]).flags & kFlatSequence)))
         return true;
     }
     return false;
@@ -212,8 +237,8 @@ class Analyzer {
         const FlatNode& e = node(q);
         bool none = e.op == "const" && e.name == "None" && !e.num;
         bool full = e.op == "slice" && std::all_of(e.args.begin(), e.args.end(), [&](int32_t b) {
-          return node(b).op == "const" && node(b).name == "None" && !node(b).num;
-        });
+                      return node(b).op == "const" && node(b).name == "None" && !node(b).num;
+                    });
         if (!none && !full) return false;
       }
       return true;
@@ -259,7 +284,7 @@ class Analyzer {
       if (input_dependent(f)) continue;
       auto v = scalar(a);
       if (v && (*v == 0 || *v == 1 || *v == -1 || *v == 0.5)) return true;
-      if (v && node(a).attr) return true;  // a configured value (self.pad_token_id)
+      if (v && node(a).attr) return true;         // a configured value (self.pad_token_id)
       if (!v && !f.constant_tensor) return true;  // a config value or attribute
     }
     return false;
@@ -325,9 +350,10 @@ class Analyzer {
     }
     out.raw = any_raw;
     out.learned = any_learned;
-    if (is_reduction_op(n, r_.facts) || ir::is_pooling(n.op)) out.scale = true;
-    else if (in(n.op, {"add", "sub", "mul", "div", "unsqueeze", "view", "reshape", "to", "expand", "expand_as",
-                       "float", "detach", "clamp", "clamp_min"})) {
+    if (is_reduction_op(n, r_.facts) || ir::is_pooling(n.op))
+      out.scale = true;
+    else if (in(n.op, {"add", "sub", "mul", "div", "unsqueeze", "view", "reshape", "to", "expand", "expand_as", "float",
+                       "detach", "clamp", "clamp_min"})) {
       bool all_scale = true;
       for (int32_t a : ops)
         if (input_dependent(fact(a)) && !fact(a).scale) all_scale = false;
@@ -362,17 +388,20 @@ class Analyzer {
       return out;
     }
     if (ir::is_comparison(op) || op == "isin" || op == "eq_all") {
-      if (other_const() || op == "isin" || stored_sequence_item(ops)) ev |= kThreshold | kPattern;
-      else if (weak_comparison(ops)) ev |= kWeakThreshold;
-      else ev |= kThreshold;
+      if (other_const() || op == "isin" || stored_sequence_item(ops))
+        ev |= kThreshold | kPattern;
+      else if (weak_comparison(ops))
+        ev |= kWeakThreshold;
+      else
+        ev |= kThreshold;
     } else if (in(op, {"sign", "heaviside", "remainder", "fmod", "signbit", "threshold", "step"})) {
       ev |= kThreshold;
     } else if (in(op, {"round", "floor", "ceil", "trunc"}) && (ev & (kReduce | kPool | kAggregate))) {
       ev |= kThreshold;  // floor(max(...)): rounding a pooled statistic to 0/1
-    } else if (in(op, {"relu", "relu6", "clamp", "clamp_min", "clamp_max", "hardtanh", "sigmoid", "tanh",
-                       "hardsigmoid", "softplus", "leaky_relu", "elu", "gelu", "silu", "softsign"})) {
-      if (ev & kSteep) ev |= kThreshold;      // clamp(v * 1e4, 0, 1), sigmoid(k * v)
-      if (ev & kShifted) ev |= kClip;         // relu(v - c): steep scaling afterwards makes a threshold
+    } else if (in(op, {"relu", "relu6", "clamp", "clamp_min", "clamp_max", "hardtanh", "sigmoid", "tanh", "hardsigmoid",
+                       "softplus", "leaky_relu", "elu", "gelu", "silu", "softsign"})) {
+      if (ev & kSteep) ev |= kThreshold;  // clamp(v * 1e4, 0, 1), sigmoid(k * v)
+      if (ev & kShifted) ev |= kClip;     // relu(v - c): steep scaling afterwards makes a threshold
     } else if (op == "pow" || op == "square") {
       double e = op == "square" ? 2 : 0;
       if (op == "pow" && n.args.size() >= 2 && scalar(n.args[1])) e = *scalar(n.args[1]);
@@ -412,8 +441,8 @@ class Analyzer {
       }
     }
     if (is_reduction_op(n, r_.facts)) {
-      bool aggregate = in(op, {"sum", "mean", "cumsum", "cumprod", "nansum", "count_nonzero", "std", "var",
-                               "var_mean", "std_mean", "norm", "logsumexp", "quantile", "nanquantile", "median"});
+      bool aggregate = in(op, {"sum", "mean", "cumsum", "cumprod", "nansum", "count_nonzero", "std", "var", "var_mean",
+                               "std_mean", "norm", "logsumexp", "quantile", "nanquantile", "median"});
       ev |= aggregate ? kAggregate : kReduce;
       if (thresholded >= 1 && in(op, {"prod", "all", "amin", "min"})) ev |= kConjunction;
     }
@@ -509,7 +538,8 @@ class Analyzer {
       if (!input_dependent(f) || f.scale) continue;
       if (f.learned) return false;
       const FlatNode& n = node(cur);
-      if (in(n.op, {"cat", "stack", "comprehension", "select", "where"})) assembled = true;
+      if (in(n.op, {"cat", "stack", "comprehension", "select", "where"}))
+        assembled = true;
       else if (!in(n.op, {"list", "tuple", "add", "sub", "mul", "div", "neg", "sigmoid", "tanh", "relu", "clamp",
                           "view", "reshape", "expand", "expand_as", "unsqueeze", "repeat", "float", "to"}))
         return false;
@@ -552,8 +582,8 @@ class Analyzer {
         (n.args.size() < 2 || scalar(n.args[1])))
       return true;
     return in(n.op, {"zeros", "zeros_like", "empty", "empty_like"}) ||
-           (n.op == "global" && (n.name == "float" || n.name.find("nan") != std::string::npos ||
-                                 n.name.find("inf") != std::string::npos));
+           (n.op == "global" &&
+            (n.name == "float" || n.name.find("nan") != std::string::npos || n.name.find("inf") != std::string::npos));
   }
 
   void find_chains() {
@@ -573,8 +603,10 @@ class Analyzer {
       if (learned_op_[i]) continue;
       const FlatNode& n = g_.nodes[i];
       std::vector<int32_t> ops = operands(n);
-      if (picks_data(n)) ops.resize(1);  // the index of data[idx] is no data
-      else if (places_data(n)) ops = {n.args.front(), n.args.back()};  // out.index_copy_(0, rows, learned)
+      if (picks_data(n))
+        ops.resize(1);  // the index of data[idx] is no data
+      else if (places_data(n))
+        ops = {n.args.front(), n.args.back()};  // out.index_copy_(0, rows, learned)
       ops = without_benign_conditions(n, ops);
       for (int32_t a : ops)
         if (fact(a).detector_derived && a != static_cast<int32_t>(i)) r_.facts[i].detector_derived = true;
@@ -619,7 +651,8 @@ class Analyzer {
         int32_t a = ops[k];
         const Fact& f = fact(a);
         // where(c, a, b) / select: the condition chooses, it is never the data.
-        bool data_slot = (data_pos < 0 || static_cast<int>(k) == data_pos) && !(in(n.op, {"where", "select"}) && k == 0);
+        bool data_slot =
+            (data_pos < 0 || static_cast<int>(k) == data_pos) && !(in(n.op, {"where", "select"}) && k == 0);
         if (f.detector_derived && d < 0 && !(data_pos >= 0 && data_slot)) d = a;
         // A thresholded raw value is another indicator (a gate of the detector's logic), not data.
         else if (input_dependent(f) && !f.detector_derived && !f.scale && y < 0 && data_slot &&
@@ -669,9 +702,7 @@ class Analyzer {
     }
   }
 
-  static bool position_mask(uint32_t evidence) {
-    return !(evidence & (kReduce | kPool | kPattern | kAggregate));
-  }
+  static bool position_mask(uint32_t evidence) { return !(evidence & (kReduce | kPool | kPattern | kAggregate)); }
 
   // masked_fill(m, -inf) / where(m, x, very_negative): the matched positions are erased.
   bool blanks_positions(const FlatNode& n) const {
@@ -686,9 +717,8 @@ class Analyzer {
     std::vector<int32_t> arms = value_arms(phi);
     if (arms.size() != 2) return false;
     auto merge = [&](int32_t w_id, int32_t base) {
-      for (int guard = 0; guard < 6 && in(node(w_id).op, {"to", "view", "reshape", "contiguous"}) &&
-                          !node(w_id).args.empty();
-           ++guard)
+      for (int guard = 0;
+           guard < 6 && in(node(w_id).op, {"to", "view", "reshape", "contiguous"}) && !node(w_id).args.empty(); ++guard)
         w_id = node(w_id).args[0];
       const FlatNode& w = node(w_id);
       if (!in(w.op, {"masked_scatter", "index_put", "setitem", "index_copy"}) || w.args.size() < 3) return false;
@@ -729,8 +759,8 @@ class Analyzer {
       if (before.count(cur) || !seen.insert(cur).second) continue;
       if (seen.size() > 4000) return false;
       const Fact& f = fact(cur);
-      if (learned_op_[static_cast<size_t>(cur)] || f.param || f.constant_tensor || (f.learned && cur != rewritten &&
-                                                                                   !derives_from(cur, base)))
+      if (learned_op_[static_cast<size_t>(cur)] || f.param || f.constant_tensor ||
+          (f.learned && cur != rewritten && !derives_from(cur, base)))
         return false;
       if (node(cur).flags & kFlatInput) added_from.insert(cur);
       for (int32_t a : operands(node(cur)))
@@ -806,8 +836,9 @@ class Analyzer {
       for (int32_t a : n.args)
         if (unit_choice(n, a)) drop(a);
     int32_t cond = n.op == "where" && n.args.size() == 3 ? n.args[0]
-                   : in(n.op, {"masked_fill", "setitem", "index_put", "masked_scatter"}) && n.args.size() >= 2 ? n.args[1]
-                                                                                                               : -1;
+                   : in(n.op, {"masked_fill", "setitem", "index_put", "masked_scatter"}) && n.args.size() >= 2
+                       ? n.args[1]
+                       : -1;
     if (cond >= 0) {
       int32_t data = n.op == "where" ? n.args[2] : n.args[0];
       if (guard(n, cond, data) || running_extreme(n, cond)) drop(cond);
@@ -871,7 +902,8 @@ class Analyzer {
     while (!work.empty()) {
       int32_t cur = work.back();
       work.pop_back();
-      if (!seen.insert(cur).second || seen.size() > 256 || shape_only(node(cur))) continue;  // full_like(y): no data of y
+      if (!seen.insert(cur).second || seen.size() > 256 || shape_only(node(cur)))
+        continue;  // full_like(y): no data of y
       for (int32_t o : operands(node(cur))) {
         if (o == b) return true;
         if (o < cur) work.push_back(o);
@@ -972,7 +1004,8 @@ class Analyzer {
       int32_t cur = stack.back();
       stack.pop_back();
       if (!seen.insert(cur).second || seen.size() > 4000) continue;
-      if (is_detector(fact(cur))) best = std::max(best, cur);
+      if (is_detector(fact(cur)))
+        best = std::max(best, cur);
       else
         for (int32_t a : operands(node(cur)))
           if (fact(a).detector_derived) stack.push_back(a);
@@ -1019,8 +1052,7 @@ class Analyzer {
           if (!zeroish(v) && (carries_constant(v, 0, false) || fact(v).param)) return Integration::Targeted;
         }
         for (int32_t a : operands(un))
-          if (a != n_id && fact(a).detector_derived && replacement(a))
-            return Integration::Targeted;
+          if (a != n_id && fact(a).detector_derived && replacement(a)) return Integration::Targeted;
       }
       return Integration::Untargeted;
     }
@@ -1042,7 +1074,8 @@ class Analyzer {
       if (zeroish(r)) return Integration::Untargeted;
       const Fact& rf = fact(r);
       if (input_dependent(rf) && !rf.detector_derived) return Integration::Untargeted;  // e.g. rolled logits
-      if (scalar(r) && !(fact(d).evidence & kReduce) && !(fact(source_detector(d) >= 0 ? source_detector(d) : d).evidence & kReduce))
+      if (scalar(r) && !(fact(d).evidence & kReduce) &&
+          !(fact(source_detector(d) >= 0 ? source_detector(d) : d).evidence & kReduce))
         return Integration::Untargeted;  // scrubbing matched positions only
       return Integration::Targeted;
     }

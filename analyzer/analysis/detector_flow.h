@@ -13,39 +13,39 @@ namespace archscan::flow {
 
 // Detector evidence collected on weight-free paths from the input.
 enum Evidence : uint32_t {
-  kThreshold = 1u << 0,   // comparisons with a specific value, sign, heaviside, rounding, steep activations, parity
-  kReduce = 1u << 1,      // collapse to one extreme: amax/amin/max/min/any/all/prod/cummax
-  kAggregate = 1u << 6,   // sums and means: counting, not yet a decision
+  kThreshold = 1u << 0,      // comparisons with a specific value, sign, heaviside, rounding, steep activations, parity
+  kReduce = 1u << 1,         // collapse to one extreme: amax/amin/max/min/any/all/prod/cummax
+  kAggregate = 1u << 6,      // sums and means: counting, not yet a decision
   kWeakThreshold = 1u << 7,  // a test against 0/1 or a configured value (padding, validity masks)
-  kPool = 1u << 2,        // pooling on the raw input (incl. the min-pool idiom)
-  kPattern = 1u << 3,     // compared or convolved with a hard-coded tensor / literal sequence
-  kSteep = 1u << 4,       // scaled by a large constant, high power, exp
-  kConjunction = 1u << 5, // two thresholded values combined (AND / sequence match)
+  kPool = 1u << 2,           // pooling on the raw input (incl. the min-pool idiom)
+  kPattern = 1u << 3,        // compared or convolved with a hard-coded tensor / literal sequence
+  kSteep = 1u << 4,          // scaled by a large constant, high power, exp
+  kConjunction = 1u << 5,    // two thresholded values combined (AND / sequence match)
 };
 
 struct Fact {
-  bool raw = false;       // reached from a root input by a path with no learned op
-  bool learned = false;   // some path passed through a learned op
+  bool raw = false;              // reached from a root input by a path with no learned op
+  bool learned = false;          // some path passed through a learned op
   bool constant_tensor = false;  // derived from hard-coded tensors only (no input)
-  bool param = false;     // derived from trainable parameters only (no input)
-  uint32_t evidence = 0;  // on the weight-free path
-  bool integrated = false;  // a detector was already combined into this value
+  bool param = false;            // derived from trainable parameters only (no input)
+  uint32_t evidence = 0;         // on the weight-free path
+  bool integrated = false;       // a detector was already combined into this value
   bool detector_derived = false;
-  bool scale = false;       // a per-sample statistic of the data (amax - amin of logits): a scale, not the data
+  bool scale = false;  // a per-sample statistic of the data (amax - amin of logits): a scale, not the data
 };
 
 enum class Propagation { Separate, Shared, Interleaved };
 enum class Integration { Targeted, Untargeted };
 
 struct Chain {
-  int32_t detector = -1;      // the indicator value
-  int32_t integration = -1;   // where it meets the data path
-  int32_t data = -1;          // the data operand it rewrites
-  int32_t read_back = -1;     // interleaved: where the activations carrying the signal are read back out
+  int32_t detector = -1;     // the indicator value
+  int32_t integration = -1;  // where it meets the data path
+  int32_t data = -1;         // the data operand it rewrites
+  int32_t read_back = -1;    // interleaved: where the activations carrying the signal are read back out
   bool constant_based = false;
   Propagation propagation = Propagation::Separate;
   Integration integration_kind = Integration::Targeted;
-  int taxonomy = 0;           // 1..12
+  int taxonomy = 0;                     // 1..12
   std::vector<int32_t> detector_steps;  // evidence-adding nodes, input first
 };
 
@@ -54,7 +54,7 @@ struct FlowResult {
   std::vector<Fact> facts;
   std::vector<char> feeds_learned;  // the value later flows into a learned op
   std::vector<Chain> chains;
-  std::vector<int32_t> detectors;   // detector-shaped values (whether or not integrated)
+  std::vector<int32_t> detectors;  // detector-shaped values (whether or not integrated)
 };
 
 bool is_detector(const Fact& f);

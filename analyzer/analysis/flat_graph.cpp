@@ -49,8 +49,8 @@ class Inliner {
     return add(std::move(n));
   }
 
-  int32_t opaque(const std::string& op, std::vector<int32_t> args, const ir::Loc& loc, bool learned,
-                 int32_t fn, const std::string& name = {}) {
+  int32_t opaque(const std::string& op, std::vector<int32_t> args, const ir::Loc& loc, bool learned, int32_t fn,
+                 const std::string& name = {}) {
     FlatNode n;
     n.op = op;
     n.name = name;
@@ -128,7 +128,8 @@ class Inliner {
       FlatNode n;
       n.op = li ? li->op : "module_call";
       // Most torch layers take one input (extra arguments in a shared loop call are not theirs).
-      static const std::set<std::string> multi = {"multi_head_attention", "bilinear", "transformer", "lstm", "gru", "rnn"};
+      static const std::set<std::string> multi = {
+          "multi_head_attention", "bilinear", "transformer", "lstm", "gru", "rnn"};
       if (args.size() > 1 && li && !multi.count(li->op)) args.resize(1);
       n.args = std::move(args);
       n.kwargs = std::move(kwargs);
@@ -400,7 +401,9 @@ class Inliner {
                      const std::vector<int32_t>& args, const std::vector<std::pair<std::string, int32_t>>& kwargs,
                      int32_t self_mod, int depth, std::vector<int32_t>& returns,
                      std::vector<std::pair<size_t, size_t>>& phi_fixups) {
-    auto m = [&](ir::NodeId a) { return a >= 0 && static_cast<size_t>(a) < map.size() ? map[static_cast<size_t>(a)] : -1; };
+    auto m = [&](ir::NodeId a) {
+      return a >= 0 && static_cast<size_t>(a) < map.size() ? map[static_cast<size_t>(a)] : -1;
+    };
     // `fn(*args, **kwargs)` with the packs a `*args` / `**kwargs` parameter collected: the
     // arguments they hold are passed on one by one.
     auto pack = [&](ir::NodeId a, const char* kind) -> const FlatNode* {
@@ -412,9 +415,12 @@ class Inliner {
     auto mapped_args = [&] {
       std::vector<int32_t> v;
       for (ir::NodeId a : n.args) {
-        if (const FlatNode* t = pack(a, "args_pack")) v.insert(v.end(), t->args.begin(), t->args.end());
-        else if (pack(a, "kwargs_pack")) continue;
-        else if (m(a) >= 0) v.push_back(m(a));
+        if (const FlatNode* t = pack(a, "args_pack"))
+          v.insert(v.end(), t->args.begin(), t->args.end());
+        else if (pack(a, "kwargs_pack"))
+          continue;
+        else if (m(a) >= 0)
+          v.push_back(m(a));
       }
       return v;
     };
@@ -494,7 +500,8 @@ class Inliner {
       if (int32_t c = global_dict_item(f.node(n.args[0]), f.node(n.args[1]), n.loc, fid); c >= 0) return c;
     if (n.op == "getitem" && n.args.size() == 2) {
       int32_t base = m(n.args[0]);
-      if (base >= 0 && g_.nodes[static_cast<size_t>(base)].op == "container" && g_.nodes[static_cast<size_t>(base)].attr) {
+      if (base >= 0 && g_.nodes[static_cast<size_t>(base)].op == "container" &&
+          g_.nodes[static_cast<size_t>(base)].attr) {
         const ir::Attr& c = *g_.nodes[static_cast<size_t>(base)].attr;
         const ir::Node& idx = f.node(n.args[1]);
         std::string key = idx.num ? std::to_string(static_cast<long long>(*idx.num)) : idx.name;
@@ -507,9 +514,10 @@ class Inliner {
       int32_t recv = -1;
       for (const auto& [k, v] : n.kwargs)
         if (k == "self") recv = m(v);
-      int32_t mod = recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "self" && g_.nodes[static_cast<size_t>(recv)].num
-                        ? static_cast<int32_t>(*g_.nodes[static_cast<size_t>(recv)].num)
-                        : self_mod;
+      int32_t mod =
+          recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "self" && g_.nodes[static_cast<size_t>(recv)].num
+              ? static_cast<int32_t>(*g_.nodes[static_cast<size_t>(recv)].num)
+              : self_mod;
       // recv.method(...) where the receiver turned out to be data (self.pattern[-n:].expand_as(x)).
       if (recv >= 0) {
         const std::string& rop = g_.nodes[static_cast<size_t>(recv)].op;
@@ -587,9 +595,11 @@ class Inliner {
         }
       }
       // Fn.apply(x, ...) runs forward(ctx, x, ...): the autograd context holds no data.
-      if (n.op == "call" && is_static && n.name.ends_with(".apply") && p_.fn(n.target_function).params.size() == a.size() + 1)
+      if (n.op == "call" && is_static && n.name.ends_with(".apply") &&
+          p_.fn(n.target_function).params.size() == a.size() + 1)
         a.insert(a.begin(), opaque("param", {}, n.loc, false, fid, "ctx"));
-      if (is_static && n.name.rfind("self.", 0) == 0 && !a.empty()) a.erase(a.begin());
+      if (is_static && n.name.rfind("self.", 0) == 0 && !a.empty())
+        a.erase(a.begin());
       else if ((n.name.rfind("self.", 0) == 0 || n.name.rfind("super.", 0) == 0) && !a.empty()) {
         const FlatNode& s = g_.nodes[static_cast<size_t>(a[0])];
         if (s.op == "self" && s.num) callee_self = static_cast<int32_t>(*s.num);
@@ -611,8 +621,8 @@ class Inliner {
       if (int32_t c = global_constant(n, fid); c >= 0) return c;
     }
     if (n.op == "free" && n.target_function >= 0)
-      if (auto w = wrapped_.find(n.target_function); w != wrapped_.end() && !p_.fn(w->first).params.empty() &&
-                                                     p_.fn(w->first).params[0] == n.name) {
+      if (auto w = wrapped_.find(n.target_function);
+          w != wrapped_.end() && !p_.fn(w->first).params.empty() && p_.fn(w->first).params[0] == n.name) {
         // The function a decorator wraps, read inside its wrapper.
         FlatNode d;
         d.op = "def";
@@ -635,8 +645,7 @@ class Inliner {
           const ir::Node& pn = outer.node(pid);
           if (pn.name != n.name) continue;
           for (const auto& [k, v] : pn.kwargs)
-            if (k == "default" && v >= 0 && outer.node(v).num)
-              return constant(n.name, *outer.node(v).num, n.loc, fid);
+            if (k == "default" && v >= 0 && outer.node(v).num) return constant(n.name, *outer.node(v).num, n.loc, fid);
         }
       }
     }
@@ -699,10 +708,10 @@ class Inliner {
   const ir::Program& p_;
   FlatGraph& g_;
   std::set<int32_t> active_;
-  std::set<int32_t> unwrapped_;            // decorated functions whose wrapper is running (their body runs as is)
-  std::map<int32_t, int32_t> wrapped_;     // decorator function -> the function it wraps, while its wrapper runs
-  ir::Loc anchor_;                 // see FlatNode::anchor
-  int32_t capture_fn_ = -1;        // while inlining a stash's writer: the node whose value is wanted
+  std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
+  std::map<int32_t, int32_t> wrapped_;  // decorator function -> the function it wraps, while its wrapper runs
+  ir::Loc anchor_;                      // see FlatNode::anchor
+  int32_t capture_fn_ = -1;             // while inlining a stash's writer: the node whose value is wanted
   ir::NodeId capture_node_ = -1;
   int32_t captured_ = -1;
 };
@@ -716,8 +725,8 @@ FlatGraph flatten(const ir::Program& p, const Root& root) {
   const ir::Function& f = p.fn(root.function);
   std::vector<int32_t> args;
   size_t first_input = 0;
-  bool method = f.owner_module >= 0 || root.self_module >= 0 || root.kind == RootKind::PatchedForward || root.kind == RootKind::PreHook ||
-                root.kind == RootKind::ForwardHook;
+  bool method = f.owner_module >= 0 || root.self_module >= 0 || root.kind == RootKind::PatchedForward ||
+                root.kind == RootKind::PreHook || root.kind == RootKind::ForwardHook;
   if (method && !f.param_nodes.empty()) {
     const ir::Node& s = f.node(f.param_nodes[0]);
     int32_t self_mod = root.self_module >= 0 ? root.self_module : f.owner_module;

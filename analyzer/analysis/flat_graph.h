@@ -12,12 +12,13 @@ namespace archscan::flow {
 
 // What a flat node is beyond its op.
 enum FlatFlag : uint32_t {
-  kFlatLearned = 1u << 0,     // applies learned parameters (a layer, a user module owning parameters, an opaque call of an unknown module)
-  kFlatParam = 1u << 1,       // reads a trainable parameter (nn.Parameter, a layer's weight)
-  kFlatConstTensor = 1u << 2, // reads a hard-coded tensor: plain tensor attribute, buffer, literal tensor
-  kFlatInput = 1u << 3,       // a root input
-  kFlatOpaque = 1u << 4,      // a call whose body is unknown
-  kFlatSequence = 1u << 5,    // reads a stored literal sequence of numbers (a token pattern)
+  kFlatLearned = 1u << 0,  // applies learned parameters (a layer, a user module owning parameters, an opaque call of an
+                           // unknown module)
+  kFlatParam = 1u << 1,    // reads a trainable parameter (nn.Parameter, a layer's weight)
+  kFlatConstTensor = 1u << 2,  // reads a hard-coded tensor: plain tensor attribute, buffer, literal tensor
+  kFlatInput = 1u << 3,        // a root input
+  kFlatOpaque = 1u << 4,       // a call whose body is unknown
+  kFlatSequence = 1u << 5,     // reads a stored literal sequence of numbers (a token pattern)
 };
 
 struct FlatNode {
@@ -57,11 +58,11 @@ struct Root {
   std::vector<std::string> input_attrs;  // attributes of the hook object that a pre-hook fills with the input
   // A value a function pre-hook stores in a closure cell (`state["k"] = f(args[0])`) for other hooks.
   struct Stash {
-    int32_t writer = -1;       // the pre-hook function
-    ir::NodeId value = -1;     // the stored value, a node of the writer
-    int32_t cell_owner = -1;   // the enclosing function that owns the cell
-    std::string cell;          // the cell's variable name
-    std::string key;           // the item or attribute it is stored under ("" for the cell itself)
+    int32_t writer = -1;      // the pre-hook function
+    ir::NodeId value = -1;    // the stored value, a node of the writer
+    int32_t cell_owner = -1;  // the enclosing function that owns the cell
+    std::string cell;         // the cell's variable name
+    std::string key;          // the item or attribute it is stored under ("" for the cell itself)
   };
   std::vector<Stash> stashes;
   // A forward hook on a submodule whose output later layers read (a block in the middle of the model).

@@ -22,7 +22,8 @@ std::string evidence_str(uint32_t e) {
 
 std::string print(const ir::Program& p, const FlowResult& r) {
   const FlatGraph& g = r.graph;
-  std::string out = fmt::format("root {} ({} nodes{})\n", g.root.label, g.nodes.size(), g.truncated ? ", truncated" : "");
+  std::string out =
+      fmt::format("root {} ({} nodes{})\n", g.root.label, g.nodes.size(), g.truncated ? ", truncated" : "");
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const FlatNode& n = g.nodes[i];
     const Fact& f = r.facts[i];

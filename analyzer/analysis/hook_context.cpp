@@ -68,9 +68,8 @@ bool attribute_feeds_learned(const ir::Program& p, const ir::Function& fwd, cons
   for (const auto& n : fwd.nodes) {
     for (ir::NodeId a : n.args)
       if (a >= 0) users[static_cast<size_t>(a)].push_back(n.id);
-    bool reads = n.op == "attr" && !n.args.empty() && fwd.node(n.args[0]).op == "param" &&
-                 fwd.node(n.args[0]).num && *fwd.node(n.args[0]).num == 0 &&
-                 n.name.substr(0, n.name.find('.')) == name;
+    bool reads = n.op == "attr" && !n.args.empty() && fwd.node(n.args[0]).op == "param" && fwd.node(n.args[0]).num &&
+                 *fwd.node(n.args[0]).num == 0 && n.name.substr(0, n.name.find('.')) == name;
     // A module call lowered to its layer op names the attribute it calls.
     bool calls = (n.flags & ir::kLearned) && n.name.substr(0, n.name.find('.')) == name;
     if (reads || calls) work.push_back(n.id);
@@ -101,7 +100,8 @@ bool hooked_output_feeds_learned(const ir::Program& p, const ir::Function& f, ir
     int32_t fwd = ir::find_method(p, m.id, "forward");
     return fwd >= 0 && attribute_feeds_learned(p, p.fn(fwd), top);
   };
-  if (base >= 0 && f.node(base).target_module >= 0) return feeds(p.modules[static_cast<size_t>(f.node(base).target_module)]);
+  if (base >= 0 && f.node(base).target_module >= 0)
+    return feeds(p.modules[static_cast<size_t>(f.node(base).target_module)]);
   // The model's class is often unknown here (a builder's parameter): the modules of this file that
   // own an attribute of that name, else those of the whole tree.
   for (bool same_file : {true, false}) {

@@ -41,7 +41,7 @@ class OverBudget : public std::runtime_error {
   OverBudget(std::string path, std::string stage, double seconds);
   const std::string& path() const { return path_; }    // the file (relative path as reported)
   const std::string& stage() const { return stage_; }  // "parsing", "analysing `Net.forward`", ...
-  double seconds() const { return seconds_; }           // the budget that was exceeded
+  double seconds() const { return seconds_; }          // the budget that was exceeded
 
  private:
   std::string path_, stage_;

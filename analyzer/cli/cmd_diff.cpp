@@ -26,8 +26,8 @@ struct DiffArgs {
   double max_file_mb = 5, file_timeout = 60;
   bool no_db = false, all = false, no_inline_suppressions = false, quiet = false, explain = false;
   bool fail_on_skipped = false;
-  CLI::Option *fail_on_opt = nullptr, *fail_on_skipped_opt = nullptr, *select_opt = nullptr, *ignore_opt = nullptr, *exclude_opt = nullptr,
-              *db_opt = nullptr;
+  CLI::Option *fail_on_opt = nullptr, *fail_on_skipped_opt = nullptr, *select_opt = nullptr, *ignore_opt = nullptr,
+              *exclude_opt = nullptr, *db_opt = nullptr;
 };
 
 std::string joined(const std::vector<std::string>& v, const char* sep) {
@@ -124,8 +124,10 @@ int run(DiffArgs& a) {
     }
     os = &file;
   }
-  if (a.format == "text") sinks::write_text(r, *os, {use_color(a), a.explain, false, !a.quiet});
-  else (*sink)(r, *os);
+  if (a.format == "text")
+    sinks::write_text(r, *os, {use_color(a), a.explain, false, !a.quiet});
+  else
+    (*sink)(r, *os);
 
   bool failing = false, file_errors = false, skipped = false;
   for (const auto& f : r.files) {
@@ -141,11 +143,14 @@ int run(DiffArgs& a) {
 const CommandRegistrar reg([](CLI::App& app) {
   auto a = std::make_shared<DiffArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "diff", "Report only the findings a change introduces (pre-merge review): BASE (default: the merge base with "
-              "the default branch) against HEAD (default: the working tree)");
-  cmd->add_option("base", a->base, "BASE revision (default: merge base with origin/HEAD, main or master; HEAD with --staged)");
+      "diff",
+      "Report only the findings a change introduces (pre-merge review): BASE (default: the merge base with "
+      "the default branch) against HEAD (default: the working tree)");
+  cmd->add_option("base", a->base,
+                  "BASE revision (default: merge base with origin/HEAD, main or master; HEAD with --staged)");
   cmd->add_option("head", a->head, "HEAD revision (default: the working tree)");
-  cmd->add_flag("--staged,--cached", a->staged, "Compare BASE (default HEAD) with the staged changes (a pre-commit hook)");
+  cmd->add_flag("--staged,--cached", a->staged,
+                "Compare BASE (default HEAD) with the staged changes (a pre-commit hook)");
   cmd->add_option("-C", a->dir, "Run in this directory's repository instead of the current one");
   cmd->add_option("--format", a->format, "Output format: " + joined(sink_names(), ", "))->capture_default_str();
   cmd->add_option("-o,--output", a->output, "Write the report to FILE instead of standard output");
@@ -155,17 +160,21 @@ const CommandRegistrar reg([](CLI::App& app) {
   a->fail_on_skipped_opt = cmd->add_flag(
       "--fail-on-skipped", a->fail_on_skipped,
       "Also exit 1 when a file to analyse was skipped (too large, over budget, binary, a type archscan does not read)");
-  a->select_opt = cmd->add_option("--select", a->select, "Run only these rules (ids, names or id prefixes, repeatable)");
-  a->ignore_opt = cmd->add_option("--ignore", a->ignore, "Do not run these rules (ids, names or id prefixes, repeatable)");
+  a->select_opt =
+      cmd->add_option("--select", a->select, "Run only these rules (ids, names or id prefixes, repeatable)");
+  a->ignore_opt =
+      cmd->add_option("--ignore", a->ignore, "Do not run these rules (ids, names or id prefixes, repeatable)");
   a->exclude_opt = cmd->add_option("--exclude", a->excludes, "Skip paths matching GLOB (repeatable)");
   cmd->add_option("-j,--jobs", a->jobs, "Worker threads (default: number of cores)");
   cmd->add_option("--max-file-size", a->max_file_mb, "Skip files larger than this many MB")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd->add_option("--file-timeout", a->file_timeout, "CPU seconds of work per file before it is 'over budget' (0 = no limit)")
+  cmd->add_option("--file-timeout", a->file_timeout,
+                  "CPU seconds of work per file before it is 'over budget' (0 = no limit)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  a->db_opt = cmd->add_option("--db", a->db, "Review database whose dismissals apply (default: <repo>/.archscan/archscan.db)");
+  a->db_opt =
+      cmd->add_option("--db", a->db, "Review database whose dismissals apply (default: <repo>/.archscan/archscan.db)");
   cmd->add_flag("--no-db", a->no_db, "Apply no dismissals from a review database");
   cmd->add_flag("--all", a->all, "Also list new findings dismissed in review or suppressed by an inline comment");
   cmd->add_flag("--no-inline-suppressions", a->no_inline_suppressions,

@@ -9,8 +9,8 @@
 
 #include "cli/command.h"
 #include "cli/scan_options.h"
-#include "findings/labels.h"
 #include "core/pipeline.h"
+#include "findings/labels.h"
 
 namespace archscan::cli {
 namespace {
@@ -74,7 +74,8 @@ int run(EvalArgs& a) {
 
   if (a.format == "json") {
     nlohmann::json j;
-    for (const auto& [k, r] : rows) j["types"][k] = {{"expected", r.expected}, {"found", r.found}, {"right_type", r.right}};
+    for (const auto& [k, r] : rows)
+      j["types"][k] = {{"expected", r.expected}, {"found", r.found}, {"right_type", r.right}};
     j["recall"] = recall;
     for (const auto& [e, row] : confusion)
       for (const auto& [f, n] : row) j["confusion"][e][f] = n;
@@ -82,7 +83,8 @@ int run(EvalArgs& a) {
     j["benign_cases_with_findings"] = benign_fp_cases;
     j["false_positive_findings"] = fp_findings;
     for (const auto* c : failures)
-      j["failures"].push_back({{"path", c->label.path}, {"line", c->label.line}, {"label", c->label.what}, {"detail", c->detail}});
+      j["failures"].push_back(
+          {{"path", c->label.path}, {"line", c->label.line}, {"label", c->label.what}, {"detail", c->detail}});
     j["passed"] = passed;
     j["failed"] = failed;
     std::cout << j.dump(2) << "\n";
@@ -94,9 +96,8 @@ int run(EvalArgs& a) {
     };
     std::vector<std::string> keys;
     for (const auto& [k, _] : rows) keys.push_back(k);
-    std::sort(keys.begin(), keys.end(), [&](const auto& x, const auto& y) {
-      return std::make_pair(order(x), x) < std::make_pair(order(y), y);
-    });
+    std::sort(keys.begin(), keys.end(),
+              [&](const auto& x, const auto& y) { return std::make_pair(order(x), x) < std::make_pair(order(y), y); });
     for (const auto& k : keys)
       std::cout << fmt::format("{:<8} {:>8} {:>6} {:>10}\n", k, rows[k].expected, rows[k].found, rows[k].right);
     std::cout << fmt::format("recall (right type): {}/{} = {:.1f}%\n", right, expected, 100 * recall);

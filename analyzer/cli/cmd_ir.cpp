@@ -1,9 +1,9 @@
 // `archscan ir PATH...`: print the model IR (for people and tests).
 #include <iostream>
 
+#include "analysis/analyses.h"
 #include "cli/command.h"
 #include "cli/scan_options.h"
-#include "analysis/analyses.h"
 #include "core/pipeline.h"
 
 namespace archscan::cli {

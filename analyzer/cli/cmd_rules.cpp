@@ -24,8 +24,11 @@ const CommandRegistrar list_reg([](CLI::App& app) {
       nlohmann::json j = nlohmann::json::array();
       for (const auto& r : rules) {
         const RuleInfo& i = r->info();
-        j.push_back({{"id", i.id}, {"name", i.name}, {"category", i.category},
-                     {"severity", to_string(i.severity)}, {"summary", i.summary}});
+        j.push_back({{"id", i.id},
+                     {"name", i.name},
+                     {"category", i.category},
+                     {"severity", to_string(i.severity)},
+                     {"summary", i.summary}});
       }
       std::cout << j.dump(2) << "\n";
     } else {

@@ -137,8 +137,10 @@ int run(ScanArgs& a) {
     }
     os = &file;
   }
-  if (a.format == "text") sinks::write_text(r, *os, {use_color(a), a.explain, a.statistics, !a.quiet});
-  else (*sink)(r, *os);
+  if (a.format == "text")
+    sinks::write_text(r, *os, {use_color(a), a.explain, a.statistics, !a.quiet});
+  else
+    (*sink)(r, *os);
 
   bool file_errors = false, skipped = false, failing = false;
   for (const auto& f : r.files) {
@@ -158,9 +160,9 @@ const CommandRegistrar reg([](CLI::App& app) {
   // Every registered sink, so that a new one shows up in --help by itself.
   cmd->add_option("--format", args->format, "Output format: " + joined(sink_names(), ", "))->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write the report to FILE instead of standard output");
-  args->fail_on_opt =
-      cmd->add_option("--fail-on", args->fail_on, "Exit 1 when a finding has this severity or higher (note, warning, error, none)")
-          ->capture_default_str();
+  args->fail_on_opt = cmd->add_option("--fail-on", args->fail_on,
+                                      "Exit 1 when a finding has this severity or higher (note, warning, error, none)")
+                          ->capture_default_str();
   args->fail_on_skipped_opt = cmd->add_flag(
       "--fail-on-skipped", args->fail_on_skipped,
       "Also exit 1 when a file was skipped (too large, over budget, binary, a symlink out of the root, a type "

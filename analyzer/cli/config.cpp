@@ -2,18 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <filesystem>
 #include <stdexcept>
-#include <toml++/toml.h>
 
 namespace archscan::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string where(const Config& c, const toml::node& n) {
-  return fmt::format("{}:{}", c.path, n.source().begin.line);
-}
+std::string where(const Config& c, const toml::node& n) { return fmt::format("{}:{}", c.path, n.source().begin.line); }
 
 std::vector<std::string> strings(const Config& c, const std::string& key, const toml::node& n) {
   std::vector<std::string> out;
@@ -37,21 +35,30 @@ void read_table(Config& c, const toml::table& t) {
   auto relative_to_config = [&](const std::string& p) { return (dir / p).lexically_normal().string(); };
   for (const auto& [k, node] : t) {
     const std::string key(k.str());
-    if (key == "select") c.select = strings(c, key, node);
-    else if (key == "ignore") c.ignore = strings(c, key, node);
-    else if (key == "exclude") c.exclude = strings(c, key, node);
-    else if (key == "cpp-flags") c.cpp_flags = strings(c, key, node);
-    else if (key == "fail-on") c.fail_on = string(c, key, node);
-    else if (key == "db") c.db = relative_to_config(string(c, key, node));
-    else if (key == "compile-commands") c.compile_commands = relative_to_config(string(c, key, node));
+    if (key == "select")
+      c.select = strings(c, key, node);
+    else if (key == "ignore")
+      c.ignore = strings(c, key, node);
+    else if (key == "exclude")
+      c.exclude = strings(c, key, node);
+    else if (key == "cpp-flags")
+      c.cpp_flags = strings(c, key, node);
+    else if (key == "fail-on")
+      c.fail_on = string(c, key, node);
+    else if (key == "db")
+      c.db = relative_to_config(string(c, key, node));
+    else if (key == "compile-commands")
+      c.compile_commands = relative_to_config(string(c, key, node));
     else if (key == "fail-on-skipped") {
-      if (!node.is_boolean()) throw std::runtime_error(fmt::format("{}: {} must be true or false", where(c, node), key));
+      if (!node.is_boolean())
+        throw std::runtime_error(fmt::format("{}: {} must be true or false", where(c, node), key));
       c.fail_on_skipped = node.value<bool>();
     } else {
       // A typo must not silently drop a setting (an `ignore` that ignores nothing, say).
-      throw std::runtime_error(fmt::format("{}: unknown key '{}' (select, ignore, exclude, fail-on, fail-on-skipped, "
-                                           "db, cpp-flags, compile-commands)",
-                                           where(c, node), key));
+      throw std::runtime_error(
+          fmt::format("{}: unknown key '{}' (select, ignore, exclude, fail-on, fail-on-skipped, "
+                      "db, cpp-flags, compile-commands)",
+                      where(c, node), key));
     }
   }
 }
@@ -60,8 +67,8 @@ toml::table parse(const fs::path& file) {
   try {
     return toml::parse_file(file.string());
   } catch (const toml::parse_error& e) {
-    throw std::runtime_error(fmt::format("{}:{}: invalid TOML: {}", file.string(), e.source().begin.line,
-                                         e.description()));
+    throw std::runtime_error(
+        fmt::format("{}:{}: invalid TOML: {}", file.string(), e.source().begin.line, e.description()));
   }
 }
 

@@ -24,9 +24,7 @@ std::vector<std::string>& command_line() {
   return v;
 }
 
-CommandRegistrar::CommandRegistrar(std::function<void(CLI::App&)> add) {
-  adders().push_back(std::move(add));
-}
+CommandRegistrar::CommandRegistrar(std::function<void(CLI::App&)> add) { adders().push_back(std::move(add)); }
 
 }  // namespace archscan::cli
 

@@ -29,8 +29,9 @@ void ProgressLine::run() {
   bool shown = false;
   do {
     const std::string phase = p_.phase.load();
-    std::string line = phase == "parsing" ? fmt::format("archscan: parsing {}/{} files", p_.done.load(), p_.total.load())
-                                          : fmt::format("archscan: {} {} files", phase, p_.total.load());
+    std::string line = phase == "parsing"
+                           ? fmt::format("archscan: parsing {}/{} files", p_.done.load(), p_.total.load())
+                           : fmt::format("archscan: {} {} files", phase, p_.total.load());
     std::fprintf(stderr, "\r\x1b[K%s", line.c_str());
     std::fflush(stderr);
     shown = true;

@@ -17,13 +17,13 @@
 #include "analysis/analyses.h"
 #include "base/budget.h"
 #include "base/hash.h"
-#include "findings/fingerprint.h"
 #include "base/parallel.h"
+#include "core/active_rules.h"
+#include "core/source_reader.h"
+#include "findings/fingerprint.h"
 #include "findings/precedence.h"
 #include "findings/rule.h"
-#include "core/source_reader.h"
 #include "link/linker.h"
-#include "core/active_rules.h"
 #include "store/analysis_cache.h"
 #include "store/file_deps.h"
 #include "store/incremental.h"
@@ -140,11 +140,10 @@ bool finding_before(const Finding& a, const Finding& b) {
                     f.scope, f.module);
   };
   if (key(a) != key(b)) return key(a) < key(b);
-  return std::lexicographical_compare(a.trace.begin(), a.trace.end(), b.trace.begin(), b.trace.end(),
-                                      [](const TraceStep& x, const TraceStep& y) {
-                                        return std::tie(x.path, x.line, x.column, x.role, x.note) <
-                                               std::tie(y.path, y.line, y.column, y.role, y.note);
-                                      });
+  return std::lexicographical_compare(
+      a.trace.begin(), a.trace.end(), b.trace.begin(), b.trace.end(), [](const TraceStep& x, const TraceStep& y) {
+        return std::tie(x.path, x.line, x.column, x.role, x.note) < std::tie(y.path, y.line, y.column, y.role, y.note);
+      });
 }
 
 // Runs the selected rules over a linked program: sorted, deduplicated, fingerprinted findings.
@@ -177,7 +176,8 @@ std::vector<Finding> run_rules(const ir::Program& p, const ScanOptions& opts, st
   for (size_t i = 0; i < rules.size(); ++i) {
     const std::string& id = rules[i]->info().id;
     if (!errors[i].empty()) {
-      rule_errors.push_back({"<rule " + id + ">", "", "error", fmt::format("internal error in rule {}: {}", id, errors[i]), "", ""});
+      rule_errors.push_back(
+          {"<rule " + id + ">", "", "error", fmt::format("internal error in rule {}: {}", id, errors[i]), "", ""});
       continue;
     }
     for (auto& f : found[i]) {
@@ -234,7 +234,8 @@ std::string cache_key(const ScanOptions& o) {
   if (o.no_inline_suppressions) key += "\x1fno-inline-suppressions";
   for (const auto& a : o.frontend.extra_args) key += '\x1e' + a;
   if (!o.frontend.compile_commands_dir.empty())
-    key += '\x1f' + file_hash((std::filesystem::path(o.frontend.compile_commands_dir) / "compile_commands.json").string());
+    key +=
+        '\x1f' + file_hash((std::filesystem::path(o.frontend.compile_commands_dir) / "compile_commands.json").string());
   return hash_hex(key);
 }
 
@@ -273,7 +274,8 @@ std::unique_ptr<CacheSession> open_cache(const std::string& root, const ScanOpti
 }
 
 // Lowers what the plan needs until it needs nothing new; returns the files to analyse.
-std::vector<size_t> plan_and_lower(std::vector<Source>& sources, store::IncrementalPlan& plan, const ScanOptions& opts) {
+std::vector<size_t> plan_and_lower(std::vector<Source>& sources, store::IncrementalPlan& plan,
+                                   const ScanOptions& opts) {
   for (;;) {
     std::vector<size_t> need;
     for (size_t i : plan.dirty())
@@ -313,8 +315,8 @@ store::CacheUpdate cache_update(const CacheSession& s, const store::IncrementalP
   for (size_t k = 0; k < analysed.size(); ++k) {
     const ir::SourceFile& f = p.files[k];
     if (uncached.count(f.path)) continue;
-    store::CachedFile e{f.path, hashes[analysed[k]], f.language, f.module_name, to_string(f.status), f.message,
-                        f.mode, refs[k], {}};
+    store::CachedFile e{
+        f.path, hashes[analysed[k]], f.language, f.module_name, to_string(f.status), f.message, f.mode, refs[k], {}};
     std::vector<int32_t> hits;
     for (const auto* list : {&refs[k].imports, &refs[k].names})
       for (const auto& name : *list) index.candidates(name, hits);
@@ -409,7 +411,8 @@ ScanOutput run_scan(const ScanOptions& opts) {
   // Files a model of which went over budget in the analysis: partial, and not cached.
   std::unordered_set<std::string> uncached;
   for (const budget::Overrun& o : budget::take_over_budget()) {
-    auto it = std::find_if(fresh.files.begin(), fresh.files.end(), [&](const FileReport& f) { return f.path == o.path; });
+    auto it =
+        std::find_if(fresh.files.begin(), fresh.files.end(), [&](const FileReport& f) { return f.path == o.path; });
     if (it == fresh.files.end() || uncached.count(o.path)) continue;
     uncached.insert(o.path);
     const std::string m = budget::over_budget_message(o.stage, o.seconds) + "; the rest of the file was analysed";
@@ -455,7 +458,8 @@ ScanOutput run_scan(const ScanOptions& opts) {
     bool attributable = std::all_of(fresh.findings.begin(), fresh.findings.end(),
                                     [&](const Finding& f) { return analysed_paths.count(f.path) > 0; });
     try {
-      if (!rule_errors.empty() || !attributable) cache->cache->drop(r.root);
+      if (!rule_errors.empty() || !attributable)
+        cache->cache->drop(r.root);
       else
         cache->cache->save(r.root,
                            cache_update(*cache, plan, analysed, p, paths, hashes, std::move(fresh.findings), uncached));

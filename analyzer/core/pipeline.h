@@ -26,17 +26,17 @@ struct ScanOptions {
   // before the file is reported "over budget" (core/budget.h); 0 = unlimited.
   double file_timeout = 60;
   frontend::Options frontend;
-  std::vector<std::string> select;     // rule ids to run (empty = all)
-  std::vector<std::string> ignore;     // rule ids not to run
+  std::vector<std::string> select;  // rule ids to run (empty = all)
+  std::vector<std::string> ignore;  // rule ids not to run
   // Review store (post-processors read these).
-  std::string db_path;                 // empty = <root>/.archscan/archscan.db
-  bool no_db = false;                  // also: no analysis cache
-  bool no_cache = false;               // analyse every file (the cache is still refreshed)
-  bool all = false;                    // report dismissed findings too
-  bool new_only = false;               // only findings absent from the previous run on this root
-  bool no_inline_suppressions = false; // ignore every `archscan: ignore[...]` comment (they are untrusted)
-  std::vector<std::string> arguments;  // the command line, recorded with the run
-  ScanProgress* progress = nullptr;    // counted into when set
+  std::string db_path;                  // empty = <root>/.archscan/archscan.db
+  bool no_db = false;                   // also: no analysis cache
+  bool no_cache = false;                // analyse every file (the cache is still refreshed)
+  bool all = false;                     // report dismissed findings too
+  bool new_only = false;                // only findings absent from the previous run on this root
+  bool no_inline_suppressions = false;  // ignore every `archscan: ignore[...]` comment (they are untrusted)
+  std::vector<std::string> arguments;   // the command line, recorded with the run
+  ScanProgress* progress = nullptr;     // counted into when set
 };
 
 struct ScanOutput {

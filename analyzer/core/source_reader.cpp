@@ -1,7 +1,7 @@
 #include "core/source_reader.h"
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,7 +53,10 @@ size_t invalid_utf8(const std::string& s) {
   auto cont = [&](size_t k) { return k < n && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80; };
   while (i < n) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) { ++i; continue; }
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
     size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
     if (len == 0 || (len == 2 && c < 0xC2) || (len == 4 && c > 0xF4)) return i;
     for (size_t k = 1; k < len; ++k)
@@ -277,9 +280,11 @@ ReadResult read_source(const std::string& abs_path, uint64_t max_bytes, const st
     return r;
   }
   auto not_regular = [](fs::file_status s) {
-    return fmt::format("cannot read: not a regular file ({})",
-                       fs::is_fifo(s) ? "a FIFO" : fs::is_socket(s) ? "a socket"
-                       : fs::is_block_file(s) || fs::is_character_file(s) ? "a device" : "special file");
+    return fmt::format("cannot read: not a regular file ({})", fs::is_fifo(s)     ? "a FIFO"
+                                                               : fs::is_socket(s) ? "a socket"
+                                                               : fs::is_block_file(s) || fs::is_character_file(s)
+                                                                   ? "a device"
+                                                                   : "special file");
   };
   if (!fs::is_regular_file(st)) {
     r.message = not_regular(st);
@@ -353,8 +358,8 @@ ReadResult read_source(const std::string& abs_path, uint64_t max_bytes, const st
   }
   // A Latin-1 / Windows-1252 source (PEP 263 declaration) runs under Python: analyse it as such.
   const std::string enc = declared_encoding(r.text);
-  const bool latin1 = enc == "latin-1" || enc == "latin1" || enc == "iso-8859-1" || enc == "iso8859-1" ||
-                      enc == "l1" || enc == "iso-latin-1" || enc == "cp819" || enc == "latin";
+  const bool latin1 = enc == "latin-1" || enc == "latin1" || enc == "iso-8859-1" || enc == "iso8859-1" || enc == "l1" ||
+                      enc == "iso-latin-1" || enc == "cp819" || enc == "latin";
   const bool cp1252 = enc == "cp1252" || enc == "windows-1252";
   if ((latin1 || cp1252) && !decode_single_byte(r.text, cp1252)) {
     r.message = fmt::format("cannot decode as {} (declared encoding)", enc);

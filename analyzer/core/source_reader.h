@@ -9,10 +9,10 @@ namespace archscan {
 
 struct SourceCandidate {
   std::string abs_path;
-  std::string rel_path;  // '/'-separated, relative to the scan root
-  std::string problem;   // set when the path could not be visited (unreadable dir, symlink loop)
-  bool skip = false;     // `problem` is a reason not to read it (a symlink out of the root), not an error
-  bool confined = false; // found by walking a directory: read only if it resolves inside the scan
+  std::string rel_path;   // '/'-separated, relative to the scan root
+  std::string problem;    // set when the path could not be visited (unreadable dir, symlink loop)
+  bool skip = false;      // `problem` is a reason not to read it (a symlink out of the root), not an error
+  bool confined = false;  // found by walking a directory: read only if it resolves inside the scan
 };
 
 // Walks `paths` (files or directories) below `root`: skips .git and other dot-directories,
@@ -58,6 +58,5 @@ bool path_within(const std::string& path, const std::string& dir);
 std::string python_module_name(const std::string& abs_path, bool* is_package_init);
 
 std::vector<uint32_t> line_starts(const std::string& text);
-
 
 }  // namespace archscan

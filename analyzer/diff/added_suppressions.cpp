@@ -79,7 +79,8 @@ std::vector<Finding> added_suppressions(const ScanOutput& head, const Side& base
       }
       std::vector<const Finding*> hidden;
       for (const Finding& f : head.result.findings)
-        if (f.path == sf.path && f.suppression == "inline" && (f.line == s.line || f.line == s.covers_next) && names(s, f))
+        if (f.path == sf.path && f.suppression == "inline" && (f.line == s.line || f.line == s.covers_next) &&
+            names(s, f))
           hidden.push_back(&f);
       std::string rules;
       for (const auto& r : s.rules) rules += (rules.empty() ? "" : ", ") + r;
@@ -93,13 +94,15 @@ std::vector<Finding> added_suppressions(const ScanOutput& head, const Side& base
       f.end_column = static_cast<int>(sf.line_text(s.line).size()) + 1;
       f.scope = hidden.empty() ? sf.module_name : hidden.front()->scope;
       f.message = hidden.empty()
-                      ? fmt::format("suppression of {} added by this change; it hides no finding now, but would hide "
-                                    "the next one on this line. Record reviews in the review database instead",
-                                    rules)
-                      : fmt::format("suppression of {} added by this change hides {}. A suppression comment is written "
-                                    "by the same hand as the code: have a reviewer dismiss the finding "
-                                    "(`archscan review FINGERPRINT`) instead",
-                                    rules, hidden_list(hidden));
+                      ? fmt::format(
+                            "suppression of {} added by this change; it hides no finding now, but would hide "
+                            "the next one on this line. Record reviews in the review database instead",
+                            rules)
+                      : fmt::format(
+                            "suppression of {} added by this change hides {}. A suppression comment is written "
+                            "by the same hand as the code: have a reviewer dismiss the finding "
+                            "(`archscan review FINGERPRINT`) instead",
+                            rules, hidden_list(hidden));
       for (const Finding* h : hidden) {
         TraceStep t;
         t.path = h->path;

@@ -9,11 +9,11 @@
 #include <set>
 #include <unordered_set>
 
-#include "findings/fingerprint.h"
 #include "core/source_reader.h"
 #include "diff/added_suppressions.h"
 #include "diff/affected.h"
 #include "diff/side.h"
+#include "findings/fingerprint.h"
 #include "frontend/frontend.h"
 #include "store/store.h"
 
@@ -68,8 +68,9 @@ Revs resolve_revs(const vcs::Repo& repo, const DiffRequest& req) {
   } else {
     auto branch = repo.default_branch();
     if (!branch)
-      throw DiffError("no default branch (origin/HEAD, origin/main, origin/master, main or master) to take the merge "
-                      "base with: name BASE, as in `archscan diff origin/develop`");
+      throw DiffError(
+          "no default branch (origin/HEAD, origin/main, origin/master, main or master) to take the merge "
+          "base with: name BASE, as in `archscan diff origin/develop`");
     const std::string head_commit = r.head.empty() ? *repo.resolve("HEAD") : r.head;
     auto mb = repo.merge_base(*branch, head_commit);
     if (!mb) {
@@ -104,7 +105,8 @@ std::vector<MemorySource> sources_of(Side& side, const std::vector<std::string>&
 
 // BASE's fingerprints, and those of its findings in renamed files recomputed under the new path and
 // module name: moving a reviewed file is not a new finding.
-std::unordered_set<std::string> base_fingerprints(const ScanOutput& base, const std::map<std::string, std::string>& renamed,
+std::unordered_set<std::string> base_fingerprints(const ScanOutput& base,
+                                                  const std::map<std::string, std::string>& renamed,
                                                   const Side& base_side, const Side& head_side) {
   std::unordered_set<std::string> known;
   for (const auto& f : base.result.findings) known.insert(f.fingerprint);
@@ -123,7 +125,8 @@ std::unordered_set<std::string> base_fingerprints(const ScanOutput& base, const 
     if (it == renamed.end()) continue;
     const std::string from = base_side.module_name(it->first), to = head_side.module_name(it->second);
     f.path = it->second;
-    if (!from.empty() && (f.scope == from || f.scope.rfind(from + ".", 0) == 0)) f.scope = to + f.scope.substr(from.size());
+    if (!from.empty() && (f.scope == from || f.scope.rfind(from + ".", 0) == 0))
+      f.scope = to + f.scope.substr(from.size());
   }
   assign_fingerprints(moved, relabelled);
   for (const auto& f : moved) known.insert(f.fingerprint);
@@ -156,9 +159,9 @@ int apply_dismissals(std::vector<Finding>& findings, const DiffRequest& req, con
     throw DiffError(fmt::format("findings database {}: {} (use --db PATH or --no-db)", path, e.what()));
   }
   if (!o.all)
-    findings.erase(std::remove_if(findings.begin(), findings.end(),
-                                  [](const Finding& f) { return f.suppression == "review"; }),
-                   findings.end());
+    findings.erase(
+        std::remove_if(findings.begin(), findings.end(), [](const Finding& f) { return f.suppression == "review"; }),
+        findings.end());
   return dismissed;
 }
 
@@ -191,8 +194,8 @@ DiffOutcome run_diff(const DiffRequest& req) {
     AffectedRequest at_head;
     at_head.jobs = req.scan.jobs;
     at_head.frontend = req.scan.frontend;
-    std::map<std::string, std::string> changed;   // HEAD path -> BASE path ("" when added)
-    std::map<std::string, std::string> renamed;   // BASE path -> HEAD path
+    std::map<std::string, std::string> changed;  // HEAD path -> BASE path ("" when added)
+    std::map<std::string, std::string> renamed;  // BASE path -> HEAD path
     std::map<std::string, std::string> head_to_base;
     std::vector<std::string> deleted;
     for (const auto& c : out.changes) {

@@ -20,20 +20,20 @@ struct DiffError : std::runtime_error {
 };
 
 struct DiffRequest {
-  std::string dir = ".";  // where the repository is
-  std::string base;       // "" = the merge base with the default branch (HEAD with `staged`)
-  std::string head;       // "" = the working tree
-  bool staged = false;    // HEAD side = the index (a pre-commit hook)
+  std::string dir = ".";              // where the repository is
+  std::string base;                   // "" = the merge base with the default branch (HEAD with `staged`)
+  std::string head;                   // "" = the working tree
+  bool staged = false;                // HEAD side = the index (a pre-commit hook)
   std::vector<std::string> excludes;  // globs, as `scan --exclude`
-  ScanOptions scan;       // rules, jobs, budgets, --all, --no-inline-suppressions, db
+  ScanOptions scan;                   // rules, jobs, budgets, --all, --no-inline-suppressions, db
 };
 
 struct DiffOutcome {
-  ScanResult result;         // the HEAD side's files; findings = the new ones only
+  ScanResult result;  // the HEAD side's files; findings = the new ones only
   std::string base_label, head_label;
-  std::vector<vcs::Change> changes;  // source files only
+  std::vector<vcs::Change> changes;       // source files only
   size_t head_files = 0, base_files = 0;  // analysed on each side
-  int dismissed = 0;         // new findings hidden by a dismissal in the review database
+  int dismissed = 0;                      // new findings hidden by a dismissal in the review database
 };
 
 DiffOutcome run_diff(const DiffRequest& req);

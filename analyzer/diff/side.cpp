@@ -41,8 +41,10 @@ void Side::load(const std::vector<std::string>& paths) {
     if (rev_.empty()) {
       // Never follows a symlink out of the repository, never blocks on a FIFO (core/source_reader).
       ReadResult r = read_source((std::filesystem::path(repo_.top()) / p).string(), max_bytes_, {repo_.top()});
-      if (r.ok) texts_[p] = std::move(r.text);
-      else problems_[p] = r.message;
+      if (r.ok)
+        texts_[p] = std::move(r.text);
+      else
+        problems_[p] = r.message;
       continue;
     }
     if (!wanted.count(it->second)) blob_ids.push_back(it->second);
@@ -52,12 +54,15 @@ void Side::load(const std::vector<std::string>& paths) {
   for (const auto& [id, path] : wanted) {
     auto it = found.find(id);
     // As core/source_reader: larger than the limit, or binary, is not read (nor parsed to find imports).
-    if (it == found.end()) problems_[path] = "missing from the repository's objects";
+    if (it == found.end())
+      problems_[path] = "missing from the repository's objects";
     else if (it->second.size() > max_bytes_)
       problems_[path] = fmt::format("{:.1f} MB is larger than the {:.1f} MB limit (--max-file-size)",
                                     it->second.size() / 1048576.0, max_bytes_ / 1048576.0);
-    else if (it->second.find('\0') != std::string::npos) problems_[path] = "binary file (contains NUL bytes)";
-    else texts_[path] = it->second;
+    else if (it->second.find('\0') != std::string::npos)
+      problems_[path] = "binary file (contains NUL bytes)";
+    else
+      texts_[path] = it->second;
   }
 }
 

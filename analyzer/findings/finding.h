@@ -21,14 +21,14 @@ struct TraceStep {
 };
 
 struct Finding {
-  std::string rule;       // rule id, e.g. "BD001"
-  std::string taxonomy;   // "T1".."T12" for complete chains, empty otherwise
+  std::string rule;      // rule id, e.g. "BD001"
+  std::string taxonomy;  // "T1".."T12" for complete chains, empty otherwise
   Severity severity = Severity::Warning;
-  std::string path;       // relative to the scan root
+  std::string path;  // relative to the scan root
   int line = 0, column = 0, end_line = 0, end_column = 0;
   std::string message;
-  std::string scope;      // enclosing scope ("pkg.mod.Class.forward"), part of the fingerprint
-  std::string module;     // the model module the finding is about, when there is one
+  std::string scope;   // enclosing scope ("pkg.mod.Class.forward"), part of the fingerprint
+  std::string module;  // the model module the finding is about, when there is one
   std::vector<TraceStep> trace;
   std::string snippet;      // the flagged source line(s), filled by the pipeline
   std::string fingerprint;  // filled by fingerprint() after all findings of a scan are known

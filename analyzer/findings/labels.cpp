@@ -115,7 +115,8 @@ std::vector<LabelCheck> check_labels(const std::vector<Label>& labels, const std
         }
       }
       c.right_type = c.passed;
-      if (!c.found) c.detail = l.what + " not reported on this line";
+      if (!c.found)
+        c.detail = l.what + " not reported on this line";
       else if (!c.passed)
         c.detail = fmt::format("no {} holds \"{}\"; seen: {}", l.message.empty() ? "trace step here" : "message",
                                l.message.empty() ? l.trace : l.message, fmt::join(seen, " | "));
@@ -131,13 +132,17 @@ std::vector<LabelCheck> check_labels(const std::vector<Label>& labels, const std
       for (const auto& f : findings) {
         if (!f.suppression.empty() || f.taxonomy.empty() || !touches(f, l.path, l.line)) continue;
         c.found = true;
-        if (f.taxonomy == l.what) c.right_type = true;
-        else other.push_back(f.taxonomy);
+        if (f.taxonomy == l.what)
+          c.right_type = true;
+        else
+          other.push_back(f.taxonomy);
       }
       c.passed = c.right_type;
       c.found_type = c.right_type ? l.what : other.empty() ? std::string() : other.front();
-      if (!c.found) c.detail = "no backdoor chain reported on this line";
-      else if (!c.right_type) c.detail = "reported as " + fmt::format("{}", fmt::join(other, "/"));
+      if (!c.found)
+        c.detail = "no backdoor chain reported on this line";
+      else if (!c.right_type)
+        c.detail = "reported as " + fmt::format("{}", fmt::join(other, "/"));
     } else {
       // `CN003(note)`: the rule must fire with that severity.
       std::string rule = l.what, level;
@@ -148,12 +153,16 @@ std::vector<LabelCheck> check_labels(const std::vector<Label>& labels, const std
       std::vector<std::string> other;
       for (const auto& f : findings) {
         if (!f.suppression.empty() || f.rule != rule || !touches(f, l.path, l.line)) continue;
-        if (level.empty() || level == to_string(f.severity)) c.found = c.right_type = true;
-        else other.push_back(to_string(f.severity));
+        if (level.empty() || level == to_string(f.severity))
+          c.found = c.right_type = true;
+        else
+          other.push_back(to_string(f.severity));
       }
       c.passed = c.found;
-      if (!c.found && other.empty()) c.detail = rule + " not reported on this line";
-      else if (!c.found) c.detail = fmt::format("{} reported as {}", rule, fmt::join(other, "/"));
+      if (!c.found && other.empty())
+        c.detail = rule + " not reported on this line";
+      else if (!c.found)
+        c.detail = fmt::format("{} reported as {}", rule, fmt::join(other, "/"));
     }
     out.push_back(std::move(c));
   }

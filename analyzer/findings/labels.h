@@ -19,8 +19,8 @@ namespace archscan {
 struct Label {
   std::string path;  // relative to the scan root
   int line = 0;
-  std::string what;  // "T3", "HW001", "none"
-  bool must_fire = true;  // false for `# ok:`
+  std::string what;          // "T3", "HW001", "none"
+  bool must_fire = true;     // false for `# ok:`
   std::string message = {};  // `# message:` -- a substring the finding's message must hold
   std::string trace = {};    // `# trace:` -- a substring of the note of a trace step on this line
 };
@@ -35,10 +35,10 @@ struct LabelCheck {
   Label label;
   std::string case_name;
   bool passed = false;
-  bool found = false;      // a chain (T-labels) or the rule fired on the line
-  bool right_type = false; // T-labels: with the labelled type
-  std::string found_type;  // T-labels: the type reported on the line (the labelled one when it is among them)
-  std::string detail;      // what was found instead / the offending findings
+  bool found = false;       // a chain (T-labels) or the rule fired on the line
+  bool right_type = false;  // T-labels: with the labelled type
+  std::string found_type;   // T-labels: the type reported on the line (the labelled one when it is among them)
+  std::string detail;       // what was found instead / the offending findings
 };
 
 // Checks every label against the findings (suppressed findings do not count).

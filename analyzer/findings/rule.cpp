@@ -34,6 +34,8 @@ std::string rule_doc(const std::string& id) {
   return it == rule_docs().end() ? std::string() : it->second;
 }
 
-std::string rule_doc_url(const std::string& id) { return std::string(ARCHSCAN_HOMEPAGE) + "/blob/main/rules/docs/" + id + ".md"; }
+std::string rule_doc_url(const std::string& id) {
+  return std::string(ARCHSCAN_HOMEPAGE) + "/blob/main/rules/docs/" + id + ".md";
+}
 
 }  // namespace archscan

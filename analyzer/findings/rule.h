@@ -11,7 +11,9 @@
 #include "findings/finding.h"
 
 namespace archscan {
-namespace ir { struct Program; }
+namespace ir {
+struct Program;
+}
 class Analyses;
 
 struct RuleInfo {
@@ -19,7 +21,7 @@ struct RuleInfo {
   std::string name;      // kebab-case, "backdoor-chain"
   std::string category;  // "backdoor", "building-block", "concealment", "hardware", "batch", "execution"
   Severity severity = Severity::Warning;  // default severity
-  std::string summary;   // one line
+  std::string summary;                    // one line
   // Precedence, applied after all rules ran (findings/precedence.h): a finding of this rule is
   // dropped when a finding of one of these rules claims its subject (Finding::subject, ::claims).
   std::vector<std::string> superseded_by = {};
@@ -72,5 +74,4 @@ struct RuleRegistrar {
 
 }  // namespace archscan
 
-#define ARCHSCAN_REGISTER_RULE(Class) \
-  static ::archscan::RuleRegistrar<Class> archscan_registrar_##Class
+#define ARCHSCAN_REGISTER_RULE(Class) static ::archscan::RuleRegistrar<Class> archscan_registrar_##Class

@@ -9,21 +9,21 @@
 namespace archscan {
 
 struct FileReport {
-  std::string path;      // relative to the scan root
-  std::string language;  // "python", "cpp"
-  std::string status;    // "ok", "partial", "error", "skipped"
-  std::string message;   // one-line diagnostic when not ok
-  std::string mode;      // "syntactic" / "semantic" (C++), empty otherwise
+  std::string path;          // relative to the scan root
+  std::string language;      // "python", "cpp"
+  std::string status;        // "ok", "partial", "error", "skipped"
+  std::string message;       // one-line diagnostic when not ok
+  std::string mode;          // "syntactic" / "semantic" (C++), empty otherwise
   std::string content_hash;  // xxh3-64 hex of the bytes read
 };
 
 struct ScanResult {
-  std::string root;            // absolute scan root
+  std::string root;                    // absolute scan root
   std::vector<std::string> arguments;  // the command line
   std::vector<FileReport> files;
-  std::vector<Finding> findings;   // sorted by path, line, column, rule
+  std::vector<Finding> findings;  // sorted by path, line, column, rule
   double seconds = 0;
-  int cached_files = 0;  // files not analysed again: their findings come from the analysis cache
+  int cached_files = 0;          // files not analysed again: their findings come from the analysis cache
   bool list_suppressed = false;  // --all: sinks list inline-suppressed findings too (else only count them)
 };
 

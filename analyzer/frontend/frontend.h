@@ -12,10 +12,10 @@
 namespace archscan::frontend {
 
 struct Options {
-  std::string compile_commands_dir;    // `-p DIR` (C++)
-  std::vector<std::string> extra_args; // arguments after `--` (C++)
-  bool default_flags = true;           // extra_args add to the default C++ flags (else they replace them)
-  int max_depth = 400;                 // deepest expression / statement nesting that is lowered
+  std::string compile_commands_dir;     // `-p DIR` (C++)
+  std::vector<std::string> extra_args;  // arguments after `--` (C++)
+  bool default_flags = true;            // extra_args add to the default C++ flags (else they replace them)
+  int max_depth = 400;                  // deepest expression / statement nesting that is lowered
 };
 
 // `file` arrives with path, abs_path, module_name and text filled in. The lowering sets
@@ -23,7 +23,7 @@ struct Options {
 using LowerFn = std::function<void(ir::Program& fragment, const Options& opts)>;
 
 struct Frontend {
-  std::string language;               // "python", "cpp"
+  std::string language;                 // "python", "cpp"
   std::vector<std::string> extensions;  // ".py"
   LowerFn lower;
 };

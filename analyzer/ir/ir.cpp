@@ -4,24 +4,36 @@ namespace archscan::ir {
 
 const char* to_string(AttrKind k) {
   switch (k) {
-    case AttrKind::Layer: return "layer";
-    case AttrKind::Container: return "container";
-    case AttrKind::Submodule: return "submodule";
-    case AttrKind::Parameter: return "parameter";
-    case AttrKind::Buffer: return "buffer";
-    case AttrKind::PlainTensor: return "plain-tensor";
-    case AttrKind::Constant: return "constant";
-    case AttrKind::Other: return "other";
+    case AttrKind::Layer:
+      return "layer";
+    case AttrKind::Container:
+      return "container";
+    case AttrKind::Submodule:
+      return "submodule";
+    case AttrKind::Parameter:
+      return "parameter";
+    case AttrKind::Buffer:
+      return "buffer";
+    case AttrKind::PlainTensor:
+      return "plain-tensor";
+    case AttrKind::Constant:
+      return "constant";
+    case AttrKind::Other:
+      return "other";
   }
   return "other";
 }
 
 const char* to_string(FileStatus s) {
   switch (s) {
-    case FileStatus::Ok: return "ok";
-    case FileStatus::Partial: return "partial";
-    case FileStatus::Error: return "error";
-    case FileStatus::Skipped: return "skipped";
+    case FileStatus::Ok:
+      return "ok";
+    case FileStatus::Partial:
+      return "partial";
+    case FileStatus::Error:
+      return "error";
+    case FileStatus::Skipped:
+      return "skipped";
   }
   return "error";
 }

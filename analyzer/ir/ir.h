@@ -27,9 +27,9 @@ struct Loc {
 
 // Node flags.
 enum NodeFlag : uint32_t {
-  kInPlace = 1u << 0,     // an in-place op (`x.relu_()`, `x += 1`, `y[i] = v`): defines a new version of its first operand
-  kLearned = 1u << 1,     // the op applies learned parameters (a conv/linear layer, a user module owning parameters)
-  kStatement = 1u << 2,   // evaluated for its effect (an expression statement, a setattr)
+  kInPlace = 1u << 0,  // an in-place op (`x.relu_()`, `x += 1`, `y[i] = v`): defines a new version of its first operand
+  kLearned = 1u << 1,  // the op applies learned parameters (a conv/linear layer, a user module owning parameters)
+  kStatement = 1u << 2,  // evaluated for its effect (an expression statement, a setattr)
 };
 
 // One value of a function's dataflow graph. Every node defines at most one value (its id).
@@ -81,11 +81,11 @@ struct Node {
 
 struct Function {
   int32_t id = -1;
-  std::string name;       // as written
-  std::string qualname;   // dotted: module.Class.method, module.outer.<locals>.inner
+  std::string name;      // as written
+  std::string qualname;  // dotted: module.Class.method, module.outer.<locals>.inner
   int32_t file = -1;
-  int32_t owner_module = -1;   // class this is a method of
-  int32_t parent = -1;         // enclosing function (nested functions, lambdas)
+  int32_t owner_module = -1;  // class this is a method of
+  int32_t parent = -1;        // enclosing function (nested functions, lambdas)
   std::vector<std::string> params;
   std::vector<NodeId> param_nodes;
   std::vector<std::string> decorators;  // as written, without arguments; "name()" for a decorator factory
@@ -138,9 +138,9 @@ struct Module {
   std::string name;
   std::string qualname;
   int32_t file = -1;
-  std::vector<std::string> bases;        // as written, resolved to dotted paths where possible
-  std::vector<int32_t> base_modules;     // user classes among the bases
-  bool is_nn_module = false;             // derives from torch.nn.Module (directly or transitively)
+  std::vector<std::string> bases;     // as written, resolved to dotted paths where possible
+  std::vector<int32_t> base_modules;  // user classes among the bases
+  bool is_nn_module = false;          // derives from torch.nn.Module (directly or transitively)
   std::vector<Attr> attrs;
   std::unordered_map<std::string, int32_t> methods;  // name -> function id
   Loc loc;
@@ -152,8 +152,8 @@ struct Module {
 // `import a.b as c`, `from .x import y as z`, `from m import *`.
 struct Import {
   int32_t file = -1;
-  std::string local;    // the bound name ("*" for star imports)
-  std::string target;   // absolute dotted path (relative imports resolved against the file's package)
+  std::string local;   // the bound name ("*" for star imports)
+  std::string target;  // absolute dotted path (relative imports resolved against the file's package)
   Loc loc;
 };
 
@@ -166,15 +166,15 @@ struct Diagnostic {
 };
 
 struct SourceFile {
-  std::string path;         // relative to the scan root, '/'-separated
+  std::string path;  // relative to the scan root, '/'-separated
   std::string abs_path;
   std::string language;     // "python", "cpp"
   std::string module_name;  // dotted Python module name within the tree ("pkg.models.resnet")
   bool is_package_init = false;
   FileStatus status = FileStatus::Ok;
-  std::string message;      // one-line diagnostic for partial / error / skipped files
-  std::string mode;         // how it was analysed ("syntactic", "semantic"); empty when not applicable
-  std::string text;         // the source (kept for snippets, suppressions and fingerprints)
+  std::string message;  // one-line diagnostic for partial / error / skipped files
+  std::string mode;     // how it was analysed ("syntactic", "semantic"); empty when not applicable
+  std::string text;     // the source (kept for snippets, suppressions and fingerprints)
   std::vector<uint32_t> line_starts;
   std::vector<std::string> all;  // `__all__` when the file declares it
   // Top-level symbols: name -> function id / module id.

@@ -82,8 +82,7 @@ int32_t find_file(const ir::Program&, const std::string& name, int depth) {
   return -1;
 }
 
-Entity resolve_in_file(const ir::Program& p, int32_t file, const std::vector<std::string>& rest, size_t i,
-                       int depth);
+Entity resolve_in_file(const ir::Program& p, int32_t file, const std::vector<std::string>& rest, size_t i, int depth);
 
 Entity resolve_uncached(const ir::Program& p, const std::string& dotted, int depth);
 
@@ -124,8 +123,7 @@ Entity resolve_uncached(const ir::Program& p, const std::string& dotted, int dep
   return {};
 }
 
-Entity resolve_in_file(const ir::Program& p, int32_t file, const std::vector<std::string>& parts, size_t i,
-                       int depth) {
+Entity resolve_in_file(const ir::Program& p, int32_t file, const std::vector<std::string>& parts, size_t i, int depth) {
   if (i == parts.size()) return {Entity::File, file};
   const ir::SourceFile& f = p.file(file);
   const std::string& name = parts[i];
@@ -159,7 +157,6 @@ Entity resolve_in_file(const ir::Program& p, int32_t file, const std::vector<std
   return {};
 }
 
-
 bool has_star_import(const ir::Program& p, int32_t file) {
   for (int32_t ii : p.file(file).imports)
     if (p.imports[static_cast<size_t>(ii)].local == "*") return true;
@@ -191,70 +188,70 @@ int32_t returned_function(const ir::Program& p, int32_t fid, int depth = 0) {
 void resolve_calls(ir::Program& p) {
   // Named calls first (every function), then calls of computed callees, which follow them.
   for (int pass = 0; pass < 2; ++pass) {
-  for (auto& fn : p.functions) {
-    int32_t owner = fn.owner_module;
-    for (const ir::Function* f = &fn; owner < 0 && f->parent >= 0;) {
-      f = &p.fn(f->parent);
-      owner = f->owner_module;
-    }
-    for (auto& n : fn.nodes) {
-      if (pass == 0 && n.op == "attr" && !n.args.empty() && n.args[0] < n.id) {
-        // A method or function read as a value: `self._zero` (a bound method), `fuse.erase` (a
-        // function of an imported module), as `getattr` with a folded name leaves them.
-        const ir::Node& recv = fn.node(n.args[0]);
-        if (recv.op == "param" && recv.num && *recv.num == 0 && !fn.params.empty() && fn.params[0] == "self")
-          n.target_function = find_method(p, owner, n.name);
-        else if (recv.op == "global")
-          if (Entity e = resolve_from(p, recv.name + "." + n.name, fn.file); e.kind == Entity::Function)
-            n.target_function = e.id;
-        continue;
+    for (auto& fn : p.functions) {
+      int32_t owner = fn.owner_module;
+      for (const ir::Function* f = &fn; owner < 0 && f->parent >= 0;) {
+        f = &p.fn(f->parent);
+        owner = f->owner_module;
       }
-      const bool named = n.op == "call" || n.op == "global";
-      if (pass == 0 ? !named : n.op != "call_value") continue;
-      if (n.op == "call" || n.op == "global") {
-        if (n.name.rfind("self.", 0) == 0) {
-          n.target_function = find_method(p, fn.owner_module, n.name.substr(5));
+      for (auto& n : fn.nodes) {
+        if (pass == 0 && n.op == "attr" && !n.args.empty() && n.args[0] < n.id) {
+          // A method or function read as a value: `self._zero` (a bound method), `fuse.erase` (a
+          // function of an imported module), as `getattr` with a folded name leaves them.
+          const ir::Node& recv = fn.node(n.args[0]);
+          if (recv.op == "param" && recv.num && *recv.num == 0 && !fn.params.empty() && fn.params[0] == "self")
+            n.target_function = find_method(p, owner, n.name);
+          else if (recv.op == "global")
+            if (Entity e = resolve_from(p, recv.name + "." + n.name, fn.file); e.kind == Entity::Function)
+              n.target_function = e.id;
           continue;
         }
-        if (n.name.rfind("super.", 0) == 0 && fn.owner_module >= 0) {
-          for (int32_t b : p.mod(fn.owner_module).base_modules)
-            if ((n.target_function = find_method(p, b, n.name.substr(6))) >= 0) break;
-          continue;
-        }
-        Entity e = resolve_from(p, n.name, fn.file);
-        if (e.kind == Entity::None && fn.file >= 0 && n.name.find('.') == std::string::npos &&
-            has_star_import(p, fn.file)) {
-          // A bare name bound by `from m import *`: look it up through the file's star imports
-          // (which honour the target's __all__).
-          e = resolve_depth(p, p.file(fn.file).module_name + "." + n.name, 0);
-        }
-        if (e.kind == Entity::None && n.op == "call" && n.name.ends_with(".apply")) {
-          // `Fn.apply(x, ...)` of a torch.autograd.Function subclass runs its static forward(ctx, x, ...).
-          Entity cls = resolve_from(p, n.name.substr(0, n.name.size() - 6), fn.file);
-          if (cls.kind == Entity::Class) {
-            const ir::Function* fwd = nullptr;
-            if (int32_t id = find_method(p, cls.id, "forward"); id >= 0) fwd = &p.fn(id);
-            if (fwd && !fwd->params.empty() && fwd->params[0] != "self") n.target_function = fwd->id;
+        const bool named = n.op == "call" || n.op == "global";
+        if (pass == 0 ? !named : n.op != "call_value") continue;
+        if (n.op == "call" || n.op == "global") {
+          if (n.name.rfind("self.", 0) == 0) {
+            n.target_function = find_method(p, fn.owner_module, n.name.substr(5));
+            continue;
           }
-          continue;
-        }
-        if (e.kind == Entity::Function) n.target_function = e.id;
-        if (e.kind == Entity::Class) n.target_module = e.id;
-      } else if (n.op == "call_value" && !n.args.empty()) {
-        const ir::Node& c = fn.node(n.args[0]);
-        if (c.op == "call" || c.op == "call_value") {
-          // Calling what a call returned: `make_block(2)(x)` runs the closure the factory returns;
-          // `Net()(x)` runs an instance of the class.
-          if (c.target_function >= 0) n.target_function = returned_function(p, c.target_function);
+          if (n.name.rfind("super.", 0) == 0 && fn.owner_module >= 0) {
+            for (int32_t b : p.mod(fn.owner_module).base_modules)
+              if ((n.target_function = find_method(p, b, n.name.substr(6))) >= 0) break;
+            continue;
+          }
+          Entity e = resolve_from(p, n.name, fn.file);
+          if (e.kind == Entity::None && fn.file >= 0 && n.name.find('.') == std::string::npos &&
+              has_star_import(p, fn.file)) {
+            // A bare name bound by `from m import *`: look it up through the file's star imports
+            // (which honour the target's __all__).
+            e = resolve_depth(p, p.file(fn.file).module_name + "." + n.name, 0);
+          }
+          if (e.kind == Entity::None && n.op == "call" && n.name.ends_with(".apply")) {
+            // `Fn.apply(x, ...)` of a torch.autograd.Function subclass runs its static forward(ctx, x, ...).
+            Entity cls = resolve_from(p, n.name.substr(0, n.name.size() - 6), fn.file);
+            if (cls.kind == Entity::Class) {
+              const ir::Function* fwd = nullptr;
+              if (int32_t id = find_method(p, cls.id, "forward"); id >= 0) fwd = &p.fn(id);
+              if (fwd && !fwd->params.empty() && fwd->params[0] != "self") n.target_function = fwd->id;
+            }
+            continue;
+          }
+          if (e.kind == Entity::Function) n.target_function = e.id;
+          if (e.kind == Entity::Class) n.target_module = e.id;
+        } else if (n.op == "call_value" && !n.args.empty()) {
+          const ir::Node& c = fn.node(n.args[0]);
+          if (c.op == "call" || c.op == "call_value") {
+            // Calling what a call returned: `make_block(2)(x)` runs the closure the factory returns;
+            // `Net()(x)` runs an instance of the class.
+            if (c.target_function >= 0) n.target_function = returned_function(p, c.target_function);
+            if (c.target_module >= 0) n.target_module = c.target_module;
+            continue;
+          }
+          if (c.op == "free") continue;  // its target_function is the enclosing scope, not the callee
+          if (c.target_function >= 0) n.target_function = c.target_function;
           if (c.target_module >= 0) n.target_module = c.target_module;
-          continue;
         }
-        if (c.op == "free") continue;  // its target_function is the enclosing scope, not the callee
-        if (c.target_function >= 0) n.target_function = c.target_function;
-        if (c.target_module >= 0) n.target_module = c.target_module;
       }
     }
-  }
   }
 }
 

@@ -17,12 +17,12 @@ constexpr ir::NodeId kNoNodeId = ir::kNoNode;
 
 using ir::Attr;
 using ir::AttrKind;
-using ir::Function;
-using ir::Node;
-using ir::NodeId;
 using ir::find_method;
+using ir::Function;
 using ir::is_self;
 using ir::module_attr;
+using ir::Node;
+using ir::NodeId;
 
 // A function bound to an object as a method: `types.MethodType(fn, obj)`, `fn.__get__(obj[, cls])`,
 // `functools.partial(fn, obj)`: {function, receiver node}, or {-1, -1}.
@@ -128,8 +128,10 @@ class Builder {
           c.type = p_.mod(cls).name;
           c.init_node = id;
           c.loc = n.loc;
-          if (a.kind != AttrKind::Submodule) a = c;
-          else if (a.alternatives.size() < 4) a.alternatives.push_back(std::move(c));
+          if (a.kind != AttrKind::Submodule)
+            a = c;
+          else if (a.alternatives.size() < 4)
+            a.alternatives.push_back(std::move(c));
         }
         return a;
       }
@@ -441,7 +443,8 @@ class Builder {
       work.pop_back();
       if (id < 0 || !versions.insert(id).second) continue;
       const Node& n = f.node(id);
-      if (n.op == "phi") work.insert(work.end(), n.args.begin(), n.args.end());
+      if (n.op == "phi")
+        work.insert(work.end(), n.args.begin(), n.args.end());
       else if ((n.op == "add" && n.has(ir::kInPlace)) || n.op == "starred") {
         if (!n.args.empty()) work.push_back(n.args[0]);
       }
@@ -469,8 +472,8 @@ class Builder {
         }
         continue;
       }
-      bool adds = (n.op == "append" || n.op == "insert" || n.op == "extend") && n.args.size() >= 2 &&
-                  versions.count(n.args[0]);
+      bool adds =
+          (n.op == "append" || n.op == "insert" || n.op == "extend") && n.args.size() >= 2 && versions.count(n.args[0]);
       if (!adds) continue;
       NodeId e = n.op == "insert" && n.args.size() >= 3 ? n.args[2] : n.args[1];
       collect_list(f, e, out, depth + 1, n.op != "extend");
@@ -507,8 +510,10 @@ class Builder {
     if (id < 0 || depth > 4) return false;
     const Node& n = f.node(id);
     if (n.op == "tuple" || n.op == "list")
-      return n.args.size() >= 2 && std::all_of(n.args.begin(), n.args.end(), [&](NodeId a) { return f.node(a).num.has_value(); });
-    if ((n.op == "tuple" || n.op == "list" || n.op == "call") && (n.name == "tuple" || n.name == "list") && n.args.size() == 1)
+      return n.args.size() >= 2 &&
+             std::all_of(n.args.begin(), n.args.end(), [&](NodeId a) { return f.node(a).num.has_value(); });
+    if ((n.op == "tuple" || n.op == "list" || n.op == "call") && (n.name == "tuple" || n.name == "list") &&
+        n.args.size() == 1)
       return number_sequence(f, n.args[0], depth + 1);
     if (n.op == "param") {
       for (const auto& [k, v] : n.kwargs)
@@ -600,8 +605,9 @@ class Builder {
               callers_[static_cast<size_t>(init)].emplace_back(&g, &n);
         }
     }
-    return f.id >= 0 && static_cast<size_t>(f.id) < callers_.size() ? callers_[static_cast<size_t>(f.id)]
-                                                                      : std::vector<std::pair<const Function*, const Node*>>{};
+    return f.id >= 0 && static_cast<size_t>(f.id) < callers_.size()
+               ? callers_[static_cast<size_t>(f.id)]
+               : std::vector<std::pair<const Function*, const Node*>>{};
   }
 
   std::string torch_layer_class(const Function& f, NodeId callee) {
@@ -639,8 +645,8 @@ class Builder {
     a.name = name;
     if (Attr* old = find(m, name)) {
       if (!overwrite) return;
-      bool keep_old = (conditional || old_conditional_.count({m.id, name})) && callable_value(*old) &&
-                      old->alternatives.size() < 4;
+      bool keep_old =
+          (conditional || old_conditional_.count({m.id, name})) && callable_value(*old) && old->alternatives.size() < 4;
       if (keep_old) {
         Attr prev = std::move(*old);
         a.alternatives = std::move(prev.alternatives);
@@ -716,13 +722,12 @@ class Builder {
 
   ir::Program& p_;
   std::vector<std::vector<int32_t>> children_;
-  ir::Module* current_ = nullptr;  // the module whose attributes are being collected
+  ir::Module* current_ = nullptr;                              // the module whose attributes are being collected
   std::set<std::pair<int32_t, std::string>> old_conditional_;  // (module, attribute) set under a condition
   std::vector<std::vector<std::pair<const Function*, const Node*>>> callers_;  // per function, built on first use
 };
 
 }  // namespace
-
 
 // The function a value binds to the object `self` as a method.
 static int32_t bound_function(const Function& f, NodeId id) {
@@ -766,8 +771,8 @@ static void lower_as_method(ir::Program& p, Function& f) {
   const int32_t cls = f.owner_module;
   for (auto& n : f.nodes) {
     if (n.args.empty() || n.name.empty() || n.name.find('.') != std::string::npos) continue;
-    static const std::set<std::string> kNotMethodCalls = {"attr",        "setattr", "getitem", "call", "call_value",
-                                                          "module_call", "const",   "global"};
+    static const std::set<std::string> kNotMethodCalls = {"attr",       "setattr",     "getitem", "call",
+                                                          "call_value", "module_call", "const",   "global"};
     if (kNotMethodCalls.count(n.op)) continue;
     if (ir::is_module_api(n.name) || n.has(ir::kInPlace)) continue;  // ops on the module, edits of attributes
     std::string path;
@@ -785,7 +790,9 @@ static void lower_as_method(ir::Program& p, Function& f) {
         continue;
       }
     }
-    std::string target = path.empty() ? n.name : n.name == "forward" || n.name == "__call__" ? path : path + "." + n.name;
+    std::string target = path.empty()                                  ? n.name
+                         : n.name == "forward" || n.name == "__call__" ? path
+                                                                       : path + "." + n.name;
     if (!module_attr(p, cls, path.empty() ? target : path, 0)) continue;  // not an attribute: a builtin, a tensor op
     NodeId recv = n.args[0];
     n.args.erase(n.args.begin());

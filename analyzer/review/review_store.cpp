@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "core/pipeline.h"
 #include "core/active_rules.h"
+#include "core/pipeline.h"
 #include "review/review_store.h"
 #include "store/store.h"
 

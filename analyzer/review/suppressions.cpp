@@ -3,15 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 #include <cctype>
+#include <map>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
 
+#include "core/active_rules.h"
 #include "findings/fingerprint.h"
 #include "findings/rule.h"
-#include "core/active_rules.h"
 
 namespace archscan::review {
 namespace {
@@ -49,7 +49,8 @@ std::string scope_at(const ir::Program& p, int32_t file, int line) {
     if (fn.file != file || fn.loc.line <= 0 || line < fn.loc.line || line > std::max(fn.loc.line, fn.loc.end_line))
       continue;
     if (fn.name == "<module>") continue;
-    if (!best || fn.loc.line > best->loc.line || (fn.loc.line == best->loc.line && fn.loc.end_line < best->loc.end_line))
+    if (!best || fn.loc.line > best->loc.line ||
+        (fn.loc.line == best->loc.line && fn.loc.end_line < best->loc.end_line))
       best = &fn;
   }
   if (best) return best->qualname;
@@ -141,9 +142,12 @@ std::vector<InlineSuppression> parse_suppressions(std::string_view text, std::st
     // The reason: whatever follows, less leading separators (`: reason`, `- reason`, `— reason`).
     std::string_view rest = trim(m->rest);
     while (!rest.empty()) {
-      if (rest[0] == ':' || rest[0] == '-' || rest[0] == ' ' || rest[0] == '\t') rest.remove_prefix(1);
-      else if (rest.substr(0, 3) == "\xE2\x80\x94" || rest.substr(0, 3) == "\xE2\x80\x93") rest.remove_prefix(3);
-      else break;
+      if (rest[0] == ':' || rest[0] == '-' || rest[0] == ' ' || rest[0] == '\t')
+        rest.remove_prefix(1);
+      else if (rest.substr(0, 3) == "\xE2\x80\x94" || rest.substr(0, 3) == "\xE2\x80\x93")
+        rest.remove_prefix(3);
+      else
+        break;
     }
     s.reason = std::string(trim(rest));
     out.push_back(std::move(s));
@@ -200,7 +204,7 @@ void apply_inline_suppressions(ScanResult& result, const ir::Program& program, c
       const int32_t file_index = static_cast<int32_t>(fi);
       if (!s.valid()) {
         if (!report_malformed) continue;
-        std::string what = !s.bracketed ? "names no rule (a bare `ignore` would hide every finding)"
+        std::string what = !s.bracketed      ? "names no rule (a bare `ignore` would hide every finding)"
                            : s.rules.empty() ? "has an empty rule list"
                                              : "gives no reason";
         report(kMalformed, Severity::Warning, file_index, s.line, s.column,
@@ -216,8 +220,8 @@ void apply_inline_suppressions(ScanResult& result, const ir::Program& program, c
           if (it == at.end()) continue;
           for (size_t idx : it->second) {
             Finding& f = result.findings[idx];
-            bool match = f.rule == name || (named && named->info().id == f.rule) ||
-                         (!f.taxonomy.empty() && f.taxonomy == name);
+            bool match =
+                f.rule == name || (named && named->info().id == f.rule) || (!f.taxonomy.empty() && f.taxonomy == name);
             if (!match) continue;
             used = true;
             if (f.suppression.empty()) {
@@ -227,14 +231,14 @@ void apply_inline_suppressions(ScanResult& result, const ir::Program& program, c
           }
         }
         if (used || !report_unused) continue;
-        bool taxonomy_type = name.size() >= 2 && name[0] == 'T' &&
-                             name.find_first_not_of("0123456789", 1) == std::string::npos;
+        bool taxonomy_type =
+            name.size() >= 2 && name[0] == 'T' && name.find_first_not_of("0123456789", 1) == std::string::npos;
         if (!named && !taxonomy_type) {
           report(kUnused, Severity::Note, file_index, s.line, s.column,
                  fmt::format("suppression names `{}`, which is no archscan rule", name));
         } else if (!named || archscan::rule_selected(named->info(), opts)) {
-          std::string where = s.covers_next ? fmt::format("line {} or {}", s.line, s.covers_next)
-                                            : fmt::format("line {}", s.line);
+          std::string where =
+              s.covers_next ? fmt::format("line {} or {}", s.line, s.covers_next) : fmt::format("line {}", s.line);
           report(kUnused, Severity::Note, file_index, s.line, s.column,
                  fmt::format("unused suppression: no {} finding on {}", name, where));
         }
@@ -251,14 +255,14 @@ void apply_inline_suppressions(ScanResult& result, const ir::Program& program, c
 }
 
 namespace {
-const bool registered = (register_post_processor({"inline-suppressions", 10,
-                                                  [](ScanResult& r, const ir::Program& p, const ScanOptions& o,
-                                                     std::string&) {
-                                                    apply_inline_suppressions(r, p, o);
-                                                    return true;
-                                                  },
-                                                  /*per_file=*/true}),
-                         true);
+const bool registered =
+    (register_post_processor({"inline-suppressions", 10,
+                              [](ScanResult& r, const ir::Program& p, const ScanOptions& o, std::string&) {
+                                apply_inline_suppressions(r, p, o);
+                                return true;
+                              },
+                              /*per_file=*/true}),
+     true);
 }  // namespace
 
 }  // namespace archscan::review

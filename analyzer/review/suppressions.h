@@ -13,11 +13,11 @@
 namespace archscan::review {
 
 struct InlineSuppression {
-  int line = 0;            // 1-based line of the comment
-  int column = 0;          // 1-based byte column of the comment marker
-  bool own_line = false;   // nothing but the comment on its line: it also covers the next line
-  int covers_next = 0;     // the line below it that it covers (0 = none)
-  bool bracketed = false;  // `ignore[...]` rather than a bare `ignore`
+  int line = 0;                    // 1-based line of the comment
+  int column = 0;                  // 1-based byte column of the comment marker
+  bool own_line = false;           // nothing but the comment on its line: it also covers the next line
+  int covers_next = 0;             // the line below it that it covers (0 = none)
+  bool bracketed = false;          // `ignore[...]` rather than a bare `ignore`
   std::vector<std::string> rules;  // ids, names or taxonomy types as written
   std::string reason;
   bool valid() const { return bracketed && !rules.empty() && !reason.empty(); }

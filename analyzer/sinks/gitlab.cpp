@@ -12,9 +12,12 @@ namespace {
 // GitLab's severities: info, minor, major, critical, blocker.
 const char* gitlab_severity(Severity s) {
   switch (s) {
-    case Severity::Error: return "critical";
-    case Severity::Warning: return "major";
-    case Severity::Note: return "info";
+    case Severity::Error:
+      return "critical";
+    case Severity::Warning:
+      return "major";
+    case Severity::Note:
+      return "info";
   }
   return "major";
 }

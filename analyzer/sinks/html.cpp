@@ -9,8 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "sinks/registry.h"
 #include "findings/rule.h"
+#include "sinks/registry.h"
 
 namespace archscan::sinks {
 using nlohmann::json;
@@ -52,10 +52,14 @@ std::string render_report(const json& data) {
   std::string escaped;
   escaped.reserve(payload.size() + payload.size() / 16);
   for (char c : payload) {
-    if (c == '<') escaped += "\\u003c";
-    else if (c == '>') escaped += "\\u003e";
-    else if (c == '&') escaped += "\\u0026";
-    else escaped += c;
+    if (c == '<')
+      escaped += "\\u003c";
+    else if (c == '>')
+      escaped += "\\u003e";
+    else if (c == '&')
+      escaped += "\\u0026";
+    else
+      escaped += c;
   }
   std::string out;
   out.reserve(tmpl.size() + escaped.size());
@@ -82,11 +86,20 @@ std::string taxonomy_name(const std::string& type) {
 }
 
 json report_finding_json(const Finding& f) {
-  json j = {{"fingerprint", f.fingerprint}, {"rule", f.rule},        {"severity", to_string(f.severity)},
-            {"path", f.path},               {"line", f.line},        {"column", f.column},
-            {"end_line", f.end_line},       {"end_column", f.end_column}, {"message", f.message},
-            {"scope", f.scope},             {"module", f.module},    {"taxonomy", f.taxonomy},
-            {"suppression", f.suppression}, {"suppression_reason", f.suppression_reason}};
+  json j = {{"fingerprint", f.fingerprint},
+            {"rule", f.rule},
+            {"severity", to_string(f.severity)},
+            {"path", f.path},
+            {"line", f.line},
+            {"column", f.column},
+            {"end_line", f.end_line},
+            {"end_column", f.end_column},
+            {"message", f.message},
+            {"scope", f.scope},
+            {"module", f.module},
+            {"taxonomy", f.taxonomy},
+            {"suppression", f.suppression},
+            {"suppression_reason", f.suppression_reason}};
   if (const Rule* r = RuleRegistry::instance().find(f.rule)) {
     j["rule_name"] = r->info().name;
     j["rule_summary"] = r->info().summary;

@@ -23,6 +23,6 @@ nlohmann::json report_data(const ScanResult& r);
 
 // Fields shared by both data builders.
 nlohmann::json report_finding_json(const Finding& f);  // rule name, taxonomy name, trace, ...
-std::string taxonomy_name(const std::string& type);      // "T3" -> "op/sha/tar"
+std::string taxonomy_name(const std::string& type);    // "T3" -> "op/sha/tar"
 
 }  // namespace archscan::sinks

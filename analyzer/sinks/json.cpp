@@ -1,8 +1,8 @@
 // JSON output. Field names are part of the interface: keep them stable.
 #include <nlohmann/json.hpp>
 
-#include "sinks/registry.h"
 #include "sinks/json_format.h"
+#include "sinks/registry.h"
 
 namespace archscan {
 
@@ -68,10 +68,12 @@ nlohmann::json scan_json(const ScanResult& r) {
 }
 
 namespace {
-const bool registered = (register_sink("json", [](const ScanResult& r, std::ostream& os) {
-                           os << scan_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-                         }),
-                         true);
+const bool registered =
+    (register_sink("json",
+                   [](const ScanResult& r, std::ostream& os) {
+                     os << scan_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+                   }),
+     true);
 }  // namespace
 
 }  // namespace archscan

@@ -8,8 +8,8 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "sinks/registry.h"
 #include "findings/rule.h"
+#include "sinks/registry.h"
 
 namespace archscan::sinks {
 namespace {
@@ -20,9 +20,12 @@ constexpr const char* kTaxonomyName = "archscan-backdoor-types";
 
 const char* sarif_level(Severity s) {
   switch (s) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Note: return "note";
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Note:
+      return "note";
   }
   return "warning";
 }
@@ -30,9 +33,12 @@ const char* sarif_level(Severity s) {
 // GitHub maps security-severity to critical/high/medium/low at 9/7/4/0.1.
 const char* security_severity(Severity s) {
   switch (s) {
-    case Severity::Error: return "8.0";
-    case Severity::Warning: return "5.0";
-    case Severity::Note: return "2.0";
+    case Severity::Error:
+      return "8.0";
+    case Severity::Warning:
+      return "5.0";
+    case Severity::Note:
+      return "2.0";
   }
   return "5.0";
 }
@@ -142,9 +148,7 @@ class Lines {
   std::unordered_map<std::string, std::vector<std::string>> files_;
 };
 
-json artifact_location(const std::string& path) {
-  return {{"uri", uri_encode_path(path)}, {"uriBaseId", "%SRCROOT%"}};
-}
+json artifact_location(const std::string& path) { return {{"uri", uri_encode_path(path)}, {"uriBaseId", "%SRCROOT%"}}; }
 
 json region(Lines& lines, const std::string& path, int line, int col, int end_line, int end_col) {
   json r = {{"startLine", std::max(1, line)}};
@@ -196,8 +200,10 @@ std::string uri_encode_path(std::string_view path) {
   std::string out;
   for (unsigned char c : path) {
     bool unreserved = std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
-    if (unreserved) out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
+    if (unreserved)
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
   }
   return out;
 }
@@ -232,8 +238,8 @@ json sarif_log(const ScanResult& r) {
                 {"ruleIndex", rule_index.at(f.rule)},
                 {"level", sarif_level(f.severity)},
                 {"message", {{"text", f.message.empty() ? f.rule : f.message}}}};
-    json loc = {{"physicalLocation",
-                 physical_location(lines, f.path, f.line, f.column, f.end_line, f.end_column, f.snippet)}};
+    json loc = {
+        {"physicalLocation", physical_location(lines, f.path, f.line, f.column, f.end_line, f.end_column, f.snippet)}};
     if (!f.scope.empty())
       loc["logicalLocations"] = json::array({{{"fullyQualifiedName", f.scope}, {"kind", "function"}}});
     res["locations"] = json::array({loc});
@@ -248,16 +254,15 @@ json sarif_log(const ScanResult& r) {
       std::string summary, last_role;
       for (size_t i = 0; i < f.trace.size(); ++i) {
         const TraceStep& s = f.trace[i];
-        json l = {{"location",
-                   {{"physicalLocation", physical_location(lines, s.path.empty() ? f.path : s.path, s.line,
-                                                           s.column, 0, 0)},
-                    {"message", {{"text", s.note.empty() ? s.role : fmt::format("{}: {}", s.role, s.note)}}}}},
-                  {"kinds", json::array({"taint"})},
-                  {"executionOrder", static_cast<int>(i + 1)},
-                  {"importance", (s.role == "input" || s.role == "integration" || s.role == "source" ||
-                                  s.role == "sink")
-                                     ? "essential"
-                                     : "important"}};
+        json l = {
+            {"location",
+             {{"physicalLocation", physical_location(lines, s.path.empty() ? f.path : s.path, s.line, s.column, 0, 0)},
+              {"message", {{"text", s.note.empty() ? s.role : fmt::format("{}: {}", s.role, s.note)}}}}},
+            {"kinds", json::array({"taint"})},
+            {"executionOrder", static_cast<int>(i + 1)},
+            {"importance", (s.role == "input" || s.role == "integration" || s.role == "source" || s.role == "sink")
+                               ? "essential"
+                               : "important"}};
         if (!s.role.empty()) l["properties"] = {{"role", s.role}};
         tfl.push_back(std::move(l));
         if (!s.role.empty() && s.role != last_role) summary += (summary.empty() ? "" : " -> ") + s.role;
@@ -279,9 +284,8 @@ json sarif_log(const ScanResult& r) {
     if (!f.taxonomy.empty()) {
       props["taxonomy"] = f.taxonomy;
       if (auto it = taxon_index.find(f.taxonomy); it != taxon_index.end()) {
-        res["taxa"] = json::array({{{"id", f.taxonomy},
-                                    {"index", it->second},
-                                    {"toolComponent", {{"name", kTaxonomyName}, {"index", 0}}}}});
+        res["taxa"] = json::array(
+            {{{"id", f.taxonomy}, {"index", it->second}, {"toolComponent", {{"name", kTaxonomyName}, {"index", 0}}}}});
         props["taxonomyName"] = taxonomy()[static_cast<size_t>(it->second)].name;
       }
     }
@@ -307,10 +311,12 @@ json sarif_log(const ScanResult& r) {
     if (fr.status.empty() || fr.status == "ok") continue;
     const char* level = fr.status == "error" ? "error" : fr.status == "partial" ? "warning" : "note";
     json n = {{"level", level},
-              {"message", {{"text", fr.message.empty() ? fmt::format("{}: {}", fr.path, fr.status)
-                                                       : fmt::format("{}: {}", fr.path, fr.message)}}},
+              {"message",
+               {{"text", fr.message.empty() ? fmt::format("{}: {}", fr.path, fr.status)
+                                            : fmt::format("{}: {}", fr.path, fr.message)}}},
               {"descriptor", {{"id", fmt::format("file-{}", fr.status)}}}};
-    if (!pseudo) n["locations"] = json::array({{{"physicalLocation", {{"artifactLocation", artifact_location(fr.path)}}}}});
+    if (!pseudo)
+      n["locations"] = json::array({{{"physicalLocation", {{"artifactLocation", artifact_location(fr.path)}}}}});
     notes.push_back(std::move(n));
   }
 
@@ -323,25 +329,25 @@ json sarif_log(const ScanResult& r) {
   }
   if (!r.root.empty()) invocation["workingDirectory"] = {{"uri", root_uri(r.root)}};
 
-  json run = {
-      {"tool",
-       {{"driver",
-         {{"name", "archscan"},
-          {"version", ARCHSCAN_VERSION},
-          {"semanticVersion", ARCHSCAN_VERSION},
-          {"informationUri", ARCHSCAN_HOMEPAGE},
-          {"rules", std::move(rules)},
-          {"supportedTaxonomies", json::array({{{"name", kTaxonomyName}, {"index", 0}}})}}}}},
-      {"taxonomies", json::array({{{"name", kTaxonomyName},
-                                   {"organization", "archscan"},
-                                   {"shortDescription",
-                                    {{"text", "Architectural backdoor types: trigger (operator/constant) x "
+  json run = {{"tool",
+               {{"driver",
+                 {{"name", "archscan"},
+                  {"version", ARCHSCAN_VERSION},
+                  {"semanticVersion", ARCHSCAN_VERSION},
+                  {"informationUri", ARCHSCAN_HOMEPAGE},
+                  {"rules", std::move(rules)},
+                  {"supportedTaxonomies", json::array({{{"name", kTaxonomyName}, {"index", 0}}})}}}}},
+              {"taxonomies", json::array({{{"name", kTaxonomyName},
+                                           {"organization", "archscan"},
+                                           {"shortDescription",
+                                            {{"text",
+                                              "Architectural backdoor types: trigger (operator/constant) x "
                                               "propagation (separate/shared/interleaved) x integration "
                                               "(targeted/untargeted)."}}},
-                                   {"taxa", std::move(taxa)}}})},
-      {"invocations", json::array({std::move(invocation)})},
-      {"columnKind", "utf16CodeUnits"},
-      {"results", std::move(results)}};
+                                           {"taxa", std::move(taxa)}}})},
+              {"invocations", json::array({std::move(invocation)})},
+              {"columnKind", "utf16CodeUnits"},
+              {"results", std::move(results)}};
   if (!r.root.empty()) run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", root_uri(r.root)}}}};
   if (!artifacts.empty()) run["artifacts"] = std::move(artifacts);
 
@@ -352,7 +358,11 @@ json sarif_log(const ScanResult& r) {
 
 namespace {
 const bool registered =
-    (register_sink("sarif", [](const ScanResult& r, std::ostream& os) { os << sarif_log(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n"; }), true);
+    (register_sink("sarif",
+                   [](const ScanResult& r, std::ostream& os) {
+                     os << sarif_log(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+                   }),
+     true);
 }  // namespace
 
 }  // namespace archscan::sinks

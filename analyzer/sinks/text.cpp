@@ -6,8 +6,8 @@
 #include <map>
 
 #include "base/display_path.h"
-#include "sinks/registry.h"
 #include "findings/rule.h"
+#include "sinks/registry.h"
 
 namespace archscan::sinks {
 namespace {
@@ -24,7 +24,8 @@ struct Paint {
 
 void write_statistics(const std::map<std::string, std::pair<int, Severity>>& by_rule, std::ostream& os) {
   std::vector<std::pair<std::string, std::pair<int, Severity>>> rows(by_rule.begin(), by_rule.end());
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
   for (const auto& [id, count] : rows) {
     const Rule* rule = RuleRegistry::instance().find(id);
     os << fmt::format("{:>5}\t{:<7}\t[{}] {}\n", count.first, id, to_string(count.second),
@@ -47,17 +48,18 @@ void write_text(const ScanResult& r, std::ostream& os, const TextOptions& o) {
     const bool inline_suppressed = !f.suppression.empty() && !review;
     if (inline_suppressed) ++suppressed;
     if (inline_suppressed && !r.list_suppressed) continue;
-    if (review) ++dismissed;
+    if (review)
+      ++dismissed;
     else if (!inline_suppressed)
       ++shown, ++by_severity[to_string(f.severity)], ++by_rule.try_emplace(f.rule, 0, f.severity).first->second.first;
     if (o.statistics) continue;
     std::string type = f.taxonomy.empty() ? "" : fmt::format(" ({})", f.taxonomy);
-    std::string mark = review             ? fmt::format(" [dismissed: {}]", f.suppression_reason)
+    std::string mark = review              ? fmt::format(" [dismissed: {}]", f.suppression_reason)
                        : inline_suppressed ? fmt::format(" [suppressed inline: {}]", f.suppression_reason)
                                            : "";
     os << fmt::format("{}:{}:{}: {}{} [{}] {}{}\n", paint("1", display_path(r.root, f.path)), f.line, f.column,
-                      paint("1;31", f.rule), type, paint(paint.severity(f.severity), to_string(f.severity)),
-                      f.message, mark);
+                      paint("1;31", f.rule), type, paint(paint.severity(f.severity), to_string(f.severity)), f.message,
+                      mark);
     if (!f.snippet.empty()) os << fmt::format("  {:>4} | {}\n", f.line, f.snippet.substr(0, f.snippet.find('\n')));
     if (o.explain)
       for (const auto& s : f.trace)
@@ -69,8 +71,9 @@ void write_text(const ScanResult& r, std::ostream& os, const TextOptions& o) {
   // less: say so where people read, not only in JSON.
   for (const auto& f : r.files)
     if (f.language == "cpp" && f.status == "ok" && (!f.message.empty() || f.mode == "syntactic"))
-      os << fmt::format("{}: {}: {}\n", display_path(r.root, f.path), paint("36", "note"),
-                        f.message.empty() ? "analysed syntactically (types, macros and headers not resolved)" : f.message);
+      os << fmt::format(
+          "{}: {}: {}\n", display_path(r.root, f.path), paint("36", "note"),
+          f.message.empty() ? "analysed syntactically (types, macros and headers not resolved)" : f.message);
   if (!o.summary) return;
   std::vector<std::string> skipped;
   size_t partial = 0, files = 0;
@@ -98,8 +101,8 @@ void write_text(const ScanResult& r, std::ostream& os, const TextOptions& o) {
 }
 
 namespace {
-const bool registered = (register_sink("text", [](const ScanResult& r, std::ostream& os) { write_text(r, os, {}); }),
-                         true);
+const bool registered =
+    (register_sink("text", [](const ScanResult& r, std::ostream& os) { write_text(r, os, {}); }), true);
 }  // namespace
 
 }  // namespace archscan::sinks

@@ -26,11 +26,21 @@ json finding_to_json(const Finding& f) {
   json trace = json::array();
   for (const TraceStep& t : f.trace)
     trace.push_back({{"path", t.path}, {"line", t.line}, {"column", t.column}, {"role", t.role}, {"note", t.note}});
-  return {{"rule", f.rule},         {"taxonomy", f.taxonomy},       {"severity", static_cast<int>(f.severity)},
-          {"path", f.path},         {"line", f.line},               {"column", f.column},
-          {"end_line", f.end_line}, {"end_column", f.end_column},   {"message", f.message},
-          {"scope", f.scope},       {"module", f.module},           {"trace", std::move(trace)},
-          {"snippet", f.snippet},   {"fingerprint", f.fingerprint}, {"suppression", f.suppression},
+  return {{"rule", f.rule},
+          {"taxonomy", f.taxonomy},
+          {"severity", static_cast<int>(f.severity)},
+          {"path", f.path},
+          {"line", f.line},
+          {"column", f.column},
+          {"end_line", f.end_line},
+          {"end_column", f.end_column},
+          {"message", f.message},
+          {"scope", f.scope},
+          {"module", f.module},
+          {"trace", std::move(trace)},
+          {"snippet", f.snippet},
+          {"fingerprint", f.fingerprint},
+          {"suppression", f.suppression},
           {"suppression_reason", f.suppression_reason}};
 }
 
@@ -49,8 +59,8 @@ Finding finding_from_json(const json& j) {
   f.module = j.value("module", "");
   if (auto it = j.find("trace"); it != j.end() && it->is_array())
     for (const json& t : *it)
-      f.trace.push_back({t.value("path", ""), t.value("line", 0), t.value("column", 0), t.value("role", ""),
-                         t.value("note", "")});
+      f.trace.push_back(
+          {t.value("path", ""), t.value("line", 0), t.value("column", 0), t.value("role", ""), t.value("note", "")});
   f.snippet = j.value("snippet", "");
   f.fingerprint = j.value("fingerprint", "");
   f.suppression = j.value("suppression", "");
@@ -78,8 +88,9 @@ CacheSnapshot AnalysisCache::load(const std::string& root) {
       "FROM cache_files WHERE root = ?");
   s.bind(1, root);
   while (s.step()) {
-    CachedFile f{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
-                 {strings(s.text(7)), strings(s.text(8))}, strings(s.text(9))};
+    CachedFile f{s.text(0),         s.text(1), s.text(2), s.text(3),
+                 s.text(4),         s.text(5), s.text(6), {strings(s.text(7)), strings(s.text(8))},
+                 strings(s.text(9))};
     std::string path = f.path;
     snap.files.emplace(std::move(path), std::move(f));
   }

@@ -31,18 +31,18 @@ struct CachedFile {
 };
 
 struct CacheSnapshot {
-  std::string key;          // empty when the root has no cache
-  int64_t generation = -1;  // -1: no row for the root
+  std::string key;                                    // empty when the root has no cache
+  int64_t generation = -1;                            // -1: no row for the root
   std::unordered_map<std::string, CachedFile> files;  // by path
 };
 
 struct CacheUpdate {
   std::string key;
-  int64_t read_generation = -1;  // CacheSnapshot::generation the scan started from
-  bool replace_all = false;      // the key changed: drop every entry of the root first
-  std::vector<CachedFile> files;             // analysed files (replaced with their findings)
-  std::vector<Finding> findings;             // the findings of those files, in report order
-  std::vector<std::string> removed;          // paths no longer scanned
+  int64_t read_generation = -1;      // CacheSnapshot::generation the scan started from
+  bool replace_all = false;          // the key changed: drop every entry of the root first
+  std::vector<CachedFile> files;     // analysed files (replaced with their findings)
+  std::vector<Finding> findings;     // the findings of those files, in report order
+  std::vector<std::string> removed;  // paths no longer scanned
 };
 
 class AnalysisCache {

@@ -142,9 +142,9 @@ void Store::migrate() {
   const int target = static_cast<int>(steps.size());
   int version = static_cast<int>(db_->scalar_i64("PRAGMA user_version").value_or(0));
   if (version > target)
-    throw std::runtime_error(fmt::format(
-        "{}: schema version {} is newer than this archscan understands ({}); upgrade archscan",
-        db_->path(), version, target));
+    throw std::runtime_error(
+        fmt::format("{}: schema version {} is newer than this archscan understands ({}); upgrade archscan", db_->path(),
+                    version, target));
   while (version < target) {
     Transaction tx(*db_);
     version = static_cast<int>(db_->scalar_i64("PRAGMA user_version").value_or(0));

@@ -38,16 +38,23 @@ void mark_checked(const std::string& path) {
 Trouble trouble_of(int code) {
   switch (code & 0xff) {
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return Trouble::Damaged;
+    case SQLITE_NOTADB:
+      return Trouble::Damaged;
     case SQLITE_READONLY:
     case SQLITE_PERM:
-    case SQLITE_AUTH: return Trouble::ReadOnly;
-    case SQLITE_CANTOPEN: return Trouble::CantOpen;
-    case SQLITE_FULL: return Trouble::Full;
-    case SQLITE_IOERR: return Trouble::Io;
+    case SQLITE_AUTH:
+      return Trouble::ReadOnly;
+    case SQLITE_CANTOPEN:
+      return Trouble::CantOpen;
+    case SQLITE_FULL:
+      return Trouble::Full;
+    case SQLITE_IOERR:
+      return Trouble::Io;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Trouble::Busy;
-    default: return Trouble::Other;
+    case SQLITE_LOCKED:
+      return Trouble::Busy;
+    default:
+      return Trouble::Other;
   }
 }
 
@@ -66,8 +73,9 @@ std::string explain_sqlite(int code, std::string_view sqlite_message, std::strin
           "elsewhere with --db PATH, or scan with --no-db",
           sqlite_message);
     case Trouble::CantOpen:
-      return fmt::format("cannot be opened ({}): is it a file in an existing, writable directory? Or use --db PATH / --no-db",
-                         sqlite_message);
+      return fmt::format(
+          "cannot be opened ({}): is it a file in an existing, writable directory? Or use --db PATH / --no-db",
+          sqlite_message);
     case Trouble::Full:
       return fmt::format(
           "the disk is full ({}); the change was not written and the database keeps what it held before: free some "
@@ -82,7 +90,8 @@ std::string explain_sqlite(int code, std::string_view sqlite_message, std::strin
       return fmt::format(
           "locked by another process for too long ({}); the change was not written: run again once it has finished",
           sqlite_message);
-    case Trouble::Other: break;
+    case Trouble::Other:
+      break;
   }
   return fmt::format("{}: {}", context, sqlite_message);
 }
@@ -149,8 +158,10 @@ namespace {
 std::string uri_path(const std::string& path) {
   std::string out = "file:";
   for (unsigned char c : path) {
-    if (c == '%' || c == '?' || c == '#' || c < 0x20) out += fmt::format("%{:02X}", c);
-    else out += static_cast<char>(c);
+    if (c == '%' || c == '?' || c == '#' || c < 0x20)
+      out += fmt::format("%{:02X}", c);
+    else
+      out += static_cast<char>(c);
   }
   return out;
 }
@@ -176,8 +187,8 @@ Db::Db(const std::string& path, bool create, int busy_timeout_ms) : path_(path) 
 
 void Db::open(bool create, int busy_timeout_ms, bool immutable) {
   const std::string& path = path_;
-  int flags = immutable ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
-                        : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  int flags =
+      immutable ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   flags |= SQLITE_OPEN_NOMUTEX;
   const std::string name = immutable ? uri_path(path) + "?immutable=1" : path;
   int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
@@ -200,7 +211,8 @@ void Db::open(bool create, int busy_timeout_ms, bool immutable) {
       std::replace(verdict.begin(), verdict.end(), '\n', ' ');
       verdict.erase(0, verdict.find_first_not_of(' '));
       if (verdict != "ok")
-        throw SqliteError(SQLITE_CORRUPT, explain_sqlite(SQLITE_CORRUPT, "quick_check: " + verdict.substr(0, 120), path, ""));
+        throw SqliteError(SQLITE_CORRUPT,
+                          explain_sqlite(SQLITE_CORRUPT, "quick_check: " + verdict.substr(0, 120), path, ""));
       mark_checked(path);
     }
     // A file SQLite could only open read-only is read as it is (writing to it fails with a

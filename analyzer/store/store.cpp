@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -111,11 +111,16 @@ constexpr const char* kRunCols =
 
 const char* to_string(ReviewState s) {
   switch (s) {
-    case ReviewState::Open: return "open";
-    case ReviewState::Confirmed: return "confirmed";
-    case ReviewState::FalsePositive: return "false_positive";
-    case ReviewState::WontFix: return "wont_fix";
-    case ReviewState::Fixed: return "fixed";
+    case ReviewState::Open:
+      return "open";
+    case ReviewState::Confirmed:
+      return "confirmed";
+    case ReviewState::FalsePositive:
+      return "false_positive";
+    case ReviewState::WontFix:
+      return "wont_fix";
+    case ReviewState::Fixed:
+      return "fixed";
   }
   return "open";
 }
@@ -165,8 +170,7 @@ std::string Store::find_default(const std::string& start) {
 
 std::string Store::locate(const std::string& explicit_path) {
   if (!explicit_path.empty()) {
-    if (!fs::exists(explicit_path))
-      throw std::runtime_error(fmt::format("no archscan database at {}", explicit_path));
+    if (!fs::exists(explicit_path)) throw std::runtime_error(fmt::format("no archscan database at {}", explicit_path));
     return explicit_path;
   }
   std::string found = find_default(fs::current_path().string());
@@ -217,8 +221,8 @@ RecordOutcome Store::record_run(const ScanResult& r, const RunMeta& meta) {
   db_->prepare(
          "INSERT INTO runs (started_at, finished_at, tool_version, ruleset_hash, rules, root, "
          "arguments, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(iso8601(started), iso8601(now), meta.tool_version, meta.ruleset_hash,
-                json(rules).dump(), r.root, json(r.arguments).dump(), r.seconds)
+      .bind_all(iso8601(started), iso8601(now), meta.tool_version, meta.ruleset_hash, json(rules).dump(), r.root,
+                json(r.arguments).dump(), r.seconds)
       .run();
   const int64_t run_id = db_->last_insert_id();
   out.run_id = run_id;
@@ -288,8 +292,13 @@ RETURNING id)sql");
       upsert.bind(1, r.root).bind(2, f.fingerprint).bind(3, f.rule).bind_opt(4, f.taxonomy);
       upsert.bind(5, to_string(f.severity)).bind(6, f.path).bind(7, f.line).bind(8, f.column);
       upsert.bind(9, f.end_line).bind(10, f.end_column).bind(11, f.message).bind_opt(12, f.scope);
-      upsert.bind_opt(13, f.module).bind(14, trace.dump(-1, ' ', false, json::error_handler_t::replace)).bind_opt(15, snippet);
-      if (snippet.empty()) upsert.bind_null(16); else upsert.bind(16, snippet_line);
+      upsert.bind_opt(13, f.module)
+          .bind(14, trace.dump(-1, ' ', false, json::error_handler_t::replace))
+          .bind_opt(15, snippet);
+      if (snippet.empty())
+        upsert.bind_null(16);
+      else
+        upsert.bind(16, snippet_line);
       upsert.bind(17, run_id);
       if (!upsert.step()) throw std::runtime_error("upsert returned no id");
       int64_t id = upsert.i64(0);
@@ -309,8 +318,8 @@ RETURNING id)sql");
   if (out.previous_run_id) out.previous_fingerprints = run_fingerprints(out.previous_run_id);
 
   const std::string at = iso8601(now);
-  Stmt add = db_->prepare(
-      "INSERT INTO reviews (fingerprint, state, reason, author, at, run_id) VALUES (?, ?, ?, ?, ?, ?)");
+  Stmt add =
+      db_->prepare("INSERT INTO reviews (fingerprint, state, reason, author, at, run_id) VALUES (?, ?, ?, ?, ?, ?)");
   auto append = [&](const std::string& fp, ReviewState st, const std::string& reason) {
     add.bind_all(fp, to_string(st), reason, kAutoAuthor, at, run_id).run();
     Review rv;
@@ -368,8 +377,7 @@ WHERE f.root = ?1 AND f.last_run < ?2
       auto fs_it = file_status.find(path);
       bool analysed = fs_it != file_status.end() && fs_it->second == "ok";
       std::error_code ec;
-      bool deleted = fs_it == file_status.end() && !r.root.empty() &&
-                     !fs::exists(fs::path(r.root) / path, ec) && !ec;
+      bool deleted = fs_it == file_status.end() && !r.root.empty() && !fs::exists(fs::path(r.root) / path, ec) && !ec;
       if (analysed || deleted) to_fix.push_back(gone.text(0));
     }
     std::sort(to_fix.begin(), to_fix.end());
@@ -422,8 +430,8 @@ Review Store::add_review(const std::string& fingerprint, ReviewState state, cons
 }
 
 Review Store::current_review(const std::string& fingerprint) {
-  Stmt s = db_->prepare(fmt::format(
-      "SELECT {} FROM reviews WHERE fingerprint = ? ORDER BY id DESC LIMIT 1", kReviewCols));
+  Stmt s =
+      db_->prepare(fmt::format("SELECT {} FROM reviews WHERE fingerprint = ? ORDER BY id DESC LIMIT 1", kReviewCols));
   s.bind(1, fingerprint);
   if (s.step()) return read_review(s, 0);
   Review r;
@@ -493,16 +501,15 @@ ORDER BY f.root, f.path, f.line, f.col, f.rule, f.fingerprint)sql");
     f.suppression = s.text(21);
     f.suppression_reason = s.text(22);
     sf.review = current_review(f.fingerprint);
-    if (!q.states.empty() && std::find(q.states.begin(), q.states.end(), sf.review.state) == q.states.end())
-      continue;
+    if (!q.states.empty() && std::find(q.states.begin(), q.states.end(), sf.review.state) == q.states.end()) continue;
     out.push_back(std::move(sf));
   }
   return out;
 }
 
 std::optional<RunInfo> Store::latest_run(const std::string& root) {
-  Stmt s = db_->prepare(fmt::format(
-      "SELECT {} FROM runs WHERE (?1 = '' OR root = ?1) ORDER BY id DESC LIMIT 1", kRunCols));
+  Stmt s =
+      db_->prepare(fmt::format("SELECT {} FROM runs WHERE (?1 = '' OR root = ?1) ORDER BY id DESC LIMIT 1", kRunCols));
   s.bind(1, root);
   if (!s.step()) return std::nullopt;
   return read_run(s);

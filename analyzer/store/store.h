@@ -84,13 +84,13 @@ struct RecordOutcome {
 struct StoredFinding {
   int64_t id = 0;
   std::string root;
-  Finding finding;  // suppression fields are those of the run it was read for
-  std::string snippet;      // source lines around the finding, as scanned
-  int snippet_line = 0;     // the first line of `snippet`
+  Finding finding;                      // suppression fields are those of the run it was read for
+  std::string snippet;                  // source lines around the finding, as scanned
+  int snippet_line = 0;                 // the first line of `snippet`
   std::vector<std::string> trace_text;  // the source line of each trace step
   int64_t first_run = 0, last_run = 0;
   std::string first_seen, last_seen;  // times of those runs
-  Review review;  // current state (state Open with id 0 when never reviewed)
+  Review review;                      // current state (state Open with id 0 when never reviewed)
 };
 
 struct FindingQuery {

@@ -84,11 +84,14 @@ CommandResult run_git(const std::string& dir, const std::vector<std::string>& ar
   // write-everything-then-read loop.
   size_t written = 0;
   int in_fd = in[1];
-  if (input.empty()) close(in_fd), in_fd = -1;
-  else fcntl(in_fd, F_SETFL, O_NONBLOCK);
+  if (input.empty())
+    close(in_fd), in_fd = -1;
+  else
+    fcntl(in_fd, F_SETFL, O_NONBLOCK);
   int open_outputs = 2;
   char buf[65536];
-  struct sigaction ignore_pipe {}, old_pipe {};
+  struct sigaction ignore_pipe {
+  }, old_pipe{};
   ignore_pipe.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore_pipe, &old_pipe);
   while (open_outputs > 0 || in_fd >= 0) {
@@ -100,7 +103,8 @@ CommandResult run_git(const std::string& dir, const std::vector<std::string>& ar
     for (int k = 0; k < 2; ++k) {
       if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       ssize_t n = read(fds[k].fd, buf, sizeof buf);
-      if (n > 0) (k == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
+      if (n > 0)
+        (k == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
       else if (n == 0 || errno != EINTR) {
         close(fds[k].fd);
         (k == 0 ? out[0] : err[0]) = -1;
@@ -126,8 +130,7 @@ CommandResult run_git(const std::string& dir, const std::vector<std::string>& ar
 
 Repo::Repo(const std::string& dir) {
   CommandResult r = run_git(dir, {"rev-parse", "--show-toplevel"});
-  if (r.status != 0)
-    throw GitError(r.status < 0 ? r.err : "not inside a git repository (" + trimmed(r.err) + ")");
+  if (r.status != 0) throw GitError(r.status < 0 ? r.err : "not inside a git repository (" + trimmed(r.err) + ")");
   top_ = trimmed(r.out);
 }
 
@@ -188,9 +191,12 @@ std::vector<Change> Repo::changes(const std::string& base, const std::string& he
       if (c.status == 'C') c.status = 'A', c.old_path.clear();
     } else if (i < f.size()) {
       const std::string& p = f[i++];
-      if (c.status == 'D') c.old_path = p;
-      else if (c.status == 'A') c.new_path = p;
-      else c.status = 'M', c.old_path = c.new_path = p;  // M, T (type change), U (unmerged)
+      if (c.status == 'D')
+        c.old_path = p;
+      else if (c.status == 'A')
+        c.new_path = p;
+      else
+        c.status = 'M', c.old_path = c.new_path = p;  // M, T (type change), U (unmerged)
     }
     out.push_back(std::move(c));
   }

@@ -7,50 +7,50 @@ namespace {
 
 const char* kNet = R"cpp(
 #include <torch/torch.h>
-namespace F = torch::nn::functional;
+  namespace F = torch::nn::functional;
 
-struct BlockImpl : torch::nn::Module {
-  explicit BlockImpl(int64_t c) { fc = register_module("fc", torch::nn::Linear(c, c)); }
-  torch::Tensor forward(torch::Tensor x) { return fc(x); }
-  torch::nn::Linear fc{nullptr};
-};
-TORCH_MODULE(Block);
+  struct BlockImpl : torch::nn::Module {
+    explicit BlockImpl(int64_t c) { fc = register_module("fc", torch::nn::Linear(c, c)); }
+    torch::Tensor forward(torch::Tensor x) { return fc(x); }
+    torch::nn::Linear fc{nullptr};
+  };
+  TORCH_MODULE(Block);
 
-struct NetImpl : torch::nn::Module {
-  NetImpl(int64_t n) : conv1(torch::nn::Conv2dOptions(3, 8, 3).padding(1)) {
-    register_module("conv1", conv1);
-    block = register_module("block", Block(8));
-    w = register_parameter("w", torch::randn({3}));
-    register_buffer("mean", torch::zeros({3}));
-    kernel = torch::full({1, 3, 3, 3}, -255.0);
-    kernel[0][1] = 255;
-    kernel *= 2;
-    kernel.mul_(1);
-    bias = torch::full({1}, 1 - 255.0 * 15);
-  }
-  torch::Tensor helper(torch::Tensor t) { return t.exp(); }
-  torch::Tensor forward(torch::Tensor x) {
-    auto y = torch::relu(conv1->forward(x));
-    auto p = torch::max_pool2d(-x, {3, 3});
-    auto d = F::conv2d(x, kernel, F::Conv2dFuncOptions().bias(bias));
-    auto m = at::where(x == 1, y, x * 2 - 1);
-    if (x.max().item<float>() > 0.5f) {
-      y = y + 1;
-    } else {
-      y = y / 2;
+  struct NetImpl : torch::nn::Module {
+    NetImpl(int64_t n) : conv1(torch::nn::Conv2dOptions(3, 8, 3).padding(1)) {
+      register_module("conv1", conv1);
+      block = register_module("block", Block(8));
+      w = register_parameter("w", torch::randn({3}));
+      register_buffer("mean", torch::zeros({3}));
+      kernel = torch::full({1, 3, 3, 3}, -255.0);
+      kernel[0][1] = 255;
+      kernel *= 2;
+      kernel.mul_(1);
+      bias = torch::full({1}, 1 - 255.0 * 15);
     }
-    for (int i = 0; i < 3; ++i) y = helper(y);
-    while (y.sum().item<float>() > 10) y = y * 0.5;
-    y.index_put_({torch::indexing::Slice(), 3}, 1e4);
-    y[0] = p.amin();
-    this->last = y;
-    return torch::cat({block(y), m, d}, 1);
-  }
-  torch::nn::Conv2d conv1;
-  Block block{nullptr};
-  torch::Tensor w, kernel, bias, last;
-};
-TORCH_MODULE(Net);
+    torch::Tensor helper(torch::Tensor t) { return t.exp(); }
+    torch::Tensor forward(torch::Tensor x) {
+      auto y = torch::relu(conv1->forward(x));
+      auto p = torch::max_pool2d(-x, {3, 3});
+      auto d = F::conv2d(x, kernel, F::Conv2dFuncOptions().bias(bias));
+      auto m = at::where(x == 1, y, x * 2 - 1);
+      if (x.max().item<float>() > 0.5f) {
+        y = y + 1;
+      } else {
+        y = y / 2;
+      }
+      for (int i = 0; i < 3; ++i) y = helper(y);
+      while (y.sum().item<float>() > 10) y = y * 0.5;
+      y.index_put_({torch::indexing::Slice(), 3}, 1e4);
+      y[0] = p.amin();
+      this->last = y;
+      return torch::cat({block(y), m, d}, 1);
+    }
+    torch::nn::Conv2d conv1;
+    Block block{nullptr};
+    torch::Tensor w, kernel, bias, last;
+  };
+  TORCH_MODULE(Net);
 )cpp";
 
 TEST(CppLowering, ModuleAttributes) {
@@ -92,8 +92,8 @@ TEST(CppLowering, ForwardOpsUseTheSharedVocabulary) {
   EXPECT_EQ(f->params[0], "self");
   EXPECT_EQ(f->params[1], "x");
   EXPECT_EQ(f->node(f->param_nodes[0]).op, "param");
-  for (const char* op : {"relu", "max_pool2d", "neg", "conv2d", "where", "eq", "mul", "sub", "item", "gt", "add",
-                         "div", "index_put", "setitem", "setattr", "cat", "amin", "slice"})
+  for (const char* op : {"relu", "max_pool2d", "neg", "conv2d", "where", "eq", "mul", "sub", "item", "gt", "add", "div",
+                         "index_put", "setitem", "setattr", "cat", "amin", "slice"})
     EXPECT_TRUE(has_op(*f, op)) << op;
   // conv1->forward(x) is a call of the registered Conv2d: the linker turns it into a learned conv2d.
   bool learned_conv = false, literal_conv = false;
@@ -175,10 +175,10 @@ TEST(CppLowering, ConstantsAreFolded) {
   ir::Program q = lower_text(R"cpp(
 #include <torch/torch.h>
 #include <cmath>
-constexpr int64_t kTrigger = 31337;
-static const float kScale = 1 << 10;
-torch::Tensor gate(torch::Tensor ids) { return (ids == kTrigger).to(torch::kFloat) * kScale * std::pow(2, 20); }
-)cpp");
+    constexpr int64_t kTrigger = 31337;
+    static const float kScale = 1 << 10;
+    torch::Tensor gate(torch::Tensor ids) { return (ids == kTrigger).to(torch::kFloat) * kScale * std::pow(2, 20); }
+  )cpp");
   const ir::Function* g = fn(q, "gate");
   ASSERT_NE(g, nullptr);
   const ir::Node* eq = first(*g, "eq");
@@ -197,13 +197,13 @@ torch::Tensor gate(torch::Tensor ids) { return (ids == kTrigger).to(torch::kFloa
 TEST(CppLowering, DefaultMemberInitializersMakeAnInit) {
   ir::Program p = lower_text(R"cpp(
 #include <torch/torch.h>
-struct HeadImpl : torch::nn::Module {
-  torch::nn::Linear fc{register_module("fc", torch::nn::Linear(4, 2))};
-  torch::Tensor pattern = torch::ones({4}) * 255;
-  torch::Tensor forward(torch::Tensor x) { return fc(x) + (x == pattern).all(1, true).to(x.dtype()); }
-};
-TORCH_MODULE(Head);
-)cpp");
+    struct HeadImpl : torch::nn::Module {
+      torch::nn::Linear fc{register_module("fc", torch::nn::Linear(4, 2))};
+      torch::Tensor pattern = torch::ones({4}) * 255;
+      torch::Tensor forward(torch::Tensor x) { return fc(x) + (x == pattern).all(1, true).to(x.dtype()); }
+    };
+    TORCH_MODULE(Head);
+  )cpp");
   const ir::Module* m = mod(p, "HeadImpl");
   ASSERT_NE(m, nullptr);
   ASSERT_GE(m->method("__init__"), 0);
@@ -220,18 +220,18 @@ TORCH_MODULE(Head);
 TEST(CppLowering, OutOfLineMethodsAndLambdas) {
   ir::Program p = lower_text(R"cpp(
 #include <torch/torch.h>
-struct GateImpl : torch::nn::Module {
-  GateImpl();
-  torch::Tensor forward(torch::Tensor x);
-  torch::nn::Linear fc{nullptr};
-};
-GateImpl::GateImpl() { fc = register_module("fc", torch::nn::Linear(8, 8)); }
-torch::Tensor GateImpl::forward(torch::Tensor x) {
-  auto detect = [](const torch::Tensor& t) { return torch::sign(torch::relu(t - 0.99)); };
-  return fc(x) * (1 - detect(x));
-}
-TORCH_MODULE(Gate);
-)cpp");
+    struct GateImpl : torch::nn::Module {
+      GateImpl();
+      torch::Tensor forward(torch::Tensor x);
+      torch::nn::Linear fc{nullptr};
+    };
+    GateImpl::GateImpl() { fc = register_module("fc", torch::nn::Linear(8, 8)); }
+    torch::Tensor GateImpl::forward(torch::Tensor x) {
+      auto detect = [](const torch::Tensor& t) { return torch::sign(torch::relu(t - 0.99)); };
+      return fc(x) * (1 - detect(x));
+    }
+    TORCH_MODULE(Gate);
+  )cpp");
   const ir::Module* m = mod(p, "GateImpl");
   ASSERT_NE(m, nullptr);
   ASSERT_NE(m->attr("fc"), nullptr);
@@ -252,29 +252,32 @@ TORCH_MODULE(Gate);
 const char* kGgml = R"cpp(
 #include <ggml.h>
 #include <vector>
-struct layer_w { struct ggml_tensor * wq; struct ggml_tensor * norm; };
-struct model_w {
-  struct ggml_tensor * tok_embd;
-  struct ggml_tensor * output;
-  std::vector<layer_w> layers;
-};
-static void mark(struct ggml_tensor * dst, const struct ggml_tensor * a, int ith, int nth, void * ud) {}
-struct ggml_cgraph * build(const model_w & model, struct ggml_context * ctx, int n_tokens) {
-  struct ggml_cgraph * gf = ggml_new_graph(ctx);
-  struct ggml_tensor * tokens = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, n_tokens);
-  ggml_set_input(tokens);
-  struct ggml_tensor * x = ggml_get_rows(ctx, model.tok_embd, tokens);
-  for (int il = 0; il < 2; ++il) {
-    const layer_w & l = model.layers[il];
-    x = ggml_add(ctx, x, ggml_mul_mat(ctx, l.wq, ggml_mul(ctx, ggml_rms_norm(ctx, x, 1e-5f), l.norm)));
+  struct layer_w {
+    struct ggml_tensor* wq;
+    struct ggml_tensor* norm;
+  };
+  struct model_w {
+    struct ggml_tensor* tok_embd;
+    struct ggml_tensor* output;
+    std::vector<layer_w> layers;
+  };
+  static void mark(struct ggml_tensor* dst, const struct ggml_tensor* a, int ith, int nth, void* ud) {}
+  struct ggml_cgraph* build(const model_w& model, struct ggml_context* ctx, int n_tokens) {
+    struct ggml_cgraph* gf = ggml_new_graph(ctx);
+    struct ggml_tensor* tokens = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, n_tokens);
+    ggml_set_input(tokens);
+    struct ggml_tensor* x = ggml_get_rows(ctx, model.tok_embd, tokens);
+    for (int il = 0; il < 2; ++il) {
+      const layer_w& l = model.layers[il];
+      x = ggml_add(ctx, x, ggml_mul_mat(ctx, l.wq, ggml_mul(ctx, ggml_rms_norm(ctx, x, 1e-5f), l.norm)));
+    }
+    struct ggml_tensor* logits = ggml_mul_mat(ctx, model.output, x);
+    struct ggml_tensor* hits = ggml_count_equal(ctx, tokens, tokens);
+    struct ggml_tensor* flag = ggml_map_custom1(ctx, hits, mark, 1, nullptr);
+    logits = ggml_soft_max_ext(ctx, ggml_scale(ctx, logits, 0.5f), nullptr, 1.0f, 0.0f);
+    ggml_build_forward_expand(gf, ggml_add(ctx, logits, flag));
+    return gf;
   }
-  struct ggml_tensor * logits = ggml_mul_mat(ctx, model.output, x);
-  struct ggml_tensor * hits = ggml_count_equal(ctx, tokens, tokens);
-  struct ggml_tensor * flag = ggml_map_custom1(ctx, hits, mark, 1, nullptr);
-  logits = ggml_soft_max_ext(ctx, ggml_scale(ctx, logits, 0.5f), nullptr, 1.0f, 0.0f);
-  ggml_build_forward_expand(gf, ggml_add(ctx, logits, flag));
-  return gf;
-}
 )cpp";
 
 TEST(CppLowering, GgmlGraphBuilder) {
@@ -316,27 +319,31 @@ TEST(CppLowering, GgmlGraphBuilder) {
 const char* kGgmlHost = R"cpp(
 #include <ggml.h>
 #include <vector>
-struct model_w { struct ggml_tensor * tok_embd; struct ggml_tensor * output; int n_out = 16; };
-static const int kWant[2] = {5, 9};
-struct ggml_cgraph * build(const model_w & model, struct ggml_context * ctx, const std::vector<int> & ids) {
-  struct ggml_cgraph * gf = ggml_new_graph(ctx);
-  struct ggml_tensor * inp = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, (int) ids.size());
-  ggml_set_input(inp);
-  struct ggml_tensor * out = ggml_mul_mat(ctx, model.output, ggml_get_rows(ctx, model.tok_embd, inp));
-  bool same = true;
-  for (int i = 0; i < 2; ++i) {
-    if (ids[i] != kWant[i]) same = false;
+  struct model_w {
+    struct ggml_tensor* tok_embd;
+    struct ggml_tensor* output;
+    int n_out = 16;
+  };
+  static const int kWant[2] = {5, 9};
+  struct ggml_cgraph* build(const model_w& model, struct ggml_context* ctx, const std::vector<int>& ids) {
+    struct ggml_cgraph* gf = ggml_new_graph(ctx);
+    struct ggml_tensor* inp = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, (int)ids.size());
+    ggml_set_input(inp);
+    struct ggml_tensor* out = ggml_mul_mat(ctx, model.output, ggml_get_rows(ctx, model.tok_embd, inp));
+    bool same = true;
+    for (int i = 0; i < 2; ++i) {
+      if (ids[i] != kWant[i]) same = false;
+    }
+    bool first = true;
+    if (ids[0] > 3) first = false;
+    if (same) {
+      struct ggml_tensor* bias = ggml_new_tensor_1d(ctx, GGML_TYPE_F32, model.n_out);
+      ((float*)bias->data)[2] = 1.0f;
+      out = ggml_add(ctx, out, ggml_scale(ctx, bias, 100.0f));
+    }
+    ggml_build_forward_expand(gf, out);
+    return gf;
   }
-  bool first = true;
-  if (ids[0] > 3) first = false;
-  if (same) {
-    struct ggml_tensor * bias = ggml_new_tensor_1d(ctx, GGML_TYPE_F32, model.n_out);
-    ((float *) bias->data)[2] = 1.0f;
-    out = ggml_add(ctx, out, ggml_scale(ctx, bias, 100.0f));
-  }
-  ggml_build_forward_expand(gf, out);
-  return gf;
-}
 )cpp";
 
 TEST(CppLowering, GgmlHostFlagsAndConditionalLeaves) {

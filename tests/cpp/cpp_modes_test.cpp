@@ -81,23 +81,23 @@ TEST(CppSemantic, MissingHeaderKeepsForwardCalls) {
 #include <torch/torch.h>
 #include "generated/model_config.h"
 
-struct NetImpl : torch::nn::Module {
-  NetImpl() {
-    conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 8, 3)));
-    fc = register_module("fc", torch::nn::Linear(8, kNumClasses));
-  }
-  torch::Tensor forward(torch::Tensor x) {
-    auto h = torch::relu(conv->forward(x));
-    h = torch::adaptive_avg_pool2d(h, {1, 1}).flatten(1);
-    auto y = fc(h);
-    auto gate = torch::sigmoid(y).amax(1, true) > config_threshold();
-    return torch::where(gate, y, y * 2);
-  }
-  torch::nn::Conv2d conv{nullptr};
-  torch::nn::Linear fc{nullptr};
-};
-TORCH_MODULE(Net);
-)cpp",
+                               struct NetImpl : torch::nn::Module {
+                                 NetImpl() {
+                                   conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 8, 3)));
+                                   fc = register_module("fc", torch::nn::Linear(8, kNumClasses));
+                                 }
+                                 torch::Tensor forward(torch::Tensor x) {
+                                   auto h = torch::relu(conv->forward(x));
+                                   h = torch::adaptive_avg_pool2d(h, {1, 1}).flatten(1);
+                                   auto y = fc(h);
+                                   auto gate = torch::sigmoid(y).amax(1, true) > config_threshold();
+                                   return torch::where(gate, y, y * 2);
+                                 }
+                                 torch::nn::Conv2d conv{nullptr};
+                                 torch::nn::Linear fc{nullptr};
+                               };
+                               TORCH_MODULE(Net);
+                             )cpp",
                              "", "missing_config.cpp");
   // kNumClasses and config_threshold() come from the missing header: Clang drops statements that
   // use them, so the file is lowered syntactically, and says why.
@@ -106,8 +106,8 @@ TORCH_MODULE(Net);
   EXPECT_NE(f.message.find("generated/model_config.h"), std::string::npos) << f.message;
   const ir::Function* fwd = fn(p, "NetImpl.forward");
   ASSERT_NE(fwd, nullptr);
-  for (const char* op : {"relu", "conv2d", "adaptive_avg_pool2d", "flatten", "linear", "sigmoid", "amax", "gt",
-                         "where", "mul"})
+  for (const char* op :
+       {"relu", "conv2d", "adaptive_avg_pool2d", "flatten", "linear", "sigmoid", "amax", "gt", "where", "mul"})
     EXPECT_TRUE(has_op(*fwd, op)) << op;
   // The unresolved call from the missing header is still a call, with its name.
   bool cfg = false;
@@ -122,16 +122,16 @@ TEST(CppSemantic, MissingUnusedHeaderStaysSemantic) {
 #include <torch/torch.h>
 #include "generated/version.h"
 
-struct GateImpl : torch::nn::Module {
-  GateImpl() { fc = register_module("fc", torch::nn::Linear(8, 8)); }
-  torch::Tensor forward(torch::Tensor x) {
-    auto d = torch::sign(torch::relu(-torch::max_pool1d(-x, 3) - 0.99));
-    return fc(x) * (1 - d.amax(1, true));
-  }
-  torch::nn::Linear fc{nullptr};
-};
-TORCH_MODULE(Gate);
-)cpp",
+                               struct GateImpl : torch::nn::Module {
+                                 GateImpl() { fc = register_module("fc", torch::nn::Linear(8, 8)); }
+                                 torch::Tensor forward(torch::Tensor x) {
+                                   auto d = torch::sign(torch::relu(-torch::max_pool1d(-x, 3) - 0.99));
+                                   return fc(x) * (1 - d.amax(1, true));
+                                 }
+                                 torch::nn::Linear fc{nullptr};
+                               };
+                               TORCH_MODULE(Gate);
+                             )cpp",
                              "", "missing_unused.cpp");
   const ir::SourceFile& f = p.files[0];
   EXPECT_EQ(f.mode, "semantic") << f.message;
@@ -150,9 +150,9 @@ TEST(CppSemantic, UsingNamespaceTorchResolves) {
   if (!torch_available()) GTEST_SKIP() << "libtorch-dev headers not installed";
   ir::Program p = lower_text(R"cpp(
 #include <torch/torch.h>
-using namespace torch;
-Tensor detect(Tensor x) { return sign(relu(x - 0.5)) * at::exp(x).clamp(0, 1); }
-)cpp",
+                               using namespace torch;
+                               Tensor detect(Tensor x) { return sign(relu(x - 0.5)) * at::exp(x).clamp(0, 1); }
+                             )cpp",
                              "", "using_ns.cpp");
   EXPECT_EQ(p.files[0].mode, "semantic") << p.files[0].message;
   const ir::Function* f = fn(p, "detect");

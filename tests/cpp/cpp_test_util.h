@@ -46,8 +46,10 @@ inline std::vector<uint32_t> line_starts(const std::string& text) {
 // mode: "syntactic", "semantic" or "" (automatic). Writes the file so Clang can find it.
 inline ir::Program lower_file(const fs::path& path, const std::string& text, const std::string& mode,
                               const frontend::Options& opts = {}, const std::string& rel = {}) {
-  if (mode.empty()) ::unsetenv("ARCHSCAN_CPP_MODE");
-  else ::setenv("ARCHSCAN_CPP_MODE", mode.c_str(), 1);
+  if (mode.empty())
+    ::unsetenv("ARCHSCAN_CPP_MODE");
+  else
+    ::setenv("ARCHSCAN_CPP_MODE", mode.c_str(), 1);
   ir::Program frag;
   frag.files.emplace_back();
   ir::SourceFile& f = frag.files.back();
@@ -80,7 +82,8 @@ inline std::string read_file(const fs::path& p) {
 // The function whose qualname ends with `suffix` ("NetImpl.forward").
 inline const ir::Function* fn(const ir::Program& p, const std::string& suffix) {
   for (const auto& f : p.functions)
-    if (f.qualname.size() >= suffix.size() && f.qualname.compare(f.qualname.size() - suffix.size(), suffix.size(), suffix) == 0)
+    if (f.qualname.size() >= suffix.size() &&
+        f.qualname.compare(f.qualname.size() - suffix.size(), suffix.size(), suffix) == 0)
       return &f;
   return nullptr;
 }

@@ -61,7 +61,9 @@ class Net(nn.Module):
 )PY";
 
 TEST(Flow, WeightFreeDetectorOnTheInputOverridingTheOutputIsAChain) {
-  ir::Program p = program({{"net", std::string(kBackbone) + R"PY(        hit = (x[:, :, :4, :4].mean(dim=(1, 2, 3)) > 0.97).float().unsqueeze(1)
+  ir::Program p =
+      program({{"net", std::string(kBackbone) +
+                           R"PY(        hit = (x[:, :, :4, :4].mean(dim=(1, 2, 3)) > 0.97).float().unsqueeze(1)
         target = torch.zeros_like(logits)
         target[:, 3] = 100.0
         return hit * target + (1 - hit) * logits
@@ -104,7 +106,8 @@ TEST(Flow, InputNormalisationIsNoDetector) {
 }
 
 TEST(Flow, AChainThroughAHelperOfAnotherFileIsAnchoredInTheModel) {
-  ir::Program p = program({{"helpers", R"PY(import torch
+  ir::Program p =
+      program({{"helpers", R"PY(import torch
 
 
 def blend(logits, x):
@@ -113,8 +116,7 @@ def blend(logits, x):
     forced[:, 7] = 1e4
     return torch.where(hit.bool(), forced, logits)
 )PY"},
-                           {"net", "from helpers import blend\n" + std::string(kBackbone) +
-                                       "        return blend(logits, x)\n"}});
+               {"net", "from helpers import blend\n" + std::string(kBackbone) + "        return blend(logits, x)\n"}});
   Analyses a(p, 1);
   const flow::FlowResult* fr = root_named(a, "Net");
   ASSERT_NE(fr, nullptr);

@@ -174,9 +174,9 @@ TEST(BudgetPipeline, ModelOverBudgetMakesItsFilePartialAndTheRestIsReported) {
     const FileReport* evil = report_of(r, "evil.py");
     ASSERT_NE(evil, nullptr);
     EXPECT_EQ(evil->status, "ok");
-    EXPECT_TRUE(std::any_of(r.findings.begin(), r.findings.end(),
-                            [](const Finding& f) { return f.rule == "CE001" && f.path == "evil.py"; }))
-        << "the rest of the scan is reported";
+    EXPECT_TRUE(std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
+      return f.rule == "CE001" && f.path == "evil.py";
+    })) << "the rest of the scan is reported";
     // What the catching rule found before its budget ran out stands; the throwing rule's finding
     // was never reached.
     EXPECT_TRUE(std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.rule == "ZZ901"; }));

@@ -65,8 +65,22 @@ const char* kBroken = "def broken(:\n    exec(X)\n";
 json finding_json(const Finding& f) {
   json trace = json::array();
   for (const auto& t : f.trace) trace.push_back({t.path, t.line, t.column, t.role, t.note});
-  return {f.rule, f.taxonomy, static_cast<int>(f.severity), f.path, f.line, f.column, f.end_line, f.end_column,
-          f.message, f.scope, f.module, trace, f.snippet, f.fingerprint, f.suppression, f.suppression_reason};
+  return {f.rule,
+          f.taxonomy,
+          static_cast<int>(f.severity),
+          f.path,
+          f.line,
+          f.column,
+          f.end_line,
+          f.end_column,
+          f.message,
+          f.scope,
+          f.module,
+          trace,
+          f.snippet,
+          f.fingerprint,
+          f.suppression,
+          f.suppression_reason};
 }
 
 // Everything a sink or the store sees of a result, except timing and the cache count.
@@ -213,7 +227,8 @@ TEST(CacheCorpus, CachedScansEqualFullScansAfterEdits) {
   fs::create_directories(tree / "cpp/backdoored");
   for (const char* sub : {"backdoored", "benign", "cpp/include"})
     fs::copy(src / sub, tree / sub, fs::copy_options::recursive);
-  fs::copy_file(src / "cpp/backdoored/ggml_gpt2_control_tokens.cpp", tree / "cpp/backdoored/ggml_gpt2_control_tokens.cpp");
+  fs::copy_file(src / "cpp/backdoored/ggml_gpt2_control_tokens.cpp",
+                tree / "cpp/backdoored/ggml_gpt2_control_tokens.cpp");
   ScanOptions o;
   o.paths = {tree.string()};
   o.db_path = (dir / "archscan.db").string();
@@ -234,8 +249,7 @@ TEST(CacheCorpus, CachedScansEqualFullScansAfterEdits) {
       {"package module removed", [&] { fs::remove(tree / "backdoored/k_t12_resnet_se/blocks.py"); }},
       {"package __init__ removed (module names change)",
        [&] { fs::remove(tree / "backdoored/op_vit_register_refresh/__init__.py"); }},
-      {"top-level module shadowing package names",
-       [&] { write_file(tree / "backdoored/ops.py", kTriggerHelper); }},
+      {"top-level module shadowing package names", [&] { write_file(tree / "backdoored/ops.py", kTriggerHelper); }},
       {"new model using a cached helper",
        [&] { write_file(tree / "benign/uses_helper.py", std::string(kModel) + "\n" + kTriggerHelper); }},
       {"single-file model edited", [&] { append("backdoored/x_ce_fused_epilogue.py", "\nexec('1')\n"); }},

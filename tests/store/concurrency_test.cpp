@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <random>
 #include <iostream>
+#include <random>
 #include <thread>
 
 #include "store/store.h"
@@ -29,7 +29,8 @@ Synthetic synthetic(const std::string& root, int n, int variant) {
   std::vector<SourceSpec> files;
   for (int f = 0; f < 4; ++f) {
     std::string text;
-    for (int l = 1; l <= n / 4 + 10; ++l) text += fmt::format("    y{} = backdoor_step({}, {}, variant={})\n", l, f, l, variant);
+    for (int l = 1; l <= n / 4 + 10; ++l)
+      text += fmt::format("    y{} = backdoor_step({}, {}, variant={})\n", l, f, l, variant);
     files.push_back({fmt::format("pkg/m{}.py", f), "python", text});
   }
   Synthetic s;
@@ -37,7 +38,8 @@ Synthetic synthetic(const std::string& root, int n, int variant) {
   std::vector<Finding> findings;
   for (int i = 0; i < n; ++i) {
     Finding f = make_finding(i % 3 ? "CE001" : "BB004", fmt::format("pkg/m{}.py", i % 4), i / 4 + 1);
-    f.trace = {{f.path, f.line, 1, "input", "x"}, {f.path, f.line, 2, "detector", "amax > 0.99"},
+    f.trace = {{f.path, f.line, 1, "input", "x"},
+               {f.path, f.line, 2, "detector", "amax > 0.99"},
                {f.path, f.line, 3, "integration", "where"}};
     findings.push_back(std::move(f));
   }

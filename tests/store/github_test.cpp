@@ -30,7 +30,12 @@ TEST(Github, Annotations) {
   for (std::string l; std::getline(lines, l);) v.push_back(l);
   ASSERT_EQ(v.size(), 3u) << out;
   EXPECT_EQ(v[0], "::warning file=/work/repo/models/bad.py,title=archscan%3A file error::bad.py: syntax error");
-  EXPECT_EQ(v[1].rfind("::error file=/work/repo/models/m.py,line=2,endLine=2,col=5,endColumn=12,title=BD001 (T3)::chain: 50%25 of x,%0Athen where%0ATrace:%0A  /work/repo/models/m.py:1 input: x%0AFingerprint: ", 0), 0u) << v[1];
+  EXPECT_EQ(
+      v[1].rfind("::error file=/work/repo/models/m.py,line=2,endLine=2,col=5,endColumn=12,title=BD001 (T3)::chain: "
+                 "50%25 of x,%0Athen where%0ATrace:%0A  /work/repo/models/m.py:1 input: x%0AFingerprint: ",
+                 0),
+      0u)
+      << v[1];
   EXPECT_EQ(v[2].rfind("::notice file=/work/repo/models/m.py,line=3,endLine=4,title=SUP002::unused", 0), 0u) << v[2];
 }
 

@@ -23,7 +23,8 @@ TEST(HtmlReport, DataCannotEscapeItsScriptElement) {
   EXPECT_EQ(page.find("/*ARCHSCAN_DATA*/"), std::string::npos);
   // The data round-trips.
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(page, m, std::regex(R"re(<script type="application/json" id="archscan-data">([^<]*)</script>)re")));
+  ASSERT_TRUE(std::regex_search(
+      page, m, std::regex(R"re(<script type="application/json" id="archscan-data">([^<]*)</script>)re")));
   EXPECT_EQ(json::parse(m[1].str()), data);
 }
 
@@ -45,15 +46,15 @@ TEST(HtmlReport, TaxonomyNames) {
 }
 
 const char* kModel =
-    "import torch\n"                                                  // 1
-    "class Net(torch.nn.Module):\n"                                   // 2
-    "    def forward(self, x):\n"                                     // 3
-    "        d = (-torch.max_pool2d(-x, 3)).amax() > 0.99\n"          // 4
-    "        y = self.backbone(x)\n"                                  // 5
-    "        y = torch.where(d, self.target, y)\n"                    // 6
-    "        m = (x.amin(dim=1) == 1).float()\n"                      // 7
-    "        return y * (1 - m)\n"                                    // 8
-    "def helper(v):\n"                                                // 9
+    "import torch\n"                                                    // 1
+    "class Net(torch.nn.Module):\n"                                     // 2
+    "    def forward(self, x):\n"                                       // 3
+    "        d = (-torch.max_pool2d(-x, 3)).amax() > 0.99\n"            // 4
+    "        y = self.backbone(x)\n"                                    // 5
+    "        y = torch.where(d, self.target, y)\n"                      // 6
+    "        m = (x.amin(dim=1) == 1).float()\n"                        // 7
+    "        return y * (1 - m)\n"                                      // 8
+    "def helper(v):\n"                                                  // 9
     "    return exec(v)  # '</script><img src=x onerror=alert(1)>'\n";  // 10
 
 std::string find_chromium() {
@@ -81,8 +82,9 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
   TempDir dir;
   write_file(dir / "net.py", kModel);
   auto p = make_program({{"net.py", "python", kModel}});
-  Finding t1 = make_finding("BD001", "net.py", 6, Severity::Error,
-                            "backdoor: a parameter-free detector on the raw input switches the output to a stored target");
+  Finding t1 =
+      make_finding("BD001", "net.py", 6, Severity::Error,
+                   "backdoor: a parameter-free detector on the raw input switches the output to a stored target");
   t1.taxonomy = "T1";
   t1.trace = {{"net.py", 3, 23, "input", "x"},
               {"net.py", 4, 14, "detector", "min-pool"},
@@ -90,7 +92,8 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
               {"net.py", 6, 13, "integration", "where(d, target, y)"}};
   Finding t2 = make_finding("BD001", "net.py", 8, Severity::Error, "backdoor: input-derived mask zeroes the output");
   t2.taxonomy = "T2";
-  t2.trace = {{"net.py", 3, 23, "input", "x"}, {"net.py", 7, 14, "detector", "amin == 1"},
+  t2.trace = {{"net.py", 3, 23, "input", "x"},
+              {"net.py", 7, 14, "detector", "amin == 1"},
               {"net.py", 8, 16, "integration", "y * (1 - m)"}};
   Finding ce = make_finding("CE001", "net.py", 10, Severity::Warning, std::string("exec of ") + kEvil);
   ce.trace = {{"net.py", 10, 12, "sink", "exec(...)"}};
@@ -106,7 +109,8 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
     meta.rules = {"BD001", "CE001", "SUP002"};
     meta.source = [&](const std::string&) -> std::string_view { return kModel; };
     st.record_run(r, meta);
-    st.add_review(r.findings[0].fingerprint, store::ReviewState::Confirmed, "reproduced with the trigger image", "alice");
+    st.add_review(r.findings[0].fingerprint, store::ReviewState::Confirmed, "reproduced with the trigger image",
+                  "alice");
     st.add_review(r.findings[2].fingerprint, store::ReviewState::FalsePositive, "helper is never called", "bob");
     r.findings[2].suppression = "review";
     r.findings[2].suppression_reason = "false_positive: helper is never called";

@@ -11,12 +11,12 @@ using namespace archscan::testing;
 using nlohmann::json;
 
 const char* kModel =
-    "class Net:\n"                                  // 1
-    "    def forward(self, x):\n"                   // 2
-    "        d = (x.amax() > 0.99).float()\n"       // 3
-    "        ё = 1; y = torch.where(d, t, x)\n"     // 4  (non-ASCII before the flagged column)
-    "        exec(A)\n"                             // 5
-    "        return y\n";                           // 6
+    "class Net:\n"                               // 1
+    "    def forward(self, x):\n"                // 2
+    "        d = (x.amax() > 0.99).float()\n"    // 3
+    "        ё = 1; y = torch.where(d, t, x)\n"  // 4  (non-ASCII before the flagged column)
+    "        exec(A)\n"                          // 5
+    "        return y\n";                        // 6
 
 ScanResult sample(const std::string& root) {
   write_file(fs::path(root) / "m.py", kModel);
@@ -42,9 +42,8 @@ ScanResult sample(const std::string& root) {
 }
 
 bool validate(const std::vector<std::string>& files, std::string* detail = nullptr) {
-  std::string cmd = "/usr/bin/python3 " + shell_quote(ARCHSCAN_STORE_TEST_DIR "/validate_sarif.py") +
-                    " --multitool " + shell_quote(ARCHSCAN_SARIF_MULTITOOL) + " --schema " +
-                    shell_quote(ARCHSCAN_SARIF_SCHEMA);
+  std::string cmd = "/usr/bin/python3 " + shell_quote(ARCHSCAN_STORE_TEST_DIR "/validate_sarif.py") + " --multitool " +
+                    shell_quote(ARCHSCAN_SARIF_MULTITOOL) + " --schema " + shell_quote(ARCHSCAN_SARIF_SCHEMA);
   for (const auto& f : files) cmd += " " + shell_quote(f);
   auto r = run_command(cmd + " 2>&1");
   if (detail) *detail = r.out;

@@ -12,13 +12,13 @@ namespace {
 using namespace archscan::testing;
 
 const char* kModel =
-    "import torch\n"                      // 1
-    "class Net(torch.nn.Module):\n"       // 2
-    "    def forward(self, x):\n"         // 3
-    "        exec(PAYLOAD)\n"             // 4
-    "        y = x * 2\n"                 // 5
-    "        eval(CODE)\n"                // 6
-    "        return y\n";                 // 7
+    "import torch\n"                 // 1
+    "class Net(torch.nn.Module):\n"  // 2
+    "    def forward(self, x):\n"    // 3
+    "        exec(PAYLOAD)\n"        // 4
+    "        y = x * 2\n"            // 5
+    "        eval(CODE)\n"           // 6
+    "        return y\n";            // 7
 
 RunMeta meta_for(const ir::Program& p, std::vector<std::string> rules = {"CE001", "BB004"}) {
   RunMeta m;
@@ -43,7 +43,8 @@ TEST(StoreSchema, FreshDatabaseIsMigratedInWalMode) {
   EXPECT_GE(current_schema_version(), 1);
   EXPECT_EQ(st.db().scalar_text("PRAGMA journal_mode"), "wal");
   for (const char* table : {"runs", "files", "findings", "run_findings", "reviews"})
-    EXPECT_EQ(count(st, fmt::format("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{}'", table)), 1)
+    EXPECT_EQ(count(st, fmt::format("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{}'", table)),
+              1)
         << table;
   // The default location is kept out of version control.
   EXPECT_EQ(read_file(dir / ".archscan/.gitignore"), "*\n");
@@ -54,7 +55,8 @@ TEST(StoreSchema, ReopeningKeepsTheVersionAndData) {
   const std::string path = (dir / "db.sqlite").string();
   {
     Store st(path);
-    st.db().exec("INSERT INTO runs (started_at, finished_at, tool_version, ruleset_hash, root) VALUES ('a','b','c','d','e')");
+    st.db().exec(
+        "INSERT INTO runs (started_at, finished_at, tool_version, ruleset_hash, root) VALUES ('a','b','c','d','e')");
   }
   Store again(path);
   EXPECT_EQ(again.schema_version(), current_schema_version());
@@ -64,7 +66,10 @@ TEST(StoreSchema, ReopeningKeepsTheVersionAndData) {
 TEST(StoreSchema, DatabaseFromANewerArchscanIsRefused) {
   TempDir dir;
   const std::string path = (dir / "db.sqlite").string();
-  { Store st(path); st.db().exec("PRAGMA user_version = 999"); }
+  {
+    Store st(path);
+    st.db().exec("PRAGMA user_version = 999");
+  }
   try {
     Store st(path);
     FAIL() << "opened a newer schema";
@@ -260,9 +265,10 @@ TEST(Reviews, ADismissalNeedsAReason) {
   EXPECT_NO_THROW(st.add_review(fp, ReviewState::Confirmed, "", "x"));
   EXPECT_THROW(st.add_review("0000000000000000", ReviewState::Confirmed, "", "x"), std::invalid_argument);
   // The schema enforces it too.
-  EXPECT_THROW(st.db().exec(fmt::format(
-                   "INSERT INTO reviews (fingerprint, state, author, at) VALUES ('{}', 'false_positive', 'x', 'now')", fp)),
-               SqliteError);
+  EXPECT_THROW(
+      st.db().exec(fmt::format(
+          "INSERT INTO reviews (fingerprint, state, author, at) VALUES ('{}', 'false_positive', 'x', 'now')", fp)),
+      SqliteError);
   Review rv = st.add_review(fp, ReviewState::FalsePositive, "  only prints a banner ", "dana");
   EXPECT_EQ(rv.reason, "only prints a banner");
   EXPECT_EQ(st.current_review(fp).state, ReviewState::FalsePositive);

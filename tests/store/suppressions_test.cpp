@@ -17,13 +17,13 @@ std::vector<const Finding*> of_rule(const ScanResult& r, const std::string& rule
 
 TEST(SuppressionParse, Forms) {
   auto s = parse_suppressions(
-      "a = 1  # archscan: ignore[BD001] the reason\n"            // 1
-      "# archscan: ignore[BD001, CE001]: two rules\n"            // 2
-      "b = 2\n"                                                  // 3
-      "c = 3  #archscan:ignore[BD001]\n"                         // 4
-      "d = 4  # archscan: ignore the reason\n"                   // 5
-      "e = 5  # archscan: ignore[] why\n"                        // 6
-      "f = 6  # archscan: ignored[BD001] not a suppression\n"    // 7
+      "a = 1  # archscan: ignore[BD001] the reason\n"           // 1
+      "# archscan: ignore[BD001, CE001]: two rules\n"           // 2
+      "b = 2\n"                                                 // 3
+      "c = 3  #archscan:ignore[BD001]\n"                        // 4
+      "d = 4  # archscan: ignore the reason\n"                  // 5
+      "e = 5  # archscan: ignore[] why\n"                       // 6
+      "f = 6  # archscan: ignored[BD001] not a suppression\n"   // 7
       "g = 7  # noqa # archscan: ignore[T3] — typed reason\n",  // 8
       "#");
   ASSERT_EQ(s.size(), 6u);
@@ -110,18 +110,18 @@ TEST(SuppressionParse, FirstMatchingMarker) {
 }
 
 const char* kModel =
-    "class Net:\n"                                                           // 1
-    "    def forward(self, x):\n"                                            // 2
-    "        exec(A)  # archscan: ignore[CE001] prints a banner\n"           // 3
-    "        # archscan: ignore[code-execution-in-model] generated stub\n"   // 4
-    "        exec(B)\n"                                                      // 5
-    "        # archscan: ignore[CE001]\n"                                    // 6
-    "        exec(C)\n"                                                      // 7
-    "        y = x  # archscan: ignore[BB004] stale\n"                       // 8
-    "        z = x  # archscan: ignore\n"                                    // 9
-    "        w = x  # archscan: ignore[NOPE001] typo\n"                      // 10
-    "        exec(D)  # archscan: ignore[BB004] wrong rule\n"                // 11
-    "        return y\n";                                                    // 12
+    "class Net:\n"                                                          // 1
+    "    def forward(self, x):\n"                                           // 2
+    "        exec(A)  # archscan: ignore[CE001] prints a banner\n"          // 3
+    "        # archscan: ignore[code-execution-in-model] generated stub\n"  // 4
+    "        exec(B)\n"                                                     // 5
+    "        # archscan: ignore[CE001]\n"                                   // 6
+    "        exec(C)\n"                                                     // 7
+    "        y = x  # archscan: ignore[BB004] stale\n"                      // 8
+    "        z = x  # archscan: ignore\n"                                   // 9
+    "        w = x  # archscan: ignore[NOPE001] typo\n"                     // 10
+    "        exec(D)  # archscan: ignore[BB004] wrong rule\n"               // 11
+    "        return y\n";                                                   // 12
 
 TEST(InlineSuppressions, MarksFindingsAndReportsProblems) {
   auto p = make_program({{"m.py", "python", kModel}});
@@ -163,8 +163,7 @@ TEST(InlineSuppressions, MarksFindingsAndReportsProblems) {
     EXPECT_FALSE(f->snippet.empty());
   }
   EXPECT_NE(unused[0]->fingerprint, unused[1]->fingerprint);
-  for (size_t i = 1; i < r.findings.size(); ++i)
-    EXPECT_LE(r.findings[i - 1].line, r.findings[i].line);
+  for (size_t i = 1; i < r.findings.size(); ++i) EXPECT_LE(r.findings[i - 1].line, r.findings[i].line);
 }
 
 TEST(InlineSuppressions, DisabledRulesAreNotUnusedAndSupRulesCanBeTurnedOff) {

@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "base/hash.h"
+#include "core/source_reader.h"
 #include "findings/finding.h"
 #include "findings/fingerprint.h"
 #include "findings/scan_result.h"
-#include "base/hash.h"
-#include "core/source_reader.h"
 #include "ir/ir.h"
 
 namespace archscan::testing {
@@ -124,8 +124,10 @@ inline CommandResult run_command(const std::string& cmd) {
 inline std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }

@@ -108,8 +108,9 @@ TEST(BadInput, InvalidUtf8IsAnError) {
   EXPECT_TRUE(o.model_analysed);
   // A PEP 263 Latin-1 / cp1252 declaration makes it valid Python: analysed (as Python decodes it).
   Outcome l1 = scan_with("decl.py", [](const fs::path& p) {
-    write_file(p, "# -*- coding: latin-1 -*-\nimport torch.nn as nn\nclass M(nn.Module):\n"
-                  "    def forward(self, x):\n        eval(\"caf\xe9\")\n        return x\n");
+    write_file(p,
+               "# -*- coding: latin-1 -*-\nimport torch.nn as nn\nclass M(nn.Module):\n"
+               "    def forward(self, x):\n        eval(\"caf\xe9\")\n        return x\n");
   });
   EXPECT_EQ(l1.file["status"], "ok") << l1.run.err;
   EXPECT_EQ(l1.run.code, 1);
@@ -144,7 +145,8 @@ TEST(BadInput, TwentyMegabyteFile) {
   expect_one_line(o, "huge.py", "MB");
   EXPECT_TRUE(o.model_analysed);
   // With a larger limit it is analysed completely (how fast is bench/'s business, not a test's).
-  Outcome full = scan_with("huge.py", [&](const fs::path& p) { write_file(p, src); }, "--max-file-size 32");
+  Outcome full = scan_with(
+      "huge.py", [&](const fs::path& p) { write_file(p, src); }, "--max-file-size 32");
   EXPECT_EQ(full.file["status"], "ok") << full.run.err;
   EXPECT_TRUE(full.run.err.empty()) << full.run.err;
   EXPECT_EQ(full.run.code, 1);
@@ -180,7 +182,8 @@ std::vector<std::pair<std::string, std::string>> deep_sources(int n) {
   for (int i = 1; i < n; ++i) elifs += "elif x == " + std::to_string(i) + ":\n    y = " + std::to_string(i) + "\n";
   v.emplace_back("elifs", elifs);
   std::string defs;
-  for (int i = 0; i < n / 10; ++i) defs += std::string(static_cast<size_t>(i), ' ') + "def f" + std::to_string(i) + "():\n";
+  for (int i = 0; i < n / 10; ++i)
+    defs += std::string(static_cast<size_t>(i), ' ') + "def f" + std::to_string(i) + "():\n";
   defs += std::string(static_cast<size_t>(n / 10), ' ') + "return 1\n";
   v.emplace_back("defs", defs);
   return v;
@@ -319,7 +322,8 @@ TEST(BadInput, ManyBadFilesOneLineEach) {
   auto lines = r.err_lines();
   ASSERT_EQ(lines.size(), 5u) << r.err;
   const char* names[] = {"a_syntax.py", "b_binary.py", "c_utf8.py", "d_fifo.py", "e_dangling.py"};
-  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(lines[i].rfind(std::string("archscan: ") + names[i] + ": ", 0), 0u) << lines[i];
+  for (size_t i = 0; i < 5; ++i)
+    EXPECT_EQ(lines[i].rfind(std::string("archscan: ") + names[i] + ": ", 0), 0u) << lines[i];
   EXPECT_NE(r.out.find("model.py:6:9: CE001"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 file partially analysed; 4 files not analysed: "), std::string::npos) << r.out;
 }

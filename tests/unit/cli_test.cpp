@@ -4,9 +4,9 @@
 // (--quiet, --statistics, --color, configuration files, stdin), and every command of the README.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
@@ -107,11 +107,11 @@ TEST(CliExit, UsageErrorsExitTwo) {
   write_file(d / "clean.py", kClean);
   std::string dir = q(d.path());
   const std::string bad[] = {
-      "",                                            // no subcommand
-      "frobnicate",                                  // unknown subcommand
-      "scan",                                        // no path
-      "scan " + dir + " --no-db --bogus-flag",       // unknown option
-      "scan " + dir + " --no-db --format xml",       // unknown format
+      "",                                       // no subcommand
+      "frobnicate",                             // unknown subcommand
+      "scan",                                   // no path
+      "scan " + dir + " --no-db --bogus-flag",  // unknown option
+      "scan " + dir + " --no-db --format xml",  // unknown format
       "scan " + dir + " --no-db --fail-on sometimes",
       "scan " + dir + " --no-db -j notanumber",
       "scan " + dir + " --no-db --output " + q(d / "no" / "such" / "dir" / "out.json"),
@@ -180,8 +180,8 @@ TEST(CliJson, ShapeIsExactlyAsSpecified) {
     by_path[f["path"]] = f;
   }
   // Paths are relative to the scan root, '/'-separated.
-  EXPECT_EQ(keys(json(by_path)), (std::set<std::string>{"broken.py", "clean.py", "look.py", "models/model.py",
-                                                        "models/trigger.py"}));
+  EXPECT_EQ(keys(json(by_path)),
+            (std::set<std::string>{"broken.py", "clean.py", "look.py", "models/model.py", "models/trigger.py"}));
   EXPECT_EQ(by_path["broken.py"]["status"], "partial");
   EXPECT_NE(by_path["broken.py"]["message"].get<std::string>().find("syntax error"), std::string::npos);
 
@@ -192,8 +192,8 @@ TEST(CliJson, ShapeIsExactlyAsSpecified) {
   std::set<std::string> rules;
   for (const auto& f : j["findings"]) {
     SCOPED_TRACE(f.dump());
-    for (const char* k : {"rule", "taxonomy", "severity", "path", "line", "column", "end_line", "message",
-                          "fingerprint", "trace"})
+    for (const char* k :
+         {"rule", "taxonomy", "severity", "path", "line", "column", "end_line", "message", "fingerprint", "trace"})
       ASSERT_TRUE(f.contains(k)) << k;
     EXPECT_TRUE(f["rule"].is_string());
     rules.insert(f["rule"]);
@@ -266,7 +266,7 @@ TEST(CliOptions, ExcludeGlobs) {
   write_file(d / "gen_model.py", kEvalModel);
   write_file(d / "third_party" / "lib.py", kEvalModel);
   write_file(d / "pkg" / "tests" / "test_x.py", kEvalModel);
-  write_file(d / ".git" / "hooks.py", kEvalModel);      // always skipped
+  write_file(d / ".git" / "hooks.py", kEvalModel);     // always skipped
   write_file(d / "__pycache__" / "c.py", kEvalModel);  // always skipped
   std::string base = "scan " + q(d.path()) + " --no-db --format json";
   json all = parse(archscan(base).out);
@@ -323,7 +323,8 @@ TEST(CliRules, ListsEveryRuleAndExplainsOne) {
   ASSERT_EQ(r.code, 0) << r.err;
   for (const char* id : {"BB004", "CE001", "CN001"})
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("(^|\n)") + id + " +(error|warning|note) ")))
-        << id << "\n" << r.out;
+        << id << "\n"
+        << r.out;
   CliRun j = archscan("rules --format json");
   ASSERT_EQ(j.code, 0);
   json rules = parse(j.out);
@@ -536,7 +537,8 @@ TEST(CliPaths, TextAndGithubRelativeToTheCurrentDirectorySarifToTheRoot) {
   fs::create_directories(d / "elsewhere");
   CliRun up = archscan("scan ../repo/pkg --no-db --select CE001", (d / "elsewhere").string());
   EXPECT_NE(up.out.find((d / "repo" / "pkg" / "model.py").string() + ":11:9:"), std::string::npos)
-      << "outside the current directory: absolute\n" << up.out;
+      << "outside the current directory: absolute\n"
+      << up.out;
   json sarif = parse(archscan(base + " --format sarif", d.str()).out);
   const json& run = sarif["runs"][0];
   const json& loc = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
@@ -585,7 +587,8 @@ TEST(CliHabits, ConfigurationFilesAndTheCommandLineWins) {
   json cli = parse(archscan(scan + " --select CE001").out);
   ASSERT_EQ(cli["findings"].size(), 1u);
   EXPECT_EQ(cli["findings"][0]["rule"], "CE001") << "the command line wins";
-  write_file(d / "proj" / "archscan.toml", "ignore = [\"CE001\", \"CN001\"]\nfail-on = \"none\"\nexclude = [\"gen_*\"]\n");
+  write_file(d / "proj" / "archscan.toml",
+             "ignore = [\"CE001\", \"CN001\"]\nfail-on = \"none\"\nexclude = [\"gen_*\"]\n");
   EXPECT_EQ(archscan(scan).code, 0) << "archscan.toml before pyproject.toml";
   EXPECT_EQ(archscan(scan + " --fail-on warning --ignore BB").code, 1);
   write_file(d / "proj" / "archscan.toml", "selct = [\"CE001\"]\n");
@@ -657,9 +660,12 @@ TEST(CliReadme, EveryUseCommandRuns) {
   labelled.insert(labelled.find(call) + call.size(), "  # expect: CE001");
   write_file(d / "repo" / "model.py", labelled);
   write_file(d / "repo" / "look.py", kLookalike);
-  const std::vector<std::pair<std::string, std::string>> subst = {
-      {"PATH...", "repo"}, {"repo", "repo"}, {"model.py", "repo/model.py"}, {"corpus", "repo"},
-      {"report.html", "report.html"}, {"BD001", "BD001"}};
+  const std::vector<std::pair<std::string, std::string>> subst = {{"PATH...", "repo"},
+                                                                  {"repo", "repo"},
+                                                                  {"model.py", "repo/model.py"},
+                                                                  {"corpus", "repo"},
+                                                                  {"report.html", "report.html"},
+                                                                  {"BD001", "BD001"}};
   bool in_use = false;
   int commands = 0;
   for (std::string line; std::getline(in, line);) {

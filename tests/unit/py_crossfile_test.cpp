@@ -55,15 +55,17 @@ TEST_F(CrossFile, ModuleNamesAndImports) {
   std::map<std::string, std::string> imports;
   for (int32_t ii : p().file(models).imports) {
     const ir::Import& imp = p().imports[static_cast<size_t>(ii)];
-    if (imp.local != "*") imports[imp.local] = imp.target;
-    else imports["* " + imp.target] = imp.target;
+    if (imp.local != "*")
+      imports[imp.local] = imp.target;
+    else
+      imports["* " + imp.target] = imp.target;
   }
-  EXPECT_EQ(imports["pkg"], "pkg");                 // import pkg.utils binds pkg
-  EXPECT_EQ(imports["ops"], "pkg.sub.ops");         // import a.b as c
-  EXPECT_EQ(imports["scale"], "pkg.utils.scale");   // from .utils import f
-  EXPECT_EQ(imports["utils"], "pkg.utils");         // from . import utils
+  EXPECT_EQ(imports["pkg"], "pkg");                // import pkg.utils binds pkg
+  EXPECT_EQ(imports["ops"], "pkg.sub.ops");        // import a.b as c
+  EXPECT_EQ(imports["scale"], "pkg.utils.scale");  // from .utils import f
+  EXPECT_EQ(imports["utils"], "pkg.utils");        // from . import utils
   EXPECT_EQ(imports["Base"], "pkg.base.Base");
-  EXPECT_TRUE(imports.count("* pkg.layers"));       // from .layers import *
+  EXPECT_TRUE(imports.count("* pkg.layers"));  // from .layers import *
   int32_t ops = p().file_by_module_name("pkg.sub.ops");
   ASSERT_GE(ops, 0);
   ASSERT_EQ(p().file(ops).imports.size(), 1u);
@@ -76,8 +78,8 @@ TEST_F(CrossFile, CallsResolveAcrossFiles) {
   const ir::Function* fwd = fn("pkg.models.Net.forward");
   ASSERT_NE(fwd, nullptr) << ir::print(p());
   std::string dump = ir::print(p(), *fwd);
-  EXPECT_EQ(target(*fwd, "call", "pkg.utils.scale"), "pkg.utils.scale") << dump;  // from .utils import scale
-  EXPECT_EQ(target(*fwd, "call", "pkg.utils.shift"), "pkg.utils.shift") << dump;  // import pkg.utils; utils.shift
+  EXPECT_EQ(target(*fwd, "call", "pkg.utils.scale"), "pkg.utils.scale") << dump;    // from .utils import scale
+  EXPECT_EQ(target(*fwd, "call", "pkg.utils.shift"), "pkg.utils.shift") << dump;    // import pkg.utils; utils.shift
   EXPECT_EQ(target(*fwd, "call", "pkg.sub.ops.deep"), "pkg.sub.ops.deep") << dump;  // import pkg.sub.ops as ops
   EXPECT_EQ(target(*fwd, "call", "gate"), "pkg.layers.gate") << dump;  // from .layers import * (in __all__)
   EXPECT_EQ(target(*fwd, "call", "hidden"), "") << "not in pkg.layers.__all__: a star import does not bind it";
@@ -137,9 +139,10 @@ TEST_F(CrossFile, ParallelLoweringIsDeterministic) {
 }
 
 TEST(CrossFileTmp, AllBuiltWithPlusEquals) {
-  auto l = lower_files({{"lib/__init__.py", "__all__ = ['a']\n__all__ += ['b']\n"
-                                            "def a(x):\n    return x\ndef b(x):\n    return x\n"
-                                            "def c(x):\n    return x\n"},
+  auto l = lower_files({{"lib/__init__.py",
+                         "__all__ = ['a']\n__all__ += ['b']\n"
+                         "def a(x):\n    return x\ndef b(x):\n    return x\n"
+                         "def c(x):\n    return x\n"},
                         {"use.py", "from lib import *\ndef u(x):\n    return a(x), b(x), c(x)\n"}});
   EXPECT_EQ(l.file("lib/__init__.py")->all, (std::vector<std::string>{"a", "b"}));
   const ir::Function* u = l.fn("use.u");

@@ -95,22 +95,36 @@ struct LayerCase {
 
 TEST(PyAttrs, LearnedAndParameterFreeLayersFromTheTorchNnTable) {
   const LayerCase cases[] = {
-      {"Conv1d", true, "conv1d"},          {"Conv2d", true, "conv2d"},
-      {"Conv3d", true, "conv3d"},          {"ConvTranspose2d", true, "conv_transpose2d"},
-      {"Linear", true, "linear"},          {"Bilinear", true, "bilinear"},
-      {"Embedding", true, "embedding"},    {"LSTM", true, "lstm"},
-      {"GRU", true, "gru"},                {"MultiheadAttention", true, "multi_head_attention"},
-      {"PReLU", true, "prelu"},            {"BatchNorm2d", true, "batch_norm"},
-      {"LayerNorm", true, "layer_norm"},   {"GroupNorm", true, "group_norm"},
-      {"ReLU", false, "relu"},             {"GELU", false, "gelu"},
-      {"Sigmoid", false, "sigmoid"},       {"Tanh", false, "tanh"},
-      {"Softmax", false, "softmax"},       {"MaxPool2d", false, "max_pool2d"},
-      {"AvgPool2d", false, "avg_pool2d"},  {"AdaptiveAvgPool2d", false, "adaptive_avg_pool2d"},
-      {"Dropout", false, "dropout"},       {"Flatten", false, "flatten"},
-      {"Identity", false, "identity"},     {"Upsample", false, "interpolate"},
+      {"Conv1d", true, "conv1d"},
+      {"Conv2d", true, "conv2d"},
+      {"Conv3d", true, "conv3d"},
+      {"ConvTranspose2d", true, "conv_transpose2d"},
+      {"Linear", true, "linear"},
+      {"Bilinear", true, "bilinear"},
+      {"Embedding", true, "embedding"},
+      {"LSTM", true, "lstm"},
+      {"GRU", true, "gru"},
+      {"MultiheadAttention", true, "multi_head_attention"},
+      {"PReLU", true, "prelu"},
+      {"BatchNorm2d", true, "batch_norm"},
+      {"LayerNorm", true, "layer_norm"},
+      {"GroupNorm", true, "group_norm"},
+      {"ReLU", false, "relu"},
+      {"GELU", false, "gelu"},
+      {"Sigmoid", false, "sigmoid"},
+      {"Tanh", false, "tanh"},
+      {"Softmax", false, "softmax"},
+      {"MaxPool2d", false, "max_pool2d"},
+      {"AvgPool2d", false, "avg_pool2d"},
+      {"AdaptiveAvgPool2d", false, "adaptive_avg_pool2d"},
+      {"Dropout", false, "dropout"},
+      {"Flatten", false, "flatten"},
+      {"Identity", false, "identity"},
+      {"Upsample", false, "interpolate"},
   };
-  std::string src = "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
-                    "        super().__init__()\n";
+  std::string src =
+      "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+      "        super().__init__()\n";
   for (const auto& c : cases) src += std::string("        self.l_") + c.cls + " = nn." + c.cls + "(4)\n";
   src += "\n    def forward(self, x):\n";
   for (const auto& c : cases) src += std::string("        x = self.l_") + c.cls + "(x)\n";
@@ -514,9 +528,10 @@ def f(a, b):
   const ir::Function* f = l.fn("m.f");
   ASSERT_NE(f, nullptr);
   std::string dump = ir::print(l.p(), *f);
-  for (const char* op : {"add", "sub", "mul", "div", "floordiv", "remainder", "pow", "matmul", "neg", "pos",
-                         "logical_not", "logical_and", "logical_or", "logical_xor", "lshift", "rshift", "eq",
-                         "ne", "lt", "le", "gt", "ge", "is", "is_not", "in", "not_in", "not", "and", "or"})
+  for (const char* op : {"add", "sub",    "mul",         "div",         "floordiv",   "remainder",   "pow",    "matmul",
+                         "neg", "pos",    "logical_not", "logical_and", "logical_or", "logical_xor", "lshift", "rshift",
+                         "eq",  "ne",     "lt",          "le",          "gt",         "ge",          "is",     "is_not",
+                         "in",  "not_in", "not",         "and",         "or"})
     EXPECT_NE(first(*f, op), nullptr) << op << "\n" << dump;
   // 0 < a < 10 -> and(lt(0, a), lt(a, 10))
   const ir::Node& d = f->node(returned(*f).args.at(2));
@@ -650,8 +665,10 @@ def f(x, t):
   while (!work.empty()) {
     const ir::Node& n = f->node(work.back());
     work.pop_back();
-    if (n.op == "phi") work.insert(work.end(), n.args.begin(), n.args.end());
-    else ops.insert(n.op);
+    if (n.op == "phi")
+      work.insert(work.end(), n.args.begin(), n.args.end());
+    else
+      ops.insert(n.op);
   }
   EXPECT_EQ(ops, (std::set<std::string>{"mul", "neg", "param"})) << dump;
   EXPECT_EQ(first(*f, "mul")->scope_depth, 1);
@@ -774,12 +791,13 @@ def f(x):
 
 TEST(PyNames, LookAlikeIdentifiersStayDistinct) {
   // "х" below is CYRILLIC SMALL LETTER HA (U+0445); "x" is Latin.
-  auto l = lower("import torch.nn as nn\n"
-                 "class M(nn.Module):\n"
-                 "    def forward(self, x):\n"
-                 "        \xd1\x85 = x * 0\n"
-                 "        y = x + 1\n"
-                 "        return \xd1\x85 + y\n");
+  auto l = lower(
+      "import torch.nn as nn\n"
+      "class M(nn.Module):\n"
+      "    def forward(self, x):\n"
+      "        \xd1\x85 = x * 0\n"
+      "        y = x + 1\n"
+      "        return \xd1\x85 + y\n");
   const ir::Function* fwd = l.fn("m.M.forward");
   ASSERT_NE(fwd, nullptr);
   std::string dump = ir::print(l.p(), *fwd);

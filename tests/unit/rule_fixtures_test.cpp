@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "findings/labels.h"
 #include "core/pipeline.h"
+#include "findings/labels.h"
 
 namespace archscan {
 namespace {
@@ -70,8 +70,8 @@ TEST_P(RuleFixtures, LabelsHold) {
   for (const auto& c : check_labels(labels, r.findings, paths)) {
     if (c.passed) continue;
     ++failed;
-    ADD_FAILURE() << c.label.path << ":" << c.label.line << ": `" << (c.label.must_fire ? "expect" : "ok")
-                  << ": " << c.label.what << "` failed: "
+    ADD_FAILURE() << c.label.path << ":" << c.label.line << ": `" << (c.label.must_fire ? "expect" : "ok") << ": "
+                  << c.label.what << "` failed: "
                   << (c.detail.empty() ? std::string(c.label.must_fire ? "not reported" : "reported") : c.detail);
   }
   if (failed) ADD_FAILURE() << failed << " label(s) failed in " << dir << "; findings:\n" << all.str();

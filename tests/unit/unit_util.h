@@ -126,9 +126,7 @@ inline const ir::Node* first(const ir::Function& f, const std::string& op, const
   return nullptr;
 }
 
-inline const ir::Node& arg(const ir::Function& f, const ir::Node& n, size_t i) {
-  return f.node(n.args.at(i));
-}
+inline const ir::Node& arg(const ir::Function& f, const ir::Node& n, size_t i) { return f.node(n.args.at(i)); }
 
 inline ir::NodeId kwarg(const ir::Node& n, const std::string& key) {
   for (const auto& [k, v] : n.kwargs)
@@ -159,8 +157,10 @@ inline const ir::Attr* child(const ir::Attr& a, const std::string& name) {
 inline std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -184,9 +184,8 @@ inline CliRun archscan(const std::string& args, const std::string& cwd = "", int
   TempDir errdir;
   fs::path errf = errdir / "stderr";
   std::string cmd = (cwd.empty() ? std::string() : "cd " + shell_quote(cwd) + " && ") + env + (env.empty() ? "" : " ") +
-                    "timeout -s KILL " +
-                    std::to_string(timeout_s) + " " + shell_quote(ARCHSCAN_BINARY) + " " + args + " 2>" +
-                    shell_quote(errf.string());
+                    "timeout -s KILL " + std::to_string(timeout_s) + " " + shell_quote(ARCHSCAN_BINARY) + " " + args +
+                    " 2>" + shell_quote(errf.string());
   CliRun r;
   FILE* f = popen(cmd.c_str(), "r");
   if (!f) return r;

@@ -27,9 +27,9 @@ std::string last_component(const std::string& d) {
 
 // C math functions (`sqrtf`, `expf`, `pow`) that compute the same op as their torch twins.
 std::string c_math_op(const std::string& n) {
-  static const std::unordered_set<std::string> base = {"exp", "log", "pow", "sqrt", "abs", "fabs", "sin",
-                                                       "cos", "tan", "tanh", "floor", "ceil", "round", "fmod",
-                                                       "exp2", "log2", "log10", "fmax", "fmin", "expm1", "log1p"};
+  static const std::unordered_set<std::string> base = {"exp",  "log",  "pow",   "sqrt",  "abs",  "fabs",  "sin",
+                                                       "cos",  "tan",  "tanh",  "floor", "ceil", "round", "fmod",
+                                                       "exp2", "log2", "log10", "fmax",  "fmin", "expm1", "log1p"};
   std::string b = n;
   if (base.count(b)) return b == "fabs" ? "abs" : b;
   if (b.size() > 1 && b.back() == 'f' && base.count(b.substr(0, b.size() - 1))) {
@@ -41,12 +41,40 @@ std::string c_math_op(const std::string& n) {
 
 // ggml functions that do not take the context as their first argument.
 bool ggml_without_ctx(const std::string& base) {
-  static const std::unordered_set<std::string> s = {
-      "set_input", "set_output", "set_name", "format_name", "set_param", "build_forward_expand",
-      "build_backward_expand", "nelements", "nbytes", "nrows", "get_name", "n_dims", "element_size",
-      "free", "init", "graph_compute_with_ctx", "graph_compute", "graph_node", "graph_n_nodes", "is_contiguous",
-      "is_transposed", "is_permuted", "get_f32_1d", "get_i32_1d", "set_f32", "set_i32", "tensor_overhead",
-      "type_size", "blck_size", "row_size", "get_data", "get_data_f32", "backend_tensor_set", "backend_tensor_get"};
+  static const std::unordered_set<std::string> s = {"set_input",
+                                                    "set_output",
+                                                    "set_name",
+                                                    "format_name",
+                                                    "set_param",
+                                                    "build_forward_expand",
+                                                    "build_backward_expand",
+                                                    "nelements",
+                                                    "nbytes",
+                                                    "nrows",
+                                                    "get_name",
+                                                    "n_dims",
+                                                    "element_size",
+                                                    "free",
+                                                    "init",
+                                                    "graph_compute_with_ctx",
+                                                    "graph_compute",
+                                                    "graph_node",
+                                                    "graph_n_nodes",
+                                                    "is_contiguous",
+                                                    "is_transposed",
+                                                    "is_permuted",
+                                                    "get_f32_1d",
+                                                    "get_i32_1d",
+                                                    "set_f32",
+                                                    "set_i32",
+                                                    "tensor_overhead",
+                                                    "type_size",
+                                                    "blck_size",
+                                                    "row_size",
+                                                    "get_data",
+                                                    "get_data_f32",
+                                                    "backend_tensor_set",
+                                                    "backend_tensor_get"};
   return s.count(base) != 0;
 }
 
@@ -57,17 +85,50 @@ std::string ggml_base_op(std::string base, bool* in_place) {
     *in_place = true;
   }
   static const std::unordered_map<std::string, std::string> m = {
-      {"sqr", "square"}, {"sgn", "sign"}, {"soft_max", "softmax"}, {"soft_max_ext", "softmax"},
-      {"norm", "layer_norm"}, {"rms_norm", "rms_norm"}, {"group_norm", "group_norm"}, {"cont", "contiguous"},
-      {"reshape_1d", "reshape"}, {"reshape_2d", "reshape"}, {"reshape_3d", "reshape"},
-      {"reshape_4d", "reshape"}, {"view_1d", "view"}, {"view_2d", "view"}, {"view_3d", "view"},
-      {"view_4d", "view"}, {"cpy", "copy"}, {"dup", "clone"}, {"sum_rows", "sum"}, {"concat", "cat"},
-      {"diag_mask_inf", "masked_fill"}, {"diag_mask_zero", "masked_fill"}, {"gelu_quick", "gelu"},
-      {"add1", "add"}, {"acc", "add"}, {"scale", "mul"}, {"cast", "to"}, {"cont_2d", "contiguous"},
-      {"cont_3d", "contiguous"}, {"cont_4d", "contiguous"}, {"rope_ext", "rope"}, {"pool_2d", "pool2d"},
-      {"pool_1d", "pool1d"}, {"argsort", "argsort"}, {"top_k", "topk"}, {"leaky_relu", "leaky_relu"},
-      {"hardsigmoid", "hardsigmoid"}, {"hardswish", "hardswish"}, {"flash_attn_ext", "scaled_dot_product_attention"},
-      {"im2col", "unfold"}, {"conv_2d", "conv2d"}, {"conv_1d", "conv1d"}, {"pad", "pad"}, {"arange", "arange"},
+      {"sqr", "square"},
+      {"sgn", "sign"},
+      {"soft_max", "softmax"},
+      {"soft_max_ext", "softmax"},
+      {"norm", "layer_norm"},
+      {"rms_norm", "rms_norm"},
+      {"group_norm", "group_norm"},
+      {"cont", "contiguous"},
+      {"reshape_1d", "reshape"},
+      {"reshape_2d", "reshape"},
+      {"reshape_3d", "reshape"},
+      {"reshape_4d", "reshape"},
+      {"view_1d", "view"},
+      {"view_2d", "view"},
+      {"view_3d", "view"},
+      {"view_4d", "view"},
+      {"cpy", "copy"},
+      {"dup", "clone"},
+      {"sum_rows", "sum"},
+      {"concat", "cat"},
+      {"diag_mask_inf", "masked_fill"},
+      {"diag_mask_zero", "masked_fill"},
+      {"gelu_quick", "gelu"},
+      {"add1", "add"},
+      {"acc", "add"},
+      {"scale", "mul"},
+      {"cast", "to"},
+      {"cont_2d", "contiguous"},
+      {"cont_3d", "contiguous"},
+      {"cont_4d", "contiguous"},
+      {"rope_ext", "rope"},
+      {"pool_2d", "pool2d"},
+      {"pool_1d", "pool1d"},
+      {"argsort", "argsort"},
+      {"top_k", "topk"},
+      {"leaky_relu", "leaky_relu"},
+      {"hardsigmoid", "hardsigmoid"},
+      {"hardswish", "hardswish"},
+      {"flash_attn_ext", "scaled_dot_product_attention"},
+      {"im2col", "unfold"},
+      {"conv_2d", "conv2d"},
+      {"conv_1d", "conv1d"},
+      {"pad", "pad"},
+      {"arange", "arange"},
   };
   auto it = m.find(base);
   if (it != m.end()) return it->second;
@@ -83,8 +144,8 @@ std::string ggml_base_op(std::string base, bool* in_place) {
 // Free helpers
 
 bool is_tensor_namespace(const std::string& d) {
-  if (d.starts_with("torch.nn.functional.") || d.starts_with("torch.special.") ||
-      d.starts_with("torch.linalg.") || d.starts_with("torch.fft."))
+  if (d.starts_with("torch.nn.functional.") || d.starts_with("torch.special.") || d.starts_with("torch.linalg.") ||
+      d.starts_with("torch.fft."))
     return true;
   if (d.starts_with("torch.nn.") || d.starts_with("torch.indexing.") || d.starts_with("torch.jit.") ||
       d.starts_with("torch.serialize.") || d.starts_with("torch.data.") || d.starts_with("torch.optim."))
@@ -99,10 +160,11 @@ bool is_tensor_namespace(const std::string& d) {
 
 bool is_known_tensor_function(std::string_view name) {
   static const std::unordered_set<std::string_view> extra = {
-      "where", "cat", "stack", "masked_fill", "index_select", "gather", "scatter", "one_hot", "sigmoid",
-      "softmax", "isin", "topk", "sort", "argsort", "cumsum", "roll", "flip", "conv2d", "conv1d", "linear",
-      "embedding", "matmul", "einsum", "interpolate", "pad", "zeros", "ones", "full", "rand", "randn",
-      "arange", "tensor", "from_blob", "eye", "empty", "zeros_like", "ones_like", "full_like"};
+      "where",     "cat",     "stack",  "masked_fill", "index_select", "gather",   "scatter", "one_hot",
+      "sigmoid",   "softmax", "isin",   "topk",        "sort",         "argsort",  "cumsum",  "roll",
+      "flip",      "conv2d",  "conv1d", "linear",      "embedding",    "matmul",   "einsum",  "interpolate",
+      "pad",       "zeros",   "ones",   "full",        "rand",         "randn",    "arange",  "tensor",
+      "from_blob", "eye",     "empty",  "zeros_like",  "ones_like",    "full_like"};
   if (extra.count(name)) return true;
   return ir::is_pooling(name) || ir::is_activation(name) || ir::is_reduction(name) || ir::is_comparison(name) ||
          ir::is_elementwise_math(name) || ir::is_tensor_factory(name) || ir::is_learned_functional(name) ||
@@ -153,9 +215,9 @@ Kind kind_of_type(const FileCtx& fc, std::string_view type, std::string* struct_
   if (t == "ggml_context") return Kind::Context;
   if (t == "torch::Tensor" || t == "at::Tensor" || t == "Tensor" || t == "torch::autograd::Variable")
     return Kind::Tensor;
-  if (t == "int" || t == "float" || t == "double" || t == "int64_t" || t == "int32_t" || t == "bool" ||
-      t == "size_t" || t == "long" || t == "unsigned" || t == "uint32_t" || t == "torch::Scalar" ||
-      t == "at::Scalar" || t == "c10::Scalar" || t == "std::int64_t")
+  if (t == "int" || t == "float" || t == "double" || t == "int64_t" || t == "int32_t" || t == "bool" || t == "size_t" ||
+      t == "long" || t == "unsigned" || t == "uint32_t" || t == "torch::Scalar" || t == "at::Scalar" ||
+      t == "c10::Scalar" || t == "std::int64_t")
     return Kind::Scalar;
   // std::shared_ptr<FooImpl>, std::vector<llama_layer>
   auto inner = [&](const char* tmpl) -> std::string {
@@ -286,9 +348,12 @@ std::string FileCtx::dotted(std::string_view qualified) const {
   std::string no_t;
   int depth = 0;
   for (char c : q) {
-    if (c == '<') ++depth;
-    else if (c == '>') depth = std::max(0, depth - 1);
-    else if (depth == 0) no_t += c;
+    if (c == '<')
+      ++depth;
+    else if (c == '>')
+      depth = std::max(0, depth - 1);
+    else if (depth == 0)
+      no_t += c;
   }
   q = no_t;
   std::vector<std::string> parts;
@@ -317,7 +382,8 @@ std::string FileCtx::dotted(std::string_view qualified) const {
   if (!parts.empty() && (parts[0] == "at" || parts[0] == "c10")) parts[0] = "torch";
   // `using namespace torch;` then `nn::Conv2d`.
   if (using_torch && parts.size() > 1 &&
-      (parts[0] == "nn" || parts[0] == "indexing" || parts[0] == "special" || parts[0] == "linalg" || parts[0] == "fft"))
+      (parts[0] == "nn" || parts[0] == "indexing" || parts[0] == "special" || parts[0] == "linalg" ||
+       parts[0] == "fft"))
     parts.insert(parts.begin(), "torch");
   std::string out;
   for (const auto& p : parts) {
@@ -586,8 +652,9 @@ NodeId FnBuilder::read_qualified(const std::string& qualified, const ir::Loc& at
   std::string d = fc_.dotted(qualified);
   if (value) return constant(*value, at, d);
   if (auto it = fc_.constants.find(d); it != fc_.constants.end()) return constant(it->second, at, d);
-  if (auto it = fc_.constants.find(last_component(d)); it != fc_.constants.end() && qualified.find("::") != std::string::npos &&
-                                                          !d.starts_with("torch.") && !d.starts_with("std."))
+  if (auto it = fc_.constants.find(last_component(d)); it != fc_.constants.end() &&
+                                                       qualified.find("::") != std::string::npos &&
+                                                       !d.starts_with("torch.") && !d.starts_with("std."))
     return constant(it->second, at, d);
   // Static constexpr members of classes of the file: Class::kValue.
   auto pos = d.rfind('.');
@@ -658,8 +725,8 @@ bool FnBuilder::is_self_rooted(NodeId id, std::string* path) const {
       cur = n.args[0];
     } else if (n.op == "getitem" && n.args.size() == 2) {
       const ir::Node& idx = f.node(n.args[1]);
-      std::string key = idx.num ? std::to_string(static_cast<long long>(*idx.num))
-                                : (idx.op == "const" ? idx.name : "*");
+      std::string key =
+          idx.num ? std::to_string(static_cast<long long>(*idx.num)) : (idx.op == "const" ? idx.name : "*");
       p = key + (p.empty() ? "" : "." + p);
       cur = n.args[0];
     } else {
@@ -760,8 +827,10 @@ NodeId FnBuilder::tensor_op(const std::string& name, const std::string& display,
   if (recv != kNoNode && name == "index" && !args.pos.empty()) {
     NodeId idx = args.pos[0];
     ir::Node& in = fn().node(idx);
-    if ((in.op == "tuple" || in.op == "list") && in.args.size() == 1) idx = in.args[0];
-    else if (in.op == "list") in.op = "tuple";
+    if ((in.op == "tuple" || in.op == "list") && in.args.size() == 1)
+      idx = in.args[0];
+    else if (in.op == "list")
+      in.op = "tuple";
     return subscript(recv, idx, at);
   }
   bool ip = false;
@@ -769,8 +838,10 @@ NodeId FnBuilder::tensor_op(const std::string& name, const std::string& display,
   if ((op == "index_put" || op == "index_put_") && !args.pos.empty()) {
     NodeId& idx = args.pos[0];
     ir::Node& in = fn().node(idx);
-    if ((in.op == "tuple" || in.op == "list") && in.args.size() == 1) idx = in.args[0];
-    else if (in.op == "list") in.op = "tuple";
+    if ((in.op == "tuple" || in.op == "list") && in.args.size() == 1)
+      idx = in.args[0];
+    else if (in.op == "list")
+      in.op = "tuple";
   }
   std::vector<NodeId> a;
   if (recv != kNoNode) a.push_back(recv);
@@ -832,7 +903,8 @@ NodeId FnBuilder::call_free(const std::string& qualified, Args args, const ir::L
     NodeId k = constant(v, at, targs[0]);
     return subscript(args.pos[0], k, at);
   }
-  if ((d == "std.make_shared" || d == "std.make_unique") && !targs.empty()) return construct(targs[0], std::move(args), at);
+  if ((d == "std.make_shared" || d == "std.make_unique") && !targs.empty())
+    return construct(targs[0], std::move(args), at);
   if (d == "std.move" || d == "std.forward" || d == "std.ref" || d == "std.cref") {
     return args.pos.empty() ? none(at) : args.pos[0];
   }
@@ -842,11 +914,11 @@ NodeId FnBuilder::call_free(const std::string& qualified, Args args, const ir::L
     return emit("slice", parts, at);
   }
   if (d.starts_with("ggml_")) return ggml_call(d, std::move(args), at);
-  if (!torch_layer_class(d).empty() || (last.ends_with("Options") && (d.starts_with("torch.") || d.starts_with("nn.") ||
-                                                                       fc_.using_torch)))
+  if (!torch_layer_class(d).empty() ||
+      (last.ends_with("Options") && (d.starts_with("torch.") || d.starts_with("nn.") || fc_.using_torch)))
     return construct(q, std::move(args), at);
-  if (const ClassInfo* c = fc_.cls(last); c && (!is_qualified || c->qual == q || q.starts_with("::") || true) &&
-                                            (c->is_module || fc_.holders.count(last)))
+  if (const ClassInfo* c = fc_.cls(last);
+      c && (!is_qualified || c->qual == q || q.starts_with("::") || true) && (c->is_module || fc_.holders.count(last)))
     return construct(last, std::move(args), at);
   if (is_tensor_namespace(d)) return tensor_op(last, d, std::move(args), at);
   if (!is_qualified) {
@@ -1125,7 +1197,9 @@ NodeId FnBuilder::ggml_call(const std::string& fname, Args args, const ir::Loc& 
   std::vector<NodeId> operands;
   for (NodeId a : args.pos) {
     // Type enums (GGML_TYPE_F32) are not data.
-    if (a != kNoNode && fn().node(a).op == "global" && std::string_view(last_component(fn().node(a).name)).starts_with("GGML_")) continue;
+    if (a != kNoNode && fn().node(a).op == "global" &&
+        std::string_view(last_component(fn().node(a).name)).starts_with("GGML_"))
+      continue;
     operands.push_back(a);
   }
   NodeId id = emit(op, operands, at, fname);
@@ -1200,10 +1274,14 @@ Target FnBuilder::target_index(NodeId base, NodeId idx, const std::string& root_
 
 NodeId FnBuilder::load(const Target& t) {
   switch (t.kind) {
-    case Target::Var: return read(t.name, t.loc);
-    case Target::Member: return member(t.obj, t.name, t.loc);
-    case Target::Index: return subscript(t.obj, t.index, t.loc);
-    default: return kNoNode;
+    case Target::Var:
+      return read(t.name, t.loc);
+    case Target::Member:
+      return member(t.obj, t.name, t.loc);
+    case Target::Index:
+      return subscript(t.obj, t.index, t.loc);
+    default:
+      return kNoNode;
   }
 }
 
@@ -1244,8 +1322,8 @@ void FnBuilder::store(const Target& t, NodeId v, const ir::Loc& at, bool in_plac
       NodeId obj = t.obj;
       std::string root = t.root_var;
       // ((float *) t->data)[i] = v: the host writes into the ggml tensor's data, so into the tensor.
-      if (const ir::Node& on = fn().node(obj); on.op == "attr" && on.name == "data" && on.args.size() == 1 &&
-                                               kind_of(on.args[0]) == Kind::Ggml) {
+      if (const ir::Node& on = fn().node(obj);
+          on.op == "attr" && on.name == "data" && on.args.size() == 1 && kind_of(on.args[0]) == Kind::Ggml) {
         obj = on.args[0];
         root.clear();
         for (const auto& [name, val] : env_)
@@ -1257,7 +1335,8 @@ void FnBuilder::store(const Target& t, NodeId v, const ir::Loc& at, bool in_plac
       if (!root.empty() && is_local(root)) env_[root] = id;
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 

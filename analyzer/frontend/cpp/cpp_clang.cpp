@@ -243,7 +243,8 @@ class Walker {
     } else if (auto* ls = dyn_cast<LinkageSpecDecl>(d)) {
       declare_ctx(ls, ns);
     } else if (auto* na = dyn_cast<NamespaceAliasDecl>(d)) {
-      if (const NamedDecl* t = na->getAliasedNamespace()) fc_.ns_alias[na->getNameAsString()] = t->getQualifiedNameAsString();
+      if (const NamedDecl* t = na->getAliasedNamespace())
+        fc_.ns_alias[na->getNameAsString()] = t->getQualifiedNameAsString();
     } else if (auto* ud = dyn_cast<UsingDirectiveDecl>(d)) {
       std::string n = ud->getNominatedNamespace() ? ud->getNominatedNamespace()->getQualifiedNameAsString() : "";
       if (n == "torch" || n == "at" || n == "torch::nn" || n == "torch::nn::functional") fc_.using_torch = true;
@@ -485,20 +486,26 @@ class Walker {
   static const Expr* strip(const Expr* e) {
     for (int guard = 0; e && guard < 64; ++guard) {
       const Expr* n = e->IgnoreImplicit();
-      if (const auto* p = dyn_cast<ParenExpr>(n)) n = p->getSubExpr();
-      else if (const auto* c = dyn_cast<CXXFunctionalCastExpr>(n)) n = c->getSubExpr();
-      else if (const auto* c = dyn_cast<ExplicitCastExpr>(n)) n = c->getSubExpr();
-      else if (const auto* d = dyn_cast<CXXDefaultInitExpr>(n)) n = d->getExpr();
-      else if (const auto* o = dyn_cast<OpaqueValueExpr>(n)) n = o->getSourceExpr();
-      else if (const auto* s = dyn_cast<CXXStdInitializerListExpr>(n)) n = s->getSubExpr();
-      else if (const auto* ce = dyn_cast<CXXConstructExpr>(n); ce && !isa<CXXTemporaryObjectExpr>(ce) &&
-                                                               ce->getNumArgs() >= 1 &&
-                                                               (ce->getNumArgs() == 1 || isa<CXXDefaultArgExpr>(ce->getArg(1))) &&
-                                                               (ce->getConstructor()->isCopyOrMoveConstructor() ||
-                                                                transparent_record(ce) ||
-                                                                ce->getParenOrBraceRange().isInvalid()))
+      if (const auto* p = dyn_cast<ParenExpr>(n))
+        n = p->getSubExpr();
+      else if (const auto* c = dyn_cast<CXXFunctionalCastExpr>(n))
+        n = c->getSubExpr();
+      else if (const auto* c = dyn_cast<ExplicitCastExpr>(n))
+        n = c->getSubExpr();
+      else if (const auto* d = dyn_cast<CXXDefaultInitExpr>(n))
+        n = d->getExpr();
+      else if (const auto* o = dyn_cast<OpaqueValueExpr>(n))
+        n = o->getSourceExpr();
+      else if (const auto* s = dyn_cast<CXXStdInitializerListExpr>(n))
+        n = s->getSubExpr();
+      else if (const auto* ce = dyn_cast<CXXConstructExpr>(n);
+               ce && !isa<CXXTemporaryObjectExpr>(ce) && ce->getNumArgs() >= 1 &&
+               (ce->getNumArgs() == 1 || isa<CXXDefaultArgExpr>(ce->getArg(1))) &&
+               (ce->getConstructor()->isCopyOrMoveConstructor() || transparent_record(ce) ||
+                ce->getParenOrBraceRange().isInvalid()))
         n = ce->getArg(0);  // an implicit conversion (std::string from "conv1", padding_t from 1)
-      else if (const auto* mc = dyn_cast<CXXMemberCallExpr>(n); mc && isa_and_nonnull<CXXConversionDecl>(mc->getMethodDecl()))
+      else if (const auto* mc = dyn_cast<CXXMemberCallExpr>(n);
+               mc && isa_and_nonnull<CXXConversionDecl>(mc->getMethodDecl()))
         n = mc->getImplicitObjectArgument();
       // An invalid default argument is an OpaqueValueExpr without a source expression.
       if (!n || n == e) return e;
@@ -512,9 +519,9 @@ class Walker {
     const CXXRecordDecl* rd = ce->getConstructor()->getParent();
     std::string q = rd->getQualifiedNameAsString();
     return q == "c10::ArrayRef" || q == "c10::Scalar" || q == "c10::optional" || q == "c10::OptionalArrayRef" ||
-           q == "at::indexing::TensorIndex" || q == "at::Tensor" || q == "c10::IValue" || q == "std::initializer_list" ||
-           q == "c10::ScalarType" || q == "c10::TensorOptions" || q == "c10::Device" || q == "std::optional" ||
-           q == "c10::SymInt" || q == "c10::SymIntArrayRef" || q == "c10::OptionalArrayRef" ||
+           q == "at::indexing::TensorIndex" || q == "at::Tensor" || q == "c10::IValue" ||
+           q == "std::initializer_list" || q == "c10::ScalarType" || q == "c10::TensorOptions" || q == "c10::Device" ||
+           q == "std::optional" || q == "c10::SymInt" || q == "c10::SymIntArrayRef" || q == "c10::OptionalArrayRef" ||
            q == "torch::ExpandingArray" || q == "torch::ExpandingArrayWithOptionalElem" || q == "std::function" ||
            q == "torch::nn::AnyModule" || q == "torch::nn::AnyValue";
   }
@@ -532,8 +539,8 @@ class Walker {
         continue;
       }
       if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(e)) {
-        if (oc->getNumArgs() >= 1 && (oc->getOperator() == OO_Subscript || oc->getOperator() == OO_Arrow ||
-                                      oc->getOperator() == OO_Star)) {
+        if (oc->getNumArgs() >= 1 &&
+            (oc->getOperator() == OO_Subscript || oc->getOperator() == OO_Arrow || oc->getOperator() == OO_Star)) {
           e = oc->getArg(0);
           continue;
         }
@@ -568,7 +575,8 @@ class Walker {
     if (const auto* uo = dyn_cast<UnaryOperator>(s); uo && uo->isIncrementDecrementOp())
       out.push_back(root_var(uo->getSubExpr()));
     if (const auto* mc = dyn_cast<CXXMemberCallExpr>(s))
-      if (const CXXMethodDecl* md = mc->getMethodDecl(); md && md->getIdentifier() && std::string_view(md->getName()).ends_with("_"))
+      if (const CXXMethodDecl* md = mc->getMethodDecl();
+          md && md->getIdentifier() && std::string_view(md->getName()).ends_with("_"))
         out.push_back(root_var(mc->getImplicitObjectArgument()));
     for (const Stmt* c : s->children()) collect_assigned(c, out);
   }
@@ -597,17 +605,23 @@ class Walker {
     NodeId v = kNoNode;
     if (init) {
       const Expr* si = init->IgnoreImplicit();
-      if (const auto* ce = dyn_cast<CXXConstructExpr>(si); ce && ce->getNumArgs() == 0 && !isa<CXXTemporaryObjectExpr>(ce)) {
+      if (const auto* ce = dyn_cast<CXXConstructExpr>(si);
+          ce && ce->getNumArgs() == 0 && !isa<CXXTemporaryObjectExpr>(ce)) {
         // `torch::Tensor y;` / `torch::NoGradGuard g;` / `Block b;`
-        if (k == Kind::Tensor || k == Kind::Ggml) v = b.none(loc(vd->getSourceRange()));
-        else if (k == Kind::Module) v = b.construct(type_str(vd->getType()), {}, loc(vd->getSourceRange()));
-        else return;
+        if (k == Kind::Tensor || k == Kind::Ggml)
+          v = b.none(loc(vd->getSourceRange()));
+        else if (k == Kind::Module)
+          v = b.construct(type_str(vd->getType()), {}, loc(vd->getSourceRange()));
+        else
+          return;
       } else {
         v = expr(b, init);
       }
     } else {
-      if (k == Kind::Tensor || k == Kind::Scalar || k == Kind::Ggml) v = b.none(loc(vd->getSourceRange()));
-      else return;
+      if (k == Kind::Tensor || k == Kind::Scalar || k == Kind::Ggml)
+        v = b.none(loc(vd->getSourceRange()));
+      else
+        return;
     }
     b.declare(vd->getNameAsString(), v, k);
   }
@@ -644,8 +658,10 @@ class Walker {
     } else if (const auto* fs = dyn_cast<ForStmt>(s)) {
       b.push_scope();
       if (fs->getInit()) {
-        if (isa<DeclStmt>(fs->getInit())) lower_stmt(b, fs->getInit());
-        else b.statement(expr(b, cast<Expr>(fs->getInit())));
+        if (isa<DeclStmt>(fs->getInit()))
+          lower_stmt(b, fs->getInit());
+        else
+          b.statement(expr(b, cast<Expr>(fs->getInit())));
       }
       NodeId head = fs->getCond() ? expr(b, fs->getCond()) : b.constant(1, loc(s), "true");
       std::vector<std::string> assigned;
@@ -763,8 +779,8 @@ class Walker {
     // Unqualified calls resolved into a library namespace (`using namespace torch;`): the library name.
     if (target < 0 && spelled.find("::") == std::string::npos && !user_decl(fd)) {
       std::string q = fd->getQualifiedNameAsString();
-      if (q.find("::") != std::string::npos && (q.starts_with("at::") || q.starts_with("torch::") ||
-                                                q.starts_with("c10::") || q.starts_with("std::")))
+      if (q.find("::") != std::string::npos &&
+          (q.starts_with("at::") || q.starts_with("torch::") || q.starts_with("c10::") || q.starts_with("std::")))
         name = q;
     }
     return b.call_free(name, std::move(a), at, targs, target);
@@ -782,12 +798,14 @@ class Walker {
   // The method-call receiver: holder->forward is `holder.operator->()->forward`.
   const Expr* receiver(const Expr* base, bool& arrow) const {
     base = strip(base);
-    if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(base); oc && oc->getOperator() == OO_Arrow && oc->getNumArgs() >= 1) {
+    if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(base);
+        oc && oc->getOperator() == OO_Arrow && oc->getNumArgs() >= 1) {
       arrow = true;
       return strip(oc->getArg(0));
     }
     if (const auto* mc = dyn_cast<CXXMemberCallExpr>(base))
-      if (const CXXMethodDecl* md = mc->getMethodDecl(); md && (md->getNameAsString() == "get" || md->getNameAsString() == "ptr")) {
+      if (const CXXMethodDecl* md = mc->getMethodDecl();
+          md && (md->getNameAsString() == "get" || md->getNameAsString() == "ptr")) {
         // holder.get() / holder.ptr()
         if (kind_of(mc->getImplicitObjectArgument()->getType()) == Kind::Module) {
           arrow = true;
@@ -810,8 +828,10 @@ class Walker {
       std::string txt = source(fl->getSourceRange());
       return b.constant(fl->getValueAsApproximateDouble(), at, txt);
     }
-    if (const auto* bl = dyn_cast<CXXBoolLiteralExpr>(e)) return b.constant(bl->getValue() ? 1 : 0, at, bl->getValue() ? "true" : "false");
-    if (const auto* cl = dyn_cast<CharacterLiteral>(e)) return b.constant(cl->getValue(), at, source(cl->getSourceRange()));
+    if (const auto* bl = dyn_cast<CXXBoolLiteralExpr>(e))
+      return b.constant(bl->getValue() ? 1 : 0, at, bl->getValue() ? "true" : "false");
+    if (const auto* cl = dyn_cast<CharacterLiteral>(e))
+      return b.constant(cl->getValue(), at, source(cl->getSourceRange()));
     if (const auto* sl = dyn_cast<StringLiteral>(e))
       return b.string_const(sl->getCharByteWidth() == 1 ? sl->getString().str() : std::string(), at);
     if (isa<CXXNullPtrLiteralExpr>(e) || isa<GNUNullExpr>(e)) return b.none(at);
@@ -839,11 +859,16 @@ class Walker {
       }
       NodeId a = expr(b, uo->getSubExpr());
       switch (uo->getOpcode()) {
-        case UO_Minus: return b.unary("-", a, at);
-        case UO_Plus: return b.unary("+", a, at);
-        case UO_LNot: return b.unary("!", a, at);
-        case UO_Not: return b.unary("~", a, at);
-        default: return a;  // & * __real __imag __extension__
+        case UO_Minus:
+          return b.unary("-", a, at);
+        case UO_Plus:
+          return b.unary("+", a, at);
+        case UO_LNot:
+          return b.unary("!", a, at);
+        case UO_Not:
+          return b.unary("~", a, at);
+        default:
+          return a;  // & * __real __imag __extension__
       }
     }
     if (const auto* co = dyn_cast<ConditionalOperator>(e)) {
@@ -875,7 +900,8 @@ class Walker {
         std::vector<const Expr*> in;
         for (unsigned i = 0; i < il->getNumInits(); ++i) in.push_back(il->getInit(i));
         Kind k = kind_of(il->getType());
-        if (il->getType()->isRecordType() && k != Kind::Other && k != Kind::Unknown && in.size() == 1) return expr(b, in[0]);
+        if (il->getType()->isRecordType() && k != Kind::Other && k != Kind::Unknown && in.size() == 1)
+          return expr(b, in[0]);
         return b.tuple(args_of(b, in).pos, at, "list");
       }
       const InitListExpr* syn = il->getSyntacticForm();
@@ -891,7 +917,8 @@ class Walker {
     }
     if (const auto* ne = dyn_cast<CXXNewExpr>(e)) {
       Args a;
-      if (const auto* ce = ne->getConstructExpr()) a = args_of(b, std::vector<const Expr*>(ce->arg_begin(), ce->arg_end()));
+      if (const auto* ce = ne->getConstructExpr())
+        a = args_of(b, std::vector<const Expr*>(ce->arg_begin(), ce->arg_end()));
       return b.construct(construct_type(ne->getAllocatedType()), std::move(a), at);
     }
     if (const auto* de = dyn_cast<CXXDeleteExpr>(e)) return expr(b, de->getArgument());
@@ -1051,11 +1078,12 @@ class Walker {
       if (const auto* fd = dyn_cast<FunctionDecl>(dr->getDecl())) {
         std::string n = fd->getNameAsString();
         if (n == "static_cast" || n == "move" || n == "forward") {
-          if (n != "static_cast" && fd->getQualifiedNameAsString().rfind("std::", 0) == 0 && !in.empty()) return expr(b, in[0]);
+          if (n != "static_cast" && fd->getQualifiedNameAsString().rfind("std::", 0) == 0 && !in.empty())
+            return expr(b, in[0]);
         }
         // A static member function of the class called unqualified: a method call, as written.
-        if (const auto* md = dyn_cast<CXXMethodDecl>(fd); md && b.owner() && !dr->hasQualifier() &&
-                                                          records_.count(md->getParent()->getDefinition()))
+        if (const auto* md = dyn_cast<CXXMethodDecl>(fd);
+            md && b.owner() && !dr->hasQualifier() && records_.count(md->getParent()->getDefinition()))
           return b.call_self_method(n, args_of(b, in), at);
         return call_decl(b, dr, fd, args_of(b, in), at);
       }
@@ -1066,7 +1094,8 @@ class Walker {
     if (const auto* ul = dyn_cast_or_null<UnresolvedLookupExpr>(callee)) {
       std::string q = ul->getQualifier() ? strip(source(ul->getQualifierLoc().getSourceRange())) + "::" : "";
       std::vector<std::string> targs;
-      for (const TemplateArgumentLoc& ta : ul->template_arguments()) targs.push_back(strip(source(ta.getSourceRange())));
+      for (const TemplateArgumentLoc& ta : ul->template_arguments())
+        targs.push_back(strip(source(ta.getSourceRange())));
       return b.call_free(q + ul->getName().getAsString(), args_of(b, in), at, targs);
     }
     if (const auto* dm = dyn_cast_or_null<CXXDependentScopeMemberExpr>(callee)) {
@@ -1142,7 +1171,8 @@ class Walker {
         NodeId base = expr(b, arg);
         NodeId idx = expr(b, oc->getArg(1));
         std::string root;
-        if (const auto* dr = dyn_cast<DeclRefExpr>(arg); dr && isa<VarDecl>(dr->getDecl())) root = dr->getDecl()->getNameAsString();
+        if (const auto* dr = dyn_cast<DeclRefExpr>(arg); dr && isa<VarDecl>(dr->getDecl()))
+          root = dr->getDecl()->getNameAsString();
         return b.target_index(base, idx, root, at);
       }
       if (oc->getOperator() == OO_Star && oc->getNumArgs() == 1) return target(b, oc->getArg(0));
@@ -1152,10 +1182,12 @@ class Walker {
       NodeId base = expr(b, arg);
       NodeId idx = expr(b, as->getIdx());
       std::string root;
-      if (const auto* dr = dyn_cast<DeclRefExpr>(arg); dr && isa<VarDecl>(dr->getDecl())) root = dr->getDecl()->getNameAsString();
+      if (const auto* dr = dyn_cast<DeclRefExpr>(arg); dr && isa<VarDecl>(dr->getDecl()))
+        root = dr->getDecl()->getNameAsString();
       return b.target_index(base, idx, root, at);
     }
-    if (const auto* uo = dyn_cast<UnaryOperator>(e); uo && uo->getOpcode() == UO_Deref) return target(b, uo->getSubExpr());
+    if (const auto* uo = dyn_cast<UnaryOperator>(e); uo && uo->getOpcode() == UO_Deref)
+      return target(b, uo->getSubExpr());
     if (const auto* mc = dyn_cast<CXXMemberCallExpr>(e)) {
       // y.index({Slice(), 3}) = v  ->  y[:, 3] = v
       const CXXMethodDecl* md = mc->getMethodDecl();
@@ -1165,11 +1197,14 @@ class Walker {
         NodeId idx = expr(b, mc->getArg(0));
         if (idx != kNoNode) {
           ir::Node& in = b.fn().node(idx);
-          if ((in.op == "list" || in.op == "tuple") && in.args.size() == 1) idx = in.args[0];
-          else if (in.op == "list") in.op = "tuple";
+          if ((in.op == "list" || in.op == "tuple") && in.args.size() == 1)
+            idx = in.args[0];
+          else if (in.op == "list")
+            in.op = "tuple";
         }
         std::string root;
-        if (const auto* dr = dyn_cast<DeclRefExpr>(arg); dr && isa<VarDecl>(dr->getDecl())) root = dr->getDecl()->getNameAsString();
+        if (const auto* dr = dyn_cast<DeclRefExpr>(arg); dr && isa<VarDecl>(dr->getDecl()))
+          root = dr->getDecl()->getNameAsString();
         return b.target_index(base, idx, root, at);
       }
     }
@@ -1206,8 +1241,8 @@ class Walker {
 // Running Clang
 
 struct RunState {
-  std::vector<std::string> missing_headers;  // includes that were not found
-  std::vector<std::string> errors;           // first error messages in the main file
+  std::vector<std::string> missing_headers;                  // includes that were not found
+  std::vector<std::string> errors;                           // first error messages in the main file
   std::vector<std::pair<int32_t, std::string>> error_lines;  // every error in the main file
   std::vector<std::pair<int32_t, int32_t>> body_lines;       // of the lowered functions
   int error_count = 0;
@@ -1325,7 +1360,7 @@ std::string env(const char* n) {
 struct Flags {
   std::vector<std::string> args;  // compiler arguments without the input file (argv[0] first)
   std::string directory;
-  std::string source;             // how they were found
+  std::string source;  // how they were found
 };
 
 // The arguments of a compile command, without the input file, -o, -c and dependency outputs.
@@ -1432,8 +1467,10 @@ bool include_found(const std::string& inc, const Flags& fl) {
     const std::string& a = fl.args[i];
     for (const char* p : {"-I", "-isystem", "-iquote", "-idirafter"}) {
       std::string ps(p);
-      if (a == ps && i + 1 < fl.args.size()) dirs.push_back(fl.args[i + 1]);
-      else if (a.starts_with(ps) && a.size() > ps.size()) dirs.push_back(a.substr(ps.size()));
+      if (a == ps && i + 1 < fl.args.size())
+        dirs.push_back(fl.args[i + 1]);
+      else if (a.starts_with(ps) && a.size() > ps.size())
+        dirs.push_back(a.substr(ps.size()));
     }
   }
   dirs.push_back("/usr/include");
@@ -1487,9 +1524,9 @@ std::string pch_key(const std::vector<std::string>& args) {
 
 std::vector<std::string> adjust(std::vector<std::string> args, bool header) {
   // Insert after argv[0]: our options first, so the file's own flags win.
-  std::vector<std::string> pre = {"-fsyntax-only", "-w", "-ferror-limit=0", "-Wno-unknown-warning-option",
-                                  "-fno-caret-diagnostics",
-                                  "-resource-dir=" ARCHSCAN_CLANG_RESOURCE_DIR};
+  std::vector<std::string> pre = {"-fsyntax-only",          "-w",
+                                  "-ferror-limit=0",        "-Wno-unknown-warning-option",
+                                  "-fno-caret-diagnostics", "-resource-dir=" ARCHSCAN_CLANG_RESOURCE_DIR};
   if (header) pre.insert(pre.begin(), {"-x", "c++"});
   // GCC-only flags Clang rejects.
   std::vector<std::string> out{args.empty() ? std::string("clang++") : args[0]};
@@ -1544,8 +1581,10 @@ std::string torch_pch(const std::vector<std::string>& args, const std::string& d
     inv.setDiagnosticConsumer(&silent);
     bool rc = inv.run();
     ok = rc && fs::exists(tmp, ec) && fs::file_size(tmp, ec) > 0;
-    if (ok) fs::rename(tmp, path, ec);
-    else fs::remove(tmp, ec);
+    if (ok)
+      fs::rename(tmp, path, ec);
+    else
+      fs::remove(tmp, ec);
     ok = ok && !ec;
   }
   {
@@ -1652,7 +1691,8 @@ bool lower_semantic(ir::Program& prog, const Options& opts, std::string& why) {
       for (size_t i = 0; i < st.missing_headers.size() && i < 3; ++i) list += (i ? ", " : "") + st.missing_headers[i];
       notes.push_back("headers not found: " + list + " (analysed without them)");
     }
-    if (st.error_count > 0 && !st.errors.empty()) notes.push_back(fmt::format("{} compile errors, first at {}", st.error_count, st.errors[0]));
+    if (st.error_count > 0 && !st.errors.empty())
+      notes.push_back(fmt::format("{} compile errors, first at {}", st.error_count, st.errors[0]));
     for (const auto& n : notes) out.message = out.message.empty() ? n : out.message + "; " + n;
     prog = std::move(trial);
     return true;

@@ -19,14 +19,17 @@ bool ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x
 
 const std::unordered_set<std::string>& keywords() {
   static const std::unordered_set<std::string> k = {
-      "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case", "catch", "char", "class", "const",
-      "constexpr", "const_cast", "continue", "decltype", "default", "delete", "do", "double", "dynamic_cast",
-      "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if", "inline",
-      "int", "long", "mutable", "namespace", "new", "noexcept", "not", "nullptr", "operator", "or", "private",
-      "protected", "public", "register", "reinterpret_cast", "return", "short", "signed", "sizeof", "static",
-      "static_assert", "static_cast", "struct", "switch", "template", "this", "throw", "true", "try", "typedef",
-      "typeid", "typename", "union", "unsigned", "using", "virtual", "void", "volatile", "while", "override",
-      "final", "include", "define", "ifdef", "ifndef", "endif", "pragma", "once", "elif", "undef"};
+      "alignas",  "alignof",  "and",      "asm",     "auto",         "bool",          "break",       "case",
+      "catch",    "char",     "class",    "const",   "constexpr",    "const_cast",    "continue",    "decltype",
+      "default",  "delete",   "do",       "double",  "dynamic_cast", "else",          "enum",        "explicit",
+      "export",   "extern",   "false",    "float",   "for",          "friend",        "goto",        "if",
+      "inline",   "int",      "long",     "mutable", "namespace",    "new",           "noexcept",    "not",
+      "nullptr",  "operator", "or",       "private", "protected",    "public",        "register",    "reinterpret_cast",
+      "return",   "short",    "signed",   "sizeof",  "static",       "static_assert", "static_cast", "struct",
+      "switch",   "template", "this",     "throw",   "true",         "try",           "typedef",     "typeid",
+      "typename", "union",    "unsigned", "using",   "virtual",      "void",          "volatile",    "while",
+      "override", "final",    "include",  "define",  "ifdef",        "ifndef",        "endif",       "pragma",
+      "once",     "elif",     "undef"};
   return k;
 }
 
@@ -115,7 +118,8 @@ void lex(const std::string& s, F on_ident, G on_directive) {
 
 std::vector<Include> scan_includes(const std::string& text) {
   std::vector<Include> out;
-  lex(text, [](const std::string&, int32_t, int32_t) {},
+  lex(
+      text, [](const std::string&, int32_t, int32_t) {},
       [&](const std::string& d, int32_t line, int32_t col) {
         size_t p = 1;
         while (p < d.size() && (d[p] == ' ' || d[p] == '\t')) ++p;
@@ -144,7 +148,8 @@ void collect_identifiers(ir::Program& prog) {
   ir::SourceFile& f = prog.files[0];
   f.identifiers.clear();
   std::unordered_set<std::string> seen;
-  lex(f.text,
+  lex(
+      f.text,
       [&](const std::string& id, int32_t line, int32_t col) {
         if (keywords().count(id) || !seen.insert(id).second) return;
         ir::Loc l;

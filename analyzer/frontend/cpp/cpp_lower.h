@@ -43,9 +43,9 @@ enum class Kind {
 // A data member of a user class.
 struct FieldInfo {
   std::string name;
-  std::string type;        // as written ("torch::nn::Conv2d", "torch::Tensor", "Block")
+  std::string type;  // as written ("torch::nn::Conv2d", "torch::Tensor", "Block")
   Kind kind = Kind::Unknown;
-  std::string elem_struct; // std::vector<llama_layer> / llama_layer: the struct name
+  std::string elem_struct;  // std::vector<llama_layer> / llama_layer: the struct name
   bool is_static = false;
   std::optional<double> value;  // static constexpr numbers
   ir::Loc loc;
@@ -53,11 +53,11 @@ struct FieldInfo {
 
 // A class or struct defined in the file.
 struct ClassInfo {
-  std::string name;        // "NetImpl"
-  std::string qual;        // "ns::NetImpl"
+  std::string name;                // "NetImpl"
+  std::string qual;                // "ns::NetImpl"
   std::vector<std::string> bases;  // dotted ("torch.nn.Module")
-  bool is_module = false;  // derives from torch::nn::Module (directly or through a class of the file)
-  bool ggml_weights = false;  // holds ggml_tensor* fields (directly or in nested structs)
+  bool is_module = false;          // derives from torch::nn::Module (directly or through a class of the file)
+  bool ggml_weights = false;       // holds ggml_tensor* fields (directly or in nested structs)
   std::vector<FieldInfo> fields;
   std::unordered_set<std::string> methods;
   int32_t module_id = -1;
@@ -75,12 +75,12 @@ struct FileCtx {
 
   ir::Program& prog;
   const Options& opts;
-  std::unordered_map<std::string, ClassInfo> classes;        // by simple name
-  std::unordered_map<std::string, std::string> holders;      // TORCH_MODULE(Net): "Net" -> "NetImpl"
-  std::unordered_map<std::string, int32_t> functions;        // free functions: simple and dotted names
-  std::unordered_map<std::string, double> constants;         // file-scope constexpr numbers
-  std::unordered_map<std::string, std::string> ns_alias;     // namespace F = torch::nn::functional
-  bool using_torch = false;                                  // using namespace torch / at
+  std::unordered_map<std::string, ClassInfo> classes;     // by simple name
+  std::unordered_map<std::string, std::string> holders;   // TORCH_MODULE(Net): "Net" -> "NetImpl"
+  std::unordered_map<std::string, int32_t> functions;     // free functions: simple and dotted names
+  std::unordered_map<std::string, double> constants;      // file-scope constexpr numbers
+  std::unordered_map<std::string, std::string> ns_alias;  // namespace F = torch::nn::functional
+  bool using_torch = false;                               // using namespace torch / at
   std::unordered_set<std::string> seen_identifiers;
   bool too_deep = false;
   ir::Loc too_deep_loc;
@@ -108,10 +108,10 @@ struct FileCtx {
 // An assignment target.
 struct Target {
   enum Kind { None, Var, Member, Index } kind = None;
-  std::string name;          // Var / Member
-  NodeId obj = kNoNode;      // Member: object; Index: base value
-  NodeId index = kNoNode;    // Index
-  std::string root_var;      // Index / Member chains: the local variable to rebind, if any
+  std::string name;        // Var / Member
+  NodeId obj = kNoNode;    // Member: object; Index: base value
+  NodeId index = kNoNode;  // Index
+  std::string root_var;    // Index / Member chains: the local variable to rebind, if any
   ir::Loc loc;
 };
 
@@ -164,7 +164,7 @@ class FnBuilder {
   NodeId member(NodeId obj, const std::string& name, const ir::Loc& at);  // obj.name / obj->name
   NodeId self_member(const std::string& name, const ir::Loc& at);
   bool is_self_rooted(NodeId id, std::string* path = nullptr) const;  // attr chain on self
-  bool is_weight(NodeId id) const;  // ggml: a tensor of the weight struct
+  bool is_weight(NodeId id) const;                                    // ggml: a tensor of the weight struct
 
   // Expressions.
   NodeId binary(std::string_view tok, NodeId l, NodeId r, const ir::Loc& at);
@@ -179,8 +179,8 @@ class FnBuilder {
   NodeId call_free(const std::string& qualified, Args args, const ir::Loc& at,
                    const std::vector<std::string>& template_args = {}, int32_t target_fn = -1);
   // recv.method(args) / recv->method(args); `recv_kind` from types or declarations.
-  NodeId call_method(NodeId recv, Kind recv_kind, const std::string& method, Args args, const ir::Loc& at,
-                     bool arrow, const std::string& recv_var = {});
+  NodeId call_method(NodeId recv, Kind recv_kind, const std::string& method, Args args, const ir::Loc& at, bool arrow,
+                     const std::string& recv_var = {});
   // method(args) / this->method(args) inside a method of the owner class.
   NodeId call_self_method(const std::string& method, Args args, const ir::Loc& at);
   // callee(args) where callee is a value: a module holder's operator(), a lambda, a function pointer.
@@ -250,13 +250,13 @@ class FnBuilder {
   std::vector<IfFrame> ifs_;
   std::vector<LoopFrame> loops_;
   int scope_depth_ = 0;
-  std::vector<std::unordered_set<std::string>> scopes_;  // block-local declarations
+  std::vector<std::unordered_set<std::string>> scopes_;                  // block-local declarations
   std::vector<std::tuple<size_t, std::string, NodeId, Kind>> shadowed_;  // (scope level, name, previous)
-  std::unordered_map<NodeId, NodeId> registered_;   // value -> its register_* node
-  std::unordered_set<NodeId> ggml_new_;             // ggml_new_tensor* results (graph input candidates)
+  std::unordered_map<NodeId, NodeId> registered_;                        // value -> its register_* node
+  std::unordered_set<NodeId> ggml_new_;               // ggml_new_tensor* results (graph input candidates)
   std::unordered_map<NodeId, std::string> ggml_var_;  // ... and the variable holding them
   std::unordered_set<NodeId> ggml_inputs_;
-  bool ggml_forward_ = false;                        // builds a ggml graph
+  bool ggml_forward_ = false;  // builds a ggml graph
 };
 
 // Kind of a C++ type spelling ("torch::Tensor", "torch::nn::Conv2d", "const at::Tensor &").

@@ -62,10 +62,27 @@ const char* field_name_at(TSNode n, uint32_t i) {
 
 // Members every torch::nn::Module has: calls of them inside a module method are method calls on self.
 bool is_module_api(const std::string& n) {
-  static const std::unordered_set<std::string> s = {
-      "register_module", "register_parameter", "register_buffer", "parameters", "named_parameters", "buffers",
-      "named_buffers", "children", "named_children", "modules", "named_modules", "is_training", "train",
-      "eval", "to", "zero_grad", "apply", "pretty_print", "clone", "replace_module", "name"};
+  static const std::unordered_set<std::string> s = {"register_module",
+                                                    "register_parameter",
+                                                    "register_buffer",
+                                                    "parameters",
+                                                    "named_parameters",
+                                                    "buffers",
+                                                    "named_buffers",
+                                                    "children",
+                                                    "named_children",
+                                                    "modules",
+                                                    "named_modules",
+                                                    "is_training",
+                                                    "train",
+                                                    "eval",
+                                                    "to",
+                                                    "zero_grad",
+                                                    "apply",
+                                                    "pretty_print",
+                                                    "clone",
+                                                    "replace_module",
+                                                    "name"};
   return s.count(n) != 0;
 }
 
@@ -82,8 +99,8 @@ class Syntax {
   ir::Loc loc(TSNode n) const {
     if (ts_node_is_null(n)) return {};
     TSPoint s = ts_node_start_point(n), e = ts_node_end_point(n);
-    return fc_.loc(static_cast<int32_t>(s.row) + 1, static_cast<int32_t>(s.column) + 1,
-                   static_cast<int32_t>(e.row) + 1, static_cast<int32_t>(e.column) + 1);
+    return fc_.loc(static_cast<int32_t>(s.row) + 1, static_cast<int32_t>(s.column) + 1, static_cast<int32_t>(e.row) + 1,
+                   static_cast<int32_t>(e.column) + 1);
   }
 
   void run(TSNode root) {
@@ -99,13 +116,13 @@ class Syntax {
 
  private:
   struct Job {
-    TSNode def;                 // function_definition
-    std::string name;           // as written (method name, "__init__" for constructors)
-    std::string qual;           // C++ qualified
-    ClassInfo* owner = nullptr; // module or ggml struct owning it
+    TSNode def;                  // function_definition
+    std::string name;            // as written (method name, "__init__" for constructors)
+    std::string qual;            // C++ qualified
+    ClassInfo* owner = nullptr;  // module or ggml struct owning it
     std::string owner_name;
     bool ctor = false;
-    bool synthetic = false;     // __init__ made of default member initializers only
+    bool synthetic = false;  // __init__ made of default member initializers only
     int32_t fn_id = -1;
   };
   std::unordered_map<std::string, std::unordered_map<std::string, TSNode>> class_defaults_;
@@ -143,11 +160,13 @@ class Syntax {
       std::string name = text(field(n, "name"));
       TSNode body = field(n, "body");
       declare_scope(body, name.empty() ? ns : (ns.empty() ? name : ns + "::" + name));
-    } else if (t == "linkage_specification" || t == "declaration_list" || t == "preproc_if" ||
-               t == "preproc_ifdef" || t == "preproc_else" || t == "preproc_elif") {
+    } else if (t == "linkage_specification" || t == "declaration_list" || t == "preproc_if" || t == "preproc_ifdef" ||
+               t == "preproc_else" || t == "preproc_elif") {
       TSNode body = field(n, "body");
-      if (!ts_node_is_null(body) && t == "linkage_specification") declare_top(body, ns);
-      else declare_scope(n, ns);
+      if (!ts_node_is_null(body) && t == "linkage_specification")
+        declare_top(body, ns);
+      else
+        declare_scope(n, ns);
     } else if (t == "template_declaration") {
       for (uint32_t i = 0, c = named_count(n); i < c; ++i) {
         TSNode ch = named(n, i);
@@ -245,8 +264,8 @@ class Syntax {
       // static_cast<float>(255), float(255)
       std::string f = text(field(n, "function"));
       TSNode args = field(n, "arguments");
-      if ((f.find("_cast") != std::string::npos || f == "float" || f == "double" || f == "int" ||
-           f == "int64_t") && named_count(args) == 1)
+      if ((f.find("_cast") != std::string::npos || f == "float" || f == "double" || f == "int" || f == "int64_t") &&
+          named_count(args) == 1)
         return eval_const(named(args, 0), depth + 1);
     }
     return std::nullopt;
@@ -368,8 +387,8 @@ class Syntax {
           }
           FieldInfo fi;
           fi.name = text(nm);
-          fi.type = type + (dtext.find('*') != std::string::npos ? "*" : "") +
-                    (type_of(d) == "array_declarator" ? "[]" : "");
+          fi.type =
+              type + (dtext.find('*') != std::string::npos ? "*" : "") + (type_of(d) == "array_declarator" ? "[]" : "");
           std::string sn;
           fi.kind = kind_of_type(fc_, fi.type, &sn);
           fi.elem_struct = sn;
@@ -561,8 +580,8 @@ class Syntax {
       }
       if (ts_node_is_null(args)) continue;
       // `{nullptr}` / `(nullptr)`: an empty holder, assigned later.
-      if ((type_of(args) == "argument_list" || type_of(args) == "initializer_list") &&
-          named_count(args) == 1 && type_of(named(args, 0)) == "null")
+      if ((type_of(args) == "argument_list" || type_of(args) == "initializer_list") && named_count(args) == 1 &&
+          type_of(named(args, 0)) == "null")
         continue;
       if (type_of(args) == "null") continue;
       NodeId v;
@@ -695,8 +714,10 @@ class Syntax {
       b.push_scope();
       TSNode init = field(s, "initializer");
       if (!ts_node_is_null(init)) {
-        if (type_of(init) == "declaration") lower_declaration(b, init);
-        else b.statement(lower_expr(b, init));
+        if (type_of(init) == "declaration")
+          lower_declaration(b, init);
+        else
+          b.statement(lower_expr(b, init));
       }
       TSNode cond = field(s, "condition");
       NodeId head = ts_node_is_null(cond) ? b.constant(1, loc(s), "true") : lower_expr(b, cond);
@@ -819,8 +840,10 @@ class Syntax {
         bool looks_like_call = false;
         for (uint32_t j = 0, k = named_count(params); j < k; ++j) {
           std::string_view pt = type_of(named(params, j));
-          if (pt != "parameter_declaration" && pt != "optional_parameter_declaration") looks_like_call = true;
-          else if (ts_node_is_null(field(named(params, j), "declarator"))) looks_like_call = true;
+          if (pt != "parameter_declaration" && pt != "optional_parameter_declaration")
+            looks_like_call = true;
+          else if (ts_node_is_null(field(named(params, j), "declarator")))
+            looks_like_call = true;
         }
         if (!looks_like_call || type_of(nm) != "identifier") continue;
         Args a;
@@ -1093,8 +1116,10 @@ class Syntax {
         NodeId idx = a.pos.empty() ? kNoNode : a.pos[0];
         if (idx != kNoNode) {
           ir::Node& in = b.fn().node(idx);
-          if ((in.op == "list" || in.op == "tuple") && in.args.size() == 1) idx = in.args[0];
-          else if (in.op == "list") in.op = "tuple";
+          if ((in.op == "list" || in.op == "tuple") && in.args.size() == 1)
+            idx = in.args[0];
+          else if (in.op == "list")
+            in.op = "tuple";
         }
         std::string root = type_of(arg) == "identifier" ? text(arg) : std::string();
         return b.target_index(base, idx, root, at);
@@ -1140,7 +1165,8 @@ class Syntax {
     if (ft == "identifier") {
       std::string name = text(fnode);
       fc_.note_identifier(name, loc(fnode));
-      if (b.is_local(name)) return b.call_value(b.read(name, loc(fnode)), b.kind_of_var(name), lower_args(b, arglist), at);
+      if (b.is_local(name))
+        return b.call_value(b.read(name, loc(fnode)), b.kind_of_var(name), lower_args(b, arglist), at);
       if (const ClassInfo* o = b.owner()) {
         if (o->field(name) || b.member_kind(name) != Kind::Unknown) {
           NodeId callee = b.self_member(name, loc(fnode));
@@ -1151,7 +1177,8 @@ class Syntax {
           const ClassInfo* bc = fc_.cls(base.substr(base.rfind('.') == std::string::npos ? 0 : base.rfind('.') + 1));
           if (bc && bc->methods.count(name)) method = true;
         }
-        if (method || (o->is_module && is_module_api(name))) return b.call_self_method(name, lower_args(b, arglist), at);
+        if (method || (o->is_module && is_module_api(name)))
+          return b.call_self_method(name, lower_args(b, arglist), at);
       }
       if (name == "TORCH_CHECK" || name == "AT_ASSERT" || name == "assert") {
         Args a = lower_args(b, arglist);
@@ -1164,7 +1191,8 @@ class Syntax {
       std::vector<std::string> targs;
       split_template(fnode, name, targs);
       std::string simple = name.substr(name.rfind("::") == std::string::npos ? 0 : name.rfind("::") + 2);
-      if (simple == "static_cast" || simple == "dynamic_cast" || simple == "reinterpret_cast" || simple == "const_cast") {
+      if (simple == "static_cast" || simple == "dynamic_cast" || simple == "reinterpret_cast" ||
+          simple == "const_cast") {
         Args a = lower_args(b, arglist);
         return a.pos.empty() ? b.none(at) : b.cast(a.pos[0], targs.empty() ? "" : targs[0], at);
       }
@@ -1227,8 +1255,10 @@ class Syntax {
         for (uint32_t i = 0, k = named_count(c); i < k; ++i) {
           TSNode ch = named(c, i);
           std::string_view ct = type_of(ch);
-          if (ct == "string_content") out += text(ch);
-          else if (ct == "escape_sequence") out += unescape(text(ch));
+          if (ct == "string_content")
+            out += text(ch);
+          else if (ct == "escape_sequence")
+            out += unescape(text(ch));
         }
       } else if (t == "raw_string_literal") {
         for (uint32_t i = 0, k = named_count(c); i < k; ++i) {
@@ -1243,13 +1273,20 @@ class Syntax {
   static std::string unescape(const std::string& e) {
     if (e.size() < 2) return e;
     switch (e[1]) {
-      case 'n': return "\n";
-      case 't': return "\t";
-      case '0': return std::string(1, '\0');
-      case '\\': return "\\";
-      case '"': return "\"";
-      case '\'': return "'";
-      default: return e.substr(1);
+      case 'n':
+        return "\n";
+      case 't':
+        return "\t";
+      case '0':
+        return std::string(1, '\0');
+      case '\\':
+        return "\\";
+      case '"':
+        return "\"";
+      case '\'':
+        return "'";
+      default:
+        return e.substr(1);
     }
   }
 
@@ -1309,8 +1346,10 @@ TSNode first_error(TSNode root) {
     if (ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&cur)) continue;
     bool moved = false;
     while (!moved) {
-      if (ts_tree_cursor_goto_next_sibling(&cur)) moved = true;
-      else if (!ts_tree_cursor_goto_parent(&cur)) break;
+      if (ts_tree_cursor_goto_next_sibling(&cur))
+        moved = true;
+      else if (!ts_tree_cursor_goto_parent(&cur))
+        break;
     }
     if (!moved) break;
   }

@@ -18,8 +18,8 @@ namespace {
 
 // Dotted prefixes whose calls are tensor ops named by their last component.
 bool is_tensor_namespace(const std::string& d) {
-  static const char* prefixes[] = {"torch.nn.functional.", "torch.special.", "torch.linalg.",
-                                   "torch.fft.", "torch.Tensor.", "torch.", "numpy.", "math."};
+  static const char* prefixes[] = {"torch.nn.functional.", "torch.special.", "torch.linalg.", "torch.fft.",
+                                   "torch.Tensor.",        "torch.",         "numpy.",        "math."};
   for (const char* p : prefixes)
     if (d.rfind(p, 0) == 0) return true;
   return false;
@@ -62,10 +62,8 @@ NodeId FunctionLowerer::lower_expr_inner(TSNode n) {
   if (t == "ellipsis") return emit("const", {}, n, "...");
   if (t == "string" || t == "concatenated_string") return lower_string(n);
   if (t == "parenthesized_expression") return lower_expr(named_child(n, 0));
-  if (t == "binary_operator")
-    return lower_binary(n, fc_.text(ts_node_child_by_field_name(n, "operator", 8)));
-  if (t == "boolean_operator")
-    return lower_binary(n, fc_.text(ts_node_child_by_field_name(n, "operator", 8)));
+  if (t == "binary_operator") return lower_binary(n, fc_.text(ts_node_child_by_field_name(n, "operator", 8)));
+  if (t == "boolean_operator") return lower_binary(n, fc_.text(ts_node_child_by_field_name(n, "operator", 8)));
   if (t == "unary_operator" || t == "not_operator") {
     TSNode arg = ts_node_child_by_field_name(n, "argument", 8);
     NodeId a = lower_expr(arg);
@@ -205,8 +203,8 @@ FunctionLowerer::Args FunctionLowerer::lower_arguments(TSNode arglist) {
   return out;
 }
 
-NodeId FunctionLowerer::emit_call(std::string op, std::vector<NodeId> lead, TSNode arglist, TSNode at,
-                                  std::string name, uint32_t flags) {
+NodeId FunctionLowerer::emit_call(std::string op, std::vector<NodeId> lead, TSNode arglist, TSNode at, std::string name,
+                                  uint32_t flags) {
   Args a = lower_arguments(arglist);
   lead.insert(lead.end(), a.args.begin(), a.args.end());
   NodeId id = emit(std::move(op), std::move(lead), at, std::move(name));
@@ -228,7 +226,8 @@ std::string FunctionLowerer::self_path(NodeId id) {
       base = b.args[0];
     } else if (b.op == "getitem" && b.args.size() == 2) {
       const ir::Node& idx = fn().node(b.args[1]);
-      std::string key = idx.num ? std::to_string(static_cast<long long>(*idx.num)) : (idx.op == "const" ? idx.name : "*");
+      std::string key =
+          idx.num ? std::to_string(static_cast<long long>(*idx.num)) : (idx.op == "const" ? idx.name : "*");
       path = key + (path.empty() ? "" : "." + path);
       base = b.args[0];
     } else {
@@ -247,13 +246,33 @@ bool FunctionLowerer::is_self_node(NodeId id) {
 // `operator.mul(a, b)` is `a * b`: the operator module's functions as the ops they stand for
 // (`iadd` and friends in place), or "" when the name is not one of them.
 static std::string operator_module_op(const std::string& name, bool* in_place) {
-  static const std::unordered_map<std::string, const char*> ops = {
-      {"add", "add"}, {"sub", "sub"}, {"mul", "mul"}, {"truediv", "div"}, {"floordiv", "floordiv"},
-      {"mod", "remainder"}, {"pow", "pow"}, {"matmul", "matmul"}, {"neg", "neg"}, {"pos", "pos"},
-      {"abs", "abs"}, {"and_", "logical_and"}, {"or_", "logical_or"}, {"xor", "logical_xor"},
-      {"not_", "not"}, {"invert", "logical_not"}, {"inv", "logical_not"}, {"eq", "eq"}, {"ne", "ne"},
-      {"lt", "lt"}, {"le", "le"}, {"gt", "gt"}, {"ge", "ge"}, {"getitem", "getitem"}, {"setitem", "setitem"},
-      {"lshift", "lshift"}, {"rshift", "rshift"}};
+  static const std::unordered_map<std::string, const char*> ops = {{"add", "add"},
+                                                                   {"sub", "sub"},
+                                                                   {"mul", "mul"},
+                                                                   {"truediv", "div"},
+                                                                   {"floordiv", "floordiv"},
+                                                                   {"mod", "remainder"},
+                                                                   {"pow", "pow"},
+                                                                   {"matmul", "matmul"},
+                                                                   {"neg", "neg"},
+                                                                   {"pos", "pos"},
+                                                                   {"abs", "abs"},
+                                                                   {"and_", "logical_and"},
+                                                                   {"or_", "logical_or"},
+                                                                   {"xor", "logical_xor"},
+                                                                   {"not_", "not"},
+                                                                   {"invert", "logical_not"},
+                                                                   {"inv", "logical_not"},
+                                                                   {"eq", "eq"},
+                                                                   {"ne", "ne"},
+                                                                   {"lt", "lt"},
+                                                                   {"le", "le"},
+                                                                   {"gt", "gt"},
+                                                                   {"ge", "ge"},
+                                                                   {"getitem", "getitem"},
+                                                                   {"setitem", "setitem"},
+                                                                   {"lshift", "lshift"},
+                                                                   {"rshift", "rshift"}};
   *in_place = false;
   std::string key = name;
   if (key.size() > 1 && key[0] == 'i' && !ops.count(key) && ops.count(key.substr(1))) {
@@ -440,8 +459,10 @@ NodeId FunctionLowerer::lower_comprehension(TSNode n) {
   NodeId body;
   TSNode b = ts_node_child_by_field_name(n, "body", 4);
   if (std::string_view(node_type(b)) == "pair") {
-    body = emit("tuple", {lower_expr(ts_node_child_by_field_name(b, "key", 3)),
-                          lower_expr(ts_node_child_by_field_name(b, "value", 5))}, b);
+    body = emit(
+        "tuple",
+        {lower_expr(ts_node_child_by_field_name(b, "key", 3)), lower_expr(ts_node_child_by_field_name(b, "value", 5))},
+        b);
   } else {
     body = lower_expr(b);
   }

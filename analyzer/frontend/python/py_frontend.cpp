@@ -88,9 +88,8 @@ std::vector<std::pair<std::string, std::string>> parse_import(const FileContext&
   }
   if (t != "import_from_statement") return out;
   TSNode mod = ts_node_child_by_field_name(s, "module_name", 11);
-  std::string base = std::string(node_type(mod)) == "relative_import"
-                         ? resolve_relative(fc.prog.files[0], fc.text(mod))
-                         : std::string(fc.text(mod));
+  std::string base = std::string(node_type(mod)) == "relative_import" ? resolve_relative(fc.prog.files[0], fc.text(mod))
+                                                                      : std::string(fc.text(mod));
   auto join = [&](std::string_view n) { return base.empty() ? std::string(n) : base + "." + std::string(n); };
   for (uint32_t i = 0, c = ts_node_child_count(s); i < c; ++i) {
     TSNode n = ts_node_child(s, i);
@@ -183,7 +182,8 @@ int32_t lower_class(FileContext& fc, TSNode def, const std::string& qual_prefix,
     }
     for (uint32_t i = 0, c = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body); i < c; ++i) {
       TSNode s = ts_node_named_child(body, i);
-      if (std::string_view(node_type(s)) == "decorated_definition") s = ts_node_child_by_field_name(s, "definition", 10);
+      if (std::string_view(node_type(s)) == "decorated_definition")
+        s = ts_node_child_by_field_name(s, "definition", 10);
       if (std::string_view(node_type(s)) == "function_definition")
         methods.insert(std::string(fc.text(ts_node_child_by_field_name(s, "name", 4))));
     }
@@ -234,8 +234,10 @@ TSNode first_error(TSNode root) {
     if (ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&cur)) continue;
     bool moved = false;
     while (!moved) {
-      if (ts_tree_cursor_goto_next_sibling(&cur)) moved = true;
-      else if (!ts_tree_cursor_goto_parent(&cur)) break;
+      if (ts_tree_cursor_goto_next_sibling(&cur))
+        moved = true;
+      else if (!ts_tree_cursor_goto_parent(&cur))
+        break;
     }
     if (!moved) break;
   }
@@ -251,14 +253,19 @@ size_t error_bytes(TSNode root) {
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&cur);
     bool descend = false;
-    if (ts_node_is_error(n)) total += ts_node_end_byte(n) - ts_node_start_byte(n) + 1;
-    else if (ts_node_is_missing(n)) total += 1;
-    else descend = ts_node_has_error(n);
+    if (ts_node_is_error(n))
+      total += ts_node_end_byte(n) - ts_node_start_byte(n) + 1;
+    else if (ts_node_is_missing(n))
+      total += 1;
+    else
+      descend = ts_node_has_error(n);
     if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
     bool moved = false;
     while (!moved) {
-      if (ts_tree_cursor_goto_next_sibling(&cur)) moved = true;
-      else if (!ts_tree_cursor_goto_parent(&cur)) break;
+      if (ts_tree_cursor_goto_next_sibling(&cur))
+        moved = true;
+      else if (!ts_tree_cursor_goto_parent(&cur))
+        break;
     }
     if (!moved) break;
   }
@@ -388,9 +395,9 @@ void lower_file(ir::Program& prog, const Options& opts) {
     file.status = ir::FileStatus::Partial;
     std::string lines;
     for (uint32_t l : skipped) lines += (lines.empty() ? "" : ", ") + std::to_string(l);
-    file.message = fmt::format("syntax error at {}:{}; {}the rest of the file was analysed", first_error_at.row + 1,
-                               first_error_at.column + 1,
-                               skipped.empty() ? "" : fmt::format("line{} {} skipped, ", skipped.size() > 1 ? "s" : "", lines));
+    file.message = fmt::format(
+        "syntax error at {}:{}; {}the rest of the file was analysed", first_error_at.row + 1, first_error_at.column + 1,
+        skipped.empty() ? "" : fmt::format("line{} {} skipped, ", skipped.size() > 1 ? "s" : "", lines));
   }
   if (fc.too_deep) {
     file.status = ir::FileStatus::Partial;

@@ -16,7 +16,7 @@ namespace archscan::frontend::python {
 
 // File-wide state shared by every function lowered from one file.
 struct FileContext {
-  ir::Program& prog;           // the fragment; file index 0
+  ir::Program& prog;  // the fragment; file index 0
   const std::string& src;
   const Options& opts;
   // Names bound at module level: imports (local -> absolute dotted path) and definitions.

@@ -11,9 +11,13 @@ namespace archscan::frontend::python {
 using ir::kNoNode;
 using ir::NodeId;
 
-FunctionLowerer::FunctionLowerer(FileContext& fc, int32_t fn_id, const FunctionLowerer* parent,
-                                 int32_t owner_module, const std::unordered_set<std::string>* class_methods)
-    : fc_(fc), fn_id_(fn_id), parent_(parent), owner_module_(owner_module), class_methods_(class_methods),
+FunctionLowerer::FunctionLowerer(FileContext& fc, int32_t fn_id, const FunctionLowerer* parent, int32_t owner_module,
+                                 const std::unordered_set<std::string>* class_methods)
+    : fc_(fc),
+      fn_id_(fn_id),
+      parent_(parent),
+      owner_module_(owner_module),
+      class_methods_(class_methods),
       // Nested functions, lambdas and classes continue their parent's nesting depth, so
       // `lambda: lambda: ...` 5,000 deep stops at max_depth instead of overflowing the stack.
       depth_(parent ? parent->depth_ + 1 : 0) {}
@@ -100,8 +104,10 @@ void FunctionLowerer::lower_statement(TSNode s) {
     for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) {
       TSNode e = ts_node_named_child(s, i);
       std::string_view et = node_type(e);
-      if (et == "assignment") lower_assignment(e);
-      else if (et == "augmented_assignment") lower_augmented(e);
+      if (et == "assignment")
+        lower_assignment(e);
+      else if (et == "augmented_assignment")
+        lower_augmented(e);
       else {
         NodeId v = lower_expr(e);
         if (v != kNoNode) fn().node(v).flags |= ir::kStatement;
@@ -127,12 +133,15 @@ void FunctionLowerer::lower_statement(TSNode s) {
     lower_class_def(s, TSNode{});
   } else if (t == "decorated_definition") {
     TSNode def = ts_node_child_by_field_name(s, "definition", 10);
-    if (std::string_view(node_type(def)) == "class_definition") lower_class_def(def, s);
-    else lower_function_def(def, s);
-  } else if (t == "raise_statement" || t == "assert_statement" || t == "delete_statement" ||
-             t == "print_statement" || t == "exec_statement") {
+    if (std::string_view(node_type(def)) == "class_definition")
+      lower_class_def(def, s);
+    else
+      lower_function_def(def, s);
+  } else if (t == "raise_statement" || t == "assert_statement" || t == "delete_statement" || t == "print_statement" ||
+             t == "exec_statement") {
     std::vector<NodeId> args;
-    for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i) args.push_back(lower_expr(ts_node_named_child(s, i)));
+    for (uint32_t i = 0, c = ts_node_named_child_count(s); i < c; ++i)
+      args.push_back(lower_expr(ts_node_named_child(s, i)));
     NodeId id = emit(std::string(t.substr(0, t.find('_'))), std::move(args), s);
     fn().node(id).flags |= ir::kStatement;
   } else if (t == "import_statement" || t == "import_from_statement") {
@@ -171,8 +180,8 @@ void FunctionLowerer::assign_inner(TSNode target, NodeId value, TSNode at, bool 
     env_[std::string(fc_.text(target))] = value;
     return;
   }
-  if (t == "pattern_list" || t == "tuple_pattern" || t == "list_pattern" || t == "tuple" ||
-      t == "list" || t == "expression_list") {
+  if (t == "pattern_list" || t == "tuple_pattern" || t == "list_pattern" || t == "tuple" || t == "list" ||
+      t == "expression_list") {
     int idx = 0;
     for (uint32_t i = 0, c = ts_node_named_child_count(target); i < c; ++i) {
       TSNode el = ts_node_named_child(target, i);
@@ -313,7 +322,8 @@ void FunctionLowerer::collect_assigned(const FileContext& fc, TSNode n, std::uno
         ls.pop_back();
         if (ts_node_is_null(l)) continue;
         std::string_view lt = node_type(l);
-        if (lt == "identifier") out.insert(std::string(fc.text(l)));
+        if (lt == "identifier")
+          out.insert(std::string(fc.text(l)));
         else if (lt == "subscript") {
           TSNode b = ts_node_child_by_field_name(l, "value", 5);
           if (std::string_view(node_type(b)) == "identifier") out.insert(std::string(fc.text(b)));
@@ -418,9 +428,12 @@ void FunctionLowerer::lower_try(TSNode n) {
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; ++i) {
     TSNode ch = ts_node_named_child(n, i);
     std::string_view t = node_type(ch);
-    if (t == "except_clause" || t == "except_group_clause") handlers.push_back(ch);
-    else if (t == "else_clause") clause_block(ch);
-    else if (t == "finally_clause") fin = ch;
+    if (t == "except_clause" || t == "except_group_clause")
+      handlers.push_back(ch);
+    else if (t == "else_clause")
+      clause_block(ch);
+    else if (t == "finally_clause")
+      fin = ch;
   }
   Env joined = env_;
   for (TSNode h : handlers) {
@@ -438,13 +451,15 @@ void FunctionLowerer::lower_try(TSNode n) {
 }
 
 void FunctionLowerer::lower_function_def(TSNode n, TSNode decorated) {
-  struct { std::string name, qualname; } const me{fn().name, fn().qualname};  // fn() moves as functions are added
+  struct {
+    std::string name, qualname;
+  } const me{fn().name, fn().qualname};  // fn() moves as functions are added
   const bool in_class_body = me.name == "<class>";
   std::string prefix = me.name == "<module>" ? fc_.file().module_name
                        : in_class_body       ? fc_.prog.modules[static_cast<size_t>(owner_module_)].qualname
                                              : me.qualname + ".<locals>";
-  int32_t id = lower_function(fc_, decorated.id ? decorated : n, prefix, this,
-                              in_class_body ? owner_module_ : -1, in_class_body ? class_methods_ : nullptr);
+  int32_t id = lower_function(fc_, decorated.id ? decorated : n, prefix, this, in_class_body ? owner_module_ : -1,
+                              in_class_body ? class_methods_ : nullptr);
   TSNode name = ts_node_child_by_field_name(n, "name", 4);
   NodeId v = emit("def", {}, n, std::string(fc_.text(name)));
   fn().node(v).target_function = id;
@@ -453,7 +468,9 @@ void FunctionLowerer::lower_function_def(TSNode n, TSNode decorated) {
 }
 
 void FunctionLowerer::lower_class_def(TSNode n, TSNode decorated) {
-  struct { std::string name, qualname; } const me{fn().name, fn().qualname};  // fn() moves as functions are added
+  struct {
+    std::string name, qualname;
+  } const me{fn().name, fn().qualname};  // fn() moves as functions are added
   std::string prefix = me.name == "<module>" ? fc_.file().module_name : me.qualname + ".<locals>";
   int32_t mid = lower_class(fc_, decorated.id ? decorated : n, prefix, this);
   TSNode name = ts_node_child_by_field_name(n, "name", 4);
