@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/config.h"
+#include "cli/report_output.h"
 #include "cli/rule_selection.h"
 #include "diff/diff.h"
 #include "sinks/registry.h"
@@ -29,18 +30,6 @@ struct DiffArgs {
   CLI::Option *fail_on_opt = nullptr, *fail_on_skipped_opt = nullptr, *select_opt = nullptr, *ignore_opt = nullptr,
               *exclude_opt = nullptr, *db_opt = nullptr;
 };
-
-std::string joined(const std::vector<std::string>& v, const char* sep) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
-}
-
-bool use_color(const DiffArgs& a) {
-  if (a.color != "auto") return a.color == "always";
-  const char* no_color = std::getenv("NO_COLOR");
-  return a.output.empty() && isatty(STDOUT_FILENO) && !(no_color && *no_color);
-}
 
 // Command line first, then the project configuration (archscan.toml / pyproject.toml).
 bool apply_config(DiffArgs& a, std::string& error) {
@@ -69,17 +58,8 @@ int run(DiffArgs& a) {
     std::cerr << "archscan: " << error << "\n";
     return kExitError;
   }
-  Severity threshold = Severity::Warning;
-  const bool never_fail = a.fail_on == "none";
-  if (!never_fail && !parse_severity(a.fail_on, threshold)) {
-    std::cerr << "archscan: --fail-on must be note, warning, error or none\n";
-    return kExitError;
-  }
-  const SinkFn* sink = find_sink(a.format);
-  if (!sink) {
-    std::cerr << "archscan: unknown --format " << a.format << " (one of: " << joined(sink_names(), ", ") << ")\n";
-    return kExitError;
-  }
+  ReportChoice choice;
+  if (!choose_report(a.format, a.fail_on, choice)) return kExitError;
 
   diff::DiffRequest req;
   req.dir = a.dir;
@@ -114,30 +94,9 @@ int run(DiffArgs& a) {
   for (const auto& f : r.files)
     if (f.status != "ok") std::cerr << fmt::format("archscan: {}: {}: {}\n", f.path, f.status, f.message);
 
-  std::ofstream file;
-  std::ostream* os = &std::cout;
-  if (!a.output.empty()) {
-    file.open(a.output);
-    if (!file) {
-      std::cerr << "archscan: cannot write " << a.output << "\n";
-      return kExitError;
-    }
-    os = &file;
-  }
-  if (a.format == "text")
-    sinks::write_text(r, *os, {use_color(a), a.explain, false, !a.quiet});
-  else
-    (*sink)(r, *os);
-
-  bool failing = false, file_errors = false, skipped = false;
-  for (const auto& f : r.files) {
-    file_errors |= f.status == "error";
-    skipped |= f.status == "skipped";
-  }
-  for (const auto& f : r.findings)
-    if (f.suppression.empty() && !never_fail && f.severity >= threshold) failing = true;
-  if (file_errors) return kExitError;
-  return failing || (a.fail_on_skipped && skipped) ? kExitFindings : kExitClean;
+  const sinks::TextOptions text{color_wanted(a.color, a.output), a.explain, false, !a.quiet};
+  if (!write_report(r, a.format, choice, a.output, text)) return kExitError;
+  return exit_code(r, choice, a.fail_on_skipped);
 }
 
 const CommandRegistrar reg([](CLI::App& app) {

@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/progress_line.h"
+#include "cli/report_output.h"
 #include "cli/scan_inputs.h"
 #include "cli/scan_options.h"
 #include "core/pipeline.h"
@@ -30,18 +31,6 @@ struct ScanArgs {
   std::string stdin_filename;
   CLI::Option *fail_on_opt = nullptr, *fail_on_skipped_opt = nullptr;
 };
-
-std::string joined(const std::vector<std::string>& v, const char* sep) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
-}
-
-bool use_color(const ScanArgs& a) {
-  if (a.color != "auto") return a.color == "always";
-  const char* no_color = std::getenv("NO_COLOR");
-  return a.output.empty() && isatty(STDOUT_FILENO) && !(no_color && *no_color);
-}
 
 // "Found 0 findings" must mean archscan looked: say so when there was nothing it could read.
 void warn_if_nothing_read(const ScanResult& r, const std::vector<std::string>& paths) {
@@ -77,17 +66,8 @@ int run(ScanArgs& a) {
   const Config& config = a.common.config;
   if (config.fail_on && a.fail_on_opt->count() == 0) a.fail_on = *config.fail_on;
   if (config.fail_on_skipped && a.fail_on_skipped_opt->count() == 0) a.fail_on_skipped = *config.fail_on_skipped;
-  Severity threshold = Severity::Warning;
-  bool never_fail = a.fail_on == "none";
-  if (!never_fail && !parse_severity(a.fail_on, threshold)) {
-    std::cerr << "archscan: --fail-on must be note, warning, error or none\n";
-    return kExitError;
-  }
-  const SinkFn* sink = find_sink(a.format);
-  if (!sink) {
-    std::cerr << "archscan: unknown --format " << a.format << " (one of: " << joined(sink_names(), ", ") << ")\n";
-    return kExitError;
-  }
+  ReportChoice choice;
+  if (!choose_report(a.format, a.fail_on, choice)) return kExitError;
   if (a.statistics && a.format != "text") {
     std::cerr << "archscan: --statistics prints text: use it without --format\n";
     return kExitError;
@@ -127,30 +107,9 @@ int run(ScanArgs& a) {
   report_files(r);
   warn_if_nothing_read(r, paths);
 
-  std::ofstream file;
-  std::ostream* os = &std::cout;
-  if (!a.output.empty()) {
-    file.open(a.output);
-    if (!file) {
-      std::cerr << "archscan: cannot write " << a.output << "\n";
-      return kExitError;
-    }
-    os = &file;
-  }
-  if (a.format == "text")
-    sinks::write_text(r, *os, {use_color(a), a.explain, a.statistics, !a.quiet});
-  else
-    (*sink)(r, *os);
-
-  bool file_errors = false, skipped = false, failing = false;
-  for (const auto& f : r.files) {
-    file_errors |= f.status == "error";
-    skipped |= f.status == "skipped";
-  }
-  for (const auto& f : r.findings)
-    if (f.suppression.empty() && !never_fail && f.severity >= threshold) failing = true;
-  if (file_errors) return kExitError;
-  return failing || (a.fail_on_skipped && skipped) ? kExitFindings : kExitClean;
+  const sinks::TextOptions text{color_wanted(a.color, a.output), a.explain, a.statistics, !a.quiet};
+  if (!write_report(r, a.format, choice, a.output, text)) return kExitError;
+  return exit_code(r, choice, a.fail_on_skipped);
 }
 
 const CommandRegistrar reg([](CLI::App& app) {
