@@ -73,7 +73,7 @@ Source read_one(const SourceCandidate& c, const ScanOptions& opts, const std::ve
     return s;
   }
   f.text = std::move(r.text);
-  f.line_starts = line_starts(f.text);
+  f.line_starts = ir::line_starts(f.text);
   if (f.language == "python") f.module_name = python_module_name(c.abs_path, &f.is_package_init);
   s.fe = fe;
   return s;
@@ -531,7 +531,7 @@ ScanOutput run_scan_sources(const ScanOptions& opts, const std::string& root, st
       f.message = "binary file (contains NUL bytes)";
     } else {
       f.text = std::move(given[i].text);
-      f.line_starts = line_starts(f.text);
+      f.line_starts = ir::line_starts(f.text);
       if (f.language == "python") f.module_name = module_name_among(f.path, paths, &f.is_package_init);
       s.fe = fe;
     }

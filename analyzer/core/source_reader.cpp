@@ -396,12 +396,4 @@ std::string python_module_name(const std::string& abs_path, bool* is_package_ini
   return name;
 }
 
-std::vector<uint32_t> line_starts(const std::string& text) {
-  std::vector<uint32_t> v{0};
-  for (size_t i = 0; i < text.size(); ++i)
-    if (text[i] == '\n' && i + 1 <= text.size()) v.push_back(static_cast<uint32_t>(i + 1));
-  if (!text.empty() && text.back() == '\n') v.pop_back();
-  return v;
-}
-
 }  // namespace archscan

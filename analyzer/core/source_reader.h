@@ -57,6 +57,4 @@ bool path_within(const std::string& path, const std::string& dir);
 // Dotted Python module name: the path from the outermost package (directories with __init__.py).
 std::string python_module_name(const std::string& abs_path, bool* is_package_init);
 
-std::vector<uint32_t> line_starts(const std::string& text);
-
 }  // namespace archscan

@@ -29,7 +29,7 @@ store::FileRefs refs_of(const Side& side, const std::string& path, const fronten
   f.language = fe->language;
   f.module_name = side.module_name(path, &f.is_package_init);
   f.text = *text;
-  f.line_starts = line_starts(f.text);
+  f.line_starts = ir::line_starts(f.text);
   try {
     fe->lower(frag, opts);
   } catch (const std::exception&) {

@@ -213,6 +213,9 @@ NodeId dict_entry(const Function& f, NodeId dict, const std::string& key);
 std::string print(const Program& p);
 std::string print(const Program& p, const Function& f);
 
+// Offsets of each line's first byte in `text` (SourceFile::line_starts).
+std::vector<uint32_t> line_starts(const std::string& text);
+
 // The attribute at a dotted path of a module ("layers.0", "head.fc"), following containers,
 // submodules and base classes (linked by link::build_modules); nullptr when unknown.
 const Attr* module_attr(const Program& p, int32_t mod, const std::string& path, int depth = 0);

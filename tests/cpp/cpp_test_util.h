@@ -35,14 +35,6 @@ class ScratchCleanup : public ::testing::Environment {
 };
 inline ::testing::Environment* const kScratchCleanup = ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
 
-inline std::vector<uint32_t> line_starts(const std::string& text) {
-  std::vector<uint32_t> v{0};
-  for (size_t i = 0; i < text.size(); ++i)
-    if (text[i] == '\n') v.push_back(static_cast<uint32_t>(i + 1));
-  if (!text.empty() && text.back() == '\n') v.pop_back();
-  return v;
-}
-
 // mode: "syntactic", "semantic" or "" (automatic). Writes the file so Clang can find it.
 inline ir::Program lower_file(const fs::path& path, const std::string& text, const std::string& mode,
                               const frontend::Options& opts = {}, const std::string& rel = {}) {
@@ -56,7 +48,7 @@ inline ir::Program lower_file(const fs::path& path, const std::string& text, con
   f.path = rel.empty() ? path.filename().string() : rel;
   f.abs_path = path.string();
   f.text = text;
-  f.line_starts = line_starts(text);
+  f.line_starts = ir::line_starts(text);
   const frontend::Frontend* fe = frontend::frontend_for(f.abs_path);
   EXPECT_NE(fe, nullptr);
   if (fe) fe->lower(frag, opts);

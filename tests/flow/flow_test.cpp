@@ -27,9 +27,7 @@ ir::Program program(const std::vector<std::pair<std::string, std::string>>& file
     f.module_name = module;
     f.language = "python";
     f.text = text;
-    f.line_starts.push_back(0);
-    for (uint32_t i = 0; i < text.size(); ++i)
-      if (text[i] == '\n') f.line_starts.push_back(i + 1);
+    f.line_starts = ir::line_starts(text);
     frag.files.push_back(std::move(f));
     const frontend::Frontend* fe = frontend::frontend_for(frag.files[0].path);
     EXPECT_NE(fe, nullptr);

@@ -69,7 +69,7 @@ inline ir::Program make_program(const std::vector<SourceSpec>& files) {
     f.path = s.path;
     f.language = s.language;
     f.text = s.text;
-    f.line_starts = line_starts(f.text);
+    f.line_starts = ir::line_starts(f.text);
     p.files.push_back(std::move(f));
   }
   return p;
