@@ -152,6 +152,7 @@ class Analyzer {
 
   bool literal_sequence(int32_t id) const {
     const FlatNode& n = node(id);
+    if (n.flags & kFlatSequence) return true;  // a stored literal sequence (self.ids = (101, 7, 355))
     if (!in(n.op, {"list", "tuple", "tensor", "as_tensor", "LongTensor", "Tensor"})) return false;
     if (n.op != "list" && n.op != "tuple") return !n.args.empty() && literal_sequence(n.args[0]);
     return n.args.size() >= 2 && std::all_of(n.args.begin(), n.args.end(),

@@ -97,7 +97,7 @@ class Inliner {
         if (a.type.rfind("argument:", 0) == 0) n.op = "module_arg";  // e.g. a wrapped model passed in
         if (a.type == "sequence") n.flags |= kFlatSequence;
         // A plain Python list of callables built in __init__ (self.processors = [Rule(...)]).
-        if ((a.type == "list" || a.type == "tuple") && !a.children.empty()) n.op = "container";
+        if ((a.type == "list" || a.type == "tuple" || a.type == "dict") && !a.children.empty()) n.op = "container";
         if (a.function >= 0) {
           n.op = "def";
           n.num = a.function;
@@ -146,6 +146,12 @@ class Inliner {
       const FlatNode& it = g_.nodes[static_cast<size_t>(c.args[0])];
       if (it.op == "container" && it.attr) return call_container(*it.attr, args, loc, fn, depth, true, kwargs);
     }
+    if (c.op == "getitem" && !c.args.empty() && g_.nodes[static_cast<size_t>(c.args[0])].op == "iter_item") {
+      // for name, fn in self.table.items(): y = fn(y) -- the value half of each entry.
+      const FlatNode& item = g_.nodes[static_cast<size_t>(c.args[0])];
+      const FlatNode& it = item.args.empty() ? item : g_.nodes[static_cast<size_t>(item.args[0])];
+      if (it.op == "container" && it.attr) return call_container(*it.attr, args, loc, fn, depth, true, kwargs);
+    }
     // An unknown callable: a model passed in, a module held in a variable. Assume it is learned.
     // An unknown callable (a model passed in, a module out of a container loop, a closure
     // argument): assume it applies learned weights, so nothing is reported on a guess.
@@ -159,7 +165,23 @@ class Inliner {
   int32_t call_attr(const ir::Attr& attr, const std::vector<int32_t>& args,
                     const std::vector<std::pair<std::string, int32_t>>& kwargs, const ir::Loc& loc, int32_t fn,
                     int depth, const std::string& name) {
-    int32_t r = call_value(attr_value(attr, loc, fn, name), args, kwargs, loc, fn, depth);
+    int32_t r = -1;
+    if (attr.function >= 0 && !attr.bound.empty() && can_inline(depth)) {
+      // functools.partial(fn, a, k=v): the bound arguments come first / join the keywords.
+      std::vector<int32_t> all_args;
+      auto all_kwargs = kwargs;
+      for (const auto& b : attr.bound) {
+        int32_t v = foreign_value(p_.fn(b.function), b.node, loc, fn);
+        if (b.name.empty())
+          all_args.push_back(v);
+        else
+          all_kwargs.emplace_back(b.name, v);
+      }
+      all_args.insert(all_args.end(), args.begin(), args.end());
+      r = inline_fn(attr.function, all_args, all_kwargs, -1, depth + 1, loc);
+    } else {
+      r = call_value(attr_value(attr, loc, fn, name), args, kwargs, loc, fn, depth);
+    }
     if (attr.alternatives.empty()) return r;
     FlatNode phi;
     phi.op = "phi";
@@ -178,7 +200,11 @@ class Inliner {
   // `kwargs` of a loop call (`blk(x, image=image)`) go to every child, as the loop passes them.
   int32_t call_container(const ir::Attr& container, std::vector<int32_t> args, const ir::Loc& loc, int32_t fn,
                          int depth, bool iterated, const std::vector<std::pair<std::string, int32_t>>& kwargs = {}) {
-    if (iterated && (container.type == "list" || container.type == "tuple") && !container.children.empty()) {
+    // A dict of callables called by a key the analysis cannot fold (self.table[name](x), a ModuleDict
+    // indexed by a config string) may run any of them.
+    bool keyed = container.type == "dict" || container.type == "ModuleDict";
+    if ((iterated || keyed) && (container.type == "list" || container.type == "tuple" || keyed) &&
+        !container.children.empty()) {
       // for f in self.processors: y = f(ids, y) -- plain callables, each applied to the loop's values.
       FlatNode phi;
       phi.op = "phi";
@@ -249,6 +275,51 @@ class Inliner {
     c.op = "attr";
     c.flags = kFlatConstTensor;
     return add(std::move(c));
+  }
+
+  // A value written in another function (a constructor, a factory's caller) that a partial binds:
+  // a literal, a field of a config object or of the module, a literal sequence, a hard-coded
+  // tensor; anything else is an unknown parameter.
+  int32_t foreign_value(const ir::Function& owner, ir::NodeId id, const ir::Loc& loc, int32_t fid, int depth = 0) {
+    const ir::Node& v = owner.node(id);
+    if (v.num) return constant(v.name, *v.num, loc, fid);
+    if (v.op == "attr" && !v.args.empty() && depth < 4)
+      if (int32_t cls = instance_class(owner, v.args[0], 0); cls >= 0)
+        if (const ir::Attr* a = ir::module_attr(p_, cls, v.name)) return attr_value(*a, loc, fid, v.name);
+    if ((v.op == "tuple" || v.op == "list") && v.args.size() >= 2 &&
+        std::all_of(v.args.begin(), v.args.end(), [&](ir::NodeId a) { return owner.node(a).num.has_value(); })) {
+      FlatNode seq;
+      seq.op = "attr";
+      seq.name = v.name;
+      seq.loc = loc;
+      seq.function = fid;
+      seq.flags = kFlatSequence;
+      return add(std::move(seq));
+    }
+    if (v.op == "global")
+      if (int32_t c = global_constant(v, fid); c >= 0) return c;
+    if (int32_t c = outer_constant(owner, id, loc, fid); c >= 0) return c;
+    return opaque("param", {}, loc, false, fid, v.name);
+  }
+
+  // The class of an instance a node of `f` holds: `self` of a method, `Config()`, `cfg or Config()`.
+  int32_t instance_class(const ir::Function& f, ir::NodeId id, int depth) const {
+    if (id < 0 || depth > 6) return -1;
+    const ir::Node& n = f.node(id);
+    if (ir::is_self(f, id)) return f.owner_module;
+    if (n.op == "call" && n.target_module >= 0) return n.target_module;
+    if (n.op == "attr" && !n.args.empty()) {
+      int32_t owner = instance_class(f, n.args[0], depth + 1);
+      const ir::Attr* a = owner >= 0 ? ir::module_attr(p_, owner, n.name) : nullptr;
+      return a && a->kind == ir::AttrKind::Submodule ? a->module_class : -1;
+    }
+    if (n.op == "or" || n.op == "phi" || n.op == "select")
+      for (size_t i = n.op == "select" ? 1 : 0; i < n.args.size(); ++i)
+        if (int32_t c = instance_class(f, n.args[i], depth + 1); c >= 0) return c;
+    if (n.op == "param")
+      for (const auto& [k, d] : n.kwargs)
+        if (k == "default") return instance_class(f, d, depth + 1);
+    return -1;
   }
 
   // An attribute a pre-hook filled with the module's input: a root input here.
@@ -507,6 +578,9 @@ class Inliner {
         std::string key = idx.num ? std::to_string(static_cast<long long>(*idx.num)) : idx.name;
         for (const auto& child : c.children)
           if (child.name == key || child.name == "*") return attr_value(child, n.loc, fid, c.name + "." + key);
+        // An entry chosen by a key not known here: stands for every entry when called.
+        bool folded = idx.num || (idx.op == "const" && !idx.name.empty());
+        if (!folded && (c.type == "dict" || c.type == "ModuleDict")) return base;
       }
     }
     if (n.op == "module_call") {
@@ -518,6 +592,13 @@ class Inliner {
           recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "self" && g_.nodes[static_cast<size_t>(recv)].num
               ? static_cast<int32_t>(*g_.nodes[static_cast<size_t>(recv)].num)
               : self_mod;
+      // self.table[key](x): the receiver is a container value (an entry chosen at run time).
+      if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "container" && n.name.ends_with(".*"))
+        return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
+      // self.table.items() / .values(): the container, iterated by the loop that reads it.
+      if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "container" &&
+          (n.name.ends_with(".items") || n.name.ends_with(".values")))
+        return recv;
       // recv.method(...) where the receiver turned out to be data (self.pattern[-n:].expand_as(x)).
       if (recv >= 0) {
         const std::string& rop = g_.nodes[static_cast<size_t>(recv)].op;

@@ -481,20 +481,8 @@ ScanOutput run_scan(const ScanOptions& opts) {
 
 std::string module_name_among(const std::string& path, const std::unordered_set<std::string>& present,
                               bool* is_package_init) {
-  namespace fs = std::filesystem;
-  fs::path p(path);
-  const std::string stem = p.stem().string();
-  const bool init = stem == "__init__";
-  if (is_package_init) *is_package_init = init;
-  std::vector<std::string> parts;
-  if (!init) parts.push_back(stem);
-  for (fs::path dir = p.parent_path(); !dir.empty(); dir = dir.parent_path()) {
-    if (!present.count((dir / "__init__.py").generic_string())) break;
-    parts.push_back(dir.filename().string());
-  }
-  std::string name;
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) name += (name.empty() ? "" : ".") + *it;
-  return name;
+  return dotted_module_name(
+      path, [&](const std::string& init) { return present.count(init) > 0; }, is_package_init);
 }
 
 ScanOutput run_scan_sources(const ScanOptions& opts, const std::string& root, std::vector<MemorySource> given) {

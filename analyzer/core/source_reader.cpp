@@ -1,5 +1,7 @@
 #include "core/source_reader.h"
 
+#include <functional>
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fnmatch.h>
@@ -379,21 +381,40 @@ ReadResult read_source(const std::string& abs_path, uint64_t max_bytes, const st
   return r;
 }
 
-std::string python_module_name(const std::string& abs_path, bool* is_package_init) {
-  fs::path p(abs_path);
+std::string dotted_module_name(const std::string& path, const std::function<bool(const std::string&)>& has_init,
+                               bool* is_package_init) {
+  fs::path p(path);
   std::string stem = p.stem().string();
   bool init = stem == "__init__";
   if (is_package_init) *is_package_init = init;
   std::vector<std::string> parts;
   if (!init) parts.push_back(stem);
-  std::error_code ec;
+  auto package = [&](const fs::path& dir) { return has_init((dir / "__init__.py").generic_string()); };
   for (fs::path dir = p.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
-    if (!fs::exists(dir / "__init__.py", ec)) break;
+    if (!package(dir)) {
+      // A folder without __init__.py inside a regular package is a namespace portion of it
+      // (`pkg/kit/x.py` imports as `pkg.kit.x`); above the outermost package the name ends.
+      bool inside = false;
+      fs::path up = dir.parent_path();
+      for (int k = 0; k < 3 && !up.empty() && up != up.root_path() && !inside; ++k, up = up.parent_path())
+        inside = package(up);
+      if (!inside) break;
+    }
     parts.push_back(dir.filename().string());
   }
   std::string name;
   for (auto it = parts.rbegin(); it != parts.rend(); ++it) name += (name.empty() ? "" : ".") + *it;
   return name;
+}
+
+std::string python_module_name(const std::string& abs_path, bool* is_package_init) {
+  return dotted_module_name(
+      abs_path,
+      [](const std::string& init) {
+        std::error_code ec;
+        return fs::exists(init, ec);
+      },
+      is_package_init);
 }
 
 }  // namespace archscan

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -56,5 +57,8 @@ bool path_within(const std::string& path, const std::string& dir);
 
 // Dotted Python module name: the path from the outermost package (directories with __init__.py).
 std::string python_module_name(const std::string& abs_path, bool* is_package_init);
+// The same rule over any tree: `has_init(dir + "/__init__.py")` tells which folders are packages.
+std::string dotted_module_name(const std::string& path, const std::function<bool(const std::string&)>& has_init,
+                               bool* is_package_init);
 
 }  // namespace archscan

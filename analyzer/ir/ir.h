@@ -130,6 +130,13 @@ struct Attr {
   std::vector<Attr> alternatives;
   std::vector<Loc> edits;      // in-place edits of this tensor in __init__ (w[...] = 255, w *= 255)
   NodeId init_node = kNoNode;  // the value node in the __init__ function
+  // functools.partial(fn, *args, **kw): the arguments it binds, in order (name "" for positional ones).
+  struct BoundArg {
+    std::string name;
+    int32_t function = -1;  // the function the value node belongs to (a factory's caller for **kw)
+    NodeId node = kNoNode;
+  };
+  std::vector<BoundArg> bound;
   Loc loc;
 };
 
@@ -143,6 +150,10 @@ struct Module {
   bool is_nn_module = false;          // derives from torch.nn.Module (directly or transitively)
   std::vector<Attr> attrs;
   std::unordered_map<std::string, int32_t> methods;  // name -> function id
+  // The class body's own statements (`<class>` pseudo-function) and the names it binds: class
+  // attributes, dataclass / NamedTuple fields with their defaults.
+  int32_t body_function = -1;
+  std::unordered_map<std::string, NodeId> class_vars;
   Loc loc;
 
   const Attr* attr(const std::string& n) const;

@@ -144,14 +144,44 @@ class Builder {
         return a;
       }
     }
-    if ((n.op == "def" || n.op == "lambda") && n.target_function >= 0) {
+    if (((n.op == "def" || n.op == "lambda") && n.target_function >= 0) ||
+        (n.op == "global" && n.target_function >= 0) ||
+        (n.op == "attr" && n.target_function >= 0 && !n.args.empty() && !is_self(f, n.args[0]))) {
+      // A function of the tree as a value: `fn`, `lambda`, `helpers.fn`, `getattr(helpers, "f" + "n")`.
       a.function = n.target_function;
       a.type = "function";
       return a;
     }
+    if (n.op == "call" && (n.name == "functools.partial" || n.name == "partial") && !n.args.empty()) {
+      // functools.partial(fn, **options): calling it runs `fn` with the options bound.
+      Attr inner = classify(f, n.args[0], depth + 1);
+      if (inner.function >= 0 || inner.kind == AttrKind::Submodule) {
+        inner.init_node = id;
+        inner.loc = n.loc;
+        inner.bound = partial_arguments(f, n);
+        return inner;
+      }
+    }
+    if (n.op == "getitem" && n.args.size() == 2) {
+      // TABLE[name] with TABLE a dict of callables (a registry), the key folded where it can be.
+      if (Attr entry = registry_entry(f, n, depth); entry.function >= 0 || entry.kind != AttrKind::Other) return entry;
+    }
+    if (n.op == "param")
+      if (auto [caller, arg] = bound_argument(f, n); caller) {
+        // A builder's parameter: what its caller passed (make("policy", "route") -> name = "route").
+        auto saved = binds_;
+        while (!binds_.empty() && binds_.back().callee != &f) binds_.pop_back();
+        if (!binds_.empty()) binds_.pop_back();
+        Attr bound = classify(*caller, arg, depth + 1);
+        binds_ = std::move(saved);
+        if (bound.kind != AttrKind::Other || bound.function >= 0) return bound;
+      }
     if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
-      // A builder function: what it returns.
+      // A builder function: what it returns, its parameters bound to this call's arguments.
       const Function& g = p_.fn(n.target_function);
+      binds_.push_back({&g, &f, &n});
+      Attr found;
+      bool ok = false;
       for (NodeId r : g.returns) {
         const Node& rn = g.node(r);
         if (rn.args.empty()) continue;
@@ -159,10 +189,13 @@ class Builder {
         if (inner.kind != AttrKind::Other || inner.function >= 0) {
           inner.init_node = id;
           inner.loc = n.loc;
-          return inner;
+          found = std::move(inner);
+          ok = true;
+          break;
         }
       }
-      return a;
+      binds_.pop_back();
+      return ok ? found : a;
     }
     if (n.num && n.op != "param") {
       a.kind = AttrKind::Constant;
@@ -189,7 +222,7 @@ class Builder {
     if (n.op == "const" || n.op == "tuple" || n.op == "list" || n.op == "dict") {
       a.kind = n.op == "const" ? AttrKind::Constant : AttrKind::Other;
       a.type = n.op;
-      if (n.op == "list") add_list_children(f, n, a, depth);
+      if (n.op == "list" || n.op == "dict") add_list_children(f, n, a, depth);
       return a;
     }
     // A tensor built from a factory, possibly reshaped or scaled: a plain tensor.
@@ -199,6 +232,112 @@ class Builder {
       a.type = factory;
     }
     return a;
+  }
+
+  // The caller's argument for parameter `param` of `f` while classify() follows a builder call.
+  std::pair<const Function*, NodeId> bound_argument(const Function& f, const Node& param) {
+    for (auto it = binds_.rbegin(); it != binds_.rend(); ++it) {
+      if (it->callee != &f) continue;
+      const Node& call = *it->call;
+      for (const auto& [k, v] : call.kwargs)
+        if (k == param.name) return {it->caller, v};
+      size_t first = call.op == "call_value" ? 1 : 0;
+      if (param.num && first + static_cast<size_t>(*param.num) < call.args.size()) {
+        NodeId arg = call.args[first + static_cast<size_t>(*param.num)];
+        if (it->caller->node(arg).op != "starred") return {it->caller, arg};
+      }
+      return {nullptr, kNoNodeId};
+    }
+    return {nullptr, kNoNodeId};
+  }
+
+  // The arguments functools.partial(fn, ...) binds; a factory's `*args` / `**kwargs` passed on
+  // (`def make(name, **kw): return partial(TABLE[name], **kw)`) are its caller's extra arguments.
+  std::vector<Attr::BoundArg> partial_arguments(const Function& f, const Node& call) {
+    std::vector<Attr::BoundArg> out;
+    for (size_t i = 1; i < call.args.size(); ++i) {
+      const Node& a = f.node(call.args[i]);
+      if (a.op != "starred") {
+        out.push_back({"", f.id, call.args[i]});
+        continue;
+      }
+      const Node& pack = a.args.empty() ? a : f.node(a.args[0]);
+      if (pack.op != "param") continue;
+      bool double_star = false;
+      for (const auto& [k, v] : pack.kwargs) double_star |= k == "double_star";
+      for (auto it = binds_.rbegin(); it != binds_.rend(); ++it) {
+        if (it->callee != &f) continue;
+        const Node& site = *it->call;
+        if (double_star) {
+          for (const auto& [k, v] : site.kwargs)
+            if (std::find(f.params.begin(), f.params.end(), k) == f.params.end())
+              out.push_back({k, it->caller->id, v});
+        } else {
+          size_t first = (site.op == "call_value" ? 1 : 0) + (pack.num ? static_cast<size_t>(*pack.num) : 0);
+          for (size_t k = first; k < site.args.size(); ++k) out.push_back({"", it->caller->id, site.args[k]});
+        }
+        break;
+      }
+    }
+    for (const auto& [k, v] : call.kwargs) out.push_back({k, f.id, v});
+    return out;
+  }
+
+  // A string a value folds to: a literal, or a builder parameter bound to one.
+  std::string folded_string(const Function& f, NodeId id, int depth) {
+    if (id < 0 || depth > 6) return {};
+    const Node& n = f.node(id);
+    if (n.op == "const" && !n.num) return n.name;
+    if (n.op != "param") return {};
+    auto [caller, arg] = bound_argument(f, n);
+    if (!caller) return {};
+    auto saved = binds_;
+    while (!binds_.empty() && binds_.back().callee != &f) binds_.pop_back();
+    if (!binds_.empty()) binds_.pop_back();
+    std::string s = folded_string(*caller, arg, depth + 1);
+    binds_ = std::move(saved);
+    return s;
+  }
+
+  // The dict literals a value can be: itself, a module-level name, either arm of a conditional.
+  void dict_literals(const Function& f, NodeId id, int depth, std::vector<std::pair<const Function*, NodeId>>& out) {
+    if (id < 0 || depth > 4 || out.size() >= 4) return;
+    const Node& n = f.node(id);
+    if (n.op == "dict") out.emplace_back(&f, id);
+    if (n.op == "global")
+      if (auto [mf, v] = global_value(n); mf) dict_literals(*mf, v, depth + 1, out);
+    if (n.op == "select" && n.args.size() == 3) {
+      dict_literals(f, n.args[1], depth + 1, out);
+      dict_literals(f, n.args[2], depth + 1, out);
+    }
+    if (n.op == "phi")
+      for (NodeId a : n.args) dict_literals(f, a, depth + 1, out);
+  }
+
+  // TABLE[key]: the entry for a folded key (in whichever candidate dict has it); with an unknown
+  // key every callable entry is a configuration (the first, the others as alternatives).
+  Attr registry_entry(const Function& f, const Node& n, int depth) {
+    Attr out;
+    std::vector<std::pair<const Function*, NodeId>> dicts;
+    dict_literals(f, n.args[0], 0, dicts);
+    if (dicts.empty()) return out;
+    std::string key = folded_string(f, n.args[1], 0);
+    for (auto [df, d] : dicts) {
+      const Node& dn = df->node(d);
+      for (size_t k = 0; k + 1 < dn.args.size(); k += 2) {
+        const Node& kn = df->node(dn.args[k]);
+        if (!key.empty() && (kn.op != "const" || kn.num || kn.name != key)) continue;
+        Attr e = classify(*df, dn.args[k + 1], depth + 1);
+        if (e.kind == AttrKind::Other && e.function < 0) continue;
+        e.init_node = n.id;
+        e.loc = n.loc;
+        if (out.kind == AttrKind::Other && out.function < 0)
+          out = std::move(e);
+        else if (out.alternatives.size() < 4)
+          out.alternatives.push_back(std::move(e));
+      }
+    }
+    return out;
   }
 
   void build(ir::Module& m) {
@@ -216,6 +355,40 @@ class Builder {
       // Nested helpers of __init__ (closures writing self.x) are visited too.
       for (int32_t g : children_of(fid)) collect(m, p_.fn(g), false);
     }
+    collect_class_vars(m);
+  }
+
+  // Class attributes and dataclass / NamedTuple fields the constructor does not set: their
+  // defaults are what an instance built without arguments holds (`cfg = Config()`; `cfg.bound`).
+  void collect_class_vars(ir::Module& m) {
+    if (m.body_function < 0) return;
+    const Function& body = p_.fn(m.body_function);
+    std::vector<std::pair<std::string, NodeId>> vars(m.class_vars.begin(), m.class_vars.end());
+    std::sort(vars.begin(), vars.end());
+    for (const auto& [name, node] : vars) {
+      if (m.methods.count(name) || find(m, name) || node < 0) continue;
+      current_ = &m;
+      auto [vf, v] = field_default(body, node);
+      Attr a = classify(*vf, v, 0);
+      if (a.kind != AttrKind::Constant && a.kind != AttrKind::PlainTensor && a.type != "sequence") continue;
+      a.name = name;
+      m.attrs.push_back(std::move(a));
+    }
+  }
+
+  // `field(default=v)` -> v; `field(default_factory=lambda: v)` -> v (in the lambda); else as is.
+  std::pair<const Function*, NodeId> field_default(const Function& f, NodeId id) {
+    const Node& n = f.node(id);
+    if (n.op != "call" || !(n.name == "dataclasses.field" || n.name == "field")) return {&f, id};
+    for (const auto& [k, v] : n.kwargs) {
+      if (k == "default") return {&f, v};
+      if (k == "default_factory" && v >= 0 && f.node(v).target_function >= 0) {
+        const Function& g = p_.fn(f.node(v).target_function);
+        for (NodeId r : g.returns)
+          if (!g.node(r).args.empty()) return {&g, g.node(r).args[0]};
+      }
+    }
+    return {&f, id};
   }
 
   // Functions nested directly in `fid` (an index built once: scanning every function for every
@@ -694,6 +867,18 @@ class Builder {
         set(m, key.name, std::move(a), is_init, is_init && n.scope_depth > 0);
         continue;
       }
+      // self.table["key"] = value on a dict attribute: one more entry.
+      if (n.op == "setitem" && n.args.size() == 3 && f.node(n.args[0]).op == "attr" &&
+          !f.node(n.args[0]).args.empty() && is_self(f, f.node(n.args[0]).args[0]))
+        if (Attr* d = find(m, f.node(n.args[0]).name); d && d->type == "dict") {
+          const Node& key = f.node(n.args[1]);
+          Attr e = classify(f, n.args[2], 0);
+          if (key.op == "const" && !key.num && (e.kind != AttrKind::Other || e.function >= 0)) {
+            e.name = key.name;
+            d->children.push_back(std::move(e));
+            continue;
+          }
+        }
       // In-place edits of a tensor attribute: self.w[...] = v, self.w.mul_(255), self.w *= 255.
       if ((n.op == "setitem" || n.has(ir::kInPlace)) && !n.args.empty()) {
         std::string path = self_path(f, n.args[0]);
@@ -723,6 +908,13 @@ class Builder {
   ir::Program& p_;
   std::vector<std::vector<int32_t>> children_;
   ir::Module* current_ = nullptr;                              // the module whose attributes are being collected
+  // Builder calls classify() is inside of, innermost last: their parameters are bound to the arguments.
+  struct Bind {
+    const Function* callee;
+    const Function* caller;
+    const Node* call;
+  };
+  std::vector<Bind> binds_;
   std::set<std::pair<int32_t, std::string>> old_conditional_;  // (module, attribute) set under a condition
   std::vector<std::vector<std::pair<const Function*, const Node*>>> callers_;  // per function, built on first use
 };

@@ -299,7 +299,24 @@ NodeId FunctionLowerer::lower_named_call(const std::string& full, TSNode arglist
     std::string op = ir::canonical_op(last, &ip);
     return emit_call(op, {}, arglist, n, full, ip ? ir::kInPlace : 0u);
   }
-  return emit_call("call", {}, arglist, n, full);
+  NodeId id = emit_call("call", {}, arglist, n, full);
+  if (full == "functools.reduce") {
+    // functools.reduce(operator.and_, tests[, init]) folds the op over the elements: the op applied
+    // to elements of the sequence (and the initial value).
+    ir::Node& r = fn().node(id);
+    const ir::Node& callee = r.args.empty() ? r : fn().node(r.args[0]);
+    bool ip = false;
+    std::string op = callee.op == "global" && callee.name.rfind("operator.", 0) == 0
+                         ? operator_module_op(callee.name.substr(9), &ip)
+                         : std::string();
+    if (!op.empty() && r.args.size() >= 2) {
+      r.op = op;
+      std::vector<NodeId> folded{r.args[1], r.args[1]};
+      if (r.args.size() >= 3) folded[1] = r.args[2];
+      r.args = std::move(folded);
+    }
+  }
+  return id;
 }
 
 NodeId FunctionLowerer::lower_call(TSNode n) {

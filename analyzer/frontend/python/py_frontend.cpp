@@ -203,6 +203,9 @@ int32_t lower_class(FileContext& fc, TSNode def, const std::string& qual_prefix,
   }
   FunctionLowerer low(fc, body_id, parent, mid, &methods);
   if (!ts_node_is_null(body)) low.lower_block(body);
+  ir::Module& m = fc.prog.modules[static_cast<size_t>(mid)];
+  m.body_function = body_id;
+  for (const auto& [name, node] : low.bindings()) m.class_vars.emplace(name, node);
   return mid;
 }
 
