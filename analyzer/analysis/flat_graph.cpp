@@ -265,10 +265,12 @@ class Inliner {
       work.pop_back();
       if (cur < 0 || !seen.insert(cur).second || seen.size() > 64) continue;
       const ir::Node& w = outer.node(cur);
-      if (w.op == "call_value" || w.op == "module_call" || w.op == "iter_item") return -1;
-      if (ir::is_tensor_factory(w.op) || w.op == "frombuffer" || w.op == "from_numpy") factory = true;
       // kernel = make_kernel(ids): a helper that builds a tensor from literals and its arguments.
-      if (w.op == "call" && w.target_function >= 0 && builds_constant_tensor(p_.fn(w.target_function))) factory = true;
+      const bool builder = (w.op == "call" || w.op == "call_value") && w.target_function >= 0 &&
+                           builds_constant_tensor(p_.fn(w.target_function));
+      if (!builder && (w.op == "call_value" || w.op == "module_call" || w.op == "iter_item")) return -1;
+      if (ir::is_tensor_factory(w.op) || w.op == "frombuffer" || w.op == "from_numpy") factory = true;
+      if (builder) factory = true;
       work.insert(work.end(), w.args.begin(), w.args.end());
     }
     if (!factory) return -1;
@@ -296,10 +298,67 @@ class Inliner {
       seq.flags = kFlatSequence;
       return add(std::move(seq));
     }
-    if (v.op == "global")
+    if (v.op == "global") {
       if (int32_t c = global_constant(v, fid); c >= 0) return c;
+      if (auto [mfi, bound] = p_.global_binding(v.name); mfi >= 0 && bound >= 0 && depth < 4)
+        return foreign_value(p_.fn(mfi), bound, loc, fid, depth + 1);
+    }
+    if ((v.op == "call" || v.op == "call_value") && v.target_module >= 0) {
+      FlatNode obj;
+      obj.op = "instance";
+      obj.name = p_.mod(v.target_module).name;
+      obj.num = v.target_module;
+      obj.loc = loc;
+      obj.function = fid;
+      obj.src_function = owner.id;
+      obj.src_node = id;
+      return add(std::move(obj));
+    }
     if (int32_t c = outer_constant(owner, id, loc, fid); c >= 0) return c;
     return opaque("param", {}, loc, false, fid, v.name);
+  }
+
+  // A field of an object built outside the root: the construction's argument for it, else the
+  // class's default (a dataclass / NamedTuple field, a class attribute).
+  int32_t instance_field(const FlatNode& obj, const std::string& field, const ir::Loc& loc, int32_t fid) {
+    const ir::Function& owner = p_.fn(obj.src_function);
+    const ir::Node& call = owner.node(obj.src_node);
+    const int32_t cls = static_cast<int32_t>(*obj.num);
+    for (const auto& [k, a] : call.kwargs)
+      if (k == field) return foreign_value(owner, a, loc, fid, 1);
+    // Positional: the constructor's parameters after self, or the fields in declaration order.
+    std::vector<std::string> order;
+    if (int32_t init = find_method(p_, cls, "__init__"); init >= 0) {
+      order.assign(p_.fn(init).params.begin() + (p_.fn(init).params.empty() ? 0 : 1), p_.fn(init).params.end());
+    } else {
+      order = p_.mod(cls).fields;
+    }
+    const size_t first = call.op == "call_value" ? 1 : 0;  // call_value: args[0] is the class
+    for (size_t i = first; i < call.args.size() && i - first < order.size(); ++i)
+      if (order[i - first] == field && owner.node(call.args[i]).op != "starred")
+        return foreign_value(owner, call.args[i], loc, fid, 1);
+    if (const ir::Attr* a = ir::module_attr(p_, cls, field)) return attr_value(*a, loc, fid, field);
+    return -1;
+  }
+
+  // A parameter of a decorator factory read in the wrapper it returns (`@with_cue(SPEC)` ...
+  // `spec.template` inside the wrapper): the argument the decorator line passes.
+  int32_t decorator_argument(const ir::Node& n, const ir::Loc& loc, int32_t fid) {
+    for (const auto& [wrapper_parent, original] : wrapped_) {
+      const ir::Function& o = p_.fn(original);
+      if (o.decorator_call < 0 || o.decorator_scope < 0) continue;
+      const ir::Function& scope = p_.fn(o.decorator_scope);
+      const ir::Node& call = scope.node(o.decorator_call);
+      if (call.target_function != n.target_function || call.target_function < 0) continue;
+      const ir::Function& factory = p_.fn(call.target_function);
+      for (const auto& [k, a] : call.kwargs)
+        if (k == n.name) return foreign_value(scope, a, loc, fid);
+      auto pos = std::find(factory.params.begin(), factory.params.end(), n.name);
+      size_t i = static_cast<size_t>(pos - factory.params.begin());
+      if (pos != factory.params.end() && i < call.args.size() && scope.node(call.args[i]).op != "starred")
+        return foreign_value(scope, call.args[i], loc, fid);
+    }
+    return -1;
   }
 
   // The class of an instance a node of `f` holds: `self` of a method, `Config()`, `cfg or Config()`.
@@ -548,6 +607,8 @@ class Inliner {
         const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
         if (a) return attr_value(*a, n.loc, fid, n.name);
       }
+      if (b && b->op == "instance" && b->src_function >= 0)
+        if (int32_t v = instance_field(*b, n.name, n.loc, fid); v >= 0) return v;
       if (b && (b->op == "layer_ref" || b->op == "self") && (n.name == "weight" || n.name == "bias")) {
         FlatNode w;
         w.op = "attr";
@@ -713,6 +774,8 @@ class Inliner {
         d.name = n.name;
         return add(std::move(d));
       }
+    if (n.op == "free" && n.target_function >= 0)
+      if (int32_t v = decorator_argument(n, n.loc, fid); v >= 0) return v;
     if (n.op == "free" && n.target_function >= 0) {
       // A closure variable bound to a constant or a hard-coded tensor in the enclosing function.
       if (n.outer >= 0)

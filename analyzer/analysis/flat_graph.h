@@ -33,6 +33,11 @@ struct FlatNode {
   int32_t function = -1;  // IR function the node comes from
   int32_t call_depth = 0;
   const ir::Attr* attr = nullptr;  // for attr reads resolved against a module
+  // op "instance": an object built outside the root (`SPEC = Spec(template=..., event=5)` at module
+  // level), as the construction call `src_node` of function `src_function`; its fields are read
+  // from that call's arguments.
+  int32_t src_function = -1;
+  int32_t src_node = -1;
   int32_t input_index = -1;        // kFlatInput: which root input
   // The call in the root function through which this node was inlined (invalid for the root's own
   // nodes): where a finding whose code sits in a shared helper is anchored in the model.

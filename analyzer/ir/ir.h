@@ -95,6 +95,10 @@ struct Function {
   int32_t wrapper = -1;
   int32_t wrapper_parent = -1;
   Loc decorator_loc;  // the first decorator line
+  // The first decorator-factory call (`@with_cue(SPEC)`), a node of `decorator_scope` (the class
+  // body or module function the definition sits in): what the factory's parameters are bound to.
+  int32_t decorator_scope = -1;
+  NodeId decorator_call = kNoNode;
   std::vector<Node> nodes;
   std::vector<NodeId> returns;  // the `return` nodes
   Loc loc;
@@ -154,6 +158,7 @@ struct Module {
   // attributes, dataclass / NamedTuple fields with their defaults.
   int32_t body_function = -1;
   std::unordered_map<std::string, NodeId> class_vars;
+  std::vector<std::string> fields;  // names assigned or annotated in the class body, in order
   Loc loc;
 
   const Attr* attr(const std::string& n) const;

@@ -205,6 +205,17 @@ int32_t lower_class(FileContext& fc, TSNode def, const std::string& qual_prefix,
   if (!ts_node_is_null(body)) low.lower_block(body);
   ir::Module& m = fc.prog.modules[static_cast<size_t>(mid)];
   m.body_function = body_id;
+  // Field order (`x: int` / `x: int = 0` / `x = 0`): how positional constructor arguments of a
+  // dataclass or NamedTuple map to names.
+  for (uint32_t i = 0, c = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body); i < c; ++i) {
+    TSNode s = ts_node_named_child(body, i);
+    if (std::string_view(node_type(s)) != "expression_statement" || ts_node_named_child_count(s) == 0) continue;
+    TSNode a = ts_node_named_child(s, 0);
+    if (std::string_view(node_type(a)) != "assignment") continue;
+    TSNode left = ts_node_child_by_field_name(a, "left", 4);
+    if (!ts_node_is_null(left) && std::string_view(node_type(left)) == "identifier")
+      m.fields.emplace_back(fc.text(left));
+  }
   for (const auto& [name, node] : low.bindings()) m.class_vars.emplace(name, node);
   return mid;
 }

@@ -460,6 +460,19 @@ void FunctionLowerer::lower_function_def(TSNode n, TSNode decorated) {
                                              : me.qualname + ".<locals>";
   int32_t id = lower_function(fc_, decorated.id ? decorated : n, prefix, this, in_class_body ? owner_module_ : -1,
                               in_class_body ? class_methods_ : nullptr);
+  if (decorated.id) {
+    // A decorator factory's call runs here, in the enclosing scope, when the definition executes.
+    for (uint32_t i = 0, c = ts_node_named_child_count(decorated); i < c; ++i) {
+      TSNode d = ts_node_named_child(decorated, i);
+      if (std::string_view(node_type(d)) != "decorator" || ts_node_named_child_count(d) == 0) continue;
+      TSNode expr = ts_node_named_child(d, 0);
+      if (std::string_view(node_type(expr)) != "call") continue;
+      NodeId call = lower_expr(expr);
+      fc_.prog.functions[static_cast<size_t>(id)].decorator_scope = fn_id();
+      fc_.prog.functions[static_cast<size_t>(id)].decorator_call = call;
+      break;
+    }
+  }
   TSNode name = ts_node_child_by_field_name(n, "name", 4);
   NodeId v = emit("def", {}, n, std::string(fc_.text(name)));
   fn().node(v).target_function = id;
