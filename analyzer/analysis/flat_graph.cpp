@@ -341,6 +341,14 @@ class Inliner {
     return -1;
   }
 
+  // Whether `attr` of decorator class `cls` holds the decorated function: its __init__ stores its
+  // first argument there (`def __init__(self, fn): self.fn = fn`).
+  bool holds_decorated(int32_t cls, const ir::Attr& attr) const {
+    int32_t init = find_method(p_, cls, "__init__");
+    if (init < 0 || p_.fn(init).params.size() < 2) return false;
+    return attr.type == "argument:" + p_.fn(init).params[1];
+  }
+
   // A parameter of a decorator factory read in the wrapper it returns (`@with_cue(SPEC)` ...
   // `spec.template` inside the wrapper): the argument the decorator line passes.
   int32_t decorator_argument(const ir::Node& n, const ir::Loc& loc, int32_t fid) {
@@ -497,6 +505,25 @@ class Inliner {
       wrapped_ = std::move(saved);
       unwrapped_.erase(fid);
       return r;
+    }
+    if (const ir::Function& d = p_.fn(fid); d.wrapper_class >= 0 && !unwrapped_.count(fid)) {
+      // An instance of a decorator class replaces the function: its __call__ runs, with the
+      // decorator object as `self` and the original reached through that object.
+      int32_t call = find_method(p_, d.wrapper_class, "__call__");
+      if (call >= 0 && !active_.count(call)) {
+        unwrapped_.insert(fid);
+        auto saved = decorator_objects_;
+        decorator_objects_[d.wrapper_class] = fid;
+        const ir::Loc saved_anchor = anchor_;
+        if (depth == 0 && d.decorator_loc.valid()) anchor_ = d.decorator_loc;
+        std::vector<int32_t> with_self{self_node(d.wrapper_class, call_loc)};
+        with_self.insert(with_self.end(), args.begin(), args.end());
+        int32_t r = inline_fn(call, with_self, kwargs, d.wrapper_class, depth, call_loc);
+        anchor_ = saved_anchor;
+        decorator_objects_ = std::move(saved);
+        unwrapped_.erase(fid);
+        return r;
+      }
     }
     active_.insert(fid);
     const ir::Loc outer_anchor = anchor_;
@@ -684,6 +711,14 @@ class Inliner {
         if (int32_t redirected = getattr_redirect(mod, n.name, *attr, a, n.loc, fid, depth); redirected >= 0)
           return redirected;
       }
+      if (attr && can_inline(depth))
+        if (auto it = decorator_objects_.find(mod); it != decorator_objects_.end() && holds_decorated(mod, *attr)) {
+          // self.fn(model, x) inside a decorator class: the decorated function itself.
+          int32_t original_self = -1;
+          if (!a.empty() && g_.nodes[static_cast<size_t>(a[0])].op == "self" && g_.nodes[static_cast<size_t>(a[0])].num)
+            original_self = static_cast<int32_t>(*g_.nodes[static_cast<size_t>(a[0])].num);
+          return inline_fn(it->second, a, mapped_kwargs(), original_self, depth + 1, n.loc);
+        }
       if (attr) return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
       // self.w.view(1), self.mean.to(x): a tensor method on an attribute, not a submodule call.
       if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0) {
@@ -853,6 +888,7 @@ class Inliner {
   FlatGraph& g_;
   std::set<int32_t> active_;
   std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
+  std::map<int32_t, int32_t> decorator_objects_;  // decorator class whose __call__ runs -> the function it wraps
   std::map<int32_t, int32_t> wrapped_;  // decorator function -> the function it wraps, while its wrapper runs
   ir::Loc anchor_;                      // see FlatNode::anchor
   int32_t capture_fn_ = -1;             // while inlining a stash's writer: the node whose value is wanted

@@ -94,6 +94,10 @@ struct Function {
   // returned it (`def deco(fn): def wrapper(...): ... fn(...) ...; return wrapper`).
   int32_t wrapper = -1;
   int32_t wrapper_parent = -1;
+  // A class decorator of the tree (`@Guard`, `@functools.partial(Guard, k=v)`): an instance
+  // replaces this function, so calls run `Guard.__call__`, which reaches the original through the
+  // attribute its __init__ stores the first argument in.
+  int32_t wrapper_class = -1;
   Loc decorator_loc;  // the first decorator line
   // The first decorator-factory call (`@with_cue(SPEC)`), a node of `decorator_scope` (the class
   // body or module function the definition sits in): what the factory's parameters are bound to.

@@ -259,6 +259,15 @@ void resolve_calls(ir::Program& p) {
 void resolve_decorators(ir::Program& p) {
   for (auto& f : p.functions) {
     f.wrapper = f.wrapper_parent = -1;
+    f.wrapper_class = -1;
+    if (f.decorator_call >= 0 && f.decorator_scope >= 0) {
+      // @functools.partial(Guard, k=v): the class the partial instantiates.
+      const ir::Function& scope = p.fn(f.decorator_scope);
+      const ir::Node& call = scope.node(f.decorator_call);
+      if (call.op == "call" && (call.name == "functools.partial" || call.name == "partial") && !call.args.empty() &&
+          scope.node(call.args[0]).target_module >= 0)
+        f.wrapper_class = scope.node(call.args[0]).target_module;
+    }
     for (const auto& d : f.decorators) {
       const bool factory = d.ends_with("()");
       const std::string name = factory ? d.substr(0, d.size() - 2) : d;
@@ -267,6 +276,7 @@ void resolve_decorators(ir::Program& p) {
       const std::string& mod = f.file >= 0 ? p.file(f.file).module_name : std::string();
       Entity e = mod.empty() ? Entity{} : resolve_from(p, mod + "." + name, f.file);
       if (e.kind == Entity::None) e = resolve_from(p, name, f.file);
+      if (e.kind == Entity::Class && !factory && f.wrapper_class < 0) f.wrapper_class = e.id;
       if (e.kind != Entity::Function) continue;
       int32_t outer = factory ? returned_function(p, e.id) : e.id;
       if (outer < 0 || p.fn(outer).params.empty()) continue;

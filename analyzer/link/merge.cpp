@@ -39,6 +39,7 @@ void merge(ir::Program& p, ir::Program&& frag) {
     shift(fn.owner_module, mod_off);
     shift(fn.parent, fn_off);
     shift(fn.decorator_scope, fn_off);
+    shift(fn.wrapper_class, mod_off);
     fix_loc(fn.loc);
     fix_loc(fn.decorator_loc);
     for (auto& n : fn.nodes) {
