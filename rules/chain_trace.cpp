@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "rules/support.h"
 
 namespace archscan::rules {
@@ -67,6 +69,16 @@ std::vector<TraceStep> chain_trace(const ir::Program& p, const flow::FlowResult&
   }
   if (fr.graph.root.registered_at.valid())
     t.push_back(step(p, fr.graph.root.registered_at, "propagation", "installed here"));
+  // Code bound onto an instance from outside its class runs only because of that binding.
+  std::vector<int32_t> fns;
+  for (int32_t id : c.detector_steps) fns.push_back(fr.graph.nodes[static_cast<size_t>(id)].function);
+  fns.push_back(n.function);
+  std::sort(fns.begin(), fns.end());
+  fns.erase(std::unique(fns.begin(), fns.end()), fns.end());
+  for (int32_t f : fns)
+    if (f >= 0 && p.fn(f).bound_at.valid())
+      t.push_back(step(p, p.fn(f).bound_at, "propagation",
+                       fmt::format("`{}` bound onto the instance here", p.fn(f).name)));
   return t;
 }
 

@@ -98,6 +98,9 @@ struct Function {
   // replaces this function, so calls run `Guard.__call__`, which reaches the original through the
   // attribute its __init__ stores the first argument in.
   int32_t wrapper_class = -1;
+  // Where a free function was bound onto an instance as a method from outside its class
+  // (`setattr(model.front, "pre", types.MethodType(fn, model.front))` in a factory); set by the linker.
+  Loc bound_at;
   Loc decorator_loc;  // the first decorator line
   // The first decorator-factory call (`@with_cue(SPEC)`), a node of `decorator_scope` (the class
   // body or module function the definition sits in): what the factory's parameters are bound to.

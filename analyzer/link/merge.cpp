@@ -42,6 +42,7 @@ void merge(ir::Program& p, ir::Program&& frag) {
     shift(fn.wrapper_class, mod_off);
     fix_loc(fn.loc);
     fix_loc(fn.decorator_loc);
+    fix_loc(fn.bound_at);
     for (auto& n : fn.nodes) {
       fix_loc(n.loc);
       shift(n.target_function, fn_off);

@@ -165,6 +165,33 @@ class Builder {
     if (n.op == "getitem" && n.args.size() == 2) {
       // TABLE[name] with TABLE a dict of callables (a registry), the key folded where it can be.
       if (Attr entry = registry_entry(f, n, depth); entry.function >= 0 || entry.kind != AttrKind::Other) return entry;
+      // self.policies[name] of a ModuleDict / dict built earlier: the entry the key names first,
+      // every other entry as an alternative (a config string picks one; each is reachable).
+      const Node& base = f.node(n.args[0]);
+      const Attr* table = base.op == "attr" && !base.args.empty() && is_self(f, base.args[0]) && current_
+                              ? find(*current_, base.name)
+                              : nullptr;
+      if (table && !table->children.empty() && (table->type == "ModuleDict" || table->type == "dict")) {
+        std::string key = folded_string(f, n.args[1], 0);
+        Attr out;
+        std::vector<Attr> rest;
+        for (const Attr& c : table->children) {
+          if (c.kind == AttrKind::Other && c.function < 0) continue;
+          if (out.kind == AttrKind::Other && out.function < 0 && (key.empty() || c.name == key))
+            out = c;
+          else
+            rest.push_back(c);
+        }
+        if (out.kind == AttrKind::Other && out.function < 0 && !rest.empty()) {
+          out = rest.front();
+          rest.erase(rest.begin());
+        }
+        for (auto& r : rest)
+          if (out.alternatives.size() < 4) out.alternatives.push_back(std::move(r));
+        out.init_node = id;
+        out.loc = n.loc;
+        if (out.kind != AttrKind::Other || out.function >= 0) return out;
+      }
     }
     if (n.op == "param")
       if (auto [caller, arg] = bound_argument(f, n); caller) {
@@ -289,6 +316,8 @@ class Builder {
     const Node& n = f.node(id);
     if (n.op == "const" && !n.num) return n.name;
     if (n.op != "param") return {};
+    for (const auto& [k, d] : n.kwargs)  // a constructor's default, when no caller is being followed
+      if (k == "default" && binds_.empty()) return folded_string(f, d, depth + 1);
     auto [caller, arg] = bound_argument(f, n);
     if (!caller) return {};
     auto saved = binds_;
@@ -416,6 +445,7 @@ class Builder {
         if (auto [fn, receiver] = bound_method(f, n.args[1]); fn >= 0 && instance_class(f, receiver) == cls) {
           m.methods[n.name] = fn;
           ir::Function& target = p_.functions[static_cast<size_t>(fn)];
+          if (!target.bound_at.valid()) target.bound_at = n.loc;
           if (target.owner_module < 0 && !target.params.empty()) {
             target.owner_module = cls;
             bound.push_back(fn);
