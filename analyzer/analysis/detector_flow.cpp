@@ -278,6 +278,16 @@ class Analyzer {
     return false;
   }
 
+  // A pooling with a literal window (avg_pool2d(x, (2, 1))): it keeps the data's layout. One whose
+  // window is the input's own size (max_pool2d(m, m.shape[-2:])) or adaptive collapses it instead.
+  bool fixed_window(const FlatNode& n) const {
+    if (n.op.rfind("adaptive_", 0) == 0 || n.args.size() < 2) return false;
+    const FlatNode& k = node(n.args[1]);
+    if (k.num) return true;
+    return in(k.op, {"tuple", "list"}) && !k.args.empty() &&
+           std::all_of(k.args.begin(), k.args.end(), [&](int32_t a) { return node(a).num.has_value(); });
+  }
+
   // A test against 0, +-1 or a configured (non-literal) scalar: padding and validity masks.
   bool weak_comparison(const std::vector<int32_t>& ops) const {
     for (int32_t a : ops) {
@@ -351,7 +361,9 @@ class Analyzer {
     }
     out.raw = any_raw;
     out.learned = any_learned;
-    if (is_reduction_op(n, r_.facts) || ir::is_pooling(n.op))
+    // A windowed pooling (avg_pool2d(x, (2, 1))) keeps the data's layout: it is data, not a
+    // per-sample statistic; an adaptive pooling can collapse it to one.
+    if (is_reduction_op(n, r_.facts) || (ir::is_pooling(n.op) && !fixed_window(n)))
       out.scale = true;
     else if (in(n.op, {"add", "sub", "mul", "div", "unsqueeze", "view", "reshape", "to", "expand", "expand_as", "float",
                        "detach", "clamp", "clamp_min"})) {

@@ -91,6 +91,8 @@ class Inliner {
       case ir::AttrKind::Constant:
         n.op = "const";
         n.num = a.num;
+        if (!a.text.empty()) n.name = a.text;
+        if (!a.num && a.text.empty()) n.name = "None";  // not a number, not a string: no text to fold
         break;
       default:
         n.op = "attr";
@@ -139,8 +141,17 @@ class Inliner {
       if (li && li->learned && !li->normalisation) n.flags |= kFlatLearned;
       return add(std::move(n));
     }
-    if ((c.op == "def" || c.op == "lambda") && c.num && can_inline(depth))
-      return inline_fn(static_cast<int32_t>(*c.num), args, kwargs, -1, depth + 1, loc);
+    if ((c.op == "def" || c.op == "lambda") && c.num && can_inline(depth)) {
+      // A bound method (`getattr(self, name)`) carries its receiver as its operand.
+      int32_t self_mod = -1;
+      if (c.op == "def" && !c.args.empty()) {
+        args.insert(args.begin(), c.args[0]);
+        const FlatNode& r = g_.nodes[static_cast<size_t>(c.args[0])];
+        if (r.op == "self" && r.num) self_mod = static_cast<int32_t>(*r.num);
+      }
+      return inline_fn(static_cast<int32_t>(*c.num), args, kwargs, self_mod, depth + 1, loc);
+    }
+    if (c.op == "phi" && c.args.size() == 1) return call_value(c.args[0], args, kwargs, loc, fn, depth);
     if (c.op == "iter_item" && !c.args.empty()) {
       // for blk in self.blocks: x = blk(x)
       const FlatNode& it = g_.nodes[static_cast<size_t>(c.args[0])];
@@ -387,6 +398,23 @@ class Inliner {
       for (const auto& [k, d] : n.kwargs)
         if (k == "default") return instance_class(f, d, depth + 1);
     return -1;
+  }
+
+  // The text of a string constant of the flat graph.
+  std::optional<std::string> string_value(int32_t id) const {
+    if (id < 0) return std::nullopt;
+    const FlatNode& n = g_.nodes[static_cast<size_t>(id)];
+    if (n.op != "const" || n.num || n.name.empty() || n.name == "None" || n.name == "...") return std::nullopt;
+    return n.name;
+  }
+
+  int32_t string_const(const std::string& text, const ir::Loc& loc, int32_t fid) {
+    FlatNode c;
+    c.op = "const";
+    c.name = text;
+    c.loc = loc;
+    c.function = fid;
+    return add(std::move(c));
   }
 
   // An attribute a pre-hook filled with the module's input: a root input here.
@@ -793,6 +821,28 @@ class Inliner {
       a.erase(a.begin());
       return call_value(callee, a, mapped_kwargs(), n.loc, fid, depth);
     }
+    if (n.op == "add" && n.args.size() == 2 && string_value(m(n.args[0])) && string_value(m(n.args[1])))
+      return string_const(*string_value(m(n.args[0])) + *string_value(m(n.args[1])), n.loc, fid);
+    if (n.op == "call" && (n.name == "getattr" || n.name == "builtins.getattr") && n.args.size() >= 2 &&
+        m(n.args[0]) >= 0)
+      if (auto name = string_value(m(n.args[1]))) {
+        // getattr(self, "_" + self.config.mode): the member the folded name picks.
+        const FlatNode& obj = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+        if (obj.op == "self" && obj.num) {
+          const int32_t mod = static_cast<int32_t>(*obj.num);
+          if (int32_t meth = find_method(p_, mod, *name); meth >= 0) {
+            FlatNode d;
+            d.op = "def";
+            d.num = meth;
+            d.args = {m(n.args[0])};
+            d.loc = n.loc;
+            d.function = fid;
+            d.name = *name;
+            return add(std::move(d));
+          }
+          if (const ir::Attr* a = ir::module_attr(p_, mod, *name)) return attr_value(*a, n.loc, fid, *name);
+        }
+      }
     if (n.op == "global") {
       // A module-level constant of the tree: RESERVED_IDS = torch.tensor([...]), SCALE = 2 ** 20.
       if (int32_t c = global_constant(n, fid); c >= 0) return c;

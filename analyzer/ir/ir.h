@@ -135,6 +135,7 @@ struct Attr {
   int32_t module_class = -1;   // Submodule: the user module
   int32_t function = -1;       // a callable attribute: the function it holds (a closure from a factory)
   std::optional<double> num;   // Constant: folded number
+  std::string text;            // Constant: a string literal's value (a mode name, a key)
   std::vector<Attr> children;  // Container elements, named "0", "1", ... or by key
   // Other values the constructor assigns under a condition (`if flag: self.h = A() else: self.h =
   // B()`): whichever way the flag goes, each is a reachable configuration.

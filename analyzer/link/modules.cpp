@@ -243,12 +243,20 @@ class Builder {
           a.type = "argument:" + n.name;
           return a;
         }
+      if (std::string s = folded_string(f, id, 0); !s.empty()) {  // mode="mute": a string setting
+        a.kind = AttrKind::Constant;
+        a.text = s;
+        a.type = "argument:" + n.name;
+        return a;
+      }
       a.type = "argument:" + n.name;
       return a;
     }
     if (n.op == "const" || n.op == "tuple" || n.op == "list" || n.op == "dict") {
       a.kind = n.op == "const" ? AttrKind::Constant : AttrKind::Other;
       a.type = n.op;
+      for (const auto& [k, v] : n.kwargs)
+        if (n.op == "const" && k == "string") a.text = n.name;
       if (n.op == "list" || n.op == "dict") add_list_children(f, n, a, depth);
       return a;
     }
@@ -314,7 +322,11 @@ class Builder {
   std::string folded_string(const Function& f, NodeId id, int depth) {
     if (id < 0 || depth > 6) return {};
     const Node& n = f.node(id);
-    if (n.op == "const" && !n.num) return n.name;
+    if (n.op == "const" && !n.num) {
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "string") return n.name;
+      return {};  // None, Ellipsis
+    }
     if (n.op != "param") return {};
     for (const auto& [k, d] : n.kwargs)  // a constructor's default, when no caller is being followed
       if (k == "default" && binds_.empty()) return folded_string(f, d, depth + 1);
