@@ -63,8 +63,9 @@ class BackdoorChain : public Rule {
         if (it != by_line.end() && it->second.first >= fr.graph.nodes.size()) continue;
         std::string type = fmt::format("T{}", c.taxonomy);
         std::string msg =
-            fmt::format("{} backdoor in `{}`: {} trigger detector on the raw input ({}) {}; {} integration {}({})",
-                        type, fr.graph.root.label, c.constant_based ? "a constant-based" : "an operator-based",
+            fmt::format("{} backdoor in `{}`: {} trigger detector on {} ({}) {}; {} integration {}({})", type,
+                        fr.graph.root.label, c.constant_based ? "a constant-based" : "an operator-based",
+                        c.on_output ? "the model's own output" : "the raw input",
                         describe_detector(p, fr, c), propagation_phrase(c.propagation), to_string(c.integration_kind),
                         anchored ? "in a helper called here " : "here ", source_text(p, at, 50));
         Finding f = finding_at(info(), p, at, msg, anchored ? p.fn(fr.graph.root.function).qualname : scope_of(p, n));

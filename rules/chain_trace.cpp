@@ -17,7 +17,7 @@ std::string describe_steps(const flow::FlowResult& fr, const std::vector<int32_t
   int shown = 0;
   for (int32_t id : steps) {
     const flow::FlatNode& n = fr.graph.nodes[static_cast<size_t>(id)];
-    if (n.flags & flow::kFlatInput) continue;
+    if (n.flags & (flow::kFlatInput | flow::kFlatLearned)) continue;  // the input, or the output a detector reads
     if (shown++ == 5) {
       s += ", ...";
       break;
@@ -32,24 +32,28 @@ std::string describe_detector(const ir::Program&, const flow::FlowResult& fr, co
 }
 
 std::vector<TraceStep> detector_trace(const ir::Program& p, const flow::FlowResult& fr, int32_t detector,
-                                      const std::vector<int32_t>& steps) {
+                                      const std::vector<int32_t>& steps, bool on_output) {
+  const char* source = on_output ? "the model's output" : "the raw input";
   std::vector<TraceStep> t;
   for (int32_t id : steps) {
     const flow::FlatNode& n = fr.graph.nodes[static_cast<size_t>(id)];
     if (!n.loc.valid()) continue;
     if (n.flags & flow::kFlatInput)
       t.push_back(step(p, n.loc, "input", fmt::format("model input `{}` of {}", n.name, fr.graph.root.label)));
+    else if (n.flags & flow::kFlatLearned)
+      t.push_back(step(p, n.loc, "input", fmt::format("`{}`: the model's output the detector reads", n.op)));
     else
-      t.push_back(step(p, n.loc, "detector", fmt::format("`{}` on the raw input, no learned weights", n.op)));
+      t.push_back(step(p, n.loc, "detector", fmt::format("`{}` on {}, no learned weights", n.op, source)));
   }
   const flow::FlatNode& d = fr.graph.nodes[static_cast<size_t>(detector)];
   if (d.loc.valid() && (t.empty() || t.back().line != d.loc.line))
-    t.push_back(step(p, d.loc, "detector", "indicator: a near-binary function of the input"));
+    t.push_back(step(p, d.loc, "detector",
+                     on_output ? "indicator: a near-binary function of the output" : "indicator: a near-binary function of the input"));
   return t;
 }
 
 std::vector<TraceStep> chain_trace(const ir::Program& p, const flow::FlowResult& fr, const flow::Chain& c) {
-  std::vector<TraceStep> t = detector_trace(p, fr, c.detector, c.detector_steps);
+  std::vector<TraceStep> t = detector_trace(p, fr, c.detector, c.detector_steps, c.on_output);
   const flow::FlatNode& y = fr.graph.nodes[static_cast<size_t>(c.data)];
   const flow::FlatNode& n = fr.graph.nodes[static_cast<size_t>(c.integration)];
   if (y.loc.valid())

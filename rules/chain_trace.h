@@ -13,8 +13,9 @@ namespace archscan::rules {
 // input -> detector steps -> integration -> propagation note.
 std::vector<TraceStep> chain_trace(const ir::Program& p, const flow::FlowResult& fr, const flow::Chain& c);
 // input -> detector steps ending at `detector`.
+// `on_output`: the detector reads the model's own output, not the raw input.
 std::vector<TraceStep> detector_trace(const ir::Program& p, const flow::FlowResult& fr, int32_t detector,
-                                      const std::vector<int32_t>& steps);
+                                      const std::vector<int32_t>& steps, bool on_output = false);
 // "max_pool2d, gt, amax": the ops that made the detector.
 std::string describe_detector(const ir::Program& p, const flow::FlowResult& fr, const flow::Chain& c);
 std::string describe_steps(const flow::FlowResult& fr, const std::vector<int32_t>& steps);

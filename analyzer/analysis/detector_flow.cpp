@@ -77,6 +77,11 @@ bool is_reduction_op(const FlatNode& n, const std::vector<Fact>& facts) {
 double big(double v) { return std::fabs(v); }
 
 // Ops that read only an input's shape, dtype or device.
+// Ops that write values into chosen places of a tensor (a fixed class, a lane, masked positions).
+bool writes_in_place(const std::string& op) {
+  return in(op, {"index_fill", "scatter", "scatter_add", "index_put", "setitem", "masked_fill", "fill_", "index_copy"});
+}
+
 bool shape_only(const FlatNode& n) {
   if (in(n.op, {"size",      "dim",      "numel",      "zeros_like", "ones_like",  "empty_like",    "full_like",
                 "new_zeros", "new_ones", "new_empty",  "new_full",   "new_tensor", "arange",        "randn_like",
@@ -119,7 +124,9 @@ namespace {
 
 class Analyzer {
  public:
-  Analyzer(const ir::Program& p, FlowResult& r) : p_(p), r_(r), g_(r.graph) {}
+  // `on_output`: the graph's inputs are the model's last learned values (see analyse()).
+  Analyzer(const ir::Program& p, FlowResult& r, bool on_output = false)
+      : p_(p), r_(r), g_(r.graph), on_output_(on_output) {}
 
   void run() {
     r_.facts.assign(g_.nodes.size(), Fact{});
@@ -621,8 +628,9 @@ class Analyzer {
       else if (places_data(n))
         ops = {n.args.front(), n.args.back()};  // out.index_copy_(0, rows, learned)
       ops = without_benign_conditions(n, ops);
+      // (not across a loop's back-edge: the value entering the loop is not derived from its body)
       for (int32_t a : ops)
-        if (fact(a).detector_derived && a != static_cast<int32_t>(i)) r_.facts[i].detector_derived = true;
+        if (fact(a).detector_derived && a < static_cast<int32_t>(i)) r_.facts[i].detector_derived = true;
     }
     // Only maximal detectors are reported as detectors (not every step of one).
     for (int32_t d : detectors) {
@@ -684,7 +692,11 @@ class Analyzer {
       bool y_learned = fact(y).learned;
       // The detector must override learned output or rewrite what learned layers will see; without
       // learned layers on either side this is data processing (augmentation, pre-processing).
-      if (!y_learned && !downstream) continue;
+      if (!y_learned && !downstream && !on_output_) continue;
+      if (on_output_ && !output_override(static_cast<int32_t>(i), d, y, df)) {
+        integrated[i] = 0;
+        continue;
+      }
       // Extra input channels (cat([x, edges])) are features for the first learned layer; written
       // beside learned activations they ride along to be read back later (interleaved).
       // Not integrations: leave the data path open for a detector further down (no laundering).
@@ -716,6 +728,57 @@ class Analyzer {
   }
 
   static bool position_mask(uint32_t evidence) { return !(evidence & (kReduce | kPool | kPattern | kAggregate)); }
+
+  // On the model's own output, only a per-sample decision (a thresholded extreme: max, all, any)
+  // that pushes the output to a fixed value or destroys it is an attack. Choosing between learned
+  // outputs (early exit, guidance), per-position masks (top-k / top-p filtering) and rescaling
+  // (temperature) are how models use their confidence.
+  // Whether a value was computed from the graph's inputs through a reduction, a sort or a top-k.
+  bool reduced(int32_t v) const {
+    std::vector<int32_t> work{v};
+    std::set<int32_t> seen;
+    while (!work.empty()) {
+      int32_t cur = work.back();
+      work.pop_back();
+      if (cur < 0 || !seen.insert(cur).second || seen.size() > 256) continue;
+      const FlatNode& n = node(cur);
+      if (n.flags & kFlatInput) continue;
+      if (!input_dependent(fact(cur))) continue;
+      if (in(n.op, {"topk", "sort", "argsort", "kthvalue"}) || is_reduction_op(n, r_.facts)) return true;
+      // (a write into chosen places keeps the written tensor's lineage; not around a loop's back-edge)
+      for (int32_t a : writes_in_place(n.op) && !n.args.empty() ? std::vector<int32_t>{n.args[0]} : operands(n))
+        if (a < cur) work.push_back(a);
+    }
+    return false;
+  }
+
+  bool output_override(int32_t i, int32_t d, int32_t y, const Fact& df) const {
+    if (!(df.evidence & kReduce) || !(df.evidence & (kThreshold | kWeakThreshold))) return false;
+    // where(best > t, best, 0) on per-anchor scores: a value filtered by a test of itself; routing
+    // weights of top-k experts: a statistic of the output, not the output.
+    if (fact(y).scale || reduced(y)) return false;
+    for (int32_t t : {d, source_detector(d)})
+      if (t >= 0 && std::find(node(t).args.begin(), node(t).args.end(), y) != node(t).args.end()) return false;
+    const FlatNode& n = node(i);
+    if (in(n.op, {"cat", "stack", "sub", "div"})) return false;
+    const bool chooses = in(n.op, {"where", "select", "masked_fill", "lerp", "masked_scatter"});
+    for (int32_t a : operands(n)) {
+      if (a == d || a == y || node(a).op == "branch") continue;
+      const Fact& f = fact(a);
+      if (!input_dependent(f)) continue;                                // a fixed value or class
+      if (!chooses && (f.detector_derived || f.scale)) continue;       // the flag's own product
+      // `if hit: y = y.index_fill(0, k, big)`: one arm is the output rewritten at a fixed place.
+      auto writes = [&](int32_t v) { return writes_in_place(node(v).op); };
+      if ((writes(a) && derives_from(a, y)) || (writes(y) && derives_from(y, a))) continue;
+      return false;  // another output or a function of it: choosing, not overriding
+    }
+    if (n.op == "add") {
+      // logits + flag * big * one_hot(k): only a boost of a fixed class counts.
+      for (int32_t a : operands(n))
+        if (a != y && fact(a).detector_derived && !replacement(a) && !carries_constant(a, 0, false)) return false;
+    }
+    return true;
+  }
 
   // masked_fill(m, -inf) / where(m, x, very_negative): the matched positions are erased.
   bool blanks_positions(const FlatNode& n) const {
@@ -1103,6 +1166,7 @@ class Analyzer {
   const ir::Program& p_;
   FlowResult& r_;
   const FlatGraph& g_;
+  const bool on_output_;
   std::vector<char> learned_op_;
 };
 
@@ -1133,10 +1197,51 @@ std::vector<int32_t> evidence_steps(const FlowResult& r, int32_t detector) {
   return out;
 }
 
+// Detectors on the model's own output: the same analysis with the last learned values (those
+// that feed no further learned layer and reach what the root returns) as the inputs, and the raw
+// inputs silenced. Its chains join the root's with `on_output` set; node ids are shared.
+static void analyse_output(const ir::Program& p, FlowResult& r) {
+  const auto& nodes = r.graph.nodes;
+  std::vector<char> reaches(nodes.size(), 0);
+  std::vector<int32_t> work(r.graph.outputs.begin(), r.graph.outputs.end());
+  while (!work.empty()) {
+    int32_t id = work.back();
+    work.pop_back();
+    if (id < 0 || reaches[static_cast<size_t>(id)]) continue;
+    reaches[static_cast<size_t>(id)] = 1;
+    const FlatNode& n = nodes[static_cast<size_t>(id)];
+    work.insert(work.end(), n.args.begin(), n.args.end());
+    for (const auto& [k, a] : n.kwargs) work.push_back(a);
+  }
+  std::vector<int32_t> heads;
+  for (size_t i = 0; i < nodes.size(); ++i)
+    // (an opaque call is only assumed learned so that nothing is reported on a guess: not a source)
+    if ((nodes[i].flags & kFlatLearned) && !(nodes[i].flags & kFlatOpaque) && reaches[i] && !r.feeds_learned[i] &&
+        r.facts[i].learned)
+      heads.push_back(static_cast<int32_t>(i));
+  if (heads.empty() || r.graph.truncated) return;
+  FlowResult o;
+  o.graph = r.graph;
+  for (auto& n : o.graph.nodes) n.flags &= ~kFlatInput;
+  o.graph.inputs = heads;
+  for (int32_t h : heads) o.graph.nodes[static_cast<size_t>(h)].flags = kFlatInput;
+  Analyzer(p, o, /*on_output=*/true).run();
+  for (auto& c : o.chains) {
+    c.on_output = true;
+    // `if hit: y = y.index_fill(...)`: the rewrite, not the `if`, is where the output is overridden.
+    const FlatNode& in = o.graph.nodes[static_cast<size_t>(c.integration)];
+    if (in.op == "phi")
+      for (int32_t arm : in.args)
+        if (writes_in_place(o.graph.nodes[static_cast<size_t>(arm)].op)) c.integration = arm;
+    r.chains.push_back(std::move(c));
+  }
+}
+
 FlowResult analyse(const ir::Program& p, const Root& root) {
   FlowResult r;
   r.graph = flatten(p, root);
   Analyzer(p, r).run();
+  analyse_output(p, r);
   return r;
 }
 

@@ -47,6 +47,9 @@ struct Chain {
   Integration integration_kind = Integration::Targeted;
   int taxonomy = 0;                     // 1..12
   std::vector<int32_t> detector_steps;  // evidence-adding nodes, input first
+  // The detector reads the model's own output (logits, the last features) instead of the raw input:
+  // a weight-free, near-binary function of it that writes a fixed class or destroys the output.
+  bool on_output = false;
 };
 
 struct FlowResult {

@@ -78,7 +78,8 @@ class Builder {
       size_t first = n.op == "select" ? 1 : 0;
       for (size_t i = first; i < n.args.size(); ++i) {
         Attr alt = classify(f, n.args[i], depth + 1);
-        if (alt.kind != AttrKind::Other || alt.function >= 0) {
+        // (a list or dict of callables counts: `[] if off else [Rule(k)]`)
+        if (alt.kind != AttrKind::Other || alt.function >= 0 || !alt.children.empty()) {
           alt.init_node = id;
           alt.loc = n.loc;
           return alt;
