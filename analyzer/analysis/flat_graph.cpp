@@ -31,7 +31,8 @@ class Inliner {
     return static_cast<int32_t>(g_.nodes.size() - 1);
   }
 
-  int32_t constant(const std::string& name, double num, const ir::Loc& loc, int32_t fn) {
+  // A literal: a number, or a string (`num` empty, `name` its text).
+  int32_t constant(const std::string& name, std::optional<double> num, const ir::Loc& loc, int32_t fn) {
     FlatNode c;
     c.op = "const";
     c.name = name;
@@ -406,15 +407,6 @@ class Inliner {
     const FlatNode& n = g_.nodes[static_cast<size_t>(id)];
     if (n.op != "const" || n.num || n.name.empty() || n.name == "None" || n.name == "...") return std::nullopt;
     return n.name;
-  }
-
-  int32_t string_const(const std::string& text, const ir::Loc& loc, int32_t fid) {
-    FlatNode c;
-    c.op = "const";
-    c.name = text;
-    c.loc = loc;
-    c.function = fid;
-    return add(std::move(c));
   }
 
   // An attribute a pre-hook filled with the module's input: a root input here.
@@ -822,7 +814,7 @@ class Inliner {
       return call_value(callee, a, mapped_kwargs(), n.loc, fid, depth);
     }
     if (n.op == "add" && n.args.size() == 2 && string_value(m(n.args[0])) && string_value(m(n.args[1])))
-      return string_const(*string_value(m(n.args[0])) + *string_value(m(n.args[1])), n.loc, fid);
+      return constant(*string_value(m(n.args[0])) + *string_value(m(n.args[1])), std::nullopt, n.loc, fid);
     if (n.op == "call" && (n.name == "getattr" || n.name == "builtins.getattr") && n.args.size() >= 2 &&
         m(n.args[0]) >= 0)
       if (auto name = string_value(m(n.args[1]))) {
