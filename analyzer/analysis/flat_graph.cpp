@@ -298,7 +298,7 @@ class Inliner {
     const ir::Node& v = owner.node(id);
     if (v.num) return constant(v.name, *v.num, loc, fid);
     if (v.op == "attr" && !v.args.empty() && depth < 4)
-      if (int32_t cls = instance_class(owner, v.args[0], 0); cls >= 0)
+      if (int32_t cls = ir::instance_class(p_, owner, v.args[0]); cls >= 0)
         if (const ir::Attr* a = ir::module_attr(p_, cls, v.name)) return attr_value(*a, loc, fid, v.name);
     if ((v.op == "tuple" || v.op == "list") && v.args.size() >= 2 &&
         std::all_of(v.args.begin(), v.args.end(), [&](ir::NodeId a) { return owner.node(a).num.has_value(); })) {
@@ -381,25 +381,6 @@ class Inliner {
     return -1;
   }
 
-  // The class of an instance a node of `f` holds: `self` of a method, `Config()`, `cfg or Config()`.
-  int32_t instance_class(const ir::Function& f, ir::NodeId id, int depth) const {
-    if (id < 0 || depth > 6) return -1;
-    const ir::Node& n = f.node(id);
-    if (ir::is_self(f, id)) return f.owner_module;
-    if (n.op == "call" && n.target_module >= 0) return n.target_module;
-    if (n.op == "attr" && !n.args.empty()) {
-      int32_t owner = instance_class(f, n.args[0], depth + 1);
-      const ir::Attr* a = owner >= 0 ? ir::module_attr(p_, owner, n.name) : nullptr;
-      return a && a->kind == ir::AttrKind::Submodule ? a->module_class : -1;
-    }
-    if (n.op == "or" || n.op == "phi" || n.op == "select")
-      for (size_t i = n.op == "select" ? 1 : 0; i < n.args.size(); ++i)
-        if (int32_t c = instance_class(f, n.args[i], depth + 1); c >= 0) return c;
-    if (n.op == "param")
-      for (const auto& [k, d] : n.kwargs)
-        if (k == "default") return instance_class(f, d, depth + 1);
-    return -1;
-  }
 
   // The text of a string constant of the flat graph.
   std::optional<std::string> string_value(int32_t id) const {

@@ -1,5 +1,7 @@
 #include "ir/ir.h"
 
+#include <algorithm>
+
 namespace archscan::ir {
 
 const char* to_string(AttrKind k) {
@@ -132,6 +134,31 @@ bool is_self(const Function& f, NodeId id) {
   if (id < 0 || static_cast<size_t>(id) >= f.nodes.size()) return false;
   const Node& n = f.node(id);
   return n.op == "param" && n.num && *n.num == 0 && f.owner_module >= 0;
+}
+
+int32_t instance_class(const Program& p, const Function& f, NodeId id, int depth) {
+  if (id < 0 || depth > 8) return -1;
+  const Node& n = f.node(id);
+  if (is_self(f, id)) return f.owner_module;
+  if ((n.op == "call" || n.op == "call_value") && n.target_module >= 0) return n.target_module;
+  if (n.op == "call_value" && !n.args.empty() && f.owner_module >= 0) {
+    // cls(...) in a classmethod (a factory): an instance of the class.
+    const Node& callee = f.node(n.args[0]);
+    bool classmethod = std::find(f.decorators.begin(), f.decorators.end(), "classmethod") != f.decorators.end();
+    if (classmethod && callee.op == "param" && callee.num && *callee.num == 0) return f.owner_module;
+  }
+  if (n.op == "attr" && !n.args.empty()) {
+    int32_t owner = instance_class(p, f, n.args[0], depth + 1);
+    const Attr* a = owner >= 0 ? module_attr(p, owner, n.name) : nullptr;
+    return a && a->kind == AttrKind::Submodule ? a->module_class : -1;
+  }
+  if (n.op == "or" || n.op == "phi" || n.op == "select")
+    for (size_t i = n.op == "select" ? 1 : 0; i < n.args.size(); ++i)
+      if (int32_t c = instance_class(p, f, n.args[i], depth + 1); c >= 0) return c;
+  if (n.op == "param")
+    for (const auto& [k, d] : n.kwargs)
+      if (k == "default") return instance_class(p, f, d, depth + 1);
+  return -1;
 }
 
 std::vector<uint32_t> line_starts(const std::string& text) {

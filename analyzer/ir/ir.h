@@ -247,5 +247,9 @@ const Attr* module_attr(const Program& p, int32_t mod, const std::string& path, 
 int32_t find_method(const Program& p, int32_t mod, const std::string& name, int depth = 0);
 // Whether `id` is the receiver of a method: the first parameter of a function owned by a module.
 bool is_self(const Function& f, NodeId id);
+// The class of the instance a value holds: `self`, `Net(...)`, `cls(...)` in a classmethod, a
+// submodule of a known instance (`model.frontend`), either arm of `cfg or Config()` / a conditional,
+// a parameter's default; -1 when unknown.
+int32_t instance_class(const Program& p, const Function& f, NodeId id, int depth = 0);
 
 }  // namespace archscan::ir

@@ -37,14 +37,6 @@ std::pair<int32_t, NodeId> bound_method(const Function& f, NodeId id) {
   return fn >= 0 ? std::make_pair(fn, v.args[1]) : std::make_pair(-1, ir::kNoNode);
 }
 
-// `cls` of a classmethod.
-bool is_class_param(const Function& f, NodeId id) {
-  if (id < 0 || f.owner_module < 0) return false;
-  const Node& n = f.node(id);
-  return n.op == "param" && n.num && *n.num == 0 &&
-         std::find(f.decorators.begin(), f.decorators.end(), "classmethod") != f.decorators.end();
-}
-
 // attr(self, name) -> name; attr(attr(self, a), b) -> "a.b".
 std::string self_path(const Function& f, NodeId id) {
   std::string path;
@@ -79,7 +71,7 @@ class Builder {
       for (size_t i = first; i < n.args.size(); ++i) {
         Attr alt = classify(f, n.args[i], depth + 1);
         // (a list or dict of callables counts: `[] if off else [Rule(k)]`)
-        if (alt.kind != AttrKind::Other || alt.function >= 0 || !alt.children.empty()) {
+        if (known(alt) || !alt.children.empty()) {
           alt.init_node = id;
           alt.loc = n.loc;
           return alt;
@@ -129,10 +121,7 @@ class Builder {
           c.type = p_.mod(cls).name;
           c.init_node = id;
           c.loc = n.loc;
-          if (a.kind != AttrKind::Submodule)
-            a = c;
-          else if (a.alternatives.size() < 4)
-            a.alternatives.push_back(std::move(c));
+          add_configuration(a, std::move(c));
         }
         return a;
       }
@@ -173,25 +162,15 @@ class Builder {
                               ? find(*current_, base.name)
                               : nullptr;
       if (table && !table->children.empty() && (table->type == "ModuleDict" || table->type == "dict")) {
-        std::string key = folded_string(f, n.args[1], 0);
+        const std::string key = folded_string(f, n.args[1], 0);
         Attr out;
-        std::vector<Attr> rest;
-        for (const Attr& c : table->children) {
-          if (c.kind == AttrKind::Other && c.function < 0) continue;
-          if (out.kind == AttrKind::Other && out.function < 0 && (key.empty() || c.name == key))
-            out = c;
-          else
-            rest.push_back(c);
-        }
-        if (out.kind == AttrKind::Other && out.function < 0 && !rest.empty()) {
-          out = rest.front();
-          rest.erase(rest.begin());
-        }
-        for (auto& r : rest)
-          if (out.alternatives.size() < 4) out.alternatives.push_back(std::move(r));
+        for (const Attr& c : table->children)
+          if (c.name == key) add_configuration(out, c);
+        for (const Attr& c : table->children)
+          if (c.name != key) add_configuration(out, c);
         out.init_node = id;
         out.loc = n.loc;
-        if (out.kind != AttrKind::Other || out.function >= 0) return out;
+        if (known(out)) return out;
       }
     }
     if (n.op == "param")
@@ -202,7 +181,7 @@ class Builder {
         if (!binds_.empty()) binds_.pop_back();
         Attr bound = classify(*caller, arg, depth + 1);
         binds_ = std::move(saved);
-        if (bound.kind != AttrKind::Other || bound.function >= 0) return bound;
+        if (known(bound)) return bound;
       }
     if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
       // A builder function: what it returns, its parameters bound to this call's arguments.
@@ -214,7 +193,7 @@ class Builder {
         const Node& rn = g.node(r);
         if (rn.args.empty()) continue;
         Attr inner = classify(g, rn.args[0], depth + 1);
-        if (inner.kind != AttrKind::Other || inner.function >= 0) {
+        if (known(inner)) {
           inner.init_node = id;
           inner.loc = n.loc;
           found = std::move(inner);
@@ -370,13 +349,9 @@ class Builder {
         const Node& kn = df->node(dn.args[k]);
         if (!key.empty() && (kn.op != "const" || kn.num || kn.name != key)) continue;
         Attr e = classify(*df, dn.args[k + 1], depth + 1);
-        if (e.kind == AttrKind::Other && e.function < 0) continue;
         e.init_node = n.id;
         e.loc = n.loc;
-        if (out.kind == AttrKind::Other && out.function < 0)
-          out = std::move(e);
-        else if (out.alternatives.size() < 4)
-          out.alternatives.push_back(std::move(e));
+        add_configuration(out, std::move(e));
       }
     }
     return out;
@@ -575,26 +550,9 @@ class Builder {
     return {fi >= 0 ? &p_.fn(fi) : nullptr, v};
   }
 
-  // The class of an instance value: `Net(...)` or a variable bound to it.
-  int32_t instance_class(const Function& f, NodeId id, int depth = 0) {
-    for (int guard = 0; id >= 0 && guard < 8 && depth < 8; ++guard) {
-      const Node& n = f.node(id);
-      if (n.op == "call" && n.target_module >= 0) return n.target_module;
-      // cls(...) in a classmethod (a factory): an instance of the class.
-      if (n.op == "call_value" && !n.args.empty() && is_class_param(f, n.args[0])) return f.owner_module;
-      // model.frontend: the submodule a known instance holds.
-      if (n.op == "attr" && !n.args.empty()) {
-        int32_t owner = instance_class(f, n.args[0], depth + 1);
-        const Attr* a = owner >= 0 ? module_attr(p_, owner, n.name, 0) : nullptr;
-        return a && a->kind == AttrKind::Submodule ? a->module_class : -1;
-      }
-      if (n.op == "phi" && !n.args.empty()) {
-        id = n.args[0];
-        continue;
-      }
-      break;
-    }
-    return -1;
+  // The class of an instance value (`self` is the class's own business, not an outside setting).
+  int32_t instance_class(const Function& f, NodeId id) const {
+    return is_self(f, id) ? -1 : ir::instance_class(p_, f, id);
   }
 
   // Whether the module owns trainable parameters (itself, its containers or its submodules).
@@ -876,6 +834,18 @@ class Builder {
     if (conditional) old_conditional_.insert({m.id, name});
   }
 
+  // Whether classify() recognised the value (a layer, module, tensor, constant or function).
+  static bool known(const Attr& a) { return a.kind != AttrKind::Other || a.function >= 0; }
+
+  // One more configuration the attribute can hold: the first known value, then alternatives.
+  static void add_configuration(Attr& out, Attr e) {
+    if (!known(e)) return;
+    if (!known(out))
+      out = std::move(e);
+    else if (out.alternatives.size() < 4)
+      out.alternatives.push_back(std::move(e));
+  }
+
   // A value that computes when called: a submodule, a layer, a container or a function.
   static bool callable_value(const Attr& a) {
     return a.kind == AttrKind::Submodule || a.kind == AttrKind::Layer || a.kind == AttrKind::Container ||
@@ -916,7 +886,7 @@ class Builder {
         if (Attr* d = find(m, f.node(n.args[0]).name); d && d->type == "dict") {
           const Node& key = f.node(n.args[1]);
           Attr e = classify(f, n.args[2], 0);
-          if (key.op == "const" && !key.num && (e.kind != AttrKind::Other || e.function >= 0)) {
+          if (key.op == "const" && !key.num && known(e)) {
             e.name = key.name;
             d->children.push_back(std::move(e));
             continue;
