@@ -613,7 +613,7 @@ class Analyzer {
     std::set<int32_t> detectors;
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
       Fact& f = r_.facts[i];
-      if (is_detector(f)) {
+      if (is_detector(f) && !mask_algebra(static_cast<int32_t>(i))) {
         f.detector_derived = true;
         detectors.insert(static_cast<int32_t>(i));
       }
@@ -628,9 +628,10 @@ class Analyzer {
       else if (places_data(n))
         ops = {n.args.front(), n.args.back()};  // out.index_copy_(0, rows, learned)
       ops = without_benign_conditions(n, ops);
+      if (mask_algebra(static_cast<int32_t>(i))) continue;
       // (not across a loop's back-edge: the value entering the loop is not derived from its body)
       for (int32_t a : ops)
-        if (fact(a).detector_derived && a < static_cast<int32_t>(i)) r_.facts[i].detector_derived = true;
+        if (fact(a).detector_derived && a != static_cast<int32_t>(i)) r_.facts[i].detector_derived = true;
     }
     // Only maximal detectors are reported as detectors (not every step of one).
     for (int32_t d : detectors) {
@@ -697,6 +698,13 @@ class Analyzer {
         integrated[i] = 0;
         continue;
       }
+      // Mask algebra: a mask built from one input (a 0 / -inf attention bias) rewritten by a test
+      // of that same input (un-masking fully padded rows). Nothing but the mask's own input decides,
+      // and the value carries no data, only a choice between constants.
+      if (mask_algebra(static_cast<int32_t>(i))) {
+        integrated[i] = 0;
+        continue;
+      }
       // Extra input channels (cat([x, edges])) are features for the first learned layer; written
       // beside learned activations they ride along to be read back later (interleaved).
       // Not integrations: leave the data path open for a detector further down (no laundering).
@@ -725,6 +733,86 @@ class Analyzer {
       c.detector_steps = steps(c.detector >= 0 ? c.detector : d);
       r_.chains.push_back(std::move(c));
     }
+  }
+
+  // A value that only chooses between constants by a test of the input (`where(keep, 0, min)`,
+  // `(1 - m) * finfo.min`, `m.masked_fill(...)` of such a value, reshaped): a mask, not data.
+  bool mask_encoding(int32_t y, int depth) const {
+    if (depth > 8) return false;
+    const FlatNode& n = node(y);
+    if (in(n.op, {"where", "select"}) && n.args.size() == 3)
+      return !input_dependent(fact(n.args[1])) && !input_dependent(fact(n.args[2]));
+    if (in(n.op, {"masked_fill", "view", "reshape", "unsqueeze", "expand", "to", "float", "type_as", "contiguous",
+                  "clone", "getitem"}) &&
+        !n.args.empty())
+      return mask_encoding(n.args[0], depth + 1);
+    if (n.op == "mul" && n.args.size() == 2)
+      for (int32_t a : n.args) {
+        auto v = scalar(a);
+        if (!input_dependent(fact(a)) && zeroish(a) && !(v && *v == 0)) return true;  // times the dtype's extreme
+      }
+    return false;
+  }
+
+  // Mask algebra: a mask built from one input (a 0 / -inf attention bias) rewritten by a test of
+  // that same input (un-masking fully padded rows). Only the mask's own input decides, and the
+  // value carries no data, only a choice between constants: neither an integration nor a value
+  // that carries the test's decision on.
+  bool mask_algebra(int32_t i) const {
+    const FlatNode& n = node(i);
+    if (n.op == "phi" && n.args.size() >= 2) {
+      // `if mask.all(): return None` (the dense fast path): either way the same mask, or none.
+      std::set<int32_t> from;
+      for (int32_t a : n.args) {
+        if (node(a).op == "const" && node(a).name == "None") continue;
+        if (a >= i || fact(a).learned || !mask_encoding(a, 0)) return false;
+        auto in_a = computed_from(a);
+        from.insert(in_a.begin(), in_a.end());
+      }
+      for (const auto& [k, c] : n.kwargs)
+        if (k == "cond" && !tests_the_mask(c, from)) return false;
+      return !from.empty();
+    }
+    if (!in(n.op, {"masked_fill", "where"}) || n.args.size() < 3) return false;
+    int32_t data = n.op == "where" ? n.args[2] : n.args[0];
+    int32_t test = n.op == "where" ? n.args[0] : n.args[1];
+    if (fact(data).learned || !mask_encoding(data, 0)) return false;
+    return tests_the_mask(test, computed_from(data));
+  }
+
+  // Whether a test reads only the inputs the mask is built from, through a value the mask is
+  // built from too (`keep` in `where(keep, 0, min)` and `~keep.any(-1)`): a test of the mask itself.
+  bool tests_the_mask(int32_t test, const std::set<int32_t>& mask) const {
+    bool shared = false;
+    for (int32_t v : computed_from(test)) {
+      bool input = node(v).flags & kFlatInput;
+      if (input && !mask.count(v)) return false;
+      shared |= !input && mask.count(v);
+    }
+    return shared;
+  }
+
+  // The input-dependent values a value is computed from (itself included; back-edges not followed).
+  std::set<int32_t> computed_from(int32_t v) const {
+    std::set<int32_t> seen;
+    std::vector<int32_t> work{v};
+    while (!work.empty()) {
+      int32_t cur = work.back();
+      work.pop_back();
+      if (cur < 0 || !input_dependent(fact(cur)) || seen.size() > 512 || !seen.insert(cur).second) continue;
+      for (int32_t a : operands(node(cur)))
+        if (a < cur) work.push_back(a);
+    }
+    return seen;
+  }
+
+  // An index that picks one fixed position on some axis (`[hit, :, 7]`, `[hit, self.label]`).
+  bool fixed_column(int32_t index) const {
+    const FlatNode& t = node(index);
+    if (t.op != "tuple") return false;
+    for (size_t k = 1; k < t.args.size(); ++k)
+      if (!input_dependent(fact(t.args[k])) && (scalar(t.args[k]) || stored_value(t.args[k]))) return true;
+    return false;
   }
 
   static bool position_mask(uint32_t evidence) { return !(evidence & (kReduce | kPool | kPattern | kAggregate)); }
@@ -1158,7 +1246,11 @@ class Analyzer {
     if (n.op == "index_fill" && n.args.size() >= 4 && zeroish(n.args[3])) return Integration::Untargeted;
     if (n.op == "setitem" || n.op == "index_put") {
       int32_t v = n.args.size() >= 3 ? n.args[2] : -1;
-      if (v >= 0 && zeroish(v)) return Integration::Untargeted;
+      // logits[hit, :, label] = 1e4: a large positive value written into a fixed column pushes
+      // that class; a blank, NaN or a large value over whole rows destroys.
+      auto x = v >= 0 ? scalar(v) : std::nullopt;
+      bool push = x && *x > 0 && !std::isnan(*x) && fixed_column(n.args[1]);
+      if (v >= 0 && zeroish(v) && !push) return Integration::Untargeted;
     }
     return Integration::Targeted;
   }
@@ -1214,11 +1306,58 @@ static void analyse_output(const ir::Program& p, FlowResult& r) {
     for (const auto& [k, a] : n.kwargs) work.push_back(a);
   }
   std::vector<int32_t> heads;
+  // (an opaque call is only assumed learned so that nothing is reported on a guess: not a source)
+  auto source = [&](size_t i) {
+    return (nodes[i].flags & kFlatLearned) && !(nodes[i].flags & kFlatOpaque) && reaches[i] && r.facts[i].learned;
+  };
+  std::vector<char> head(nodes.size(), 0);
   for (size_t i = 0; i < nodes.size(); ++i)
-    // (an opaque call is only assumed learned so that nothing is reported on a guess: not a source)
-    if ((nodes[i].flags & kFlatLearned) && !(nodes[i].flags & kFlatOpaque) && reaches[i] && !r.feeds_learned[i] &&
-        r.facts[i].learned)
-      heads.push_back(static_cast<int32_t>(i));
+    if (source(i) && !r.feeds_learned[i]) head[i] = 1;
+  // The features the last layers read (`logits = head(feats)`) are the model's own output too: a
+  // test of their magnitude that then blanks the logits is a detector on the output.
+  // (Reached back from a last layer's operands through weight-free steps: pooling, flattening.)
+  std::vector<char> feature(nodes.size(), 0), seen(nodes.size(), 0);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (!head[i]) continue;
+    std::vector<int32_t> back(nodes[i].args.begin(), nodes[i].args.end());
+    while (!back.empty()) {
+      int32_t a = back.back();
+      back.pop_back();
+      if (a < 0 || a >= static_cast<int32_t>(i) || seen[static_cast<size_t>(a)]) continue;
+      seen[static_cast<size_t>(a)] = 1;
+      const FlatNode& an = nodes[static_cast<size_t>(a)];
+      if (an.flags & kFlatOpaque) continue;
+      if (reaches[static_cast<size_t>(a)] && r.facts[static_cast<size_t>(a)].learned)
+        feature[static_cast<size_t>(a)] = !head[static_cast<size_t>(a)];
+      // Back to the layer (or normalisation) that computed them.
+      if ((an.flags & kFlatLearned) || in(an.op, {"batch_norm", "layer_norm", "group_norm", "instance_norm", "rms_norm"}))
+        continue;
+      const auto& args = nodes[static_cast<size_t>(a)].args;
+      back.insert(back.end(), args.begin(), args.end());
+    }
+  }
+  // ... and only the last layers: a value another learned layer also reads is inside the network.
+  std::vector<std::vector<int32_t>> users(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i)
+    for (int32_t a : nodes[i].args)
+      if (a >= 0 && a < static_cast<int32_t>(i)) users[static_cast<size_t>(a)].push_back(static_cast<int32_t>(i));
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (!feature[i]) continue;
+    std::vector<int32_t> fwd(users[i].begin(), users[i].end());
+    std::set<int32_t> visited;
+    while (!fwd.empty() && feature[i]) {
+      int32_t u = fwd.back();
+      fwd.pop_back();
+      if (!visited.insert(u).second || visited.size() > 2000) continue;
+      if (nodes[static_cast<size_t>(u)].flags & kFlatLearned) {
+        if (!head[static_cast<size_t>(u)]) feature[i] = 0;
+        continue;
+      }
+      fwd.insert(fwd.end(), users[static_cast<size_t>(u)].begin(), users[static_cast<size_t>(u)].end());
+    }
+  }
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (head[i] || feature[i]) heads.push_back(static_cast<int32_t>(i));
   if (heads.empty() || r.graph.truncated) return;
   FlowResult o;
   o.graph = r.graph;

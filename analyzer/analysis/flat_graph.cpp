@@ -21,6 +21,28 @@ using ir::find_method;
 
 bool attr_learned(const ir::Attr& a) { return a.learned; }
 
+// The class of the instance every call of `fn` passes for parameter `param` (-1 when a caller
+// passes something else or there is no caller).
+static int32_t argument_class(const ir::Program& p, int32_t fn, const ir::Node& param) {
+  if (!param.num) return -1;
+  int32_t cls = -1;
+  bool any = false, agree = true;
+  for (const auto& caller : p.functions)
+    for (const auto& call : caller.nodes) {
+      if (call.op != "call" || call.target_function != fn) continue;
+      ir::NodeId arg = ir::kNoNode;
+      for (const auto& [k, v] : call.kwargs)
+        if (k == param.name) arg = v;
+      if (arg == ir::kNoNode && static_cast<size_t>(*param.num) < call.args.size())
+        arg = call.args[static_cast<size_t>(*param.num)];
+      int32_t c = arg == ir::kNoNode ? -1 : ir::instance_class(p, caller, arg);
+      agree &= c >= 0 && (!any || c == cls);
+      cls = c;
+      any = true;
+    }
+  return any && agree ? cls : -1;
+}
+
 class Inliner {
  public:
   Inliner(const ir::Program& p, FlatGraph& g) : p_(p), g_(g) {}
@@ -153,6 +175,38 @@ class Inliner {
       return inline_fn(static_cast<int32_t>(*c.num), args, kwargs, self_mod, depth + 1, loc);
     }
     if (c.op == "phi" && c.args.size() == 1) return call_value(c.args[0], args, kwargs, loc, fn, depth);
+    if ((c.op == "select" && c.args.size() == 3) || (c.op == "phi" && c.args.size() > 1)) {
+      // `run = partial(blk, **kw) if flag else blk; run(x)`: the call runs whichever callable the
+      // value holds; each is called and the results merge.
+      FlatNode phi;
+      phi.op = "phi";
+      phi.loc = loc;
+      phi.function = fn;
+      for (size_t i = c.op == "select" ? 1 : 0; i < c.args.size(); ++i)
+        if (c.args[i] != callee && can_inline(depth))
+          phi.args.push_back(call_value(c.args[i], args, kwargs, loc, fn, depth + 1));
+      if (phi.args.size() == 1) return phi.args[0];
+      if (!phi.args.empty()) return add(std::move(phi));
+    }
+    if (c.op == "global" && (c.name.starts_with("operator.") || c.name.starts_with("torch."))) {
+      // A library function held in a variable (`reduce = operator.and_; reduce(a, b)`): its op.
+      FlatNode n;
+      n.op = ir::canonical_op(c.name.substr(c.name.rfind('.') + 1));
+      n.name = c.name;
+      n.args = std::move(args);
+      n.kwargs = std::move(kwargs);
+      n.loc = loc;
+      n.function = fn;
+      return add(std::move(n));
+    }
+    if (c.op == "call" && c.name == "functools.partial" && !c.args.empty()) {
+      // partial(blk, *bound, **kw)(x): the bound arguments first, the keywords joined.
+      std::vector<int32_t> all(c.args.begin() + 1, c.args.end());
+      all.insert(all.end(), args.begin(), args.end());
+      auto all_kwargs = c.kwargs;
+      all_kwargs.insert(all_kwargs.end(), kwargs.begin(), kwargs.end());
+      return call_value(c.args[0], all, all_kwargs, loc, fn, depth);
+    }
     if (c.op == "iter_item" && !c.args.empty()) {
       // for blk in self.blocks: x = blk(x)
       const FlatNode& it = g_.nodes[static_cast<size_t>(c.args[0])];
@@ -264,6 +318,7 @@ class Inliner {
   // and tensor factories (no parameters): a const node or a hard-coded tensor.
   int32_t outer_constant(const ir::Function& outer, ir::NodeId id, const ir::Loc& loc, int32_t fid) {
     const ir::Node& v = outer.node(id);
+    if (v.op == "param") return -1;  // a parameter's number is its position, not a value
     if (v.num) return constant(v.name, *v.num, loc, fid);
     FlatNode c;
     c.loc = loc;
@@ -296,7 +351,7 @@ class Inliner {
   // tensor; anything else is an unknown parameter.
   int32_t foreign_value(const ir::Function& owner, ir::NodeId id, const ir::Loc& loc, int32_t fid, int depth = 0) {
     const ir::Node& v = owner.node(id);
-    if (v.num) return constant(v.name, *v.num, loc, fid);
+    if (v.num && v.op != "param") return constant(v.name, *v.num, loc, fid);
     if (v.op == "attr" && !v.args.empty() && depth < 4)
       if (int32_t cls = ir::instance_class(p_, owner, v.args[0]); cls >= 0)
         if (const ir::Attr* a = ir::module_attr(p_, cls, v.name)) return attr_value(*a, loc, fid, v.name);
@@ -446,6 +501,47 @@ class Inliner {
     return -1;
   }
 
+  // The entries of a mapping value: a dict literal with string keys (and `**` merges of known
+  // mappings), or the keyword arguments a `**kwargs` parameter collected. Later entries win.
+  bool mapping_entries(int32_t v, std::vector<std::pair<std::string, int32_t>>& out, int depth) const {
+    if (v < 0 || depth > 6) return false;
+    const FlatNode& d = g_.nodes[static_cast<size_t>(v)];
+    if (d.op == "kwargs_pack") {
+      out.insert(out.end(), d.kwargs.begin(), d.kwargs.end());
+      return true;
+    }
+    if (d.op == "phi" && d.args.size() == 1) return mapping_entries(d.args[0], out, depth + 1);
+    if (d.op != "dict") return false;
+    for (size_t i = 0; i < d.args.size(); ++i) {
+      const FlatNode& k = g_.nodes[static_cast<size_t>(d.args[i])];
+      if (k.op == "starred" && !k.args.empty()) {
+        if (!mapping_entries(k.args[0], out, depth + 1)) return false;
+        continue;
+      }
+      if (i + 1 >= d.args.size() || k.op != "const" || k.num || k.name.empty()) return false;
+      out.emplace_back(k.name, d.args[++i]);
+    }
+    return true;
+  }
+
+  // The fields of a record class, bases first: a dataclass or NamedTuple without an __init__ of
+  // its own (or of a base) and not a module. Empty for any other class.
+  std::vector<std::string> record_fields(int32_t mod, int depth = 0) const {
+    const ir::Module& c = p_.mod(mod);
+    if (depth > 4 || c.is_nn_module || (depth == 0 && find_method(p_, mod, "__init__") >= 0)) return {};
+    std::vector<std::string> out;
+    for (int32_t b : c.base_modules)
+      for (auto& f : record_fields(b, depth + 1)) out.push_back(std::move(f));
+    out.insert(out.end(), c.fields.begin(), c.fields.end());
+    return out;
+  }
+
+  int32_t argument_class(int32_t fn, const ir::Node& param) {
+    auto key = std::make_pair(fn, param.name);
+    if (auto it = argument_class_.find(key); it != argument_class_.end()) return it->second;
+    return argument_class_[key] = flow::argument_class(p_, fn, param);
+  }
+
   // SPECIAL["pad"] with SPECIAL = {"pad": 0, ...} at module level: the literal.
   int32_t global_dict_item(const ir::Node& dict, const ir::Node& key, const ir::Loc& loc, int32_t fid) {
     if (dict.op != "global" || key.op != "const" || key.num) return -1;
@@ -570,12 +666,20 @@ class Inliner {
       if (v < 0 || g_.nodes[static_cast<size_t>(v)].op != kind) return nullptr;
       return &g_.nodes[static_cast<size_t>(v)];
     };
+    // `fn(**m)` with m a mapping the analysis knows (a dict literal, a `**kwargs` pack).
+    auto splat = [&](ir::NodeId a, std::vector<std::pair<std::string, int32_t>>* out) {
+      if (a < 0 || f.node(a).op != "starred" || f.node(a).name != "**" || f.node(a).args.empty()) return false;
+      std::vector<std::pair<std::string, int32_t>> entries;
+      if (!mapping_entries(m(f.node(a).args[0]), entries, 0)) return false;
+      if (out) out->insert(out->end(), entries.begin(), entries.end());
+      return true;
+    };
     auto mapped_args = [&] {
       std::vector<int32_t> v;
       for (ir::NodeId a : n.args) {
         if (const FlatNode* t = pack(a, "args_pack"))
           v.insert(v.end(), t->args.begin(), t->args.end());
-        else if (pack(a, "kwargs_pack"))
+        else if (pack(a, "kwargs_pack") || splat(a, nullptr))
           continue;
         else if (m(a) >= 0)
           v.push_back(m(a));
@@ -587,7 +691,10 @@ class Inliner {
       for (const auto& [k, a] : n.kwargs)
         if (k != "self" && m(a) >= 0) v.emplace_back(k, m(a));
       for (ir::NodeId a : n.args)
-        if (const FlatNode* t = pack(a, "kwargs_pack")) v.insert(v.end(), t->kwargs.begin(), t->kwargs.end());
+        if (const FlatNode* t = pack(a, "kwargs_pack"))
+          v.insert(v.end(), t->kwargs.begin(), t->kwargs.end());
+        else
+          splat(a, &v);
       return v;
     };
     const int32_t fid = f.id;
@@ -637,6 +744,12 @@ class Inliner {
       }
       if (b && b->op == "instance" && b->src_function >= 0)
         if (int32_t v = instance_field(*b, n.name, n.loc, fid); v >= 0) return v;
+      if (b && b->op == "dict") {  // out.embeddings of a record built in the graph
+        std::vector<std::pair<std::string, int32_t>> entries;
+        if (mapping_entries(base, entries, 0))
+          for (auto it = entries.rbegin(); it != entries.rend(); ++it)
+            if (it->first == n.name) return it->second;
+      }
       if (b && (b->op == "layer_ref" || b->op == "self") && (n.name == "weight" || n.name == "bias")) {
         FlatNode w;
         w.op = "attr";
@@ -658,6 +771,13 @@ class Inliner {
     }
     if (n.op == "getitem" && n.args.size() == 2)
       if (int32_t c = global_dict_item(f.node(n.args[0]), f.node(n.args[1]), n.loc, fid); c >= 0) return c;
+    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[1]).op == "const" && !f.node(n.args[1]).num) {
+      // outputs["hidden_states"] of a dict the model built: the value stored under the key.
+      std::vector<std::pair<std::string, int32_t>> entries;
+      if (mapping_entries(m(n.args[0]), entries, 0))
+        for (auto it = entries.rbegin(); it != entries.rend(); ++it)
+          if (it->first == f.node(n.args[1]).name) return it->second;
+    }
     if (n.op == "getitem" && n.args.size() == 2) {
       int32_t base = m(n.args[0]);
       if (base >= 0 && g_.nodes[static_cast<size_t>(base)].op == "container" &&
@@ -785,6 +905,26 @@ class Inliner {
       return inline_fn(n.target_function, a, mapped_kwargs(), callee_self, depth + 1, n.loc);
     }
     if (n.op == "call" && n.target_module >= 0) {
+      // FrontendOutput(embeddings=e, flag=f): a record (dataclass / NamedTuple) is its fields.
+      // (A record built without arguments keeps its class: `Config()` reads its defaults.)
+      if (auto names = record_fields(n.target_module); !names.empty() && (!n.args.empty() || !n.kwargs.empty())) {
+        FlatNode rec;
+        rec.op = "dict";
+        rec.name = p_.mod(n.target_module).name;
+        rec.loc = n.loc;
+        rec.function = fid;
+        std::vector<int32_t> pos = mapped_args();
+        auto kw = mapped_kwargs();
+        for (size_t i = 0; i < names.size(); ++i) {
+          int32_t v = i < pos.size() ? pos[i] : -1;
+          for (const auto& [k, a] : kw)
+            if (k == names[i]) v = a;
+          if (v < 0) continue;
+          rec.args.push_back(constant(names[i], std::nullopt, n.loc, fid));
+          rec.args.push_back(v);
+        }
+        return add(std::move(rec));
+      }
       // A module built here, called later.
       return self_node(n.target_module, n.loc);
     }
@@ -839,6 +979,11 @@ class Inliner {
       if (n.outer >= 0)
         if (int32_t c = outer_constant(p_.fn(n.target_function), n.outer, n.loc, fid); c >= 0) return c;
     }
+    if (n.op == "free" && n.target_function >= 0 && n.outer >= 0 &&
+        p_.fn(n.target_function).node(n.outer).op == "param")
+      // install(model): def guarded(x): model.features(x) ... -- the instance every caller passes.
+      if (int32_t cls = argument_class(n.target_function, p_.fn(n.target_function).node(n.outer)); cls >= 0)
+        return self_node(cls, n.loc);
     if (n.op == "free") {
       // A closure variable: the enclosing function's parameter default (factory settings).
       for (int32_t pf = f.parent, guard = 0; pf >= 0 && guard < 8; pf = p_.fn(pf).parent, ++guard) {
@@ -846,8 +991,18 @@ class Inliner {
         for (ir::NodeId pid : outer.param_nodes) {
           const ir::Node& pn = outer.node(pid);
           if (pn.name != n.name) continue;
-          for (const auto& [k, v] : pn.kwargs)
-            if (k == "default" && v >= 0 && outer.node(v).num) return constant(n.name, *outer.node(v).num, n.loc, fid);
+          for (const auto& [k, v] : pn.kwargs) {
+            if (k != "default" || v < 0) continue;
+            if (outer.node(v).num) return constant(n.name, *outer.node(v).num, n.loc, fid);
+            if (outer.node(v).op == "global") {  // reduce=operator.and_: the function it names
+              FlatNode g;
+              g.op = "global";
+              g.name = outer.node(v).name;
+              g.loc = n.loc;
+              g.function = fid;
+              return add(std::move(g));
+            }
+          }
         }
       }
     }
@@ -910,6 +1065,7 @@ class Inliner {
   const ir::Program& p_;
   FlatGraph& g_;
   std::set<int32_t> active_;
+  std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
   std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
   std::map<int32_t, int32_t> decorator_objects_;  // decorator class whose __call__ runs -> the function it wraps
   std::map<int32_t, int32_t> wrapped_;  // decorator function -> the function it wraps, while its wrapper runs
@@ -928,8 +1084,9 @@ FlatGraph flatten(const ir::Program& p, const Root& root) {
   const ir::Function& f = p.fn(root.function);
   std::vector<int32_t> args;
   size_t first_input = 0;
-  bool method = f.owner_module >= 0 || root.self_module >= 0 || root.kind == RootKind::PatchedForward ||
-                root.kind == RootKind::PreHook || root.kind == RootKind::ForwardHook;
+  bool method = (f.owner_module >= 0 || root.self_module >= 0 || root.kind == RootKind::PatchedForward ||
+                 root.kind == RootKind::PreHook || root.kind == RootKind::ForwardHook) &&
+                !root.unbound;
   if (method && !f.param_nodes.empty()) {
     const ir::Node& s = f.node(f.param_nodes[0]);
     int32_t self_mod = root.self_module >= 0 ? root.self_module : f.owner_module;
@@ -1090,6 +1247,13 @@ std::vector<Root> find_roots(const ir::Program& p) {
         r.function = function_of(f, n.args[1]);
         r.kind = RootKind::PatchedForward;
         r.self_module = class_of(f, n.args[0]);
+        // Stored on an instance (`model.forward = fn`) a function is not bound (no `self`); stored
+        // on a class (`Net.forward = fn`, a metaclass's `cls.forward = fn`) it is a method.
+        const ir::Node& recv = f.node(n.args[0]);
+        int32_t instance = ir::instance_class(p, f, n.args[0]);
+        if (instance < 0 && recv.op == "param") instance = argument_class(p, f.id, recv);
+        r.unbound = instance >= 0;
+        if (r.self_module < 0) r.self_module = instance;
       } else {
         continue;
       }

@@ -59,6 +59,8 @@ struct Root {
   RootKind kind = RootKind::Forward;
   std::string label;         // module or function name for messages
   ir::Loc registered_at;     // where a hook / patch was installed
+  // A plain function stored on an instance (`model.forward = fn`): called without a receiver.
+  bool unbound = false;
   bool hook_object = false;  // the hook is an object's __call__ or bound method: parameters start after self
   std::vector<std::string> input_attrs;  // attributes of the hook object that a pre-hook fills with the input
   // A value a function pre-hook stores in a closure cell (`state["k"] = f(args[0])`) for other hooks.

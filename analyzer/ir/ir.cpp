@@ -161,6 +161,22 @@ int32_t instance_class(const Program& p, const Function& f, NodeId id, int depth
   return -1;
 }
 
+const Attr* unique_field(const Program& p, const std::string& name) {
+  const Attr* found = nullptr;
+  for (const auto& m : p.modules) {
+    if (m.is_nn_module) continue;
+    for (const auto& a : m.attrs) {
+      // A copy of a constructor argument without a default (self.marker = marker) defines nothing.
+      if (a.name != name || (a.kind == AttrKind::Other && a.type.rfind("argument:", 0) == 0)) continue;
+      {
+        if (found) return nullptr;
+        found = &a;
+      }
+    }
+  }
+  return found;
+}
+
 std::vector<uint32_t> line_starts(const std::string& text) {
   std::vector<uint32_t> v{0};
   for (size_t i = 0; i < text.size(); ++i)

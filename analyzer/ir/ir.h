@@ -251,5 +251,10 @@ bool is_self(const Function& f, NodeId id);
 // submodule of a known instance (`model.frontend`), either arm of `cfg or Config()` / a conditional,
 // a parameter's default; -1 when unknown.
 int32_t instance_class(const Program& p, const Function& f, NodeId id, int depth = 0);
+// The field `name` of an object whose class is unknown (a `config` passed in by the caller): the
+// attribute of that name on the one plain (not nn.Module) class of the program that defines it (a
+// copy of a constructor argument without a default defines nothing);
+// nullptr when none or when several classes define it.
+const Attr* unique_field(const Program& p, const std::string& name);
 
 }  // namespace archscan::ir

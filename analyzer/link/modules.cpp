@@ -14,6 +14,8 @@ namespace archscan::link {
 namespace {
 
 constexpr ir::NodeId kNoNodeId = ir::kNoNode;
+// The method name under which a class keeps a load hook it registers (not a Python identifier).
+constexpr const char* kLoadHookPrefix = "<load hook>";
 
 using ir::Attr;
 using ir::AttrKind;
@@ -368,11 +370,23 @@ class Builder {
     std::sort(others.begin(), others.end());  // source order, not the hash map's
     order.insert(order.end(), others.begin(), others.end());
     for (int32_t fid : order) {
-      collect(m, p_.fn(fid), fid == order.front() && m.method("__init__") >= 0);
+      // Code that runs when the weights are loaded sets what inference sees, as __init__ does.
+      bool init_like = (fid == order.front() && m.method("__init__") >= 0) || runs_at_load(m, fid);
+      collect(m, p_.fn(fid), init_like);
       // Nested helpers of __init__ (closures writing self.x) are visited too.
       for (int32_t g : children_of(fid)) collect(m, p_.fn(g), false);
     }
     collect_class_vars(m);
+  }
+
+  // Whether the method runs when a checkpoint is loaded: `_load_from_state_dict`,
+  // `load_state_dict`, `__setstate__`, or a load hook the class registers (bind_load_hooks).
+  static bool runs_at_load(const ir::Module& m, int32_t fid) {
+    for (const auto& [name, id] : m.methods)
+      if (id == fid && (name == "_load_from_state_dict" || name == "load_state_dict" || name == "__setstate__" ||
+                        name.rfind(kLoadHookPrefix, 0) == 0))
+        return true;
+    return false;
   }
 
   // Class attributes and dataclass / NamedTuple fields the constructor does not set: their
@@ -498,7 +512,9 @@ class Builder {
       for (const Node& set : ctor.nodes) {
         if (set.op != "setattr" || set.args.size() != 2 || !is_self(ctor, set.args[0])) continue;
         Attr* a = find(m, set.name);
-        if (!a || a->kind != AttrKind::Other || a->function >= 0 || !a->type.empty()) continue;
+        if (!a || a->kind != AttrKind::Other || a->function >= 0 ||
+            !(a->type.empty() || a->type.rfind("argument:", 0) == 0))
+          continue;
         for (const std::string& pname : params_reached(ctor, set.args[1]))
           for (auto [f, call] : sites[static_cast<size_t>(m.id)])
             if (passes_sequence(*f, *call, ctor, pname)) a->type = "sequence";
@@ -596,6 +612,12 @@ class Builder {
     }
   }
 
+  // OrderedDict() / dict(): an empty mapping that item assignments fill.
+  static bool empty_mapping(const Node& n) {
+    return n.op == "call" && n.args.empty() && n.kwargs.empty() &&
+           (n.name == "collections.OrderedDict" || n.name == "OrderedDict" || n.name == "dict");
+  }
+
   // The modules a Python list holds, as the tree builds it: literals, comprehensions, appends,
   // inserts, `+=` and lists returned by builder functions, in source order. A value that is not a
   // list is one element when `single`.
@@ -604,6 +626,7 @@ class Builder {
     const Node& head = f.node(v);
     bool listy = head.op == "list" || head.op == "tuple" || head.op == "comprehension" || head.op == "starred" ||
                  head.op == "phi" || head.op == "dict" || (head.op == "add" && head.has(ir::kInPlace)) ||
+                 (head.op == "setitem" && head.has(ir::kInPlace)) || empty_mapping(head) ||
                  ((head.op == "call" || head.op == "call_value") && head.target_function >= 0);
     if (!listy) {
       if (single) out.push_back(classify(f, v, depth + 1));
@@ -619,7 +642,8 @@ class Builder {
       const Node& n = f.node(id);
       if (n.op == "phi")
         work.insert(work.end(), n.args.begin(), n.args.end());
-      else if ((n.op == "add" && n.has(ir::kInPlace)) || n.op == "starred") {
+      else if ((n.op == "add" && n.has(ir::kInPlace)) || n.op == "starred" ||
+               (n.op == "setitem" && n.has(ir::kInPlace))) {
         if (!n.args.empty()) work.push_back(n.args[0]);
       }
     }
@@ -639,6 +663,11 @@ class Builder {
           out.push_back(std::move(c));
         } else if (n.op == "add" && n.has(ir::kInPlace) && n.args.size() >= 2) {
           collect_list(f, n.args[1], out, depth + 1, false);
+        } else if (n.op == "setitem" && n.args.size() == 3) {  // layers[f"block{i}"] = Block(...)
+          Attr c = classify(f, n.args[2], depth + 1);
+          const Node& key = f.node(n.args[1]);
+          if (key.op == "const" && !key.num && key.args.empty()) c.name = key.name;
+          out.push_back(std::move(c));
         } else if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
           const Function& g = p_.fn(n.target_function);
           for (NodeId r : g.returns)
@@ -697,6 +726,12 @@ class Builder {
     if (n.op == "global") {
       auto [mf, v] = global_value(n);
       return mf && number_sequence(*mf, v, depth + 1);
+    }
+    if (n.op == "attr" && !n.args.empty() && !is_self(f, n.args[0])) {
+      // config.prefix: a field of a config object (its class known, or the one class with that field).
+      int32_t cls = ir::instance_class(p_, f, n.args[0]);
+      const Attr* a = cls >= 0 ? ir::module_attr(p_, cls, n.name) : ir::unique_field(p_, n.name);
+      return a && a->type == "sequence";
     }
     return false;
   }
@@ -892,6 +927,23 @@ class Builder {
             continue;
           }
         }
+      // self.items.append(v) / insert / extend on a list attribute: more elements (a list of
+      // processors or blocks the constructor fills, iterated by forward like a ModuleList).
+      if (n.op == "module_call" && is_init) {
+        auto dot = n.name.rfind('.');
+        std::string method = dot == std::string::npos ? std::string() : n.name.substr(dot + 1);
+        if (method == "append" || method == "insert" || method == "extend")
+          if (Attr* l = find(m, n.name.substr(0, dot)); l && l->type == "list") {
+            size_t at = method == "insert" ? 1 : 0;
+            std::vector<Attr> out;
+            if (at < n.args.size()) collect_list(f, n.args[at], out, 0, method != "extend");
+            for (auto& c : out) {
+              if (c.name.empty()) c.name = std::to_string(l->children.size());
+              l->children.push_back(std::move(c));
+            }
+            continue;
+          }
+      }
       // In-place edits of a tensor attribute: self.w[...] = v, self.w.mul_(255), self.w *= 255.
       if ((n.op == "setitem" || n.has(ir::kInPlace)) && !n.args.empty()) {
         std::string path = self_path(f, n.args[0]);
@@ -968,6 +1020,28 @@ static std::vector<int32_t> bind_instance_methods(ir::Program& p) {
   return bound;
 }
 
+// A free function a class registers as a load hook (`self.register_load_state_dict_post_hook(fn)`)
+// gets the module as its first argument: it is that class's method, run when weights are loaded,
+// so the attributes it sets are what inference reads. Returns the functions that became methods.
+static std::vector<int32_t> bind_load_hooks(ir::Program& p) {
+  std::vector<int32_t> bound;
+  for (const auto& fn : p.functions) {
+    if (fn.owner_module < 0) continue;
+    for (const auto& n : fn.nodes) {
+      bool hook = n.op == "register_load_state_dict_post_hook" || n.op == "register_load_state_dict_pre_hook";
+      if (!hook || n.args.size() < 2 || !is_self(fn, n.args[0])) continue;
+      int32_t target = fn.node(n.args[1]).target_function;
+      if (target < 0) continue;
+      ir::Function& t = p.functions[static_cast<size_t>(target)];
+      if (t.owner_module >= 0 || t.params.empty()) continue;
+      t.owner_module = fn.owner_module;
+      p.modules[static_cast<size_t>(fn.owner_module)].methods[kLoadHookPrefix + t.name] = target;
+      bound.push_back(target);
+    }
+  }
+  return bound;
+}
+
 // The front-end lowered a free function's `self.m(...)` as a method call on some object; now that
 // the function is a method, give those calls the form a method's body has: `self.helper(x)` calls
 // the class's method, `self.sub(x)` / `self.a.b(x)` call the attribute (a submodule, a layer, a
@@ -1009,6 +1083,7 @@ static void lower_as_method(ir::Program& p, Function& f) {
 
 void build_modules(ir::Program& p) {
   std::vector<int32_t> bound = bind_instance_methods(p);
+  for (int32_t f : bind_load_hooks(p)) bound.push_back(f);
   Builder b(p);
   for (auto& m : p.modules) b.build(m);
   b.external_attrs(bound);

@@ -95,8 +95,8 @@ NodeId FunctionLowerer::lower_expr_inner(TSNode n) {
     return v;
   }
   if (t == "await") return lower_expr(named_child(n, 0));
-  if (t == "list_splat" || t == "dictionary_splat" || t == "list_splat_pattern")
-    return emit("starred", {lower_expr(named_child(n, 0))}, n);
+  if (t == "list_splat" || t == "dictionary_splat" || t == "list_splat_pattern")  // `**m` is named "**"
+    return emit("starred", {lower_expr(named_child(n, 0))}, n, t == "dictionary_splat" ? "**" : "");
   if (t == "slice") {
     // a:b:c -> slice(a, b, c); missing parts are None constants.
     std::vector<NodeId> parts;
