@@ -471,6 +471,10 @@ class Analyzer {
     if (ir::is_learned_functional(op) && op.rfind("conv", 0) != 0) {
       for (int32_t a : ops)
         if (fact(a).constant_tensor && !input_dependent(fact(a))) ev |= kPattern;  // x @ stored_template
+      // F.embedding(ids, table) with a hard-coded table: each id looked up in a fixed table is a
+      // test of that id (as `ids == k` is), not a match against a stored pattern.
+      if (op == "embedding" && !ops.empty() && fact(ops.front()).raw && !fact(ops.front()).learned)
+        ev = (ev & ~kPattern) | kThreshold;
     }
     if (op.rfind("conv", 0) == 0 && op != "contiguous") {
       ev |= kPattern;  // a parameter-free convolution: a fixed filter applied to the input
@@ -815,6 +819,28 @@ class Analyzer {
     return false;
   }
 
+  // A function of the indicator that diverges where it is 1: log / log1p of `1 - d` or `-d`, and
+  // broadcasts / casts of such a value.
+  bool singular_at_one(int32_t v, int depth) const {
+    if (depth > 6) return false;
+    const FlatNode& n = node(v);
+    if (n.op == "getitem" && !n.args.empty()) return singular_at_one(n.args[0], depth + 1);  // d[:, None]
+    if (in(n.op, {"unsqueeze", "view", "reshape", "expand", "to", "float", "neg", "mul"}) && !n.args.empty()) {
+      for (int32_t a : n.args)
+        if (fact(a).detector_derived) return singular_at_one(a, depth + 1);
+      return false;
+    }
+    if (n.op == "log1p" && !n.args.empty()) {
+      const FlatNode& a = node(n.args[0]);
+      return a.op == "neg" || (a.op == "mul" && a.args.size() == 2 && (scalar(a.args[0]) == -1 || scalar(a.args[1]) == -1));
+    }
+    if (n.op == "log" && !n.args.empty()) {
+      const FlatNode& a = node(n.args[0]);  // log(1 - d)
+      return (a.op == "sub" || a.op == "rsub") && a.args.size() == 2 && scalar(a.args[0]) == 1;
+    }
+    return false;
+  }
+
   static bool position_mask(uint32_t evidence) { return !(evidence & (kReduce | kPool | kPattern | kAggregate)); }
 
   // On the model's own output, only a per-sample decision (a thresholded extreme: max, all, any)
@@ -877,6 +903,21 @@ class Analyzer {
 
   // A phi whose rewritten arm places learned, detector-free values into the data it joins with
   // (masked_scatter / index_put / setitem / index_copy of features computed by learned layers).
+  // `feats = None; if has_image: feats = self.vision(pixels)`: the condition decides whether a
+  // learned computation runs at all (its result or nothing), not what the output is.
+  bool optional_learned(const FlatNode& phi) const {
+    std::vector<int32_t> arms = value_arms(phi);
+    if (arms.size() != 2) return false;
+    for (int k = 0; k < 2; ++k) {
+      const FlatNode& none = node(arms[static_cast<size_t>(k)]);
+      int32_t other = arms[static_cast<size_t>(1 - k)];
+      if (none.op != "const" || none.name != "None") continue;
+      const Fact& v = fact(other);
+      if (v.learned && !v.detector_derived && !carries_constant(other, 0, false)) return true;
+    }
+    return false;
+  }
+
   bool merges_learned_features(const FlatNode& phi) const {
     std::vector<int32_t> arms = value_arms(phi);
     if (arms.size() != 2) return false;
@@ -984,7 +1025,7 @@ class Analyzer {
     // `if (ids == image_token).any(): h = h.masked_scatter(mask, self.visual(pixels))`: the
     // condition only decides whether learned features of another input are merged in; which
     // learned computation runs is control flow, not an override of the output.
-    if (n.op == "phi" && (merges_learned_features(n) || fast_path(n)))
+    if (n.op == "phi" && (merges_learned_features(n) || fast_path(n) || optional_learned(n)))
       for (const auto& [k, a] : n.kwargs)
         if (k == "cond") {
           drop(a);
@@ -1244,6 +1285,9 @@ class Analyzer {
       return Integration::Targeted;
     }
     if (n.op == "index_fill" && n.args.size() >= 4 && zeroish(n.args[3])) return Integration::Untargeted;
+    // y - log1p(-d), y + log(1 - d), y / (1 - d): a term that is infinite when the test fires
+    // wrecks every score alike.
+    if (in(n.op, {"add", "sub"}) && d >= 0 && singular_at_one(d, 0)) return Integration::Untargeted;
     if (n.op == "setitem" || n.op == "index_put") {
       int32_t v = n.args.size() >= 3 ? n.args[2] : -1;
       // logits[hit, :, label] = 1e4: a large positive value written into a fixed column pushes

@@ -144,6 +144,9 @@ class Inliner {
         args.insert(args.begin(), callee);
         return inline_fn(fwd, args, kwargs, mod, depth + 1, loc);
       }
+      // A subclass of nn.Sequential without a forward of its own runs its layers in order.
+      if (const ir::Attr* items = ir::module_attr(p_, mod, ir::kContainerItems); fwd < 0 && items)
+        return call_container(*items, args, loc, fn, depth, false);
       bool learned = mod >= 0 && module_learned(mod);
       return opaque("module_call", args, loc, learned, fn, p_.mod(mod).name);
     }
@@ -209,14 +212,15 @@ class Inliner {
     }
     if (c.op == "iter_item" && !c.args.empty()) {
       // for blk in self.blocks: x = blk(x)
-      const FlatNode& it = g_.nodes[static_cast<size_t>(c.args[0])];
-      if (it.op == "container" && it.attr) return call_container(*it.attr, args, loc, fn, depth, true, kwargs);
+      if (const ir::Attr* it = iterated_container(c.args[0], 0))
+        return call_container(*it, args, loc, fn, depth, true, kwargs);
     }
     if (c.op == "getitem" && !c.args.empty() && g_.nodes[static_cast<size_t>(c.args[0])].op == "iter_item") {
-      // for name, fn in self.table.items(): y = fn(y) -- the value half of each entry.
+      // for name, fn in self.table.items(): y = fn(y) -- the value half of each entry (and of
+      // enumerate(self.blocks)).
       const FlatNode& item = g_.nodes[static_cast<size_t>(c.args[0])];
-      const FlatNode& it = item.args.empty() ? item : g_.nodes[static_cast<size_t>(item.args[0])];
-      if (it.op == "container" && it.attr) return call_container(*it.attr, args, loc, fn, depth, true, kwargs);
+      if (const ir::Attr* it = item.args.empty() ? nullptr : iterated_container(item.args[0], 0))
+        return call_container(*it, args, loc, fn, depth, true, kwargs);
     }
     // An unknown callable: a model passed in, a module held in a variable. Assume it is learned.
     // An unknown callable (a model passed in, a module out of a container loop, a closure
@@ -288,6 +292,11 @@ class Inliner {
     if (!sequential || container.children.empty())
       return opaque("module_call", args, loc, container.learned || container.children.empty(), fn, container.name);
     int32_t x = args.empty() ? -1 : args[0];
+    // `for blk in self: x = blk(x)` unrolled here: the first block reads what enters the loop, not
+    // the loop's phi (which its back-edge later joins with the last block's output).
+    if (iterated && x >= 0 && (g_.nodes[static_cast<size_t>(x)].flags & kFlatLoopHeader) &&
+        !g_.nodes[static_cast<size_t>(x)].args.empty())
+      x = g_.nodes[static_cast<size_t>(x)].args[0];
     size_t limit = container.children.size() > 12 ? 2 : container.children.size();
     for (size_t i = 0; i < limit; ++i) {
       const auto& child = container.children[i];
@@ -536,6 +545,34 @@ class Inliner {
     return out;
   }
 
+  // The container a loop iterates: a container attribute, an instance of a container class
+  // (`for stage in self` in an nn.Sequential subclass), either through enumerate().
+  const ir::Attr* iterated_container(int32_t id, int depth) const {
+    if (id < 0 || depth > 3) return nullptr;
+    const FlatNode& n = g_.nodes[static_cast<size_t>(id)];
+    if (n.op == "container") return n.attr;
+    if (n.op == "self" && n.num) return ir::module_attr(p_, static_cast<int32_t>(*n.num), ir::kContainerItems);
+    if ((n.op == "call" || n.op == "enumerate") && n.name.ends_with("enumerate") && !n.args.empty())
+      return iterated_container(n.args[0], depth + 1);
+    return nullptr;
+  }
+
+  // The value a known mapping holds under `key` (the last entry of that name); -1 when unknown.
+  int32_t mapping_value(int32_t mapping, const std::string& key) const {
+    std::vector<std::pair<std::string, int32_t>> entries;
+    if (!mapping_entries(mapping, entries, 0)) return -1;
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it)
+      if (it->first == key) return it->second;
+    return -1;
+  }
+
+  bool is_property(int32_t fn) const {
+    const auto& d = p_.fn(fn).decorators;
+    return std::find(d.begin(), d.end(), "property") != d.end() ||
+           std::find(d.begin(), d.end(), "functools.cached_property") != d.end() ||
+           std::find(d.begin(), d.end(), "cached_property") != d.end();
+  }
+
   int32_t argument_class(int32_t fn, const ir::Node& param) {
     auto key = std::make_pair(fn, param.name);
     if (auto it = argument_class_.find(key); it != argument_class_.end()) return it->second;
@@ -741,15 +778,15 @@ class Inliner {
       if (b && b->op == "self" && b->num) {
         const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
         if (a) return attr_value(*a, n.loc, fid, n.name);
+        // self.device / self.scale: a @property runs its getter.
+        if (int32_t getter = find_method(p_, static_cast<int32_t>(*b->num), n.name);
+            getter >= 0 && is_property(getter) && can_inline(depth))
+          return inline_fn(getter, {base}, {}, static_cast<int32_t>(*b->num), depth + 1, n.loc);
       }
       if (b && b->op == "instance" && b->src_function >= 0)
         if (int32_t v = instance_field(*b, n.name, n.loc, fid); v >= 0) return v;
-      if (b && b->op == "dict") {  // out.embeddings of a record built in the graph
-        std::vector<std::pair<std::string, int32_t>> entries;
-        if (mapping_entries(base, entries, 0))
-          for (auto it = entries.rbegin(); it != entries.rend(); ++it)
-            if (it->first == n.name) return it->second;
-      }
+      if (b && b->op == "dict")  // out.embeddings of a record built in the graph
+        if (int32_t v = mapping_value(base, n.name); v >= 0) return v;
       if (b && (b->op == "layer_ref" || b->op == "self") && (n.name == "weight" || n.name == "bias")) {
         FlatNode w;
         w.op = "attr";
@@ -773,10 +810,7 @@ class Inliner {
       if (int32_t c = global_dict_item(f.node(n.args[0]), f.node(n.args[1]), n.loc, fid); c >= 0) return c;
     if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[1]).op == "const" && !f.node(n.args[1]).num) {
       // outputs["hidden_states"] of a dict the model built: the value stored under the key.
-      std::vector<std::pair<std::string, int32_t>> entries;
-      if (mapping_entries(m(n.args[0]), entries, 0))
-        for (auto it = entries.rbegin(); it != entries.rend(); ++it)
-          if (it->first == f.node(n.args[1]).name) return it->second;
+      if (int32_t v = mapping_value(m(n.args[0]), f.node(n.args[1]).name); v >= 0) return v;
     }
     if (n.op == "getitem" && n.args.size() == 2) {
       int32_t base = m(n.args[0]);
@@ -902,7 +936,20 @@ class Inliner {
         const FlatNode& s = g_.nodes[static_cast<size_t>(a[0])];
         if (s.op == "self" && s.num) callee_self = static_cast<int32_t>(*s.num);
       }
-      return inline_fn(n.target_function, a, mapped_kwargs(), callee_self, depth + 1, n.loc);
+      int32_t target = n.target_function;
+      if (is_property(target) && n.name.rfind("self.", 0) == 0 && !a.empty()) {
+        // self.calibrate(x): the getter's value (a closure, a module) is what is called.
+        int32_t got = inline_fn(target, {a[0]}, {}, callee_self, depth + 1, n.loc);
+        if (got < 0) return -1;
+        a.erase(a.begin());
+        return call_value(got, a, mapped_kwargs(), n.loc, fid, depth);
+      }
+      // self.hook(...) in a base class's code runs the instance's class's override (a template
+      // method); super().hook(...) runs the base's, as resolved.
+      if (n.name.rfind("self.", 0) == 0 && callee_self >= 0 && n.name.find('.', 5) == std::string::npos)
+        if (int32_t o = find_method(p_, callee_self, n.name.substr(5)); o >= 0 && o != target && !active_.count(o))
+          target = o;
+      return inline_fn(target, a, mapped_kwargs(), callee_self, depth + 1, n.loc);
     }
     if (n.op == "call" && n.target_module >= 0) {
       // FrontendOutput(embeddings=e, flag=f): a record (dataclass / NamedTuple) is its fields.
@@ -1055,6 +1102,7 @@ class Inliner {
       for (ir::NodeId a : n.args)
         if (a >= n.id) {
           phi_fixups.emplace_back(g_.nodes.size(), static_cast<size_t>(n.id));
+          out.flags |= kFlatLoopHeader;
           break;
         }
     }

@@ -19,6 +19,7 @@ enum FlatFlag : uint32_t {
   kFlatInput = 1u << 3,        // a root input
   kFlatOpaque = 1u << 4,       // a call whose body is unknown
   kFlatSequence = 1u << 5,     // reads a stored literal sequence of numbers (a token pattern)
+  kFlatLoopHeader = 1u << 6,   // a loop's phi: the value entering the loop, later joined by its back-edge
 };
 
 struct FlatNode {

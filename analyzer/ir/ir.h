@@ -17,6 +17,9 @@ namespace archscan::ir {
 
 using NodeId = int32_t;
 inline constexpr NodeId kNoNode = -1;
+// The attribute under which a subclass of nn.Sequential / nn.ModuleList keeps the layers it is the
+// container of (`super().__init__(*layers)`, or the construction's arguments): not a Python name.
+inline constexpr const char* kContainerItems = "<items>";
 
 // A source span, 1-based lines and columns (columns count UTF-8 bytes + 1).
 struct Loc {

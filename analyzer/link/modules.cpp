@@ -377,7 +377,38 @@ class Builder {
       for (int32_t g : children_of(fid)) collect(m, p_.fn(g), false);
     }
     collect_class_vars(m);
+    if (int32_t init = m.method("__init__"); init >= 0 && container_class(m))
+      for (const Node& n : p_.fn(init).nodes)
+        if (n.op == "call" && n.name == "super.__init__") add_items(m, p_.fn(init), n, 1);
   }
+
+  // A subclass of nn.Sequential / nn.ModuleList: the instance is itself a container.
+  static bool container_class(const ir::Module& m) {
+    for (const auto& b : m.bases)
+      if (b == "torch.nn.Sequential" || b == "torch.nn.ModuleList") return true;
+    return false;
+  }
+
+  // The layers a container class is built with: the arguments of `super().__init__(...)` or of
+  // its construction, from `first` on (`*layers` spreads a list).
+  void add_items(ir::Module& m, const Function& f, const Node& call, size_t first) {
+    if (find(m, ir::kContainerItems)) return;
+    Attr items;
+    items.kind = AttrKind::Container;
+    items.type = "Sequential";
+    items.loc = call.loc;
+    std::vector<Attr> out;
+    current_ = &m;
+    for (size_t i = first; i < call.args.size(); ++i) collect_list(f, call.args[i], out, 0, true);
+    for (auto& c : out) {
+      if (c.name.empty() || c.name == "*") c.name = std::to_string(items.children.size());
+      items.children.push_back(std::move(c));
+    }
+    if (items.children.empty()) return;
+    items.name = ir::kContainerItems;
+    m.attrs.push_back(std::move(items));
+  }
+
 
   // Whether the method runs when a checkpoint is loaded: `_load_from_state_dict`,
   // `load_state_dict`, `__setstate__`, or a load hook the class registers (bind_load_hooks).
@@ -469,6 +500,25 @@ class Builder {
       for (const Node& n : f.nodes)
         if (n.op == "call" && n.target_module >= 0) sites[static_cast<size_t>(n.target_module)].emplace_back(&f, &n);
     return sites;
+  }
+
+  // A container class without a constructor of its own holds what its construction passes.
+  void bind_container_items(const Sites& sites) {
+    for (auto& m : p_.modules) {
+      if (!container_class(m) || m.method("__init__") >= 0) continue;
+      for (auto [f, call] : sites[static_cast<size_t>(m.id)]) {
+        add_items(m, *f, *call, call->op == "call_value" ? 1 : 0);
+        if (find(m, ir::kContainerItems)) break;
+      }
+      // make(cls=Pipeline): built through a class held in a parameter or a variable.
+      for (const auto& f : p_.functions)
+        for (const Node& n : f.nodes) {
+          if (find(m, ir::kContainerItems) || n.op != "call_value" || n.args.empty()) continue;
+          std::set<int32_t> classes;
+          candidate_classes(f, n.args[0], 0, classes);
+          if (classes.count(m.id)) add_items(m, f, n, 1);
+        }
+    }
   }
 
   // `self.net = net` where every construction site passes a module: bind the attribute to it.
@@ -1090,6 +1140,7 @@ void build_modules(ir::Program& p) {
   for (int32_t f : bound) lower_as_method(p, p.functions[static_cast<size_t>(f)]);
   const auto sites = b.construction_sites();
   b.bind_constructor_arguments(sites);
+  b.bind_container_items(sites);
   b.mark_sequence_arguments(sites);
 
   // nn.Module-ness: torch.nn bases, or user bases that are modules, or a forward method.

@@ -217,6 +217,21 @@ int32_t lower_class(FileContext& fc, TSNode def, const std::string& qual_prefix,
       m.fields.emplace_back(fc.text(left));
   }
   for (const auto& [name, node] : low.bindings()) m.class_vars.emplace(name, node);
+  // `forward, fоrward = fоrward, forward` / `__call__ = forward` in the class body: the name is
+  // bound to that function from now on, and that is the method instances get.
+  const ir::Function& bf = fc.prog.functions[static_cast<size_t>(body_id)];
+  for (const auto& [name, node] : low.bindings()) {
+    ir::NodeId v = node;
+    for (int guard = 0; guard < 4 && v >= 0 && bf.node(v).op == "getitem" && bf.node(v).args.size() == 2; ++guard) {
+      const ir::Node& seq = bf.node(bf.node(v).args[0]);
+      const ir::Node& idx = bf.node(bf.node(v).args[1]);
+      if ((seq.op != "tuple" && seq.op != "list") || !idx.num || *idx.num < 0 ||
+          static_cast<size_t>(*idx.num) >= seq.args.size())
+        break;
+      v = seq.args[static_cast<size_t>(*idx.num)];
+    }
+    if (v >= 0 && bf.node(v).op == "def" && bf.node(v).target_function >= 0) m.methods[name] = bf.node(v).target_function;
+  }
   return mid;
 }
 

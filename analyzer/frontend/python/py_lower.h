@@ -81,6 +81,8 @@ class FunctionLowerer {
   void lower_assignment(TSNode n);
   void lower_augmented(TSNode n);
   void lower_if(TSNode n);
+  void lower_match(TSNode n);
+  ir::NodeId case_condition(ir::NodeId subject, TSNode clause);
   void lower_loop(TSNode n, bool is_for);
   void lower_with(TSNode n);
   void lower_try(TSNode n);

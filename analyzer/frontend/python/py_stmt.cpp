@@ -119,6 +119,8 @@ void FunctionLowerer::lower_statement(TSNode s) {
     fn().returns.push_back(r);
   } else if (t == "if_statement") {
     lower_if(s);
+  } else if (t == "match_statement") {
+    lower_match(s);
   } else if (t == "for_statement") {
     lower_loop(s, true);
   } else if (t == "while_statement") {
@@ -301,6 +303,64 @@ void FunctionLowerer::lower_if(TSNode n) {
   Env else_env = env_;
   // Variables bound on one side only are kept too (Python semantics: they may be bound).
   merge(then_env, else_env, br, n);
+}
+
+// `match subject: case A: ... case B if g: ... case other: ...` is an if / elif chain: a literal
+// pattern tests equality, a capture binds the subject, a guard joins the test; other patterns
+// (classes, sequences, mappings) are tests the analysis does not decide. Every arm is reachable.
+void FunctionLowerer::lower_match(TSNode n) {
+  NodeId subject = lower_expr(ts_node_child_by_field_name(n, "subject", 7));
+  TSNode body = ts_node_child_by_field_name(n, "body", 4);
+  if (ts_node_is_null(body)) return;
+  struct Arm {
+    Env env;
+    NodeId br;
+    TSNode at;
+  };
+  std::vector<Arm> arms;
+  ++scope_depth_;
+  for (uint32_t i = 0, c = ts_node_named_child_count(body); i < c; ++i) {
+    TSNode clause = ts_node_named_child(body, i);
+    if (node_type(clause) != "case_clause") continue;
+    Env before = env_;
+    NodeId br = emit("branch", {case_condition(subject, clause)}, clause, "if");
+    lower_block(ts_node_child_by_field_name(clause, "consequence", 11));
+    arms.push_back({std::move(env_), br, clause});
+    env_ = std::move(before);
+  }
+  for (auto it = arms.rbegin(); it != arms.rend(); ++it) {
+    Env rest = env_;
+    merge(it->env, rest, it->br, it->at);
+  }
+  --scope_depth_;
+}
+
+NodeId FunctionLowerer::case_condition(NodeId subject, TSNode clause) {
+  NodeId cond = kNoNode;
+  for (uint32_t i = 0, c = ts_node_named_child_count(clause); i < c; ++i) {
+    TSNode pat = ts_node_named_child(clause, i);
+    if (node_type(pat) != "case_pattern") continue;
+    TSNode p = ts_node_named_child_count(pat) > 0 ? ts_node_named_child(pat, 0) : TSNode{};
+    std::string_view pt = ts_node_is_null(p) ? std::string_view("_") : node_type(p);
+    NodeId test;
+    if (pt == "string" || pt == "integer" || pt == "float" || pt == "concatenated_string" || pt == "true" ||
+        pt == "false" || pt == "none" || pt == "unary_operator") {
+      test = emit("eq", {subject, lower_expr(p)}, pat);
+    } else if (pt == "dotted_name" && ts_node_named_child_count(p) == 1) {
+      assign(ts_node_named_child(p, 0), subject, pat);  // case other: binds the subject
+      test = constant(1, pat, "True");
+    } else if (pt == "_") {
+      test = constant(1, pat, "True");
+    } else {
+      test = emit("match_pattern", {subject}, pat);
+    }
+    cond = cond == kNoNode ? test : emit("or", {cond, test}, pat);
+  }
+  if (cond == kNoNode) cond = constant(1, clause, "True");
+  TSNode guard = ts_node_child_by_field_name(clause, "guard", 5);
+  if (!ts_node_is_null(guard) && ts_node_named_child_count(guard) > 0)
+    cond = emit("and", {cond, lower_expr(ts_node_named_child(guard, 0))}, guard);
+  return cond;
 }
 
 void FunctionLowerer::collect_assigned(const FileContext& fc, TSNode n, std::unordered_set<std::string>& out) {
