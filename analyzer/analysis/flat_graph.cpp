@@ -775,6 +775,8 @@ class Inliner {
           std::find(g_.root.input_attrs.begin(), g_.root.input_attrs.end(), n.name) != g_.root.input_attrs.end()) {
         return input_attr(n.name, n.loc, fid);
       }
+      if (b && b->op == "self" && b->num && static_cast<int32_t>(*b->num) == g_.root.self_module)
+        if (auto st = state_.find(n.name); st != state_.end()) return st->second;  // written earlier in this call
       if (b && b->op == "self" && b->num) {
         const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
         if (a) return attr_value(*a, n.loc, fid, n.name);
@@ -1061,6 +1063,14 @@ class Inliner {
       d.function = fid;
       return add(std::move(d));
     }
+    if (n.op == "setattr" && n.args.size() == 2 && !n.name.empty() && !n.has(ir::kInPlace) && m(n.args[0]) >= 0 &&
+        m(n.args[1]) >= 0) {
+      // self._alive = self._alive * test: state the model keeps on itself during a call (a
+      // streaming step, a cache); later reads in the same call see the value written.
+      const FlatNode& obj = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if (obj.op == "self" && obj.num && static_cast<int32_t>(*obj.num) == g_.root.self_module)
+        state_[n.name] = m(n.args[1]);
+    }
     if (n.op == "return" || n.op == "yield") {
       if (!n.args.empty() && m(n.args[0]) >= 0) returns.push_back(m(n.args[0]));
       return -1;
@@ -1114,6 +1124,7 @@ class Inliner {
   FlatGraph& g_;
   std::set<int32_t> active_;
   std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
+  std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
   std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
   std::map<int32_t, int32_t> decorator_objects_;  // decorator class whose __call__ runs -> the function it wraps
   std::map<int32_t, int32_t> wrapped_;  // decorator function -> the function it wraps, while its wrapper runs
