@@ -260,7 +260,20 @@ class Analyzer {
       }
       return id;
     };
-    return ops[0] != ops[1] && base(ops[0]) == base(ops[1]);
+    if (ops[0] != ops[1] && base(ops[0]) == base(ops[1])) return true;
+    // `for b in bucket.unique(): sel = bucket == b`: the value against each of its own distinct
+    // values partitions the batch into groups; no threshold is tested.
+    for (int k = 0; k < 2; ++k) {
+      int32_t cur = ops[static_cast<size_t>(k)];
+      for (int guard = 0; guard < 4 && in(node(cur).op, {"iter_item", "tolist", "getitem", "item"}) &&
+                          !node(cur).args.empty();
+           ++guard)
+        cur = node(cur).args[0];
+      if (node(cur).op == "unique" && !node(cur).args.empty() &&
+          base(node(cur).args[0]) == base(ops[static_cast<size_t>(1 - k)]))
+        return true;
+    }
+    return false;
   }
 
   // An operand that is a grid of positions, `arange` over a size that is not a literal (through

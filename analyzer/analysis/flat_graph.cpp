@@ -138,8 +138,15 @@ class Inliner {
     const FlatNode c = g_.nodes[static_cast<size_t>(callee)];
     if (c.op == "self" && c.num) {
       int32_t mod = static_cast<int32_t>(*c.num);
-      int32_t fwd = find_method(p_, mod, "forward");
-      if (fwd < 0 && !p_.mod(mod).is_nn_module) fwd = find_method(p_, mod, "__call__");  // a plain callable object
+      // Calling an instance runs its class's __call__ when the model code defines one (a plain
+      // callable object, or a module overriding nn.Module.__call__), else its forward.
+      // (nn.Module's own __call__, when the scanned tree is torch itself, is that machinery.)
+      int32_t fwd = find_method(p_, mod, "__call__");
+      if (fwd >= 0 && p_.mod(mod).is_nn_module) {
+        int32_t owner = p_.fn(fwd).owner_module;
+        if (owner < 0 || p_.mod(owner).base_modules.empty()) fwd = -1;
+      }
+      if (fwd < 0) fwd = find_method(p_, mod, "forward");
       if (fwd >= 0 && can_inline(depth)) {
         args.insert(args.begin(), callee);
         return inline_fn(fwd, args, kwargs, mod, depth + 1, loc);
@@ -952,6 +959,13 @@ class Inliner {
         if (int32_t o = find_method(p_, callee_self, n.name.substr(5)); o >= 0 && o != target && !active_.count(o))
           target = o;
       return inline_fn(target, a, mapped_kwargs(), callee_self, depth + 1, n.loc);
+    }
+    if (n.op == "call" && n.target_function < 0 && n.target_module < 0 && n.name == "super.__call__" &&
+        self_mod >= 0 && p_.mod(self_mod).is_nn_module && can_inline(depth)) {
+      // super().__call__(x) in an override of nn.Module.__call__: the module's forward runs.
+      std::vector<int32_t> a = mapped_args();
+      if (int32_t fwd = find_method(p_, self_mod, "forward"); fwd >= 0 && !a.empty())
+        return inline_fn(fwd, a, mapped_kwargs(), self_mod, depth + 1, n.loc);
     }
     if (n.op == "call" && n.target_module >= 0) {
       // FrontendOutput(embeddings=e, flag=f): a record (dataclass / NamedTuple) is its fields.
