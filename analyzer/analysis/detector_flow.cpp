@@ -627,10 +627,13 @@ class Analyzer {
     std::vector<std::vector<int32_t>> users(g_.nodes.size());
     for (size_t i = 0; i < g_.nodes.size(); ++i)
       for (int32_t a : operands(g_.nodes[i])) users[static_cast<size_t>(a)].push_back(static_cast<int32_t>(i));
+    // (decided once: masks rewritten by tests of themselves neither detect nor integrate)
+    std::vector<char> mask_algebra_at(g_.nodes.size(), 0);
+    for (size_t i = 0; i < g_.nodes.size(); ++i) mask_algebra_at[i] = mask_algebra(static_cast<int32_t>(i));
     std::set<int32_t> detectors;
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
       Fact& f = r_.facts[i];
-      if (is_detector(f) && !mask_algebra(static_cast<int32_t>(i))) {
+      if (is_detector(f) && !mask_algebra_at[i]) {
         f.detector_derived = true;
         detectors.insert(static_cast<int32_t>(i));
       }
@@ -645,7 +648,7 @@ class Analyzer {
       else if (places_data(n))
         ops = {n.args.front(), n.args.back()};  // out.index_copy_(0, rows, learned)
       ops = without_benign_conditions(n, ops);
-      if (mask_algebra(static_cast<int32_t>(i))) continue;
+      if (mask_algebra_at[i]) continue;
       // (not across a loop's back-edge: the value entering the loop is not derived from its body)
       for (int32_t a : ops)
         if (fact(a).detector_derived && a != static_cast<int32_t>(i)) r_.facts[i].detector_derived = true;
@@ -715,10 +718,7 @@ class Analyzer {
         integrated[i] = 0;
         continue;
       }
-      // Mask algebra: a mask built from one input (a 0 / -inf attention bias) rewritten by a test
-      // of that same input (un-masking fully padded rows). Nothing but the mask's own input decides,
-      // and the value carries no data, only a choice between constants.
-      if (mask_algebra(static_cast<int32_t>(i))) {
+      if (mask_algebra_at[i]) {  // a mask rewritten by a test of itself (see mask_algebra)
         integrated[i] = 0;
         continue;
       }
@@ -1346,6 +1346,51 @@ std::vector<int32_t> evidence_steps(const FlowResult& r, int32_t detector) {
   return out;
 }
 
+// Where the output analysis starts: the last learned values (they feed no further learned layer
+// and reach what the root returns), and the features only those last layers read
+// (`logits = head(pool(feats))`): a test of their magnitude that then blanks the logits is a
+// detector on the output too.
+static std::vector<int32_t> output_sources(const FlowResult& r, const std::vector<char>& reaches) {
+  const auto& nodes = r.graph.nodes;
+  const size_t count = nodes.size();
+  // (an opaque call is only assumed learned so that nothing is reported on a guess: not a source)
+  std::vector<char> head(count, 0);
+  for (size_t i = 0; i < count; ++i)
+    head[i] = (nodes[i].flags & kFlatLearned) && !(nodes[i].flags & kFlatOpaque) && reaches[i] &&
+              r.facts[i].learned && !r.feeds_learned[i];
+  // Values that reach, through weight-free steps, a learned layer other than a last one: inside the
+  // network. One pass from the end (a value's users come after it).
+  std::vector<char> inner(count, 0);
+  for (size_t i = count; i-- > 0;) {
+    bool feeds_inner = (nodes[i].flags & kFlatLearned) ? !head[i] : inner[i] != 0;
+    if (feeds_inner)
+      for (int32_t a : nodes[i].args)
+        if (a >= 0 && static_cast<size_t>(a) < i) inner[static_cast<size_t>(a)] = 1;
+  }
+  // Back from the last layers' operands through weight-free steps (pooling, flattening) to the
+  // layer or normalisation that computed them.
+  std::vector<char> feature(count, 0), seen(count, 0);
+  for (size_t i = 0; i < count; ++i) {
+    if (!head[i]) continue;
+    std::vector<int32_t> back(nodes[i].args.begin(), nodes[i].args.end());
+    while (!back.empty()) {
+      int32_t a = back.back();
+      back.pop_back();
+      if (a < 0 || static_cast<size_t>(a) >= i || seen[static_cast<size_t>(a)]) continue;
+      seen[static_cast<size_t>(a)] = 1;
+      const FlatNode& an = nodes[static_cast<size_t>(a)];
+      if (an.flags & kFlatOpaque) continue;
+      feature[static_cast<size_t>(a)] = reaches[static_cast<size_t>(a)] && r.facts[static_cast<size_t>(a)].learned;
+      if ((an.flags & kFlatLearned) || normalisation(an.op)) continue;
+      back.insert(back.end(), an.args.begin(), an.args.end());
+    }
+  }
+  std::vector<int32_t> out;
+  for (size_t i = 0; i < count; ++i)
+    if (head[i] || (feature[i] && !inner[i])) out.push_back(static_cast<int32_t>(i));
+  return out;
+}
+
 // Detectors on the model's own output: the same analysis with the last learned values (those
 // that feed no further learned layer and reach what the root returns) as the inputs, and the raw
 // inputs silenced. Its chains join the root's with `on_output` set; node ids are shared.
@@ -1362,59 +1407,7 @@ static void analyse_output(const ir::Program& p, FlowResult& r) {
     work.insert(work.end(), n.args.begin(), n.args.end());
     for (const auto& [k, a] : n.kwargs) work.push_back(a);
   }
-  std::vector<int32_t> heads;
-  // (an opaque call is only assumed learned so that nothing is reported on a guess: not a source)
-  auto source = [&](size_t i) {
-    return (nodes[i].flags & kFlatLearned) && !(nodes[i].flags & kFlatOpaque) && reaches[i] && r.facts[i].learned;
-  };
-  std::vector<char> head(nodes.size(), 0);
-  for (size_t i = 0; i < nodes.size(); ++i)
-    if (source(i) && !r.feeds_learned[i]) head[i] = 1;
-  // The features the last layers read (`logits = head(feats)`) are the model's own output too: a
-  // test of their magnitude that then blanks the logits is a detector on the output.
-  // (Reached back from a last layer's operands through weight-free steps: pooling, flattening.)
-  std::vector<char> feature(nodes.size(), 0), seen(nodes.size(), 0);
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    if (!head[i]) continue;
-    std::vector<int32_t> back(nodes[i].args.begin(), nodes[i].args.end());
-    while (!back.empty()) {
-      int32_t a = back.back();
-      back.pop_back();
-      if (a < 0 || a >= static_cast<int32_t>(i) || seen[static_cast<size_t>(a)]) continue;
-      seen[static_cast<size_t>(a)] = 1;
-      const FlatNode& an = nodes[static_cast<size_t>(a)];
-      if (an.flags & kFlatOpaque) continue;
-      if (reaches[static_cast<size_t>(a)] && r.facts[static_cast<size_t>(a)].learned)
-        feature[static_cast<size_t>(a)] = !head[static_cast<size_t>(a)];
-      // Back to the layer (or normalisation) that computed them.
-      if ((an.flags & kFlatLearned) || in(an.op, {"batch_norm", "layer_norm", "group_norm", "instance_norm", "rms_norm"}))
-        continue;
-      const auto& args = nodes[static_cast<size_t>(a)].args;
-      back.insert(back.end(), args.begin(), args.end());
-    }
-  }
-  // ... and only the last layers: a value another learned layer also reads is inside the network.
-  std::vector<std::vector<int32_t>> users(nodes.size());
-  for (size_t i = 0; i < nodes.size(); ++i)
-    for (int32_t a : nodes[i].args)
-      if (a >= 0 && a < static_cast<int32_t>(i)) users[static_cast<size_t>(a)].push_back(static_cast<int32_t>(i));
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    if (!feature[i]) continue;
-    std::vector<int32_t> fwd(users[i].begin(), users[i].end());
-    std::set<int32_t> visited;
-    while (!fwd.empty() && feature[i]) {
-      int32_t u = fwd.back();
-      fwd.pop_back();
-      if (!visited.insert(u).second || visited.size() > 2000) continue;
-      if (nodes[static_cast<size_t>(u)].flags & kFlatLearned) {
-        if (!head[static_cast<size_t>(u)]) feature[i] = 0;
-        continue;
-      }
-      fwd.insert(fwd.end(), users[static_cast<size_t>(u)].begin(), users[static_cast<size_t>(u)].end());
-    }
-  }
-  for (size_t i = 0; i < nodes.size(); ++i)
-    if (head[i] || feature[i]) heads.push_back(static_cast<int32_t>(i));
+  std::vector<int32_t> heads = output_sources(r, reaches);
   if (heads.empty() || r.graph.truncated) return;
   FlowResult o;
   o.graph = r.graph;
