@@ -147,6 +147,21 @@ class TensorEditingHook : public Rule {
     if (alias[static_cast<size_t>(v)] && (n.op == "getitem" || n.op == "iter_item")) return true;
     if (returns_none(n)) return true;
     if (ir::is_value_conversion(n.op) && !n.args.empty() && alias[static_cast<size_t>(n.args[0])]) return true;
+    // The same values reformatted: a layout change or dtype conversion of them, a fixed rescale
+    // (`x.float().div(255)`), the input tuple rebuilt (`(x,) + tuple(args[1:])`). Nothing in it
+    // depends on what the data holds.
+    if ((aliases(n) || ir::is_value_conversion(n.op) || (n.op == "call" && (n.name == "tuple" || n.name == "list"))) &&
+        n.args.size() >= 1 && n.args[0] >= 0)
+      return unchanged(p, h, n.args[0], alias, depth + 1);
+    if ((n.op == "div" || n.op == "mul") && n.args.size() == 2 && n.args[1] >= 0) {
+      auto k = h.node(n.args[1]).num;
+      if (k && *k > 0) return unchanged(p, h, n.args[0], alias, depth + 1);
+    }
+    if (n.op == "add" && n.args.size() == 2 && n.args[0] >= 0 && n.args[1] >= 0) {
+      const std::string& a = h.node(n.args[0]).op;  // tuple concatenation, not a tensor sum
+      if (a == "tuple" || a == "list")
+        return unchanged(p, h, n.args[0], alias, depth + 1) && unchanged(p, h, n.args[1], alias, depth + 1);
+    }
     if (n.op == "tuple" || n.op == "list") {
       for (ir::NodeId a : n.args)
         if (!unchanged(p, h, a, alias, depth + 1)) return false;

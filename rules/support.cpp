@@ -118,8 +118,9 @@ std::vector<int32_t> FlowIndex::data_args(int32_t id) const {
     return v;
   };
   if (op_in(n.op, {"getitem", "gather", "index_select", "take", "take_along_dim", "to", "type_as", "expand_as",
-                   "view_as", "reshape_as", "new_tensor"}))
+                   "view_as", "reshape_as"}))
     return pick({0}, {"input"});
+  if (n.op == "new_tensor") return pick({1}, {"data"});  // x.new_tensor(data): x lends dtype and device
   if (op_in(n.op, {"setitem", "index_put"})) return pick({0, 2}, {"values", "value"});
   if (op_in(n.op, {"index_add", "index_copy", "index_fill", "scatter", "scatter_add", "scatter_reduce"}))
     return pick({0, 3}, {"src", "value", "source"});

@@ -84,7 +84,7 @@ bool writes_in_place(const std::string& op) {
 
 bool shape_only(const FlatNode& n) {
   if (in(n.op, {"size",      "dim",      "numel",      "zeros_like", "ones_like",  "empty_like",    "full_like",
-                "new_zeros", "new_ones", "new_empty",  "new_full",   "new_tensor", "arange",        "randn_like",
+                "new_zeros", "new_ones", "new_empty",  "new_full",   "arange",     "randn_like",
                 "rand_like", "eye",      "get_device", "ndimension", "nelement",   "type_as_shape", "element_size"}))
     return true;
   if (in(n.op, {"is", "is_not", "is_floating_point", "is_complex", "is_contiguous", "get_dimensions", "get_image_size",
@@ -131,6 +131,7 @@ class Analyzer {
   void run() {
     r_.facts.assign(g_.nodes.size(), Fact{});
     learned_op_.assign(g_.nodes.size(), 0);
+    find_supervision();
     // Two passes settle loop phis whose operands come later.
     for (int pass = 0; pass < 2; ++pass)
       for (size_t i = 0; i < g_.nodes.size(); ++i) r_.facts[i] = transfer(static_cast<int32_t>(i));
@@ -139,10 +140,66 @@ class Analyzer {
   }
 
  private:
+  // Inputs that only supervise: the target of a training loss (`cross_entropy(logits, labels)`)
+  // that enters no learned computation as data (at most as an index or mask of one). Tests on them
+  // (`labels != -100`) shape a loss, not the prediction. An input the model also computes on (the
+  // image of an autoencoder's `mse_loss(recon, x)`) stays data.
+  void find_supervision() {
+    std::vector<std::vector<int32_t>> users(g_.nodes.size());
+    for (size_t i = 0; i < g_.nodes.size(); ++i)
+      for (int32_t a : g_.nodes[i].args)
+        if (a >= 0) users[static_cast<size_t>(a)].push_back(static_cast<int32_t>(i));
+    std::set<int32_t> targets;
+    for (const auto& n : g_.nodes) {
+      if (!ir::is_loss(n.op)) continue;
+      int32_t t = n.args.size() > 1 ? n.args[1] : -1;
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "target") t = v;
+      if (t < 0) continue;
+      // Back from the target through weight-free ops to the inputs it comes from.
+      std::vector<int32_t> work{t};
+      std::set<int32_t> seen;
+      while (!work.empty() && seen.size() < 512) {
+        int32_t cur = work.back();
+        work.pop_back();
+        if (cur < 0 || !seen.insert(cur).second) continue;
+        const FlatNode& c = node(cur);
+        if (c.flags & kFlatInput) targets.insert(cur);
+        if (c.flags & kFlatLearned) continue;
+        work.insert(work.end(), c.args.begin(), c.args.end());
+      }
+    }
+    for (int32_t in : targets) {
+      bool data = false;
+      std::vector<int32_t> work{in};
+      std::set<int32_t> seen;
+      while (!work.empty() && !data && seen.size() < 2048) {
+        int32_t cur = work.back();
+        work.pop_back();
+        if (!seen.insert(cur).second) continue;
+        for (int32_t u : users[static_cast<size_t>(cur)]) {
+          const FlatNode& un = node(u);
+          if (ir::is_loss(un.op)) continue;
+          if (!un.args.empty() && un.args.front() != cur && in_op(un.op, {"getitem", "index_select", "masked_select",
+                                                                           "gather", "masked_fill", "setitem"}))
+            continue;  // an index or a mask of the data, not data
+          if (un.flags & kFlatLearned) data = true;
+          work.push_back(u);
+        }
+      }
+      if (!data) supervision_.insert(in);
+    }
+  }
+
+  static bool in_op(const std::string& op, std::initializer_list<const char*> names) { return in(op, names); }
+
+  std::set<int32_t> supervision_;
+
   std::vector<int32_t> operands(const FlatNode& n) const {
     // x.to(y), x.type_as(y), x.expand_as(y): y lends only its dtype, device or shape.
-    if (!n.args.empty() && in(n.op, {"to", "type_as", "expand_as", "view_as", "reshape_as", "new_tensor"}))
-      return {n.args[0]};
+    if (!n.args.empty() && in(n.op, {"to", "type_as", "expand_as", "view_as", "reshape_as"})) return {n.args[0]};
+    // x.new_tensor(data): x lends only its dtype and device.
+    if (n.op == "new_tensor") return n.args.size() > 1 ? std::vector<int32_t>{n.args[1]} : std::vector<int32_t>{};
     std::vector<int32_t> v = n.args;
     for (const auto& [k, a] : n.kwargs) v.push_back(a);
     if (n.op == "phi")
@@ -160,7 +217,8 @@ class Analyzer {
   bool literal_sequence(int32_t id) const {
     const FlatNode& n = node(id);
     if (n.flags & kFlatSequence) return true;  // a stored literal sequence (self.ids = (101, 7, 355))
-    if (!in(n.op, {"list", "tuple", "tensor", "as_tensor", "LongTensor", "Tensor"})) return false;
+    if (!in(n.op, {"list", "tuple", "tensor", "as_tensor", "LongTensor", "Tensor", "new_tensor"})) return false;
+    if (n.op == "new_tensor") return n.args.size() > 1 && literal_sequence(n.args[1]);
     if (n.op != "list" && n.op != "tuple") return !n.args.empty() && literal_sequence(n.args[0]);
     return n.args.size() >= 2 && std::all_of(n.args.begin(), n.args.end(),
                                              [&](int32_t a) { return node(a).num.has_value() || literal_sequence(a); });
@@ -195,6 +253,25 @@ class Analyzer {
   }
 
   std::optional<double> scalar(int32_t id) const { return node(id).num; }
+
+  // A kernel of ones (`torch.ones(...)`, made here or stored as a buffer or plain tensor that the
+  // constructor never edits): convolving with it counts over a window. A scaled one (a kernel of
+  // -255s with a bias) is a steep test of the window and stays a pattern.
+  bool uniform_kernel(int32_t id) const {
+    const FlatNode& k = node(id);
+    if (k.op == "ones" || k.op == "ones_like") return true;
+    return k.op == "attr" && k.attr && k.attr->type == "ones" && k.attr->factory_made && k.attr->edits.empty() &&
+           (k.attr->kind == ir::AttrKind::Buffer || k.attr->kind == ir::AttrKind::PlainTensor);
+  }
+
+  // max_pool2d(x, k, stride=1, ...) / avg_pool1d(x, k, 1): the output has the input's resolution.
+  bool keeps_resolution(const FlatNode& n) const {
+    if (n.op.rfind("adaptive_", 0) == 0) return false;
+    int32_t stride = n.args.size() > 2 ? n.args[2] : -1;
+    for (const auto& [k, v] : n.kwargs)
+      if (k == "stride") stride = v;
+    return stride >= 0 && scalar(stride) == 1.0;
+  }
 
   // A value configured on the module (self.level = level): a stored constant, not a literal.
   bool stored_value(int32_t a) const {
@@ -325,7 +402,7 @@ class Analyzer {
     const FlatNode& n = node(id);
     Fact out;
     if (n.flags & kFlatInput) {
-      out.raw = true;
+      out.raw = !supervision_.count(id);
       return out;
     }
     if (n.flags & kFlatParam) out.param = true;
@@ -479,7 +556,11 @@ class Analyzer {
       ev |= aggregate ? kAggregate : kReduce;
       if (thresholded >= 1 && in(op, {"prod", "all", "amin", "min"})) ev |= kConjunction;
     }
-    if (ir::is_pooling(op) || op == "unfold") ev |= kPool;
+    // A pooling that keeps the resolution (stride 1: a morphological dilation of a per-pixel mask,
+    // as sparse convolutions do with a validity map) tests no region by itself; a reduction after
+    // it does (the min-pool window test collapsed by amax).
+    if ((ir::is_pooling(op) && !keeps_resolution(n)) || op == "unfold") ev |= kPool;
+    if (ir::is_pooling(op) && keeps_resolution(n)) ev |= kLocalPool;
     if (op.rfind("adaptive_", 0) == 0) ev |= kReduce;
     if (ir::is_learned_functional(op) && op.rfind("conv", 0) != 0) {
       for (int32_t a : ops)
@@ -489,7 +570,9 @@ class Analyzer {
       if (op == "embedding" && !ops.empty() && fact(ops.front()).raw && !fact(ops.front()).learned)
         ev = (ev & ~kPattern) | kThreshold;
     }
-    if (op.rfind("conv", 0) == 0 && op != "contiguous") {
+    if (op.rfind("conv", 0) == 0 && op != "contiguous" && ops.size() > 1 && uniform_kernel(ops[1])) {
+      ev |= kLocalPool;  // conv2d(mask, ones): a box filter counting over a window, no pattern
+    } else if (op.rfind("conv", 0) == 0 && op != "contiguous") {
       ev |= kPattern;  // a parameter-free convolution: a fixed filter applied to the input
       for (int32_t a : ops)
         if (fact(a).constant_tensor) ev |= kSteep;
@@ -1248,7 +1331,8 @@ class Analyzer {
           stack.push_back(a);
         }
       }
-      uint32_t added = (f.evidence & ~from_operands) & (kThreshold | kReduce | kPool | kPattern | kConjunction);
+      uint32_t added =
+          (f.evidence & ~from_operands) & (kThreshold | kReduce | kPool | kLocalPool | kPattern | kConjunction);
       if (added || (node(cur).flags & kFlatInput)) out.push_back(cur);
     }
     std::sort(out.begin(), out.end());
@@ -1339,7 +1423,8 @@ std::vector<int32_t> evidence_steps(const FlowResult& r, int32_t detector) {
         stack.push_back(a);
       }
     }
-    uint32_t added = (f.evidence & ~from_operands) & (kThreshold | kReduce | kPool | kPattern | kConjunction);
+    uint32_t added =
+        (f.evidence & ~from_operands) & (kThreshold | kReduce | kPool | kLocalPool | kPattern | kConjunction);
     if (added || (n.flags & kFlatInput)) out.push_back(cur);
   }
   std::sort(out.begin(), out.end());

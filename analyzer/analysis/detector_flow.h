@@ -21,6 +21,9 @@ enum Evidence : uint32_t {
   kPattern = 1u << 3,        // compared or convolved with a hard-coded tensor / literal sequence
   kSteep = 1u << 4,          // scaled by a large constant, high power, exp
   kConjunction = 1u << 5,    // two thresholded values combined (AND / sequence match)
+  // A window op that keeps the resolution (a stride-1 pool, a box filter): a per-pixel value, which a
+  // reduction after it turns into a window test.
+  kLocalPool = 1u << 8,
 };
 
 struct Fact {

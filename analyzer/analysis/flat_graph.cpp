@@ -165,7 +165,7 @@ class Inliner {
       // Most torch layers take one input (extra arguments in a shared loop call are not theirs).
       static const std::set<std::string> multi = {
           "multi_head_attention", "bilinear", "transformer", "lstm", "gru", "rnn"};
-      if (args.size() > 1 && li && !multi.count(li->op)) args.resize(1);
+      if (args.size() > 1 && li && !multi.count(li->op) && !ir::is_loss(li->op)) args.resize(1);
       n.args = std::move(args);
       n.kwargs = std::move(kwargs);
       n.loc = loc;
@@ -616,6 +616,46 @@ class Inliner {
     return -1;
   }
 
+  // The values a generator (or any of the generators a variable may hold) yields.
+  bool yields(int32_t v, std::vector<int32_t>& out, int depth) const {
+    if (v < 0 || depth > 8) return false;
+    const FlatNode& g = g_.nodes[static_cast<size_t>(v)];
+    if (g.op == "generator") {
+      out.insert(out.end(), g.args.begin(), g.args.end());
+      return true;
+    }
+    if (g.op != "phi" || g.args.empty()) return false;
+    for (int32_t a : g.args)
+      if (!yields(a, out, depth + 1)) return false;
+    return true;
+  }
+
+  // Element `k` of a tuple value, or of each tuple a phi merges.
+  bool tuple_elements(int32_t v, size_t k, std::vector<int32_t>& out, int depth) const {
+    if (v < 0 || depth > 8) return false;
+    const FlatNode& t = g_.nodes[static_cast<size_t>(v)];
+    if (t.op == "tuple" && k < t.args.size() && exact_tuple(t)) {
+      out.push_back(t.args[k]);
+      return true;
+    }
+    if (t.op != "phi" || t.args.empty() || !t.kwargs.empty()) return false;
+    for (int32_t a : t.args)
+      if (!tuple_elements(a, k, out, depth + 1)) return false;
+    return true;
+  }
+
+  // A tuple whose positions are its operands: none is a spread (`(x, *rest)`).
+  bool exact_tuple(const FlatNode& t) const {
+    for (int32_t a : t.args)
+      if (a < 0 || g_.nodes[static_cast<size_t>(a)].op == "starred" || g_.nodes[static_cast<size_t>(a)].op == "args_pack")
+        return false;
+    return true;
+  }
+
+  bool root_code(int32_t fid) const {
+    return fid == g_.root.function || (g_.root.self_module >= 0 && p_.fn(fid).owner_module == g_.root.self_module);
+  }
+
   bool can_inline(int depth) const { return depth < kMaxDepth && g_.nodes.size() < kMaxNodes; }
 
   bool module_learned(int32_t mod, int depth = 0) const {
@@ -666,9 +706,26 @@ class Inliner {
         return r;
       }
     }
+    if (const ir::Function& d = p_.fn(fid); !d.overloads.empty() && !dispatching_.count(fid)) {
+      // A singledispatch generic runs the implementation registered for its argument's type:
+      // any of them, as far as a static analysis knows.
+      dispatching_.insert(fid);
+      FlatNode phi;
+      phi.op = "phi";
+      phi.loc = call_loc;
+      phi.function = fid;
+      phi.args.push_back(inline_fn(fid, args, kwargs, self_mod, depth, call_loc));
+      for (int32_t impl : d.overloads)
+        if (!active_.count(impl) && can_inline(depth))
+          phi.args.push_back(inline_fn(impl, args, kwargs, self_mod, depth, call_loc));
+      dispatching_.erase(fid);
+      return add(std::move(phi));
+    }
     active_.insert(fid);
     const ir::Loc outer_anchor = anchor_;
-    if (depth == 1) anchor_ = call_loc;  // a call made by the root's own code
+    // A call made by the root's own code (its forward, or another method of the model's class).
+    if (depth == 1 || (!stack_.empty() && root_code(stack_.back()))) anchor_ = call_loc;
+    stack_.push_back(fid);
     const ir::Function& f = p_.fn(fid);
     std::vector<int32_t> map(f.nodes.size(), -1);
     std::vector<std::pair<size_t, size_t>> phi_fixups;  // (flat phi, ir node) whose args come later
@@ -685,10 +742,14 @@ class Inliner {
         if (a >= 0 && map[static_cast<size_t>(a)] >= 0) fn_node.args.push_back(map[static_cast<size_t>(a)]);
     }
     active_.erase(fid);
+    stack_.pop_back();
     anchor_ = outer_anchor;
-    if (returns.size() == 1) return returns[0];
+    // Calling a generator function makes a generator: iterating it gives the values it yields.
+    const bool generator =
+        std::any_of(f.nodes.begin(), f.nodes.end(), [](const ir::Node& x) { return x.op == "yield"; });
+    if (returns.size() == 1 && !generator) return returns[0];
     FlatNode phi;
-    phi.op = returns.empty() ? "none" : "phi";
+    phi.op = generator ? "generator" : returns.empty() ? "none" : "phi";
     phi.args = returns;
     phi.loc = call_loc;
     phi.function = fid;
@@ -814,6 +875,35 @@ class Inliner {
         for (const auto& st : g_.root.stashes)
           if (st.cell_owner == cell.target_function && st.cell == cell.name && st.key == key)
             if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
+    }
+    if ((n.op == "iter_item" && n.args.size() == 1) || (n.op == "call" && n.name == "next" && !n.args.empty())) {
+      // for name, x in stage(...): / next(gen): what the generator yields.
+      std::vector<int32_t> yielded;
+      if (yields(m(n.args[0]), yielded, 0)) {
+        if (yielded.size() == 1) return yielded[0];
+        FlatNode phi;
+        phi.op = "phi";
+        phi.args = std::move(yielded);
+        phi.loc = n.loc;
+        phi.function = fid;
+        return add(std::move(phi));
+      }
+    }
+    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[1]).num && m(n.args[0]) >= 0) {
+      // (a, b, c)[1] of a tuple the analysis built (or of any of the tuples a variable may hold):
+      // the element, not the whole tuple.
+      const double k = *f.node(n.args[1]).num;
+      std::vector<int32_t> picked;
+      if (k >= 0 && k == static_cast<double>(static_cast<size_t>(k)) &&
+          tuple_elements(m(n.args[0]), static_cast<size_t>(k), picked, 0)) {
+        if (picked.size() == 1) return picked[0];
+        FlatNode phi;
+        phi.op = "phi";
+        phi.args = std::move(picked);
+        phi.loc = n.loc;
+        phi.function = fid;
+        return add(std::move(phi));
+      }
     }
     if (n.op == "getitem" && n.args.size() == 2)
       if (int32_t c = global_dict_item(f.node(n.args[0]), f.node(n.args[1]), n.loc, fid); c >= 0) return c;
@@ -1140,6 +1230,8 @@ class Inliner {
   std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
   std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
+  std::vector<int32_t> stack_;          // the functions being inlined, innermost last
+  std::set<int32_t> dispatching_;       // singledispatch generics whose implementations are being merged
   std::map<int32_t, int32_t> decorator_objects_;  // decorator class whose __call__ runs -> the function it wraps
   std::map<int32_t, int32_t> wrapped_;  // decorator function -> the function it wraps, while its wrapper runs
   ir::Loc anchor_;                      // see FlatNode::anchor
@@ -1331,6 +1423,8 @@ std::vector<Root> find_roots(const ir::Program& p) {
         continue;
       }
       if (r.function < 0) continue;
+      for (int32_t g = f.id, guard = 0; g >= 0 && guard < 16 && !r.attached_at.valid(); g = p.fn(g).parent, ++guard)
+        r.attached_at = p.fn(g).bound_at;
       if (r.kind == RootKind::ForwardHook) r.output_feeds_learned = hooked_output_feeds_learned(p, f, n.args[0]);
       const ir::Function& target = p.fn(r.function);
       // A patched forward of a module's own method is already covered by that module's root.

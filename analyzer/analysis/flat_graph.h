@@ -60,6 +60,9 @@ struct Root {
   RootKind kind = RootKind::Forward;
   std::string label;         // module or function name for messages
   ir::Loc registered_at;     // where a hook / patch was installed
+  // Where the code that installed it was itself attached to the model (a class decorator's line,
+  // when an `__init__` the decorator installs registers the hook).
+  ir::Loc attached_at;
   // A plain function stored on an instance (`model.forward = fn`): called without a receiver.
   bool unbound = false;
   bool hook_object = false;  // the hook is an object's __call__ or bound method: parameters start after self

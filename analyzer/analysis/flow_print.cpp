@@ -10,6 +10,7 @@ std::string evidence_str(uint32_t e) {
   if (e & kThreshold) s += "T";
   if (e & kReduce) s += "R";
   if (e & kPool) s += "P";
+  if (e & kLocalPool) s += "p";
   if (e & kPattern) s += "C";
   if (e & kSteep) s += "S";
   if (e & kConjunction) s += "&";

@@ -20,6 +20,9 @@ inline constexpr NodeId kNoNode = -1;
 // The attribute under which a subclass of nn.Sequential / nn.ModuleList keeps the layers it is the
 // container of (`super().__init__(*layers)`, or the construction's arguments): not a Python name.
 inline constexpr const char* kContainerItems = "<items>";
+// The name of the call_value node a class decorator's application lowers to (`@deco class C` is
+// `C = deco(C)`): callee first, then the class.
+inline constexpr const char* kClassDecorator = "<class decorator>";
 
 // A source span, 1-based lines and columns (columns count UTF-8 bytes + 1).
 struct Loc {
@@ -101,6 +104,9 @@ struct Function {
   // replaces this function, so calls run `Guard.__call__`, which reaches the original through the
   // attribute its __init__ stores the first argument in.
   int32_t wrapper_class = -1;
+  // A `functools.singledispatch` generic: the implementations registered for other argument types
+  // (`@generic.register(tuple)`); a call runs one of them or this one (set by the linker).
+  std::vector<int32_t> overloads;
   // Where a free function was bound onto an instance as a method from outside its class
   // (`setattr(model.front, "pre", types.MethodType(fn, model.front))` in a factory); set by the linker.
   Loc bound_at;
@@ -144,6 +150,7 @@ struct Attr {
   // B()`): whichever way the flag goes, each is a reachable configuration.
   std::vector<Attr> alternatives;
   std::vector<Loc> edits;      // in-place edits of this tensor in __init__ (w[...] = 255, w *= 255)
+  bool factory_made = false;   // the tensor is what its factory returned (`torch.ones(...)`), not computed from it
   NodeId init_node = kNoNode;  // the value node in the __init__ function
   // functools.partial(fn, *args, **kw): the arguments it binds, in order (name "" for positional ones).
   struct BoundArg {

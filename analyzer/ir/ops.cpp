@@ -198,6 +198,18 @@ const LayerInfo* torch_layer(std::string_view cls) {
       {"AlphaDropout", {"dropout", false, false, false}},
       {"Identity", {"identity", false, false, false}},
       {"Flatten", {"flatten", false, false, false}},
+      // losses: (input, target); parameter-free
+      {"CrossEntropyLoss", {"cross_entropy", false, false, false}},
+      {"NLLLoss", {"nll_loss", false, false, false}},
+      {"BCELoss", {"binary_cross_entropy", false, false, false}},
+      {"BCEWithLogitsLoss", {"binary_cross_entropy_with_logits", false, false, false}},
+      {"MSELoss", {"mse_loss", false, false, false}},
+      {"L1Loss", {"l1_loss", false, false, false}},
+      {"SmoothL1Loss", {"smooth_l1_loss", false, false, false}},
+      {"HuberLoss", {"huber_loss", false, false, false}},
+      {"KLDivLoss", {"kl_div", false, false, false}},
+      {"CTCLoss", {"ctc_loss", false, false, false}},
+      {"MultiLabelSoftMarginLoss", {"multilabel_soft_margin_loss", false, false, false}},
       {"Unflatten", {"unflatten", false, false, false}},
       {"Upsample", {"interpolate", false, false, false}},
       {"UpsamplingNearest2d", {"interpolate", false, false, false}},
@@ -291,6 +303,15 @@ bool is_learned_functional(std::string_view op) {
                                                          "einsum",
                                                          "addmm",
                                                          "baddbmm"};
+  return in(op, s);
+}
+
+bool is_loss(std::string_view op) {
+  static const std::unordered_set<std::string_view> s = {
+      "cross_entropy", "nll_loss",      "binary_cross_entropy", "binary_cross_entropy_with_logits",
+      "mse_loss",      "l1_loss",       "smooth_l1_loss",       "huber_loss",
+      "kl_div",        "ctc_loss",      "multilabel_soft_margin_loss", "poisson_nll_loss",
+      "gaussian_nll_loss", "margin_ranking_loss", "soft_margin_loss", "multi_margin_loss"};
   return in(op, s);
 }
 

@@ -32,6 +32,8 @@ bool is_module_api(std::string_view method);
 // Op categories used by analyses (on canonical names).
 bool is_learned_functional(std::string_view op);  // ops that take weights as operands: conv2d, linear, embedding ...
 bool is_pooling(std::string_view op);
+// A training loss (`cross_entropy`, `mse_loss`, ... and the nn.*Loss layers' ops): (input, target, ...).
+bool is_loss(std::string_view op);
 bool is_threshold_like(std::string_view op);  // comparisons, sign, heaviside, round, step activations
 bool is_comparison(std::string_view op);
 bool is_reduction(std::string_view op);  // amin/amax/min/max/sum/mean/any/all/prod/norm ...

@@ -257,6 +257,7 @@ void resolve_calls(ir::Program& p) {
 
 // `@guard` / `@guard(limit=8)` on a function of the tree: the wrapper the decorator returns.
 void resolve_decorators(ir::Program& p) {
+  for (auto& f : p.functions) f.overloads.clear();
   for (auto& f : p.functions) {
     f.wrapper = f.wrapper_parent = -1;
     f.wrapper_class = -1;
@@ -274,8 +275,22 @@ void resolve_decorators(ir::Program& p) {
       if (name == "staticmethod" || name == "classmethod" || name == "property") continue;
       // As written in the file: its own definitions and imports first, then an absolute path.
       const std::string& mod = f.file >= 0 ? p.file(f.file).module_name : std::string();
-      Entity e = mod.empty() ? Entity{} : resolve_from(p, mod + "." + name, f.file);
-      if (e.kind == Entity::None) e = resolve_from(p, name, f.file);
+      auto lookup = [&](const std::string& dotted) {
+        Entity e = mod.empty() ? Entity{} : resolve_from(p, mod + "." + dotted, f.file);
+        return e.kind == Entity::None ? resolve_from(p, dotted, f.file) : e;
+      };
+      if (name.ends_with(".register")) {
+        // `@generic.register(T)` adds an implementation to a singledispatch generic.
+        Entity g = lookup(name.substr(0, name.size() - 9));
+        if (g.kind == Entity::Function && g.id != f.id) {
+          const auto& gd = p.fn(g.id).decorators;
+          bool generic = false;
+          for (const auto& x : gd) generic |= x.ends_with("singledispatch") || x.ends_with("singledispatchmethod");
+          if (generic) p.functions[static_cast<size_t>(g.id)].overloads.push_back(f.id);
+        }
+        continue;
+      }
+      Entity e = lookup(name);
       if (e.kind == Entity::Class && !factory && f.wrapper_class < 0) f.wrapper_class = e.id;
       if (e.kind != Entity::Function) continue;
       int32_t outer = factory ? returned_function(p, e.id) : e.id;
@@ -315,8 +330,10 @@ void link(ir::Program& p) {
   const FileIndex* saved = g_index;
   g_index = &ix;
   resolve_bases(p);
-  fold_string_names(p);
+  fold_string_names(p, false);
   resolve_calls(p);
+  fold_string_names(p, true);
+  resolve_calls(p);  // what the second folding made attribute reads
   resolve_decorators(p);
   build_modules(p);
   g_index = saved;

@@ -16,6 +16,9 @@ namespace {
 constexpr ir::NodeId kNoNodeId = ir::kNoNode;
 // The method name under which a class keeps a load hook it registers (not a Python identifier).
 constexpr const char* kLoadHookPrefix = "<load hook>";
+// The method name under which a class keeps an `__init__` its class decorator installed (it runs
+// after the class's own, as init-like code of the class).
+constexpr const char* kInstalledInit = "<installed __init__>";
 
 using ir::Attr;
 using ir::AttrKind;
@@ -247,6 +250,7 @@ class Builder {
     if (!factory.empty()) {
       a.kind = AttrKind::PlainTensor;
       a.type = factory;
+      a.factory_made = n.op == factory;
     }
     return a;
   }
@@ -415,7 +419,7 @@ class Builder {
   static bool runs_at_load(const ir::Module& m, int32_t fid) {
     for (const auto& [name, id] : m.methods)
       if (id == fid && (name == "_load_from_state_dict" || name == "load_state_dict" || name == "__setstate__" ||
-                        name.rfind(kLoadHookPrefix, 0) == 0))
+                        name.rfind(kLoadHookPrefix, 0) == 0 || name == kInstalledInit))
         return true;
     return false;
   }
@@ -1092,6 +1096,72 @@ static std::vector<int32_t> bind_load_hooks(ir::Program& p) {
   return bound;
 }
 
+// Whether `fid` is `root` or nested in it.
+static bool nested_in(const ir::Program& p, int32_t fid, int32_t root) {
+  for (int guard = 0; fid >= 0 && guard < 32; fid = p.fn(fid).parent, ++guard)
+    if (fid == root) return true;
+  return false;
+}
+
+// `@deco class C` (or `@factory(args) class C`): the decorator receives the class and may install
+// functions on it (`cls.__init__ = __init__`, `cls.forward = forward`), each wrapping the original
+// it read off the class (`init = cls.__init__` ... `init(self, *args)`). An installed function of a
+// decorator applied to one class becomes that class's method (an installed `__init__` runs after
+// the class's own and counts as init code: the hooks it registers, the attributes it sets); the
+// original it reads is the class's method as written. Returns the functions that became methods.
+static std::vector<int32_t> bind_class_decorators(ir::Program& p) {
+  struct Install {
+    int32_t decorator = -1, cls = -1;
+    std::string name;
+    ir::Loc at;
+  };
+  std::map<int32_t, std::vector<Install>> installs;  // per installed function
+  for (const auto& fn : p.functions)
+    for (const auto& n : fn.nodes) {
+      if (n.op != "call_value" || n.name != ir::kClassDecorator || n.args.size() != 2 || n.target_function < 0)
+        continue;
+      const int32_t cls = fn.node(n.args[1]).target_module;
+      const Function& deco = p.fn(n.target_function);
+      if (cls < 0 || deco.param_nodes.empty()) continue;
+      for (const auto& s : deco.nodes) {
+        if (s.op != "setattr" || s.args.size() != 2 || s.args[0] != deco.param_nodes[0] || s.name.empty()) continue;
+        const Node& v = deco.node(s.args[1]);
+        if ((v.op == "def" || v.op == "lambda") && v.target_function >= 0)
+          installs[v.target_function].push_back({deco.id, cls, s.name, n.loc});
+      }
+    }
+  std::vector<int32_t> bound;
+  for (const auto& [fid, where] : installs) {
+    if (where.size() != 1) continue;  // a shared decorator: no single class to be a method of
+    const Install& in = where.front();
+    ir::Module& m = p.modules[static_cast<size_t>(in.cls)];
+    const int32_t original = in.name == "__init__" ? m.method("__init__") : find_method(p, in.cls, in.name);
+    m.methods[in.name == "__init__" ? std::string(kInstalledInit) : in.name] = fid;
+    // The original the installed function reads off the class: a closure variable of the decorator.
+    const Function& deco = p.fn(in.decorator);
+    for (auto& g : p.functions) {
+      if (original < 0 || !nested_in(p, g.id, fid)) continue;
+      for (auto& x : g.nodes) {
+        if (x.op != "free" || x.target_function != in.decorator || x.outer < 0) continue;
+        const Node& o = deco.node(x.outer);
+        if (o.op != "attr" || o.name != in.name || o.args.empty() || o.args[0] != deco.param_nodes[0]) continue;
+        x.op = "def";
+        x.target_function = original;
+      }
+      for (auto& x : g.nodes)
+        if (x.op == "call_value" && !x.args.empty() && g.node(x.args[0]).op == "def" && x.target_function < 0)
+          x.target_function = g.node(x.args[0]).target_function;
+    }
+    ir::Function& t = p.functions[static_cast<size_t>(fid)];
+    if (!t.bound_at.valid()) t.bound_at = in.at;
+    if (t.owner_module < 0 && !t.params.empty()) {
+      t.owner_module = in.cls;
+      bound.push_back(fid);
+    }
+  }
+  return bound;
+}
+
 // The front-end lowered a free function's `self.m(...)` as a method call on some object; now that
 // the function is a method, give those calls the form a method's body has: `self.helper(x)` calls
 // the class's method, `self.sub(x)` / `self.a.b(x)` call the attribute (a submodule, a layer, a
@@ -1134,6 +1204,7 @@ static void lower_as_method(ir::Program& p, Function& f) {
 void build_modules(ir::Program& p) {
   std::vector<int32_t> bound = bind_instance_methods(p);
   for (int32_t f : bind_load_hooks(p)) bound.push_back(f);
+  for (int32_t f : bind_class_decorators(p)) bound.push_back(f);
   Builder b(p);
   for (auto& m : p.modules) b.build(m);
   b.external_attrs(bound);

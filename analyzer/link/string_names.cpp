@@ -22,7 +22,15 @@ bool is_string_const(const Node& n) {
 
 class Folder {
  public:
-  explicit Folder(const ir::Program& p) : p_(p) {}
+  // With `calls_resolved`, a closure's parameter folds to what every call of its function passes.
+  Folder(const ir::Program& p, bool calls_resolved) : p_(p) {
+    if (!calls_resolved) return;
+    callers_.resize(p.functions.size());
+    for (const auto& f : p.functions)
+      for (const auto& n : f.nodes)
+        if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0)
+          callers_[static_cast<size_t>(n.target_function)].emplace_back(&f, &n);
+  }
 
   // The string a value always holds: a literal, a module-level constant, `+` of strings,
   // `sep.join([...])` of strings.
@@ -34,6 +42,12 @@ class Folder {
       auto [mf, v] = p_.global_binding(n.name);
       if (mf >= 0 && v >= 0) return value(p_.fn(mf), v, depth + 1);
       return std::nullopt;
+    }
+    if (n.op == "free" && n.target_function >= 0 && n.outer >= 0) {
+      // A closure variable (`getattr(self, layer_attr)` in a hook a decorator factory installs).
+      const Function& owner = p_.fn(n.target_function);
+      const Node& o = owner.node(n.outer);
+      return o.op == "param" ? argument(owner, o, depth + 1) : value(owner, n.outer, depth + 1);
     }
     if (n.op == "add" && n.args.size() == 2) {
       auto a = value(f, n.args[0], depth + 1);
@@ -57,7 +71,33 @@ class Folder {
   }
 
  private:
+  // The string every call of `f` passes for parameter `param` (its default where a call omits it,
+  // or where nothing calls `f`); unknown before calls are resolved.
+  std::optional<std::string> argument(const Function& f, const Node& param, int depth) const {
+    if (callers_.empty() || !param.num) return std::nullopt;
+    std::optional<std::string> dflt;
+    for (const auto& [k, v] : param.kwargs)
+      if (k == "default" && v >= 0) dflt = value(f, v, depth);
+    const auto& sites = callers_[static_cast<size_t>(f.id)];
+    if (sites.empty()) return dflt;
+    std::optional<std::string> agreed;
+    for (const auto& [caller, call] : sites) {
+      // call_value(fn, args...) carries the callee first.
+      const size_t first = call->op == "call_value" ? 1 : 0;
+      NodeId arg = ir::kNoNode;
+      for (const auto& [k, v] : call->kwargs)
+        if (k == param.name) arg = v;
+      const size_t pos = first + static_cast<size_t>(*param.num);
+      if (arg == ir::kNoNode && pos < call->args.size()) arg = call->args[pos];
+      std::optional<std::string> s = arg == ir::kNoNode ? dflt : value(*caller, arg, depth);
+      if (!s || (agreed && *agreed != *s)) return std::nullopt;
+      agreed = s;
+    }
+    return agreed;
+  }
+
   const ir::Program& p_;
+  std::vector<std::vector<std::pair<const Function*, const Node*>>> callers_;
 };
 
 void make_string(Node& n, std::string s) {
@@ -156,8 +196,8 @@ void lower_namespace_calls(const ir::Program& p, Function& f) {
 
 }  // namespace
 
-void fold_string_names(ir::Program& p) {
-  Folder folder(p);
+void fold_string_names(ir::Program& p, bool calls_resolved) {
+  Folder folder(p, calls_resolved);
   for (auto& f : p.functions) {
     for (auto& n : f.nodes) {
       const bool names = n.op == "call" && (n.name == "getattr" || n.name == "setattr" || n.name == "hasattr" ||

@@ -8,7 +8,8 @@
 namespace archscan::link {
 
 // Folds the name operand of getattr / setattr / hasattr calls to a string constant where it is one,
-// and lowers `getattr(obj, "name")` to the attribute read `obj.name`.
-void fold_string_names(ir::Program& p);
+// and lowers `getattr(obj, "name")` to the attribute read `obj.name`. Once calls are resolved, a
+// closure's parameter folds too (to what every call of the factory passes).
+void fold_string_names(ir::Program& p, bool calls_resolved);
 
 }  // namespace archscan::link

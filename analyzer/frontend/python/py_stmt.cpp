@@ -184,6 +184,19 @@ void FunctionLowerer::assign_inner(TSNode target, NodeId value, TSNode at, bool 
   }
   if (t == "pattern_list" || t == "tuple_pattern" || t == "list_pattern" || t == "tuple" || t == "list" ||
       t == "expression_list") {
+    // `a, b = x, y`: each name gets its own element (no spread on either side).
+    const ir::Node* packed = value >= 0 ? &fn().node(value) : nullptr;
+    bool exact = packed && (packed->op == "tuple" || packed->op == "list") &&
+                 packed->args.size() == ts_node_named_child_count(target);
+    for (uint32_t i = 0, c = ts_node_named_child_count(target); exact && i < c; ++i)
+      exact = std::string_view(node_type(ts_node_named_child(target, i))) != "list_splat_pattern" &&
+              fn().node(packed->args[i]).op != "starred";
+    if (exact) {
+      const std::vector<NodeId> elements = packed->args;  // fn() may move as nodes are added
+      for (uint32_t i = 0, c = ts_node_named_child_count(target); i < c; ++i)
+        assign(ts_node_named_child(target, i), elements[i], at);
+      return;
+    }
     int idx = 0;
     for (uint32_t i = 0, c = ts_node_named_child_count(target); i < c; ++i) {
       TSNode el = ts_node_named_child(target, i);
@@ -321,7 +334,7 @@ void FunctionLowerer::lower_match(TSNode n) {
   ++scope_depth_;
   for (uint32_t i = 0, c = ts_node_named_child_count(body); i < c; ++i) {
     TSNode clause = ts_node_named_child(body, i);
-    if (node_type(clause) != "case_clause") continue;
+    if (std::string_view(node_type(clause)) != "case_clause") continue;
     Env before = env_;
     NodeId br = emit("branch", {case_condition(subject, clause)}, clause, "if");
     lower_block(ts_node_child_by_field_name(clause, "consequence", 11));
@@ -339,7 +352,7 @@ NodeId FunctionLowerer::case_condition(NodeId subject, TSNode clause) {
   NodeId cond = kNoNode;
   for (uint32_t i = 0, c = ts_node_named_child_count(clause); i < c; ++i) {
     TSNode pat = ts_node_named_child(clause, i);
-    if (node_type(pat) != "case_pattern") continue;
+    if (std::string_view(node_type(pat)) != "case_pattern") continue;
     TSNode p = ts_node_named_child_count(pat) > 0 ? ts_node_named_child(pat, 0) : TSNode{};
     std::string_view pt = ts_node_is_null(p) ? std::string_view("_") : node_type(p);
     NodeId test;
@@ -549,6 +562,18 @@ void FunctionLowerer::lower_class_def(TSNode n, TSNode decorated) {
   TSNode name = ts_node_child_by_field_name(n, "name", 4);
   NodeId v = emit("class", {}, n, std::string(fc_.text(name)));
   fn().node(v).target_module = mid;
+  if (decorated.id) {
+    // `@deco class C` runs `deco(C)` here; a decorator may install methods on the class. The name
+    // stays bound to the class (decorators return it), innermost decorator first.
+    for (uint32_t i = ts_node_named_child_count(decorated); i-- > 0;) {
+      TSNode d = ts_node_named_child(decorated, i);
+      if (std::string_view(node_type(d)) != "decorator" || ts_node_named_child_count(d) == 0) continue;
+      NodeId deco = lower_expr(ts_node_named_child(d, 0));
+      if (deco == kNoNode) continue;
+      NodeId applied = emit("call_value", {deco, v}, d, ir::kClassDecorator);
+      fn().node(applied).flags |= ir::kStatement;
+    }
+  }
   env_[std::string(fc_.text(name))] = v;
   if (me.name == "<module>") fc_.file().classes[std::string(fc_.text(name))] = mid;
 }
