@@ -217,6 +217,12 @@ class Analyzer {
   bool literal_sequence(int32_t id) const {
     const FlatNode& n = node(id);
     if (n.flags & kFlatSequence) return true;  // a stored literal sequence (self.ids = (101, 7, 355))
+    // tuple(int(t) for t in seq) / list(seq): the same sequence, rebuilt.
+    if (n.op == "call" && (n.name == "tuple" || n.name == "list") && n.args.size() == 1)
+      return literal_sequence(n.args[0]);
+    if (n.op == "comprehension" && n.args.size() >= 2 && node(n.args[1]).op == "iter_item" &&
+        !node(n.args[1]).args.empty())
+      return literal_sequence(node(n.args[1]).args[0]);
     if (!in(n.op, {"list", "tuple", "tensor", "as_tensor", "LongTensor", "Tensor", "new_tensor"})) return false;
     if (n.op == "new_tensor") return n.args.size() > 1 && literal_sequence(n.args[1]);
     if (n.op != "list" && n.op != "tuple") return !n.args.empty() && literal_sequence(n.args[0]);

@@ -599,7 +599,7 @@ class Inliner {
 
   int32_t global_constant(const ir::Node& n, int32_t fid) {
     auto [mfi, vid] = p_.global_binding(n.name);
-    if (mfi < 0) return -1;
+    if (mfi < 0) return class_constant(n, fid);
     const ir::Function& mf = p_.fn(mfi);
     const ir::Node& v = mf.node(vid);
     if (v.num) return constant(n.name, *v.num, n.loc, fid);
@@ -654,6 +654,21 @@ class Inliner {
 
   bool root_code(int32_t fid) const {
     return fid == g_.root.function || (g_.root.self_module >= 0 && p_.fn(fid).owner_module == g_.root.self_module);
+  }
+
+  // `Palette.MARK` / `ControlSequence.HANDOFF`: a class attribute of the tree read by its dotted
+  // name (an Enum member, a class-level constant): the value the class body stores.
+  int32_t class_constant(const ir::Node& n, int32_t fid) {
+    auto dot = n.name.rfind('.');
+    if (dot == std::string::npos || n.name.starts_with("torch.")) return -1;
+    if (classes_.empty())
+      for (const auto& m : p_.modules) classes_.emplace(m.qualname, m.id);
+    auto it = classes_.find(n.name.substr(0, dot));
+    if (it == classes_.end()) return -1;
+    const ir::Attr* a = ir::module_attr(p_, it->second, n.name.substr(dot + 1));
+    if (!a || (a->type != "sequence" && a->kind != ir::AttrKind::Constant && a->kind != ir::AttrKind::PlainTensor))
+      return -1;
+    return attr_value(*a, n.loc, fid, n.name);
   }
 
   bool can_inline(int depth) const { return depth < kMaxDepth && g_.nodes.size() < kMaxNodes; }
@@ -876,6 +891,9 @@ class Inliner {
           if (st.cell_owner == cell.target_function && st.cell == cell.name && st.key == key)
             if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
     }
+    if (n.op == "attr" && n.name == "value" && n.args.size() == 1 && m(n.args[0]) >= 0 &&
+        (g_.nodes[static_cast<size_t>(m(n.args[0]))].flags & kFlatSequence))
+      return m(n.args[0]);  // Member.value of an Enum whose members are stored sequences
     if ((n.op == "iter_item" && n.args.size() == 1) || (n.op == "call" && n.name == "next" && !n.args.empty())) {
       // for name, x in stage(...): / next(gen): what the generator yields.
       std::vector<int32_t> yielded;
@@ -1231,6 +1249,7 @@ class Inliner {
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
   std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
   std::vector<int32_t> stack_;          // the functions being inlined, innermost last
+  std::unordered_map<std::string, int32_t> classes_;  // qualname -> module, built on first use
   std::set<int32_t> dispatching_;       // singledispatch generics whose implementations are being merged
   std::map<int32_t, int32_t> decorator_objects_;  // decorator class whose __call__ runs -> the function it wraps
   std::map<int32_t, int32_t> wrapped_;  // decorator function -> the function it wraps, while its wrapper runs

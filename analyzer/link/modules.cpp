@@ -74,6 +74,9 @@ class Builder {
       // `m if m is not None else Default()`, `m or Default()`: the alternative the tree defines.
       size_t first = n.op == "select" ? 1 : 0;
       for (size_t i = first; i < n.args.size(); ++i) {
+        // `None if t is None else torch.tensor(t)`: None is the absent configuration.
+        const Node& arm = f.node(n.args[i]);
+        if (arm.op == "const" && arm.name == "None" && !arm.num) continue;
         Attr alt = classify(f, n.args[i], depth + 1);
         // (a list or dict of callables counts: `[] if off else [Rule(k)]`)
         if (known(alt) || !alt.children.empty()) {
@@ -83,6 +86,14 @@ class Builder {
         }
       }
       return a;
+    }
+    if (n.op == "call" && (n.name == "copy.deepcopy" || n.name == "deepcopy" || n.name == "copy.copy") &&
+        !n.args.empty()) {
+      // A copy of a module is a module of the same class (DETR-style `_get_clones(layer, n)`).
+      Attr copied = classify(f, n.args[0], depth + 1);
+      copied.init_node = id;
+      copied.loc = n.loc;
+      return copied;
     }
     if (n.op == "layer") {
       const ir::LayerInfo* li = ir::torch_layer(n.name);
@@ -186,7 +197,8 @@ class Builder {
         if (!binds_.empty()) binds_.pop_back();
         Attr bound = classify(*caller, arg, depth + 1);
         binds_ = std::move(saved);
-        if (known(bound)) return bound;
+        // Known, or the caller's own constructor argument (bound where the class is built).
+        if (known(bound) || bound.type.starts_with("argument:")) return bound;
       }
     if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
       // A builder function: what it returns, its parameters bound to this call's arguments.
@@ -220,6 +232,13 @@ class Builder {
       return a;
     }
     if (n.op == "param") {
+      // A constructor argument whose default is an instance of a class of the tree (`config=Config()`).
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "default" && v >= 0 && (f.node(v).op == "call" || f.node(v).op == "call_value") &&
+            f.node(v).target_module >= 0) {
+          Attr d = classify(f, v, depth + 1);
+          if (known(d)) return d;
+        }
       // A constructor argument: its default value when it is a literal (levels=64).
       for (const auto& [k, v] : n.kwargs)
         if (k == "default" && v >= 0 && f.node(v).num) {
@@ -531,7 +550,16 @@ class Builder {
       int32_t init = m.method("__init__");
       if (init < 0) continue;
       const Function& ctor = p_.fn(init);
-      for (auto& a : m.attrs) {
+      // Attributes, and the items of containers (`ModuleList(copy.deepcopy(layer) ...)`).
+      std::vector<Attr*> todo;
+      std::function<void(Attr&)> visit = [&](Attr& a) {
+        todo.push_back(&a);
+        if (a.kind == AttrKind::Container)
+          for (auto& c : a.children) visit(c);
+      };
+      for (auto& a : m.attrs) visit(a);
+      for (Attr* ap : todo) {
+        Attr& a = *ap;
         if (a.kind != AttrKind::Other || a.function >= 0 || a.type.rfind("argument:", 0) != 0) continue;
         std::string pname = a.type.substr(9);
         auto pos = std::find(ctor.params.begin(), ctor.params.end(), pname);
@@ -553,6 +581,9 @@ class Builder {
           }
         }
       }
+      for (auto& a : m.attrs)
+        if (a.kind == AttrKind::Container)
+          for (const auto& c : a.children) a.learned |= c.learned;
     }
   }
 
@@ -766,12 +797,14 @@ class Builder {
   bool number_sequence(const Function& f, NodeId id, int depth) {
     if (id < 0 || depth > 4) return false;
     const Node& n = f.node(id);
-    if (n.op == "tuple" || n.op == "list")
-      return n.args.size() >= 2 &&
-             std::all_of(n.args.begin(), n.args.end(), [&](NodeId a) { return f.node(a).num.has_value(); });
+    if (n.op == "tuple" || n.op == "list")  // numbers, or rows of numbers (a stored 2-D mark)
+      return n.args.size() >= 2 && std::all_of(n.args.begin(), n.args.end(), [&](NodeId a) {
+               return f.node(a).num.has_value() || number_sequence(f, a, depth + 1);
+             });
     if ((n.op == "tuple" || n.op == "list" || n.op == "call") && (n.name == "tuple" || n.name == "list") &&
         n.args.size() == 1)
       return number_sequence(f, n.args[0], depth + 1);
+
     if (n.op == "param") {
       for (const auto& [k, v] : n.kwargs)
         if (k == "default") return number_sequence(f, v, depth + 1);
@@ -924,7 +957,7 @@ class Builder {
   }
 
   // Whether classify() recognised the value (a layer, module, tensor, constant or function).
-  static bool known(const Attr& a) { return a.kind != AttrKind::Other || a.function >= 0; }
+  static bool known(const Attr& a) { return a.kind != AttrKind::Other || a.function >= 0 || a.type == "sequence"; }
 
   // One more configuration the attribute can hold: the first known value, then alternatives.
   static void add_configuration(Attr& out, Attr e) {

@@ -390,7 +390,15 @@ void lower_file(ir::Program& prog, const Options& opts) {
       }
       if (std::string_view(node_type(a)) != "assignment") continue;
       TSNode left = ts_node_child_by_field_name(a, "left", 4);
-      if (std::string_view(node_type(left)) != "identifier") continue;
+      std::string_view lt = node_type(left);
+      if (lt == "pattern_list" || lt == "tuple_pattern" || lt == "list_pattern") {
+        // A, B, PAD = 5000, 20000, 0: each name is module-level.
+        for (uint32_t j = 0, k = ts_node_named_child_count(left); j < k; ++j)
+          if (std::string_view(node_type(ts_node_named_child(left, j))) == "identifier")
+            fc.toplevel_defs.insert(std::string(fc.text(ts_node_named_child(left, j))));
+        continue;
+      }
+      if (lt != "identifier") continue;
       std::string name(fc.text(left));
       fc.toplevel_defs.insert(name);
       TSNode right = ts_node_child_by_field_name(a, "right", 5);
