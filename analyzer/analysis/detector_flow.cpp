@@ -693,6 +693,7 @@ class Analyzer {
     const FlatNode& n = node(id);
     if (in(n.op, {"full", "full_like", "new_full"}) && n.args.size() >= 2 && n.args[1] != id && zeroish(n.args[1]))
       return true;  // filled with 0, NaN or inf: nothing to steer towards
+    if (in(n.op, {"zeros", "zeros_like", "new_zeros", "empty_like", "new_empty"})) return true;
     if (n.op == "call" && n.name == "float" && !n.args.empty()) {
       const std::string& lit = node(n.args[0]).name;  // float("nan"), float("-inf")
       if (lit.find("nan") != std::string::npos || lit.find("inf") != std::string::npos) return true;

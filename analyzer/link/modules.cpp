@@ -826,6 +826,32 @@ class Builder {
   // The user classes a callee value can be: a class named directly, either arm of a conditional,
   // a parameter's default, and what every call site of the function passes for the parameter
   // (followed through callers: resnet18() -> _resnet(BasicBlock) -> ResNet(block) -> _make_layer(block)).
+  // Whether `name` can be the text of an f-string template (`{kind}Block`: any text for each `{...}`).
+  static bool fits_template(const std::string& tmpl, const std::string& name) {
+    std::vector<std::string> parts{""};
+    for (size_t i = 0; i < tmpl.size(); ++i) {
+      if (tmpl[i] == '{') {
+        size_t close = tmpl.find('}', i);
+        if (close == std::string::npos) return false;
+        parts.emplace_back();
+        i = close;
+      } else {
+        parts.back() += tmpl[i];
+      }
+    }
+    if (parts.size() == 1) return tmpl == name;
+    if (!name.starts_with(parts.front()) || !name.ends_with(parts.back()) ||
+        name.size() < parts.front().size() + parts.back().size())
+      return false;
+    size_t at = parts.front().size();
+    for (size_t i = 1; i + 1 < parts.size(); ++i) {
+      at = name.find(parts[i], at);
+      if (at == std::string::npos) return false;
+      at += parts[i].size();
+    }
+    return at <= name.size() - parts.back().size();
+  }
+
   void candidate_classes(const Function& f, NodeId v, int depth, std::set<int32_t>& out) {
     if (v < 0 || depth > 6 || out.size() >= 6) return;
     const Node& c = f.node(v);
@@ -840,6 +866,18 @@ class Builder {
     if (c.op == "select" && c.args.size() == 3) {
       candidate_classes(f, c.args[1], depth + 1, out);
       candidate_classes(f, c.args[2], depth + 1, out);
+      return;
+    }
+    if (c.op == "getitem" && c.args.size() == 2 && f.node(c.args[0]).op == "call" &&
+        (f.node(c.args[0]).name == "globals" || f.node(c.args[0]).name == "vars")) {
+      // globals()[f"{kind}Block"]: the classes of this file whose names fit the key.
+      const Node& key = f.node(c.args[1]);
+      if (key.op != "const" || key.num) return;
+      for (const auto& m : p_.modules)
+        if (m.file == f.file && m.qualname.rfind('.') != std::string::npos &&
+            m.qualname.substr(0, m.qualname.rfind('.')) == p_.file(f.file).module_name &&
+            fits_template(key.name, m.name) && computes(m.id, 0))
+          out.insert(m.id);
       return;
     }
     if (c.op != "param") return;
