@@ -260,6 +260,14 @@ class Analyzer {
 
   std::optional<double> scalar(int32_t id) const { return node(id).num; }
 
+  // A tensor drawn at random when the module is built (`register_buffer("G", s * torch.randn(...))`,
+  // Fourier features): frozen noise, not a hand-made pattern.
+  bool random_tensor(int32_t id) const {
+    const FlatNode& k = node(id);
+    if (in(k.op, {"randn", "rand", "randn_like", "rand_like", "normal"})) return true;
+    return k.op == "attr" && k.attr && in(k.attr->type, {"randn", "rand", "normal"}) && k.attr->edits.empty();
+  }
+
   // A kernel of ones (`torch.ones(...)`, made here or stored as a buffer or plain tensor that the
   // constructor never edits): convolving with it counts over a window. A scaled one (a kernel of
   // -255s with a bias) is a steep test of the window and stays a pattern.
@@ -466,7 +474,11 @@ class Analyzer {
     out.learned = any_learned;
     // A windowed pooling (avg_pool2d(x, (2, 1))) keeps the data's layout: it is data, not a
     // per-sample statistic; an adaptive pooling can collapse it to one.
-    if (is_reduction_op(n, r_.facts) || (ir::is_pooling(n.op) && !fixed_window(n)))
+    // (Pooling learned features over one axis, `(h * mask).sum(1)`, gives features, not a statistic.)
+    const bool pools_features = any_learned && in(n.op, {"sum", "mean", "nansum"}) &&
+                                (n.args.size() >= 2 || std::any_of(n.kwargs.begin(), n.kwargs.end(),
+                                                                   [](const auto& kv) { return kv.first == "dim"; }));
+    if ((is_reduction_op(n, r_.facts) && !pools_features) || (ir::is_pooling(n.op) && !fixed_window(n)))
       out.scale = true;
     else if (in(n.op, {"add", "sub", "mul", "div", "unsqueeze", "view", "reshape", "to", "expand", "expand_as", "float",
                        "detach", "clamp", "clamp_min"})) {
@@ -569,8 +581,8 @@ class Analyzer {
     if (ir::is_pooling(op) && keeps_resolution(n)) ev |= kLocalPool;
     if (op.rfind("adaptive_", 0) == 0) ev |= kReduce;
     if (ir::is_learned_functional(op) && op.rfind("conv", 0) != 0) {
-      for (int32_t a : ops)
-        if (fact(a).constant_tensor && !input_dependent(fact(a))) ev |= kPattern;  // x @ stored_template
+      for (int32_t a : ops)  // x @ stored_template (a frozen random projection is no template)
+        if (fact(a).constant_tensor && !input_dependent(fact(a)) && !random_tensor(a)) ev |= kPattern;
       // F.embedding(ids, table) with a hard-coded table: each id looked up in a fixed table is a
       // test of that id (as `ids == k` is), not a match against a stored pattern.
       if (op == "embedding" && !ops.empty() && fact(ops.front()).raw && !fact(ops.front()).learned)

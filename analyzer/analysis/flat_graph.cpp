@@ -527,6 +527,21 @@ class Inliner {
       return true;
     }
     if (d.op == "phi" && d.args.size() == 1) return mapping_entries(d.args[0], out, depth + 1);
+    if (d.op == "update" && !d.args.empty()) {
+      // d.update(other, k=v): d's entries, then other's, then the keywords (later ones win).
+      if (!mapping_entries(d.args[0], out, depth + 1)) return false;
+      for (size_t i = 1; i < d.args.size(); ++i)
+        if (!mapping_entries(d.args[i], out, depth + 1)) return false;
+      out.insert(out.end(), d.kwargs.begin(), d.kwargs.end());
+      return true;
+    }
+    if (d.op == "setitem" && d.args.size() == 3) {
+      // d["k"] = v: d's entries, then this one.
+      const FlatNode& k = g_.nodes[static_cast<size_t>(d.args[1])];
+      if (k.op != "const" || k.num || k.name.empty() || !mapping_entries(d.args[0], out, depth + 1)) return false;
+      out.emplace_back(k.name, d.args[2]);
+      return true;
+    }
     if (d.op != "dict") return false;
     for (size_t i = 0; i < d.args.size(); ++i) {
       const FlatNode& k = g_.nodes[static_cast<size_t>(d.args[i])];
@@ -992,6 +1007,19 @@ class Inliner {
           return inline_fn(it->second, a, mapped_kwargs(), original_self, depth + 1, n.loc);
         }
       if (attr) return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
+      // self.body.encode(x): a method of a submodule's class, run on that submodule (the receiver
+      // may already be the submodule).
+      if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0 && can_inline(depth)) {
+        const ir::Attr* base = ir::module_attr(p_, mod, n.name.substr(0, dot));
+        int32_t owner = base && base->kind == ir::AttrKind::Submodule ? base->module_class : -1;
+        if (!base && recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "self") owner = mod;
+        if (owner >= 0)
+          if (int32_t meth = find_method(p_, owner, n.name.substr(dot + 1)); meth >= 0) {
+            std::vector<int32_t> with_self{self_node(owner, n.loc)};
+            with_self.insert(with_self.end(), a.begin(), a.end());
+            return inline_fn(meth, with_self, mapped_kwargs(), owner, depth + 1, n.loc);
+          }
+      }
       // self.w.view(1), self.mean.to(x): a tensor method on an attribute, not a submodule call.
       if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0) {
         const ir::Attr* base = ir::module_attr(p_, mod, n.name.substr(0, dot));

@@ -709,6 +709,22 @@ class Builder {
   void collect_list(const Function& f, NodeId v, std::vector<Attr>& out, int depth, bool single) {
     if (v < 0 || depth > 6) return;
     const Node& head = f.node(v);
+    if (head.op == "call" && head.args.size() == 1 &&
+        (head.name == "collections.OrderedDict" || head.name == "OrderedDict" || head.name == "dict")) {
+      // OrderedDict([("stem", conv), ("head", fc)]): the values, named by their keys.
+      const Node& items = f.node(head.args[0]);
+      if (items.op == "list" || items.op == "tuple") {
+        for (NodeId e : items.args) {
+          const Node& pair = f.node(e);
+          if (pair.op != "tuple" || pair.args.size() != 2) continue;
+          Attr c = classify(f, pair.args[1], depth + 1);
+          const Node& key = f.node(pair.args[0]);
+          if (key.op == "const" && !key.num && key.args.empty()) c.name = key.name;
+          out.push_back(std::move(c));
+        }
+        return;
+      }
+    }
     bool listy = head.op == "list" || head.op == "tuple" || head.op == "comprehension" || head.op == "starred" ||
                  head.op == "phi" || head.op == "dict" || (head.op == "add" && head.has(ir::kInPlace)) ||
                  (head.op == "setitem" && head.has(ir::kInPlace)) || empty_mapping(head) ||

@@ -372,8 +372,10 @@ NodeId FunctionLowerer::lower_call(TSNode n) {
     bool ip = false;
     std::string op = ir::canonical_op(meth, &ip);
     NodeId id = emit_call(op, {recv}, arglist, n, meth, ip ? ir::kInPlace : 0u);
-    // x.relu_() rebinds x; self.w.mul_(255) edits an attribute (seen by the module builder).
-    if (ip && std::string_view(node_type(obj)) == "identifier") env_[std::string(fc_.text(obj))] = id;
+    // x.relu_() rebinds x; self.w.mul_(255) edits an attribute (seen by the module builder);
+    // d.update({...}) is the dict's next version (the keys it adds are read from it later).
+    if ((ip || meth == "update") && std::string_view(node_type(obj)) == "identifier")
+      env_[std::string(fc_.text(obj))] = id;
     return id;
   }
 
