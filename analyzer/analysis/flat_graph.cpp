@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <memory>
 #include <unordered_map>
 
 #include "analysis/hook_context.h"
@@ -86,6 +87,22 @@ class Inliner {
 
   // An attribute of a module as a value.
   int32_t attr_value(const ir::Attr& a, const ir::Loc& loc, int32_t fn, const std::string& name) {
+    if (a.kind == ir::AttrKind::Submodule && !a.alternatives.empty() &&
+        std::all_of(a.alternatives.begin(), a.alternatives.end(),
+                    [](const ir::Attr& x) { return x.kind == ir::AttrKind::Submodule; })) {
+      // A module built one of several ways (`A() if flag else B()`): whichever it is (calling the
+      // value calls each).
+      FlatNode phi;
+      phi.op = "phi";
+      phi.loc = loc;
+      phi.function = fn;
+      ir::Attr first = a;
+      first.alternatives.clear();
+      owned_.push_back(std::make_unique<ir::Attr>(std::move(first)));
+      phi.args.push_back(attr_value(*owned_.back(), loc, fn, name));
+      for (const auto& alt : a.alternatives) phi.args.push_back(attr_value(alt, loc, fn, name));
+      return add(std::move(phi));
+    }
     FlatNode n;
     n.loc = loc;
     n.function = fn;
@@ -195,6 +212,18 @@ class Inliner {
       for (size_t i = c.op == "select" ? 1 : 0; i < c.args.size(); ++i)
         if (c.args[i] != callee && can_inline(depth))
           phi.args.push_back(call_value(c.args[i], args, kwargs, loc, fn, depth + 1));
+      // Modules of one family called in a loop (`getattr(self, f"stage{i}")(x)`): any of them may
+      // be the first, which reads what enters the loop rather than the loop's phi.
+      const bool modules = c.op == "phi" && std::all_of(c.args.begin(), c.args.end(), [&](int32_t a) {
+        return g_.nodes[static_cast<size_t>(a)].op == "self";
+      });
+      if (modules && !args.empty() && args[0] >= 0 && (g_.nodes[static_cast<size_t>(args[0])].flags & kFlatLoopHeader) &&
+          !g_.nodes[static_cast<size_t>(args[0])].args.empty()) {
+        std::vector<int32_t> first = args;
+        first[0] = g_.nodes[static_cast<size_t>(args[0])].args[0];
+        for (int32_t m : c.args)
+          if (can_inline(depth)) phi.args.push_back(call_value(m, first, kwargs, loc, fn, depth + 1));
+      }
       if (phi.args.size() == 1) return phi.args[0];
       if (!phi.args.empty()) return add(std::move(phi));
     }
@@ -1277,6 +1306,7 @@ class Inliner {
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
   std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
   std::vector<int32_t> stack_;          // the functions being inlined, innermost last
+  std::vector<std::unique_ptr<ir::Attr>> owned_;  // attributes made here (one configuration of another)
   std::unordered_map<std::string, int32_t> classes_;  // qualname -> module, built on first use
   std::set<int32_t> dispatching_;       // singledispatch generics whose implementations are being merged
   std::map<int32_t, int32_t> decorator_objects_;  // decorator class whose __call__ runs -> the function it wraps

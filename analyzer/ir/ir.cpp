@@ -43,7 +43,50 @@ const char* to_string(FileStatus s) {
 const Attr* Module::attr(const std::string& n) const {
   for (const auto& a : attrs)
     if (a.name == n) return &a;
+  // self.stage0 of attributes registered by a built name (add_module(f"stage{i}", ...)).
+  for (const auto& a : attrs)
+    if (a.name.find("{}") != std::string::npos && fits_template(a.name, n)) return &a;
   return nullptr;
+}
+
+std::string name_template(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '{') {
+      out += text[i];
+      continue;
+    }
+    size_t close = text.find('}', i);
+    if (close == std::string_view::npos) return std::string(text);
+    out += "{}";
+    i = close;
+  }
+  return out;
+}
+
+bool fits_template(std::string_view tmpl, std::string_view name) {
+  std::vector<std::string> parts{""};
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] == '{') {
+      size_t close = tmpl.find('}', i);
+      if (close == std::string_view::npos) return false;
+      parts.emplace_back();
+      i = close;
+    } else {
+      parts.back() += tmpl[i];
+    }
+  }
+  if (parts.size() == 1) return tmpl == name;
+  if (!name.starts_with(parts.front()) || !name.ends_with(parts.back()) ||
+      name.size() < parts.front().size() + parts.back().size())
+    return false;
+  size_t at = parts.front().size();
+  for (size_t i = 1; i + 1 < parts.size(); ++i) {
+    at = name.find(parts[i], at);
+    if (at == std::string_view::npos) return false;
+    at += parts[i].size();
+  }
+  return at <= name.size() - parts.back().size();
 }
 
 int32_t Module::method(const std::string& n) const {

@@ -266,5 +266,9 @@ int32_t instance_class(const Program& p, const Function& f, NodeId id, int depth
 // copy of a constructor argument without a default defines nothing);
 // nullptr when none or when several classes define it.
 const Attr* unique_field(const Program& p, const std::string& name);
+// The name an f-string builds, its interpolations as `{}` (`f"stage{i}"` -> "stage{}").
+std::string name_template(std::string_view fstring_text);
+// Whether `name` can be what template `tmpl` builds (each `{...}` stands for any text).
+bool fits_template(std::string_view tmpl, std::string_view name);
 
 }  // namespace archscan::ir

@@ -73,18 +73,25 @@ class Builder {
     if (n.op == "select" || n.op == "phi" || n.op == "or") {
       // `m if m is not None else Default()`, `m or Default()`: the alternative the tree defines.
       size_t first = n.op == "select" ? 1 : 0;
+      Attr out;
       for (size_t i = first; i < n.args.size(); ++i) {
         // `None if t is None else torch.tensor(t)`: None is the absent configuration.
         const Node& arm = f.node(n.args[i]);
         if (arm.op == "const" && arm.name == "None" && !arm.num) continue;
         Attr alt = classify(f, n.args[i], depth + 1);
         // (a list or dict of callables counts: `[] if off else [Rule(k)]`)
-        if (known(alt) || !alt.children.empty()) {
-          alt.init_node = id;
-          alt.loc = n.loc;
-          return alt;
-        }
+        if (!known(alt) && alt.children.empty()) continue;
+        alt.init_node = id;
+        alt.loc = n.loc;
+        // `A(opts) if kind == "a" else B(...)`: each module arm is a configuration.
+        if (!known(out) && out.children.empty())
+          out = std::move(alt);
+        else if (alt.kind == AttrKind::Submodule && out.kind == AttrKind::Submodule)
+          add_configuration(out, std::move(alt));
+        else
+          break;
       }
+      if (known(out) || !out.children.empty()) return out;
       return a;
     }
     if (n.op == "call" && (n.name == "copy.deepcopy" || n.name == "deepcopy" || n.name == "copy.copy") &&
@@ -842,32 +849,6 @@ class Builder {
   // The user classes a callee value can be: a class named directly, either arm of a conditional,
   // a parameter's default, and what every call site of the function passes for the parameter
   // (followed through callers: resnet18() -> _resnet(BasicBlock) -> ResNet(block) -> _make_layer(block)).
-  // Whether `name` can be the text of an f-string template (`{kind}Block`: any text for each `{...}`).
-  static bool fits_template(const std::string& tmpl, const std::string& name) {
-    std::vector<std::string> parts{""};
-    for (size_t i = 0; i < tmpl.size(); ++i) {
-      if (tmpl[i] == '{') {
-        size_t close = tmpl.find('}', i);
-        if (close == std::string::npos) return false;
-        parts.emplace_back();
-        i = close;
-      } else {
-        parts.back() += tmpl[i];
-      }
-    }
-    if (parts.size() == 1) return tmpl == name;
-    if (!name.starts_with(parts.front()) || !name.ends_with(parts.back()) ||
-        name.size() < parts.front().size() + parts.back().size())
-      return false;
-    size_t at = parts.front().size();
-    for (size_t i = 1; i + 1 < parts.size(); ++i) {
-      at = name.find(parts[i], at);
-      if (at == std::string::npos) return false;
-      at += parts[i].size();
-    }
-    return at <= name.size() - parts.back().size();
-  }
-
   void candidate_classes(const Function& f, NodeId v, int depth, std::set<int32_t>& out) {
     if (v < 0 || depth > 6 || out.size() >= 6) return;
     const Node& c = f.node(v);
@@ -892,7 +873,7 @@ class Builder {
       for (const auto& m : p_.modules)
         if (m.file == f.file && m.qualname.rfind('.') != std::string::npos &&
             m.qualname.substr(0, m.qualname.rfind('.')) == p_.file(f.file).module_name &&
-            fits_template(key.name, m.name) && computes(m.id, 0))
+            ir::fits_template(key.name, m.name) && computes(m.id, 0))
           out.insert(m.id);
       return;
     }
@@ -1048,12 +1029,14 @@ class Builder {
         const Node& key = f.node(n.args[1]);
         if (key.op != "const" || key.name.empty()) continue;
         Attr a = classify(f, n.args[2], 0);
+        // add_module(f"stage{i}", m) in a loop: one attribute per built name, kept as the template.
+        const std::string name = key.args.empty() ? key.name : ir::name_template(key.name);
         if (n.op == "register_buffer") a.kind = AttrKind::Buffer;
         if (n.op == "register_parameter") {
           a.kind = AttrKind::Parameter;
           a.learned = true;
         }
-        set(m, key.name, std::move(a), is_init, is_init && n.scope_depth > 0);
+        set(m, name, std::move(a), is_init, is_init && n.scope_depth > 0);
         continue;
       }
       // self.table["key"] = value on a dict attribute: one more entry.

@@ -1,5 +1,6 @@
 #include "link/string_names.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,10 @@ class Folder {
     if (id < 0 || depth > 8) return std::nullopt;
     const Node& n = f.node(id);
     if (is_string_const(n)) return n.name;
+    // An f-string (`f"stage{i}"`) as an attribute name: the family of names it builds.
+    if (n.op == "const" && !n.args.empty() && !n.num &&
+        std::any_of(n.kwargs.begin(), n.kwargs.end(), [](const auto& kv) { return kv.first == "string"; }))
+      return ir::name_template(n.name);
     if (n.op == "global") {
       auto [mf, v] = p_.global_binding(n.name);
       if (mf >= 0 && v >= 0) return value(p_.fn(mf), v, depth + 1);
