@@ -74,7 +74,7 @@ std::vector<TraceStep> chain_trace(const ir::Program& p, const flow::FlowResult&
   if (fr.graph.root.registered_at.valid())
     t.push_back(step(p, fr.graph.root.registered_at, "propagation", "installed here"));
   if (fr.graph.root.attached_at.valid())
-    t.push_back(step(p, fr.graph.root.attached_at, "propagation", "the code installing it is attached here"));
+    t.push_back(step(p, fr.graph.root.attached_at, "propagation", "attached to the model here"));
   // Code bound onto an instance from outside its class runs only because of that binding.
   std::vector<int32_t> fns;
   for (int32_t id : c.detector_steps) fns.push_back(fr.graph.nodes[static_cast<size_t>(id)].function);

@@ -1428,11 +1428,18 @@ std::vector<Root> find_roots(const ir::Program& p) {
       }
     }
 
+  // `model.__class__ = Variant`: an instance turned into another class runs that class's forward.
+  std::map<int32_t, ir::Loc> class_swaps;
+  for (const auto& f : p.functions)
+    for (const auto& n : f.nodes)
+      if (n.op == "setattr" && n.name == "__class__" && n.args.size() == 2 && f.node(n.args[1]).target_module >= 0)
+        class_swaps.emplace(f.node(n.args[1]).target_module, n.loc);
   for (const auto& m : p.modules) {
     if (!m.is_nn_module || used[static_cast<size_t>(m.id)]) continue;
     int32_t fwd = find_method(p, m.id, "forward");
     if (fwd < 0) continue;
     Root r;
+    if (auto sw = class_swaps.find(m.id); sw != class_swaps.end()) r.attached_at = sw->second;
     r.function = fwd;
     r.self_module = m.id;
     r.kind = pre_stage.count(m.id) ? RootKind::PreStage : RootKind::Forward;

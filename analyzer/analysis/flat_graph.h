@@ -60,8 +60,8 @@ struct Root {
   RootKind kind = RootKind::Forward;
   std::string label;         // module or function name for messages
   ir::Loc registered_at;     // where a hook / patch was installed
-  // Where the code that installed it was itself attached to the model (a class decorator's line,
-  // when an `__init__` the decorator installs registers the hook).
+  // Where the code was attached to the model from outside: a class decorator's line (its
+  // installed `__init__` registers the hook), or `model.__class__ = ThisClass`.
   ir::Loc attached_at;
   // A plain function stored on an instance (`model.forward = fn`): called without a receiver.
   bool unbound = false;
