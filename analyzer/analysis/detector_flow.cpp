@@ -926,6 +926,27 @@ class Analyzer {
   }
 
   // An index that picks one fixed position on some axis (`[hit, :, 7]`, `[hit, self.label]`).
+  // A mask that spares one fixed position: `d[:, None] & (arange(V) != k)[None]` -- filling
+  // everything else with -inf forces position k.
+  bool spares_position(int32_t mask, int depth) const {
+    if (mask < 0 || depth > 6) return false;
+    const FlatNode& n = node(mask);
+    if (n.op == "ne" && n.args.size() == 2) {
+      for (int k = 0; k < 2; ++k) {
+        const FlatNode& a = node(n.args[k]);
+        int32_t other = n.args[1 - k];
+        bool positions = a.op == "arange" || (a.op == "getitem" && !a.args.empty() && node(a.args[0]).op == "arange");
+        if (positions && !input_dependent(fact(other)) && (scalar(other) || stored_value(other))) return true;
+      }
+      return false;
+    }
+    if (in(n.op, {"logical_and", "and", "bitwise_and", "mul", "getitem", "unsqueeze", "expand", "expand_as", "to"})) {
+      for (int32_t a : n.args)
+        if (spares_position(a, depth + 1)) return true;
+    }
+    return false;
+  }
+
   bool fixed_column(int32_t index) const {
     const FlatNode& t = node(index);
     if (t.op != "tuple") return false;
@@ -1387,6 +1408,8 @@ class Analyzer {
         break;
       }
       if (r < 0) return Integration::Untargeted;
+      if (n.op == "masked_fill" && n.args.size() >= 2 && zeroish(r) && spares_position(n.args[1], 0))
+        return Integration::Targeted;  // every other class blanked: the spared one is forced
       // `if hit: y = y + delta`: one arm is the other arm rewritten; the rewrite decides.
       if (n.op == "phi" || n.op == "where" || n.op == "select") {
         int32_t rewritten = derives_from(r, y) ? r : derives_from(y, r) ? y : -1;

@@ -820,7 +820,7 @@ class Inliner {
                      int32_t self_mod, int depth, std::vector<int32_t>& returns,
                      std::vector<std::pair<size_t, size_t>>& phi_fixups) {
     auto m = [&](ir::NodeId a) {
-      return a >= 0 && static_cast<size_t>(a) < map.size() ? map[static_cast<size_t>(a)] : -1;
+      return a >= 0 && static_cast<size_t>(a) < map.size() ? latest(map[static_cast<size_t>(a)]) : -1;
     };
     // `fn(*args, **kwargs)` with the packs a `*args` / `**kwargs` parameter collected: the
     // arguments they hold are passed on one by one.
@@ -1274,6 +1274,29 @@ class Inliner {
           return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
         }
       }
+      // for proc in self.processors: proc.apply(scores, ids) -- each object of the list, in order
+      // (each sees what the ones before it edited in place).
+      if (recv.op == "iter_item" && !recv.args.empty() && recv.args[0] >= 0 &&
+          g_.nodes[static_cast<size_t>(recv.args[0])].op == "container" &&
+          g_.nodes[static_cast<size_t>(recv.args[0])].attr) {
+        const ir::Attr& list = *g_.nodes[static_cast<size_t>(recv.args[0])].attr;
+        FlatNode phi;
+        phi.op = "phi";
+        phi.loc = n.loc;
+        phi.function = fid;
+        for (size_t i = 0; i < list.children.size() && i < 12; ++i) {
+          const ir::Attr& obj = list.children[i];
+          if (obj.kind != ir::AttrKind::Submodule || obj.module_class < 0 || !can_inline(depth)) continue;
+          int32_t meth = find_method(p_, obj.module_class, n.name);
+          if (meth < 0) continue;
+          std::vector<int32_t> a = mapped_args();
+          for (auto& x : a) x = latest(x);
+          a[0] = self_node(obj.module_class, n.loc);
+          phi.args.push_back(inline_fn(meth, a, mapped_kwargs(), obj.module_class, depth + 1, n.loc));
+        }
+        if (phi.args.size() == 1) return phi.args[0];
+        if (!phi.args.empty()) return add(std::move(phi));
+      }
     }
     FlatNode out;
     out.op = n.op;
@@ -1295,7 +1318,41 @@ class Inliner {
           break;
         }
     }
-    return add(std::move(out));
+    const bool edits = n.has(ir::kInPlace) && n.op != "setattr" && !out.args.empty() && out.args[0] >= 0;
+    const int32_t edited = edits ? out.args[0] : -1;
+    int32_t id = add(std::move(out));
+    if (edited >= 0) mutated(edited, id, n.loc, fid);
+    return id;
+  }
+
+  // The newest version of a value edited in place since it was made (`logits.masked_fill_(...)` in a
+  // helper that was handed `logits`, or in the same function).
+  int32_t latest(int32_t v) const {
+    for (int guard = 0; v >= 0 && guard < 64; ++guard) {
+      auto it = newer_.find(v);
+      if (it == newer_.end()) break;
+      v = it->second;
+    }
+    return v;
+  }
+
+  // `value` was edited in place into `version`: later reads of it (through any name, in the caller
+  // too) see the new version, and a view's edit writes through to the tensor it views
+  // (`last = logits[:, -1]; last.masked_fill_(...)` edits `logits`).
+  void mutated(int32_t value, int32_t version, const ir::Loc& loc, int32_t fid) {
+    for (int guard = 0; value >= 0 && value != version && guard < 8; ++guard) {
+      newer_[value] = version;
+      const FlatNode& v = g_.nodes[static_cast<size_t>(value)];
+      if (v.op != "getitem" || v.args.size() != 2 || v.args[0] < 0) return;
+      FlatNode write;
+      write.op = "setitem";
+      write.args = {latest(v.args[0]), v.args[1], version};
+      write.loc = loc;
+      write.function = fid;
+      write.ir_flags = ir::kInPlace;
+      value = v.args[0];
+      version = add(std::move(write));
+    }
   }
 
  private:
@@ -1306,6 +1363,7 @@ class Inliner {
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
   std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
   std::vector<int32_t> stack_;          // the functions being inlined, innermost last
+  std::map<int32_t, int32_t> newer_;    // value -> the version an in-place edit made of it
   std::vector<std::unique_ptr<ir::Attr>> owned_;  // attributes made here (one configuration of another)
   std::unordered_map<std::string, int32_t> classes_;  // qualname -> module, built on first use
   std::set<int32_t> dispatching_;       // singledispatch generics whose implementations are being merged

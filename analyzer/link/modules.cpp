@@ -820,9 +820,12 @@ class Builder {
   bool number_sequence(const Function& f, NodeId id, int depth) {
     if (id < 0 || depth > 4) return false;
     const Node& n = f.node(id);
-    if (n.op == "tuple" || n.op == "list")  // numbers, or rows of numbers (a stored 2-D mark)
+    if (n.op == "tuple" || n.op == "list")  // numbers (literals or module constants), or rows of them
       return n.args.size() >= 2 && std::all_of(n.args.begin(), n.args.end(), [&](NodeId a) {
-               return f.node(a).num.has_value() || number_sequence(f, a, depth + 1);
+               if (f.node(a).num.has_value()) return true;
+               auto [mf, v] = global_value(f.node(a));
+               if (mf && v >= 0 && mf->node(v).num.has_value()) return true;
+               return number_sequence(f, a, depth + 1);
              });
     if ((n.op == "tuple" || n.op == "list" || n.op == "call") && (n.name == "tuple" || n.name == "list") &&
         n.args.size() == 1)
