@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <unordered_map>
 
 #include "analysis/hook_context.h"
@@ -715,6 +715,23 @@ class Inliner {
     return attr_value(*a, n.loc, fid, n.name);
   }
 
+  // The method `name` of the first class after `after` in the method resolution order of `cls`
+  // (depth-first, left to right, each class once), or -1.
+  int32_t next_in_mro(int32_t cls, int32_t after, const std::string& name) const {
+    std::vector<int32_t> order;
+    std::function<void(int32_t, int)> visit = [&](int32_t c, int depth) {
+      if (c < 0 || depth > 16 || std::find(order.begin(), order.end(), c) != order.end()) return;
+      order.push_back(c);
+      for (int32_t b : p_.mod(c).base_modules) visit(b, depth + 1);
+    };
+    visit(cls, 0);
+    auto at = std::find(order.begin(), order.end(), after);
+    if (at == order.end()) return -1;
+    for (auto it = at + 1; it != order.end(); ++it)
+      if (int32_t m = p_.mod(*it).method(name); m >= 0) return m;
+    return -1;
+  }
+
   bool can_inline(int depth) const { return depth < kMaxDepth && g_.nodes.size() < kMaxNodes; }
 
   bool module_learned(int32_t mod, int depth = 0) const {
@@ -1081,6 +1098,14 @@ class Inliner {
           return inline_fn(patched->function, a, mapped_kwargs(), -1, depth + 1, n.loc);
         }
       }
+    }
+    if (n.op == "call" && n.name.rfind("super.", 0) == 0 && self_mod >= 0 && f.owner_module >= 0 &&
+        can_inline(depth)) {
+      // super().m(...) in a mixin runs the next class's m in the instance's MRO
+      // (`class Safe(Mixin, UNet)`: the mixin's super().forward is UNet.forward).
+      if (int32_t next = next_in_mro(self_mod, f.owner_module, n.name.substr(6));
+          next >= 0 && next != n.target_function && !active_.count(next))
+        return inline_fn(next, mapped_args(), mapped_kwargs(), self_mod, depth + 1, n.loc);
     }
     if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0 && can_inline(depth)) {
       std::vector<int32_t> a = mapped_args();

@@ -778,15 +778,34 @@ def f(x):
   const ir::Node& r = f->node(ret.args[0]);
   ASSERT_EQ(r.op, "relu") << dump;
   EXPECT_EQ(r.name, "torch.nn.functional.relu");
-  // c = d = a, and a is the first element of (z, x) with z = y = x.
+  // c = d = a, and `a, b = z, x` binds a to z itself (z = y = x): the parameter, no tuple lookup.
   const ir::Node& c = arg(*f, r, 0);
-  ASSERT_EQ(c.op, "getitem") << dump;
-  EXPECT_EQ(arg(*f, c, 1).num, 0.0);
-  EXPECT_EQ(arg(*f, arg(*f, c, 0), 0).op, "param");
-  // t = torch; t.exp(b): the op exp.
+  ASSERT_EQ(c.op, "param") << dump;
+  EXPECT_EQ(c.name, "x");
+  // t = torch; t.exp(b): the op exp, of b = x.
   const ir::Node& e = f->node(ret.args[1]);
   EXPECT_EQ(e.op, "exp") << dump;
-  EXPECT_EQ(arg(*f, e, 0).op, "getitem");
+  EXPECT_EQ(arg(*f, e, 0).op, "param");
+}
+
+TEST(PyNames, UnpackingAValueOrASpreadReadsItsElements) {
+  auto l = lower(R"PY(
+def f(pair, x):
+    a, b = pair
+    c, *rest = x, x, x
+    return a, c
+)PY");
+  const ir::Function* f = l.fn("m.f");
+  ASSERT_NE(f, nullptr);
+  std::string dump = ir::print(l.p(), *f);
+  const ir::Node& ret = returned(*f);
+  ASSERT_EQ(ret.op, "tuple") << dump;
+  // Unpacking a value that is no literal tuple: its element 0.
+  const ir::Node& a = f->node(ret.args[0]);
+  ASSERT_EQ(a.op, "getitem") << dump;
+  EXPECT_EQ(arg(*f, a, 1).num, 0.0);
+  // A starred target: positions are not one to one, so elements are read by index.
+  EXPECT_EQ(f->node(ret.args[1]).op, "getitem") << dump;
 }
 
 TEST(PyNames, LookAlikeIdentifiersStayDistinct) {
