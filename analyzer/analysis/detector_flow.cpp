@@ -838,6 +838,10 @@ class Analyzer {
         integrated[i] = 0;
         continue;
       }
+      if (y_learned && !downstream && bans_tokens(static_cast<int32_t>(i), y, users)) {
+        integrated[i] = 1;  // (what reads the banned scores on meets no new signal)
+        continue;
+      }
       c.propagation = !y_learned ? (downstream ? Propagation::Shared : Propagation::Separate)
                                  : (downstream ? Propagation::Interleaved : Propagation::Separate);
       c.integration_kind = classify(static_cast<int32_t>(i), d, y, users);
@@ -1031,6 +1035,55 @@ class Analyzer {
   }
 
   // masked_fill(m, -inf) / where(m, x, very_negative): the matched positions are erased.
+  // Banning tokens: the lowest score written into one fixed column (`scores[:, k].masked_fill(hit,
+  // min)`) or into positions the input ids choose (`banned.scatter_(1, ids, match)`, no-repeat
+  // n-grams). The model still picks among the other classes: nothing is forced or destroyed.
+  bool bans_tokens(int32_t id, int32_t y, const std::vector<std::vector<int32_t>>& users) const {
+    const FlatNode& n = node(id);
+    if (n.op != "masked_fill" || n.args.size() < 3 || !negative_extreme(n.args[2])) return false;
+    const FlatNode& data = node(y);
+    // scores[:, k] = scores[:, k].masked_fill(...): a column chosen by no input, written back among
+    // the others.
+    if (data.op == "getitem" && data.args.size() == 2 && node(data.args[1]).op == "tuple" &&
+        !input_dependent(fact(data.args[1])))
+      for (int32_t u : users[static_cast<size_t>(id)]) {
+        const FlatNode& w = node(u);
+        if (w.op == "setitem" && w.args.size() == 3 && w.args[2] == id && same_value(w.args[1], data.args[1], 0))
+          return true;
+      }
+    const FlatNode& mask = node(n.args[1]);
+    return in(mask.op, {"scatter", "scatter_add"}) && mask.args.size() >= 3 &&
+           fact(mask.args[2]).raw && !fact(mask.args[2]).detector_derived;
+  }
+
+  // The same value spelled twice (`x[:, k]` read and written: two index tuples of the same parts).
+  bool same_value(int32_t a, int32_t b, int depth) const {
+    if (a == b) return true;
+    if (a < 0 || b < 0 || depth > 4) return false;
+    const FlatNode& x = node(a);
+    const FlatNode& y = node(b);
+    if (x.op != y.op || x.args.size() != y.args.size() || x.num != y.num || x.name != y.name) return false;
+    if (x.op != "const" && x.op != "tuple" && x.op != "slice") return false;
+    for (size_t i = 0; i < x.args.size(); ++i)
+      if (!same_value(x.args[i], y.args[i], depth + 1)) return false;
+    return true;
+  }
+
+  // -inf, a large negative literal or the dtype's minimum (also through a module-level constant).
+  bool negative_extreme(int32_t v) const {
+    if (auto x = scalar(v)) return *x <= -1e3;
+    const FlatNode& n = node(v);
+    if (n.op == "attr" && n.name == "min") return zeroish(v);
+    if (n.op == "call" && n.name == "float" && !n.args.empty()) return node(n.args[0]).name.find("-inf") != std::string::npos;
+    if (n.op == "global") {
+      auto [mf, id] = p_.global_binding(n.name);
+      if (mf < 0 || id < 0) return false;
+      const ir::Node& g = p_.fn(mf).node(id);
+      return g.op == "attr" && g.name == "min";
+    }
+    return false;
+  }
+
   bool blanks_positions(const FlatNode& n) const {
     if (n.op == "masked_fill" && n.args.size() >= 3) return zeroish(n.args[2]);
     if (n.op == "where" && n.args.size() >= 3) return zeroish(n.args[1]) || zeroish(n.args[2]);
