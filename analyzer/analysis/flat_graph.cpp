@@ -660,6 +660,17 @@ class Inliner {
     return -1;
   }
 
+  // One of several values (a phi), or the value itself when there is one.
+  int32_t join(std::vector<int32_t> values, const ir::Loc& loc, int32_t fid) {
+    if (values.size() == 1) return values[0];
+    FlatNode phi;
+    phi.op = "phi";
+    phi.args = std::move(values);
+    phi.loc = loc;
+    phi.function = fid;
+    return add(std::move(phi));
+  }
+
   // The values a generator (or any of the generators a variable may hold) yields.
   bool yields(int32_t v, std::vector<int32_t>& out, int depth) const {
     if (v < 0 || depth > 8) return false;
@@ -958,15 +969,7 @@ class Inliner {
     if ((n.op == "iter_item" && n.args.size() == 1) || (n.op == "call" && n.name == "next" && !n.args.empty())) {
       // for name, x in stage(...): / next(gen): what the generator yields.
       std::vector<int32_t> yielded;
-      if (yields(m(n.args[0]), yielded, 0)) {
-        if (yielded.size() == 1) return yielded[0];
-        FlatNode phi;
-        phi.op = "phi";
-        phi.args = std::move(yielded);
-        phi.loc = n.loc;
-        phi.function = fid;
-        return add(std::move(phi));
-      }
+      if (yields(m(n.args[0]), yielded, 0)) return join(std::move(yielded), n.loc, fid);
     }
     if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[1]).num && m(n.args[0]) >= 0) {
       // (a, b, c)[1] of a tuple the analysis built (or of any of the tuples a variable may hold):
@@ -974,15 +977,8 @@ class Inliner {
       const double k = *f.node(n.args[1]).num;
       std::vector<int32_t> picked;
       if (k >= 0 && k == static_cast<double>(static_cast<size_t>(k)) &&
-          tuple_elements(m(n.args[0]), static_cast<size_t>(k), picked, 0)) {
-        if (picked.size() == 1) return picked[0];
-        FlatNode phi;
-        phi.op = "phi";
-        phi.args = std::move(picked);
-        phi.loc = n.loc;
-        phi.function = fid;
-        return add(std::move(phi));
-      }
+          tuple_elements(m(n.args[0]), static_cast<size_t>(k), picked, 0))
+        return join(std::move(picked), n.loc, fid);
     }
     if (n.op == "getitem" && n.args.size() == 2)
       if (int32_t c = global_dict_item(f.node(n.args[0]), f.node(n.args[1]), n.loc, fid); c >= 0) return c;
