@@ -1477,6 +1477,9 @@ class Analyzer {
       return Integration::Targeted;
     }
     if (n.op == "index_fill" && n.args.size() >= 4 && zeroish(n.args[3])) return Integration::Untargeted;
+    // minimum(y, ceiling): a ceiling the test lowers caps the data down (destroys it); maximum
+    // raises a floor, which pushes towards the value it sets.
+    if (n.op == "minimum") return Integration::Untargeted;
     // y - log1p(-d), y + log(1 - d), y / (1 - d): a term that is infinite when the test fires
     // wrecks every score alike.
     if (in(n.op, {"add", "sub"}) && d >= 0 && singular_at_one(d, 0)) return Integration::Untargeted;
