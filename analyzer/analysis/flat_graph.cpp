@@ -1490,7 +1490,9 @@ std::vector<Root> find_roots(const ir::Program& p) {
   std::vector<Root> roots;
   std::vector<char> used(p.modules.size(), 0);
   std::function<void(const ir::Attr&)> mark = [&](const ir::Attr& a) {
-    if (a.kind == ir::AttrKind::Submodule && a.module_class >= 0) used[static_cast<size_t>(a.module_class)] = 1;
+    // (A model handed to a wrapper's constructor is still analysed as a model of its own.)
+    if (a.kind == ir::AttrKind::Submodule && a.module_class >= 0 && !a.passed_in)
+      used[static_cast<size_t>(a.module_class)] = 1;
     for (const auto& c : a.children) mark(c);
   };
   for (const auto& m : p.modules)

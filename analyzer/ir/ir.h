@@ -151,6 +151,9 @@ struct Attr {
   std::vector<Attr> alternatives;
   std::vector<Loc> edits;      // in-place edits of this tensor in __init__ (w[...] = 255, w *= 255)
   bool factory_made = false;   // the tensor is what its factory returned (`torch.ones(...)`), not computed from it
+  // A constructor argument bound to what a construction site passes (`Wrapper(model)`): the
+  // instance is made elsewhere and stays a model of its own.
+  bool passed_in = false;
   NodeId init_node = kNoNode;  // the value node in the __init__ function
   // functools.partial(fn, *args, **kw): the arguments it binds, in order (name "" for positional ones).
   struct BoundArg {

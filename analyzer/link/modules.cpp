@@ -94,6 +94,12 @@ class Builder {
       if (known(out) || !out.children.empty()) return out;
       return a;
     }
+    if ((n.op == "eval" || n.op == "train" || n.op == "to" || n.op == "cuda" || n.op == "cpu" ||
+         n.op == "requires_grad") && !n.args.empty()) {
+      // Net().eval(), model.to(device): these module methods return the module itself.
+      Attr same = classify(f, n.args[0], depth + 1);
+      if (same.kind == AttrKind::Submodule) return same;
+    }
     if (n.op == "call" && (n.name == "copy.deepcopy" || n.name == "deepcopy" || n.name == "copy.copy") &&
         !n.args.empty()) {
       // A copy of a module is a module of the same class (DETR-style `_get_clones(layer, n)`).
@@ -583,6 +589,7 @@ class Builder {
               bound.function >= 0) {
             bound.name = a.name;
             bound.loc = a.loc;
+            bound.passed_in = true;
             a = std::move(bound);
             break;
           }
