@@ -37,6 +37,8 @@ class WeightFreeGate : public Rule {
         const flow::FlatNode& n = fi.node(id);
         if ((n.op != "mul" && n.op != "addcmul") || fi.learned_op(id) || !n.loc.valid()) continue;
         if (!fr.feeds_learned[i] && !fi.reaches_output(id)) continue;  // an unused product is no signal
+        // Weights of a masked mean choose the positions averaged over; they gate nothing.
+        if (i < fr.pooling_weights.size() && fr.pooling_weights[i]) continue;
         // addcmul(base, a, b): the gate and the gated value are the factors.
         std::vector<int32_t> factors =
             n.op == "addcmul" && n.args.size() >= 3 ? std::vector<int32_t>{n.args[1], n.args[2]} : fi.data_args(id);

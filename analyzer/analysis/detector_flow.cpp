@@ -729,6 +729,11 @@ class Analyzer {
     std::vector<std::vector<int32_t>> users(g_.nodes.size());
     for (size_t i = 0; i < g_.nodes.size(); ++i)
       for (int32_t a : operands(g_.nodes[i])) users[static_cast<size_t>(a)].push_back(static_cast<int32_t>(i));
+    r_.pooling_weights.assign(g_.nodes.size(), 0);
+    for (size_t i = 0; i < g_.nodes.size(); ++i)
+      if (g_.nodes[i].op == "mul")
+        for (int32_t a : g_.nodes[i].args)
+          if (a >= 0 && masked_mean(static_cast<int32_t>(i), a, users)) r_.pooling_weights[i] = 1;
     // (decided once: masks rewritten by tests of themselves neither detect nor integrate)
     std::vector<char> mask_algebra_at(g_.nodes.size(), 0);
     for (size_t i = 0; i < g_.nodes.size(); ++i) mask_algebra_at[i] = mask_algebra(static_cast<int32_t>(i));
@@ -836,6 +841,10 @@ class Analyzer {
       // not a trigger that overrides the prediction.
       if (y_learned && !downstream && position_mask(df.evidence) && blanks_positions(n)) {
         integrated[i] = 0;
+        continue;
+      }
+      if (y_learned && r_.pooling_weights[i]) {
+        integrated[i] = 1;  // (the pooled features carry no new signal)
         continue;
       }
       if (y_learned && !downstream && bans_tokens(static_cast<int32_t>(i), y, users)) {
@@ -1067,6 +1076,28 @@ class Analyzer {
     for (size_t i = 0; i < x.args.size(); ++i)
       if (!same_value(x.args[i], y.args[i], depth + 1)) return false;
     return true;
+  }
+
+  // Masked mean pooling: `(h * w).sum(1) / w.sum(1).clamp(min=1)` with `w` a per-position test
+  // (content tokens, valid frames): it chooses which positions the learned features are averaged
+  // over, it does not override the result.
+  bool masked_mean(int32_t id, int32_t w, const std::vector<std::vector<int32_t>>& users) const {
+    const FlatNode& n = node(id);
+    if (n.op != "mul" || !fact(w).raw || fact(w).learned || (fact(w).evidence & (kReduce | kPool | kAggregate)))
+      return false;
+    for (int32_t s : users[static_cast<size_t>(id)]) {
+      if (!in(node(s).op, {"sum", "nansum"})) continue;
+      for (int32_t q : users[static_cast<size_t>(s)]) {
+        const FlatNode& div = node(q);
+        if (div.op != "div" || div.args.size() != 2 || div.args[0] != s) continue;
+        int32_t den = div.args[1];
+        for (int guard = 0; guard < 6 && in(node(den).op, {"clamp", "clamp_min", "unsqueeze", "to", "float", "add"});
+             ++guard)
+          den = node(den).args[0];
+        if (in(node(den).op, {"sum", "nansum"}) && !node(den).args.empty() && node(den).args[0] == w) return true;
+      }
+    }
+    return false;
   }
 
   // -inf, a large negative literal or the dtype's minimum (also through a module-level constant).

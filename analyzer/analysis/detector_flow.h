@@ -61,6 +61,8 @@ struct FlowResult {
   std::vector<char> feeds_learned;  // the value later flows into a learned op
   std::vector<Chain> chains;
   std::vector<int32_t> detectors;  // detector-shaped values (whether or not integrated)
+  // Products that weight positions for a masked mean (`(h * w).sum(1) / w.sum(1)`): pooling, not gating.
+  std::vector<char> pooling_weights;
 };
 
 bool is_detector(const Fact& f);
