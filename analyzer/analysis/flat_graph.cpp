@@ -1349,6 +1349,7 @@ class Inliner {
   // The newest version of a value edited in place since it was made (`logits.masked_fill_(...)` in a
   // helper that was handed `logits`, or in the same function).
   int32_t latest(int32_t v) const {
+    if (newer_.empty()) return v;  // (most graphs edit nothing in place: every operand lookup comes here)
     for (int guard = 0; v >= 0 && guard < 64; ++guard) {
       auto it = newer_.find(v);
       if (it == newer_.end()) break;
@@ -1384,7 +1385,7 @@ class Inliner {
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
   std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
   std::vector<int32_t> stack_;          // the functions being inlined, innermost last
-  std::map<int32_t, int32_t> newer_;    // value -> the version an in-place edit made of it
+  std::unordered_map<int32_t, int32_t> newer_;  // value -> the version an in-place edit made of it
   std::vector<std::unique_ptr<ir::Attr>> owned_;  // attributes made here (one configuration of another)
   std::unordered_map<std::string, int32_t> classes_;  // qualname -> module, built on first use
   std::set<int32_t> dispatching_;       // singledispatch generics whose implementations are being merged

@@ -332,8 +332,8 @@ void link(ir::Program& p) {
   resolve_bases(p);
   fold_string_names(p, false);
   resolve_calls(p);
-  fold_string_names(p, true);
-  resolve_calls(p);  // what the second folding made attribute reads
+  // Names that fold only through a factory's call sites; resolve again only what that lowered.
+  if (fold_string_names(p, true) > 0) resolve_calls(p);
   resolve_decorators(p);
   build_modules(p);
   g_index = saved;

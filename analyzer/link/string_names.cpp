@@ -201,8 +201,9 @@ void lower_namespace_calls(const ir::Program& p, Function& f) {
 
 }  // namespace
 
-void fold_string_names(ir::Program& p, bool calls_resolved) {
+size_t fold_string_names(ir::Program& p, bool calls_resolved) {
   Folder folder(p, calls_resolved);
+  size_t lowered = 0;
   for (auto& f : p.functions) {
     for (auto& n : f.nodes) {
       const bool names = n.op == "call" && (n.name == "getattr" || n.name == "setattr" || n.name == "hasattr" ||
@@ -214,12 +215,14 @@ void fold_string_names(ir::Program& p, bool calls_resolved) {
       make_string(f.node(n.args[1]), *s);
       // getattr(obj, "name"[, default]) reads obj.name: lower it as the attribute read it is.
       if (n.name.ends_with("getattr")) {
+        ++lowered;
         n.op = "attr";
         n.name = *s;
         n.args.resize(1);
       }
       // setattr(obj, "name", v) is the store obj.name = v: one IR op for both spellings.
       if (n.name.ends_with("setattr") && n.args.size() == 3) {
+        ++lowered;
         n.op = "setattr";
         n.name = *s;
         n.args = {n.args[0], n.args[2]};
@@ -227,6 +230,7 @@ void fold_string_names(ir::Program& p, bool calls_resolved) {
     }
     lower_namespace_calls(p, f);
   }
+  return lowered;
 }
 
 }  // namespace archscan::link
