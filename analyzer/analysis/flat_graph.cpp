@@ -138,8 +138,9 @@ class Inliner {
         n.op = "attr";
         if (a.type.rfind("argument:", 0) == 0) n.op = "module_arg";  // e.g. a wrapped model passed in
         if (a.type == "sequence") n.flags |= kFlatSequence;
-        // A plain Python list of callables built in __init__ (self.processors = [Rule(...)]).
-        if ((a.type == "list" || a.type == "tuple" || a.type == "dict") && !a.children.empty()) n.op = "container";
+        // A plain Python list of callables built in __init__ (self.processors = [Rule(...)]), or
+        // passed to it (`post=(route,)`).
+        if (!a.children.empty()) n.op = "container";
         if (a.function >= 0) {
           n.op = "def";
           n.num = a.function;

@@ -100,6 +100,15 @@ class Builder {
       Attr same = classify(f, n.args[0], depth + 1);
       if (same.kind == AttrKind::Submodule) return same;
     }
+    if (n.op == "call" && (n.name == "list" || n.name == "tuple") && n.args.size() == 1) {
+      // list(post), tuple(hooks): a copy of the sequence holds the same items.
+      Attr same = classify(f, n.args[0], depth + 1);
+      if (known(same) || !same.children.empty() || same.type.starts_with("argument:")) {
+        same.init_node = id;
+        same.loc = n.loc;
+        return same;
+      }
+    }
     if (n.op == "call" && (n.name == "copy.deepcopy" || n.name == "deepcopy" || n.name == "copy.copy") &&
         !n.args.empty()) {
       // A copy of a module is a module of the same class (DETR-style `_get_clones(layer, n)`).
@@ -252,6 +261,16 @@ class Builder {
           Attr d = classify(f, v, depth + 1);
           if (known(d)) return d;
         }
+      // A constructor argument defaulting to a sequence of callables (`post=(route,)`): its items,
+      // until a construction site passes others (bind_constructor_arguments).
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "default" && v >= 0 && (f.node(v).op == "tuple" || f.node(v).op == "list")) {
+          Attr d = classify(f, v, depth + 1);
+          if (std::any_of(d.children.begin(), d.children.end(), callable_value)) {
+            d.type = "argument:" + n.name;
+            return d;
+          }
+        }
       // A constructor argument: its default value when it is a literal (levels=64).
       for (const auto& [k, v] : n.kwargs)
         if (k == "default" && v >= 0 && f.node(v).num) {
@@ -274,7 +293,7 @@ class Builder {
       a.type = n.op;
       for (const auto& [k, v] : n.kwargs)
         if (n.op == "const" && k == "string") a.text = n.name;
-      if (n.op == "list" || n.op == "dict") add_list_children(f, n, a, depth);
+      if (n.op == "list" || n.op == "dict" || n.op == "tuple") add_list_children(f, n, a, depth);
       return a;
     }
     // A tensor built from a factory, possibly reshaped or scaled: a plain tensor.
@@ -585,8 +604,8 @@ class Builder {
           if (arg == kNoNodeId && index >= 1 && index - 1 < call->args.size()) arg = call->args[index - 1];
           if (arg == kNoNodeId) continue;
           Attr bound = classify(*f, arg, 1);
-          if (bound.kind == AttrKind::Submodule || bound.kind == AttrKind::Layer || bound.kind == AttrKind::Container ||
-              bound.function >= 0) {
+          if (callable_value(bound) ||
+              std::any_of(bound.children.begin(), bound.children.end(), callable_value)) {
             bound.name = a.name;
             bound.loc = a.loc;
             bound.passed_in = true;
