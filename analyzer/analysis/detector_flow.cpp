@@ -853,6 +853,10 @@ class Analyzer {
       }
       c.propagation = !y_learned ? (downstream ? Propagation::Shared : Propagation::Separate)
                                  : (downstream ? Propagation::Interleaved : Propagation::Separate);
+      // A rewritten raw value no layer reads as its input, only combined with activations the
+      // layers computed (an attention mask added to the scores), is written into the network.
+      if (c.propagation == Propagation::Shared && !enters_layer(static_cast<int32_t>(i), users))
+        c.propagation = Propagation::Interleaved;
       c.integration_kind = classify(static_cast<int32_t>(i), d, y, users);
       // Written into activations, the signal is read back out later: how it is read back decides.
       if (c.propagation == Propagation::Interleaved)
@@ -1354,6 +1358,36 @@ class Analyzer {
   // from the output through weight-free ops, the first combination of two values downstream of the
   // write where one of them inspects the activations (a comparison, a channel slice, an extreme)
   // without passing a learned layer. Outputs made by a learned layer have no read-back.
+  // Whether a raw value the detector rewrote is what some learned layer reads as its input (the
+  // shared path: the backbone sees the rewritten input), following the raw operations after it.
+  // The other way it can reach learned layers is only combined with activations they computed (an
+  // attention mask added to the scores, a bias to hidden states): written into the network.
+  // (A pre-processing stage or pre-hook returns the model's input: its outputs are what layers read.)
+  bool enters_layer(int32_t write, const std::vector<std::vector<int32_t>>& users) const {
+    const bool returns_input = g_.root.kind == RootKind::PreStage || g_.root.kind == RootKind::PreHook;
+    std::vector<int32_t> work{write};
+    std::set<int32_t> seen;
+    while (!work.empty()) {
+      int32_t cur = work.back();
+      work.pop_back();
+      if (!seen.insert(cur).second || seen.size() > 4096) continue;
+      if (returns_input && std::find(g_.outputs.begin(), g_.outputs.end(), cur) != g_.outputs.end()) return true;
+      for (int32_t u : users[static_cast<size_t>(cur)]) {
+        if (u < cur && node(u).op != "phi") continue;
+        if (!fact(u).learned || node(u).op == "phi") {  // (a phi only chooses, it combines nothing)
+          work.push_back(u);
+          continue;
+        }
+        if (learned_op_[static_cast<size_t>(u)]) return true;
+        bool activations = false;
+        for (int32_t a : operands(node(u)))
+          activations |= a != cur && fact(a).learned && !fact(a).param;
+        if (!activations) return true;
+      }
+    }
+    return false;
+  }
+
   ReadBack read_back(int32_t write, const std::vector<std::vector<int32_t>>& users) const {
     std::vector<char> down(g_.nodes.size(), 0);
     std::vector<int32_t> work{write};
