@@ -736,7 +736,13 @@ class Analyzer {
           if (a >= 0 && masked_mean(static_cast<int32_t>(i), a, users)) r_.pooling_weights[i] = 1;
     // (decided once: masks rewritten by tests of themselves neither detect nor integrate)
     std::vector<char> mask_algebra_at(g_.nodes.size(), 0);
-    for (size_t i = 0; i < g_.nodes.size(); ++i) mask_algebra_at[i] = mask_algebra(static_cast<int32_t>(i));
+    for (size_t i = 0; i < g_.nodes.size(); ++i) {
+      mask_algebra_at[i] = mask_algebra(static_cast<int32_t>(i));
+      if (int32_t mapped = elementwise_map(static_cast<int32_t>(i)); mapped >= 0) {
+        mask_algebra_at[i] = 1;
+        r_.facts[i].evidence = fact(mapped).evidence;  // what the data was, remapped
+      }
+    }
     std::set<int32_t> detectors;
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
       Fact& f = r_.facts[i];
@@ -914,6 +920,31 @@ class Analyzer {
     int32_t test = n.op == "where" ? n.args[0] : n.args[1];
     if (fact(data).learned || !mask_encoding(data, 0)) return false;
     return tests_the_mask(test, computed_from(data));
+  }
+
+  // A per-position test that remaps the positions it selects by a moderate shift or scale of
+  // themselves (`where((ids >= 38) & (ids < 64), ids - 26, ids)`: case folding; a piecewise-linear
+  // curve): an elementwise function of the data. No position learns anything of the others, and
+  // no value is forced: nothing to integrate, no decision carried on. (A large jump, or a test
+  // that reduces, pools or matches a pattern, stays a candidate.) Returns the data mapped, or -1.
+  int32_t elementwise_map(int32_t i) const {
+    const FlatNode& n = node(i);
+    if (n.op != "where" || n.args.size() != 3 || !position_mask(fact(n.args[0]).evidence)) return -1;
+    auto moved = [&](int32_t v, int32_t of) {
+      const FlatNode& vn = node(v);
+      if (!in(vn.op, {"add", "sub", "mul"}) || vn.args.size() != 2) return false;
+      int32_t k = vn.args[0] == of ? vn.args[1] : (vn.op != "sub" && vn.args[1] == of) ? vn.args[0] : -1;
+      auto x = k >= 0 ? scalar(k) : std::nullopt;
+      if (!x) return false;
+      return vn.op == "mul" ? *x > 0 && *x <= 4 : std::abs(*x) <= 32;
+    };
+    int32_t y = moved(n.args[1], n.args[2]) ? n.args[2] : moved(n.args[2], n.args[1]) ? n.args[1] : -1;
+    if (y < 0) return -1;
+    // The test reads nothing but what the mapped value is computed from.
+    auto from = computed_from(y);
+    for (int32_t v : computed_from(n.args[0]))
+      if ((node(v).flags & kFlatInput) && !from.count(v)) return -1;
+    return y;
   }
 
   // Whether a test reads only the inputs the mask is built from, through a value the mask is
