@@ -1528,6 +1528,20 @@ class Analyzer {
     return out;
   }
 
+  // `scores.amax(1) + margin`: the largest of the scores raised by a positive margin. Written in
+  // one place, that place wins whatever the scores were: a forced result.
+  bool above_every_score(int32_t id) const {
+    const FlatNode& n = node(id);
+    if (n.op != "add" || n.args.size() != 2) return false;
+    for (size_t k = 0; k < 2; ++k) {
+      const FlatNode& top = node(n.args[k]);
+      auto margin = scalar(n.args[1 - k]);
+      if (margin && *margin > 0 && in(top.op, {"amax", "max", "logsumexp"}) && input_dependent(fact(n.args[k])))
+        return true;
+    }
+    return false;
+  }
+
   Integration classify(int32_t n_id, int32_t d, int32_t y, const std::vector<std::vector<int32_t>>& users) const {
     const FlatNode& n = node(n_id);
     if (in(n.op, {"mul", "div", "addcmul"})) {
@@ -1566,6 +1580,7 @@ class Analyzer {
       }
       if (zeroish(r)) return Integration::Untargeted;
       const Fact& rf = fact(r);
+      if (above_every_score(r)) return Integration::Targeted;  // the column written beats every class
       if (input_dependent(rf) && !rf.detector_derived) return Integration::Untargeted;  // e.g. rolled logits
       if (scalar(r) && !(fact(d).evidence & kReduce) &&
           !(fact(source_detector(d) >= 0 ? source_detector(d) : d).evidence & kReduce))

@@ -642,6 +642,15 @@ class Inliner {
     return constant(dict.name + "[" + key.name + "]", *mf.node(v).num, loc, fid);
   }
 
+  // The function a module- or class-level dict of the tree holds under `key` (a registry of
+  // callables, `TABLE = {"plain": plain, ...}`), or -1.
+  int32_t global_table_function(const ir::Node& table, const std::string& key) const {
+    auto [mfi, id] = p_.global_binding(table.name);
+    if (mfi < 0) return -1;
+    ir::NodeId v = ir::dict_entry(p_.fn(mfi), id, key);
+    return v >= 0 ? p_.fn(mfi).node(v).target_function : -1;
+  }
+
   int32_t global_constant(const ir::Node& n, int32_t fid) {
     auto [mfi, vid] = p_.global_binding(n.name);
     if (mfi < 0) return class_constant(n, fid);
@@ -983,6 +992,18 @@ class Inliner {
     }
     if (n.op == "getitem" && n.args.size() == 2)
       if (int32_t c = global_dict_item(f.node(n.args[0]), f.node(n.args[1]), n.loc, fid); c >= 0) return c;
+    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "global")
+      if (auto key = string_value(m(n.args[1])))
+        if (int32_t fn = global_table_function(f.node(n.args[0]), *key); fn >= 0) {
+          // Postprocess.TABLE[self.post], the key a setting folded here: the function it holds.
+          FlatNode d;
+          d.op = "def";
+          d.num = fn;
+          d.loc = n.loc;
+          d.function = fid;
+          d.name = *key;
+          return add(std::move(d));
+        }
     if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[1]).op == "const" && !f.node(n.args[1]).num) {
       // outputs["hidden_states"] of a dict the model built: the value stored under the key.
       if (int32_t v = mapping_value(m(n.args[0]), f.node(n.args[1]).name); v >= 0) return v;

@@ -114,6 +114,14 @@ std::pair<int32_t, NodeId> Program::global_binding(const std::string& dotted) co
   auto dot = dotted.rfind('.');
   if (dot == std::string::npos) return {-1, kNoNode};
   int32_t fi = file_by_module_name(dotted.substr(0, dot));
+  if (fi < 0) {
+    // `Postprocess.TABLE`: a class attribute, bound by the class body.
+    for (const Module& m : modules) {
+      if (m.qualname.size() != dot || dotted.compare(0, dot, m.qualname) != 0 || m.body_function < 0) continue;
+      auto it = m.class_vars.find(dotted.substr(dot + 1));
+      if (it != m.class_vars.end()) return {m.body_function, it->second};
+    }
+  }
   if (fi < 0 || files[static_cast<size_t>(fi)].module_function < 0) return {-1, kNoNode};
   const SourceFile& file = files[static_cast<size_t>(fi)];
   auto it = file.globals.find(dotted.substr(dot + 1));
