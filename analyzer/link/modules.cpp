@@ -758,6 +758,17 @@ class Builder {
         return;
       }
     }
+    if (head.op == "add" && !head.has(ir::kInPlace) && head.args.size() == 2) {
+      // [stem] + [Block(d) for _ in range(n)]: the items of both lists, in order.
+      auto seq = [&](NodeId a) {
+        const std::string& op = f.node(a).op;
+        return op == "list" || op == "tuple" || op == "comprehension";
+      };
+      if (seq(head.args[0]) || seq(head.args[1])) {
+        for (NodeId a : head.args) collect_list(f, a, out, depth + 1, false);
+        return;
+      }
+    }
     bool listy = head.op == "list" || head.op == "tuple" || head.op == "comprehension" || head.op == "starred" ||
                  head.op == "phi" || head.op == "dict" || (head.op == "add" && head.has(ir::kInPlace)) ||
                  (head.op == "setitem" && head.has(ir::kInPlace)) || empty_mapping(head) ||
