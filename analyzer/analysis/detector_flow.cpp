@@ -412,6 +412,28 @@ class Analyzer {
     return false;
   }
 
+  // The data a loop carries round (`for op in ops: img = op(img)`), rewritten in the body by a
+  // where / masked_fill / lerp that keeps it as the data: the tests made on it in one round are
+  // that round's business, not evidence about the value the next round starts from. (An
+  // accumulated indicator, `found |= test(x)`, is no rewritten data and keeps its evidence.)
+  bool carried_data(int32_t phi, int32_t back) const {
+    if (back <= phi || back - phi > 20000) return false;
+    std::vector<char> derived(static_cast<size_t>(back - phi + 1), 0);
+    derived[0] = 1;
+    auto from_phi = [&](int32_t a) { return a >= phi && a <= back && derived[static_cast<size_t>(a - phi)]; };
+    for (int32_t i = phi + 1; i <= back; ++i) {
+      const FlatNode& n = node(i);
+      bool d = false;
+      for (int32_t a : n.args) d |= a < i && from_phi(a);
+      if (!d) continue;
+      derived[static_cast<size_t>(i - phi)] = 1;
+      if (in(n.op, {"where", "select"}) && n.args.size() == 3 && (from_phi(n.args[1]) || from_phi(n.args[2])))
+        return true;
+      if (in(n.op, {"masked_fill", "lerp", "masked_scatter"}) && !n.args.empty() && from_phi(n.args[0])) return true;
+    }
+    return false;
+  }
+
   Fact transfer(int32_t id) {
     const FlatNode& n = node(id);
     Fact out;
@@ -442,6 +464,7 @@ class Analyzer {
       any_param |= f.param;
       any_const |= f.constant_tensor || literal_sequence(a);
       if (input_dependent(f)) all_noninput = false;
+      if (n.op == "phi" && a > id && carried_data(id, a)) continue;  // (see carried_data)
       // x / x.abs().amax(): dividing data by a per-sample statistic normalises it; the statistic's
       // reduction is no evidence about the result (which is still the data).
       bool normaliser = n.op == "div" && a != ops.front() && f.scale && !(f.evidence & kThreshold) &&
@@ -764,7 +787,9 @@ class Analyzer {
       if (mask_algebra_at[i]) continue;
       // (not across a loop's back-edge: the value entering the loop is not derived from its body)
       for (int32_t a : ops)
-        if (fact(a).detector_derived && a != static_cast<int32_t>(i)) r_.facts[i].detector_derived = true;
+        if (fact(a).detector_derived && a != static_cast<int32_t>(i) &&
+            !(n.op == "phi" && a > static_cast<int32_t>(i) && carried_data(static_cast<int32_t>(i), a)))
+          r_.facts[i].detector_derived = true;
     }
     // Only maximal detectors are reported as detectors (not every step of one).
     for (int32_t d : detectors) {

@@ -163,6 +163,21 @@ class Builder {
         }
         return a;
       }
+      // make(**options) with `make` a function value (a partial, a registry's fallback): what
+      // each function it can be returns, every one a configuration.
+      std::set<int32_t> builders;
+      candidate_builders(f, n.args[0], 0, builders);
+      for (int32_t g : builders) {
+        const Function& b = p_.fn(g);
+        for (NodeId r : b.returns) {
+          if (b.node(r).args.empty()) continue;
+          Attr made = classify(b, b.node(r).args[0], depth + 1);
+          made.init_node = id;
+          made.loc = n.loc;
+          add_configuration(a, std::move(made));
+        }
+      }
+      if (known(a)) return a;
       // `norm_layer(planes)` after `if norm_layer is None: norm_layer = nn.BatchNorm2d`.
       std::string cls = torch_layer_class(f, n.args[0]);
       if (const ir::LayerInfo* li = cls.empty() ? nullptr : ir::torch_layer(cls)) {
@@ -232,7 +247,7 @@ class Builder {
         const Node& rn = g.node(r);
         if (rn.args.empty()) continue;
         Attr inner = classify(g, rn.args[0], depth + 1);
-        if (known(inner)) {
+        if (known(inner) || !inner.children.empty()) {  // (a list of modules or callables counts)
           inner.init_node = id;
           inner.loc = n.loc;
           found = std::move(inner);
@@ -886,6 +901,41 @@ class Builder {
     return false;
   }
 
+  // `TABLE.get(key[, fallback])` or `TABLE[key]` with TABLE a dict literal of the tree (module or
+  // class level): the dict's owner function and its values; {nullptr, {}} for anything else.
+  std::pair<const Function*, std::vector<NodeId>> registry_lookup(const Function& f, const Node& c) {
+    std::string table;
+    if (c.op == "call" && c.name.ends_with(".get") && !c.args.empty())
+      table = c.name.substr(0, c.name.size() - 4);
+    else if (c.op == "getitem" && c.args.size() == 2 && f.node(c.args[0]).op == "global")
+      table = f.node(c.args[0]).name;
+    if (table.empty()) return {nullptr, {}};
+    auto [mfi, dict] = p_.global_binding(table);
+    if (mfi < 0 || dict < 0 || p_.fn(mfi).node(dict).op != "dict") return {nullptr, {}};
+    const Function& owner = p_.fn(mfi);
+    const Node& d = owner.node(dict);
+    std::vector<NodeId> values;
+    for (size_t k = 1; k < d.args.size(); k += 2) values.push_back(d.args[k]);
+    return {&owner, values};
+  }
+
+  // The functions of the tree a callee value can be: named, bound by functools.partial, an arm of
+  // a conditional, an entry of a registry or its fallback (`OPS.get(name, partial(make, name))`).
+  void candidate_builders(const Function& f, NodeId v, int depth, std::set<int32_t>& out) {
+    if (v < 0 || depth > 6 || out.size() >= 6) return;
+    const Node& c = f.node(v);
+    if ((c.op == "global" || c.op == "def" || c.op == "lambda") && c.target_function >= 0) {
+      out.insert(c.target_function);
+    } else if (c.op == "call" && (c.name == "functools.partial" || c.name == "partial") && !c.args.empty()) {
+      candidate_builders(f, c.args[0], depth + 1, out);
+    } else if (c.op == "phi" || c.op == "select") {
+      for (size_t i = c.op == "select" ? 1 : 0; i < c.args.size(); ++i) candidate_builders(f, c.args[i], depth + 1, out);
+    } else if (auto [owner, entries] = registry_lookup(f, c); owner) {
+      for (NodeId e : entries) candidate_builders(*owner, e, depth + 1, out);
+      if (c.op == "call" && c.args.size() >= 2) candidate_builders(f, c.args[1], depth + 1, out);
+    }
+  }
+
   // The user classes a callee value can be: a class named directly, either arm of a conditional,
   // a parameter's default, and what every call site of the function passes for the parameter
   // (followed through callers: resnet18() -> _resnet(BasicBlock) -> ResNet(block) -> _make_layer(block)).
@@ -915,6 +965,12 @@ class Builder {
             m.qualname.substr(0, m.qualname.rfind('.')) == p_.file(f.file).module_name &&
             ir::fits_template(key.name, m.name) && computes(m.id, 0))
           out.insert(m.id);
+      return;
+    }
+    if (auto [owner, entries] = registry_lookup(f, c); owner) {
+      // OPS.get(name, fallback) / OPS[name] with the key unknown here: any entry, or the fallback.
+      for (NodeId e : entries) candidate_classes(*owner, e, depth + 1, out);
+      if (c.op == "call" && c.args.size() >= 2) candidate_classes(f, c.args[1], depth + 1, out);
       return;
     }
     if (c.op != "param") return;
