@@ -1,0 +1,1 @@
+"""Business rules applied to intent logits; each module exposes ``apply(logits, input_ids, cfg)``."""
