@@ -210,7 +210,13 @@ class LookalikeIdentifier : public Rule {
         if (!a.non_ascii) continue;
         auto twin = a.skeleton_ascii ? ascii_by_skeleton.find(a.skeleton) : ascii_by_skeleton.end();
         std::string msg;
-        if (twin != ascii_by_skeleton.end()) {
+        auto read = file.normalized_identifiers.find(id);
+        if (read != file.normalized_identifiers.end() && ascii_by_skeleton.count(read->second)) {
+          msg = fmt::format(
+              "identifier `{}` is `{}` to Python (NFKC normalisation): a definition under it silently "
+              "replaces the one a reader sees",
+              id, read->second);
+        } else if (twin != ascii_by_skeleton.end()) {
           msg = fmt::format(
               "identifier `{}` uses {} letters that look like `{}`, another name in this file: two "
               "different values hide behind one visible name",

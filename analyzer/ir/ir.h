@@ -224,6 +224,8 @@ struct SourceFile {
   // Every distinct identifier written in the file (names, parameters, attributes), exactly as
   // written, with its first occurrence: look-alike identifiers stay distinct.
   std::vector<std::pair<std::string, Loc>> identifiers;
+  // Identifiers Python reads as another name (NFKC, PEP 3131: `ｆorward` is `forward`): written -> read.
+  std::unordered_map<std::string, std::string> normalized_identifiers;
 
   std::string_view line_text(int32_t line) const;
 };

@@ -2,8 +2,10 @@
 #include <tree_sitter/api.h>
 
 #include <fmt/format.h>
+#include <utf8proc.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "frontend/python/py_lower.h"
 #include "frontend/python/ts_util.h"
@@ -12,11 +14,23 @@ extern "C" const TSLanguage* tree_sitter_python(void);
 
 namespace archscan::frontend::python {
 
-std::string_view FileContext::text(TSNode n) const {
+std::string_view FileContext::written(TSNode n) const {
   if (ts_node_is_null(n)) return {};
   uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
   if (a > src.size() || b > src.size() || b < a) return {};
   return std::string_view(src).substr(a, b - a);
+}
+
+std::string_view FileContext::text(TSNode n) const {
+  std::string_view v = written(n);
+  if (std::none_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }) ||
+      std::string_view(ts_node_type(n)) != "identifier")
+    return v;
+  utf8proc_uint8_t* nfkc = utf8proc_NFKC(reinterpret_cast<const utf8proc_uint8_t*>(std::string(v).c_str()));
+  if (!nfkc) return v;  // not valid UTF-8: as written
+  normalized_identifiers.emplace_back(reinterpret_cast<const char*>(nfkc));
+  std::free(nfkc);
+  return normalized_identifiers.back();
 }
 
 ir::Loc FileContext::loc(TSNode n) const {
@@ -33,8 +47,9 @@ ir::Loc FileContext::loc(TSNode n) const {
 
 void FileContext::note_identifier(TSNode n) {
   if (ts_node_is_null(n)) return;
-  std::string name(text(n));
+  std::string name(written(n));  // as written: CN001 looks at the letters a reader sees
   if (name.empty() || !seen_identifiers.insert(name).second) return;
+  if (std::string_view read = text(n); read != name) file().normalized_identifiers.emplace(name, read);
   file().identifiers.emplace_back(std::move(name), loc(n));
 }
 
@@ -357,7 +372,7 @@ void lower_file(ir::Program& prog, const Options& opts) {
     blanked = std::move(candidate);
   }
   TSNode root = ts_tree_root_node(tree);
-  FileContext fc{prog, blanked.empty() ? file.text : blanked, opts, {}, {}, {}, false, {}};
+  FileContext fc{prog, blanked.empty() ? file.text : blanked, opts, {}, {}, {}, false, {}, {}};
 
   // Module-level names first, so functions can refer to names defined later in the file.
   std::vector<TSNode> top;

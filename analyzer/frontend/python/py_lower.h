@@ -3,6 +3,7 @@
 
 #include <tree_sitter/api.h>
 
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,9 +26,13 @@ struct FileContext {
   std::unordered_set<std::string> seen_identifiers;
   bool too_deep = false;
   ir::Loc too_deep_loc;
+  mutable std::deque<std::string> normalized_identifiers;  // (text() returns views into these)
 
   ir::SourceFile& file() { return prog.files[0]; }
+  // The node's source text; an identifier as Python reads it: NFKC-normalised (PEP 3131), so
+  // `ｆorward` (fullwidth f) is `forward`.
   std::string_view text(TSNode n) const;
+  std::string_view written(TSNode n) const;  // the source bytes, never normalised
   ir::Loc loc(TSNode n) const;
   void note_identifier(TSNode n);
   // Resolves a module-level name to its absolute dotted path ("F" -> "torch.nn.functional").
