@@ -78,6 +78,14 @@ class BackdoorChain : public Rule {
           f.trace.push_back(step(p, n.anchor, "call",
                                  fmt::format("`{}` runs the integration through this call ({})", fr.graph.root.label,
                                              source_text(p, n.anchor, 50))));
+        // The calls further in, down to the helper holding the integration (a block's call of it).
+        if (n.call_stack >= 0)
+          for (const ir::Loc& call : fr.graph.call_stacks[static_cast<size_t>(n.call_stack)]) {
+            if (!call.valid() || (call.file == n.anchor.file && call.line == n.anchor.line) ||
+                (call.file == n.loc.file && call.line == n.loc.line))
+              continue;
+            f.trace.push_back(step(p, call, "call", fmt::format("the data is handed on here ({})", source_text(p, call, 50))));
+          }
         by_line[key] = {fr.graph.nodes.size(), std::move(f)};
       }
     }

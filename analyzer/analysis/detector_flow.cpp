@@ -392,7 +392,9 @@ class Analyzer {
   // A pooling with a literal window (avg_pool2d(x, (2, 1))): it keeps the data's layout. One whose
   // window is the input's own size (max_pool2d(m, m.shape[-2:])) or adaptive collapses it instead.
   bool fixed_window(const FlatNode& n) const {
-    if (n.op.rfind("adaptive_", 0) == 0 || n.args.size() < 2) return false;
+    if (n.op.rfind("adaptive_", 0) == 0) return false;
+    // nn.MaxPool2d((2, 1)) called as a layer: the window is part of the layer, it always has one.
+    if (n.args.size() < 2) return n.attr && n.attr->kind == ir::AttrKind::Layer;
     const FlatNode& k = node(n.args[1]);
     if (k.num) return true;
     return in(k.op, {"tuple", "list"}) && !k.args.empty() &&

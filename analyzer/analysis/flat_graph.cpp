@@ -50,6 +50,13 @@ class Inliner {
 
   int32_t add(FlatNode n) {
     if (!n.anchor.valid()) n.anchor = anchor_;
+    if (n.call_stack < 0 && !calls_.empty()) {
+      if (call_stack_ < 0) {
+        g_.call_stacks.push_back(calls_);
+        call_stack_ = static_cast<int32_t>(g_.call_stacks.size() - 1);
+      }
+      n.call_stack = call_stack_;
+    }
     g_.nodes.push_back(std::move(n));
     return static_cast<int32_t>(g_.nodes.size() - 1);
   }
@@ -189,6 +196,7 @@ class Inliner {
       n.loc = loc;
       n.function = fn;
       n.name = c.name;
+      n.attr = c.attr;  // (the layer's construction: a pooling layer's window is in it)
       if (li && li->learned && !li->normalisation) n.flags |= kFlatLearned;
       return add(std::move(n));
     }
@@ -823,6 +831,9 @@ class Inliner {
     // A call made by the root's own code (its forward, or another method of the model's class).
     if (depth == 1 || (!stack_.empty() && root_code(stack_.back()))) anchor_ = call_loc;
     stack_.push_back(fid);
+    const int32_t outer_stack = call_stack_;
+    calls_.push_back(call_loc);
+    call_stack_ = -1;  // (interned when the first node of this call is added)
     const ir::Function& f = p_.fn(fid);
     std::vector<int32_t> map(f.nodes.size(), -1);
     std::vector<std::pair<size_t, size_t>> phi_fixups;  // (flat phi, ir node) whose args come later
@@ -840,6 +851,8 @@ class Inliner {
     }
     active_.erase(fid);
     stack_.pop_back();
+    calls_.pop_back();
+    call_stack_ = outer_stack;
     anchor_ = outer_anchor;
     // Calling a generator function makes a generator: iterating it gives the values it yields.
     const bool generator =
@@ -1414,6 +1427,8 @@ class Inliner {
   std::map<int32_t, int32_t> decorator_objects_;  // decorator class whose __call__ runs -> the function it wraps
   std::map<int32_t, int32_t> wrapped_;  // decorator function -> the function it wraps, while its wrapper runs
   ir::Loc anchor_;                      // see FlatNode::anchor
+  std::vector<ir::Loc> calls_;          // the calls being inlined, outermost first
+  int32_t call_stack_ = -1;             // calls_ interned in g_.call_stacks, or -1 until needed
   int32_t capture_fn_ = -1;             // while inlining a stash's writer: the node whose value is wanted
   ir::NodeId capture_node_ = -1;
   int32_t captured_ = -1;

@@ -43,6 +43,9 @@ struct FlatNode {
   // The call in the root function through which this node was inlined (invalid for the root's own
   // nodes): where a finding whose code sits in a shared helper is anchored in the model.
   ir::Loc anchor;
+  // The calls it was inlined through, outermost first (an index into FlatGraph::call_stacks; -1
+  // for the root's own nodes): every line that hands the data on to the code holding this node.
+  int32_t call_stack = -1;
 };
 
 // How the root's output is used by its context.
@@ -86,6 +89,7 @@ struct FlatGraph {
   std::vector<int32_t> inputs;   // root input nodes, in parameter order (self excluded)
   std::vector<int32_t> outputs;  // values the root returns
   bool truncated = false;        // inlining stopped at the size limit
+  std::vector<std::vector<ir::Loc>> call_stacks;  // see FlatNode::call_stack
 };
 
 // The roots of a program: top-level model modules (not used as another module's submodule), hooks,
