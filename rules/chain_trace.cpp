@@ -73,6 +73,8 @@ std::vector<TraceStep> chain_trace(const ir::Program& p, const flow::FlowResult&
   }
   if (fr.graph.root.registered_at.valid())
     t.push_back(step(p, fr.graph.root.registered_at, "propagation", "installed here"));
+  for (const ir::Loc& via : fr.graph.root.installed_via)
+    t.push_back(step(p, via, "propagation", "the installing code runs here"));
   if (fr.graph.root.attached_at.valid())
     t.push_back(step(p, fr.graph.root.attached_at, "propagation", "attached to the model here"));
   // Code bound onto an instance from outside its class runs only because of that binding.

@@ -506,7 +506,8 @@ class Analyzer {
     if ((is_reduction_op(n, r_.facts) && !pools_features) || (ir::is_pooling(n.op) && !fixed_window(n)))
       out.scale = true;
     else if (in(n.op, {"add", "sub", "mul", "div", "unsqueeze", "view", "reshape", "to", "expand", "expand_as", "float",
-                       "detach", "clamp", "clamp_min"})) {
+                       "detach", "clamp", "clamp_min", "setitem", "index_put", "index_fill"})) {
+      // (zeros_like(y) with a statistic of y written in one column is a scaled one-hot: a statistic)
       bool all_scale = true;
       for (int32_t a : ops)
         if (input_dependent(fact(a)) && !fact(a).scale) all_scale = false;

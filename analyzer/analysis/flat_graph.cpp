@@ -1597,6 +1597,13 @@ std::vector<Root> find_roots(const ir::Program& p) {
             r.hook_object = true;
           }
         }
+      } else if ((n.op == "register_module_forward_hook" || n.op == "register_module_forward_pre_hook") &&
+                 !n.args.empty()) {
+        // torch.nn.modules.module.register_module_forward_hook(fn): every module of the process,
+        // the models included, runs `fn` after (or before) its forward; its output is final.
+        r.function = function_of(f, n.args[0]);
+        r.kind = n.op == "register_module_forward_pre_hook" ? RootKind::PreHook : RootKind::ForwardHook;
+        r.global_hook = true;
       } else if (n.op == "call" && n.name == "types.MethodType" && n.args.size() >= 2) {
         r.function = function_of(f, n.args[0]);
         r.kind = RootKind::PatchedForward;
@@ -1626,9 +1633,16 @@ std::vector<Root> find_roots(const ir::Program& p) {
         continue;
       }
       if (r.function < 0) continue;
+      // Who calls the installing function (a model's constructor calling `install_rules()`).
+      if (f.owner_module < 0 || f.name != "__init__")
+        for (const auto& caller : p.functions)
+          for (const auto& c : caller.nodes)
+            if ((c.op == "call" || c.op == "call_value") && c.target_function == f.id && r.installed_via.size() < 4)
+              r.installed_via.push_back(c.loc);
       for (int32_t g = f.id, guard = 0; g >= 0 && guard < 16 && !r.attached_at.valid(); g = p.fn(g).parent, ++guard)
         r.attached_at = p.fn(g).bound_at;
-      if (r.kind == RootKind::ForwardHook) r.output_feeds_learned = hooked_output_feeds_learned(p, f, n.args[0]);
+      if (r.kind == RootKind::ForwardHook && !r.global_hook)
+        r.output_feeds_learned = hooked_output_feeds_learned(p, f, n.args[0]);
       const ir::Function& target = p.fn(r.function);
       // A patched forward of a module's own method is already covered by that module's root.
       if (r.kind == RootKind::PatchedForward && target.owner_module >= 0 && target.name == "forward") continue;

@@ -63,12 +63,16 @@ struct Root {
   RootKind kind = RootKind::Forward;
   std::string label;         // module or function name for messages
   ir::Loc registered_at;     // where a hook / patch was installed
+  // The calls of the function that installs it, from the code that runs it (a model's __init__
+  // calling `install_rules()`), up to a few levels.
+  std::vector<ir::Loc> installed_via;
   // Where the code was attached to the model from outside: a class decorator's line (its
   // installed `__init__` registers the hook), or `model.__class__ = ThisClass`.
   ir::Loc attached_at;
   // A plain function stored on an instance (`model.forward = fn`): called without a receiver.
   bool unbound = false;
   bool hook_object = false;  // the hook is an object's __call__ or bound method: parameters start after self
+  bool global_hook = false;  // registered for every module (register_module_forward_hook)
   std::vector<std::string> input_attrs;  // attributes of the hook object that a pre-hook fills with the input
   // A value a function pre-hook stores in a closure cell (`state["k"] = f(args[0])`) for other hooks.
   struct Stash {
