@@ -62,6 +62,28 @@ class Inliner {
   }
 
   // A literal: a number, or a string (`num` empty, `name` its text).
+  // A method bound by `functools.partialmethod(impl, k=v)` in the class body (of the instance's
+  // class or a base): the keywords it binds, unless the call passes them.
+  void add_method_keywords(int32_t mod, int32_t fid, std::vector<std::pair<std::string, int32_t>>& kwargs,
+                           const ir::Loc& loc) {
+    for (int guard = 0; mod >= 0 && guard < 8; ++guard) {
+      const ir::Module& m = p_.mod(mod);
+      for (const auto& [name, bound] : m.method_keywords) {
+        auto it = m.methods.find(name);
+        if (it == m.methods.end() || it->second != fid) continue;
+        const ir::Function& body = p_.fn(m.body_function);
+        for (const auto& [k, v] : bound) {
+          if (std::any_of(kwargs.begin(), kwargs.end(), [&](const auto& kv) { return kv.first == k; })) continue;
+          const ir::Node& val = body.node(v);
+          if (!val.num && val.op != "const") continue;
+          kwargs.emplace_back(k, constant(val.name, val.num, loc, m.body_function));
+        }
+        return;
+      }
+      mod = m.base_modules.empty() ? -1 : m.base_modules.front();
+    }
+  }
+
   int32_t constant(const std::string& name, std::optional<double> num, const ir::Loc& loc, int32_t fn) {
     FlatNode c;
     c.op = "const";
@@ -774,9 +796,11 @@ class Inliner {
 
   // Inlines function `fid`; `args` bind its parameters in order (self first for methods).
   int32_t inline_fn(int32_t fid, const std::vector<int32_t>& args,
-                    const std::vector<std::pair<std::string, int32_t>>& kwargs, int32_t self_mod, int depth,
+                    const std::vector<std::pair<std::string, int32_t>>& given_kwargs, int32_t self_mod, int depth,
                     const ir::Loc& call_loc) {
     if (active_.count(fid)) return opaque("call", args, call_loc, false, fid);  // recursion
+    std::vector<std::pair<std::string, int32_t>> kwargs = given_kwargs;
+    add_method_keywords(self_mod, fid, kwargs, call_loc);
     // A decorated function runs as its decorator's wrapper, which calls the original through a
     // closure variable (bound here to the undecorated body).
     if (const ir::Function& d = p_.fn(fid); d.wrapper >= 0 && !unwrapped_.count(fid) && !active_.count(d.wrapper)) {

@@ -175,6 +175,9 @@ struct Module {
   bool is_nn_module = false;          // derives from torch.nn.Module (directly or transitively)
   std::vector<Attr> attrs;
   std::unordered_map<std::string, int32_t> methods;  // name -> function id
+  // `forward = functools.partialmethod(impl, audit=True)` in the class body: the keyword values the
+  // method binds, as nodes of the class body (method name -> keyword -> node).
+  std::unordered_map<std::string, std::vector<std::pair<std::string, NodeId>>> method_keywords;
   // The class body's own statements (`<class>` pseudo-function) and the names it binds: class
   // attributes, dataclass / NamedTuple fields with their defaults.
   int32_t body_function = -1;

@@ -446,6 +446,7 @@ class Builder {
       // Nested helpers of __init__ (closures writing self.x) are visited too.
       for (int32_t g : children_of(fid)) collect(m, p_.fn(g), false);
     }
+    bind_partial_methods(m);
     collect_class_vars(m);
     if (int32_t init = m.method("__init__"); init >= 0 && container_class(m))
       for (const Node& n : p_.fn(init).nodes)
@@ -492,6 +493,23 @@ class Builder {
 
   // Class attributes and dataclass / NamedTuple fields the constructor does not set: their
   // defaults are what an instance built without arguments holds (`cfg = Config()`; `cfg.bound`).
+  // `forward = functools.partialmethod(impl, audit=True)`: the method is `impl`, with the keywords
+  // bound (once the linker has resolved `Base._impl` to its function).
+  void bind_partial_methods(ir::Module& m) {
+    if (m.body_function < 0) return;
+    const Function& body = p_.fn(m.body_function);
+    for (const auto& [name, node] : m.class_vars) {
+      if (node < 0) continue;
+      const Node& c = body.node(node);
+      if (c.op != "call" || (c.name != "functools.partialmethod" && c.name != "partialmethod") || c.args.empty())
+        continue;
+      const Node& impl = body.node(c.args[0]);
+      if (impl.target_function < 0) continue;
+      m.methods[name] = impl.target_function;
+      m.method_keywords[name] = c.kwargs;
+    }
+  }
+
   void collect_class_vars(ir::Module& m) {
     if (m.body_function < 0) return;
     const Function& body = p_.fn(m.body_function);
