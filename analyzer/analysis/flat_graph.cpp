@@ -648,6 +648,22 @@ class Inliner {
     return -1;
   }
 
+  // The `@name.setter` method of a class (or of its bases), or -1.
+  int32_t property_setter(int32_t cls, const std::string& name) {
+    auto key = std::make_pair(cls, name);
+    if (auto it = setters_.find(key); it != setters_.end()) return it->second;
+    int32_t found = -1;
+    for (int32_t c = cls, guard = 0; c >= 0 && found < 0 && guard < 8; ++guard) {
+      for (const auto& f : p_.functions)
+        if (f.owner_module == c && f.name == name &&
+            std::find(f.decorators.begin(), f.decorators.end(), name + ".setter") != f.decorators.end())
+          found = f.id;
+      const auto& bases = p_.mod(c).base_modules;
+      c = bases.empty() ? -1 : bases.front();
+    }
+    return setters_[key] = found;
+  }
+
   bool is_property(int32_t fn) const {
     const auto& d = p_.fn(fn).decorators;
     return std::find(d.begin(), d.end(), "property") != d.end() ||
@@ -979,13 +995,16 @@ class Inliner {
       }
       if (b && b->op == "self" && b->num && static_cast<int32_t>(*b->num) == g_.root.self_module)
         if (auto st = state_.find(n.name); st != state_.end()) return st->second;  // written earlier in this call
+      if (b && b->op == "self" && b->num)
+        if (auto st = object_state_.find({base, n.name}); st != object_state_.end()) return st->second;
       if (b && b->op == "self" && b->num) {
-        const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
-        if (a) return attr_value(*a, n.loc, fid, n.name);
-        // self.device / self.scale: a @property runs its getter.
+        // self.device / self.scale: a @property runs its getter (a data descriptor wins over an
+        // attribute of the same name).
         if (int32_t getter = find_method(p_, static_cast<int32_t>(*b->num), n.name);
             getter >= 0 && is_property(getter) && can_inline(depth))
           return inline_fn(getter, {base}, {}, static_cast<int32_t>(*b->num), depth + 1, n.loc);
+        const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
+        if (a) return attr_value(*a, n.loc, fid, n.name);
       }
       if (b && b->op == "instance" && b->src_function >= 0)
         if (int32_t v = instance_field(*b, n.name, n.loc, fid); v >= 0) return v;
@@ -1327,8 +1346,16 @@ class Inliner {
       // self._alive = self._alive * test: state the model keeps on itself during a call (a
       // streaming step, a cache); later reads in the same call see the value written.
       const FlatNode& obj = g_.nodes[static_cast<size_t>(m(n.args[0]))];
-      if (obj.op == "self" && obj.num && static_cast<int32_t>(*obj.num) == g_.root.self_module)
+      if (obj.op == "self" && obj.num && static_cast<int32_t>(*obj.num) == g_.root.self_module) {
         state_[n.name] = m(n.args[1]);
+      } else if (obj.op == "self" && obj.num) {
+        // An object the call made (`feats = Features(); feats.pixels = x`): a property setter of
+        // its class runs (`@pixels.setter`); a plain attribute is read back later in the call.
+        const int32_t cls = static_cast<int32_t>(*obj.num), objid = m(n.args[0]), value = m(n.args[1]);
+        if (int32_t setter = property_setter(cls, n.name); setter >= 0 && can_inline(depth))
+          return inline_fn(setter, {objid, value}, {}, cls, depth + 1, n.loc);
+        object_state_[{objid, n.name}] = value;
+      }
     }
     if (n.op == "return" || n.op == "yield") {
       if (!n.args.empty() && m(n.args[0]) >= 0) returns.push_back(m(n.args[0]));
@@ -1442,6 +1469,8 @@ class Inliner {
   std::set<int32_t> active_;
   std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
+  std::map<std::pair<int32_t, std::string>, int32_t> object_state_;  // (object node, attribute) -> value written
+  std::map<std::pair<int32_t, std::string>, int32_t> setters_;       // property_setter() memo
   std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
   std::vector<int32_t> stack_;          // the functions being inlined, innermost last
   std::unordered_map<int32_t, int32_t> newer_;  // value -> the version an in-place edit made of it

@@ -156,7 +156,12 @@ int32_t lower_function(FileContext& fc, TSNode def, const std::string& qual_pref
     f.decorators = std::move(decorators);
     f.decorator_loc = decorator_loc;
     f.loc = fc.loc(def);
-    if (owner_module >= 0) fc.prog.modules[static_cast<size_t>(owner_module)].methods[f.name] = id;
+    // A property's setter or deleter (`@x.setter def x(...)`) does not replace its getter as the
+    // method of that name (the flat graph finds the setter by its decorator).
+    const bool accessor = std::any_of(f.decorators.begin(), f.decorators.end(), [&](const std::string& d) {
+      return d == f.name + ".setter" || d == f.name + ".deleter";
+    });
+    if (owner_module >= 0 && !accessor) fc.prog.modules[static_cast<size_t>(owner_module)].methods[f.name] = id;
   }
   // Static and class methods have no `self`: their first parameter is data (or the class).
   const auto& decos = fc.prog.functions[static_cast<size_t>(id)].decorators;
@@ -245,7 +250,14 @@ int32_t lower_class(FileContext& fc, TSNode def, const std::string& qual_prefix,
         break;
       v = seq.args[static_cast<size_t>(*idx.num)];
     }
-    if (v >= 0 && bf.node(v).op == "def" && bf.node(v).target_function >= 0) m.methods[name] = bf.node(v).target_function;
+    if (v < 0 || bf.node(v).op != "def" || bf.node(v).target_function < 0) continue;
+    const ir::Function& target = fc.prog.functions[static_cast<size_t>(bf.node(v).target_function)];
+    // (`@x.setter def x(...)` rebinds the name to the property; the getter stays the method)
+    if (target.name == name && m.methods.count(name) &&
+        std::any_of(target.decorators.begin(), target.decorators.end(),
+                    [&](const std::string& d) { return d == name + ".setter" || d == name + ".deleter"; }))
+      continue;
+    m.methods[name] = bf.node(v).target_function;
   }
   return mid;
 }
