@@ -1252,8 +1252,17 @@ class Inliner {
         }
         return add(std::move(rec));
       }
-      // A module built here, called later.
-      return self_node(n.target_module, n.loc);
+      // A module built here, called later. A plain object (a guard, a feature container) built
+      // from the call's values runs its constructor on them: what it stores is read back later.
+      const int32_t obj = self_node(n.target_module, n.loc);
+      if (!p_.mod(n.target_module).is_nn_module && n.target_module != g_.root.self_module &&
+          (!n.args.empty() || !n.kwargs.empty()) && can_inline(depth))
+        if (int32_t init = find_method(p_, n.target_module, "__init__"); init >= 0) {
+          std::vector<int32_t> a = mapped_args();
+          a.insert(a.begin(), obj);
+          inline_fn(init, a, mapped_kwargs(), n.target_module, depth + 1, n.loc);
+        }
+      return obj;
     }
     if (n.op == "call_value" && !n.args.empty() && m(n.args[0]) >= 0) {
       std::vector<int32_t> a = mapped_args();
@@ -1381,6 +1390,10 @@ class Inliner {
           return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
         }
       }
+      // `with cm as x`: a manager the tree does not define hands back itself (torch.no_grad(), a
+      // lock, a file); its exit changes nothing the analysis follows.
+      if (n.op == "__enter__") return m(n.args[0]);
+      if (n.op == "__exit__") return -1;
       // for proc in self.processors: proc.apply(scores, ids) -- each object of the list, in order
       // (each sees what the ones before it edited in place).
       if (recv.op == "iter_item" && !recv.args.empty() && recv.args[0] >= 0 &&

@@ -449,25 +449,35 @@ void FunctionLowerer::lower_loop(TSNode n, bool is_for) {
   if (!ts_node_is_null(alt)) lower_block(ts_node_child_by_field_name(alt, "body", 4));
 }
 
+// `with cm as x: body` runs `x = cm.__enter__()`, the body, then `cm.__exit__(...)`: lowered as
+// those two method calls (op `__enter__` / `__exit__` on the manager), so a manager class of the
+// tree runs its own code; for any other manager `__enter__` stands for the manager itself.
 void FunctionLowerer::lower_with(TSNode n) {
-  std::vector<TSNode> stack{n};
+  std::vector<std::pair<NodeId, TSNode>> managers;
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; ++i) {
     TSNode ch = ts_node_named_child(n, i);
     if (std::string_view(node_type(ch)) != "with_clause") continue;
     for (uint32_t j = 0, k = ts_node_named_child_count(ch); j < k; ++j) {
       TSNode item = ts_node_named_child(ch, j);
       TSNode value = ts_node_child_by_field_name(item, "value", 5);
-      if (std::string_view(node_type(value)) == "as_pattern") {
-        NodeId v = lower_expr(named_child(value, 0));
+      const bool as = std::string_view(node_type(value)) == "as_pattern";
+      NodeId v = lower_expr(as ? named_child(value, 0) : value);
+      if (v == kNoNode) continue;
+      fn().node(v).flags |= ir::kStatement;
+      NodeId entered = emit("__enter__", {v}, item, "__enter__");
+      fn().node(entered).flags |= ir::kStatement;
+      managers.emplace_back(v, item);
+      if (as) {
         TSNode alias = ts_node_child_by_field_name(value, "alias", 5);
-        if (!ts_node_is_null(alias)) assign(named_child(alias, 0), v, item);
-      } else {
-        NodeId v = lower_expr(value);
-        if (v != kNoNode) fn().node(v).flags |= ir::kStatement;
+        if (!ts_node_is_null(alias)) assign(named_child(alias, 0), entered, item);
       }
     }
   }
   lower_block(ts_node_child_by_field_name(n, "body", 4));
+  for (auto it = managers.rbegin(); it != managers.rend(); ++it) {
+    NodeId exited = emit("__exit__", {it->first}, it->second, "__exit__");
+    fn().node(exited).flags |= ir::kStatement;
+  }
 }
 
 void FunctionLowerer::lower_try(TSNode n) {
