@@ -37,6 +37,15 @@ case "$mode" in
     grep -q "^Inst archscan" "$work/apt.log" || { cat "$work/apt.log" >&2; fail "apt would not install archscan"; }
     dpkg -x "$deb" "$work/root"
     root=$work/root/usr
+    # As root with no archscan package installed (CI's fresh machine), install it for real with apt,
+    # run the installed /usr/bin/archscan, and remove it again.
+    if [ "$(id -u)" = 0 ] && ! dpkg -s archscan > /dev/null 2>&1; then
+      apt-get install -y -q "$deb" > "$work/apt-install.log" 2>&1 ||
+        { cat "$work/apt-install.log" >&2; fail "apt install failed"; }
+      /usr/bin/archscan eval "$src/corpus/backdoored" --min-recall 1.0 | tail -n 1
+      apt-get remove -y -q archscan > /dev/null 2>&1 || fail "apt remove failed"
+      echo "apt install ./$(basename "$deb"): installed, scanned, removed"
+    fi
     ;;
   *) fail "unknown mode $mode" ;;
 esac
