@@ -708,12 +708,28 @@ class Inliner {
     c.function = fid;
     c.name = n.name;
     if (ir::is_tensor_factory(v.op) || v.op == "list" || v.op == "tuple" || v.op == "frombuffer" ||
-        v.op == "from_numpy") {
+        v.op == "from_numpy" || made_at_import(mf, vid, 0)) {
       c.op = "attr";
       c.flags = kFlatConstTensor;
       return add(std::move(c));
     }
     return -1;
+  }
+
+  // `STAMP = make_stamp()` at module level: a function of the tree called with no input, that
+  // returns a tensor it builds (from literals, a seeded generator, a hash): fixed at import.
+  bool made_at_import(const ir::Function& f, ir::NodeId id, int depth) const {
+    if (id < 0 || depth > 4) return false;
+    const ir::Node& v = f.node(id);
+    if (ir::is_tensor_factory(v.op)) return true;
+    static const std::set<std::string> reshapes = {"view", "reshape", "float", "to", "t", "flip", "contiguous", "clone"};
+    if (reshapes.count(v.op) && !v.args.empty())
+      return made_at_import(f, v.args[0], depth + 1);
+    if ((v.op != "call" && v.op != "call_value") || v.target_function < 0 || depth > 0) return false;
+    const ir::Function& g = p_.fn(v.target_function);
+    for (ir::NodeId r : g.returns)
+      if (!g.node(r).args.empty() && made_at_import(g, g.node(r).args[0], depth + 1)) return true;
+    return false;
   }
 
   // One of several values (a phi), or the value itself when there is one.
@@ -1234,7 +1250,24 @@ class Inliner {
     if (n.op == "call" && n.target_module >= 0) {
       // FrontendOutput(embeddings=e, flag=f): a record (dataclass / NamedTuple) is its fields.
       // (A record built without arguments keeps its class: `Config()` reads its defaults.)
-      if (auto names = record_fields(n.target_module); !names.empty() && (!n.args.empty() || !n.kwargs.empty())) {
+      auto names = record_fields(n.target_module);
+      if (int32_t post = find_method(p_, n.target_module, "__post_init__");
+          post >= 0 && !names.empty() && n.target_module != g_.root.self_module && can_inline(depth)) {
+        // A dataclass with `__post_init__`: an object whose fields are the arguments (the class's
+        // defaults for the others), then `__post_init__` runs on it and may rewrite them.
+        const int32_t obj = self_node(n.target_module, n.loc);
+        std::vector<int32_t> pos = mapped_args();
+        auto kw = mapped_kwargs();
+        for (size_t i = 0; i < names.size(); ++i) {
+          int32_t v = i < pos.size() ? pos[i] : -1;
+          for (const auto& [k, a] : kw)
+            if (k == names[i]) v = a;
+          if (v >= 0) object_state_[{obj, names[i]}] = v;
+        }
+        inline_fn(post, {obj}, {}, n.target_module, depth + 1, n.loc);
+        return obj;
+      }
+      if (!names.empty() && (!n.args.empty() || !n.kwargs.empty())) {
         FlatNode rec;
         rec.op = "dict";
         rec.name = p_.mod(n.target_module).name;
