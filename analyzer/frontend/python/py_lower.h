@@ -88,6 +88,8 @@ class FunctionLowerer {
   void lower_if(TSNode n);
   void lower_match(TSNode n);
   ir::NodeId case_condition(ir::NodeId subject, TSNode clause);
+  // Binds the names a match pattern captures (`MolGraph(atoms=a, adj=b)`, `[x, y]`, `P() as p`).
+  void bind_pattern(TSNode pattern, ir::NodeId value, int depth = 0);
   void lower_loop(TSNode n, bool is_for);
   void lower_with(TSNode n);
   void lower_try(TSNode n);

@@ -366,6 +366,7 @@ NodeId FunctionLowerer::case_condition(NodeId subject, TSNode clause) {
       test = constant(1, pat, "True");
     } else {
       test = emit("match_pattern", {subject}, pat);
+      bind_pattern(p, subject);
     }
     cond = cond == kNoNode ? test : emit("or", {cond, test}, pat);
   }
@@ -374,6 +375,42 @@ NodeId FunctionLowerer::case_condition(NodeId subject, TSNode clause) {
   if (!ts_node_is_null(guard) && ts_node_named_child_count(guard) > 0)
     cond = emit("and", {cond, lower_expr(ts_node_named_child(guard, 0))}, guard);
   return cond;
+}
+
+// A class pattern's positional sub-patterns read the fields in order (`__match_args__`: a
+// NamedTuple's or dataclass's fields), keyword ones the attribute named; sequence patterns read
+// the items; a bare name captures.
+void FunctionLowerer::bind_pattern(TSNode p, NodeId value, int depth) {
+  if (ts_node_is_null(p) || value == kNoNode || depth > 16) return;
+  std::string_view t = node_type(p);
+  const uint32_t count = ts_node_named_child_count(p);
+  if (t == "case_pattern") {
+    if (count > 0) bind_pattern(ts_node_named_child(p, 0), value, depth + 1);
+  } else if (t == "dotted_name") {
+    if (count == 1) assign(ts_node_named_child(p, 0), value, p);
+  } else if (t == "as_pattern") {
+    if (count > 0) bind_pattern(ts_node_named_child(p, 0), value, depth + 1);
+    TSNode alias = ts_node_child_by_field_name(p, "alias", 5);
+    if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) > 0) assign(ts_node_named_child(alias, 0), value, p);
+  } else if (t == "keyword_pattern" && count >= 2) {
+    TSNode name = ts_node_named_child(p, 0);
+    NodeId field = emit("attr", {value}, p, std::string(fc_.text(name)));
+    bind_pattern(ts_node_named_child(p, 1), field, depth + 1);
+  } else if (t == "class_pattern" || t == "tuple_pattern" || t == "list_pattern") {
+    double pos = 0;
+    for (uint32_t i = t == "class_pattern" ? 1 : 0; i < count; ++i) {
+      TSNode ch = ts_node_named_child(p, i);
+      TSNode inner = std::string_view(node_type(ch)) == "case_pattern" && ts_node_named_child_count(ch) > 0
+                         ? ts_node_named_child(ch, 0)
+                         : ch;
+      if (std::string_view(node_type(inner)) == "keyword_pattern") {
+        bind_pattern(inner, value, depth + 1);
+        continue;
+      }
+      NodeId item = emit("getitem", {value, constant(pos++, ch)}, ch);
+      bind_pattern(ch, item, depth + 1);
+    }
+  }
 }
 
 void FunctionLowerer::collect_assigned(const FileContext& fc, TSNode n, std::unordered_set<std::string>& out) {
