@@ -758,11 +758,12 @@ class Inliner {
   }
 
   // Element `k` of a tuple value, or of each tuple a phi merges.
-  bool tuple_elements(int32_t v, size_t k, std::vector<int32_t>& out, int depth) const {
+  bool tuple_elements(int32_t v, long k, std::vector<int32_t>& out, int depth) const {
     if (v < 0 || depth > 8) return false;
     const FlatNode& t = g_.nodes[static_cast<size_t>(v)];
-    if (t.op == "tuple" && k < t.args.size() && exact_tuple(t)) {
-      out.push_back(t.args[k]);
+    const long size = static_cast<long>(t.args.size());
+    if (t.op == "tuple" && k < size && k >= -size && exact_tuple(t)) {  // (k < 0 counts from the end)
+      out.push_back(t.args[static_cast<size_t>(k < 0 ? size + k : k)]);
       return true;
     }
     if (t.op != "phi" || t.args.empty() || !t.kwargs.empty()) return false;
@@ -1058,8 +1059,7 @@ class Inliner {
       // the element, not the whole tuple.
       const double k = *f.node(n.args[1]).num;
       std::vector<int32_t> picked;
-      if (k >= 0 && k == static_cast<double>(static_cast<size_t>(k)) &&
-          tuple_elements(m(n.args[0]), static_cast<size_t>(k), picked, 0))
+      if (k == static_cast<double>(static_cast<long>(k)) && tuple_elements(m(n.args[0]), static_cast<long>(k), picked, 0))
         return join(std::move(picked), n.loc, fid);
     }
     if (n.op == "getitem" && n.args.size() == 2)
@@ -1296,6 +1296,30 @@ class Inliner {
           inline_fn(init, a, mapped_kwargs(), n.target_module, depth + 1, n.loc);
         }
       return obj;
+    }
+    if (n.op == "call" && (n.name == "functools.reduce" || n.name == "itertools.accumulate") && n.args.size() >= 2) {
+      // reduce(fn, stages, x) / accumulate(stages, fn, initial=x) over the items of a container:
+      // fn applied stage by stage (accumulate: every intermediate, in order).
+      const bool reduce = n.name == "functools.reduce";
+      int32_t fn = m(reduce ? n.args[0] : n.args[1]);
+      const ir::Attr* items = iterated_container(m(reduce ? n.args[1] : n.args[0]), 0);
+      int32_t acc = reduce && n.args.size() >= 3 ? m(n.args[2]) : -1;
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "initial") acc = m(v);
+      if (fn >= 0 && acc >= 0 && items && !items->children.empty() && items->children.size() <= 16) {
+        FlatNode steps;
+        steps.op = "tuple";
+        steps.loc = n.loc;
+        steps.function = fid;
+        steps.args.push_back(acc);
+        for (const ir::Attr& child : items->children) {
+          int32_t item = attr_value(child, n.loc, fid, items->name + "." + child.name);
+          acc = call_value(fn, {acc, item}, {}, n.loc, fid, depth);
+          if (acc < 0) break;
+          steps.args.push_back(acc);
+        }
+        if (acc >= 0) return reduce ? acc : add(std::move(steps));
+      }
     }
     if (n.op == "call_value" && !n.args.empty() && m(n.args[0]) >= 0) {
       std::vector<int32_t> a = mapped_args();

@@ -197,10 +197,20 @@ void FunctionLowerer::assign_inner(TSNode target, NodeId value, TSNode at, bool 
         assign(ts_node_named_child(target, i), elements[i], at);
       return;
     }
-    int idx = 0;
-    for (uint32_t i = 0, c = ts_node_named_child_count(target); i < c; ++i) {
+    // `first, *rest, last = v`: names before the star read v[0], v[1]...; names after it read
+    // from the end (v[-1] for the last); the starred name gets the sequence.
+    const uint32_t c = ts_node_named_child_count(target);
+    uint32_t star = c;
+    for (uint32_t i = 0; i < c; ++i)
+      if (std::string_view(node_type(ts_node_named_child(target, i))) == "list_splat_pattern") star = i;
+    for (uint32_t i = 0; i < c; ++i) {
       TSNode el = ts_node_named_child(target, i);
-      NodeId k = constant(idx++, el);
+      if (i == star) {
+        assign(el, value, at);
+        continue;
+      }
+      const double index = i < star ? static_cast<double>(i) : -static_cast<double>(c - i);
+      NodeId k = constant(index, el);
       assign(el, emit("getitem", {value, k}, el), at);
     }
     return;
