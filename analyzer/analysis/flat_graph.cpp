@@ -1012,7 +1012,7 @@ class Inliner {
       }
       if (b && b->op == "self" && b->num && static_cast<int32_t>(*b->num) == g_.root.self_module)
         if (auto st = state_.find(n.name); st != state_.end()) return st->second;  // written earlier in this call
-      if (b && b->op == "self" && b->num)
+      if (b && !(b->op == "self" && b->num && static_cast<int32_t>(*b->num) == g_.root.self_module))
         if (auto st = object_state_.find({base, n.name}); st != object_state_.end()) return st->second;
       if (b && b->op == "self" && b->num) {
         // self.device / self.scale: a @property runs its getter (a data descriptor wins over an
@@ -1421,6 +1421,9 @@ class Inliner {
         if (int32_t setter = property_setter(cls, n.name); setter >= 0 && can_inline(depth))
           return inline_fn(setter, {objid, value}, {}, cls, depth + 1, n.loc);
         object_state_[{objid, n.name}] = value;
+      } else if (obj.op != "self") {
+        // `ext.has_reserved = test` on a tensor (Python objects take attributes): read back later.
+        object_state_[{m(n.args[0]), n.name}] = m(n.args[1]);
       }
     }
     if (n.op == "return" || n.op == "yield") {

@@ -187,6 +187,20 @@ class Builder {
         return a;
       }
     }
+    if (n.op == "global" && n.target_function < 0 && n.target_module < 0)
+      if (int32_t hook = module_getattr(n.name); hook >= 0) {
+        // `activations.gated_relu` where the module defines no such name but a module-level
+        // `__getattr__` (PEP 562): whatever it returns for a name.
+        const Function& g = p_.fn(hook);
+        for (NodeId r : g.returns) {
+          if (g.node(r).args.empty()) continue;
+          Attr made = classify(g, g.node(r).args[0], depth + 1);
+          if (!known(made)) continue;
+          made.init_node = id;
+          made.loc = n.loc;
+          return made;
+        }
+      }
     if (((n.op == "def" || n.op == "lambda") && n.target_function >= 0) ||
         (n.op == "global" && n.target_function >= 0) ||
         (n.op == "attr" && n.target_function >= 0 && !n.args.empty() && !is_self(f, n.args[0]))) {
@@ -203,6 +217,26 @@ class Builder {
         inner.loc = n.loc;
         inner.bound = partial_arguments(f, n);
         return inner;
+      }
+    }
+    if (n.op == "getitem" && n.args.size() == 2) {
+      // `cache[name] = make(...); return cache[name]`: the value stored under that same key.
+      std::vector<NodeId> work{n.args[0]};
+      std::set<NodeId> seen;
+      while (!work.empty() && seen.size() < 16) {
+        NodeId cur = work.back();
+        work.pop_back();
+        if (cur < 0 || !seen.insert(cur).second) continue;
+        const Node& c = f.node(cur);
+        if (c.op == "phi") work.insert(work.end(), c.args.begin(), c.args.end());
+        if (c.op == "setitem" && c.args.size() == 3 && c.args[1] == n.args[1]) {
+          Attr stored = classify(f, c.args[2], depth + 1);
+          if (known(stored)) {
+            stored.init_node = id;
+            stored.loc = n.loc;
+            return stored;
+          }
+        }
       }
     }
     if (n.op == "getitem" && n.args.size() == 2) {
@@ -917,6 +951,19 @@ class Builder {
       return a && a->type == "sequence";
     }
     return false;
+  }
+
+  // The module-level `__getattr__` (PEP 562) of the module a dotted name `pkg.mod.attr` reads
+  // from, when `attr` is no name of that module; -1 otherwise.
+  int32_t module_getattr(const std::string& dotted) const {
+    auto dot = dotted.rfind('.');
+    if (dot == std::string::npos) return -1;
+    int32_t fi = p_.file_by_module_name(dotted.substr(0, dot));
+    if (fi < 0) return -1;
+    const std::string prefix = dotted.substr(0, dot) + ".";
+    for (const auto& f : p_.functions)
+      if (f.file == fi && f.owner_module < 0 && f.qualname == prefix + "__getattr__") return f.id;
+    return -1;
   }
 
   // `TABLE.get(key[, fallback])` or `TABLE[key]` with TABLE a dict literal of the tree (module or
