@@ -187,6 +187,35 @@ class Builder {
         return a;
       }
     }
+    if (n.op == "attr" && n.args.size() == 1 && f.node(n.args[0]).op == "call" &&
+        f.node(n.args[0]).name == "importlib.import_module" && !f.node(n.args[0]).args.empty()) {
+      // importlib.import_module(f".rules.{cfg.rule}", __package__).apply: the function of that
+      // name in every module of the tree the (relative) name can be, each a configuration.
+      const Node& spec = f.node(f.node(n.args[0]).args[0]);
+      if (spec.op == "const" && !spec.num) {
+        std::string tmpl = spec.args.empty() ? spec.name : ir::name_template(spec.name);
+        if (tmpl.starts_with(".")) {
+          const ir::SourceFile& here = p_.file(f.file);
+          std::string pkg = here.module_name;
+          if (!here.is_package_init && pkg.rfind('.') != std::string::npos) pkg = pkg.substr(0, pkg.rfind('.'));
+          tmpl = pkg + tmpl;
+        }
+        Attr out;
+        for (const auto& file : p_.files) {
+          if (!ir::fits_template(tmpl, file.module_name)) continue;
+          for (const auto& g : p_.functions)
+            if (g.owner_module < 0 && g.qualname == file.module_name + "." + n.name) {
+              Attr c;
+              c.function = g.id;
+              c.type = "function";
+              c.init_node = id;
+              c.loc = n.loc;
+              add_configuration(out, std::move(c));
+            }
+        }
+        if (known(out)) return out;
+      }
+    }
     if (n.op == "global" && n.target_function < 0 && n.target_module < 0)
       if (int32_t hook = module_getattr(n.name); hook >= 0) {
         // `activations.gated_relu` where the module defines no such name but a module-level
