@@ -615,6 +615,21 @@ class Inliner {
     return true;
   }
 
+  // The values a record's construction gives its fields (positionally in field order, or by
+  // keyword); fields it leaves to their defaults are absent.
+  static std::vector<std::pair<std::string, int32_t>> field_values(
+      const std::vector<std::string>& names, const std::vector<int32_t>& pos,
+      const std::vector<std::pair<std::string, int32_t>>& kw) {
+    std::vector<std::pair<std::string, int32_t>> out;
+    for (size_t i = 0; i < names.size(); ++i) {
+      int32_t v = i < pos.size() ? pos[i] : -1;
+      for (const auto& [k, a] : kw)
+        if (k == names[i]) v = a;
+      if (v >= 0) out.emplace_back(names[i], v);
+    }
+    return out;
+  }
+
   // The fields of a record class, bases first: a dataclass or NamedTuple without an __init__ of
   // its own (or of a base) and not a module. Empty for any other class.
   std::vector<std::string> record_fields(int32_t mod, int depth = 0) const {
@@ -1261,14 +1276,7 @@ class Inliner {
         // A dataclass with `__post_init__`: an object whose fields are the arguments (the class's
         // defaults for the others), then `__post_init__` runs on it and may rewrite them.
         const int32_t obj = self_node(n.target_module, n.loc);
-        std::vector<int32_t> pos = mapped_args();
-        auto kw = mapped_kwargs();
-        for (size_t i = 0; i < names.size(); ++i) {
-          int32_t v = i < pos.size() ? pos[i] : -1;
-          for (const auto& [k, a] : kw)
-            if (k == names[i]) v = a;
-          if (v >= 0) object_state_[{obj, names[i]}] = v;
-        }
+        for (const auto& [name, v] : field_values(names, mapped_args(), mapped_kwargs())) object_state_[{obj, name}] = v;
         inline_fn(post, {obj}, {}, n.target_module, depth + 1, n.loc);
         return obj;
       }
@@ -1278,14 +1286,8 @@ class Inliner {
         rec.name = p_.mod(n.target_module).name;
         rec.loc = n.loc;
         rec.function = fid;
-        std::vector<int32_t> pos = mapped_args();
-        auto kw = mapped_kwargs();
-        for (size_t i = 0; i < names.size(); ++i) {
-          int32_t v = i < pos.size() ? pos[i] : -1;
-          for (const auto& [k, a] : kw)
-            if (k == names[i]) v = a;
-          if (v < 0) continue;
-          rec.args.push_back(constant(names[i], std::nullopt, n.loc, fid));
+        for (const auto& [name, v] : field_values(names, mapped_args(), mapped_kwargs())) {
+          rec.args.push_back(constant(name, std::nullopt, n.loc, fid));
           rec.args.push_back(v);
         }
         return add(std::move(rec));

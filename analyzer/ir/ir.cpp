@@ -115,9 +115,13 @@ std::pair<int32_t, NodeId> Program::global_binding(const std::string& dotted) co
   if (dot == std::string::npos) return {-1, kNoNode};
   int32_t fi = file_by_module_name(dotted.substr(0, dot));
   if (fi < 0) {
-    // `Postprocess.TABLE`: a class attribute, bound by the class body.
+    // `Postprocess.TABLE`: a class attribute, bound by the body of a class of a file of the tree.
+    const std::string owner = dotted.substr(0, dot);
+    const auto cls_dot = owner.rfind('.');
+    const int32_t file = cls_dot == std::string::npos ? -1 : file_by_module_name(owner.substr(0, cls_dot));
     for (const Module& m : modules) {
-      if (m.qualname.size() != dot || dotted.compare(0, dot, m.qualname) != 0 || m.body_function < 0) continue;
+      if (file < 0) break;
+      if (m.file != file || m.qualname != owner || m.body_function < 0) continue;
       auto it = m.class_vars.find(dotted.substr(dot + 1));
       if (it != m.class_vars.end()) return {m.body_function, it->second};
     }
