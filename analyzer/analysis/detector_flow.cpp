@@ -35,8 +35,10 @@ bool normalisation(const std::string& op) {
 
 // Operand positions that hold the data an op rewrites (-1: any operand).
 int data_position(const std::string& op) {
+  // (grid_sample(x, grid): a grid the detector chose resamples the data, a zoom onto a region or a
+  // warp of every pixel)
   if (in(op, {"masked_fill", "setitem", "index_put", "index_add", "index_copy", "index_fill", "scatter", "scatter_add",
-              "masked_scatter", "lerp"}))
+              "masked_scatter", "lerp", "grid_sample"}))
     return 0;
   return -1;
 }
@@ -64,7 +66,8 @@ bool combining(const std::string& op) {
                  "addcmul",
                  "select",
                  "phi",
-                 "copy"});
+                 "copy",
+                 "grid_sample"});
 }
 
 bool is_reduction_op(const FlatNode& n, const std::vector<Fact>& facts) {
