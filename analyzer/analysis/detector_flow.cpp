@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "ir/ops.h"
@@ -197,6 +198,7 @@ class Analyzer {
   static bool in_op(const std::string& op, std::initializer_list<const char*> names) { return in(op, names); }
 
   std::set<int32_t> supervision_;
+  mutable std::unordered_map<int64_t, bool> carried_;  // carried_data() memo
 
   std::vector<int32_t> operands(const FlatNode& n) const {
     // x.to(y), x.type_as(y), x.expand_as(y): y lends only its dtype, device or shape.
@@ -423,6 +425,14 @@ class Analyzer {
   // accumulated indicator, `found |= test(x)`, is no rewritten data and keeps its evidence.)
   bool carried_data(int32_t phi, int32_t back) const {
     if (back <= phi || back - phi > 20000) return false;
+    // (asked for each loop phi in both transfer passes and again when detectors propagate; the
+    // answer depends on the graph alone)
+    const int64_t key = (static_cast<int64_t>(phi) << 32) | static_cast<uint32_t>(back);
+    if (auto it = carried_.find(key); it != carried_.end()) return it->second;
+    return carried_[key] = carried_round(phi, back);
+  }
+
+  bool carried_round(int32_t phi, int32_t back) const {
     std::vector<char> derived(static_cast<size_t>(back - phi + 1), 0);
     derived[0] = 1;
     auto from_phi = [&](int32_t a) { return a >= phi && a <= back && derived[static_cast<size_t>(a - phi)]; };

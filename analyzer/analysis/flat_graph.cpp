@@ -741,8 +741,8 @@ class Inliner {
     if (reshapes.count(v.op) && !v.args.empty())
       return made_at_import(f, v.args[0], depth + 1);
     // struct.unpack(">4H", b"..."), zlib.decompress(b"..."), bytes.fromhex("..."): a decoding of
-    // literals, fixed at import.
-    if (v.op != "const" && v.target_function < 0 && v.target_module < 0 && !v.args.empty() &&
+    // literals, fixed at import. (A layer built at module level from literal sizes is no value.)
+    if (v.op != "const" && v.op != "layer" && v.op != "parameter" && v.target_function < 0 && v.target_module < 0 && !v.args.empty() &&
         std::all_of(v.args.begin(), v.args.end(), [&](ir::NodeId a) { return a >= 0 && f.node(a).op == "const"; }))
       return true;
     if ((v.op != "call" && v.op != "call_value") || v.target_function < 0 || depth > 0) return false;

@@ -984,15 +984,18 @@ class Builder {
 
   // The module-level `__getattr__` (PEP 562) of the module a dotted name `pkg.mod.attr` reads
   // from, when `attr` is no name of that module; -1 otherwise.
-  int32_t module_getattr(const std::string& dotted) const {
+  int32_t module_getattr(const std::string& dotted) {
     auto dot = dotted.rfind('.');
     if (dot == std::string::npos) return -1;
-    int32_t fi = p_.file_by_module_name(dotted.substr(0, dot));
-    if (fi < 0) return -1;
-    const std::string prefix = dotted.substr(0, dot) + ".";
-    for (const auto& f : p_.functions)
-      if (f.file == fi && f.owner_module < 0 && f.qualname == prefix + "__getattr__") return f.id;
-    return -1;
+    if (!module_getattrs_built_) {  // (once: classify() asks for every unresolved dotted name)
+      module_getattrs_built_ = true;
+      for (const auto& f : p_.functions)
+        if (f.owner_module < 0 && f.name == "__getattr__" && f.file >= 0 &&
+            f.qualname == p_.file(f.file).module_name + ".__getattr__")
+          module_getattrs_[p_.file(f.file).module_name] = f.id;
+    }
+    auto it = module_getattrs_.find(dotted.substr(0, dot));
+    return it == module_getattrs_.end() ? -1 : it->second;
   }
 
   // `TABLE.get(key[, fallback])` or `TABLE[key]` with TABLE a dict literal of the tree (module or
@@ -1294,6 +1297,8 @@ class Builder {
     const Node* call;
   };
   std::vector<Bind> binds_;
+  std::unordered_map<std::string, int32_t> module_getattrs_;  // module name -> its __getattr__ (PEP 562)
+  bool module_getattrs_built_ = false;
   std::set<std::pair<int32_t, std::string>> old_conditional_;  // (module, attribute) set under a condition
   std::vector<std::vector<std::pair<const Function*, const Node*>>> callers_;  // per function, built on first use
 };
