@@ -6,7 +6,8 @@
 #
 # TARGET: python (Python front-end + linker + analyses + rules, the whole scan of one file),
 # cpp_syntax (the tree-sitter C++ path), cpp_clang (the Clang path on small TUs without torch
-# headers), suppressions (the suppression-comment parser); `all` builds the four and runs each for
+# headers), suppressions (the suppression-comment parser), lsp (the language server: framing, JSON,
+# dispatch, text sync, analysis of opened documents); `all` builds the five and runs each for
 # SECONDS (what CI runs: `bench/fuzz.sh all 60`).
 # Configures build-fuzz/ on first use (clang-14, -DARCHSCAN_FUZZ=ON: every source instrumented with
 # -fsanitize=fuzzer-no-link,address,undefined; needs `apt-get install clang-14 libclang-rt-14-dev
@@ -24,11 +25,11 @@ fi
 target=$1
 secs=$2
 shift 2
-targets=(python cpp_syntax cpp_clang suppressions)
+targets=(python cpp_syntax cpp_clang suppressions lsp)
 case $target in
-  python | cpp_syntax | cpp_clang | suppressions) ;;
+  python | cpp_syntax | cpp_clang | suppressions | lsp) ;;
   all)
-    # Builds the four targets at once, then runs each; exits 1 if any found a crashing input.
+    # Builds the five targets at once, then runs each; exits 1 if any found a crashing input.
     t0=$SECONDS
     FUZZ_BUILD_TARGETS="${targets[*]}" bash "$0" --build-only 0
     echo "fuzz.sh: build took $((SECONDS - t0)) s"
@@ -44,7 +45,7 @@ case $target in
     fi
     exit 0 ;;
   --build-only) ;;
-  *) echo "fuzz.sh: unknown target '$target' (python, cpp_syntax, cpp_clang, suppressions, all)" >&2; exit 2 ;;
+  *) echo "fuzz.sh: unknown target '$target' (python, cpp_syntax, cpp_clang, suppressions, lsp, all)" >&2; exit 2 ;;
 esac
 bdir=${ARCHSCAN_FUZZ_BUILD:-$root/build-fuzz}
 
@@ -94,6 +95,24 @@ case $target in
       echo "auto y = x;  // archscan: ignore[HW001]: bench only"
       echo "// archscan: ignore no brackets"
     } > "$seeds/seed-suppressions" ;;
+  lsp)
+    # Sessions an editor would send: initialize, open a corpus model, edit it, hover, shut down.
+    frame() { printf 'Content-Length: %d\r\n\r\n%s' "${#1}" "$1"; }
+    while IFS= read -r f; do
+      i=$((i + 1))
+      text=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$f")
+      uri="file:///ws/m$i.py"
+      {
+        frame '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"rootUri":"file:///ws","capabilities":{}}}'
+        frame '{"jsonrpc":"2.0","method":"initialized","params":{}}'
+        frame "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"$uri\",\"languageId\":\"python\",\"version\":1,\"text\":$text}}}"
+        frame "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\",\"params\":{\"textDocument\":{\"uri\":\"$uri\",\"version\":2},\"contentChanges\":[{\"range\":{\"start\":{\"line\":3,\"character\":0},\"end\":{\"line\":5,\"character\":4}},\"text\":\"x = \\u00e9\\n\"}]}}"
+        frame "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"textDocument/hover\",\"params\":{\"textDocument\":{\"uri\":\"$uri\"},\"position\":{\"line\":10,\"character\":8}}}"
+        frame "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"textDocument/codeAction\",\"params\":{\"textDocument\":{\"uri\":\"$uri\"},\"range\":{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":99,\"character\":0}},\"context\":{\"diagnostics\":[]}}}"
+        frame '{"jsonrpc":"2.0","id":4,"method":"shutdown"}'
+        frame '{"jsonrpc":"2.0","method":"exit"}'
+      } > "$seeds/seed-$i"
+    done < <(find "$root/corpus/backdoored" -maxdepth 1 -name '*.py' | sort | head -12) ;;
 esac
 
 log=$bdir/fuzz-$target.log

@@ -485,7 +485,41 @@ std::string module_name_among(const std::string& path, const std::unordered_set<
       path, [&](const std::string& init) { return present.count(init) > 0; }, is_package_init);
 }
 
-ScanOutput run_scan_sources(const ScanOptions& opts, const std::string& root, std::vector<MemorySource> given) {
+LoweredSource lower_source(const ScanOptions& opts, const std::string& root, MemorySource given,
+                           const std::string& module_name, bool is_package_init) {
+  Source s;
+  s.frag.files.emplace_back();
+  ir::SourceFile& f = s.frag.files.back();
+  f.path = given.path;
+  f.abs_path = (std::filesystem::path(root) / given.path).string();
+  const frontend::Frontend* fe = frontend::frontend_for(f.path);
+  f.language = fe ? fe->language : "unknown";
+  s.hash = hash_hex(given.text);
+  if (!fe) {
+    f.status = ir::FileStatus::Skipped;
+    f.message = "unsupported file type (no front-end reads it)";
+  } else if (given.text.size() > opts.max_file_bytes) {
+    f.status = ir::FileStatus::Skipped;
+    f.message = fmt::format("{:.1f} MB is larger than the {:.1f} MB limit (--max-file-size)",
+                            given.text.size() / 1048576.0, opts.max_file_bytes / 1048576.0);
+  } else if (given.text.find('\0') != std::string::npos) {
+    f.status = ir::FileStatus::Skipped;
+    f.message = "binary file (contains NUL bytes)";
+  } else {
+    f.text = std::move(given.text);
+    f.line_starts = ir::line_starts(f.text);
+    if (f.language == "python") {
+      f.module_name = module_name;
+      f.is_package_init = is_package_init;
+    }
+    s.fe = fe;
+  }
+  lower_one(s, opts);
+  return {std::move(s.frag), std::move(s.hash)};
+}
+
+ScanOutput analyse_lowered(const ScanOptions& opts, const std::string& root,
+                           const std::vector<const LoweredSource*>& files) {
   auto start = std::chrono::steady_clock::now();
   ScanOutput out;
   ScanResult& r = out.result;
@@ -494,42 +528,18 @@ ScanOutput run_scan_sources(const ScanOptions& opts, const std::string& root, st
   r.list_suppressed = opts.all;
   budget::set_file_budget(opts.file_timeout);
   budget::take_over_budget();
-  std::unordered_set<std::string> paths;
-  for (const auto& g : given) paths.insert(g.path);
-  std::vector<Source> sources(given.size());
-  std::vector<std::string> hashes(given.size());
-  for (size_t i = 0; i < given.size(); ++i) {
-    Source& s = sources[i];
-    s.frag.files.emplace_back();
-    ir::SourceFile& f = s.frag.files.back();
-    f.path = given[i].path;
-    f.abs_path = (std::filesystem::path(root) / given[i].path).string();
-    const frontend::Frontend* fe = frontend::frontend_for(f.path);
-    f.language = fe ? fe->language : "unknown";
-    s.hash = hashes[i] = hash_hex(given[i].text);
-    if (!fe) {
-      f.status = ir::FileStatus::Skipped;
-      f.message = "unsupported file type (no front-end reads it)";
-    } else if (given[i].text.size() > opts.max_file_bytes) {
-      f.status = ir::FileStatus::Skipped;
-      f.message = fmt::format("{:.1f} MB is larger than the {:.1f} MB limit (--max-file-size)",
-                              given[i].text.size() / 1048576.0, opts.max_file_bytes / 1048576.0);
-    } else if (given[i].text.find('\0') != std::string::npos) {
-      f.status = ir::FileStatus::Skipped;
-      f.message = "binary file (contains NUL bytes)";
-    } else {
-      f.text = std::move(given[i].text);
-      f.line_starts = ir::line_starts(f.text);
-      if (f.language == "python") f.module_name = module_name_among(f.path, paths, &f.is_package_init);
-      s.fe = fe;
-    }
+  // Linking consumes fragments: the kept ones are copied.
+  std::vector<Source> sources(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    sources[i].frag = files[i]->frag;
+    sources[i].hash = files[i]->hash;
+    sources[i].lowered = true;
   }
-  parallel_for(sources.size(), opts.jobs, [&](size_t i) { lower_one(sources[i], opts); });
   out.program = link_program(sources, every_index(sources.size()));
   const ir::Program& p = *out.program;
   for (size_t k = 0; k < p.files.size(); ++k) {
     const ir::SourceFile& f = p.files[k];
-    r.files.push_back({f.path, f.language, to_string(f.status), f.message, f.mode, hashes[k]});
+    r.files.push_back({f.path, f.language, to_string(f.status), f.message, f.mode, files[k]->hash});
   }
   std::vector<FileReport> rule_errors;
   r.findings = run_rules(p, opts, rule_errors);
@@ -544,6 +554,20 @@ ScanOutput run_scan_sources(const ScanOptions& opts, const std::string& root, st
   run_post_processors(true, r, p, opts);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
+}
+
+ScanOutput run_scan_sources(const ScanOptions& opts, const std::string& root, std::vector<MemorySource> given) {
+  std::unordered_set<std::string> paths;
+  for (const auto& g : given) paths.insert(g.path);
+  std::vector<LoweredSource> lowered(given.size());
+  parallel_for(given.size(), opts.jobs, [&](size_t i) {
+    bool is_init = false;
+    const std::string module = module_name_among(given[i].path, paths, &is_init);
+    lowered[i] = lower_source(opts, root, std::move(given[i]), module, is_init);
+  });
+  std::vector<const LoweredSource*> files;
+  for (const auto& l : lowered) files.push_back(&l);
+  return analyse_lowered(opts, root, files);
 }
 
 }  // namespace archscan

@@ -60,6 +60,23 @@ struct MemorySource {
 // `sources` holds its __init__.py.
 ScanOutput run_scan_sources(const ScanOptions& opts, const std::string& root, std::vector<MemorySource> sources);
 
+// One file lowered on its own, kept between analyses: the LSP server re-links the fragments it
+// keeps after an edit instead of parsing every file again.
+struct LoweredSource {
+  ir::Program frag;  // files[0]: the file, lowered, or with its status and message when it was not
+  std::string hash;  // of the text (xxh3-64 hex)
+};
+
+// Lowers one file given by its text (path relative to `root`) under the dotted module name given
+// (Python). Never throws: problems become the file's status.
+LoweredSource lower_source(const ScanOptions& opts, const std::string& root, MemorySource src,
+                           const std::string& module_name, bool is_package_init);
+
+// Links copies of `files`, runs the rules and the per-file post-processors (inline suppressions):
+// as run_scan_sources, without lowering anything again.
+ScanOutput analyse_lowered(const ScanOptions& opts, const std::string& root,
+                           const std::vector<const LoweredSource*>& files);
+
 // The dotted Python module name of `path` when the tree consists of `paths` (as python_module_name,
 // without looking at the disk).
 std::string module_name_among(const std::string& path, const std::unordered_set<std::string>& paths,

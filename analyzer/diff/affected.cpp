@@ -7,6 +7,7 @@
 
 #include "base/parallel.h"
 #include "core/source_reader.h"
+#include "diff/side.h"
 #include "store/file_deps.h"
 
 namespace archscan::diff {
@@ -17,9 +18,10 @@ bool is_python(const std::string& path) {
   return fe && fe->language == "python";
 }
 
-// The names a Python file refers to, from its lowering (no linking, no analysis).
-store::FileRefs refs_of(const Side& side, const std::string& path, const frontend::Options& opts) {
-  const std::string* text = side.text(path);
+}  // namespace
+
+store::FileRefs SourceTree::refs(const std::string& path, const frontend::Options& opts) {
+  const std::string* text = this->text(path);
   const frontend::Frontend* fe = frontend::frontend_for(path);
   if (!text || !fe) return {};
   ir::Program frag;
@@ -27,7 +29,7 @@ store::FileRefs refs_of(const Side& side, const std::string& path, const fronten
   f.path = path;
   f.abs_path = path;
   f.language = fe->language;
-  f.module_name = side.module_name(path, &f.is_package_init);
+  f.module_name = module_name(path, &f.is_package_init);
   f.text = *text;
   f.line_starts = ir::line_starts(f.text);
   try {
@@ -37,6 +39,8 @@ store::FileRefs refs_of(const Side& side, const std::string& path, const fronten
   }
   return store::file_refs(frag, 0);
 }
+
+namespace {
 
 bool is_cpp(const std::string& path) {
   const frontend::Frontend* fe = frontend::frontend_for(path);
@@ -72,7 +76,7 @@ bool may_name(const std::string& named, const std::string& header) {
 // them (a header change reaches every translation unit including it) when `includers`, and the
 // headers they include, since the analysis links a translation unit with its headers' own
 // lowering (as `scan`, which reads every file of the tree).
-void add_include_graph(Side& side, std::vector<std::string>& out, bool includers) {
+void add_include_graph(SourceTree& side, std::vector<std::string>& out, bool includers) {
   std::vector<std::string> frontier;
   for (const auto& s : out)
     if (is_cpp(s)) frontier.push_back(s);
@@ -112,7 +116,7 @@ std::string last_segment(const std::string& dotted) {
 
 class Graph {
  public:
-  Graph(Side& side, const AffectedRequest& req) : side_(side), req_(req) {
+  Graph(SourceTree& side, const AffectedRequest& req) : side_(side), req_(req) {
     for (const auto& p : side.source_paths())
       if (is_python(p)) paths_.push_back(p);
     modules_.reserve(paths_.size() + req.removed_modules.size());
@@ -140,7 +144,7 @@ class Graph {
     if (todo.empty()) return;
     side_.load(to_load);
     std::vector<store::FileRefs> found(todo.size());
-    parallel_for(todo.size(), req_.jobs, [&](size_t k) { found[k] = refs_of(side_, paths_[todo[k]], req_.frontend); });
+    parallel_for(todo.size(), req_.jobs, [&](size_t k) { found[k] = side_.refs(paths_[todo[k]], req_.frontend); });
     for (size_t k = 0; k < todo.size(); ++k) refs_[todo[k]] = std::move(found[k]);
     index_.reset();
   }
@@ -160,7 +164,7 @@ class Graph {
   }
 
  private:
-  Side& side_;
+  SourceTree& side_;
   const AffectedRequest& req_;
   std::vector<std::string> paths_, modules_;
   std::vector<std::optional<store::FileRefs>> refs_;
@@ -169,7 +173,7 @@ class Graph {
 
 }  // namespace
 
-std::vector<std::string> affected_files(Side& side, const AffectedRequest& req) {
+std::vector<std::string> affected_files(SourceTree& side, const AffectedRequest& req) {
   std::vector<std::string> out;
   for (const auto& s : req.seeds)
     if (side.has(s) && is_scanned_source(s)) out.push_back(s);
@@ -207,6 +211,14 @@ std::vector<std::string> affected_files(Side& side, const AffectedRequest& req) 
           if (selected[static_cast<size_t>(t)] && !selected[c]) selected[c] = 1, next.push_back(c);
       frontier = std::move(next);
     }
+  }
+
+  if (req.dependents) {
+    *req.dependents = out;
+    for (size_t i = 0; i < g.files(); ++i)
+      if (selected[i]) req.dependents->push_back(g.path(i));
+    std::sort(req.dependents->begin(), req.dependents->end());
+    req.dependents->erase(std::unique(req.dependents->begin(), req.dependents->end()), req.dependents->end());
   }
 
   // Everything the selected files import, transitively.

@@ -16,6 +16,7 @@ struct Options {
   std::vector<std::string> extra_args;  // arguments after `--` (C++)
   bool default_flags = true;            // extra_args add to the default C++ flags (else they replace them)
   int max_depth = 400;                  // deepest expression / statement nesting that is lowered
+  bool syntactic_only = false;          // C++ without Clang: the editor's quick path on every keystroke
 };
 
 // `file` arrives with path, abs_path, module_name and text filled in. The lowering sets

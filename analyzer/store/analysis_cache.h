@@ -22,6 +22,7 @@ namespace archscan::store {
 struct FileRefs {
   std::vector<std::string> imports;  // import targets
   std::vector<std::string> names;    // call / global / base names
+  bool operator==(const FileRefs&) const = default;
 };
 
 struct CachedFile {

@@ -201,7 +201,7 @@ void lower_file(ir::Program& prog, const Options& opts) {
   file.language = "cpp";
   if (file.module_name.empty()) file.module_name = cpp_module_name(file.path.empty() ? file.abs_path : file.path);
   std::string why;
-  std::string mode = forced_mode();
+  std::string mode = opts.syntactic_only ? std::string("syntactic") : forced_mode();
   bool done = false;
   if (mode != "syntactic" && max_nesting(file.text) > kClangMaxNesting) {
     why = fmt::format("nesting deeper than {} brackets (Clang's limit)", kClangMaxNesting);
