@@ -305,6 +305,31 @@ class LspTest(unittest.TestCase):
         self.assertEqual(c.proc.wait(timeout=60), 1)
 
 
+class CppLspTest(unittest.TestCase):
+    """A LibTorch file: Clang when it is opened, the syntactic path on every keystroke."""
+
+    def test_cpp_open_with_clang_and_type_syntactically(self):
+        work = tempfile.mkdtemp(prefix="archscan-lsp-cpp-")
+        try:
+            src = os.path.join(CORPUS, "cpp", "backdoored", "t12_resnet_squeeze_excite.cpp")
+            path = os.path.join(work, "se.cpp")
+            shutil.copy(src, path)
+            c = Client(ARCHSCAN, work, ["--log"])
+            c.initialize()
+            first = bd001(c.diagnostics(path, timeout=300)["diagnostics"])
+            self.assertEqual(len(first), 1)
+            c.open(path, version=1)
+            self.assertEqual(len(bd001(c.diagnostics(path, version=1, timeout=300)["diagnostics"])), 1)
+            c.change(path, 2, [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                                "text": "// a comment typed at the top\n"}])
+            [moved] = bd001(c.diagnostics(path, version=2, timeout=60)["diagnostics"])
+            self.assertEqual(moved["range"]["start"]["line"], first[0]["range"]["start"]["line"] + 1)
+            self.assertEqual(c.close(), 0)
+            self.assertIn(b"analysed 1 files", c.stderr)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
     ARCHSCAN, CORPUS = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     unittest.main(argv=[sys.argv[0]] + sys.argv[3:])
