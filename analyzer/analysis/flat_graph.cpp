@@ -73,7 +73,8 @@ class Inliner {
         if (it == m.methods.end() || it->second != fid) continue;
         const ir::Function& body = p_.fn(m.body_function);
         for (const auto& [k, v] : bound) {
-          if (std::any_of(kwargs.begin(), kwargs.end(), [&](const auto& kv) { return kv.first == k; })) continue;
+          const std::string& key = k;  // (clang 14 cannot capture a structured binding)
+          if (std::any_of(kwargs.begin(), kwargs.end(), [&](const auto& kv) { return kv.first == key; })) continue;
           const ir::Node& val = body.node(v);
           if (!val.num && val.op != "const") continue;
           kwargs.emplace_back(k, constant(val.name, val.num, loc, m.body_function));

@@ -240,8 +240,9 @@ int32_t lower_class(FileContext& fc, TSNode def, const std::string& qual_prefix,
   // `forward, fоrward = fоrward, forward` / `__call__ = forward` in the class body: the name is
   // bound to that function from now on, and that is the method instances get.
   const ir::Function& bf = fc.prog.functions[static_cast<size_t>(body_id)];
-  for (const auto& [name, node] : low.bindings()) {
-    ir::NodeId v = node;
+  for (const auto& binding : low.bindings()) {
+    const std::string& name = binding.first;  // (clang 14 cannot capture a structured binding)
+    ir::NodeId v = binding.second;
     for (int guard = 0; guard < 4 && v >= 0 && bf.node(v).op == "getitem" && bf.node(v).args.size() == 2; ++guard) {
       const ir::Node& seq = bf.node(bf.node(v).args[0]);
       const ir::Node& idx = bf.node(bf.node(v).args[1]);
