@@ -96,6 +96,9 @@ struct Mix {
   bool batched = false;  // rows moved across the batch (reported when used); else an aggregate
   long pick = -1;        // x[k]: the sample it takes
   std::string module;
+  // A maximum over the batch (`lengths.max()`): as the stop of a slice along another dimension it
+  // only trims what is padding for every sample (`x[:, :int(lengths.max())]`), no sample's data.
+  bool upper_bound = false;
 };
 
 const ir::Node& node_or_empty(const ir::Function& f, ir::NodeId id) {
@@ -1008,7 +1011,11 @@ class BatchAnalysis {
           r = mark(r, what, op != "argsort" && !offsets);
         } else {
           r.bdim = keepdim ? in.bdim : -1;
+          const uint64_t before = r.mix;
           r = mark(r, what, false);
+          if (op == "max" || op == "amax")
+            for (size_t i = 0; i < mixes_.size() && i < 64; ++i)
+              if ((r.mix & ~before) & bit(static_cast<int>(i))) mixes_[i].upper_bound = true;
         }
       } else {
         r.bdim = in.bdim;
@@ -1362,6 +1369,33 @@ class BatchAnalysis {
     return true;
   }
 
+  // The mixes that reach index `idx` only as the stop of a slice along a dimension other than the
+  // batch's, and that are batch maxima: `x[:, :int(lengths.max())]` drops what every sample has as
+  // padding (the idiom that trims a padded batch to its longest sample).
+  uint64_t padding_trims(const ir::Function& f, ir::NodeId idx, const std::vector<BV>& V, int bdim) const {
+    const ir::Node& in = f.node(idx);
+    std::vector<ir::NodeId> items = in.op == "tuple" ? in.args : std::vector<ir::NodeId>{idx};
+    uint64_t stops = 0, other = 0;
+    int pos = 0;
+    for (ir::NodeId e : items) {
+      if (e < 0) return 0;
+      const ir::Node& en = f.node(e);
+      if (en.op == "const" && en.name == "...") return 0;
+      if (is_none(f, e) && en.op != "slice") continue;
+      if (en.op == "slice" && pos != bdim) {
+        for (size_t j = 0; j < en.args.size(); ++j)
+          if (en.args[j] >= 0) (j == 1 ? stops : other) |= V[static_cast<size_t>(en.args[j])].mix;
+      } else {
+        other |= V[static_cast<size_t>(e)].mix;
+      }
+      ++pos;
+    }
+    uint64_t upper = 0;
+    for (size_t i = 0; i < mixes_.size() && i < 64; ++i)
+      if (mixes_[i].upper_bound) upper |= bit(static_cast<int>(i));
+    return stops & ~other & upper;
+  }
+
   BV getitem(const ir::Function& f, const ir::Node& n, std::vector<BV>& V, bool guarded, bool last,
              const std::vector<std::vector<ir::NodeId>>& uses) {
     const BV base = V[static_cast<size_t>(n.args[0])];
@@ -1382,9 +1416,11 @@ class BatchAnalysis {
     r.bsize = false;
     r.perm = false;
     r.arange_b = false;
-    // An index computed across the batch (x[x.norm(dim=1).argmax()]) carries that mix.
-    for (ir::NodeId a : hw::operands(in)) r.mix |= V[static_cast<size_t>(a)].mix;
-    r.mix |= V[static_cast<size_t>(idx)].mix;
+    // An index computed across the batch (x[x.norm(dim=1).argmax()]) carries that mix, unless it
+    // only trims padding.
+    uint64_t index_mix = V[static_cast<size_t>(idx)].mix;
+    for (ir::NodeId a : hw::operands(in)) index_mix |= V[static_cast<size_t>(a)].mix;
+    r.mix |= index_mix & ~padding_trims(f, idx, V, base.bdim);
     if (base.bdim < 0) {
       r.tensor = base.tensor;
       if (base.perm && in.op == "slice") r.perm = true;

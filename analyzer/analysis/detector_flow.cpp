@@ -1342,9 +1342,25 @@ class Analyzer {
                        : -1;
     if (cond >= 0) {
       int32_t data = n.op == "where" ? n.args[2] : n.args[0];
-      if (guard(n, cond, data) || running_extreme(n, cond)) drop(cond);
+      if (guard(n, cond, data) || running_extreme(n, cond) || piecewise_map(n)) drop(cond);
     }
     return ops;
+  }
+
+  // where(sign != 0, B - m, m - B): both arms are the data, at most shifted, and the test only a
+  // weak one (a sign bit, a comparison between data values): a piecewise map of the data
+  // (sign-magnitude decoding, a leaky slope), not a choice between the data and a fixed value.
+  bool piecewise_map(const FlatNode& n) const {
+    if (n.op != "where" || n.args.size() != 3 || n.args[0] < 0 || n.args[1] < 0 || n.args[2] < 0) return false;
+    const Fact& test = fact(n.args[0]);
+    if (!(test.evidence & kWeakThreshold) ||
+        (test.evidence & (kThreshold | kPattern | kPool | kLocalPool | kReduce | kConjunction | kAggregate)))
+      return false;
+    for (int32_t arm : {n.args[1], n.args[2]}) {
+      const Fact& f = fact(arm);
+      if (!f.raw || f.constant_tensor || constant_like(arm) || (f.evidence & ~kShifted) != 0) return false;
+    }
+    return true;
   }
 
   // `x / where(x.amax() > 1, 255., 1.)`: scaling by one of two moderate constants picks a unit.
