@@ -916,11 +916,13 @@ class Inliner {
     std::vector<int32_t> map(f.nodes.size(), -1);
     std::vector<std::pair<size_t, size_t>> phi_fixups;  // (flat phi, ir node) whose args come later
     std::vector<int32_t> returns;
+    frames_.emplace_back(fid, &map);
     for (const ir::Node& n : f.nodes) {
       int32_t id = lower_node(f, n, map, args, kwargs, self_mod, depth, returns, phi_fixups);
       map[static_cast<size_t>(n.id)] = id;
       if (fid == capture_fn_ && n.id == capture_node_) captured_ = id;
     }
+    frames_.pop_back();
     for (auto [flat, irn] : phi_fixups) {
       auto& fn_node = g_.nodes[flat];
       fn_node.args.clear();
@@ -1361,6 +1363,16 @@ class Inliner {
       // A module-level constant of the tree: RESERVED_IDS = torch.tensor([...]), SCALE = 2 ** 20.
       if (int32_t c = global_constant(n, fid); c >= 0) return c;
     }
+    if (n.op == "free" && n.target_function >= 0 && n.outer >= 0)
+      // `lambda t: self.a(t) + hit` called while the function that made it runs: the value its
+      // variable holds there.
+      for (auto fr = frames_.rbegin(); fr != frames_.rend(); ++fr)
+        if (fr->first == n.target_function) {
+          const std::vector<int32_t>& outer_map = *fr->second;
+          if (static_cast<size_t>(n.outer) < outer_map.size() && outer_map[static_cast<size_t>(n.outer)] >= 0)
+            return latest(outer_map[static_cast<size_t>(n.outer)]);
+          break;
+        }
     if (n.op == "free" && n.target_function >= 0)
       if (auto w = wrapped_.find(n.target_function);
           w != wrapped_.end() && !p_.fn(w->first).params.empty() && p_.fn(w->first).params[0] == n.name) {
@@ -1486,6 +1498,36 @@ class Inliner {
         if (!phi.args.empty()) return add(std::move(phi));
       }
     }
+    if (n.name == "torch.utils.checkpoint.checkpoint" && !n.args.empty() && can_inline(depth)) {
+      // Gradient checkpointing runs `fn(*args, **kwargs)` (less the options of its own).
+      std::vector<int32_t> a = mapped_args();
+      std::vector<std::pair<std::string, int32_t>> kw;
+      static const std::set<std::string> own = {"use_reentrant", "preserve_rng_state", "context_fn",
+                                                "determinism_check", "debug"};
+      for (auto& k : mapped_kwargs())
+        if (!own.count(k.first)) kw.push_back(k);
+      if (!a.empty()) {
+        const ir::Node& fn_arg = f.node(n.args[0]);
+        const int32_t callee = a.front();
+        a.erase(a.begin());
+        const int32_t target = fn_arg.target_function;
+        if (fn_arg.op == "global" && target >= 0 && !active_.count(target))
+          return inline_fn(target, a, kw, -1, depth + 1, n.loc);
+        if (fn_arg.op == "attr" && target >= 0 && !fn_arg.args.empty() && m(fn_arg.args[0]) >= 0 &&
+            !active_.count(target)) {
+          // `checkpoint(self._mid, h)`: the method, bound to its receiver unless it is static.
+          const FlatNode& recv = g_.nodes[static_cast<size_t>(m(fn_arg.args[0]))];
+          const auto& decorators = p_.fn(target).decorators;
+          const bool bound = std::find(decorators.begin(), decorators.end(), "staticmethod") == decorators.end();
+          const int32_t self_mod = recv.op == "self" && recv.num ? static_cast<int32_t>(*recv.num) : -1;
+          if (bound) a.insert(a.begin(), m(fn_arg.args[0]));
+          return inline_fn(target, a, kw, bound ? self_mod : -1, depth + 1, n.loc);
+        }
+        return call_value(callee, a, kw, n.loc, fid, depth);
+      }
+    }
+    if (n.name.empty() && n.args.size() == 2 && can_inline(depth))
+      if (int32_t r = overloaded_operator(n.op, m(n.args[0]), m(n.args[1]), n.loc, depth); r >= 0) return r;
     FlatNode out;
     out.op = n.op;
     out.name = n.name;
@@ -1511,6 +1553,57 @@ class Inliner {
     int32_t id = add(std::move(out));
     if (edited >= 0) mutated(edited, id, n.loc, fid);
     return id;
+  }
+
+  // `patches @ self.proj`, `batch | pipeline`, `table[key]`: an operator on an object of a class of
+  // the tree runs that class's special method: the left operand's (`__matmul__`), else the right
+  // one's reflected method (`__rmatmul__`); an item read runs `__getitem__`, or a dict subclass's
+  // `__missing__` (which of the two a key reaches is not known statically: both, merged).
+  // -1 when neither operand's class defines one.
+  int32_t overloaded_operator(const std::string& op, int32_t left, int32_t right, const ir::Loc& loc, int depth) {
+    static const std::map<std::string, std::pair<const char*, const char*>> methods = {
+        {"add", {"__add__", "__radd__"}},          {"sub", {"__sub__", "__rsub__"}},
+        {"mul", {"__mul__", "__rmul__"}},          {"div", {"__truediv__", "__rtruediv__"}},
+        {"floordiv", {"__floordiv__", "__rfloordiv__"}}, {"remainder", {"__mod__", "__rmod__"}},
+        {"pow", {"__pow__", "__rpow__"}},          {"matmul", {"__matmul__", "__rmatmul__"}},
+        {"logical_and", {"__and__", "__rand__"}},  {"logical_or", {"__or__", "__ror__"}},
+        {"logical_xor", {"__xor__", "__rxor__"}},  {"lshift", {"__lshift__", "__rlshift__"}},
+        {"rshift", {"__rshift__", "__rrshift__"}}, {"getitem", {"__getitem__", nullptr}}};
+    auto it = methods.find(op);
+    if (it == methods.end() || left < 0 || right < 0) return -1;
+    auto object_class = [&](int32_t v) {
+      const FlatNode& x = g_.nodes[static_cast<size_t>(v)];
+      int32_t cls = x.op == "self" && x.num ? static_cast<int32_t>(*x.num) : -1;
+      if (x.op == "global") {  // `TABLE = Table()` at module level
+        auto [mfi, bound] = p_.global_binding(x.name);
+        if (mfi >= 0 && bound >= 0) cls = ir::instance_class(p_, p_.fn(mfi), bound, 0);
+      }
+      if (cls < 0) return -1;
+      // A container's items are followed as such (`self.blocks[0]`), not through its __getitem__.
+      return ir::module_attr(p_, cls, ir::kContainerItems) ? -1 : cls;
+    };
+    auto run = [&](int32_t cls, const char* name, int32_t self, int32_t other) {
+      const int32_t meth = name ? find_method(p_, cls, name) : -1;
+      return meth >= 0 && !active_.count(meth) ? inline_fn(meth, {self, other}, {}, cls, depth + 1, loc) : -1;
+    };
+    if (int32_t cls = object_class(left); cls >= 0) {
+      int32_t r = run(cls, it->second.first, left, right);
+      if (op == "getitem") {
+        const int32_t missing = run(cls, "__missing__", left, right);
+        if (r >= 0 && missing >= 0) return join({r, missing}, loc, stack_.empty() ? -1 : stack_.back());
+        if (missing >= 0) {  // a key the dict holds is read as usual
+          FlatNode plain;
+          plain.op = "getitem";
+          plain.args = {left, right};
+          plain.loc = loc;
+          plain.function = stack_.empty() ? -1 : stack_.back();
+          return join({add(std::move(plain)), missing}, loc, stack_.empty() ? -1 : stack_.back());
+        }
+      }
+      if (r >= 0) return r;
+    }
+    if (int32_t cls = object_class(right); cls >= 0) return run(cls, it->second.second, right, left);
+    return -1;
   }
 
   // The newest version of a value edited in place since it was made (`logits.masked_fill_(...)` in a
@@ -1548,6 +1641,9 @@ class Inliner {
   const ir::Program& p_;
   FlatGraph& g_;
   std::set<int32_t> active_;
+  // The functions being inlined, innermost last, with their node maps: closures read their
+  // enclosing function's values there.
+  std::vector<std::pair<int32_t, const std::vector<int32_t>*>> frames_;
   std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
   std::map<std::pair<int32_t, std::string>, int32_t> object_state_;  // (object node, attribute) -> value written

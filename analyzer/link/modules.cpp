@@ -693,13 +693,33 @@ class Builder {
         auto pos = std::find(ctor.params.begin(), ctor.params.end(), pname);
         if (pos == ctor.params.end()) continue;
         size_t index = static_cast<size_t>(pos - ctor.params.begin());  // includes self
+        bool star = false;
+        if (index < ctor.param_nodes.size())
+          for (const auto& kw : ctor.node(ctor.param_nodes[index]).kwargs) star |= kw.first == "star";
         for (auto [f, call] : sites[static_cast<size_t>(m.id)]) {
           NodeId arg = kNoNodeId;
           for (const auto& [k, v] : call->kwargs)
             if (k == pname) arg = v;
           if (arg == kNoNodeId && index >= 1 && index - 1 < call->args.size()) arg = call->args[index - 1];
           if (arg == kNoNodeId) continue;
-          Attr bound = classify(*f, arg, 1);
+          Attr bound;
+          if (star) {
+            // `def __init__(self, *steps)`: `Pipeline(*steps)` hands over the sequence itself,
+            // `Pipeline(a, b)` the items from this position on.
+            const Node& first = f->node(arg);
+            if (first.op == "starred" && first.name != "**" && !first.args.empty() && call->args.size() == index) {
+              collect_list(*f, first.args[0], bound.children, 1, false);
+              bound.loc = first.loc;
+            } else {
+              for (size_t i = index - 1; i < call->args.size(); ++i)
+                bound.children.push_back(classify(*f, call->args[i], 1));
+              bound.loc = first.loc;
+            }
+            for (size_t i = 0; i < bound.children.size(); ++i)
+              if (bound.children[i].name.empty()) bound.children[i].name = std::to_string(i);
+          } else {
+            bound = classify(*f, arg, 1);
+          }
           if (callable_value(bound) ||
               std::any_of(bound.children.begin(), bound.children.end(), callable_value)) {
             bound.name = a.name;
@@ -853,6 +873,12 @@ class Builder {
         }
         return;
       }
+    }
+    if (head.op == "select" && head.args.size() == 3) {
+      // `[check] if strict else []`: the items of either list (the configuration is not known).
+      collect_list(f, head.args[1], out, depth + 1, single);
+      collect_list(f, head.args[2], out, depth + 1, single);
+      return;
     }
     if (head.op == "add" && !head.has(ir::kInPlace) && head.args.size() == 2) {
       // [stem] + [Block(d) for _ in range(n)]: the items of both lists, in order.
