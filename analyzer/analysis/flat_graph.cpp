@@ -1498,6 +1498,10 @@ class Inliner {
         if (!phi.args.empty()) return add(std::move(phi));
       }
     }
+    if (n.op == "call" && (n.name == "getattr" || n.name == "builtins.getattr") && n.args.size() >= 2)
+      if (int32_t d = namespace_function(m(n.args[0]), m(n.args[1]), f, n.loc); d >= 0) return d;
+    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "call" && f.node(n.args[0]).name == "globals")
+      if (int32_t d = namespace_function(-1, m(n.args[1]), f, n.loc); d >= 0) return d;
     if (n.name == "torch.utils.checkpoint.checkpoint" && !n.args.empty() && can_inline(depth)) {
       // Gradient checkpointing runs `fn(*args, **kwargs)` (less the options of its own).
       std::vector<int32_t> a = mapped_args();
@@ -1553,6 +1557,41 @@ class Inliner {
     int32_t id = add(std::move(out));
     if (edited >= 0) mutated(edited, id, n.loc, fid);
     return id;
+  }
+
+  // `getattr(sys.modules[__name__], name)`, `globals()[name]` (ns = -1), `getattr(plugins, name)`
+  // with the name known here: the function of that module of the tree, or -1.
+  int32_t namespace_function(int32_t ns, int32_t key, const ir::Function& f, const ir::Loc& loc) {
+    const std::optional<std::string> name = string_value(key);
+    if (!name) return -1;
+    std::string module = p_.file(f.file).module_name;
+    if (ns >= 0) {
+      const FlatNode& x = g_.nodes[static_cast<size_t>(ns)];
+      if (x.op == "getitem" && x.args.size() == 2 && g_.nodes[static_cast<size_t>(x.args[0])].op == "global" &&
+          g_.nodes[static_cast<size_t>(x.args[0])].name == "sys.modules") {
+        const FlatNode& k = g_.nodes[static_cast<size_t>(x.args[1])];
+        if (!(k.op == "global" && k.name == "__name__")) {
+          if (std::optional<std::string> named = string_value(x.args[1])) module = *named;
+          else return -1;
+        }
+      } else if (x.op == "global" && p_.file_by_module_name(x.name) >= 0) {
+        module = x.name;
+      } else {
+        return -1;
+      }
+    }
+    const std::string qualname = module + "." + *name;
+    for (const ir::Function& g : p_.functions) {
+      if (g.qualname != qualname || g.owner_module >= 0) continue;
+      FlatNode d;
+      d.op = "def";
+      d.num = g.id;
+      d.loc = loc;
+      d.function = f.id;
+      d.name = *name;
+      return add(std::move(d));
+    }
+    return -1;
   }
 
   // `patches @ self.proj`, `batch | pipeline`, `table[key]`: an operator on an object of a class of
