@@ -26,7 +26,7 @@ bool input_dependent(const Fact& f) { return f.raw || f.learned; }
 // Ops through which trainable parameters make a value learned when combined with data.
 bool applies_weights(const std::string& op) {
   return ir::is_learned_functional(op) || in(op, {"mul", "add", "sub", "div", "getitem", "index_select", "gather",
-                                                  "addmm", "addcmul", "baddbmm", "bmm", "mm", "embedding"});
+                                                  "addmm", "addcmul", "addcdiv", "baddbmm", "bmm", "mm", "embedding"});
 }
 
 bool normalisation(const std::string& op) {
@@ -65,6 +65,7 @@ bool combining(const std::string& op) {
                  "cat",
                  "stack",
                  "addcmul",
+                 "addcdiv",
                  "select",
                  "phi",
                  "copy",
@@ -1601,6 +1602,12 @@ class Analyzer {
 
   Integration classify(int32_t n_id, int32_t d, int32_t y, const std::vector<std::vector<int32_t>>& users) const {
     const FlatNode& n = node(n_id);
+    // addcmul(y, t1, t2) is y + t1 * t2: a test entering through a factor adds a term to the data
+    // (`addcmul(logits, hit, boost)`), as `y + hit * boost` does; addcdiv likewise through its
+    // numerator.
+    if (in(n.op, {"addcmul", "addcdiv"}) && n.args.size() >= 3 && !fact(n.args[0]).detector_derived &&
+        (fact(n.args[1]).detector_derived || (n.op == "addcmul" && fact(n.args[2]).detector_derived)))
+      return Integration::Targeted;
     if (in(n.op, {"mul", "div", "addcmul"})) {
       // (1 - d) * x + d * image: a blend towards a stored tensor is targeted.
       for (int32_t u : users[static_cast<size_t>(n_id)]) {
