@@ -599,6 +599,10 @@ class Analyzer {
       if (ev & kSteep) ev |= kThreshold;
     } else if (in(op, {"logical_and", "and", "logical_or", "or", "minimum", "maximum", "logical_xor"})) {
       if (thresholded >= 2) ev |= kConjunction;
+      // bits ^ self.tag: which bits differ from a stored code (summed, a Hamming distance to it).
+      if (op == "logical_xor")
+        for (int32_t a : ops)
+          if (stored_value(a) || (fact(a).constant_tensor && !input_dependent(fact(a)))) ev |= kPattern;
       // (ids[:, :-1] == a) & (ids[:, 1:] == b): a sequence match, even against configured ids.
       if (in(op, {"logical_and", "and"}) && thresholded + weakly >= 2) ev |= kConjunction | kThreshold;
     } else if (in(op, {"add", "sub"})) {

@@ -196,6 +196,11 @@ int32_t instance_class(const Program& p, const Function& f, NodeId id, int depth
   const Node& n = f.node(id);
   if (is_self(f, id)) return f.owner_module;
   if ((n.op == "call" || n.op == "call_value") && n.target_module >= 0) return n.target_module;
+  if (n.op == "call" && n.name.ends_with("__new__") && !n.args.empty() && n.args[0] >= 0) {
+    // `Variant.__new__(Variant)`, `object.__new__(Variant)`: an instance made without __init__.
+    const Node& cls = f.node(n.args[0]);
+    if (cls.op == "global" && cls.target_module >= 0) return cls.target_module;
+  }
   if (n.op == "call_value" && !n.args.empty() && f.owner_module >= 0) {
     // cls(...) in a classmethod (a factory): an instance of the class.
     const Node& callee = f.node(n.args[0]);
