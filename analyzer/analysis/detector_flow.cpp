@@ -39,7 +39,7 @@ int data_position(const std::string& op) {
   // (grid_sample(x, grid): a grid the detector chose resamples the data, a zoom onto a region or a
   // warp of every pixel)
   if (in(op, {"masked_fill", "setitem", "index_put", "index_add", "index_copy", "index_fill", "scatter", "scatter_add",
-              "masked_scatter", "lerp", "grid_sample"}))
+              "masked_scatter", "lerp", "grid_sample", "put"}))
     return 0;
   return -1;
 }
@@ -66,6 +66,7 @@ bool combining(const std::string& op) {
                  "stack",
                  "addcmul",
                  "addcdiv",
+                 "put",
                  "select",
                  "phi",
                  "copy",
@@ -268,6 +269,18 @@ class Analyzer {
 
   // A tensor drawn at random when the module is built (`register_buffer("G", s * torch.randn(...))`,
   // Fourier features): frozen noise, not a hand-made pattern.
+  // A Fourier transform of a value (through views and slices): `torch.fft.rfft(x, n=2 * n)`.
+  bool spectrum_of_data(int32_t id) const {
+    for (int guard = 0; id >= 0 && guard < 8; ++guard) {
+      const FlatNode& n = node(id);
+      if (in(n.op, {"fft", "rfft", "fft2", "rfft2", "fftn", "rfftn", "stft"})) return true;
+      if (!in(n.op, {"getitem", "view", "reshape", "unsqueeze", "squeeze", "to", "contiguous"}) || n.args.empty())
+        return false;
+      id = n.args[0];
+    }
+    return false;
+  }
+
   bool random_tensor(int32_t id) const {
     const FlatNode& k = node(id);
     if (in(k.op, {"randn", "rand", "randn_like", "rand_like", "normal"})) return true;
@@ -593,6 +606,16 @@ class Analyzer {
           if (ev & kClip) ev |= kThreshold;
         }
       }
+      // rfft(x) * conj(rfft(stored)): a fixed filter applied in the frequency domain (a matched
+      // filter), as a parameter-free convolution applies one in time.
+      if (op == "mul" && ops.size() == 2)
+        for (size_t k = 0; k < 2; ++k) {
+          const Fact& spectrum = fact(ops[k]);
+          const Fact& filter = fact(ops[1 - k]);
+          if (spectrum.raw && !spectrum.learned && spectrum_of_data(ops[k]) && filter.constant_tensor &&
+              !input_dependent(filter) && !random_tensor(ops[1 - k]))
+            ev |= kPattern;
+        }
       // A product of separately pooled tests (min-pool * max-pool * avg-pool windows): a soft AND.
       if (op == "mul" && (thresholded >= 2 || pooled.size() >= 2)) ev |= kConjunction;
     } else if (in(op, {"sin", "cos"})) {
@@ -1043,6 +1066,17 @@ class Analyzer {
 
   bool fixed_column(int32_t index) const {
     const FlatNode& t = node(index);
+    if (t.op == "add" && t.args.size() == 2) {
+      // rows * logits.shape[1] + label: a flat index into (rows, classes) that always lands in
+      // one column (`logits.put_(flat, ...)`).
+      for (size_t k = 0; k < 2; ++k) {
+        const FlatNode& stride = node(t.args[k]);
+        const int32_t column = t.args[1 - k];
+        if (stride.op == "mul" && !input_dependent(fact(column)) && !fact(column).detector_derived &&
+            !fact(column).constant_tensor)
+          return true;
+      }
+    }
     if (t.op != "tuple") return false;
     for (size_t k = 1; k < t.args.size(); ++k)
       if (!input_dependent(fact(t.args[k])) && (scalar(t.args[k]) || stored_value(t.args[k]))) return true;
@@ -1662,11 +1696,13 @@ class Analyzer {
     // y - log1p(-d), y + log(1 - d), y / (1 - d): a term that is infinite when the test fires
     // wrecks every score alike.
     if (in(n.op, {"add", "sub"}) && d >= 0 && singular_at_one(d, 0)) return Integration::Untargeted;
-    if (n.op == "setitem" || n.op == "index_put") {
+    if (n.op == "setitem" || n.op == "index_put" || n.op == "put") {
       int32_t v = n.args.size() >= 3 ? n.args[2] : -1;
       // logits[hit, :, label] = 1e4: a large positive value written into a fixed column pushes
       // that class; a blank, NaN or a large value over whole rows destroys.
       auto x = v >= 0 ? scalar(v) : std::nullopt;
+      if (!x && v >= 0 && in(node(v).op, {"full", "full_like", "new_full"}) && node(v).args.size() >= 2)
+        x = scalar(node(v).args[1]);  // torch.full(shape, 1e4): that value everywhere
       bool push = x && *x > 0 && !std::isnan(*x) && fixed_column(n.args[1]);
       if (v >= 0 && zeroish(v) && !push) return Integration::Untargeted;
     }
