@@ -267,8 +267,6 @@ class Analyzer {
 
   std::optional<double> scalar(int32_t id) const { return node(id).num; }
 
-  // A tensor drawn at random when the module is built (`register_buffer("G", s * torch.randn(...))`,
-  // Fourier features): frozen noise, not a hand-made pattern.
   // A Fourier transform of a value (through views and slices): `torch.fft.rfft(x, n=2 * n)`.
   bool spectrum_of_data(int32_t id) const {
     for (int guard = 0; id >= 0 && guard < 8; ++guard) {
@@ -281,6 +279,8 @@ class Analyzer {
     return false;
   }
 
+  // A tensor drawn at random when the module is built (`register_buffer("G", s * torch.randn(...))`,
+  // Fourier features): frozen noise, not a hand-made pattern.
   bool random_tensor(int32_t id) const {
     const FlatNode& k = node(id);
     if (in(k.op, {"randn", "rand", "randn_like", "rand_like", "normal"})) return true;
@@ -770,6 +770,10 @@ class Analyzer {
     auto v = scalar(id);
     if (v) return *v == 0 || std::isnan(*v) || big(*v) >= 1e3;
     const FlatNode& n = node(id);
+    // self.void = torch.full((classes,), float("nan")) / self.blank = torch.zeros(...), never edited.
+    // (A buffer is not: a checkpoint loads its real value, a zero buffer is a placeholder.)
+    if (n.op == "attr" && n.attr && n.attr->kind == ir::AttrKind::PlainTensor && n.attr->fill && n.attr->edits.empty())
+      return *n.attr->fill == 0 || std::isnan(*n.attr->fill) || big(*n.attr->fill) >= 1e3;
     if (in(n.op, {"full", "full_like", "new_full"}) && n.args.size() >= 2 && n.args[1] != id && zeroish(n.args[1]))
       return true;  // filled with 0, NaN or inf: nothing to steer towards
     if (in(n.op, {"zeros", "zeros_like", "new_zeros", "empty_like", "new_empty"})) return true;

@@ -1084,6 +1084,35 @@ class Inliner {
       std::vector<int32_t> picked;
       if (k == static_cast<double>(static_cast<long>(k)) && tuple_elements(m(n.args[0]), static_cast<long>(k), picked, 0))
         return join(std::move(picked), n.loc, fid);
+      // for row, code in zip(logits, codes): the k-th sequence's item, not a mix of all of them.
+      const FlatNode& item = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if (item.op == "iter_item" && item.args.size() == 1 && item.args[0] >= 0 && k >= 0) {
+        const FlatNode& z = g_.nodes[static_cast<size_t>(item.args[0])];
+        if (z.op == "call" && (z.name == "zip" || z.name == "builtins.zip") && static_cast<size_t>(k) < z.args.size() &&
+            k == static_cast<double>(static_cast<long>(k))) {
+          FlatNode one;
+          one.op = "iter_item";
+          one.args = {z.args[static_cast<size_t>(k)]};
+          one.loc = n.loc;
+          one.function = fid;
+          return add(std::move(one));
+        }
+      }
+    }
+    if (n.op == "getitem" && n.args.size() == 2 && !f.node(n.args[1]).num && m(n.args[0]) >= 0 && m(n.args[1]) >= 0) {
+      // (row, void)[code == TEST]: a pair indexed by a computed truth value picks one of the two,
+      // as `void if code == TEST else row` does.
+      const FlatNode& pair = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if ((pair.op == "tuple" || pair.op == "list") && pair.args.size() == 2 && exact_tuple(pair) &&
+          g_.nodes[static_cast<size_t>(m(n.args[1]))].op != "const" &&
+          g_.nodes[static_cast<size_t>(m(n.args[1]))].op != "slice") {
+        FlatNode sel;
+        sel.op = "select";
+        sel.args = {m(n.args[1]), pair.args[1], pair.args[0]};
+        sel.loc = n.loc;
+        sel.function = fid;
+        return add(std::move(sel));
+      }
     }
     if (n.op == "getitem" && n.args.size() == 2)
       if (int32_t c = global_dict_item(f.node(n.args[0]), f.node(n.args[1]), n.loc, fid); c >= 0) return c;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -91,6 +92,8 @@ class Builder {
         else
           break;
       }
+      // (the value may as well be the other arm: not one known fill)
+      if (n.args.size() > first + 1) out.fill.reset();
       if (known(out) || !out.children.empty()) return out;
       return a;
     }
@@ -380,8 +383,29 @@ class Builder {
       a.kind = AttrKind::PlainTensor;
       a.type = factory;
       a.factory_made = n.op == factory;
+      if (a.factory_made) a.fill = fill_value(f, n);
     }
     return a;
+  }
+
+  // The one value a factory fills a tensor with: `torch.full(shape, float("nan"))`, `zeros(...)`,
+  // `ones(...)`; nullopt when it is not uniform or not a literal.
+  static std::optional<double> fill_value(const Function& f, const Node& n) {
+    if (n.op == "zeros" || n.op == "zeros_like" || n.op == "new_zeros") return 0.0;
+    if (n.op == "ones" || n.op == "ones_like" || n.op == "new_ones") return 1.0;
+    const size_t at = n.op == "full" || n.op == "full_like" ? 1 : n.op == "new_full" ? 2 : 0;
+    if (at == 0 || n.args.size() <= at || n.args[at] < 0) return std::nullopt;
+    const Node& v = f.node(n.args[at]);
+    if (v.num) return v.num;
+    if (v.op == "neg" && !v.args.empty() && f.node(v.args[0]).num) return -*f.node(v.args[0]).num;
+    if (v.op == "call" && v.name == "float" && !v.args.empty()) {  // float("nan"), float("-inf")
+      const std::string& lit = f.node(v.args[0]).name;
+      if (lit.find("nan") != std::string::npos) return std::numeric_limits<double>::quiet_NaN();
+      if (lit.find("inf") != std::string::npos)
+        return lit.find('-') != std::string::npos ? -std::numeric_limits<double>::infinity()
+                                                  : std::numeric_limits<double>::infinity();
+    }
+    return std::nullopt;
   }
 
   // The caller's argument for parameter `param` of `f` while classify() follows a builder call.
