@@ -205,7 +205,22 @@ class Inliner {
       bool learned = mod >= 0 && module_learned(mod);
       return opaque("module_call", args, loc, learned, fn, p_.mod(mod).name);
     }
-    if (c.op == "container" && c.attr) return call_container(*c.attr, args, loc, fn, depth, false);
+    if (c.op == "container" && c.attr) {
+      const int32_t r = call_container(*c.attr, args, loc, fn, depth, false);
+      if (!c.args.empty() && r >= 0 && g_.nodes[static_cast<size_t>(r)].op == "phi" &&
+          g_.nodes[static_cast<size_t>(r)].args.size() >= 2) {
+        // self.heads[state](f): which entry runs is decided by the key, as a branch decides.
+        FlatNode br;
+        br.op = "branch";
+        br.name = "key";
+        br.args = {c.args[0]};
+        br.loc = loc;
+        br.function = fn;
+        const int32_t b = add(std::move(br));
+        g_.nodes[static_cast<size_t>(r)].kwargs.emplace_back("cond", b);
+      }
+      return r;
+    }
     if (c.op == "layer_ref" && c.attr) {
       const ir::LayerInfo* li = ir::torch_layer(c.attr->type);
       FlatNode n;
@@ -1143,7 +1158,15 @@ class Inliner {
           if (child.name == key || child.name == "*") return attr_value(child, n.loc, fid, c.name + "." + key);
         // An entry chosen by a key not known here: stands for every entry when called.
         bool folded = idx.num || (idx.op == "const" && !idx.name.empty());
-        if (!folded && (c.type == "dict" || c.type == "ModuleDict")) return base;
+        if (!folded && (c.type == "dict" || c.type == "ModuleDict")) {
+          // The key travels with the entry: calling it merges every entry's result on that key.
+          if (m(n.args[1]) < 0) return base;
+          FlatNode keyed = g_.nodes[static_cast<size_t>(base)];
+          keyed.args = {m(n.args[1])};
+          keyed.loc = n.loc;
+          keyed.function = fid;
+          return add(std::move(keyed));
+        }
       }
     }
     if (n.op == "module_call") {
