@@ -804,7 +804,13 @@ class Analyzer {
     for (size_t i = 0; i < g_.nodes.size(); ++i)
       if (g_.nodes[i].op == "mul")
         for (int32_t a : g_.nodes[i].args)
-          if (a >= 0 && masked_mean(static_cast<int32_t>(i), a, users)) r_.pooling_weights[i] = 1;
+          if (int32_t q = a >= 0 ? masked_mean(static_cast<int32_t>(i), a, users) : -1; q >= 0) {
+            r_.pooling_weights[i] = 1;
+            r_.pooling_weights[static_cast<size_t>(q)] = 1;
+            weights_of_[static_cast<int32_t>(i)] = a;
+          }
+    for (size_t i = 0; i < g_.nodes.size(); ++i)
+      if (segment_mean(static_cast<int32_t>(i))) r_.pooling_weights[i] = 1;
     // (decided once: masks rewritten by tests of themselves neither detect nor integrate)
     std::vector<char> mask_algebra_at(g_.nodes.size(), 0);
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
@@ -833,6 +839,10 @@ class Analyzer {
         ops = {n.args.front(), n.args.back()};  // out.index_copy_(0, rows, learned)
       ops = without_benign_conditions(n, ops);
       if (mask_algebra_at[i]) continue;
+      // A masked or segment mean: the weights choose what is averaged; the mean is the data's.
+      if (r_.pooling_weights[i] && n.op == "div" && !n.args.empty()) ops = {n.args[0]};
+      if (auto w = weights_of_.find(static_cast<int32_t>(i)); r_.pooling_weights[i] && w != weights_of_.end())
+        ops.erase(std::remove(ops.begin(), ops.end(), w->second), ops.end());
       // (not across a loop's back-edge: the value entering the loop is not derived from its body)
       for (int32_t a : ops)
         if (fact(a).detector_derived && a != static_cast<int32_t>(i) &&
@@ -922,8 +932,8 @@ class Analyzer {
         integrated[i] = 0;
         continue;
       }
-      if (y_learned && r_.pooling_weights[i]) {
-        integrated[i] = 1;  // (the pooled features carry no new signal)
+      if (y_learned && r_.pooling_weights[i]) {  // a mean: no integration, nothing to mark downstream
+        integrated[i] = 0;
         continue;
       }
       if (y_learned && !downstream && bans_tokens(static_cast<int32_t>(i), y, users)) {
@@ -1200,10 +1210,12 @@ class Analyzer {
   // Masked mean pooling: `(h * w).sum(1) / w.sum(1).clamp(min=1)` with `w` a per-position test
   // (content tokens, valid frames): it chooses which positions the learned features are averaged
   // over, it does not override the result.
-  bool masked_mean(int32_t id, int32_t w, const std::vector<std::vector<int32_t>>& users) const {
+  // Returns the division that ends it, or -1.
+  int32_t masked_mean(int32_t id, int32_t w, const std::vector<std::vector<int32_t>>& users) const {
     const FlatNode& n = node(id);
-    if (n.op != "mul" || !fact(w).raw || fact(w).learned || (fact(w).evidence & (kReduce | kPool | kAggregate)))
-      return false;
+    if (n.op != "mul" || !fact(w).raw || fact(w).learned ||
+        ((fact(w).evidence & (kReduce | kPool | kAggregate)) && !nonempty_groups(w)))
+      return -1;
     for (int32_t s : users[static_cast<size_t>(id)]) {
       if (!in(node(s).op, {"sum", "nansum"})) continue;
       for (int32_t q : users[static_cast<size_t>(s)]) {
@@ -1213,10 +1225,70 @@ class Analyzer {
         for (int guard = 0; guard < 6 && in(node(den).op, {"clamp", "clamp_min", "unsqueeze", "to", "float", "add"});
              ++guard)
           den = node(den).args[0];
-        if (in(node(den).op, {"sum", "nansum"}) && !node(den).args.empty() && node(den).args[0] == w) return true;
+        if (in(node(den).op, {"sum", "nansum"}) && !node(den).args.empty() && node(den).args[0] == w) return q;
       }
     }
-    return false;
+    return -1;
+  }
+
+  // `(counts > 0).float()` with `counts` the sizes of groups (ones scattered with accumulation):
+  // which groups are non-empty, a per-group validity mask (after pooling bytes into characters).
+  bool nonempty_groups(int32_t v) const {
+    for (int guard = 0; guard < 6 && v >= 0 && in(node(v).op, {"unsqueeze", "to", "float", "long"}) &&
+                        !node(v).args.empty();
+         ++guard)
+      v = node(v).args[0];
+    const FlatNode& test = node(v);
+    if (!in(test.op, {"gt", "ne", "ge"}) || test.args.size() != 2 || !scalar(test.args[1])) return false;
+    auto [index, values] = accumulating_scatter(test.args[0]);
+    return index >= 0 && (in(node(values).op, {"ones", "ones_like", "new_ones"}) || scalar(values) == 1);
+  }
+
+  // (index, values) of an accumulating scatter: index_put_(idx, v, accumulate=True),
+  // index_add(dim, idx, v), scatter_add(dim, idx, v); (-1, -1) for anything else.
+  std::pair<int32_t, int32_t> accumulating_scatter(int32_t v) const {
+    const FlatNode& s = node(v);
+    if (s.op == "index_put" && s.args.size() >= 3) {
+      bool accumulate = s.args.size() >= 4 && scalar(s.args[3]) == 1;
+      for (const auto& [k, a] : s.kwargs) accumulate |= k == "accumulate" && scalar(a) == 1;
+      if (accumulate) return {s.args[1], s.args[2]};
+    }
+    if (in(s.op, {"index_add", "scatter_add"}) && s.args.size() >= 4) return {s.args[2], s.args[3]};
+    return {-1, -1};
+  }
+
+  // Segment mean pooling: sums scattered into groups divided by the group sizes scattered the same
+  // way, `zeros.index_put_((rows, group), h, accumulate=True) / zeros.index_put_((rows, group),
+  // ones, accumulate=True).clamp_min(1)` (bytes pooled per character, tokens per word). A test
+  // that decides the groups (where a character starts) decides what is averaged with what, it
+  // does not override the result.
+  bool segment_mean(int32_t id) const {
+    const FlatNode& n = node(id);
+    if (n.op != "div" || n.args.size() != 2) return false;
+    auto strip = [&](int32_t v) {
+      for (int guard = 0; guard < 6 && v >= 0 && in(node(v).op, {"clamp", "clamp_min", "unsqueeze", "to", "float"}) &&
+                          !node(v).args.empty();
+           ++guard)
+        v = node(v).args[0];
+      return v;
+    };
+    auto [num_index, num_values] = accumulating_scatter(strip(n.args[0]));
+    auto [den_index, den_values] = accumulating_scatter(strip(n.args[1]));
+    if (num_index < 0 || den_index < 0 || !same_index(num_index, den_index, 0)) return false;
+    const FlatNode& ones = node(den_values);
+    return (in(ones.op, {"ones", "ones_like", "new_ones"}) || scalar(den_values) == 1) && num_values != den_values;
+  }
+
+  // The same index value: one node, or tuples of the same nodes (`(rows, group)` built twice).
+  bool same_index(int32_t a, int32_t b, int depth) const {
+    if (a == b) return true;
+    const FlatNode& x = node(a);
+    const FlatNode& y = node(b);
+    if (depth > 8 || x.op != y.op || x.args.size() != y.args.size() || x.name != y.name || x.num != y.num) return false;
+    if (!in(x.op, {"tuple", "expand_as", "getitem", "arange", "attr", "slice", "const"})) return false;
+    for (size_t i = 0; i < x.args.size(); ++i)
+      if (!same_index(x.args[i], y.args[i], depth + 1)) return false;
+    return true;
   }
 
   // -inf, a large negative literal or the dtype's minimum (also through a module-level constant).
@@ -1717,6 +1789,7 @@ class Analyzer {
   FlowResult& r_;
   const FlatGraph& g_;
   const bool on_output_;
+  std::unordered_map<int32_t, int32_t> weights_of_;  // masked-mean product -> its weights operand
   std::vector<char> learned_op_;
 };
 
