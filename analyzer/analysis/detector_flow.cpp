@@ -267,6 +267,17 @@ class Analyzer {
 
   std::optional<double> scalar(int32_t id) const { return node(id).num; }
 
+  // stack((x, stored)) / cat([x, stored]): rows of which one is a stored tensor.
+  bool stacks_stored(int32_t id) const {
+    const FlatNode& n = node(id);
+    if (!in(n.op, {"stack", "cat", "vstack"}) || n.args.empty()) return false;
+    const FlatNode& items = node(n.args[0]);
+    if (!in(items.op, {"tuple", "list"})) return false;
+    for (int32_t a : items.args)
+      if (fact(a).constant_tensor && !input_dependent(fact(a)) && !random_tensor(a)) return true;
+    return false;
+  }
+
   // A Fourier transform of a value (through views and slices): `torch.fft.rfft(x, n=2 * n)`.
   bool spectrum_of_data(int32_t id) const {
     for (int guard = 0; id >= 0 && guard < 8; ++guard) {
@@ -594,6 +605,8 @@ class Analyzer {
       ev |= kPattern;  // distance to a stored value
     } else if (in(op, {"cosine_similarity", "pairwise_distance", "cdist", "dist"}) && other_const()) {
       ev |= kPattern | kThreshold;  // similarity to a stored template
+    } else if (in(op, {"corrcoef", "cov"}) && !ops.empty() && stacks_stored(ops.front())) {
+      ev |= kPattern;  // corrcoef(stack((x, stored))): correlation with a stored template
     } else if (in(op, {"exp", "exp2", "expm1"})) {
       ev |= kSteep;
     } else if (in(op, {"mul", "div"})) {
@@ -672,6 +685,7 @@ class Analyzer {
                          (g_.root.kind == RootKind::ForwardHook && g_.root.output_feeds_learned);
     if (context_feeds)
       for (int32_t o : g_.outputs) mark_back(o);
+    for (int32_t carried : g_.layer_loop_carries) mark_back(carried);
     // Backwards to a fixpoint: a loop phi (defined before the body that feeds it) passes the mark
     // on to the values of the loop body on the next sweep.
     for (bool changed = true; changed;) {

@@ -378,8 +378,11 @@ class Inliner {
     // `for blk in self: x = blk(x)` unrolled here: the first block reads what enters the loop, not
     // the loop's phi (which its back-edge later joins with the last block's output).
     if (iterated && x >= 0 && (g_.nodes[static_cast<size_t>(x)].flags & kFlatLoopHeader) &&
-        !g_.nodes[static_cast<size_t>(x)].args.empty())
+        !g_.nodes[static_cast<size_t>(x)].args.empty()) {
+      const bool several = container.children.size() > 1 || (!container.children.empty() && container.children[0].name == "*");
+      if (several && container.learned) g_.layer_loop_carries.push_back(x);
       x = g_.nodes[static_cast<size_t>(x)].args[0];
+    }
     size_t limit = container.children.size() > 12 ? 2 : container.children.size();
     for (size_t i = 0; i < limit; ++i) {
       const auto& child = container.children[i];

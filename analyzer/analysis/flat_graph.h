@@ -93,6 +93,10 @@ struct FlatGraph {
   std::vector<int32_t> inputs;   // root input nodes, in parameter order (self excluded)
   std::vector<int32_t> outputs;  // values the root returns
   bool truncated = false;        // inlining stopped at the size limit
+  // Loop phis whose value later iterations hand to layers of a container the loop walks (`for blk
+  // in self.blocks: x = blk(x); x = x + extra`): the layers are analysed once, reading what enters
+  // the loop, so what the loop body writes back feeds them only through this list.
+  std::vector<int32_t> layer_loop_carries;
   std::vector<std::vector<ir::Loc>> call_stacks;  // see FlatNode::call_stack
 };
 
