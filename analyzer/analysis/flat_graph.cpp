@@ -133,6 +133,19 @@ class Inliner {
       for (const auto& alt : a.alternatives) phi.args.push_back(attr_value(alt, loc, fn, name));
       return add(std::move(phi));
     }
+    if (function_choices(a)) {
+      // A callable chosen one of several ways (`self._guard if strict else _identity`): either.
+      FlatNode phi;
+      phi.op = "phi";
+      phi.loc = loc;
+      phi.function = fn;
+      ir::Attr first = a;
+      first.alternatives.clear();
+      owned_.push_back(std::make_unique<ir::Attr>(std::move(first)));
+      phi.args.push_back(attr_value(*owned_.back(), loc, fn, name));
+      for (const auto& alt : a.alternatives) phi.args.push_back(attr_value(alt, loc, fn, name));
+      return add(std::move(phi));
+    }
     FlatNode n;
     n.loc = loc;
     n.function = fn;
@@ -335,7 +348,8 @@ class Inliner {
     } else {
       r = call_value(attr_value(attr, loc, fn, name), args, kwargs, loc, fn, depth);
     }
-    if (attr.alternatives.empty()) return r;
+    // (callables chosen one of several ways came back from attr_value as one phi, called above)
+    if (attr.alternatives.empty() || function_choices(attr)) return r;
     FlatNode phi;
     phi.op = "phi";
     phi.loc = loc;
@@ -1062,7 +1076,7 @@ class Inliner {
             getter >= 0 && is_property(getter) && can_inline(depth))
           return inline_fn(getter, {base}, {}, static_cast<int32_t>(*b->num), depth + 1, n.loc);
         const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
-        if (a) return attr_value(*a, n.loc, fid, n.name);
+        if (a) return bind_receiver(attr_value(*a, n.loc, fid, n.name), base);
       }
       if (b && b->op == "instance" && b->src_function >= 0)
         if (int32_t v = instance_field(*b, n.name, n.loc, fid); v >= 0) return v;
@@ -1220,6 +1234,12 @@ class Inliner {
             original_self = static_cast<int32_t>(*g_.nodes[static_cast<size_t>(a[0])].num);
           return inline_fn(it->second, a, mapped_kwargs(), original_self, depth + 1, n.loc);
         }
+      if (attr && attr->function >= 0 && (attr->type == "bound_method" || function_choices(*attr))) {
+        // self.epilogue(logits, x) with `self.epilogue = self._guard if strict else _identity`.
+        const int32_t receiver = recv >= 0 ? recv : mod >= 0 ? self_node(mod, n.loc) : -1;
+        return call_value(bind_receiver(attr_value(*attr, n.loc, fid, n.name), receiver), a, mapped_kwargs(), n.loc,
+                          fid, depth);
+      }
       if (attr) return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
       // self.body.encode(x): a method of a submodule's class, run on that submodule (the receiver
       // may already be the submodule).
@@ -1515,8 +1535,13 @@ class Inliner {
         const ir::Attr* attr = ir::module_attr(p_, mod, n.name);
         // A function stored on the instance shadows the class's method of that name.
         if (attr && attr->function >= 0 && can_inline(depth)) {
+          const int32_t receiver = a.front();
           a.erase(a.begin());
-          return inline_fn(attr->function, a, mapped_kwargs(), -1, depth + 1, n.loc);
+          if (!function_choices(*attr) && attr->type != "bound_method")
+            return inline_fn(attr->function, a, mapped_kwargs(), -1, depth + 1, n.loc);
+          // A bound method (`self.epilogue = self._guard`) or one of several callables.
+          return call_value(bind_receiver(attr_value(*attr, n.loc, fid, n.name), receiver), a, mapped_kwargs(), n.loc,
+                            fid, depth);
         }
         if (int32_t meth = find_method(p_, mod, n.name); meth >= 0 && can_inline(depth))
           return inline_fn(meth, a, mapped_kwargs(), mod, depth + 1, n.loc);
@@ -1612,6 +1637,27 @@ class Inliner {
     int32_t id = add(std::move(out));
     if (edited >= 0) mutated(edited, id, n.loc, fid);
     return id;
+  }
+
+  // A callable attribute chosen one of several ways among functions only (its alternatives are
+  // called through attr_value's phi, not through call_attr's).
+  static bool function_choices(const ir::Attr& a) {
+    return a.function >= 0 && !a.alternatives.empty() &&
+           std::all_of(a.alternatives.begin(), a.alternatives.end(), [](const ir::Attr& x) { return x.function >= 0; });
+  }
+
+  // A method the instance holds bound to itself (`self.epilogue = self._guard`), read through
+  // `receiver`: the def carries the receiver as its operand, as `getattr(self, name)` does.
+  int32_t bind_receiver(int32_t v, int32_t receiver) {
+    if (v < 0 || receiver < 0) return v;
+    FlatNode& x = g_.nodes[static_cast<size_t>(v)];
+    if (x.op == "def" && x.attr && x.attr->type == "bound_method" && x.args.empty()) {
+      x.args = {receiver};
+    } else if (x.op == "phi") {
+      const std::vector<int32_t> arms = x.args;
+      for (int32_t arm : arms) bind_receiver(arm, receiver);
+    }
+    return v;
   }
 
   // `getattr(sys.modules[__name__], name)`, `globals()[name]` (ns = -1), `getattr(plugins, name)`

@@ -89,6 +89,8 @@ class Builder {
           out = std::move(alt);
         else if (alt.kind == AttrKind::Submodule && out.kind == AttrKind::Submodule)
           add_configuration(out, std::move(alt));
+        else if (alt.function >= 0 && out.function >= 0)  // `self._guard if strict else _identity`
+          out.alternatives.push_back(std::move(alt));
         else
           break;
       }
@@ -239,6 +241,13 @@ class Builder {
       // A function of the tree as a value: `fn`, `lambda`, `helpers.fn`, `getattr(helpers, "f" + "n")`.
       a.function = n.target_function;
       a.type = "function";
+      return a;
+    }
+    if (n.op == "attr" && n.target_function >= 0 && !n.args.empty() && is_self(f, n.args[0]) &&
+        !has_decorator(p_.fn(n.target_function), "staticmethod")) {
+      // `self.epilogue = self._guard`: one of the instance's own methods, bound to it.
+      a.function = n.target_function;
+      a.type = "bound_method";
       return a;
     }
     if (n.op == "call" && (n.name == "functools.partial" || n.name == "partial") && !n.args.empty()) {
@@ -611,6 +620,10 @@ class Builder {
       a.name = name;
       m.attrs.push_back(std::move(a));
     }
+  }
+
+  static bool has_decorator(const Function& f, const std::string& name) {
+    return std::find(f.decorators.begin(), f.decorators.end(), name) != f.decorators.end();
   }
 
   // `field(default=v)` -> v; `field(default_factory=lambda: v)` -> v (in the lambda); else as is.
@@ -1218,7 +1231,18 @@ class Builder {
   void set(ir::Module& m, const std::string& name, Attr a, bool overwrite, bool conditional = false) {
     a.name = name;
     if (Attr* old = find(m, name)) {
-      if (!overwrite) return;
+      if (!overwrite) {
+        // `self.epilogue = self._guard` in `train()` after `self.epilogue = _identity` in __init__:
+        // a callable the instance may hold as well.
+        if (old->function >= 0 && a.function >= 0 && old->alternatives.size() < 4) {
+          std::vector<Attr> more = std::move(a.alternatives);
+          a.alternatives.clear();
+          old->alternatives.push_back(std::move(a));
+          for (auto& x : more)
+            if (old->alternatives.size() < 4) old->alternatives.push_back(std::move(x));
+        }
+        return;
+      }
       bool keep_old =
           (conditional || old_conditional_.count({m.id, name})) && callable_value(*old) && old->alternatives.size() < 4;
       if (keep_old) {
