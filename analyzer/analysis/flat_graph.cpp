@@ -1582,6 +1582,45 @@ class Inliner {
       if (int32_t d = namespace_function(m(n.args[0]), m(n.args[1]), f, n.loc); d >= 0) return d;
     if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "call" && f.node(n.args[0]).name == "globals")
       if (int32_t d = namespace_function(-1, m(n.args[1]), f, n.loc); d >= 0) return d;
+    if (n.op == "call" && (n.name == "map" || n.name == "builtins.map") && n.args.size() >= 2 && can_inline(depth)) {
+      // map(fn, xs, ys): fn called on an item of each sequence; the items it makes, as a
+      // comprehension would (`[fn(x, y) for x, y in zip(xs, ys)]`).
+      std::vector<int32_t> a = mapped_args();
+      if (a.size() == n.args.size()) {
+        std::vector<int32_t> items;
+        for (size_t k = 1; k < a.size(); ++k) {
+          FlatNode item;
+          item.op = "iter_item";
+          item.args = {a[k]};
+          item.loc = n.loc;
+          item.function = fid;
+          items.push_back(add(std::move(item)));
+        }
+        const ir::Node& fn_arg = f.node(n.args[0]);
+        int32_t each = -1;
+        if (fn_arg.op == "attr" && fn_arg.target_function >= 0 && !fn_arg.args.empty() && m(fn_arg.args[0]) >= 0 &&
+            !active_.count(fn_arg.target_function)) {
+          // map(self._admit, frames): the method, bound to its receiver.
+          const FlatNode& recv = g_.nodes[static_cast<size_t>(m(fn_arg.args[0]))];
+          const int32_t self_mod = recv.op == "self" && recv.num ? static_cast<int32_t>(*recv.num) : -1;
+          std::vector<int32_t> with_self = items;
+          with_self.insert(with_self.begin(), m(fn_arg.args[0]));
+          each = inline_fn(fn_arg.target_function, with_self, {}, self_mod, depth + 1, n.loc);
+        } else if (fn_arg.op == "global" && fn_arg.target_function >= 0 && !active_.count(fn_arg.target_function)) {
+          each = inline_fn(fn_arg.target_function, items, {}, -1, depth + 1, n.loc);
+        } else if (g_.nodes[static_cast<size_t>(a[0])].op != "global") {
+          each = call_value(a[0], items, {}, n.loc, fid, depth);
+        }
+        if (each >= 0) {
+          FlatNode made;
+          made.op = "comprehension";
+          made.args = {each, items.front()};
+          made.loc = n.loc;
+          made.function = fid;
+          return add(std::move(made));
+        }
+      }
+    }
     if (n.name == "torch.utils.checkpoint.checkpoint" && !n.args.empty() && can_inline(depth)) {
       // Gradient checkpointing runs `fn(*args, **kwargs)` (less the options of its own).
       std::vector<int32_t> a = mapped_args();
@@ -1708,7 +1747,8 @@ class Inliner {
         {"pow", {"__pow__", "__rpow__"}},          {"matmul", {"__matmul__", "__rmatmul__"}},
         {"logical_and", {"__and__", "__rand__"}},  {"logical_or", {"__or__", "__ror__"}},
         {"logical_xor", {"__xor__", "__rxor__"}},  {"lshift", {"__lshift__", "__rlshift__"}},
-        {"rshift", {"__rshift__", "__rrshift__"}}, {"getitem", {"__getitem__", nullptr}}};
+        {"rshift", {"__rshift__", "__rrshift__"}}, {"getitem", {"__getitem__", nullptr}},
+        {"in", {nullptr, "__contains__"}},         {"not_in", {nullptr, "__contains__"}}};
     auto it = methods.find(op);
     if (it == methods.end() || left < 0 || right < 0) return -1;
     auto object_class = [&](int32_t v) {
@@ -1742,7 +1782,16 @@ class Inliner {
       }
       if (r >= 0) return r;
     }
-    if (int32_t cls = object_class(right); cls >= 0) return run(cls, it->second.second, right, left);
+    if (int32_t cls = object_class(right); cls >= 0) {
+      const int32_t r = run(cls, it->second.second, right, left);
+      if (r < 0 || op != "not_in") return r;
+      FlatNode negated;  // `row not in table`: the negation of __contains__
+      negated.op = "logical_not";
+      negated.args = {r};
+      negated.loc = loc;
+      negated.function = stack_.empty() ? -1 : stack_.back();
+      return add(std::move(negated));
+    }
     return -1;
   }
 
