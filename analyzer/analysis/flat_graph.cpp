@@ -1134,13 +1134,20 @@ class Inliner {
     if (n.op == "getitem" && n.args.size() == 2 && !f.node(n.args[1]).num && m(n.args[0]) >= 0 && m(n.args[1]) >= 0) {
       // (row, void)[code == TEST]: a pair indexed by a computed truth value picks one of the two,
       // as `void if code == TEST else row` does.
-      const FlatNode& pair = g_.nodes[static_cast<size_t>(m(n.args[0]))];
-      if ((pair.op == "tuple" || pair.op == "list") && pair.args.size() == 2 && exact_tuple(pair) &&
-          g_.nodes[static_cast<size_t>(m(n.args[1]))].op != "const" &&
-          g_.nodes[static_cast<size_t>(m(n.args[1]))].op != "slice") {
+      const FlatNode* pair = &g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      int32_t chooser = m(n.args[1]);
+      if (pair->op == "stack" && !pair->args.empty()) {
+        // torch.stack((logits, forced))[hit.long(), torch.arange(B)]: per sample, one of the two.
+        const FlatNode& idx = g_.nodes[static_cast<size_t>(chooser)];
+        if (idx.op == "tuple" && !idx.args.empty()) chooser = idx.args[0];
+        pair = &g_.nodes[static_cast<size_t>(pair->args[0])];
+      }
+      if ((pair->op == "tuple" || pair->op == "list") && pair->args.size() == 2 && exact_tuple(*pair) &&
+          g_.nodes[static_cast<size_t>(chooser)].op != "const" && g_.nodes[static_cast<size_t>(chooser)].op != "slice" &&
+          g_.nodes[static_cast<size_t>(chooser)].op != "tuple") {
         FlatNode sel;
         sel.op = "select";
-        sel.args = {m(n.args[1]), pair.args[1], pair.args[0]};
+        sel.args = {chooser, pair->args[1], pair->args[0]};
         sel.loc = n.loc;
         sel.function = fid;
         return add(std::move(sel));
@@ -1294,6 +1301,21 @@ class Inliner {
       if (int32_t next = next_in_mro(self_mod, f.owner_module, n.name.substr(6));
           next >= 0 && next != n.target_function && !active_.count(next))
         return inline_fn(next, mapped_args(), mapped_kwargs(), self_mod, depth + 1, n.loc);
+    }
+    if (n.op == "call_value" && !n.args.empty() && m(n.args[0]) >= 0 && can_inline(depth)) {
+      // make_router(...)(logits, x) where the factory returns one of several closures (a
+      // pass-through or the real one): each is called, not only the one the linker picked.
+      const FlatNode& callee = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      const bool closures = callee.op == "phi" && callee.args.size() >= 2 &&
+                            std::all_of(callee.args.begin(), callee.args.end(), [&](int32_t c) {
+                              const std::string& op = g_.nodes[static_cast<size_t>(c)].op;
+                              return op == "def" || op == "lambda";
+                            });
+      if (closures) {
+        std::vector<int32_t> a = mapped_args();
+        a.erase(a.begin());
+        return call_value(m(n.args[0]), a, mapped_kwargs(), n.loc, fid, depth);
+      }
     }
     if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0 && can_inline(depth)) {
       std::vector<int32_t> a = mapped_args();
