@@ -1604,6 +1604,17 @@ class Inliner {
       if (int32_t d = namespace_function(m(n.args[0]), m(n.args[1]), f, n.loc); d >= 0) return d;
     if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "call" && f.node(n.args[0]).name == "globals")
       if (int32_t d = namespace_function(-1, m(n.args[1]), f, n.loc); d >= 0) return d;
+    if (n.op == "setitem" && n.args.size() == 3 && f.node(n.args[0]).op == "global" && m(n.args[2]) >= 0)
+      global_items_[f.node(n.args[0]).name].push_back(m(n.args[2]));  // (the store is lowered below)
+    if (const std::string* table = global_mapping_read(f, n); table && can_inline(depth)) {
+      // _CONTEXT.get(self) / _CONTEXT[self] after the call stored values there: any of them.
+      auto it = global_items_.find(*table);
+      if (it != global_items_.end() && !it->second.empty()) {
+        std::vector<int32_t> stored = it->second;
+        if (n.op == "call") stored.push_back(constant("None", std::nullopt, n.loc, fid));  // .get's default
+        return join(std::move(stored), n.loc, fid);
+      }
+    }
     if (n.op == "call" && (n.name == "map" || n.name == "builtins.map") && n.args.size() >= 2 && can_inline(depth)) {
       // map(fn, xs, ys): fn called on an item of each sequence; the items it makes, as a
       // comprehension would (`[fn(x, y) for x, y in zip(xs, ys)]`).
@@ -1698,6 +1709,19 @@ class Inliner {
     int32_t id = add(std::move(out));
     if (edited >= 0) mutated(edited, id, n.loc, fid);
     return id;
+  }
+
+  // The module-level mapping a node reads an item of (`TABLE.get(k)`, `TABLE[k]`), or nullptr.
+  const std::string* global_mapping_read(const ir::Function& f, const ir::Node& n) const {
+    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "global") {
+      auto it = global_items_.find(f.node(n.args[0]).name);
+      return it == global_items_.end() ? nullptr : &it->first;
+    }
+    if (n.op == "call" && n.name.ends_with(".get")) {
+      auto it = global_items_.find(n.name.substr(0, n.name.size() - 4));
+      return it == global_items_.end() ? nullptr : &it->first;
+    }
+    return nullptr;
   }
 
   // A callable attribute chosen one of several ways among functions only (its alternatives are
@@ -1857,6 +1881,9 @@ class Inliner {
   std::vector<std::pair<int32_t, const std::vector<int32_t>*>> frames_;
   std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
+  // Module-level mappings written during the call (`_CONTEXT[stage] = factor`): the values stored,
+  // whatever the key (a later `_CONTEXT.get(self)` may read any of them).
+  std::map<std::string, std::vector<int32_t>> global_items_;
   std::map<std::pair<int32_t, std::string>, int32_t> object_state_;  // (object node, attribute) -> value written
   std::map<std::pair<int32_t, std::string>, int32_t> setters_;       // property_setter() memo
   std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
