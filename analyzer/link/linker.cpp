@@ -282,6 +282,9 @@ void resolve_decorators(ir::Program& p) {
       if (name.ends_with(".register")) {
         // `@generic.register(T)` adds an implementation to a singledispatch generic.
         Entity g = lookup(name.substr(0, name.size() - 9));
+        // `@finalize.register` in a class body: the class's singledispatchmethod of that name.
+        if (f.owner_module >= 0)
+          if (int32_t m = find_method(p, f.owner_module, name.substr(0, name.size() - 9)); m >= 0) g = {Entity::Function, m};
         if (g.kind == Entity::Function && g.id != f.id) {
           const auto& gd = p.fn(g.id).decorators;
           bool generic = false;
