@@ -77,7 +77,7 @@ bool is_reduction_op(const FlatNode& n, const std::vector<Fact>& facts) {
   if (in(n.op, {"max", "min"}) && n.args.size() >= 2 && input_dependent(facts[static_cast<size_t>(n.args[1])]))
     return false;  // elementwise max(a, b)
   return ir::is_reduction(n.op) || in(n.op, {"cummax", "cummin", "cumsum", "cumprod", "var_mean", "std_mean",
-                                             "kthvalue", "topk", "quantile", "nanquantile"});
+                                             "kthvalue", "topk", "quantile", "nanquantile", "fold"});
 }
 
 double big(double v) { return std::fabs(v); }

@@ -1615,6 +1615,29 @@ class Inliner {
         return join(std::move(stored), n.loc, fid);
       }
     }
+    if (n.op == "call" && (n.name == "functools.reduce" || n.name == "reduce") && n.args.size() >= 2 &&
+        can_inline(depth)) {
+      // functools.reduce(fn, xs[, start]): fn folded over the items, one value made from all of them.
+      std::vector<int32_t> a = mapped_args();
+      if (a.size() == n.args.size()) {
+        FlatNode item;
+        item.op = "iter_item";
+        item.args = {a[1]};
+        item.loc = n.loc;
+        item.function = fid;
+        const int32_t each = add(std::move(item));
+        const int32_t start = a.size() >= 3 ? a[2] : each;
+        const int32_t step = call_value(a[0], {start, each}, {}, n.loc, fid, depth);
+        if (step >= 0) {
+          FlatNode folded;
+          folded.op = "fold";
+          folded.args = {step};
+          folded.loc = n.loc;
+          folded.function = fid;
+          return add(std::move(folded));
+        }
+      }
+    }
     if (n.op == "call" && (n.name == "map" || n.name == "builtins.map") && n.args.size() >= 2 && can_inline(depth)) {
       // map(fn, xs, ys): fn called on an item of each sequence; the items it makes, as a
       // comprehension would (`[fn(x, y) for x, y in zip(xs, ys)]`).
