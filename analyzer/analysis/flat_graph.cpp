@@ -1104,6 +1104,8 @@ class Inliner {
     if (n.op == "attr" && n.name == "value" && n.args.size() == 1 && m(n.args[0]) >= 0 &&
         (g_.nodes[static_cast<size_t>(m(n.args[0]))].flags & kFlatSequence))
       return m(n.args[0]);  // Member.value of an Enum whose members are stored sequences
+    if (n.op == "iter_item" && n.args.size() == 1 && m(n.args[0]) >= 0 && can_inline(depth))
+      if (int32_t item = custom_iteration(m(n.args[0]), n.loc, depth); item >= 0) return item;
     if ((n.op == "iter_item" && n.args.size() == 1) || (n.op == "call" && n.name == "next" && !n.args.empty())) {
       // for name, x in stage(...): / next(gen): what the generator yields.
       std::vector<int32_t> yielded;
@@ -1178,6 +1180,10 @@ class Inliner {
         const ir::Attr& c = *g_.nodes[static_cast<size_t>(base)].attr;
         const ir::Node& idx = f.node(n.args[1]);
         std::string key = idx.num ? std::to_string(static_cast<long long>(*idx.num)) : idx.name;
+        // self.stages[self._i] with `_i` a number the flow knows here
+        if (!idx.num && m(n.args[1]) >= 0 && g_.nodes[static_cast<size_t>(m(n.args[1]))].op == "const" &&
+            g_.nodes[static_cast<size_t>(m(n.args[1]))].num)
+          key = std::to_string(static_cast<long long>(*g_.nodes[static_cast<size_t>(m(n.args[1]))].num));
         for (const auto& child : c.children)
           if (child.name == key || child.name == "*") return attr_value(child, n.loc, fid, c.name + "." + key);
         // An entry chosen by a key not known here: stands for every entry when called.
@@ -1732,6 +1738,61 @@ class Inliner {
     int32_t id = add(std::move(out));
     if (edited >= 0) mutated(edited, id, n.loc, fid);
     return id;
+  }
+
+  // `for stage in chain` over an object whose class defines __iter__: what its __next__ returns
+  // when __iter__ hands back the object itself, else an item of what __iter__ returns; -1 when the
+  // class defines no __iter__.
+  int32_t custom_iteration(int32_t obj, const ir::Loc& loc, int depth) {
+    const FlatNode& o = g_.nodes[static_cast<size_t>(obj)];
+    if (o.op != "self" || !o.num) return -1;
+    const int32_t cls = static_cast<int32_t>(*o.num);
+    if (ir::module_attr(p_, cls, ir::kContainerItems)) return -1;  // (containers iterate their items)
+    const int32_t it = find_method(p_, cls, "__iter__");
+    if (it < 0 || active_.count(it) || p_.fn(it).owner_module < 0 || p_.mod(p_.fn(it).owner_module).is_nn_module)
+      return -1;
+    const int32_t fid = stack_.empty() ? -1 : stack_.back();
+    int32_t made = inline_fn(it, {obj}, {}, cls, depth + 1, loc);
+    if (made < 0) return -1;
+    const FlatNode& r = g_.nodes[static_cast<size_t>(made)];
+    if (r.op == "self" && r.num && static_cast<int32_t>(*r.num) == cls) {
+      const int32_t next = find_method(p_, cls, "__next__");
+      if (next < 0 || active_.count(next)) return -1;
+      // __next__ returning `self.stages[self.at]`: the loop walks that sequence.
+      if (const ir::Attr* walked = indexed_attr_returned(p_.fn(next), cls)) {
+        FlatNode item;
+        item.op = "iter_item";
+        item.args = {attr_value(*walked, loc, fid, walked->name)};
+        item.loc = loc;
+        item.function = fid;
+        return add(std::move(item));
+      }
+      return inline_fn(next, {obj}, {}, cls, depth + 1, loc);
+    }
+    if (r.op == "generator") return -1;  // (a generator __iter__: the caller's loop reads what it yields)
+    // `return iter(self.stages)`: an item of the sequence.
+    if (r.op == "call" && r.name == "iter" && r.args.size() == 1) made = r.args[0];
+    FlatNode item;
+    item.op = "iter_item";
+    item.args = {made};
+    item.loc = loc;
+    item.function = stack_.empty() ? -1 : stack_.back();
+    return add(std::move(item));
+  }
+
+  // The attribute of `self` a method returns an item of (`return self.stages[i]`, through a local),
+  // when it is a sequence attribute of class `cls`; nullptr otherwise.
+  const ir::Attr* indexed_attr_returned(const ir::Function& g, int32_t cls) const {
+    for (ir::NodeId r : g.returns) {
+      if (g.node(r).args.empty()) continue;
+      const ir::Node& v = g.node(g.node(r).args[0]);
+      if (v.op != "getitem" || v.args.empty()) continue;
+      const ir::Node& base = g.node(v.args[0]);
+      if (base.op != "attr" || base.args.empty() || !ir::is_self(g, base.args[0])) continue;
+      const ir::Attr* a = ir::module_attr(p_, cls, base.name);
+      if (a && !a->children.empty()) return a;
+    }
+    return nullptr;
   }
 
   // The module-level mapping a node reads an item of (`TABLE.get(k)`, `TABLE[k]`), or nullptr.
