@@ -40,6 +40,14 @@ constexpr int kParseError = -32700, kInvalidRequest = -32600, kMethodNotFound = 
 
 const char* kReviewCommand = "archscan.review";
 
+// A string member of a message, "" when it is absent or not a string (json::value would throw on
+// `{"method": {}}`, which a client may send: the message is then answered as invalid, not fatal).
+std::string string_member(const json& o, const char* key) {
+  if (!o.is_object()) return {};
+  auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // Messages read on their own thread, so that a burst of edits is taken in at once and analysed once.
 class Inbox {
  public:
@@ -165,7 +173,7 @@ bool Server::handle_batch(std::vector<Incoming>& batch) {
                  {"error", {{"code", kParseError}, {"message", "the message is not valid JSON"}}}});
       continue;
     }
-    if (m.is_object() && m.value("method", "") == "$/cancelRequest" && m.contains("params") &&
+    if (m.is_object() && string_member(m, "method") == "$/cancelRequest" && m.contains("params") &&
         m["params"].is_object() && m["params"].contains("id"))
       cancelled.insert(m["params"]["id"].dump());
     messages.push_back(std::move(m));
@@ -180,7 +188,7 @@ bool Server::handle_batch(std::vector<Incoming>& batch) {
 }
 
 void Server::handle(const json& msg, const std::unordered_set<std::string>& cancelled) {
-  if (!msg.is_object() || msg.value("jsonrpc", "") != "2.0") {
+  if (!msg.is_object() || string_member(msg, "jsonrpc") != "2.0") {
     out_.send({{"jsonrpc", "2.0"},
                {"id", msg.is_object() && msg.contains("id") ? msg["id"] : json(nullptr)},
                {"error", {{"code", kInvalidRequest}, {"message", "not a JSON-RPC 2.0 message"}}}});

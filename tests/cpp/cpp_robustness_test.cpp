@@ -349,5 +349,16 @@ TEST(CppRobustness, UnknownDefaultArgument) {
   }
 }
 
+// The Clang path sets its file system's working directory to the compile command's directory; it
+// must not chdir the process (found by fuzz_cpp_clang: the fuzzer's relative corpus path stopped
+// resolving; a scan's relative `--output` landed in the scanned file's directory).
+TEST(CppRobustness, ClangPathKeepsTheProcessWorkingDirectory) {
+  const fs::path before = fs::current_path();
+  ir::Program p = lower_text("int twice(int x) { return 2 * x; }\n", "", "cwd_probe.cpp");
+  ASSERT_EQ(p.files.size(), 1u);
+  EXPECT_EQ(p.files[0].mode, "semantic") << p.files[0].message;
+  EXPECT_EQ(fs::current_path(), before);
+}
+
 }  // namespace
 }  // namespace archscan::cpptest

@@ -230,6 +230,11 @@ class LspTest(unittest.TestCase):
         r = c.request("textDocument/hover", {"textDocument": {"uri": file_uri(self.ws.model)},
                                              "position": {"line": 17, "character": 9}})
         self.assertIn("BD001", r["result"]["contents"]["value"])
+        # Members of the wrong type (found by fuzz_lsp: `"method": {}` after a duplicate key, a
+        # numeric "jsonrpc"): an invalid request, not a crash.
+        c.raw(frame(b'{"jsonrpc":"2.0","method":"initialized","method":{}}'))
+        c.raw(frame(b'{"jsonrpc":2,"id":79,"method":"shutdown"}'))
+        self.assertEqual(c.wait(lambda m: m.get("id") == 79)["error"]["code"], -32600)
         # Unknown methods: an error for a request, nothing for a notification.
         self.assertEqual(c.request("archscan/nonsense")["error"]["code"], -32601)
         c.notify("archscan/nonsense")

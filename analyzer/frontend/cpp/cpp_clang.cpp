@@ -1542,6 +1542,15 @@ std::vector<std::string> adjust(std::vector<std::string> args, bool header) {
   return out;
 }
 
+// The disk under an overlay, with a working directory of its own. Not vfs::getRealFileSystem():
+// that one is linked to the process, so setting the overlay's working directory (a compile
+// command's directory) would chdir the whole scan: relative report and database paths, and the
+// reads of other threads, would then resolve elsewhere.
+llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> overlay_over_disk() {
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> disk(llvm::vfs::createPhysicalFileSystem().release());
+  return llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem>(new llvm::vfs::OverlayFileSystem(disk));
+}
+
 // Builds (once per flag set, then cached on disk) a PCH of <torch/torch.h>; "" when unavailable.
 std::string torch_pch(const std::vector<std::string>& args, const std::string& directory) {
   if (!env("ARCHSCAN_NO_PCH").empty()) return {};
@@ -1572,8 +1581,7 @@ std::string torch_pch(const std::vector<std::string>& args, const std::string& d
     a.insert(a.begin() + 1, {"-x", "c++-header"});
     std::string tmp = path.string() + fmt::format(".tmp{}", static_cast<long long>(::getpid()));
     a.push_back(hdr.string());
-    llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> overlay(
-        new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
+    llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> overlay = overlay_over_disk();
     overlay->setCurrentWorkingDirectory(directory);
     llvm::IntrusiveRefCntPtr<FileManager> files(new FileManager(FileSystemOptions(), overlay));
     SilentDiags silent;
@@ -1648,8 +1656,7 @@ bool lower_semantic(ir::Program& prog, const Options& opts, std::string& why) {
     if (!pch.empty()) a.insert(a.begin() + 1, {"-include-pch", pch});
     a.push_back(file.abs_path);
     // The text as read by the scanner (a byte-order mark blanked), over the real file system.
-    llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> overlay(
-        new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
+    llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> overlay = overlay_over_disk();
     llvm::IntrusiveRefCntPtr<llvm::vfs::InMemoryFileSystem> mem(new llvm::vfs::InMemoryFileSystem);
     overlay->pushOverlay(mem);
     mem->addFile(file.abs_path, 0, llvm::MemoryBuffer::getMemBufferCopy(file.text, file.abs_path));
