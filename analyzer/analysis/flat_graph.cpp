@@ -117,24 +117,13 @@ class Inliner {
 
   // An attribute of a module as a value.
   int32_t attr_value(const ir::Attr& a, const ir::Loc& loc, int32_t fn, const std::string& name) {
-    if (a.kind == ir::AttrKind::Submodule && !a.alternatives.empty() &&
-        std::all_of(a.alternatives.begin(), a.alternatives.end(),
-                    [](const ir::Attr& x) { return x.kind == ir::AttrKind::Submodule; })) {
-      // A module built one of several ways (`A() if flag else B()`): whichever it is (calling the
-      // value calls each).
-      FlatNode phi;
-      phi.op = "phi";
-      phi.loc = loc;
-      phi.function = fn;
-      ir::Attr first = a;
-      first.alternatives.clear();
-      owned_.push_back(std::make_unique<ir::Attr>(std::move(first)));
-      phi.args.push_back(attr_value(*owned_.back(), loc, fn, name));
-      for (const auto& alt : a.alternatives) phi.args.push_back(attr_value(alt, loc, fn, name));
-      return add(std::move(phi));
-    }
-    if (function_choices(a)) {
-      // A callable chosen one of several ways (`self._guard if strict else _identity`): either.
+    // A module built one of several ways (`A() if flag else B()`), or a callable chosen one of
+    // several ways (`self._guard if strict else _identity`): whichever it is (calling the value
+    // calls each).
+    const bool modules = a.kind == ir::AttrKind::Submodule && !a.alternatives.empty() &&
+                         std::all_of(a.alternatives.begin(), a.alternatives.end(),
+                                     [](const ir::Attr& x) { return x.kind == ir::AttrKind::Submodule; });
+    if (modules || function_choices(a)) {
       FlatNode phi;
       phi.op = "phi";
       phi.loc = loc;
