@@ -346,12 +346,23 @@ class Analyzer {
   bool stored_sequence_item(const std::vector<int32_t>& ops) const {
     for (int32_t a : ops) {
       const FlatNode& n = node(a);
+      // self.blocklist[searchsorted(self.blocklist, key)] == key: an entry of a stored table, looked
+      // up by the data, compared with the data (membership in the table).
+      if (ops.size() == 2 && n.op == "getitem" && !n.args.empty() && stored_table(n.args[0])) {
+        const int32_t other = ops[0] == a ? ops[1] : ops[0];
+        if (input_dependent(fact(other)) && !fact(other).learned) return true;
+      }
       if (input_dependent(fact(a))) continue;
       if ((n.flags & kFlatSequence) ||
           (n.op == "getitem" && !n.args.empty() && (node(n.args[0]).flags & kFlatSequence)))
         return true;
     }
     return false;
+  }
+
+  bool stored_table(int32_t id) const {
+    const FlatNode& t = node(id);
+    return (t.flags & kFlatSequence) || (fact(id).constant_tensor && !input_dependent(fact(id)) && !random_tensor(id));
   }
 
   // Both sides of a comparison read the same value (`seg[:, None] == seg[None, :]`): a pairwise
