@@ -349,6 +349,23 @@ TEST(CppRobustness, UnknownDefaultArgument) {
   }
 }
 
+// Nested increments and decrements of something that is not assignable (`--(--(--x))`, as a
+// mangled `.vie----w(...)` produces) are lowered once per level (found by fuzz_cpp_clang: each
+// level was lowered twice, 2^depth nodes, out of memory at 26 levels).
+TEST(CppRobustness, NestedDecrementsAreLinear) {
+  std::string e = "x";
+  for (int i = 0; i < 40; ++i) e = "--(" + e + ")";
+  for (const char* mode : {"", "syntactic"}) {
+    const auto start = std::chrono::steady_clock::now();
+    ir::Program p = lower_text("int f(int x) { return " + e + "; }\n", mode, "nested_decrements.cpp");
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const ir::Function* f = fn(p, "f");
+    ASSERT_NE(f, nullptr) << mode;
+    EXPECT_LT(f->nodes.size(), 2000u) << mode;
+    EXPECT_LT(secs, 10.0) << mode;
+  }
+}
+
 // The Clang path sets its file system's working directory to the compile command's directory; it
 // must not chdir the process (found by fuzz_cpp_clang: the fuzzer's relative corpus path stopped
 // resolving; a scan's relative `--output` landed in the scanned file's directory).

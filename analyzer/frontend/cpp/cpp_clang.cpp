@@ -852,6 +852,9 @@ class Walker {
     if (const auto* bo = dyn_cast<BinaryOperator>(e)) return binary(b, bo, at);
     if (const auto* uo = dyn_cast<UnaryOperator>(e)) {
       if (uo->isIncrementDecrementOp()) {
+        // (`--(--x)`: target() lowers what it cannot assign as a statement; asking it first and then
+        // lowering the value would lower each level twice, 2^depth nodes)
+        if (!assignable(uo->getSubExpr())) return expr(b, uo->getSubExpr());
         Target t = target(b, uo->getSubExpr());
         NodeId one = b.constant(1, at, "1");
         if (t.kind == Target::None) return expr(b, uo->getSubExpr());
@@ -1147,6 +1150,23 @@ class Walker {
       if (v != kNoNode) args.push_back(v);
     }
     return b.unknown(std::move(args), at, "recovery");
+  }
+
+  // Whether target() makes an assignment target of `e0` (rather than lowering it as a statement).
+  bool assignable(const Expr* e0) const {
+    const Expr* e = strip(e0);
+    if (!e) return false;
+    if (isa<DeclRefExpr>(e) || isa<MemberExpr>(e) || isa<ArraySubscriptExpr>(e)) return true;
+    if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(e))
+      return (oc->getOperator() == OO_Subscript && oc->getNumArgs() == 2) ||
+             (oc->getOperator() == OO_Star && oc->getNumArgs() == 1 && assignable(oc->getArg(0)));
+    if (const auto* uo = dyn_cast<UnaryOperator>(e); uo && uo->getOpcode() == UO_Deref)
+      return assignable(uo->getSubExpr());
+    if (const auto* mc = dyn_cast<CXXMemberCallExpr>(e)) {
+      const CXXMethodDecl* md = mc->getMethodDecl();
+      return md && md->getNameAsString() == "index" && mc->getNumArgs() >= 1;
+    }
+    return false;
   }
 
   Target target(FnBuilder& b, const Expr* e0) {

@@ -991,6 +991,9 @@ class Syntax {
     if (t == "update_expression") {
       std::string s = text(n);
       TSNode arg = field(n, "argument");
+      // (`--(--(--x))`: lower_target lowers what it cannot assign as a statement, so testing it
+      // first and then lowering the value would lower each level twice, 2^depth nodes)
+      if (!assignable(arg)) return lower_expr(b, arg);
       Target tg = lower_target(b, arg);
       NodeId one = b.constant(1, at, "1");
       bool dec = s.find("--") != std::string::npos;
@@ -1074,6 +1077,19 @@ class Syntax {
       if (a != kNoNode) args.push_back(a);
     }
     return b.unknown(std::move(args), at, std::string(t));
+  }
+
+  // Whether lower_target makes an assignment target of `n` (rather than lowering it as a statement).
+  bool assignable(TSNode n) const {
+    std::string_view t = type_of(n);
+    if (t == "identifier" || t == "field_expression" || t == "subscript_expression") return true;
+    if (t == "parenthesized_expression" || t == "pointer_expression")
+      return assignable(ts_node_is_null(field(n, "argument")) ? named(n, 0) : field(n, "argument"));
+    if (t == "call_expression") {
+      TSNode f = field(n, "function");
+      return type_of(f) == "field_expression" && text(field(f, "field")) == "index";
+    }
+    return false;
   }
 
   Target lower_target(FnBuilder& b, TSNode n) {
