@@ -274,8 +274,17 @@ class Analyzer {
     const FlatNode& items = node(n.args[0]);
     if (!in(items.op, {"tuple", "list"})) return false;
     for (int32_t a : items.args)
-      if (fact(a).constant_tensor && !input_dependent(fact(a)) && !random_tensor(a)) return true;
+      if (stored_tensor(a)) return true;
     return false;
+  }
+
+  // A hand-made tensor the model keeps (not computed from the input, not frozen random noise).
+  bool stored_tensor(int32_t id) const {
+    return fact(id).constant_tensor && !input_dependent(fact(id)) && !random_tensor(id);
+  }
+
+  bool ones_tensor(int32_t id) const {
+    return in(node(id).op, {"ones", "ones_like", "new_ones"}) || scalar(id) == 1;
   }
 
   // A Fourier transform of a value (through views and slices): `torch.fft.rfft(x, n=2 * n)`.
@@ -362,7 +371,7 @@ class Analyzer {
 
   bool stored_table(int32_t id) const {
     const FlatNode& t = node(id);
-    return (t.flags & kFlatSequence) || (fact(id).constant_tensor && !input_dependent(fact(id)) && !random_tensor(id));
+    return (t.flags & kFlatSequence) || stored_tensor(id);
   }
 
   // Both sides of a comparison read the same value (`seg[:, None] == seg[None, :]`): a pairwise
@@ -635,10 +644,7 @@ class Analyzer {
       if (op == "mul" && ops.size() == 2)
         for (size_t k = 0; k < 2; ++k) {
           const Fact& spectrum = fact(ops[k]);
-          const Fact& filter = fact(ops[1 - k]);
-          if (spectrum.raw && !spectrum.learned && spectrum_of_data(ops[k]) && filter.constant_tensor &&
-              !input_dependent(filter) && !random_tensor(ops[1 - k]))
-            ev |= kPattern;
+          if (spectrum.raw && !spectrum.learned && spectrum_of_data(ops[k]) && stored_tensor(ops[1 - k])) ev |= kPattern;
         }
       // A product of separately pooled tests (min-pool * max-pool * avg-pool windows): a soft AND.
       if (op == "mul" && (thresholded >= 2 || pooled.size() >= 2)) ev |= kConjunction;
@@ -1266,7 +1272,7 @@ class Analyzer {
     const FlatNode& test = node(v);
     if (!in(test.op, {"gt", "ne", "ge"}) || test.args.size() != 2 || !scalar(test.args[1])) return false;
     auto [index, values] = accumulating_scatter(test.args[0]);
-    return index >= 0 && (in(node(values).op, {"ones", "ones_like", "new_ones"}) || scalar(values) == 1);
+    return index >= 0 && ones_tensor(values);
   }
 
   // (index, values) of an accumulating scatter: index_put_(idx, v, accumulate=True),
@@ -1300,8 +1306,7 @@ class Analyzer {
     auto [num_index, num_values] = accumulating_scatter(strip(n.args[0]));
     auto [den_index, den_values] = accumulating_scatter(strip(n.args[1]));
     if (num_index < 0 || den_index < 0 || !same_index(num_index, den_index, 0)) return false;
-    const FlatNode& ones = node(den_values);
-    return (in(ones.op, {"ones", "ones_like", "new_ones"}) || scalar(den_values) == 1) && num_values != den_values;
+    return ones_tensor(den_values) && num_values != den_values;
   }
 
   // The same index value: one node, or tuples of the same nodes (`(rows, group)` built twice).

@@ -115,6 +115,36 @@ class Inliner {
     return add(std::move(n));
   }
 
+  // A node computed from `args` (not an opaque call).
+  int32_t derived(const std::string& op, std::vector<int32_t> args, const ir::Loc& loc, int32_t fn) {
+    FlatNode n;
+    n.op = op;
+    n.args = std::move(args);
+    n.loc = loc;
+    n.function = fn;
+    return add(std::move(n));
+  }
+
+  // Calls the callable an argument names (`checkpoint(fn, ...)`, `map(fn, ...)`): a function of the
+  // tree, a method bound to its receiver (`self._mid`, unless static), else the callable value.
+  int32_t call_argument(const ir::Node& fn_arg, int32_t callee, int32_t receiver, std::vector<int32_t> args,
+                        const std::vector<std::pair<std::string, int32_t>>& kwargs, const ir::Loc& loc, int32_t fid,
+                        int depth) {
+    const int32_t target = fn_arg.target_function;
+    if (target >= 0 && !active_.count(target)) {
+      if (fn_arg.op == "global") return inline_fn(target, args, kwargs, -1, depth + 1, loc);
+      if (fn_arg.op == "attr" && receiver >= 0) {
+        const auto& decorators = p_.fn(target).decorators;
+        const bool bound = std::find(decorators.begin(), decorators.end(), "staticmethod") == decorators.end();
+        const FlatNode& recv = g_.nodes[static_cast<size_t>(receiver)];
+        const int32_t self_mod = bound && recv.op == "self" && recv.num ? static_cast<int32_t>(*recv.num) : -1;
+        if (bound) args.insert(args.begin(), receiver);
+        return inline_fn(target, args, kwargs, self_mod, depth + 1, loc);
+      }
+    }
+    return callee >= 0 ? call_value(callee, std::move(args), kwargs, loc, fid, depth) : -1;
+  }
+
   // An attribute of a module as a value.
   int32_t attr_value(const ir::Attr& a, const ir::Loc& loc, int32_t fn, const std::string& name) {
     // A module built one of several ways (`A() if flag else B()`), or a callable chosen one of
@@ -1113,12 +1143,7 @@ class Inliner {
         const FlatNode& z = g_.nodes[static_cast<size_t>(item.args[0])];
         if (z.op == "call" && (z.name == "zip" || z.name == "builtins.zip") && static_cast<size_t>(k) < z.args.size() &&
             k == static_cast<double>(static_cast<long>(k))) {
-          FlatNode one;
-          one.op = "iter_item";
-          one.args = {z.args[static_cast<size_t>(k)]};
-          one.loc = n.loc;
-          one.function = fid;
-          return add(std::move(one));
+          return derived("iter_item", {z.args[static_cast<size_t>(k)]}, n.loc, fid);
         }
       }
     }
@@ -1136,12 +1161,7 @@ class Inliner {
       if ((pair->op == "tuple" || pair->op == "list") && pair->args.size() == 2 && exact_tuple(*pair) &&
           g_.nodes[static_cast<size_t>(chooser)].op != "const" && g_.nodes[static_cast<size_t>(chooser)].op != "slice" &&
           g_.nodes[static_cast<size_t>(chooser)].op != "tuple") {
-        FlatNode sel;
-        sel.op = "select";
-        sel.args = {chooser, pair->args[1], pair->args[0]};
-        sel.loc = n.loc;
-        sel.function = fid;
-        return add(std::move(sel));
+        return derived("select", {chooser, pair->args[1], pair->args[0]}, n.loc, fid);
       }
     }
     if (n.op == "getitem" && n.args.size() == 2)
@@ -1615,22 +1635,10 @@ class Inliner {
       // functools.reduce(fn, xs[, start]): fn folded over the items, one value made from all of them.
       std::vector<int32_t> a = mapped_args();
       if (a.size() == n.args.size()) {
-        FlatNode item;
-        item.op = "iter_item";
-        item.args = {a[1]};
-        item.loc = n.loc;
-        item.function = fid;
-        const int32_t each = add(std::move(item));
+        const int32_t each = derived("iter_item", {a[1]}, n.loc, fid);
         const int32_t start = a.size() >= 3 ? a[2] : each;
         const int32_t step = call_value(a[0], {start, each}, {}, n.loc, fid, depth);
-        if (step >= 0) {
-          FlatNode folded;
-          folded.op = "fold";
-          folded.args = {step};
-          folded.loc = n.loc;
-          folded.function = fid;
-          return add(std::move(folded));
-        }
+        if (step >= 0) return derived("fold", {step}, n.loc, fid);
       }
     }
     if (n.op == "call" && (n.name == "map" || n.name == "builtins.map") && n.args.size() >= 2 && can_inline(depth)) {
@@ -1639,37 +1647,13 @@ class Inliner {
       std::vector<int32_t> a = mapped_args();
       if (a.size() == n.args.size()) {
         std::vector<int32_t> items;
-        for (size_t k = 1; k < a.size(); ++k) {
-          FlatNode item;
-          item.op = "iter_item";
-          item.args = {a[k]};
-          item.loc = n.loc;
-          item.function = fid;
-          items.push_back(add(std::move(item)));
-        }
+        for (size_t k = 1; k < a.size(); ++k) items.push_back(derived("iter_item", {a[k]}, n.loc, fid));
         const ir::Node& fn_arg = f.node(n.args[0]);
-        int32_t each = -1;
-        if (fn_arg.op == "attr" && fn_arg.target_function >= 0 && !fn_arg.args.empty() && m(fn_arg.args[0]) >= 0 &&
-            !active_.count(fn_arg.target_function)) {
-          // map(self._admit, frames): the method, bound to its receiver.
-          const FlatNode& recv = g_.nodes[static_cast<size_t>(m(fn_arg.args[0]))];
-          const int32_t self_mod = recv.op == "self" && recv.num ? static_cast<int32_t>(*recv.num) : -1;
-          std::vector<int32_t> with_self = items;
-          with_self.insert(with_self.begin(), m(fn_arg.args[0]));
-          each = inline_fn(fn_arg.target_function, with_self, {}, self_mod, depth + 1, n.loc);
-        } else if (fn_arg.op == "global" && fn_arg.target_function >= 0 && !active_.count(fn_arg.target_function)) {
-          each = inline_fn(fn_arg.target_function, items, {}, -1, depth + 1, n.loc);
-        } else if (g_.nodes[static_cast<size_t>(a[0])].op != "global") {
-          each = call_value(a[0], items, {}, n.loc, fid, depth);
-        }
-        if (each >= 0) {
-          FlatNode made;
-          made.op = "comprehension";
-          made.args = {each, items.front()};
-          made.loc = n.loc;
-          made.function = fid;
-          return add(std::move(made));
-        }
+        const int32_t receiver = fn_arg.op == "attr" && !fn_arg.args.empty() ? m(fn_arg.args[0]) : -1;
+        // (a library function named directly, `map(torch.relu, xs)`, stays an opaque call)
+        const int32_t callee = g_.nodes[static_cast<size_t>(a[0])].op != "global" ? a[0] : -1;
+        const int32_t each = call_argument(fn_arg, callee, receiver, items, {}, n.loc, fid, depth);
+        if (each >= 0) return derived("comprehension", {each, items.front()}, n.loc, fid);
       }
     }
     if (n.name == "torch.utils.checkpoint.checkpoint" && !n.args.empty() && can_inline(depth)) {
@@ -1684,20 +1668,8 @@ class Inliner {
         const ir::Node& fn_arg = f.node(n.args[0]);
         const int32_t callee = a.front();
         a.erase(a.begin());
-        const int32_t target = fn_arg.target_function;
-        if (fn_arg.op == "global" && target >= 0 && !active_.count(target))
-          return inline_fn(target, a, kw, -1, depth + 1, n.loc);
-        if (fn_arg.op == "attr" && target >= 0 && !fn_arg.args.empty() && m(fn_arg.args[0]) >= 0 &&
-            !active_.count(target)) {
-          // `checkpoint(self._mid, h)`: the method, bound to its receiver unless it is static.
-          const FlatNode& recv = g_.nodes[static_cast<size_t>(m(fn_arg.args[0]))];
-          const auto& decorators = p_.fn(target).decorators;
-          const bool bound = std::find(decorators.begin(), decorators.end(), "staticmethod") == decorators.end();
-          const int32_t self_mod = recv.op == "self" && recv.num ? static_cast<int32_t>(*recv.num) : -1;
-          if (bound) a.insert(a.begin(), m(fn_arg.args[0]));
-          return inline_fn(target, a, kw, bound ? self_mod : -1, depth + 1, n.loc);
-        }
-        return call_value(callee, a, kw, n.loc, fid, depth);
+        const int32_t receiver = fn_arg.op == "attr" && !fn_arg.args.empty() ? m(fn_arg.args[0]) : -1;
+        return call_argument(fn_arg, callee, receiver, a, kw, n.loc, fid, depth);
       }
     }
     if (n.name.empty() && n.args.size() == 2 && can_inline(depth))
@@ -1748,25 +1720,14 @@ class Inliner {
       const int32_t next = find_method(p_, cls, "__next__");
       if (next < 0 || active_.count(next)) return -1;
       // __next__ returning `self.stages[self.at]`: the loop walks that sequence.
-      if (const ir::Attr* walked = indexed_attr_returned(p_.fn(next), cls)) {
-        FlatNode item;
-        item.op = "iter_item";
-        item.args = {attr_value(*walked, loc, fid, walked->name)};
-        item.loc = loc;
-        item.function = fid;
-        return add(std::move(item));
-      }
+      if (const ir::Attr* walked = indexed_attr_returned(p_.fn(next), cls))
+        return derived("iter_item", {attr_value(*walked, loc, fid, walked->name)}, loc, fid);
       return inline_fn(next, {obj}, {}, cls, depth + 1, loc);
     }
     if (r.op == "generator") return -1;  // (a generator __iter__: the caller's loop reads what it yields)
     // `return iter(self.stages)`: an item of the sequence.
     if (r.op == "call" && r.name == "iter" && r.args.size() == 1) made = r.args[0];
-    FlatNode item;
-    item.op = "iter_item";
-    item.args = {made};
-    item.loc = loc;
-    item.function = stack_.empty() ? -1 : stack_.back();
-    return add(std::move(item));
+    return derived("iter_item", {made}, loc, fid);
   }
 
   // The attribute of `self` a method returns an item of (`return self.stages[i]`, through a local),
@@ -1870,6 +1831,7 @@ class Inliner {
         {"in", {nullptr, "__contains__"}},         {"not_in", {nullptr, "__contains__"}}};
     auto it = methods.find(op);
     if (it == methods.end() || left < 0 || right < 0) return -1;
+    const int32_t fid = stack_.empty() ? -1 : stack_.back();
     auto object_class = [&](int32_t v) {
       const FlatNode& x = g_.nodes[static_cast<size_t>(v)];
       int32_t cls = x.op == "self" && x.num ? static_cast<int32_t>(*x.num) : -1;
@@ -1889,27 +1851,16 @@ class Inliner {
       int32_t r = run(cls, it->second.first, left, right);
       if (op == "getitem") {
         const int32_t missing = run(cls, "__missing__", left, right);
-        if (r >= 0 && missing >= 0) return join({r, missing}, loc, stack_.empty() ? -1 : stack_.back());
-        if (missing >= 0) {  // a key the dict holds is read as usual
-          FlatNode plain;
-          plain.op = "getitem";
-          plain.args = {left, right};
-          plain.loc = loc;
-          plain.function = stack_.empty() ? -1 : stack_.back();
-          return join({add(std::move(plain)), missing}, loc, stack_.empty() ? -1 : stack_.back());
-        }
+        if (r >= 0 && missing >= 0) return join({r, missing}, loc, fid);
+        if (missing >= 0)  // a key the dict holds is read as usual
+          return join({derived("getitem", {left, right}, loc, fid), missing}, loc, fid);
       }
       if (r >= 0) return r;
     }
     if (int32_t cls = object_class(right); cls >= 0) {
       const int32_t r = run(cls, it->second.second, right, left);
-      if (r < 0 || op != "not_in") return r;
-      FlatNode negated;  // `row not in table`: the negation of __contains__
-      negated.op = "logical_not";
-      negated.args = {r};
-      negated.loc = loc;
-      negated.function = stack_.empty() ? -1 : stack_.back();
-      return add(std::move(negated));
+      // `row not in table`: the negation of __contains__
+      return r < 0 || op != "not_in" ? r : derived("logical_not", {r}, loc, fid);
     }
     return -1;
   }
