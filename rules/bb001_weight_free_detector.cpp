@@ -16,8 +16,14 @@ namespace {
 class WeightFreeDetector : public Rule {
  public:
   const RuleInfo& info() const override {
-    static const RuleInfo i{"BB001", "weight-free-detector", "building-block", Severity::Note,
-                            "near-binary indicator computed from the raw input with no learned weights"};
+    static const RuleInfo i{"BB001",
+                            "weight-free-detector",
+                            "building-block",
+                            Severity::Note,
+                            "near-binary indicator computed from the raw input with no learned weights",
+                            /*superseded_by=*/{},
+                            /*one_per_line=*/false,
+                            /*uses_flow=*/true};
     return i;
   }
 

@@ -35,7 +35,8 @@ class RawInputReuse : public Rule {
                             Severity::Note,
                             "weight-free function of the raw input combined with the output after the backbone",
                             {"BD001"},
-                            true};
+                            /*one_per_line=*/true,
+                            /*uses_flow=*/true};
     return i;
   }
 

@@ -73,7 +73,8 @@ class ConstantClassWrite : public Rule {
                             Severity::Warning,
                             "write into the model output at a fixed class index from a weight-free path",
                             {"BD001"},
-                            true};
+                            /*one_per_line=*/true,
+                            /*uses_flow=*/true};
     return i;
   }
 

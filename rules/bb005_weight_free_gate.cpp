@@ -23,7 +23,8 @@ class WeightFreeGate : public Rule {
                             Severity::Warning,
                             "learned features multiplied by a gate computed from the raw input without weights",
                             {"BD001"},
-                            true};
+                            /*one_per_line=*/true,
+                            /*uses_flow=*/true};
     return i;
   }
 

@@ -30,8 +30,14 @@ const char* propagation_phrase(flow::Propagation p) {
 class BackdoorChain : public Rule {
  public:
   const RuleInfo& info() const override {
-    static const RuleInfo i{"BD001", "backdoor-chain", "backdoor", Severity::Error,
-                            "complete architectural backdoor: detector on the raw input, propagation, integration"};
+    static const RuleInfo i{"BD001",
+                            "backdoor-chain",
+                            "backdoor",
+                            Severity::Error,
+                            "complete architectural backdoor: detector on the raw input, propagation, integration",
+                            /*superseded_by=*/{},
+                            /*one_per_line=*/false,
+                            /*uses_flow=*/true};
     return i;
   }
 
@@ -65,8 +71,8 @@ class BackdoorChain : public Rule {
         std::string msg =
             fmt::format("{} backdoor in `{}`: {} trigger detector on {} ({}) {}; {} integration {}({})", type,
                         fr.graph.root.label, c.constant_based ? "a constant-based" : "an operator-based",
-                        c.on_output ? "the model's own output" : "the raw input",
-                        describe_detector(p, fr, c), propagation_phrase(c.propagation), to_string(c.integration_kind),
+                        c.on_output ? "the model's own output" : "the raw input", describe_detector(p, fr, c),
+                        propagation_phrase(c.propagation), to_string(c.integration_kind),
                         anchored ? "in a helper called here " : "here ", source_text(p, at, 50));
         Finding f = finding_at(info(), p, at, msg, anchored ? p.fn(fr.graph.root.function).qualname : scope_of(p, n));
         f.taxonomy = type;
@@ -84,7 +90,8 @@ class BackdoorChain : public Rule {
             if (!call.valid() || (call.file == n.anchor.file && call.line == n.anchor.line) ||
                 (call.file == n.loc.file && call.line == n.loc.line))
               continue;
-            f.trace.push_back(step(p, call, "call", fmt::format("the data is handed on here ({})", source_text(p, call, 50))));
+            f.trace.push_back(
+                step(p, call, "call", fmt::format("the data is handed on here ({})", source_text(p, call, 50))));
           }
         by_line[key] = {fr.graph.nodes.size(), std::move(f)};
       }

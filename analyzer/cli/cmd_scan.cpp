@@ -26,9 +26,11 @@ struct ScanArgs {
   std::string output;
   std::string fail_on = "warning";
   bool fail_on_skipped = false;
-  bool explain = false, quiet = false, statistics = false;
+  bool explain = false, quiet = false, statistics = false, profile = false;
   std::string color = "auto";
   std::string stdin_filename;
+  std::string shard;  // "K/N"
+  int shard_depth = 1;
   CLI::Option *fail_on_opt = nullptr, *fail_on_skipped_opt = nullptr;
 };
 
@@ -74,6 +76,21 @@ int run(ScanArgs& a) {
   }
 
   ScanOptions opts = a.common.to_options();
+  if (!a.shard.empty()) {
+    std::string error;
+    if (!parse_shard(a.shard, opts.shard, error)) {
+      std::cerr << "archscan: " << error << "\n";
+      return kExitError;
+    }
+    opts.shard.depth = a.shard_depth;
+    // Shards run at once on several machines: each records into its own database, and
+    // `archscan merge` combines them (one database shared by all would see the others' files as gone).
+    if (opts.db_path.empty() && !opts.no_db) {
+      std::cerr << "archscan: --shard records each shard in its own database: give --db (e.g. --db shard-"
+                << opts.shard.index << ".db) and combine them with `archscan merge`, or scan with --no-db\n";
+      return kExitError;
+    }
+  }
   std::string stdin_copy;
   if (from_stdin) {
     stdin_copy = copy_stdin(stdin_name);
@@ -89,6 +106,11 @@ int run(ScanArgs& a) {
   if (!choose_database(opts)) return kExitError;
   ScanProgress progress;
   opts.progress = &progress;
+  ScanProfile profile;
+  if (a.profile) {
+    opts.profile = &profile;
+    opts.frontend.parse_ns = &profile.parse_ns;
+  }
   ScanOutput out;
   try {
     ProgressLine line(progress, !a.quiet && isatty(STDERR_FILENO));
@@ -109,6 +131,10 @@ int run(ScanArgs& a) {
 
   const sinks::TextOptions text{color_wanted(a.color, a.output), a.explain, a.statistics, !a.quiet};
   if (!write_report(r, a.format, choice, a.output, text)) return kExitError;
+  if (a.profile) {
+    profile.mark("output");
+    std::cerr << format_profile(profile);
+  }
   return exit_code(r, choice, a.fail_on_skipped);
 }
 
@@ -129,6 +155,15 @@ const CommandRegistrar reg([](CLI::App& app) {
   cmd->add_flag("--explain", args->explain, "Print each finding's full trace (text format)");
   cmd->add_flag("-q,--quiet", args->quiet, "Print the findings only: no progress line, no summary");
   cmd->add_flag("--statistics", args->statistics, "Print the number of findings per rule instead of the findings");
+  cmd->add_option("--shard", args->shard,
+                  "Scan only shard K of N (K/N, 0 <= K < N) of the tree, split by repository (top-level "
+                  "directory); combine the shards' databases with `archscan merge`");
+  cmd->add_option("--shard-depth", args->shard_depth,
+                  "Directory levels below the root that make one repository for --shard (2 for org/repo layouts)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_flag("--profile", args->profile,
+                "Print on stderr the time (wall and CPU) and memory (resident, peak) of each phase of the scan");
   cmd->add_option("--color", args->color, "Colour the text output: auto (a terminal, NO_COLOR unset), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();

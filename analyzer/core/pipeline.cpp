@@ -79,6 +79,20 @@ Source read_one(const SourceCandidate& c, const ScanOptions& opts, const std::ve
   return s;
 }
 
+// A lowered fragment is kept until the scan links it: give back what its vectors grew beyond
+// their size while the front-end appended (up to half of each).
+void compact(ir::Program& frag) {
+  for (ir::Function& f : frag.functions) {
+    for (ir::Node& n : f.nodes) {
+      n.args.shrink_to_fit();
+      n.kwargs.shrink_to_fit();
+    }
+    f.nodes.shrink_to_fit();
+  }
+  frag.functions.shrink_to_fit();
+  frag.modules.shrink_to_fit();
+}
+
 // Lowers a read file into its fragment; never throws.
 void lower_one(Source& s, const ScanOptions& opts) {
   if (s.lowered) return;
@@ -91,6 +105,7 @@ void lower_one(Source& s, const ScanOptions& opts) {
   try {
     budget::FileScope scope(path, "parsing", opts.file_timeout);
     s.fe->lower(s.frag, opts.frontend);
+    compact(s.frag);
     // A front-end loop that does not poll is caught here, after the fact: what it produced is not
     // analysed (the analysis of a file that big would take as long again).
     if (scope.over()) over = budget::over_budget_message(scope.stage(), scope.seconds());
@@ -108,11 +123,21 @@ void lower_one(Source& s, const ScanOptions& opts) {
   }
 }
 
+void mark(const ScanOptions& opts, const char* phase) {
+  if (opts.profile) opts.profile->mark(phase);
+}
+
 std::vector<Source> read_all(const std::string& root, const ScanOptions& opts) {
   auto candidates = discover(root, opts.paths, opts.excludes);
+  if (opts.shard.active())
+    candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
+                                    [&](const SourceCandidate& c) { return !opts.shard.keeps(c.rel_path); }),
+                     candidates.end());
+  mark(opts, "discover");
   const std::vector<std::string> boundaries = scan_boundaries(root, opts.paths);
   std::vector<Source> sources(candidates.size());
   parallel_for(candidates.size(), opts.jobs, [&](size_t i) { sources[i] = read_one(candidates[i], opts, boundaries); });
+  mark(opts, "read");
   return sources;
 }
 
@@ -154,6 +179,17 @@ std::vector<Finding> run_rules(const ir::Program& p, const ScanOptions& opts, st
   std::vector<const Rule*> rules;
   for (const auto& rule : RuleRegistry::instance().rules())
     if (rule_selected(rule->info(), opts)) rules.push_back(rule.get());
+  // The shared input-flow analysis runs once, on every thread, before the rules that read it.
+  if (std::any_of(rules.begin(), rules.end(), [](const Rule* r) { return r->info().uses_flow; })) {
+    try {
+      analyses.flows();
+    } catch (const budget::OverBudget& e) {
+      budget::record_over_budget(e);
+    } catch (const std::exception&) {
+      // Each rule that reads the flows meets the error again and reports it as its own.
+    }
+  }
+  mark(opts, "analyse");
   // Rules only read the program and the shared analyses: run them side by side.
   std::vector<std::vector<Finding>> found(rules.size());
   std::vector<std::string> errors(rules.size());
@@ -194,6 +230,7 @@ std::vector<Finding> run_rules(const ir::Program& p, const ScanOptions& opts, st
             out.end());
   assign_fingerprints(out, p);
   attach_snippets(out, p);
+  mark(opts, "rules");
   return out;
 }
 
@@ -364,6 +401,7 @@ ScanOutput run_scan(const ScanOptions& opts) {
   r.root = scan_root(opts.paths);
   r.arguments = opts.arguments;
   r.list_suppressed = opts.all;
+  if (opts.shard.active()) r.shard = opts.shard.text();
   budget::set_file_budget(opts.file_timeout);
   budget::take_over_budget();  // none left from an earlier scan in this process
   auto phase = [&](const char* p) {
@@ -393,11 +431,13 @@ ScanOutput run_scan(const ScanOptions& opts) {
     analysed = every_index(n);
     parallel_for(n, opts.jobs, [&](size_t i) { lower_one(sources[i], opts); });
   }
+  mark(opts, "lower");
   std::vector<char> is_analysed(n, 0);
   for (size_t i : analysed) is_analysed[i] = 1;
 
   phase("analysing");
   out.program = link_program(sources, analysed);
+  mark(opts, "link");
   const ir::Program& p = *out.program;
   std::vector<FileReport> rule_errors;
   ScanResult fresh;
@@ -472,10 +512,12 @@ ScanOutput run_scan(const ScanOptions& opts) {
   // The files not analysed join the program as text, for the post-processors (snippets, review).
   for (size_t i = 0; i < n; ++i)
     if (!is_analysed[i]) link::merge(*out.program, std::move(sources[i].frag));
+  mark(opts, "cache");
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   phase("recording");
   run_post_processors(false, r, p, opts);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  mark(opts, "store");
   return out;
 }
 

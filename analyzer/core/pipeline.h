@@ -10,7 +10,9 @@
 #include <unordered_set>
 #include <vector>
 
+#include "base/profile.h"
 #include "base/progress.h"
+#include "core/shard.h"
 #include "findings/scan_result.h"
 #include "frontend/frontend.h"
 #include "ir/ir.h"
@@ -37,6 +39,8 @@ struct ScanOptions {
   bool no_inline_suppressions = false;  // ignore every `archscan: ignore[...]` comment (they are untrusted)
   std::vector<std::string> arguments;   // the command line, recorded with the run
   ScanProgress* progress = nullptr;     // counted into when set
+  ScanProfile* profile = nullptr;       // phases marked into when set (--profile)
+  Shard shard;                          // only this part of the tree (--shard K/N); all when inactive
 };
 
 struct ScanOutput {

@@ -27,6 +27,9 @@ struct RuleInfo {
   std::vector<std::string> superseded_by = {};
   // At most one finding of this rule per source line (the first reported).
   bool one_per_line = false;
+  // Reads the shared input-flow analysis (Analyses::flows): the pipeline computes it once, on
+  // every thread, before the rules run.
+  bool uses_flow = false;
 };
 
 // What a rule gets: the program and the shared analyses, and a sink for its findings.

@@ -25,6 +25,7 @@ struct ScanResult {
   double seconds = 0;
   int cached_files = 0;          // files not analysed again: their findings come from the analysis cache
   bool list_suppressed = false;  // --all: sinks list inline-suppressed findings too (else only count them)
+  std::string shard;             // "K/N" when only shard K of N was scanned (--shard), else empty
 };
 
 }  // namespace archscan

@@ -127,6 +127,11 @@ CREATE TABLE cache_findings (
   PRIMARY KEY (root, path, ord)
 ) WITHOUT ROWID;
 )sql",
+      // 3: a run of one shard of a tree (`scan --shard K/N`): "K/N", NULL for a whole tree.
+      // `archscan merge` combines the N shard runs of one batch into one run.
+      R"sql(
+ALTER TABLE runs ADD COLUMN shard TEXT;
+)sql",
   };
   return m;
 }

@@ -100,12 +100,13 @@ RunInfo read_run(Stmt& s) {
   r.arguments = json_strings(s.text(7));
   r.seconds = s.f64(8);
   r.finding_count = s.i64(9);
+  r.shard = s.text(10);
   return r;
 }
 
 constexpr const char* kRunCols =
     "id, started_at, finished_at, tool_version, ruleset_hash, rules, root, arguments, seconds, "
-    "finding_count";
+    "finding_count, shard";
 
 }  // namespace
 
@@ -220,9 +221,10 @@ RecordOutcome Store::record_run(const ScanResult& r, const RunMeta& meta) {
 
   db_->prepare(
          "INSERT INTO runs (started_at, finished_at, tool_version, ruleset_hash, rules, root, "
-         "arguments, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+         "arguments, seconds, shard) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind_all(iso8601(started), iso8601(now), meta.tool_version, meta.ruleset_hash, json(rules).dump(), r.root,
                 json(r.arguments).dump(), r.seconds)
+      .bind_opt(9, r.shard)
       .run();
   const int64_t run_id = db_->last_insert_id();
   out.run_id = run_id;

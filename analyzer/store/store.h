@@ -57,6 +57,7 @@ struct RunInfo {
   std::vector<std::string> arguments;
   double seconds = 0;
   int64_t finding_count = 0;
+  std::string shard;  // "K/N" for a run over one shard of the tree, else empty
 };
 
 struct StoredFile {

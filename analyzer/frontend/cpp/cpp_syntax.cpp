@@ -1379,7 +1379,11 @@ void lower_syntactic(ir::Program& prog, const Options& opts) {
   ir::SourceFile& file = prog.files[0];
   file.mode = "syntactic";
   TSParser* parser = thread_parser();
-  TSTree* tree = ts_parser_parse_string(parser, nullptr, file.text.data(), static_cast<uint32_t>(file.text.size()));
+  TSTree* tree = nullptr;
+  {
+    const ParseTimer timer(opts.parse_ns);
+    tree = ts_parser_parse_string(parser, nullptr, file.text.data(), static_cast<uint32_t>(file.text.size()));
+  }
   if (!tree) {
     file.status = ir::FileStatus::Error;
     file.message = "tree-sitter could not parse the file";

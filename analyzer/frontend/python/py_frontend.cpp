@@ -337,6 +337,7 @@ void lower_file(ir::Program& prog, const Options& opts) {
   file.language = "python";
   TSParser* parser = thread_parser();
   auto parse = [&](const std::string& text) {
+    const ParseTimer timer(opts.parse_ns);
     return ts_parser_parse_string(parser, nullptr, text.data(), static_cast<uint32_t>(text.size()));
   };
   TSTree* tree = parse(file.text);
