@@ -45,32 +45,11 @@ int data_position(const std::string& op) {
 }
 
 bool combining(const std::string& op) {
-  return in(op, {"mul",
-                 "div",
-                 "add",
-                 "sub",
-                 "where",
-                 "masked_fill",
-                 "lerp",
-                 "maximum",
-                 "minimum",
-                 "setitem",
-                 "index_put",
-                 "index_add",
-                 "index_copy",
-                 "index_fill",
-                 "scatter",
-                 "scatter_add",
-                 "masked_scatter",
-                 "cat",
-                 "stack",
-                 "addcmul",
-                 "addcdiv",
-                 "put",
-                 "select",
-                 "phi",
-                 "copy",
-                 "grid_sample"});
+  return in(op, {"mul",        "div",        "add",     "sub",         "where",          "masked_fill",
+                 "lerp",       "maximum",    "minimum", "setitem",     "index_put",      "index_add",
+                 "index_copy", "index_fill", "scatter", "scatter_add", "masked_scatter", "cat",
+                 "stack",      "addcmul",    "addcdiv", "put",         "select",         "phi",
+                 "copy",       "grid_sample"});
 }
 
 bool is_reduction_op(const FlatNode& n, const std::vector<Fact>& facts) {
@@ -89,9 +68,9 @@ bool writes_in_place(const std::string& op) {
 }
 
 bool shape_only(const FlatNode& n) {
-  if (in(n.op, {"size",      "dim",      "numel",      "zeros_like", "ones_like",  "empty_like",    "full_like",
-                "new_zeros", "new_ones", "new_empty",  "new_full",   "arange",     "randn_like",
-                "rand_like", "eye",      "get_device", "ndimension", "nelement",   "type_as_shape", "element_size"}))
+  if (in(n.op, {"size",      "dim",        "numel",      "zeros_like", "ones_like",     "empty_like",  "full_like",
+                "new_zeros", "new_ones",   "new_empty",  "new_full",   "arange",        "randn_like",  "rand_like",
+                "eye",       "get_device", "ndimension", "nelement",   "type_as_shape", "element_size"}))
     return true;
   if (in(n.op, {"is", "is_not", "is_floating_point", "is_complex", "is_contiguous", "get_dimensions", "get_image_size",
                 "get_image_num_channels"}))
@@ -186,8 +165,8 @@ class Analyzer {
         for (int32_t u : users[static_cast<size_t>(cur)]) {
           const FlatNode& un = node(u);
           if (ir::is_loss(un.op)) continue;
-          if (!un.args.empty() && un.args.front() != cur && in_op(un.op, {"getitem", "index_select", "masked_select",
-                                                                           "gather", "masked_fill", "setitem"}))
+          if (!un.args.empty() && un.args.front() != cur &&
+              in_op(un.op, {"getitem", "index_select", "masked_select", "gather", "masked_fill", "setitem"}))
             continue;  // an index or a mask of the data, not data
           if (un.flags & kFlatLearned) data = true;
           work.push_back(u);
@@ -278,14 +257,21 @@ class Analyzer {
     return false;
   }
 
+  // `key in coll` where `coll` (operand `a` of `id`) is held by the model or the module, not
+  // computed from the input and not learned.
+  bool stored_collection(int32_t id, int32_t a) const {
+    const FlatNode& n = node(id);
+    if (!in(n.op, {"in", "not_in"}) || n.args.size() != 2 || n.args[1] != a) return false;
+    const Fact& f = fact(a);
+    return !input_dependent(f) && !f.learned && !f.param;
+  }
+
   // A hand-made tensor the model keeps (not computed from the input, not frozen random noise).
   bool stored_tensor(int32_t id) const {
     return fact(id).constant_tensor && !input_dependent(fact(id)) && !random_tensor(id);
   }
 
-  bool ones_tensor(int32_t id) const {
-    return in(node(id).op, {"ones", "ones_like", "new_ones"}) || scalar(id) == 1;
-  }
+  bool ones_tensor(int32_t id) const { return in(node(id).op, {"ones", "ones_like", "new_ones"}) || scalar(id) == 1; }
 
   // A Fourier transform of a value (through views and slices): `torch.fft.rfft(x, n=2 * n)`.
   bool spectrum_of_data(int32_t id) const {
@@ -406,8 +392,8 @@ class Analyzer {
     // values partitions the batch into groups; no threshold is tested.
     for (int k = 0; k < 2; ++k) {
       int32_t cur = ops[static_cast<size_t>(k)];
-      for (int guard = 0; guard < 4 && in(node(cur).op, {"iter_item", "tolist", "getitem", "item"}) &&
-                          !node(cur).args.empty();
+      for (int guard = 0;
+           guard < 4 && in(node(cur).op, {"iter_item", "tolist", "getitem", "item"}) && !node(cur).args.empty();
            ++guard)
         cur = node(cur).args[0];
       if (node(cur).op == "unique" && !node(cur).args.empty() &&
@@ -599,8 +585,12 @@ class Analyzer {
       out.evidence = 0;  // arange(T) >= lengths[:, None]: a length turned into a padding mask
       return out;
     }
-    if (ir::is_comparison(op) || op == "isin" || op == "eq_all") {
-      if (other_const() || op == "isin" || stored_sequence_item(ops))
+    // `key in self.blocklist`: membership in a collection the model holds (built at construction,
+    // read from a package file, configured), not in one computed from the input, is a match against
+    // stored values, as isin is.
+    const bool stored_membership = ops.size() == 2 && stored_collection(id, ops[1]);
+    if (ir::is_comparison(op) || op == "isin" || op == "eq_all" || stored_membership) {
+      if (other_const() || op == "isin" || stored_membership || stored_sequence_item(ops))
         ev |= kThreshold | kPattern;
       else if (weak_comparison(ops))
         ev |= kWeakThreshold;
@@ -644,7 +634,8 @@ class Analyzer {
       if (op == "mul" && ops.size() == 2)
         for (size_t k = 0; k < 2; ++k) {
           const Fact& spectrum = fact(ops[k]);
-          if (spectrum.raw && !spectrum.learned && spectrum_of_data(ops[k]) && stored_tensor(ops[1 - k])) ev |= kPattern;
+          if (spectrum.raw && !spectrum.learned && spectrum_of_data(ops[k]) && stored_tensor(ops[1 - k]))
+            ev |= kPattern;
         }
       // A product of separately pooled tests (min-pool * max-pool * avg-pool windows): a soft AND.
       if (op == "mul" && (thresholded >= 2 || pooled.size() >= 2)) ev |= kConjunction;
@@ -1141,7 +1132,8 @@ class Analyzer {
     }
     if (n.op == "log1p" && !n.args.empty()) {
       const FlatNode& a = node(n.args[0]);
-      return a.op == "neg" || (a.op == "mul" && a.args.size() == 2 && (scalar(a.args[0]) == -1 || scalar(a.args[1]) == -1));
+      return a.op == "neg" ||
+             (a.op == "mul" && a.args.size() == 2 && (scalar(a.args[0]) == -1 || scalar(a.args[1]) == -1));
     }
     if (n.op == "log" && !n.args.empty()) {
       const FlatNode& a = node(n.args[0]);  // log(1 - d)
@@ -1188,8 +1180,8 @@ class Analyzer {
     for (int32_t a : operands(n)) {
       if (a == d || a == y || node(a).op == "branch") continue;
       const Fact& f = fact(a);
-      if (!input_dependent(f)) continue;                                // a fixed value or class
-      if (!chooses && (f.detector_derived || f.scale)) continue;       // the flag's own product
+      if (!input_dependent(f)) continue;                          // a fixed value or class
+      if (!chooses && (f.detector_derived || f.scale)) continue;  // the flag's own product
       // `if hit: y = y.index_fill(0, k, big)`: one arm is the output rewritten at a fixed place.
       auto writes = [&](int32_t v) { return writes_in_place(node(v).op); };
       if ((writes(a) && derives_from(a, y)) || (writes(y) && derives_from(y, a))) continue;
@@ -1221,8 +1213,8 @@ class Analyzer {
           return true;
       }
     const FlatNode& mask = node(n.args[1]);
-    return in(mask.op, {"scatter", "scatter_add"}) && mask.args.size() >= 3 &&
-           fact(mask.args[2]).raw && !fact(mask.args[2]).detector_derived;
+    return in(mask.op, {"scatter", "scatter_add"}) && mask.args.size() >= 3 && fact(mask.args[2]).raw &&
+           !fact(mask.args[2]).detector_derived;
   }
 
   // The same value spelled twice (`x[:, k]` read and written: two index tuples of the same parts).
@@ -1265,9 +1257,8 @@ class Analyzer {
   // `(counts > 0).float()` with `counts` the sizes of groups (ones scattered with accumulation):
   // which groups are non-empty, a per-group validity mask (after pooling bytes into characters).
   bool nonempty_groups(int32_t v) const {
-    for (int guard = 0; guard < 6 && v >= 0 && in(node(v).op, {"unsqueeze", "to", "float", "long"}) &&
-                        !node(v).args.empty();
-         ++guard)
+    for (int guard = 0;
+         guard < 6 && v >= 0 && in(node(v).op, {"unsqueeze", "to", "float", "long"}) && !node(v).args.empty(); ++guard)
       v = node(v).args[0];
     const FlatNode& test = node(v);
     if (!in(test.op, {"gt", "ne", "ge"}) || test.args.size() != 2 || !scalar(test.args[1])) return false;
@@ -1326,7 +1317,8 @@ class Analyzer {
     if (auto x = scalar(v)) return *x <= -1e3;
     const FlatNode& n = node(v);
     if (n.op == "attr" && n.name == "min") return zeroish(v);
-    if (n.op == "call" && n.name == "float" && !n.args.empty()) return node(n.args[0]).name.find("-inf") != std::string::npos;
+    if (n.op == "call" && n.name == "float" && !n.args.empty())
+      return node(n.args[0]).name.find("-inf") != std::string::npos;
     if (n.op == "global") {
       auto [mf, id] = p_.global_binding(n.name);
       if (mf < 0 || id < 0) return false;
@@ -1613,8 +1605,7 @@ class Analyzer {
         }
         if (learned_op_[static_cast<size_t>(u)]) return true;
         bool activations = false;
-        for (int32_t a : operands(node(u)))
-          activations |= a != cur && fact(a).learned && !fact(a).param;
+        for (int32_t a : operands(node(u))) activations |= a != cur && fact(a).learned && !fact(a).param;
         if (!activations) return true;
       }
     }
@@ -1681,6 +1672,7 @@ class Analyzer {
         if (constant_like(a) || (fact(a).constant_tensor && !input_dependent(fact(a)))) return true;
         if (stored_value(a) && (fact(cur).evidence & kPattern)) return true;
         if (ir::is_comparison(node(cur).op) && stored_sequence_item({a})) return true;
+        if (stored_collection(cur, a)) return true;
         if (fact(a).raw && !fact(a).learned) stack.push_back(a);
       }
     }
@@ -1861,8 +1853,8 @@ static std::vector<int32_t> output_sources(const FlowResult& r, const std::vecto
   // (an opaque call is only assumed learned so that nothing is reported on a guess: not a source)
   std::vector<char> head(count, 0);
   for (size_t i = 0; i < count; ++i)
-    head[i] = (nodes[i].flags & kFlatLearned) && !(nodes[i].flags & kFlatOpaque) && reaches[i] &&
-              r.facts[i].learned && !r.feeds_learned[i];
+    head[i] = (nodes[i].flags & kFlatLearned) && !(nodes[i].flags & kFlatOpaque) && reaches[i] && r.facts[i].learned &&
+              !r.feeds_learned[i];
   // Values that reach, through weight-free steps, a learned layer other than a last one: inside the
   // network. One pass from the end (a value's users come after it).
   std::vector<char> inner(count, 0);

@@ -294,9 +294,10 @@ class Inliner {
       // Modules of one family called in a loop (`getattr(self, f"stage{i}")(x)`): any of them may
       // be the first, which reads what enters the loop rather than the loop's phi.
       const bool modules = c.op == "phi" && std::all_of(c.args.begin(), c.args.end(), [&](int32_t a) {
-        return g_.nodes[static_cast<size_t>(a)].op == "self";
-      });
-      if (modules && !args.empty() && args[0] >= 0 && (g_.nodes[static_cast<size_t>(args[0])].flags & kFlatLoopHeader) &&
+                             return g_.nodes[static_cast<size_t>(a)].op == "self";
+                           });
+      if (modules && !args.empty() && args[0] >= 0 &&
+          (g_.nodes[static_cast<size_t>(args[0])].flags & kFlatLoopHeader) &&
           !g_.nodes[static_cast<size_t>(args[0])].args.empty()) {
         std::vector<int32_t> first = args;
         first[0] = g_.nodes[static_cast<size_t>(args[0])].args[0];
@@ -412,7 +413,8 @@ class Inliner {
     // the loop's phi (which its back-edge later joins with the last block's output).
     if (iterated && x >= 0 && (g_.nodes[static_cast<size_t>(x)].flags & kFlatLoopHeader) &&
         !g_.nodes[static_cast<size_t>(x)].args.empty()) {
-      const bool several = container.children.size() > 1 || (!container.children.empty() && container.children[0].name == "*");
+      const bool several =
+          container.children.size() > 1 || (!container.children.empty() && container.children[0].name == "*");
       if (several && container.learned) g_.layer_loop_carries.push_back(x);
       x = g_.nodes[static_cast<size_t>(x)].args[0];
     }
@@ -563,7 +565,6 @@ class Inliner {
     }
     return -1;
   }
-
 
   // The text of a string constant of the flat graph.
   std::optional<std::string> string_value(int32_t id) const {
@@ -789,19 +790,57 @@ class Inliner {
     if (id < 0 || depth > 4) return false;
     const ir::Node& v = f.node(id);
     if (ir::is_tensor_factory(v.op)) return true;
-    static const std::set<std::string> reshapes = {"view", "reshape", "float", "to", "t", "flip", "contiguous", "clone"};
-    if (reshapes.count(v.op) && !v.args.empty())
-      return made_at_import(f, v.args[0], depth + 1);
+    // BITS = np.array([(CODE >> (24 - i)) & 1 for i in range(25)]).reshape(5, 5): any computation at
+    // module level whose leaves are literals and other such module-level values.
+    if (depth == 0 && f.name == "<module>" && computed_from_literals(f, id)) return true;
+    static const std::set<std::string> reshapes = {"view", "reshape", "float",      "to",
+                                                   "t",    "flip",    "contiguous", "clone"};
+    if (reshapes.count(v.op) && !v.args.empty()) return made_at_import(f, v.args[0], depth + 1);
     // struct.unpack(">4H", b"..."), zlib.decompress(b"..."), bytes.fromhex("..."): a decoding of
     // literals, fixed at import. (A layer built at module level from literal sizes is no value.)
-    if (v.op != "const" && v.op != "layer" && v.op != "parameter" && v.target_function < 0 && v.target_module < 0 && !v.args.empty() &&
+    if (v.op != "const" && v.op != "layer" && v.op != "parameter" && v.target_function < 0 && v.target_module < 0 &&
+        !v.args.empty() &&
         std::all_of(v.args.begin(), v.args.end(), [&](ir::NodeId a) { return a >= 0 && f.node(a).op == "const"; }))
       return true;
-    if ((v.op != "call" && v.op != "call_value") || v.target_function < 0 || depth > 0) return false;
-    const ir::Function& g = p_.fn(v.target_function);
-    for (ir::NodeId r : g.returns)
-      if (!g.node(r).args.empty() && made_at_import(g, g.node(r).args[0], depth + 1)) return true;
+    if ((v.op == "call" || v.op == "call_value") && v.target_function >= 0 && depth == 0) {
+      const ir::Function& g = p_.fn(v.target_function);
+      for (ir::NodeId r : g.returns)
+        if (!g.node(r).args.empty() && made_at_import(g, g.node(r).args[0], depth + 1)) return true;
+    }
     return false;
+  }
+
+  // Whether a module-level value depends on literals (and module-level values that do) only: no
+  // layer, parameter or model instance, no call of unknown effect without arguments (a clock, a
+  // process id), no module-level value that is not such a computation itself.
+  bool computed_from_literals(const ir::Function& f, ir::NodeId id) const {
+    std::vector<std::pair<const ir::Function*, ir::NodeId>> work{{&f, id}};
+    std::set<std::pair<const ir::Function*, ir::NodeId>> seen;
+    bool literal = false;
+    while (!work.empty()) {
+      auto [fn, cur] = work.back();
+      work.pop_back();
+      if (cur < 0) return false;
+      if (!seen.insert({fn, cur}).second) continue;
+      if (seen.size() > 256) return false;
+      const ir::Node& v = fn->node(cur);
+      if (v.op == "const") {
+        literal = true;
+        continue;
+      }
+      static const std::set<std::string> opaque = {"param", "layer",  "parameter", "module_call", "call_value",
+                                                   "free",  "lambda", "def",       "yield"};
+      if (opaque.count(v.op) || v.target_module >= 0 || (v.op == "call" && v.target_function >= 0)) return false;
+      if (v.op == "global") {
+        auto [mfi, gid] = p_.global_binding(v.name);
+        if (mfi >= 0 && gid >= 0) work.push_back({&p_.fn(mfi), gid});
+        continue;  // a builtin or a library constant (bool, math.pi)
+      }
+      if (v.args.empty() && v.kwargs.empty() && v.op == "call") return false;  // time.time(), os.getpid()
+      for (ir::NodeId a : v.args) work.push_back({fn, a});
+      for (const auto& [k, a] : v.kwargs) work.push_back({fn, a});
+    }
+    return literal;
   }
 
   // One of several values (a phi), or the value itself when there is one.
@@ -847,7 +886,8 @@ class Inliner {
   // A tuple whose positions are its operands: none is a spread (`(x, *rest)`).
   bool exact_tuple(const FlatNode& t) const {
     for (int32_t a : t.args)
-      if (a < 0 || g_.nodes[static_cast<size_t>(a)].op == "starred" || g_.nodes[static_cast<size_t>(a)].op == "args_pack")
+      if (a < 0 || g_.nodes[static_cast<size_t>(a)].op == "starred" ||
+          g_.nodes[static_cast<size_t>(a)].op == "args_pack")
         return false;
     return true;
   }
@@ -1135,7 +1175,8 @@ class Inliner {
       // the element, not the whole tuple.
       const double k = *f.node(n.args[1]).num;
       std::vector<int32_t> picked;
-      if (k == static_cast<double>(static_cast<long>(k)) && tuple_elements(m(n.args[0]), static_cast<long>(k), picked, 0))
+      if (k == static_cast<double>(static_cast<long>(k)) &&
+          tuple_elements(m(n.args[0]), static_cast<long>(k), picked, 0))
         return join(std::move(picked), n.loc, fid);
       // for row, code in zip(logits, codes): the k-th sequence's item, not a mix of all of them.
       const FlatNode& item = g_.nodes[static_cast<size_t>(m(n.args[0]))];
@@ -1159,7 +1200,8 @@ class Inliner {
         pair = &g_.nodes[static_cast<size_t>(pair->args[0])];
       }
       if ((pair->op == "tuple" || pair->op == "list") && pair->args.size() == 2 && exact_tuple(*pair) &&
-          g_.nodes[static_cast<size_t>(chooser)].op != "const" && g_.nodes[static_cast<size_t>(chooser)].op != "slice" &&
+          g_.nodes[static_cast<size_t>(chooser)].op != "const" &&
+          g_.nodes[static_cast<size_t>(chooser)].op != "slice" &&
           g_.nodes[static_cast<size_t>(chooser)].op != "tuple") {
         return derived("select", {chooser, pair->args[1], pair->args[0]}, n.loc, fid);
       }
@@ -1309,8 +1351,7 @@ class Inliner {
         }
       }
     }
-    if (n.op == "call" && n.name.rfind("super.", 0) == 0 && self_mod >= 0 && f.owner_module >= 0 &&
-        can_inline(depth)) {
+    if (n.op == "call" && n.name.rfind("super.", 0) == 0 && self_mod >= 0 && f.owner_module >= 0 && can_inline(depth)) {
       // super().m(...) in a mixin runs the next class's m in the instance's MRO
       // (`class Safe(Mixin, UNet)`: the mixin's super().forward is UNet.forward).
       if (int32_t next = next_in_mro(self_mod, f.owner_module, n.name.substr(6));
@@ -1375,8 +1416,8 @@ class Inliner {
           target = o;
       return inline_fn(target, a, mapped_kwargs(), callee_self, depth + 1, n.loc);
     }
-    if (n.op == "call" && n.target_function < 0 && n.target_module < 0 && n.name == "super.__call__" &&
-        self_mod >= 0 && p_.mod(self_mod).is_nn_module && can_inline(depth)) {
+    if (n.op == "call" && n.target_function < 0 && n.target_module < 0 && n.name == "super.__call__" && self_mod >= 0 &&
+        p_.mod(self_mod).is_nn_module && can_inline(depth)) {
       // super().__call__(x) in an override of nn.Module.__call__: the module's forward runs.
       std::vector<int32_t> a = mapped_args();
       if (int32_t fwd = find_method(p_, self_mod, "forward"); fwd >= 0 && !a.empty())
@@ -1391,7 +1432,8 @@ class Inliner {
         // A dataclass with `__post_init__`: an object whose fields are the arguments (the class's
         // defaults for the others), then `__post_init__` runs on it and may rewrite them.
         const int32_t obj = self_node(n.target_module, n.loc);
-        for (const auto& [name, v] : field_values(names, mapped_args(), mapped_kwargs())) object_state_[{obj, name}] = v;
+        for (const auto& [name, v] : field_values(names, mapped_args(), mapped_kwargs()))
+          object_state_[{obj, name}] = v;
         inline_fn(post, {obj}, {}, n.target_module, depth + 1, n.loc);
         return obj;
       }
@@ -1617,7 +1659,8 @@ class Inliner {
     }
     if (n.op == "call" && (n.name == "getattr" || n.name == "builtins.getattr") && n.args.size() >= 2)
       if (int32_t d = namespace_function(m(n.args[0]), m(n.args[1]), f, n.loc); d >= 0) return d;
-    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "call" && f.node(n.args[0]).name == "globals")
+    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "call" &&
+        f.node(n.args[0]).name == "globals")
       if (int32_t d = namespace_function(-1, m(n.args[1]), f, n.loc); d >= 0) return d;
     if (n.op == "setitem" && n.args.size() == 3 && f.node(n.args[0]).op == "global" && m(n.args[2]) >= 0)
       global_items_[f.node(n.args[0]).name].push_back(m(n.args[2]));  // (the store is lowered below)
@@ -1791,8 +1834,10 @@ class Inliner {
           g_.nodes[static_cast<size_t>(x.args[0])].name == "sys.modules") {
         const FlatNode& k = g_.nodes[static_cast<size_t>(x.args[1])];
         if (!(k.op == "global" && k.name == "__name__")) {
-          if (std::optional<std::string> named = string_value(x.args[1])) module = *named;
-          else return -1;
+          if (std::optional<std::string> named = string_value(x.args[1]))
+            module = *named;
+          else
+            return -1;
         }
       } else if (x.op == "global" && p_.file_by_module_name(x.name) >= 0) {
         module = x.name;
@@ -1821,14 +1866,22 @@ class Inliner {
   // -1 when neither operand's class defines one.
   int32_t overloaded_operator(const std::string& op, int32_t left, int32_t right, const ir::Loc& loc, int depth) {
     static const std::map<std::string, std::pair<const char*, const char*>> methods = {
-        {"add", {"__add__", "__radd__"}},          {"sub", {"__sub__", "__rsub__"}},
-        {"mul", {"__mul__", "__rmul__"}},          {"div", {"__truediv__", "__rtruediv__"}},
-        {"floordiv", {"__floordiv__", "__rfloordiv__"}}, {"remainder", {"__mod__", "__rmod__"}},
-        {"pow", {"__pow__", "__rpow__"}},          {"matmul", {"__matmul__", "__rmatmul__"}},
-        {"logical_and", {"__and__", "__rand__"}},  {"logical_or", {"__or__", "__ror__"}},
-        {"logical_xor", {"__xor__", "__rxor__"}},  {"lshift", {"__lshift__", "__rlshift__"}},
-        {"rshift", {"__rshift__", "__rrshift__"}}, {"getitem", {"__getitem__", nullptr}},
-        {"in", {nullptr, "__contains__"}},         {"not_in", {nullptr, "__contains__"}}};
+        {"add", {"__add__", "__radd__"}},
+        {"sub", {"__sub__", "__rsub__"}},
+        {"mul", {"__mul__", "__rmul__"}},
+        {"div", {"__truediv__", "__rtruediv__"}},
+        {"floordiv", {"__floordiv__", "__rfloordiv__"}},
+        {"remainder", {"__mod__", "__rmod__"}},
+        {"pow", {"__pow__", "__rpow__"}},
+        {"matmul", {"__matmul__", "__rmatmul__"}},
+        {"logical_and", {"__and__", "__rand__"}},
+        {"logical_or", {"__or__", "__ror__"}},
+        {"logical_xor", {"__xor__", "__rxor__"}},
+        {"lshift", {"__lshift__", "__rlshift__"}},
+        {"rshift", {"__rshift__", "__rrshift__"}},
+        {"getitem", {"__getitem__", nullptr}},
+        {"in", {nullptr, "__contains__"}},
+        {"not_in", {nullptr, "__contains__"}}};
     auto it = methods.find(op);
     if (it == methods.end() || left < 0 || right < 0) return -1;
     const int32_t fid = stack_.empty() ? -1 : stack_.back();
@@ -1910,13 +1963,13 @@ class Inliner {
   std::map<std::string, std::vector<int32_t>> global_items_;
   std::map<std::pair<int32_t, std::string>, int32_t> object_state_;  // (object node, attribute) -> value written
   std::map<std::pair<int32_t, std::string>, int32_t> setters_;       // property_setter() memo
-  std::set<int32_t> unwrapped_;         // decorated functions whose wrapper is running (their body runs as is)
-  std::vector<int32_t> stack_;          // the functions being inlined, innermost last
+  std::set<int32_t> unwrapped_;                 // decorated functions whose wrapper is running (their body runs as is)
+  std::vector<int32_t> stack_;                  // the functions being inlined, innermost last
   std::unordered_map<int32_t, int32_t> newer_;  // value -> the version an in-place edit made of it
-  std::vector<std::unique_ptr<ir::Attr>> owned_;  // attributes made here (one configuration of another)
+  std::vector<std::unique_ptr<ir::Attr>> owned_;      // attributes made here (one configuration of another)
   std::unordered_map<std::string, int32_t> classes_;  // qualname -> module, built on first use
-  std::set<int32_t> dispatching_;       // singledispatch generics whose implementations are being merged
-  std::map<int32_t, int32_t> decorator_objects_;  // decorator class whose __call__ runs -> the function it wraps
+  std::set<int32_t> dispatching_;                     // singledispatch generics whose implementations are being merged
+  std::map<int32_t, int32_t> decorator_objects_;      // decorator class whose __call__ runs -> the function it wraps
   std::map<int32_t, int32_t> wrapped_;  // decorator function -> the function it wraps, while its wrapper runs
   ir::Loc anchor_;                      // see FlatNode::anchor
   std::vector<ir::Loc> calls_;          // the calls being inlined, outermost first
