@@ -349,13 +349,7 @@ class BatchAnalysis {
       if (fwd < 0) continue;
       const ir::Function& f = p_.fn(fwd);
       root_module_ = m.name;
-      std::vector<BV> ctx(f.param_nodes.size());
-      auto uses = hw::build_uses(f);
-      for (size_t i = 1; i < ctx.size(); ++i) {
-        ctx[i].bdim = 0;
-        ctx[i].tensor = param_is_tensor(f, f.param_nodes[i], uses);
-      }
-      analyse(fwd, ctx, false, 0);
+      analyse(fwd, root_context(f), false, 0);
     }
     // Submodules no root reached (held in containers or variables the analysis cannot follow):
     // their forward takes a batch too.
@@ -368,13 +362,7 @@ class BatchAnalysis {
       if (p_.fn(fwd).owner_module != m.id) continue;  // inherited: analysed with its own class
       const ir::Function& f = p_.fn(fwd);
       root_module_ = m.name;
-      std::vector<BV> ctx(f.param_nodes.size());
-      auto uses = hw::build_uses(f);
-      for (size_t i = 1; i < ctx.size(); ++i) {
-        ctx[i].bdim = 0;
-        ctx[i].tensor = param_is_tensor(f, f.param_nodes[i], uses);
-      }
-      analyse(fwd, ctx, false, 0);
+      analyse(fwd, root_context(f), false, 0);
     }
     return std::move(findings_);
   }
@@ -389,6 +377,55 @@ class BatchAnalysis {
   std::map<std::pair<int32_t, std::string>, BV> memo_;
   std::set<std::pair<int32_t, std::string>> active_;
   std::vector<Finding> findings_;
+
+  // What a root forward's parameters hold: batches of samples (dimension 0), except those used as
+  // index structures.
+  std::vector<BV> root_context(const ir::Function& f) const {
+    std::vector<BV> ctx(f.param_nodes.size());
+    auto uses = hw::build_uses(f);
+    for (size_t i = 1; i < ctx.size(); ++i) {
+      ctx[i].bdim = used_as_index(f, f.param_nodes[i], 0) ? -1 : 0;
+      ctx[i].tensor = param_is_tensor(f, f.param_nodes[i], uses);
+    }
+    return ctx;
+  }
+
+  // Whether a parameter holds indices into other tensors (a graph's `edge_index` (2, E), a CSR
+  // row pointer): it, a row of it or a concatenation with it indexes a tensor, is the index of an
+  // index_add / scatter / gather, or the indices of a sparse tensor, here or in a function of the
+  // tree it is handed to. Its dimension 0 is no batch.
+  bool used_as_index(const ir::Function& f, ir::NodeId pid, int depth) const {
+    if (depth > 3) return false;
+    static const std::set<std::string> index_ops = {"index_add", "index_select", "index_copy",    "index_fill",
+                                                    "gather",    "scatter",      "scatter_add",   "scatter_reduce",
+                                                    "index_put", "index_reduce", "take_along_dim"};
+    const auto uses = hw::build_uses(f);
+    std::vector<ir::NodeId> work{pid};
+    std::set<ir::NodeId> seen;
+    while (!work.empty()) {
+      ir::NodeId v = work.back();
+      work.pop_back();
+      if (v < 0 || !seen.insert(v).second || seen.size() > 64) continue;
+      for (ir::NodeId u : uses[static_cast<size_t>(v)]) {
+        const ir::Node& n = f.node(u);
+        const bool first = !n.args.empty() && n.args[0] == v;
+        if (n.op == "getitem" && n.args.size() == 2 && n.args[1] == v) return true;
+        if (index_ops.count(n.op) && !first) return true;
+        if (n.op == "sparse_coo_tensor" && first) return true;
+        long k;
+        if ((n.op == "getitem" && first && n.args.size() == 2 && const_int(f, n.args[1], &k)) || n.op == "cat" ||
+            n.op == "stack" || n.op == "tuple" || n.op == "list") {
+          work.push_back(n.id);
+          continue;
+        }
+        if (n.op == "module_call" || n.op == "call") {
+          auto [g, param] = callee_parameter(n, v);
+          if (g >= 0 && used_as_index(p_.fn(g), param, depth + 1)) return true;
+        }
+      }
+    }
+    return false;
+  }
 
   // A forward parameter is treated as a tensor when the function uses it as one. Handed to a
   // submodule of the tree whose forward only unpacks it (a cache tuple the attention layer indexes),

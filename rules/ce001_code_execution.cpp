@@ -37,6 +37,15 @@ bool executes_code(const std::string& callee) {
   return names.count(callee) != 0;
 }
 
+// types.FunctionType(f.__code__, namespace): a function of the source re-made with other globals
+// runs code the source shows (what it calls is followed by the analysis, as a patch is); only a code
+// object from compile(), marshal or bytes is code built at run time.
+bool rebinds_source_code(const ir::Function& fn, const ir::Node& n) {
+  if (n.name != "types.FunctionType" || n.args.empty() || n.args[0] < 0) return false;
+  const ir::Node& code = fn.node(n.args[0]);
+  return code.op == "attr" && code.name == "__code__";
+}
+
 class CodeExecution : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -56,7 +65,7 @@ class CodeExecution : public Rule {
           ctx.analyses.in_model_code(fn) || (top_level && fn.file >= 0 && model_file[static_cast<size_t>(fn.file)]);
       if (!in_scope) continue;
       for (const auto& n : fn.nodes) {
-        if (n.op != "call" || !executes_code(n.name)) continue;
+        if (n.op != "call" || !executes_code(n.name) || rebinds_source_code(fn, n)) continue;
         Finding f = finding_at(info(), p, n.loc,
                                fmt::format("`{}` runs code built at run time inside model code ({}): the model's "
                                            "behaviour is not what its source shows",

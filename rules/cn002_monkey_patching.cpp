@@ -102,6 +102,10 @@ class MonkeyPatching : public Rule {
     }
     if (binding) return;
     if (name != "forward" && name != "__call__" && name != "_call_impl") return;
+    // `cls.forward = wrap(cls.forward)`: a decorator applied by assignment (in __init_subclass__, a
+    // class decorator). The original still runs inside the wrapper, as under `@wrap`; what the
+    // wrapper adds is the data-flow rules' business.
+    if (wraps_own_attribute(f, obj, val, name)) return;
     int32_t target = hw::function_value(p, f, val);
     // `self.forward = self._forward_impl` inside a class: the class picks one of its own methods.
     if (self_store && target >= 0 && p.fn(target).owner_module >= 0 &&
@@ -115,6 +119,19 @@ class MonkeyPatching : public Rule {
            fmt::format("assigns {} to `{}.{}`{}: the module no longer runs the `{}` its class defines", what,
                        source_text(p, on.loc), name, on_class ? " (every instance of the class)" : "", name));
     (void)cls;
+  }
+
+  // Whether `val` is a call that takes `obj.name` (the attribute being replaced, read from the same
+  // object) as one of its arguments.
+  static bool wraps_own_attribute(const ir::Function& f, ir::NodeId obj, ir::NodeId val, const std::string& name) {
+    const ir::Node& call = f.node(val);
+    if (call.op != "call" && call.op != "call_value") return false;
+    for (ir::NodeId a : call.args) {
+      if (a < 0) continue;
+      const ir::Node& arg = f.node(a);
+      if (arg.op == "attr" && arg.name == name && !arg.args.empty() && arg.args[0] == obj) return true;
+    }
+    return false;
   }
 
   // `def fwd(self, x): return self._forward_impl(x.contiguous(memory_format=...))` bound to an
