@@ -3,6 +3,7 @@
 #include "link/string_names.h"
 
 #include <algorithm>
+#include <set>
 #include <unordered_map>
 
 #include "link/modules.h"
@@ -255,6 +256,36 @@ void resolve_calls(ir::Program& p) {
   }
 }
 
+// `cls.forward = wrap(cls.forward)` in the `__init_subclass__` of a base class of `f`'s class: the
+// decorator function every subclass's method `f.name` gets when the subclass is created, or -1.
+int32_t subclass_hook_decorator(const ir::Program& p, const ir::Function& f) {
+  if (f.owner_module < 0) return -1;
+  std::vector<int32_t> bases = p.mod(f.owner_module).base_modules;
+  std::set<int32_t> seen;
+  while (!bases.empty()) {
+    const int32_t b = bases.back();
+    bases.pop_back();
+    if (b < 0 || !seen.insert(b).second || seen.size() > 32) continue;
+    const ir::Module& base = p.mod(b);
+    bases.insert(bases.end(), base.base_modules.begin(), base.base_modules.end());
+    auto it = base.methods.find("__init_subclass__");
+    if (it == base.methods.end()) continue;
+    const ir::Function& hook = p.fn(it->second);
+    if (hook.param_nodes.empty()) continue;
+    const ir::NodeId cls = hook.param_nodes[0];
+    for (const ir::Node& n : hook.nodes) {
+      if (n.op != "setattr" || n.name != f.name || n.args.size() != 2 || n.args[0] != cls || n.args[1] < 0) continue;
+      const ir::Node& call = hook.node(n.args[1]);
+      if (call.op != "call" || call.target_function < 0) continue;
+      for (ir::NodeId a : call.args)
+        if (a >= 0 && hook.node(a).op == "attr" && hook.node(a).name == f.name && !hook.node(a).args.empty() &&
+            hook.node(a).args[0] == cls)
+          return call.target_function;
+    }
+  }
+  return -1;
+}
+
 // `@guard` / `@guard(limit=8)` on a function of the tree: the wrapper the decorator returns.
 void resolve_decorators(ir::Program& p) {
   for (auto& f : p.functions) f.overloads.clear();
@@ -284,7 +315,8 @@ void resolve_decorators(ir::Program& p) {
         Entity g = lookup(name.substr(0, name.size() - 9));
         // `@finalize.register` in a class body: the class's singledispatchmethod of that name.
         if (f.owner_module >= 0)
-          if (int32_t m = find_method(p, f.owner_module, name.substr(0, name.size() - 9)); m >= 0) g = {Entity::Function, m};
+          if (int32_t m = find_method(p, f.owner_module, name.substr(0, name.size() - 9)); m >= 0)
+            g = {Entity::Function, m};
         if (g.kind == Entity::Function && g.id != f.id) {
           const auto& gd = p.fn(g.id).decorators;
           bool generic = false;
@@ -304,6 +336,13 @@ void resolve_decorators(ir::Program& p) {
       f.wrapper_parent = outer;
       break;
     }
+    // A base class's __init_subclass__ decorating the method when the subclass is made.
+    if (f.wrapper < 0 && f.wrapper_class < 0)
+      if (int32_t outer = subclass_hook_decorator(p, f); outer >= 0 && !p.fn(outer).params.empty())
+        if (int32_t w = returned_function(p, outer); w >= 0 && w != f.id) {
+          f.wrapper = w;
+          f.wrapper_parent = outer;
+        }
   }
 }
 
