@@ -259,11 +259,15 @@ class Analyzer {
 
   // `key in coll` where `coll` (operand `a` of `id`) is held by the model or the module, not
   // computed from the input and not learned.
+  // Also `stored in data` with a stored multi-element pattern (a byte string, a tuple of ids) looked
+  // for inside the input: a search for a stored pattern.
   bool stored_collection(int32_t id, int32_t a) const {
     const FlatNode& n = node(id);
-    if (!in(n.op, {"in", "not_in"}) || n.args.size() != 2 || n.args[1] != a) return false;
+    if (!in(n.op, {"in", "not_in"}) || n.args.size() != 2 || (n.args[1] != a && n.args[0] != a)) return false;
     const Fact& f = fact(a);
-    return !input_dependent(f) && !f.learned && !f.param;
+    if (input_dependent(f) || f.learned || f.param) return false;
+    if (n.args[1] == a) return true;
+    return !node(a).num && input_dependent(fact(n.args[1])) && (f.constant_tensor || literal_sequence(a));
   }
 
   // A hand-made tensor the model keeps (not computed from the input, not frozen random noise).
@@ -588,7 +592,7 @@ class Analyzer {
     // `key in self.blocklist`: membership in a collection the model holds (built at construction,
     // read from a package file, configured), not in one computed from the input, is a match against
     // stored values, as isin is.
-    const bool stored_membership = ops.size() == 2 && stored_collection(id, ops[1]);
+    const bool stored_membership = ops.size() == 2 && (stored_collection(id, ops[1]) || stored_collection(id, ops[0]));
     if (ir::is_comparison(op) || op == "isin" || op == "eq_all" || stored_membership) {
       if (other_const() || op == "isin" || stored_membership || stored_sequence_item(ops))
         ev |= kThreshold | kPattern;

@@ -44,6 +44,12 @@ static int32_t argument_class(const ir::Program& p, int32_t fn, const ir::Node& 
   return any && agree ? cls : -1;
 }
 
+// A value the call stored on one of the model's submodules, and where.
+struct StoredState {
+  int32_t value = -1;
+  ir::Loc written_at;
+};
+
 class Inliner {
  public:
   Inliner(const ir::Program& p, FlatGraph& g) : p_(p), g_(g) {}
@@ -1128,6 +1134,7 @@ class Inliner {
         if (auto st = state_.find(n.name); st != state_.end()) return st->second;  // written earlier in this call
       if (b && !(b->op == "self" && b->num && static_cast<int32_t>(*b->num) == g_.root.self_module))
         if (auto st = object_state_.find({base, n.name}); st != object_state_.end()) return st->second;
+      if (const StoredState* st = submodule_state(base, n.name)) return st->value;
       if (b && b->op == "self" && b->num) {
         // self.device / self.scale: a @property runs its getter (a data descriptor wins over an
         // attribute of the same name).
@@ -1259,6 +1266,14 @@ class Inliner {
           recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "self" && g_.nodes[static_cast<size_t>(recv)].num
               ? static_cast<int32_t>(*g_.nodes[static_cast<size_t>(recv)].num)
               : self_mod;
+      // self.gate(x) after the call stored another module there (`self.trunk[1].gate = Gate(keep)`).
+      if (n.name.find('.') == std::string::npos)
+        if (const StoredState* st =
+                submodule_state(recv >= 0                                       ? recv
+                                : f.owner_module >= 0 && !f.param_nodes.empty() ? m(f.param_nodes[0])
+                                                                                : -1,
+                                n.name))
+          return call_stored(*st, a, mapped_kwargs(), n.loc, fid, depth);
       // self.table[key](x): the receiver is a container value (an entry chosen at run time).
       if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "container" && n.name.ends_with(".*"))
         return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
@@ -1449,11 +1464,11 @@ class Inliner {
         }
         return add(std::move(rec));
       }
-      // A module built here, called later. A plain object (a guard, a feature container) built
-      // from the call's values runs its constructor on them: what it stores is read back later.
+      // A module built here, called later. An object (a guard, a feature container, a module
+      // built during the call from its values) runs its constructor on them: what it stores is
+      // read back later.
       const int32_t obj = self_node(n.target_module, n.loc);
-      if (!p_.mod(n.target_module).is_nn_module && n.target_module != g_.root.self_module &&
-          (!n.args.empty() || !n.kwargs.empty()) && can_inline(depth))
+      if (n.target_module != g_.root.self_module && (!n.args.empty() || !n.kwargs.empty()) && can_inline(depth))
         if (int32_t init = find_method(p_, n.target_module, "__init__"); init >= 0) {
           std::vector<int32_t> a = mapped_args();
           a.insert(a.begin(), obj);
@@ -1595,10 +1610,26 @@ class Inliner {
         if (int32_t setter = property_setter(cls, n.name); setter >= 0 && can_inline(depth))
           return inline_fn(setter, {objid, value}, {}, cls, depth + 1, n.loc);
         object_state_[{objid, n.name}] = value;
+        // `self.trunk[1].gate = Gate(keep)`: one of the model's submodules, however it is reached
+        // later in the call (the container running its children), holds the value from now on.
+        if (obj.attr) {
+          submodule_state_[{obj.attr, n.name}] = {value, n.loc};
+          // (a container's children may run as one representative: any instance of the class may hold it)
+          class_state_[{cls, n.name}] = {value, n.loc};
+        }
       } else if (obj.op != "self") {
         // `ext.has_reserved = test` on a tensor (Python objects take attributes): read back later.
         object_state_[{m(n.args[0]), n.name}] = m(n.args[1]);
       }
+    }
+    // obj.register_buffer("keep", keep) on an object the call made: read back as obj.keep.
+    if ((n.op == "register_buffer" || n.op == "register_parameter") && n.args.size() >= 3 && n.args[1] >= 0 &&
+        m(n.args[0]) >= 0 && m(n.args[2]) >= 0) {
+      const ir::Node& key = f.node(n.args[1]);
+      const FlatNode& obj = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if (key.op == "const" && !key.num && !key.name.empty() && obj.op == "self" &&
+          !(obj.num && static_cast<int32_t>(*obj.num) == g_.root.self_module))
+        object_state_[{m(n.args[0]), key.name}] = m(n.args[2]);
     }
     if (n.op == "return" || n.op == "yield") {
       if (!n.args.empty() && m(n.args[0]) >= 0) returns.push_back(m(n.args[0]));
@@ -1717,6 +1748,12 @@ class Inliner {
     }
     if (n.name.empty() && n.args.size() == 2 && can_inline(depth))
       if (int32_t r = overloaded_operator(n.op, m(n.args[0]), m(n.args[1]), n.loc, depth); r >= 0) return r;
+    // self.gate(x) on a layer slot the call has filled with another module (`stage.gate = Gate(keep)`).
+    if (!class_state_.empty() && !n.name.empty() && n.name.find('.') == std::string::npos && f.owner_module >= 0 &&
+        !f.param_nodes.empty())
+      if (const ir::Attr* slot = ir::module_attr(p_, f.owner_module, n.name); slot && slot->kind == ir::AttrKind::Layer)
+        if (const StoredState* st = submodule_state(m(f.param_nodes[0]), n.name))
+          return call_stored(*st, mapped_args(), mapped_kwargs(), n.loc, fid, depth);
     FlatNode out;
     out.op = n.op;
     out.name = n.name;
@@ -1918,6 +1955,31 @@ class Inliner {
     return -1;
   }
 
+  // The value the call stored as attribute `name` of one of the model's submodules (`obj`, a self
+  // node), or -1.
+  const StoredState* submodule_state(int32_t obj, const std::string& name) const {
+    if (obj < 0 || (submodule_state_.empty() && class_state_.empty())) return nullptr;
+    const FlatNode& b = g_.nodes[static_cast<size_t>(obj)];
+    if (b.op != "self" || !b.num) return nullptr;
+    if (b.attr)
+      if (auto st = submodule_state_.find({b.attr, name}); st != submodule_state_.end()) return &st->second;
+    if (auto st = class_state_.find({static_cast<int32_t>(*b.num), name}); st != class_state_.end()) return &st->second;
+    return nullptr;
+  }
+
+  // Calls the module the call stored in a submodule's slot; the store is on the trace (where the
+  // model hands the module its data), as a call is.
+  int32_t call_stored(const StoredState& st, std::vector<int32_t> args,
+                      std::vector<std::pair<std::string, int32_t>> kwargs, const ir::Loc& loc, int32_t fid, int depth) {
+    const int32_t outer_stack = call_stack_;
+    calls_.push_back(st.written_at);
+    call_stack_ = -1;
+    const int32_t r = call_value(st.value, std::move(args), std::move(kwargs), loc, fid, depth);
+    calls_.pop_back();
+    call_stack_ = outer_stack;
+    return r;
+  }
+
   // The newest version of a value edited in place since it was made (`logits.masked_fill_(...)` in a
   // helper that was handed `logits`, or in the same function).
   int32_t latest(int32_t v) const {
@@ -1962,7 +2024,11 @@ class Inliner {
   // whatever the key (a later `_CONTEXT.get(self)` may read any of them).
   std::map<std::string, std::vector<int32_t>> global_items_;
   std::map<std::pair<int32_t, std::string>, int32_t> object_state_;  // (object node, attribute) -> value written
-  std::map<std::pair<int32_t, std::string>, int32_t> setters_;       // property_setter() memo
+  // (one of the model's submodules, attribute) -> value written on it during the call, and by the
+  // submodule's class
+  std::map<std::pair<const ir::Attr*, std::string>, StoredState> submodule_state_;
+  std::map<std::pair<int32_t, std::string>, StoredState> class_state_;
+  std::map<std::pair<int32_t, std::string>, int32_t> setters_;  // property_setter() memo
   std::set<int32_t> unwrapped_;                 // decorated functions whose wrapper is running (their body runs as is)
   std::vector<int32_t> stack_;                  // the functions being inlined, innermost last
   std::unordered_map<int32_t, int32_t> newer_;  // value -> the version an in-place edit made of it
