@@ -1588,9 +1588,11 @@ class Inliner {
         }
       }
     }
-    if (n.op == "def" || n.op == "lambda") {
+    // A function of the tree named as a value (`partial(_set_context, keep=k)`, `fn = helper`):
+    // callable like its def.
+    if (n.op == "def" || n.op == "lambda" || (n.op == "global" && n.target_function >= 0)) {
       FlatNode d;
-      d.op = n.op;
+      d.op = n.op == "global" ? "def" : n.op;
       d.num = n.target_function;
       d.loc = n.loc;
       d.function = fid;
@@ -1613,13 +1615,38 @@ class Inliner {
         // `self.trunk[1].gate = Gate(keep)`: one of the model's submodules, however it is reached
         // later in the call (the container running its children), holds the value from now on.
         if (obj.attr) {
-          submodule_state_[{obj.attr, n.name}] = {value, n.loc};
+          // (read back through the store, so that where the model handed the value on is on the trace)
+          static const std::set<std::string> callables = {"self",   "container",  "layer_ref", "def",
+                                                          "lambda", "module_arg", "partial"};
+          const bool data = !callables.count(g_.nodes[static_cast<size_t>(value)].op);
+          const int32_t stored = data ? derived("stored", {value}, n.loc, fid) : value;
+          submodule_state_[{obj.attr, n.name}] = {stored, n.loc};
           // (a container's children may run as one representative: any instance of the class may hold it)
-          class_state_[{cls, n.name}] = {value, n.loc};
+          class_state_[{cls, n.name}] = {stored, n.loc};
         }
       } else if (obj.op != "self") {
         // `ext.has_reserved = test` on a tensor (Python objects take attributes): read back later.
         object_state_[{m(n.args[0]), n.name}] = m(n.args[1]);
+      }
+    }
+    // self.apply(fn): fn runs on the module and every submodule it holds (what it stores on them is
+    // read back when they run).
+    if (n.op == "apply" && n.args.size() == 2 && m(n.args[0]) >= 0 && m(n.args[1]) >= 0 && can_inline(depth)) {
+      const FlatNode& obj = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if (obj.op == "self" && obj.num) {
+        const int32_t fn = m(n.args[1]);
+        call_value(fn, {m(n.args[0])}, {}, n.loc, fid, depth);
+        std::vector<std::pair<const ir::Attr*, std::string>> work;
+        for (const ir::Attr& a : p_.mod(static_cast<int32_t>(*obj.num)).attrs) work.emplace_back(&a, a.name);
+        for (size_t i = 0; i < work.size() && i < 64; ++i) {
+          const auto [a, path] = work[i];
+          if (a->kind == ir::AttrKind::Container)
+            for (const ir::Attr& c : a->children) work.emplace_back(&c, path + "." + c.name);
+          if (a->kind != ir::AttrKind::Submodule || a->module_class < 0) continue;
+          call_value(fn, {attr_value(*a, n.loc, fid, path)}, {}, n.loc, fid, depth);
+          for (const ir::Attr& c : p_.mod(a->module_class).attrs) work.emplace_back(&c, path + "." + c.name);
+        }
+        return m(n.args[0]);
       }
     }
     // obj.register_buffer("keep", keep) on an object the call made: read back as obj.keep.
