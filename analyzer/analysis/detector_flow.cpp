@@ -55,8 +55,11 @@ bool combining(const std::string& op) {
 bool is_reduction_op(const FlatNode& n, const std::vector<Fact>& facts) {
   if (in(n.op, {"max", "min"}) && n.args.size() >= 2 && input_dependent(facts[static_cast<size_t>(n.args[1])]))
     return false;  // elementwise max(a, b)
-  return ir::is_reduction(n.op) || in(n.op, {"cummax", "cummin", "cumsum", "cumprod", "var_mean", "std_mean",
-                                             "kthvalue", "topk", "quantile", "nanquantile", "fold"});
+  // (Spectral statistics of a matrix, svdvals(patch) / matrix_rank / det, summarise it as a norm does.)
+  return ir::is_reduction(n.op) ||
+         in(n.op, {"cummax",   "cummin",      "cumsum",  "cumprod",   "var_mean",    "std_mean", "kthvalue",    "topk",
+                   "quantile", "nanquantile", "fold",    "nanmedian", "nanmean",     "svdvals",  "matrix_rank", "det",
+                   "logdet",   "slogdet",     "eigvals", "eigvalsh",  "matrix_norm", "cond"});
 }
 
 double big(double v) { return std::fabs(v); }
@@ -661,8 +664,9 @@ class Analyzer {
       }
     }
     if (is_reduction_op(n, r_.facts)) {
-      bool aggregate = in(op, {"sum", "mean", "cumsum", "cumprod", "nansum", "count_nonzero", "std", "var", "var_mean",
-                               "std_mean", "norm", "logsumexp", "quantile", "nanquantile", "median"});
+      bool aggregate =
+          in(op, {"sum", "mean", "cumsum", "cumprod", "nansum", "count_nonzero", "std", "var", "var_mean", "std_mean",
+                  "norm", "logsumexp", "quantile", "nanquantile", "median", "nanmedian", "nanmean"});
       ev |= aggregate ? kAggregate : kReduce;
       if (thresholded >= 1 && in(op, {"prod", "all", "amin", "min"})) ev |= kConjunction;
     }

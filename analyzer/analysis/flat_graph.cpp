@@ -1629,6 +1629,14 @@ class Inliner {
         object_state_[{m(n.args[0]), n.name}] = m(n.args[1]);
       }
     }
+    // self.get_submodule("enc.0") / get_submodule(self._stage_name): the submodule of that name.
+    if (n.op == "get_submodule" && n.args.size() == 2 && m(n.args[0]) >= 0 && m(n.args[1]) >= 0) {
+      const FlatNode& obj = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      const FlatNode& key = g_.nodes[static_cast<size_t>(m(n.args[1]))];
+      if (obj.op == "self" && obj.num && key.op == "const" && !key.num && !key.name.empty())
+        if (const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*obj.num), key.name))
+          return attr_value(*a, n.loc, fid, a->name);
+    }
     // self.apply(fn): fn runs on the module and every submodule it holds (what it stores on them is
     // read back when they run).
     if (n.op == "apply" && n.args.size() == 2 && m(n.args[0]) >= 0 && m(n.args[1]) >= 0 && can_inline(depth)) {

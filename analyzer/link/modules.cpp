@@ -100,7 +100,8 @@ class Builder {
       return a;
     }
     if ((n.op == "eval" || n.op == "train" || n.op == "to" || n.op == "cuda" || n.op == "cpu" ||
-         n.op == "requires_grad") && !n.args.empty()) {
+         n.op == "requires_grad") &&
+        !n.args.empty()) {
       // Net().eval(), model.to(device): these module methods return the module itself.
       Attr same = classify(f, n.args[0], depth + 1);
       if (same.kind == AttrKind::Submodule) return same;
@@ -453,8 +454,7 @@ class Builder {
         const Node& site = *it->call;
         if (double_star) {
           for (const auto& [k, v] : site.kwargs)
-            if (std::find(f.params.begin(), f.params.end(), k) == f.params.end())
-              out.push_back({k, it->caller->id, v});
+            if (std::find(f.params.begin(), f.params.end(), k) == f.params.end()) out.push_back({k, it->caller->id, v});
         } else {
           size_t first = (site.op == "call_value" ? 1 : 0) + (pack.num ? static_cast<size_t>(*pack.num) : 0);
           for (size_t k = first; k < site.args.size(); ++k) out.push_back({"", it->caller->id, site.args[k]});
@@ -575,7 +575,6 @@ class Builder {
     items.name = ir::kContainerItems;
     m.attrs.push_back(std::move(items));
   }
-
 
   // Whether the method runs when a checkpoint is loaded: `_load_from_state_dict`,
   // `load_state_dict`, `__setstate__`, or a load hook the class registers (bind_load_hooks).
@@ -757,8 +756,7 @@ class Builder {
           } else {
             bound = classify(*f, arg, 1);
           }
-          if (callable_value(bound) ||
-              std::any_of(bound.children.begin(), bound.children.end(), callable_value)) {
+          if (callable_value(bound) || std::any_of(bound.children.begin(), bound.children.end(), callable_value)) {
             bound.name = a.name;
             bound.loc = a.loc;
             bound.passed_in = true;
@@ -1089,7 +1087,8 @@ class Builder {
     } else if (c.op == "call" && (c.name == "functools.partial" || c.name == "partial") && !c.args.empty()) {
       candidate_builders(f, c.args[0], depth + 1, out);
     } else if (c.op == "phi" || c.op == "select") {
-      for (size_t i = c.op == "select" ? 1 : 0; i < c.args.size(); ++i) candidate_builders(f, c.args[i], depth + 1, out);
+      for (size_t i = c.op == "select" ? 1 : 0; i < c.args.size(); ++i)
+        candidate_builders(f, c.args[i], depth + 1, out);
     } else if (auto [owner, entries] = registry_lookup(f, c); owner) {
       for (NodeId e : entries) candidate_builders(*owner, e, depth + 1, out);
       if (c.op == "call" && c.args.size() >= 2) candidate_builders(f, c.args[1], depth + 1, out);
@@ -1294,10 +1293,17 @@ class Builder {
                       n.args.size() >= 3 && is_self(f, n.args[0]);
       if (reg_call) {
         const Node& key = f.node(n.args[1]);
-        if (key.op != "const" || key.name.empty()) continue;
+        // register_module(self._stage_name, m) with the name kept in a constant attribute.
+        const Attr* named =
+            key.op == "attr" && !key.args.empty() && is_self(f, key.args[0]) ? find(m, key.name) : nullptr;
+        const bool by_attr = named && named->kind == AttrKind::Constant && !named->text.empty();
+        if (!by_attr && (key.op != "const" || key.name.empty())) continue;
         Attr a = classify(f, n.args[2], 0);
         // add_module(f"stage{i}", m) in a loop: one attribute per built name, kept as the template.
-        const std::string name = key.args.empty() ? key.name : ir::name_template(key.name);
+        const std::string name =
+            by_attr ? (named->text.find('{') != std::string::npos ? ir::name_template(named->text) : named->text)
+            : key.args.empty() ? key.name
+                               : ir::name_template(key.name);
         if (n.op == "register_buffer") a.kind = AttrKind::Buffer;
         if (n.op == "register_parameter") {
           a.kind = AttrKind::Parameter;
@@ -1363,7 +1369,7 @@ class Builder {
 
   ir::Program& p_;
   std::vector<std::vector<int32_t>> children_;
-  ir::Module* current_ = nullptr;                              // the module whose attributes are being collected
+  ir::Module* current_ = nullptr;  // the module whose attributes are being collected
   // Builder calls classify() is inside of, innermost last: their parameters are bound to the arguments.
   struct Bind {
     const Function* callee;
