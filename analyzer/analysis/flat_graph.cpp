@@ -1126,6 +1126,12 @@ class Inliner {
     if (n.op == "attr" && !n.args.empty()) {
       int32_t base = m(n.args[0]);
       const FlatNode* b = base >= 0 ? &g_.nodes[static_cast<size_t>(base)] : nullptr;
+      // self.epoch with `epoch = Descriptor()` in the class body: Descriptor.__get__(d, self, cls).
+      if (b && b->op == "self" && b->num && can_inline(depth))
+        if (int32_t d = descriptor(static_cast<int32_t>(*b->num), n.name, "__get__", n.loc, fid); d >= 0) {
+          const int32_t cls = static_cast<int32_t>(g_.nodes[static_cast<size_t>(d)].num.value_or(-1));
+          return inline_fn(find_method(p_, cls, "__get__"), {d, base}, {}, cls, depth + 1, n.loc);
+        }
       if (b && b->op == "self" && b->num && static_cast<int32_t>(*b->num) == g_.root.self_module &&
           std::find(g_.root.input_attrs.begin(), g_.root.input_attrs.end(), n.name) != g_.root.input_attrs.end()) {
         return input_attr(n.name, n.loc, fid);
@@ -1599,6 +1605,29 @@ class Inliner {
       return add(std::move(d));
     }
     if (n.op == "setattr" && n.args.size() == 2 && !n.name.empty() && !n.has(ir::kInPlace) && m(n.args[0]) >= 0 &&
+        m(n.args[1]) >= 0 && can_inline(depth)) {
+      // self.epoch = x with a data descriptor `epoch` in the class body: Descriptor.__set__(d, self, x).
+      const FlatNode& obj = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if (obj.op == "self" && obj.num)
+        if (int32_t d = descriptor(static_cast<int32_t>(*obj.num), n.name, "__set__", n.loc, fid); d >= 0) {
+          const int32_t cls = static_cast<int32_t>(g_.nodes[static_cast<size_t>(d)].num.value_or(-1));
+          inline_fn(find_method(p_, cls, "__set__"), {d, m(n.args[0]), m(n.args[1])}, {}, cls, depth + 1, n.loc);
+          return -1;
+        }
+    }
+    // obj.__dict__[key] = v / obj.__dict__[key]: the object's own attribute storage, whatever the key.
+    if ((n.op == "setitem" || n.op == "getitem") && n.args.size() >= 2 && n.args[0] >= 0) {
+      const ir::Node& d = f.node(n.args[0]);
+      if (d.op == "attr" && d.name == "__dict__" && !d.args.empty() && m(d.args[0]) >= 0) {
+        const int32_t owner = m(d.args[0]);
+        if (n.op == "setitem" && n.args.size() == 3 && m(n.args[2]) >= 0) {
+          instance_dict_[owner] = m(n.args[2]);
+          return -1;
+        }
+        if (auto it = instance_dict_.find(owner); n.op == "getitem" && it != instance_dict_.end()) return it->second;
+      }
+    }
+    if (n.op == "setattr" && n.args.size() == 2 && !n.name.empty() && !n.has(ir::kInPlace) && m(n.args[0]) >= 0 &&
         m(n.args[1]) >= 0) {
       // self._alive = self._alive * test: state the model keeps on itself during a call (a
       // streaming step, a cache); later reads in the same call see the value written.
@@ -1990,6 +2019,37 @@ class Inliner {
     return -1;
   }
 
+  // The descriptor object held as class attribute `name` of `cls` or a base (`epoch = Epoch(bits=12)`
+  // in the class body) when its class defines `method` (__get__ / __set__): one object per class
+  // attribute, built once with the class body's arguments; -1 when there is none.
+  int32_t descriptor(int32_t cls, const std::string& name, const char* method, const ir::Loc& loc, int32_t fid) {
+    std::vector<int32_t> work{cls};
+    std::set<int32_t> seen;
+    while (!work.empty()) {
+      const int32_t c = work.back();
+      work.pop_back();
+      if (c < 0 || !seen.insert(c).second || seen.size() > 16) continue;
+      const ir::Module& mod = p_.mod(c);
+      if (auto it = mod.class_vars.find(name); it != mod.class_vars.end() && mod.body_function >= 0) {
+        const ir::Function& body = p_.fn(mod.body_function);
+        const ir::Node& v = body.node(it->second);
+        if (v.op != "call" || v.target_module < 0 || find_method(p_, v.target_module, method) < 0) return -1;
+        auto [pos, fresh] = descriptors_.emplace(std::make_pair(c, name), -1);
+        if (!fresh) return pos->second;
+        const int32_t obj = self_node(v.target_module, loc);
+        pos->second = obj;
+        if (int32_t init = find_method(p_, v.target_module, "__init__"); init >= 0 && !v.args.empty()) {
+          std::vector<int32_t> a{obj};
+          for (ir::NodeId x : v.args) a.push_back(foreign_value(body, x, loc, fid));
+          inline_fn(init, a, {}, v.target_module, 1, loc);
+        }
+        return obj;
+      }
+      work.insert(work.end(), mod.base_modules.begin(), mod.base_modules.end());
+    }
+    return -1;
+  }
+
   // The value the call stored as attribute `name` of one of the model's submodules (`obj`, a self
   // node), or -1.
   const StoredState* submodule_state(int32_t obj, const std::string& name) const {
@@ -2063,7 +2123,9 @@ class Inliner {
   // submodule's class
   std::map<std::pair<const ir::Attr*, std::string>, StoredState> submodule_state_;
   std::map<std::pair<int32_t, std::string>, StoredState> class_state_;
-  std::map<std::pair<int32_t, std::string>, int32_t> setters_;  // property_setter() memo
+  std::map<std::pair<int32_t, std::string>, int32_t> descriptors_;  // (class, attribute) -> descriptor object
+  std::unordered_map<int32_t, int32_t> instance_dict_;              // object -> a value stored in its __dict__
+  std::map<std::pair<int32_t, std::string>, int32_t> setters_;      // property_setter() memo
   std::set<int32_t> unwrapped_;                 // decorated functions whose wrapper is running (their body runs as is)
   std::vector<int32_t> stack_;                  // the functions being inlined, innermost last
   std::unordered_map<int32_t, int32_t> newer_;  // value -> the version an in-place edit made of it
