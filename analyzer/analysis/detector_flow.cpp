@@ -273,6 +273,34 @@ class Analyzer {
     return !node(a).num && input_dependent(fact(n.args[1])) && (f.constant_tensor || literal_sequence(a));
   }
 
+  // Whether `id` packs input bits into an integer: a sum / or over values shifted by positions
+  // (`bits << arange(n)`, `bits * 2 ** arange(n)`, `bitwise_left_shift(ones, arange(n))`).
+  bool packs_bits(int32_t id) const {
+    std::vector<int32_t> work{id};
+    std::set<int32_t> seen;
+    bool reduced = false;
+    while (!work.empty()) {
+      const int32_t cur = work.back();
+      work.pop_back();
+      if (cur < 0 || !seen.insert(cur).second || seen.size() > 24) continue;
+      const FlatNode& n = node(cur);
+      if (!input_dependent(fact(cur)) && !in(n.op, {"lshift", "bitwise_left_shift", "pow"})) continue;
+      if (in(n.op, {"sum", "or", "bitwise_or"})) reduced = true;
+      if (reduced && in(n.op, {"lshift", "bitwise_left_shift", "pow"})) return true;
+      if (!in(n.op, {"sum", "or", "bitwise_or", "add", "mul", "long", "int", "to", "lshift", "bitwise_left_shift"}))
+        continue;
+      for (int32_t a : n.args) work.push_back(a);
+    }
+    return false;
+  }
+
+  // A stored integer code: a constant (or a value fixed without the input) other than 0 and 1.
+  bool stored_code(int32_t id) const {
+    if (input_dependent(fact(id))) return false;
+    const auto v = scalar(id);
+    return v && *v != 0 && *v != 1 && *v == std::floor(*v);
+  }
+
   // A hand-made tensor the model keeps (not computed from the input, not frozen random noise).
   bool stored_tensor(int32_t id) const {
     return fact(id).constant_tensor && !input_dependent(fact(id)) && !random_tensor(id);
@@ -596,8 +624,13 @@ class Analyzer {
     // read from a package file, configured), not in one computed from the input, is a match against
     // stored values, as isin is.
     const bool stored_membership = ops.size() == 2 && (stored_collection(id, ops[1]) || stored_collection(id, ops[0]));
+    // (bits * (1 << arange(15))).sum(-1) == CODE: input bits packed into one integer and compared
+    // with a stored one, a match against a stored bit pattern.
+    const bool packed_code =
+        in(op, {"eq", "ne"}) && ops.size() == 2 &&
+        ((packs_bits(ops[0]) && stored_code(ops[1])) || (packs_bits(ops[1]) && stored_code(ops[0])));
     if (ir::is_comparison(op) || op == "isin" || op == "eq_all" || stored_membership) {
-      if (other_const() || op == "isin" || stored_membership || stored_sequence_item(ops))
+      if (other_const() || op == "isin" || stored_membership || packed_code || stored_sequence_item(ops))
         ev |= kThreshold | kPattern;
       else if (weak_comparison(ops))
         ev |= kWeakThreshold;
@@ -1681,6 +1714,9 @@ class Analyzer {
         if (stored_value(a) && (fact(cur).evidence & kPattern)) return true;
         if (ir::is_comparison(node(cur).op) && stored_sequence_item({a})) return true;
         if (stored_collection(cur, a)) return true;
+        if (in(node(cur).op, {"eq", "ne"}) && node(cur).args.size() == 2 && stored_code(a) &&
+            packs_bits(node(cur).args[0] == a ? node(cur).args[1] : node(cur).args[0]))
+          return true;
         if (fact(a).raw && !fact(a).learned) stack.push_back(a);
       }
     }

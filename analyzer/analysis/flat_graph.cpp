@@ -1854,9 +1854,17 @@ class Inliner {
     const int32_t cls = static_cast<int32_t>(*o.num);
     if (ir::module_attr(p_, cls, ir::kContainerItems)) return -1;  // (containers iterate their items)
     const int32_t it = find_method(p_, cls, "__iter__");
-    if (it < 0 || active_.count(it) || p_.fn(it).owner_module < 0 || p_.mod(p_.fn(it).owner_module).is_nn_module)
-      return -1;
     const int32_t fid = stack_.empty() ? -1 : stack_.back();
+    if (it < 0) {
+      // The old sequence protocol: a class with __getitem__ (and __len__) but no __iter__ is
+      // iterated by calling __getitem__(0), __getitem__(1), ...: any of its items.
+      const int32_t get = find_method(p_, cls, "__getitem__");
+      if (get < 0 || active_.count(get) || p_.fn(get).owner_module < 0 ||
+          p_.mod(p_.fn(get).owner_module).is_nn_module || p_.fn(get).param_nodes.size() < 2)
+        return -1;
+      return inline_fn(get, {obj, opaque("param", {}, loc, false, fid, "index")}, {}, cls, depth + 1, loc);
+    }
+    if (active_.count(it) || p_.fn(it).owner_module < 0 || p_.mod(p_.fn(it).owner_module).is_nn_module) return -1;
     int32_t made = inline_fn(it, {obj}, {}, cls, depth + 1, loc);
     if (made < 0) return -1;
     const FlatNode& r = g_.nodes[static_cast<size_t>(made)];
