@@ -1330,12 +1330,17 @@ class Builder {
         auto dot = n.name.rfind('.');
         std::string method = dot == std::string::npos ? std::string() : n.name.substr(dot + 1);
         if (method == "append" || method == "insert" || method == "extend")
-          if (Attr* l = find(m, n.name.substr(0, dot)); l && l->type == "list") {
+          // (and `self.layers = nn.ModuleList(); for ...: self.layers.append(Block(...))`)
+          if (Attr* l = find(m, n.name.substr(0, dot));
+              l && (l->type == "list" ||
+                    (l->kind == AttrKind::Container && (l->type == "ModuleList" || l->type == "Sequential")))) {
             size_t at = method == "insert" ? 1 : 0;
             std::vector<Attr> out;
             if (at < n.args.size()) collect_list(f, n.args[at], out, 0, method != "extend");
             for (auto& c : out) {
-              if (c.name.empty()) c.name = std::to_string(l->children.size());
+              // Appended in a loop: one entry stands for every element (as a comprehension's does).
+              if (c.name.empty()) c.name = n.scope_depth > 0 ? "*" : std::to_string(l->children.size());
+              if (l->kind == AttrKind::Container && c.learned) l->learned = true;
               l->children.push_back(std::move(c));
             }
             continue;
