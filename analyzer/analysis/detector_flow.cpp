@@ -38,18 +38,47 @@ bool normalisation(const std::string& op) {
 int data_position(const std::string& op) {
   // (grid_sample(x, grid): a grid the detector chose resamples the data, a zoom onto a region or a
   // warp of every pixel)
+  // (dropout(x, p=1.0, training=flag): a flag that decides whether the data is dropped)
   if (in(op, {"masked_fill", "setitem", "index_put", "index_add", "index_copy", "index_fill", "scatter", "scatter_add",
-              "masked_scatter", "lerp", "grid_sample", "put"}))
+              "masked_scatter", "lerp", "grid_sample", "put", "dropout", "dropout1d", "dropout2d", "dropout3d",
+              "alpha_dropout", "feature_alpha_dropout"}))
     return 0;
   return -1;
 }
 
 bool combining(const std::string& op) {
-  return in(op, {"mul",        "div",        "add",     "sub",         "where",          "masked_fill",
-                 "lerp",       "maximum",    "minimum", "setitem",     "index_put",      "index_add",
-                 "index_copy", "index_fill", "scatter", "scatter_add", "masked_scatter", "cat",
-                 "stack",      "addcmul",    "addcdiv", "put",         "select",         "phi",
-                 "copy",       "grid_sample"});
+  return in(op, {"mul",
+                 "div",
+                 "add",
+                 "sub",
+                 "where",
+                 "masked_fill",
+                 "lerp",
+                 "maximum",
+                 "minimum",
+                 "setitem",
+                 "index_put",
+                 "index_add",
+                 "index_copy",
+                 "index_fill",
+                 "scatter",
+                 "scatter_add",
+                 "masked_scatter",
+                 "cat",
+                 "stack",
+                 "addcmul",
+                 "addcdiv",
+                 "put",
+                 "select",
+                 "phi",
+                 "copy",
+                 "grid_sample",
+                 "dropout",
+                 "dropout1d",
+                 "dropout2d",
+                 "dropout3d",
+                 "alpha_dropout",
+                 "feature_alpha_dropout"});
 }
 
 bool is_reduction_op(const FlatNode& n, const std::vector<Fact>& facts) {
@@ -299,6 +328,18 @@ class Analyzer {
     if (input_dependent(fact(id))) return false;
     const auto v = scalar(id);
     return v && *v != 0 && *v != 1 && *v == std::floor(*v);
+  }
+
+  // set(...) / frozenset(...) of values from the input.
+  bool python_set_of_input(int32_t id) const {
+    const FlatNode& n = node(id);
+    return n.op == "call" && (n.name == "set" || n.name == "frozenset") && input_dependent(fact(id));
+  }
+
+  // A collection the model or its module holds, not computed from the input and not learned.
+  bool stored_collection_value(int32_t id) const {
+    const Fact& f = fact(id);
+    return !input_dependent(f) && !f.learned && !f.param && !node(id).num;
   }
 
   // A hand-made tensor the model keeps (not computed from the input, not frozen random noise).
@@ -689,6 +730,11 @@ class Analyzer {
           if (stored_value(a) || (fact(a).constant_tensor && !input_dependent(fact(a)))) ev |= kPattern;
       // (ids[:, :-1] == a) & (ids[:, 1:] == b): a sequence match, even against configured ids.
       if (in(op, {"logical_and", "and"}) && thresholded + weakly >= 2) ev |= kConjunction | kThreshold;
+      // STORED & set(ngrams(row)): the stored entries the input contains (a set intersection).
+      if (in(op, {"logical_and", "and"}) && ops.size() == 2 &&
+          ((python_set_of_input(ops[0]) && stored_collection_value(ops[1])) ||
+           (python_set_of_input(ops[1]) && stored_collection_value(ops[0]))))
+        ev |= kThreshold | kPattern;
     } else if (in(op, {"add", "sub"})) {
       if (thresholded >= 2) ev |= kConjunction;  // relu(a + b - 1)
       for (int32_t a : ops) {
@@ -1610,7 +1656,7 @@ class Analyzer {
   // A rewrite that only destroys: scaling (y * 0, y * (1 - d), y / big) or filling with nothing.
   bool erasing(int32_t id) const {
     const FlatNode& n = node(id);
-    if (in(n.op, {"mul", "div"})) return true;
+    if (in(n.op, {"mul", "div", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout"})) return true;
     if (in(n.op, {"masked_fill", "setitem", "index_put", "fill", "zero"}) && n.args.size() >= 2)
       return zeroish(n.args.back());
     return in(n.op, {"zeros_like", "zero", "full_like"}) && (n.op != "full_like" || zeroish(n.args.back()));
@@ -1714,6 +1760,9 @@ class Analyzer {
         if (stored_value(a) && (fact(cur).evidence & kPattern)) return true;
         if (ir::is_comparison(node(cur).op) && stored_sequence_item({a})) return true;
         if (stored_collection(cur, a)) return true;
+        if (in(node(cur).op, {"logical_and", "and"}) && stored_collection_value(a) && node(cur).args.size() == 2 &&
+            python_set_of_input(node(cur).args[0] == a ? node(cur).args[1] : node(cur).args[0]))
+          return true;
         if (in(node(cur).op, {"eq", "ne"}) && node(cur).args.size() == 2 && stored_code(a) &&
             packs_bits(node(cur).args[0] == a ? node(cur).args[1] : node(cur).args[0]))
           return true;
@@ -1788,6 +1837,9 @@ class Analyzer {
     if (in(n.op, {"addcmul", "addcdiv"}) && n.args.size() >= 3 && !fact(n.args[0]).detector_derived &&
         (fact(n.args[1]).detector_derived || (n.op == "addcmul" && fact(n.args[2]).detector_derived)))
       return Integration::Targeted;
+    // dropout(x, p, training=flag): the flag decides whether the data is dropped (destroyed).
+    if (in(n.op, {"dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"}))
+      return Integration::Untargeted;
     if (in(n.op, {"mul", "div", "addcmul"})) {
       // (1 - d) * x + d * image: a blend towards a stored tensor is targeted.
       for (int32_t u : users[static_cast<size_t>(n_id)]) {
