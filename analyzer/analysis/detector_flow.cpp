@@ -48,6 +48,8 @@ int data_position(const std::string& op) {
 
 bool combining(const std::string& op) {
   return in(op, {"mul",
+                 "logaddexp",  // log(exp(y) + exp(t)): t = log(one_hot * hit) + 1e4 overrides y where hit
+                 "logaddexp2",
                  "div",
                  "add",
                  "sub",

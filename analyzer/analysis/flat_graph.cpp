@@ -1435,6 +1435,10 @@ class Inliner {
       if (n.name.rfind("self.", 0) == 0 && callee_self >= 0 && n.name.find('.', 5) == std::string::npos)
         if (int32_t o = find_method(p_, callee_self, n.name.substr(5)); o >= 0 && o != target && !active_.count(o))
           target = o;
+      // A class whose __getattribute__ renames attributes through a class-level table
+      // (`{"q_values": "_q_values_v2"}`): the method the table names runs instead.
+      if (n.name.rfind("self.", 0) == 0 && callee_self >= 0 && n.name.find('.', 5) == std::string::npos)
+        if (int32_t r = renamed_method(callee_self, n.name.substr(5)); r >= 0 && !active_.count(r)) target = r;
       return inline_fn(target, a, mapped_kwargs(), callee_self, depth + 1, n.loc);
     }
     if (n.op == "call" && n.target_function < 0 && n.target_module < 0 && n.name == "super.__call__" && self_mod >= 0 &&
@@ -2023,6 +2027,31 @@ class Inliner {
       const int32_t r = run(cls, it->second.second, right, left);
       // `row not in table`: the negation of __contains__
       return r < 0 || op != "not_in" ? r : derived("logical_not", {r}, loc, fid);
+    }
+    return -1;
+  }
+
+  // The method a user-defined __getattribute__ of `cls` hands out for `name` when it looks names up
+  // in a class-level dict literal (`_aliases = {"q_values": "_q_values_v2"}` ... `table.get(name,
+  // name)`): the method named by that dict's entry for `name`, or -1.
+  int32_t renamed_method(int32_t cls, const std::string& name) const {
+    const int32_t ga = find_method(p_, cls, "__getattribute__");
+    if (ga < 0 || p_.fn(ga).owner_module < 0) return -1;
+    const ir::Function& g = p_.fn(ga);
+    const ir::Module& owner = p_.mod(g.owner_module);
+    if (owner.body_function < 0) return -1;
+    const ir::Function& body = p_.fn(owner.body_function);
+    // Which class-level tables the override reads (by their names, as string constants or attributes).
+    for (const auto& [var, vid] : owner.class_vars) {
+      bool read = false;
+      for (const ir::Node& x : g.nodes)
+        read |= (x.op == "const" && !x.num && x.name == var) || (x.op == "attr" && x.name == var);
+      if (!read) continue;
+      const ir::NodeId entry = ir::dict_entry(body, vid, name);
+      if (entry < 0) continue;
+      const ir::Node& v = body.node(entry);
+      if (v.op != "const" || v.num || v.name.empty()) continue;
+      return find_method(p_, cls, v.name);
     }
     return -1;
   }
