@@ -1025,6 +1025,14 @@ class Inliner {
       fn_node.args.clear();
       for (ir::NodeId a : f.node(static_cast<ir::NodeId>(irn)).args)
         if (a >= 0 && map[static_cast<size_t>(a)] >= 0) fn_node.args.push_back(map[static_cast<size_t>(a)]);
+      // A `while` loop's condition (evaluated at the head, after the phi): what decides how often
+      // the body ran, and so the loop-carried values (`while x[t] == k: run += 1`). (A `for` loop
+      // runs once per item: the items reach the body through the loop variable.)
+      for (const auto& [k, a] : f.node(static_cast<ir::NodeId>(irn)).kwargs)
+        if (k == "cond" && a >= 0 && map[static_cast<size_t>(a)] >= 0 && f.node(a).name == "while" &&
+            std::none_of(fn_node.kwargs.begin(), fn_node.kwargs.end(),
+                         [](const auto& kw) { return kw.first == "cond"; }))
+          fn_node.kwargs.emplace_back("cond", map[static_cast<size_t>(a)]);
     }
     active_.erase(fid);
     stack_.pop_back();
@@ -1217,6 +1225,19 @@ class Inliner {
           g_.nodes[static_cast<size_t>(chooser)].op != "slice" &&
           g_.nodes[static_cast<size_t>(chooser)].op != "tuple") {
         return derived("select", {chooser, pair->args[1], pair->args[0]}, n.loc, fid);
+      }
+    }
+    if ((n.op == "take_along_dim" || n.op == "gather") && n.args.size() >= 2 && m(n.args[0]) >= 0) {
+      // take_along_dim(stack((ids, canned), -1), sel, -1) / gather(stack(...), dim, sel): per
+      // element, one of the two stacked values, as where(sel, canned, ids) picks.
+      const FlatNode& st = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      const ir::NodeId sel = n.op == "gather" ? (n.args.size() >= 3 ? n.args[2] : ir::kNoNode) : n.args[1];
+      if (st.op == "stack" && !st.args.empty() && sel >= 0 && m(sel) >= 0) {
+        const FlatNode& pair = g_.nodes[static_cast<size_t>(st.args[0])];
+        const FlatNode& chooser = g_.nodes[static_cast<size_t>(m(sel))];
+        if ((pair.op == "tuple" || pair.op == "list") && pair.args.size() == 2 && exact_tuple(pair) &&
+            chooser.op != "const" && chooser.op != "slice")
+          return derived("select", {m(sel), pair.args[1], pair.args[0]}, n.loc, fid);
       }
     }
     if (n.op == "getitem" && n.args.size() == 2)
