@@ -332,6 +332,84 @@ size_t error_bytes(TSNode root) {
 
 }  // namespace
 
+namespace {
+
+// `X = type("X", (Base,), {"forward": fn, "__init__": init})` at module level makes a class as a
+// class statement would: its bases, and its methods from the namespace's functions of the file. A
+// namespace entry `types.FunctionType(C.m.__code__, dict(globals(), name=other))` is C.m with the
+// global `name` rebound to `other` (a copy of it whose calls of `name` call `other`).
+void classes_from_type_calls(ir::Program& prog, const ir::SourceFile& file) {
+  const int32_t mf = file.module_function;
+  std::vector<std::pair<std::string, ir::NodeId>> made(file.globals.begin(), file.globals.end());
+  std::sort(made.begin(), made.end());
+  auto node = [&](ir::NodeId id) -> const ir::Node& { return prog.functions[static_cast<size_t>(mf)].node(id); };
+  const std::string prefix = file.module_name.empty() ? "" : file.module_name + ".";
+  for (const auto& [name, nid] : made) {
+    const ir::Node call = node(nid);
+    if (call.op != "call" || (call.name != "type" && call.name != "builtins.type") || call.args.size() != 3 ||
+        call.args[1] < 0 || call.args[2] < 0 || node(call.args[2]).op != "dict")
+      continue;
+    ir::Module m;
+    m.id = static_cast<int32_t>(prog.modules.size());
+    m.name = name;
+    m.qualname = prefix + name;
+    m.file = 0;
+    m.loc = call.loc;
+    for (ir::NodeId b : node(call.args[1]).args) {
+      if (b < 0) continue;
+      const ir::Node& bn = node(b);
+      if (bn.target_module >= 0)
+        m.bases.push_back(prog.modules[static_cast<size_t>(bn.target_module)].qualname);
+      else if (bn.op == "global")
+        m.bases.push_back(bn.name);
+    }
+    const ir::Node ns = node(call.args[2]);
+    for (size_t k = 0; k + 1 < ns.args.size(); k += 2) {
+      if (ns.args[k] < 0 || ns.args[k + 1] < 0) continue;
+      const ir::Node& key = node(ns.args[k]);
+      const ir::Node& v = node(ns.args[k + 1]);
+      if (key.op != "const" || key.num || key.name.empty()) continue;
+      if (v.target_function >= 0 && (v.op == "def" || v.op == "lambda" || v.op == "global")) {
+        m.methods[key.name] = v.target_function;
+        continue;
+      }
+      // types.FunctionType(C.m.__code__, dict(globals(), name=other), ...)
+      if (v.op != "call" || v.name != "types.FunctionType" || v.args.size() < 2 || v.args[0] < 0) continue;
+      const ir::Node& code = node(v.args[0]);
+      if (code.op != "attr" || code.name != "__code__" || code.args.empty() || code.args[0] < 0) continue;
+      const ir::Node& meth = node(code.args[0]);
+      if (meth.op != "attr" || meth.args.empty() || meth.args[0] < 0) continue;
+      const int32_t owner = node(meth.args[0]).target_module;
+      if (owner < 0) continue;
+      const auto& owner_methods = prog.modules[static_cast<size_t>(owner)].methods;
+      auto orig = owner_methods.find(meth.name);
+      if (orig == owner_methods.end()) continue;
+      std::vector<std::pair<std::string, std::string>> rebound;  // dotted global -> dotted replacement
+      if (v.args[1] >= 0 && node(v.args[1]).op == "call" && node(v.args[1]).name == "dict")
+        for (const auto& [g, val] : node(v.args[1]).kwargs)
+          if (val >= 0 && node(val).target_function >= 0)
+            rebound.emplace_back(prefix + g, prog.functions[static_cast<size_t>(node(val).target_function)].qualname);
+      ir::Function copy = prog.functions[static_cast<size_t>(orig->second)];
+      copy.id = static_cast<int32_t>(prog.functions.size());
+      copy.qualname = m.qualname + "." + key.name;
+      copy.owner_module = m.id;
+      for (ir::Node& x : copy.nodes)
+        for (const auto& [from, to] : rebound)
+          if ((x.op == "call" || x.op == "global") && x.name == from) {
+            x.name = to;
+            x.target_function = -1;  // (the linker resolves the new name)
+            // Where the rebinding was written is where this call of the other function comes from.
+            if (x.op == "call") x.loc = v.loc;
+          }
+      m.methods[key.name] = copy.id;
+      prog.functions.push_back(std::move(copy));
+    }
+    if (!m.methods.empty()) prog.modules.push_back(std::move(m));
+  }
+}
+
+}  // namespace
+
 void lower_file(ir::Program& prog, const Options& opts) {
   ir::SourceFile& file = prog.files[0];
   file.language = "python";
@@ -456,6 +534,7 @@ void lower_file(ir::Program& prog, const Options& opts) {
   FunctionLowerer low(fc, mod_fn, nullptr, -1, nullptr);
   low.lower_block(root);
   file.globals = low.bindings();
+  classes_from_type_calls(prog, file);
 
   if (had_error) {
     file.status = ir::FileStatus::Partial;
