@@ -44,6 +44,14 @@ static int32_t argument_class(const ir::Program& p, int32_t fn, const ir::Node& 
   return any && agree ? cls : -1;
 }
 
+// A call made later (an ExitStack callback, run when its `with` block ends).
+struct DeferredCall {
+  int32_t fn = -1;
+  std::vector<int32_t> args;
+  std::vector<std::pair<std::string, int32_t>> kwargs;
+  ir::Loc loc;
+};
+
 // A value the call stored on one of the model's submodules, and where.
 struct StoredState {
   int32_t value = -1;
@@ -287,6 +295,15 @@ class Inliner {
       return inline_fn(static_cast<int32_t>(*c.num), args, kwargs, self_mod, depth + 1, loc);
     }
     if (c.op == "phi" && c.args.size() == 1) return call_value(c.args[0], args, kwargs, loc, fn, depth);
+    // obj.method held as a value (`stack.callback(self.qa.flag_stuck, ...)`): the method, bound.
+    if (c.op == "attr" && !c.args.empty() && c.args[0] >= 0 && can_inline(depth)) {
+      const FlatNode& obj = g_.nodes[static_cast<size_t>(c.args[0])];
+      if (obj.op == "self" && obj.num)
+        if (int32_t meth = find_method(p_, static_cast<int32_t>(*obj.num), c.name); meth >= 0) {
+          args.insert(args.begin(), c.args[0]);
+          return inline_fn(meth, args, kwargs, static_cast<int32_t>(*obj.num), depth + 1, loc);
+        }
+    }
     if ((c.op == "select" && c.args.size() == 3) || (c.op == "phi" && c.args.size() > 1)) {
       // `run = partial(blk, **kw) if flag else blk; run(x)`: the call runs whichever callable the
       // value holds; each is called and the results merge.
@@ -1013,6 +1030,7 @@ class Inliner {
     std::vector<int32_t> map(f.nodes.size(), -1);
     std::vector<std::pair<size_t, size_t>> phi_fixups;  // (flat phi, ir node) whose args come later
     std::vector<int32_t> returns;
+    const int exits_before = exits_run_;
     frames_.emplace_back(fid, &map);
     for (const ir::Node& n : f.nodes) {
       int32_t id = lower_node(f, n, map, args, kwargs, self_mod, depth, returns, phi_fixups);
@@ -1039,6 +1057,10 @@ class Inliner {
     calls_.pop_back();
     call_stack_ = outer_stack;
     anchor_ = outer_anchor;
+    // ExitStack callbacks ran at the end of a `with` block after its `return`: the returned objects
+    // are returned as the callbacks left them (edited in place).
+    if (exits_run_ != exits_before)
+      for (int32_t& r : returns) r = current_object(r);
     // Calling a generator function makes a generator: iterating it gives the values it yields.
     const bool generator =
         std::any_of(f.nodes.begin(), f.nodes.end(), [](const ir::Node& x) { return x.op == "yield"; });
@@ -1752,7 +1774,31 @@ class Inliner {
       // `with cm as x`: a manager the tree does not define hands back itself (torch.no_grad(), a
       // lock, a file); its exit changes nothing the analysis follows.
       if (n.op == "__enter__") return m(n.args[0]);
-      if (n.op == "__exit__") return -1;
+      if (n.op == "__exit__") {
+        // contextlib.ExitStack: the callbacks registered on it run at the exit, last first.
+        if (auto it = exit_callbacks_.find(m(n.args[0])); it != exit_callbacks_.end() && can_inline(depth)) {
+          auto callbacks = std::move(it->second);
+          exit_callbacks_.erase(it);
+          ++exits_run_;
+          for (auto c = callbacks.rbegin(); c != callbacks.rend(); ++c) {
+            std::vector<int32_t> now;  // (the objects as they are at the exit: edited in place since)
+            for (int32_t a : c->args) now.push_back(current_object(a));
+            call_value(c->fn, now, c->kwargs, c->loc, fid, depth);
+          }
+        }
+        return -1;
+      }
+      // stack.callback(fn, *args) on an ExitStack: fn(*args) runs when the `with` block ends.
+      if (n.op == "callback" && n.args.size() >= 2 && m(n.args[1]) >= 0) {
+        DeferredCall c;
+        c.fn = m(n.args[1]);
+        std::vector<int32_t> a = mapped_args();
+        c.args.assign(a.begin() + 2, a.end());
+        c.kwargs = mapped_kwargs();
+        c.loc = n.loc;
+        exit_callbacks_[m(n.args[0])].push_back(std::move(c));
+        return -1;
+      }
       // for proc in self.processors: proc.apply(scores, ids) -- each object of the list, in order
       // (each sees what the ones before it edited in place).
       if (recv.op == "iter_item" && !recv.args.empty() && recv.args[0] >= 0 &&
@@ -2133,6 +2179,23 @@ class Inliner {
     return r;
   }
 
+  // The object `v` as it is now: its newest in-place version, also through a loop that edited it in
+  // place (`for b in blocks: out += b(x)` makes a loop phi whose first operand is `v`).
+  int32_t current_object(int32_t v) const {
+    for (int guard = 0; v >= 0 && guard < 16; ++guard) {
+      v = latest(v);
+      int32_t next = -1;
+      for (size_t i = static_cast<size_t>(v) + 1; i < g_.nodes.size() && next < 0; ++i) {
+        const FlatNode& n = g_.nodes[i];
+        if (n.op == "phi" && (n.flags & kFlatLoopHeader) && !n.args.empty() && n.args[0] == v)
+          next = static_cast<int32_t>(i);
+      }
+      if (next < 0) break;
+      v = next;
+    }
+    return latest(v);
+  }
+
   // The newest version of a value edited in place since it was made (`logits.masked_fill_(...)` in a
   // helper that was handed `logits`, or in the same function).
   int32_t latest(int32_t v) const {
@@ -2182,6 +2245,8 @@ class Inliner {
   std::map<std::pair<const ir::Attr*, std::string>, StoredState> submodule_state_;
   std::map<std::pair<int32_t, std::string>, StoredState> class_state_;
   std::map<std::pair<int32_t, std::string>, int32_t> descriptors_;  // (class, attribute) -> descriptor object
+  std::map<int32_t, std::vector<DeferredCall>> exit_callbacks_;     // ExitStack object -> its callbacks
+  int exits_run_ = 0;                                               // `with` exits that ran callbacks
   std::unordered_map<int32_t, int32_t> instance_dict_;              // object -> a value stored in its __dict__
   std::map<std::pair<int32_t, std::string>, int32_t> setters_;      // property_setter() memo
   std::set<int32_t> unwrapped_;                 // decorated functions whose wrapper is running (their body runs as is)
