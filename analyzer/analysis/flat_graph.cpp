@@ -1690,13 +1690,13 @@ class Inliner {
         object_state_[{objid, n.name}] = value;
         // `self.trunk[1].gate = Gate(keep)`: one of the model's submodules, however it is reached
         // later in the call (the container running its children), holds the value from now on.
-        if (obj.attr) {
+        if (const ir::Attr* slot = obj.attr) {  // (copied: `derived` below may move the nodes)
           // (read back through the store, so that where the model handed the value on is on the trace)
           static const std::set<std::string> callables = {"self",   "container",  "layer_ref", "def",
                                                           "lambda", "module_arg", "partial"};
           const bool data = !callables.count(g_.nodes[static_cast<size_t>(value)].op);
           const int32_t stored = data ? derived("stored", {value}, n.loc, fid) : value;
-          submodule_state_[{obj.attr, n.name}] = {stored, n.loc};
+          submodule_state_[{slot, n.name}] = {stored, n.loc};
           // (a container's children may run as one representative: any instance of the class may hold it)
           class_state_[{cls, n.name}] = {stored, n.loc};
         }
@@ -1718,10 +1718,11 @@ class Inliner {
     if (n.op == "apply" && n.args.size() == 2 && m(n.args[0]) >= 0 && m(n.args[1]) >= 0 && can_inline(depth)) {
       const FlatNode& obj = g_.nodes[static_cast<size_t>(m(n.args[0]))];
       if (obj.op == "self" && obj.num) {
+        const int32_t cls = static_cast<int32_t>(*obj.num);  // (call_value below may move the nodes)
         const int32_t fn = m(n.args[1]);
         call_value(fn, {m(n.args[0])}, {}, n.loc, fid, depth);
         std::vector<std::pair<const ir::Attr*, std::string>> work;
-        for (const ir::Attr& a : p_.mod(static_cast<int32_t>(*obj.num)).attrs) work.emplace_back(&a, a.name);
+        for (const ir::Attr& a : p_.mod(cls).attrs) work.emplace_back(&a, a.name);
         for (size_t i = 0; i < work.size() && i < 64; ++i) {
           const auto [a, path] = work[i];
           if (a->kind == ir::AttrKind::Container)
