@@ -321,12 +321,9 @@ class HwAnalysis {
     }
   }
 
-  int32_t find_tattr(int32_t mod, const std::string& name, int depth = 0) const {
-    if (mod < 0 || depth > 12) return -1;
-    auto it = tattrs_.find({mod, name});
-    if (it != tattrs_.end()) return it->second;
-    for (int32_t b : p_.mod(mod).base_modules)
-      if (int32_t t = find_tattr(b, name, depth + 1); t >= 0) return t;
+  int32_t find_tattr(int32_t mod, const std::string& name) const {
+    for (int32_t c : ir::mro(p_, mod))
+      if (auto it = tattrs_.find({c, name}); it != tattrs_.end()) return it->second;
     return -1;
   }
 

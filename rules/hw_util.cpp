@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "rules/hw_util.h"
 
 #include "ir/ops.h"
@@ -57,21 +59,25 @@ bool number_const(const ir::Node& n, double* out) {
   return true;
 }
 
-bool module_owns_weights(const ir::Program& p, int32_t mod, int depth) {
-  if (mod < 0 || depth > 12) return false;
-  const ir::Module& m = p.mod(mod);
-  for (const auto& a : m.attrs) {
-    if (a.learned) return true;
-    if (a.kind == ir::AttrKind::Submodule && a.module_class >= 0 && a.module_class != mod &&
-        module_owns_weights(p, a.module_class, depth + 1))
-      return true;
-  }
-  for (int32_t b : m.base_modules)
-    if (module_owns_weights(p, b, depth + 1)) return true;
-  // A torch.nn base that carries parameters (class Foo(nn.Conv2d)).
-  for (const auto& b : m.bases) {
-    const ir::LayerInfo* li = ir::torch_layer(last_component(b));
-    if (li && li->learned) return true;
+bool module_owns_weights(const ir::Program& p, int32_t mod, int /*depth*/) {
+  // Each class once: submodules and bases can form a lattice with exponentially many paths.
+  std::vector<int32_t> work{mod}, seen;
+  while (!work.empty()) {
+    const int32_t c = work.back();
+    work.pop_back();
+    if (c < 0 || std::find(seen.begin(), seen.end(), c) != seen.end() || seen.size() > 256) continue;
+    seen.push_back(c);
+    const ir::Module& m = p.mod(c);
+    for (const auto& a : m.attrs) {
+      if (a.learned) return true;
+      if (a.kind == ir::AttrKind::Submodule) work.push_back(a.module_class);
+    }
+    work.insert(work.end(), m.base_modules.begin(), m.base_modules.end());
+    // A torch.nn base that carries parameters (class Foo(nn.Conv2d)).
+    for (const auto& b : m.bases) {
+      const ir::LayerInfo* li = ir::torch_layer(last_component(b));
+      if (li && li->learned) return true;
+    }
   }
   return false;
 }

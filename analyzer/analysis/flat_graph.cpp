@@ -935,15 +935,9 @@ class Inliner {
   }
 
   // The method `name` of the first class after `after` in the method resolution order of `cls`
-  // (depth-first, left to right, each class once), or -1.
+  // (Module::mro), or -1.
   int32_t next_in_mro(int32_t cls, int32_t after, const std::string& name) const {
-    std::vector<int32_t> order;
-    std::function<void(int32_t, int)> visit = [&](int32_t c, int depth) {
-      if (c < 0 || depth > 16 || std::find(order.begin(), order.end(), c) != order.end()) return;
-      order.push_back(c);
-      for (int32_t b : p_.mod(c).base_modules) visit(b, depth + 1);
-    };
-    visit(cls, 0);
+    const auto order = ir::mro(p_, cls);
     auto at = std::find(order.begin(), order.end(), after);
     if (at == order.end()) return -1;
     for (auto it = at + 1; it != order.end(); ++it)
@@ -951,14 +945,13 @@ class Inliner {
     return -1;
   }
 
+
   bool can_inline(int depth) const { return depth < kMaxDepth && g_.nodes.size() < kMaxNodes; }
 
-  bool module_learned(int32_t mod, int depth = 0) const {
-    if (mod < 0 || depth > 12) return false;
-    for (const auto& a : p_.mod(mod).attrs)
-      if (attr_learned(a)) return true;
-    for (int32_t b : p_.mod(mod).base_modules)
-      if (module_learned(b, depth + 1)) return true;
+  bool module_learned(int32_t mod) const {
+    for (int32_t c : ir::mro(p_, mod))
+      for (const auto& a : p_.mod(c).attrs)
+        if (attr_learned(a)) return true;
     return false;
   }
 
@@ -2344,13 +2337,10 @@ int32_t class_of(const ir::Function& f, ir::NodeId id) {
 }
 
 // Whether `fn` is one of the methods of class `mod` (its own, bound in __init__, or inherited).
-bool is_method_of(const ir::Program& p, int32_t mod, int32_t fn, int depth = 0) {
-  if (mod < 0 || depth > 16) return false;
-  const ir::Module& m = p.mod(mod);
-  for (const auto& [name, id] : m.methods)
-    if (id == fn) return true;
-  for (int32_t b : m.base_modules)
-    if (is_method_of(p, b, fn, depth + 1)) return true;
+bool is_method_of(const ir::Program& p, int32_t mod, int32_t fn) {
+  for (int32_t c : ir::mro(p, mod))
+    for (const auto& [name, id] : p.mod(c).methods)
+      if (id == fn) return true;
   return false;
 }
 

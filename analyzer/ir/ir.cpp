@@ -1,6 +1,9 @@
 #include "ir/ir.h"
 
 #include <algorithm>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace archscan::ir {
 
@@ -154,11 +157,11 @@ const Attr* module_attr(const Program& p, int32_t mod, const std::string& path, 
   std::string head = path.substr(0, path.find('.'));
   std::string rest = path.find('.') == std::string::npos ? "" : path.substr(path.find('.') + 1);
   const Attr* a = m.attr(head);
-  if (!a) {
-    for (int32_t b : m.base_modules)
-      if (const Attr* r = module_attr(p, b, path, depth + 1)) return r;
-    return nullptr;
+  for (int32_t c : mro(p, mod)) {
+    if (a) break;
+    a = p.mod(c).attr(head);
   }
+  if (!a) return nullptr;
   while (!rest.empty() && a) {
     std::string key = rest.substr(0, rest.find('.'));
     rest = rest.find('.') == std::string::npos ? "" : rest.substr(rest.find('.') + 1);
@@ -176,13 +179,89 @@ const Attr* module_attr(const Program& p, int32_t mod, const std::string& path, 
   return a;
 }
 
-int32_t find_method(const Program& p, int32_t mod, const std::string& name, int depth) {
-  if (mod < 0 || depth > 16) return -1;
-  const Module& m = p.mod(mod);
-  if (int32_t f = m.method(name); f >= 0) return f;
-  for (int32_t b : m.base_modules)
-    if (int32_t f = find_method(p, b, name, depth + 1); f >= 0) return f;
+int32_t find_method(const Program& p, int32_t mod, const std::string& name, int /*depth*/) {
+  if (mod < 0) return -1;
+  for (int32_t c : mro(p, mod))
+    if (int32_t f = p.mod(c).method(name); f >= 0) return f;
   return -1;
+}
+
+namespace {
+
+// C3: the first head of the lists that is in no list's tail, repeatedly; nullopt when none is.
+std::optional<std::vector<int32_t>> c3_merge(std::vector<std::vector<int32_t>> lists) {
+  std::vector<int32_t> out;
+  std::vector<size_t> at(lists.size(), 0);
+  while (out.size() < kMaxMro) {
+    int32_t pick = -1;
+    bool any = false;
+    for (size_t i = 0; i < lists.size() && pick < 0; ++i) {
+      if (at[i] >= lists[i].size()) continue;
+      any = true;
+      const int32_t head = lists[i][at[i]];
+      bool in_tail = false;
+      for (size_t j = 0; j < lists.size() && !in_tail; ++j)
+        in_tail = std::find(lists[j].begin() + static_cast<std::ptrdiff_t>(std::min(at[j] + 1, lists[j].size())),
+                            lists[j].end(), head) != lists[j].end();
+      if (!in_tail) pick = head;
+    }
+    if (!any) break;
+    if (pick < 0) return std::nullopt;  // inconsistent hierarchy (Python raises TypeError)
+    out.push_back(pick);
+    for (size_t i = 0; i < lists.size(); ++i)
+      if (at[i] < lists[i].size() && lists[i][at[i]] == pick) ++at[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<int32_t> compute_mro(const Program& p, int32_t mod) {
+  // Iterative post-order over the base graph (a chain of 10k classes must not recurse 10k deep),
+  // each class's order from its bases' orders; a base met while its own order is being computed
+  // (a cycle, which Python cannot build) is left out.
+  std::unordered_map<int32_t, std::vector<int32_t>> done;
+  std::unordered_set<int32_t> open;
+  std::vector<std::pair<int32_t, size_t>> stack{{mod, 0}};
+  open.insert(mod);
+  while (!stack.empty()) {
+    auto& [c, next] = stack.back();
+    const Module& m = p.mod(c);
+    if (next < m.base_modules.size()) {
+      const int32_t b = m.base_modules[next++];
+      if (b >= 0 && !done.count(b) && open.insert(b).second) stack.push_back({b, 0});
+      continue;
+    }
+    std::vector<std::vector<int32_t>> lists;
+    std::vector<int32_t> bases;
+    for (int32_t b : m.base_modules)
+      if (auto it = done.find(b); it != done.end() && std::find(bases.begin(), bases.end(), b) == bases.end()) {
+        lists.push_back(it->second);
+        bases.push_back(b);
+      }
+    lists.push_back(bases);
+    std::vector<int32_t> order{c};
+    if (auto merged = c3_merge(lists)) {
+      order.insert(order.end(), merged->begin(), merged->end());
+    } else {
+      for (const auto& l : lists)
+        for (int32_t x : l)
+          if (std::find(order.begin(), order.end(), x) == order.end()) order.push_back(x);
+    }
+    if (order.size() > kMaxMro) order.resize(kMaxMro);
+    const int32_t finished = c;
+    open.erase(finished);
+    done[finished] = std::move(order);
+    stack.pop_back();
+  }
+  return std::move(done[mod]);
+}
+
+std::span<const int32_t> mro(const Program& p, int32_t mod) {
+  if (mod < 0) return {};
+  const Module& m = p.mod(mod);
+  if (!m.mro.empty()) return m.mro;
+  return {&m.id, 1};  // not linked yet: the class alone (bases are resolved by the linker)
 }
 
 bool is_self(const Function& f, NodeId id) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -173,6 +174,10 @@ struct Module {
   int32_t file = -1;
   std::vector<std::string> bases;     // as written, resolved to dotted paths where possible
   std::vector<int32_t> base_modules;  // user classes among the bases
+  // The class and its user base classes in Python's method resolution order (C3), each once, at
+  // most kMaxMro; set by the linker (link::resolve_bases). Lookups walk this list, never the base
+  // graph: a lattice of bases has exponentially many paths.
+  std::vector<int32_t> mro;
   bool is_nn_module = false;          // derives from torch.nn.Module (directly or transitively)
   std::vector<Attr> attrs;
   std::unordered_map<std::string, int32_t> methods;  // name -> function id
@@ -264,6 +269,13 @@ std::vector<uint32_t> line_starts(const std::string& text);
 const Attr* module_attr(const Program& p, int32_t mod, const std::string& path, int depth = 0);
 // The method `name` of a module class or of its base classes; -1 when none.
 int32_t find_method(const Program& p, int32_t mod, const std::string& name, int depth = 0);
+// Longest method resolution order kept (real class hierarchies are a few classes deep).
+inline constexpr size_t kMaxMro = 64;
+// The method resolution order of class `mod` (C3 over the user bases; where C3 fails, depth-first
+// left to right, each class once): the class first. The linker stores it in Module::mro.
+std::vector<int32_t> compute_mro(const Program& p, int32_t mod);
+// Module::mro; the class alone before linking.
+std::span<const int32_t> mro(const Program& p, int32_t mod);
 // Whether `id` is the receiver of a method: the first parameter of a function owned by a module.
 bool is_self(const Function& f, NodeId id);
 // The class of the instance a value holds: `self`, `Net(...)`, `cls(...)` in a classmethod, a

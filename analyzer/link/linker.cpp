@@ -215,8 +215,10 @@ void resolve_calls(ir::Program& p) {
             continue;
           }
           if (n.name.rfind("super.", 0) == 0 && fn.owner_module >= 0) {
-            for (int32_t b : p.mod(fn.owner_module).base_modules)
-              if ((n.target_function = find_method(p, b, n.name.substr(6))) >= 0) break;
+            // The next class after the owner in its method resolution order that defines it.
+            const std::string name = n.name.substr(6);
+            for (int32_t c : ir::mro(p, fn.owner_module).subspan(1))
+              if ((n.target_function = p.mod(c).method(name)) >= 0) break;
             continue;
           }
           Entity e = resolve_from(p, n.name, fn.file);
@@ -354,6 +356,7 @@ void resolve_bases(ir::Program& p) {
       if (e.kind == Entity::Class && e.id != m.id) m.base_modules.push_back(e.id);
     }
   }
+  for (auto& m : p.modules) m.mro = ir::compute_mro(p, m.id);
 }
 
 }  // namespace

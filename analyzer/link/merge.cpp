@@ -31,6 +31,7 @@ void merge(ir::Program& p, ir::Program&& frag) {
     for (auto& [_, id] : m.methods) shift(id, fn_off);
     shift(m.body_function, fn_off);
     for (auto& b : m.base_modules) shift(b, mod_off);
+    for (auto& b : m.mro) shift(b, mod_off);
     p.modules.push_back(std::move(m));
   }
   for (auto& fn : frag.functions) {

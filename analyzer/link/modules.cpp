@@ -841,21 +841,31 @@ class Builder {
   }
 
   // Whether the module owns trainable parameters (itself, its containers or its submodules).
-  bool learned(int32_t mod, int depth = 0) {
-    if (mod < 0 || depth > 16) return false;
+  // Memoised per class: a class graph where every class holds several submodules of the next
+  // (or of itself) would otherwise be walked once per path, exponentially. A class met again
+  // while it is being decided (a cycle, which no real model can construct) counts as unlearned.
+  bool learned(int32_t mod) {
+    if (mod < 0 || static_cast<size_t>(mod) >= p_.modules.size()) return false;
+    if (learned_memo_.size() < p_.modules.size()) learned_memo_.resize(p_.modules.size(), kUnknown);
+    uint8_t& state = learned_memo_[static_cast<size_t>(mod)];
+    if (state != kUnknown) return state == kYes;
+    state = kDeciding;
+    bool yes = false;
     const ir::Module& m = p_.mod(mod);
     for (const auto& a : m.attrs)
-      if (attr_learned(a, depth)) return true;
-    for (int32_t b : m.base_modules)
-      if (learned(b, depth + 1)) return true;
-    return false;
+      if ((yes = attr_learned(a))) break;
+    if (!yes)
+      for (int32_t b : m.base_modules)
+        if ((yes = learned(b))) break;
+    learned_memo_[static_cast<size_t>(mod)] = yes ? kYes : kNo;
+    return yes;
   }
 
-  bool attr_learned(const Attr& a, int depth) {
-    if (a.kind == AttrKind::Submodule) return learned(a.module_class, depth + 1);
+  bool attr_learned(const Attr& a) {
+    if (a.kind == AttrKind::Submodule) return learned(a.module_class);
     if (a.kind == AttrKind::Container) {
       for (const auto& c : a.children)
-        if (attr_learned(c, depth)) return true;
+        if (attr_learned(c)) return true;
       return false;
     }
     return a.learned;
@@ -1102,7 +1112,7 @@ class Builder {
     if (v < 0 || depth > 6 || out.size() >= 6) return;
     const Node& c = f.node(v);
     if (c.op == "global") {  // resolved by the linker's call pass
-      if (c.target_module >= 0 && computes(c.target_module, 0)) out.insert(c.target_module);
+      if (c.target_module >= 0 && computes(c.target_module)) out.insert(c.target_module);
       return;
     }
     if (c.op == "phi") {
@@ -1122,7 +1132,7 @@ class Builder {
       for (const auto& m : p_.modules)
         if (m.file == f.file && m.qualname.rfind('.') != std::string::npos &&
             m.qualname.substr(0, m.qualname.rfind('.')) == p_.file(f.file).module_name &&
-            ir::fits_template(key.name, m.name) && computes(m.id, 0))
+            ir::fits_template(key.name, m.name) && computes(m.id))
           out.insert(m.id);
       return;
     }
@@ -1166,14 +1176,13 @@ class Builder {
   }
 
   // A class whose instances compute when called (a module or a callable object), not a config.
-  bool computes(int32_t cls, int depth) const {
-    if (depth > 8) return false;
-    const ir::Module& m = p_.mod(cls);
-    if (m.method("forward") >= 0 || m.method("__call__") >= 0) return true;
-    for (const auto& b : m.bases)
-      if (b.rfind("torch.nn.", 0) == 0 || b.rfind("nn.", 0) == 0) return true;
-    for (int32_t b : m.base_modules)
-      if (computes(b, depth + 1)) return true;
+  bool computes(int32_t cls) const {
+    for (int32_t c : ir::mro(p_, cls)) {
+      const ir::Module& m = p_.mod(c);
+      if (m.method("forward") >= 0 || m.method("__call__") >= 0) return true;
+      for (const auto& b : m.bases)
+        if (b.starts_with("torch.nn.") || b.starts_with("nn.")) return true;
+    }
     return false;
   }
 
@@ -1373,6 +1382,8 @@ class Builder {
   }
 
   ir::Program& p_;
+  enum : uint8_t { kUnknown, kDeciding, kNo, kYes };
+  std::vector<uint8_t> learned_memo_;  // learned() per class
   std::vector<std::vector<int32_t>> children_;
   ir::Module* current_ = nullptr;  // the module whose attributes are being collected
   // Builder calls classify() is inside of, innermost last: their parameters are bound to the arguments.
@@ -1584,7 +1595,7 @@ void build_modules(ir::Program& p) {
   }
   // Submodule attributes are learned when their class owns parameters.
   for (auto& m : p.modules)
-    for (auto& a : m.attrs) a.learned = b.attr_learned(a, 0);
+    for (auto& a : m.attrs) a.learned = b.attr_learned(a);
 
   // A torch.nn layer built and called in place (`nn.ReLU()(x)`, `pool = nn.AvgPool2d(3); pool(x)`)
   // is its op, like a layer attribute.

@@ -207,6 +207,39 @@ class BigInputs(Case):
             self.assertIn(st[f][0], ("ok", "partial"), st[f])
         self.assertOneLineDiagnostics(r)
 
+    def test_class_lattice_of_submodules(self):
+        # 60 classes, each holding three submodules of the next and no parameter: every path through
+        # the lattice (3^60) is a way to reach the bottom. Found by the fuzzer: the "does this class
+        # own parameters" walk once followed every path and ran for minutes.
+        n = 60
+        src = HDR + "\n".join(
+            f"class L{i}(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            + "".join(f"        self.{c} = L{i + 1}()\n" for c in "abc")
+            + f"\n    def forward(self, x):\n        return self.a(self.b(self.c(x)))\n"
+            for i in range(n)) + f"\n\nclass L{n}(nn.Module):\n    def forward(self, x):\n        return x.relu()\n"
+        write(self.path("t", "lattice.py"), src)
+        r = archscan(self, "scan", self.path("t"), "--no-db", "--format", "json", what="scan class lattice")
+        self.assertIn(r.code, (0, 1), r.err)
+        self.assertEqual(self.file_status(r.json())["lattice.py"][0], "ok")
+
+    def test_class_lattice_of_bases(self):
+        # 40 levels of three classes, each deriving from all three of the next level: 3^40 paths up
+        # the bases. Lookups of methods and attributes that exist nowhere walked every path.
+        n = 40
+        parts = [HDR, f"class A{n}(nn.Module):\n    def forward(self, x):\n        return x\n\n\n"
+                      f"class B{n}(nn.Module):\n    pass\n\n\nclass C{n}(nn.Module):\n    pass\n"]
+        for i in range(n - 1, -1, -1):
+            for k in "ABC":
+                parts.append(f"\n\nclass {k}{i}(A{i + 1}, B{i + 1}, C{i + 1}):\n    def h{i}(self, x):\n"
+                             f"        return self.absent(x)\n")
+        parts.append("\n\nclass Top(A0):\n    def __init__(self):\n        super().__init__()\n"
+                     "        self.q = nn.Linear(2, 2)\n\n    def forward(self, x):\n"
+                     "        return self.nowhere(self.q(x)) + self.zz.yy(x) + super().forward(x)\n")
+        write(self.path("t", "bases.py"), "".join(parts))
+        r = archscan(self, "scan", self.path("t"), "--no-db", "--format", "json", what="scan base lattice")
+        self.assertIn(r.code, (0, 1), r.err)
+        self.assertEqual(self.file_status(r.json())["bases.py"][0], "ok")
+
     def test_import_cycles_across_500_files(self):
         n = 500
         # A ring of absolute imports whose forwards build the next model: m0 -> m1 -> ... -> m499 -> m0.
