@@ -229,6 +229,9 @@ std::vector<int32_t> compute_mro(const Program& p, int32_t mod) {
     const Module& m = p.mod(c);
     if (next < m.base_modules.size()) {
       const int32_t b = m.base_modules[next++];
+      // A base whose order is already stored (the linker computes them in turn) is not walked
+      // again: without this a chain of n classes costs n^2.
+      if (b >= 0 && !done.count(b) && !p.mod(b).mro.empty()) done.emplace(b, p.mod(b).mro);
       if (b >= 0 && !done.count(b) && open.insert(b).second) stack.push_back({b, 0});
       continue;
     }

@@ -356,6 +356,8 @@ void resolve_bases(ir::Program& p) {
       if (e.kind == Entity::Class && e.id != m.id) m.base_modules.push_back(e.id);
     }
   }
+  // Stale orders from an earlier link must not be reused: compute_mro takes a base's stored order.
+  for (auto& m : p.modules) m.mro.clear();
   for (auto& m : p.modules) m.mro = ir::compute_mro(p, m.id);
 }
 

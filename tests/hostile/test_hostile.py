@@ -240,6 +240,16 @@ class BigInputs(Case):
         self.assertIn(r.code, (0, 1), r.err)
         self.assertEqual(self.file_status(r.json())["bases.py"][0], "ok")
 
+    def test_inheritance_chain_of_10000_classes(self):
+        # C9999(C9998) ... C1(C0): each class's method resolution order is computed once, from its
+        # base's (recomputing every ancestor for every class took 94 s).
+        write(self.path("t", "chain.py"), HDR + "class C0(nn.Module):\n    def forward(self, x):\n        return x\n"
+              + "".join(f"\n\nclass C{i}(C{i - 1}):\n    def m{i}(self, x):\n        return self.absent(x)\n"
+                        for i in range(1, 10_000)))
+        r = archscan(self, "scan", self.path("t"), "--no-db", "--format", "json", what="scan 10k-class inheritance chain")
+        self.assertIn(r.code, (0, 1), r.err)
+        self.assertEqual(self.file_status(r.json())["chain.py"][0], "ok")
+
     def test_import_cycles_across_500_files(self):
         n = 500
         # A ring of absolute imports whose forwards build the next model: m0 -> m1 -> ... -> m499 -> m0.
