@@ -59,7 +59,7 @@ bool number_const(const ir::Node& n, double* out) {
   return true;
 }
 
-bool module_owns_weights(const ir::Program& p, int32_t mod, int /*depth*/) {
+bool module_owns_weights(const ir::Program& p, int32_t mod) {
   // Each class once: submodules and bases can form a lattice with exponentially many paths.
   std::vector<int32_t> work{mod}, seen;
   while (!work.empty()) {

@@ -42,7 +42,7 @@ int32_t class_of_value(const ir::Program& p, const ir::Function& f, ir::NodeId i
 // A method of a class or of its user base classes, or -1.
 
 // Whether a user module class (or a base) owns learned layers / parameters.
-bool module_owns_weights(const ir::Program& p, int32_t mod, int depth = 0);
+bool module_owns_weights(const ir::Program& p, int32_t mod);
 
 // The nodes controlled by a branch: those after it in program order that are nested deeper, up to
 // the first node back at the branch's depth. [first, last) node ids.

@@ -945,7 +945,6 @@ class Inliner {
     return -1;
   }
 
-
   bool can_inline(int depth) const { return depth < kMaxDepth && g_.nodes.size() < kMaxNodes; }
 
   bool module_learned(int32_t mod) const {

@@ -179,7 +179,7 @@ const Attr* module_attr(const Program& p, int32_t mod, const std::string& path, 
   return a;
 }
 
-int32_t find_method(const Program& p, int32_t mod, const std::string& name, int /*depth*/) {
+int32_t find_method(const Program& p, int32_t mod, const std::string& name) {
   if (mod < 0) return -1;
   for (int32_t c : mro(p, mod))
     if (int32_t f = p.mod(c).method(name); f >= 0) return f;

@@ -268,7 +268,7 @@ std::vector<uint32_t> line_starts(const std::string& text);
 // submodules and base classes (linked by link::build_modules); nullptr when unknown.
 const Attr* module_attr(const Program& p, int32_t mod, const std::string& path, int depth = 0);
 // The method `name` of a module class or of its base classes; -1 when none.
-int32_t find_method(const Program& p, int32_t mod, const std::string& name, int depth = 0);
+int32_t find_method(const Program& p, int32_t mod, const std::string& name);
 // Longest method resolution order kept (real class hierarchies are a few classes deep).
 inline constexpr size_t kMaxMro = 64;
 // The method resolution order of class `mod` (C3 over the user bases; where C3 fails, depth-first
