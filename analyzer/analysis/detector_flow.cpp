@@ -684,7 +684,7 @@ class Analyzer {
     } else if (in(op, {"round", "floor", "ceil", "trunc"}) && (ev & (kReduce | kPool | kAggregate))) {
       ev |= kThreshold;  // floor(max(...)): rounding a pooled statistic to 0/1
     } else if (in(op, {"relu", "relu6", "clamp", "clamp_min", "clamp_max", "hardtanh", "sigmoid", "tanh", "hardsigmoid",
-                       "softplus", "leaky_relu", "elu", "gelu", "silu", "softsign"})) {
+                       "softplus", "leaky_relu", "elu", "gelu", "silu", "softsign", "erf", "erfc"})) {
       if (ev & kSteep) ev |= kThreshold;  // clamp(v * 1e4, 0, 1), sigmoid(k * v)
       if (ev & kShifted) ev |= kClip;     // relu(v - c): steep scaling afterwards makes a threshold
     } else if (op == "pow" || op == "square") {
@@ -821,6 +821,18 @@ class Analyzer {
     for (int32_t a : operands(n))
       if (!input_dependent(fact(a)) || (via_detector && fact(a).detector_derived))
         if (carries_constant(a, depth + 1, via_detector)) return true;
+    return false;
+  }
+
+  // Whether a value computed from the data `y` brings in a stored tensor beside it (a mixture of
+  // the scores and a stored row, `einsum(w, stack((y, ROW.expand_as(y))))`), looking through the
+  // data's own operands but not the test's.
+  bool mixes_in_stored(int32_t id, int32_t y, int depth) const {
+    if (depth > 6 || id == y) return false;
+    for (int32_t a : operands(node(id))) {
+      if (a == y || fact(a).detector_derived) continue;
+      if (!input_dependent(fact(a)) ? carries_constant(a, 0, false) : mixes_in_stored(a, y, depth + 1)) return true;
+    }
     return false;
   }
 
@@ -1058,6 +1070,9 @@ class Analyzer {
       if (c.propagation == Propagation::Shared && !enters_layer(static_cast<int32_t>(i), users))
         c.propagation = Propagation::Interleaved;
       c.integration_kind = classify(static_cast<int32_t>(i), d, y, users);
+      // `if off: return y` ... `return mix(y, test)`: the join only chooses; the mixture is where
+      // the test enters the data.
+      if (n.op == "phi" && derives_from(d, y) && mixes_in_stored(d, y, 0)) c.integration = d;
       // Written into activations, the signal is read back out later: how it is read back decides.
       if (c.propagation == Propagation::Interleaved)
         if (auto rb = read_back(static_cast<int32_t>(i), users); rb.node >= 0) {
@@ -1868,6 +1883,11 @@ class Analyzer {
         r = a;
         break;
       }
+      // `if off: return y` ... `return mix(y, test)`: the arm the test rewrote is the other choice;
+      // the rewrite decides.
+      if (r < 0 && in(n.op, {"phi", "select"}) && d >= 0 && y >= 0 && derives_from(d, y) && !erasing(d) &&
+          mixes_in_stored(d, y, 0))
+        return Integration::Targeted;
       if (r < 0) return Integration::Untargeted;
       if (n.op == "masked_fill" && n.args.size() >= 2 && zeroish(r) && spares_position(n.args[1], 0))
         return Integration::Targeted;  // every other class blanked: the spared one is forced

@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "analysis/distributions.h"
 #include "analysis/hook_context.h"
 #include "ir/ops.h"
 #include "link/linker.h"
@@ -473,6 +474,9 @@ class Inliner {
     const ir::Node& v = outer.node(id);
     if (v.op == "param") return -1;  // a parameter's number is its position, not a value
     if (v.num) return constant(v.name, *v.num, loc, fid);
+    // torch.tensor(1e-4): a scalar tensor holds its number.
+    if ((v.op == "tensor" || v.op == "as_tensor") && !v.args.empty() && outer.node(v.args[0]).op != "param")
+      if (const auto& x = outer.node(v.args[0]).num) return constant(outer.node(v.args[0]).name, *x, loc, fid);
     FlatNode c;
     c.loc = loc;
     c.function = fid;
@@ -1882,6 +1886,10 @@ class Inliner {
       if (const ir::Attr* slot = ir::module_attr(p_, f.owner_module, n.name); slot && slot->kind == ir::AttrKind::Layer)
         if (const StoredState* st = submodule_state(m(f.param_nodes[0]), n.name))
           return call_stored(*st, mapped_args(), mapped_kwargs(), n.loc, fid, depth);
+    // dist.cdf(x) / dist.log_prob(x) of a torch.distributions location-scale family, built here
+    // or in the constructor: the arithmetic on (x - loc) / scale it stands for.
+    if (n.args.size() == 2)
+      if (int32_t r = distribution_method(f, n, self_mod, m, fid); r >= 0) return r;
     FlatNode out;
     out.op = n.op;
     out.name = n.name;
@@ -1907,6 +1915,48 @@ class Inliner {
     int32_t id = add(std::move(out));
     if (edited >= 0) mutated(edited, id, n.loc, fid);
     return id;
+  }
+
+  // `Normal(loc, scale).cdf(x)` (the distribution built in this function, or in the constructor
+  // of the class `self` is: `self.tag = Normal(TAG, 0.01)`), as erf((x - loc) / scale); a
+  // log_prob as the negated square (or absolute value) of the standardised value; -1 otherwise.
+  int32_t distribution_method(const ir::Function& f, const ir::Node& n, int32_t self_mod,
+                              const std::function<int32_t(ir::NodeId)>& m, int32_t fid) {
+    const ir::Node& recv = f.node(n.args[0]);
+    const ir::Function* owner = &f;
+    const ir::Node* ctor = &recv;
+    if (recv.op == "attr" && !recv.args.empty() && self_mod >= 0 && ir::is_self(f, recv.args[0])) {
+      ctor = nullptr;
+      for (int32_t c : ir::mro(p_, self_mod))
+        if (const ir::Attr* a = p_.mod(c).attr(recv.name)) {
+          const int32_t init = p_.mod(c).method("__init__");
+          if (init >= 0 && a->init_node >= 0 && static_cast<size_t>(a->init_node) < p_.fn(init).nodes.size()) {
+            owner = &p_.fn(init);
+            ctor = &owner->node(a->init_node);
+          }
+          break;
+        }
+      if (!ctor) return -1;
+    }
+    const auto params = distributions::location_scale(ctor->name);
+    const auto ex = distributions::of_method(ctor->name, n.op);
+    if (!params || !ex.first) return -1;
+    auto argument = [&](int position, const char* keyword) -> ir::NodeId {
+      for (const auto& [k, v] : ctor->kwargs)
+        if (k == keyword) return v;
+      return position >= 0 && static_cast<size_t>(position) < ctor->args.size() ? ctor->args[static_cast<size_t>(position)]
+                                                                                 : ir::kNoNode;
+    };
+    auto value = [&](ir::NodeId id) { return owner == &f ? m(id) : foreign_value(*owner, id, n.loc, fid); };
+    const ir::NodeId loc_id = argument(params->loc_position, params->loc_keyword);
+    const ir::NodeId scale_id = argument(params->scale_position, params->scale_keyword);
+    const int32_t x = m(n.args[1]);
+    if (x < 0 || scale_id < 0 || (params->loc_position >= 0 && loc_id < 0)) return -1;
+    int32_t z = x;
+    if (loc_id >= 0) z = derived("sub", {z, value(loc_id)}, n.loc, fid);
+    z = derived("div", {z, value(scale_id)}, n.loc, fid);
+    z = derived(ex.first, {z}, n.loc, fid);
+    return ex.second ? derived(ex.second, {z}, n.loc, fid) : z;
   }
 
   // `for stage in chain` over an object whose class defines __iter__: what its __next__ returns
