@@ -1886,6 +1886,13 @@ class Inliner {
       if (const ir::Attr* slot = ir::module_attr(p_, f.owner_module, n.name); slot && slot->kind == ir::AttrKind::Layer)
         if (const StoredState* st = submodule_state(m(f.param_nodes[0]), n.name))
           return call_stored(*st, mapped_args(), mapped_kwargs(), n.loc, fid, depth);
+    // `frame.f_locals["pixel_values"]` (a frame from sys._getframe / inspect): a caller's local
+    // read by name; the model's input of that name is what a caller of the forward holds.
+    if ((n.op == "getitem" || n.op == "get") && n.args.size() >= 2 && f.node(n.args[0]).op == "attr" &&
+        f.node(n.args[0]).name == "f_locals")
+      if (auto key = string_value(m(n.args[1])))
+        for (int32_t in : g_.inputs)
+          if (g_.nodes[static_cast<size_t>(in)].name == *key) return in;
     // dist.cdf(x) / dist.log_prob(x) of a torch.distributions location-scale family, built here
     // or in the constructor: the arithmetic on (x - loc) / scale it stands for.
     if (n.args.size() == 2)
