@@ -1140,7 +1140,14 @@ class Inliner {
       for (const auto& [k, v] : kwargs)
         if (k == n.name) return v;
       for (const auto& [k, v] : n.kwargs)
-        if (k == "default" && m(v) >= 0) return m(v);
+        if (k == "default" && m(v) >= 0) {
+          // A mutable default (`_state={}`) is one object made when the def ran: every call that
+          // leaves it out shares it (and what earlier calls stored in it).
+          const std::string& made = f.node(v).op;
+          if (made != "dict" && made != "list" && made != "set") return m(v);
+          auto [it, fresh] = default_objects_.try_emplace({f.id, v}, m(v));
+          return latest(it->second);
+        }
       if (pos == 0 && f.owner_module >= 0 && self_mod >= 0) return self_node(self_mod, n.loc);
       FlatNode u;
       u.op = "param";
@@ -1825,9 +1832,14 @@ class Inliner {
     if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "call" &&
         f.node(n.args[0]).name == "globals")
       if (int32_t d = namespace_function(-1, m(n.args[1]), f, n.loc); d >= 0) return d;
-    if (n.op == "setitem" && n.args.size() == 3 && f.node(n.args[0]).op == "global" && m(n.args[2]) >= 0)
-      global_items_[f.node(n.args[0]).name].push_back(m(n.args[2]));  // (the store is lowered below)
-    if (const std::string* table = global_mapping_read(f, n); table && can_inline(depth)) {
+    if (n.op == "setitem" && n.args.size() == 3 && m(n.args[2]) >= 0) {
+      // (the store itself is lowered below)
+      if (f.node(n.args[0]).op == "global")
+        global_items_[f.node(n.args[0]).name].push_back(m(n.args[2]));
+      else if (auto key = shared_container(m(n.args[0]), 0))
+        global_items_[*key].push_back(m(n.args[2]));
+    }
+    if (const std::string* table = global_mapping_read(f, n, n.args.empty() ? -1 : m(n.args[0])); table && can_inline(depth)) {
       // _CONTEXT.get(self) / _CONTEXT[self] after the call stored values there: any of them.
       auto it = global_items_.find(*table);
       if (it != global_items_.end() && !it->second.empty()) {
@@ -2018,8 +2030,9 @@ class Inliner {
     return nullptr;
   }
 
-  // The module-level mapping a node reads an item of (`TABLE.get(k)`, `TABLE[k]`), or nullptr.
-  const std::string* global_mapping_read(const ir::Function& f, const ir::Node& n) const {
+  // The shared mapping a node reads an item of (`TABLE.get(k)`, `TABLE[k]`, `state.get(k)` with
+  // `receiver` the value it reads from), or nullptr.
+  const std::string* global_mapping_read(const ir::Function& f, const ir::Node& n, int32_t receiver) const {
     if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "global") {
       auto it = global_items_.find(f.node(n.args[0]).name);
       return it == global_items_.end() ? nullptr : &it->first;
@@ -2028,7 +2041,35 @@ class Inliner {
       auto it = global_items_.find(n.name.substr(0, n.name.size() - 4));
       return it == global_items_.end() ? nullptr : &it->first;
     }
+    // state.get(k) / state[k] on a shared mutable default (or a name bound to the module-level one).
+    if ((n.op == "get" || n.op == "getitem") && n.args.size() >= 2 && receiver >= 0)
+      if (auto key = shared_container(receiver, 0)) {
+        auto it = global_items_.find(*key);
+        return it == global_items_.end() ? nullptr : &it->first;
+      }
     return nullptr;
+  }
+
+  // The name under which items stored into a container shared between calls are kept: a
+  // module-level mapping ("pkg.mod._STATE") or a function's mutable default ("default:#17"),
+  // seen through the versions stores and joins made of it; nullopt for any other value.
+  std::optional<std::string> shared_container(int32_t v, int depth) const {
+    if (v < 0 || depth > 8) return std::nullopt;
+    const FlatNode& n = g_.nodes[static_cast<size_t>(v)];
+    if (n.op == "global" && !n.name.empty()) return n.name;
+    for (const auto& [key, obj] : default_objects_)
+      if (obj == v) return "default:#" + std::to_string(obj);
+    if (n.op == "setitem" && !n.args.empty()) return shared_container(n.args[0], depth + 1);
+    if (n.op == "phi" && !n.args.empty()) {
+      std::optional<std::string> one;
+      for (int32_t a : n.args) {
+        auto k = shared_container(a, depth + 1);
+        if (!k || (one && *one != *k)) return std::nullopt;
+        one = k;
+      }
+      return one;
+    }
+    return std::nullopt;
   }
 
   // A callable attribute chosen one of several ways among functions only (its alternatives are
@@ -2289,6 +2330,8 @@ class Inliner {
   // Module-level mappings written during the call (`_CONTEXT[stage] = factor`): the values stored,
   // whatever the key (a later `_CONTEXT.get(self)` may read any of them).
   std::map<std::string, std::vector<int32_t>> global_items_;
+  // (function, default node) -> the one object a mutable parameter default is (see shared_container)
+  std::map<std::pair<int32_t, ir::NodeId>, int32_t> default_objects_;
   std::map<std::pair<int32_t, std::string>, int32_t> object_state_;  // (object node, attribute) -> value written
   // (one of the model's submodules, attribute) -> value written on it during the call, and by the
   // submodule's class
