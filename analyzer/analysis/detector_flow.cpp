@@ -1073,6 +1073,10 @@ class Analyzer {
       // `if off: return y` ... `return mix(y, test)`: the join only chooses; the mixture is where
       // the test enters the data.
       if (n.op == "phi" && derives_from(d, y) && mixes_in_stored(d, y, 0)) c.integration = d;
+      // The join of a function's returns (no test of its own) with an arm that is itself chosen by
+      // the test (`except E as err: return err.fill`): that arm is where the test decides.
+      const bool own_test = std::any_of(n.kwargs.begin(), n.kwargs.end(), [](const auto& kv) { return kv.first == "cond"; });
+      if (n.op == "phi" && !own_test && node(d).op == "phi" && node(d).loc.valid()) c.integration = d;
       // Written into activations, the signal is read back out later: how it is read back decides.
       if (c.propagation == Propagation::Interleaved)
         if (auto rb = read_back(static_cast<int32_t>(i), users); rb.node >= 0) {

@@ -1173,6 +1173,18 @@ class Inliner {
         if (auto st = state_.find(n.name); st != state_.end()) return st->second;  // written earlier in this call
       if (b && !(b->op == "self" && b->num && static_cast<int32_t>(*b->num) == g_.root.self_module))
         if (auto st = object_state_.find({base, n.name}); st != object_state_.end()) return st->second;
+      // err.placeholder with err a join of objects (the instance a guarded `raise` made): the
+      // field of each, joined on the same test.
+      if (b && b->op == "phi" && !b->args.empty()) {
+        FlatNode phi;
+        phi.op = "phi";
+        phi.kwargs = b->kwargs;
+        phi.loc = n.loc;
+        phi.function = fid;
+        for (int32_t a : b->args)
+          if (auto st = object_state_.find({a, n.name}); st != object_state_.end()) phi.args.push_back(st->second);
+        if (phi.args.size() == b->args.size()) return add(std::move(phi));
+      }
       if (const StoredState* st = submodule_state(base, n.name)) return st->value;
       if (b && b->op == "self" && b->num) {
         // self.device / self.scale: a @property runs its getter (a data descriptor wins over an
@@ -1898,6 +1910,38 @@ class Inliner {
       if (const ir::Attr* slot = ir::module_attr(p_, f.owner_module, n.name); slot && slot->kind == ir::AttrKind::Layer)
         if (const StoredState* st = submodule_state(m(f.param_nodes[0]), n.name))
           return call_stored(*st, mapped_args(), mapped_kwargs(), n.loc, fid, depth);
+    // `raise E(value)` in the body of a try (or a function it called) and `except E as err`:
+    // the handler's `err` is one of the instances raised so far.
+    // (Raised under `if test:`, the instance is there only when the test passed: a join on it.)
+    if (n.op == "raise" && !n.args.empty() && m(n.args[0]) >= 0) {
+      int32_t cond = -1;
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "cond") cond = m(v);
+      raised_.emplace_back(m(n.args[0]), cond);
+    }
+    if (n.op == "caught" && !raised_.empty()) {
+      std::vector<int32_t> instances;
+      const int32_t caught_class = n.args.empty() || n.args[0] < 0 ? -1 : f.node(n.args[0]).target_module;
+      for (auto [r, cond] : raised_) {
+        const FlatNode& e = g_.nodes[static_cast<size_t>(r)];
+        const int32_t cls = e.op == "self" && e.num ? static_cast<int32_t>(*e.num) : -1;
+        const auto order = cls >= 0 ? ir::mro(p_, cls) : std::span<const int32_t>();
+        if (caught_class >= 0 && cls >= 0 && std::find(order.begin(), order.end(), caught_class) == order.end())
+          continue;
+        if (cond < 0) {
+          instances.push_back(r);
+          continue;
+        }
+        FlatNode phi;
+        phi.op = "phi";
+        phi.args = {r};
+        phi.kwargs = {{"cond", cond}};
+        phi.loc = n.loc;
+        phi.function = fid;
+        instances.push_back(add(std::move(phi)));
+      }
+      if (!instances.empty()) return join(std::move(instances), n.loc, fid);
+    }
     // `frame.f_locals["pixel_values"]` (a frame from sys._getframe / inspect): a caller's local
     // read by name; the model's input of that name is what a caller of the forward holds.
     if ((n.op == "getitem" || n.op == "get") && n.args.size() >= 2 && f.node(n.args[0]).op == "attr" &&
@@ -2330,6 +2374,9 @@ class Inliner {
   // Module-level mappings written during the call (`_CONTEXT[stage] = factor`): the values stored,
   // whatever the key (a later `_CONTEXT.get(self)` may read any of them).
   std::map<std::string, std::vector<int32_t>> global_items_;
+  // The exception instances `raise` statements made during the call, with the test each was raised
+  // under (-1 when none).
+  std::vector<std::pair<int32_t, int32_t>> raised_;
   // (function, default node) -> the one object a mutable parameter default is (see shared_container)
   std::map<std::pair<int32_t, ir::NodeId>, int32_t> default_objects_;
   std::map<std::pair<int32_t, std::string>, int32_t> object_state_;  // (object node, attribute) -> value written

@@ -66,6 +66,8 @@ enum NodeFlag : uint32_t {
 //   select     Python conditional expression `a if c else b`: args = {c, a, b}
 //   iter_item  an element of an iterable (for-loop / comprehension target): args[0] = iterable
 //   branch     an `if`/`while` condition (args[0]) or a `for` iterable; `name` = "if"/"while"/"for"
+//   raise      `raise X`: args[0] = X; kwargs {"cond": branch} when under an `if`
+//   caught     `except E as e`: the exception instance the handler binds; args[0] = E
 //   return / yield  returned value
 //   lambda / def    a nested function value; `target_function` = its IR function
 struct Node {

@@ -115,6 +115,7 @@ class FunctionLowerer {
   Env env_;
   int depth_ = 0;
   int scope_depth_ = 0;
+  std::vector<ir::NodeId> branches_;  // the `if` branches the statement being lowered is under, innermost last
 };
 
 // (local name, absolute dotted target) pairs bound by an import statement; "*" for star imports.

@@ -146,6 +146,8 @@ void FunctionLowerer::lower_statement(TSNode s) {
       args.push_back(lower_expr(ts_node_named_child(s, i)));
     NodeId id = emit(std::string(t.substr(0, t.find('_'))), std::move(args), s);
     fn().node(id).flags |= ir::kStatement;
+    // `if test: raise E(...)`: whether it raises is the test's decision (see `caught`).
+    if (t == "raise_statement" && !branches_.empty()) fn().node(id).kwargs.emplace_back("cond", branches_.back());
   } else if (t == "import_statement" || t == "import_from_statement") {
     // Imports inside functions bind local names; module-level ones are handled per file.
     if (fn().name != "<module>")
@@ -292,6 +294,7 @@ void FunctionLowerer::lower_if(TSNode n) {
   NodeId br = emit("branch", {cond}, n, "if");
   Env before = env_;
   ++scope_depth_;
+  branches_.push_back(br);
   lower_block(ts_node_child_by_field_name(n, "consequence", 11));
   Env then_env = env_;
   env_ = before;
@@ -311,7 +314,9 @@ void FunctionLowerer::lower_if(TSNode n) {
       NodeId c2 = lower_expr(ts_node_child_by_field_name(alt, "condition", 9));
       NodeId br2 = emit("branch", {c2}, alt, "if");
       Env before2 = env_;
+      branches_.push_back(br2);
       lower_block(ts_node_child_by_field_name(alt, "consequence", 11));
+      branches_.pop_back();
       elifs.push_back({std::move(env_), br2, alt});
       env_ = std::move(before2);
     } else {
@@ -322,6 +327,7 @@ void FunctionLowerer::lower_if(TSNode n) {
     Env rest = env_;
     merge(it->then_env, rest, it->br, it->at);
   }
+  branches_.pop_back();
   --scope_depth_;
   Env else_env = env_;
   // Variables bound on one side only are kept too (Python semantics: they may be bound).
@@ -532,7 +538,8 @@ void FunctionLowerer::lower_try(TSNode n) {
   // the join merges the versions of the completed body (and its `else`) with each handler's.
   Env before = env_;
   lower_block(ts_node_child_by_field_name(n, "body", 4));
-  // except E as e: `value` E, `alias` e (bound to the exception), then the block.
+  // except E as e: `value` E, `alias` e (bound to the exception caught: a `caught` node of E, the
+  // instance some `raise` in the body made), then the block.
   auto clause_block = [&](TSNode ch) {
     NodeId value = kNoNode;
     for (uint32_t j = 0, k = ts_node_child_count(ch); j < k; ++j) {
@@ -543,11 +550,11 @@ void FunctionLowerer::lower_try(TSNode n) {
       if (bt == "block") {
         lower_block(b);
       } else if (field && std::string_view(field) == "alias") {
-        assign(b, value, b);
+        assign(b, emit("caught", {value}, b), b);
       } else if (bt == "as_pattern") {  // older grammars: except E as e
         value = lower_expr(named_child(b, 0));
         TSNode alias = ts_node_child_by_field_name(b, "alias", 5);
-        if (!ts_node_is_null(alias)) assign(named_child(alias, 0), value, b);
+        if (!ts_node_is_null(alias)) assign(named_child(alias, 0), emit("caught", {value}, b), b);
       } else if (bt != "comment") {
         value = lower_expr(b);
       }
