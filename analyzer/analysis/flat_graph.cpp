@@ -1146,6 +1146,7 @@ class Inliner {
           const std::string& made = f.node(v).op;
           if (made != "dict" && made != "list" && made != "set") return m(v);
           auto [it, fresh] = default_objects_.try_emplace({f.id, v}, m(v));
+          if (fresh) default_object_nodes_.insert(it->second);
           return latest(it->second);
         }
       if (pos == 0 && f.owner_module >= 0 && self_mod >= 0) return self_node(self_mod, n.loc);
@@ -1848,7 +1849,7 @@ class Inliner {
       // (the store itself is lowered below)
       if (f.node(n.args[0]).op == "global")
         global_items_[f.node(n.args[0]).name].push_back(m(n.args[2]));
-      else if (auto key = shared_container(m(n.args[0]), 0))
+      else if (auto key = shared_container(m(n.args[0])))
         global_items_[*key].push_back(m(n.args[2]));
     }
     if (const std::string* table = global_mapping_read(f, n, n.args.empty() ? -1 : m(n.args[0])); table && can_inline(depth)) {
@@ -2086,8 +2087,8 @@ class Inliner {
       return it == global_items_.end() ? nullptr : &it->first;
     }
     // state.get(k) / state[k] on a shared mutable default (or a name bound to the module-level one).
-    if ((n.op == "get" || n.op == "getitem") && n.args.size() >= 2 && receiver >= 0)
-      if (auto key = shared_container(receiver, 0)) {
+    if ((n.op == "get" || n.op == "getitem") && n.args.size() >= 2 && receiver >= 0 && !global_items_.empty())
+      if (auto key = shared_container(receiver)) {
         auto it = global_items_.find(*key);
         return it == global_items_.end() ? nullptr : &it->first;
       }
@@ -2097,23 +2098,32 @@ class Inliner {
   // The name under which items stored into a container shared between calls are kept: a
   // module-level mapping ("pkg.mod._STATE") or a function's mutable default ("default:#17"),
   // seen through the versions stores and joins made of it; nullopt for any other value.
-  std::optional<std::string> shared_container(int32_t v, int depth) const {
-    if (v < 0 || depth > 8) return std::nullopt;
-    const FlatNode& n = g_.nodes[static_cast<size_t>(v)];
-    if (n.op == "global" && !n.name.empty()) return n.name;
-    for (const auto& [key, obj] : default_objects_)
-      if (obj == v) return "default:#" + std::to_string(obj);
-    if (n.op == "setitem" && !n.args.empty()) return shared_container(n.args[0], depth + 1);
-    if (n.op == "phi" && !n.args.empty()) {
-      std::optional<std::string> one;
-      for (int32_t a : n.args) {
-        auto k = shared_container(a, depth + 1);
-        if (!k || (one && *one != *k)) return std::nullopt;
-        one = k;
-      }
-      return one;
+  // (Asked for every item store: a bounded walk, each node once.)
+  std::optional<std::string> shared_container(int32_t v) const {
+    std::optional<std::string> one;
+    std::vector<int32_t> work{v};
+    std::set<int32_t> seen;
+    while (!work.empty()) {
+      const int32_t cur = work.back();
+      work.pop_back();
+      if (cur < 0 || !seen.insert(cur).second) continue;
+      if (seen.size() > 64) return std::nullopt;
+      const FlatNode& n = g_.nodes[static_cast<size_t>(cur)];
+      std::optional<std::string> here;
+      if (n.op == "global" && !n.name.empty())
+        here = n.name;
+      else if (default_object_nodes_.count(cur))
+        here = "default:#" + std::to_string(cur);
+      else if (n.op == "setitem" && !n.args.empty())
+        work.push_back(n.args[0]);
+      else if (n.op == "phi" && !n.args.empty())
+        work.insert(work.end(), n.args.begin(), n.args.end());
+      else
+        return std::nullopt;  // (a join with any other value is not the shared object)
+      if (here && one && *one != *here) return std::nullopt;
+      if (here) one = here;
     }
-    return std::nullopt;
+    return one;
   }
 
   // A callable attribute chosen one of several ways among functions only (its alternatives are
@@ -2379,6 +2389,7 @@ class Inliner {
   std::vector<std::pair<int32_t, int32_t>> raised_;
   // (function, default node) -> the one object a mutable parameter default is (see shared_container)
   std::map<std::pair<int32_t, ir::NodeId>, int32_t> default_objects_;
+  std::set<int32_t> default_object_nodes_;  // the values of default_objects_
   std::map<std::pair<int32_t, std::string>, int32_t> object_state_;  // (object node, attribute) -> value written
   // (one of the model's submodules, attribute) -> value written on it during the call, and by the
   // submodule's class
