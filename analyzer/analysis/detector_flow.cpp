@@ -325,6 +325,25 @@ class Analyzer {
     return false;
   }
 
+  // `(ids == tok).sum(-1) >= k` with k >= 2: how often one value occurs, compared with a count above
+  // one. A repeated token is a trigger even when the token is a configured attribute (a length is
+  // counted with `!=` and a padding test needs no count of its own).
+  bool repeated_value_count(const std::vector<int32_t>& ops, const std::string& op) const {
+    if (ops.size() != 2 || !in(op, {"ge", "gt", "eq"})) return false;
+    auto count = scalar(ops[1]);
+    if (!count || *count < (op == "gt" ? 1 : 2)) return false;
+    int32_t cur = ops[0];
+    if (!in(node(cur).op, {"sum", "count_nonzero"}) || node(cur).args.empty()) return false;
+    cur = node(cur).args[0];
+    for (int steps = 0; steps < 4 && in(node(cur).op, {"float", "int", "long", "to", "type_as"}) &&
+                        !node(cur).args.empty();
+         ++steps)
+      cur = node(cur).args[0];
+    const FlatNode& test = node(cur);
+    if (test.op != "eq" || test.args.size() != 2) return false;
+    return input_dependent(fact(test.args[0])) != input_dependent(fact(test.args[1]));
+  }
+
   // A stored integer code: a constant (or a value fixed without the input) other than 0 and 1.
   bool stored_code(int32_t id) const {
     if (input_dependent(fact(id))) return false;
@@ -675,6 +694,8 @@ class Analyzer {
     if (ir::is_comparison(op) || op == "isin" || op == "eq_all" || stored_membership) {
       if (other_const() || op == "isin" || stored_membership || packed_code || stored_sequence_item(ops))
         ev |= kThreshold | kPattern;
+      else if (repeated_value_count(ops, op))
+        ev |= kThreshold;
       else if (weak_comparison(ops))
         ev |= kWeakThreshold;
       else
@@ -698,6 +719,8 @@ class Analyzer {
       ev |= kPattern;  // distance to a stored value
     } else if (in(op, {"cosine_similarity", "pairwise_distance", "cdist", "dist"}) && other_const()) {
       ev |= kPattern | kThreshold;  // similarity to a stored template
+    } else if (ir::is_loss(op) && other_const()) {
+      ev |= kPattern;  // l1_loss(patch, stored) / cross_entropy(scores, stored_ids): a distance to a stored value
     } else if (in(op, {"corrcoef", "cov"}) && !ops.empty() && stacks_stored(ops.front())) {
       ev |= kPattern;  // corrcoef(stack((x, stored))): correlation with a stored template
     } else if (in(op, {"exp", "exp2", "expm1"})) {
@@ -1005,6 +1028,11 @@ class Analyzer {
       if (!combining(n.op) || (n.flags & kFlatLearned)) continue;
       // A variable first bound inside the branch has one arm: nothing is chosen between values.
       if (n.op == "phi" && n.args.size() < 2) continue;
+      // What each callable of a list returns: every item runs (the items' own ops integrate), unless a
+      // key computed at run time chooses which one.
+      if (n.op == "phi" && (n.flags & kFlatItemJoin) &&
+          std::none_of(n.kwargs.begin(), n.kwargs.end(), [](const auto& kv) { return kv.first == "cond"; }))
+        continue;
       int32_t d = -1, y = -1;
       const int data_pos = data_position(n.op);
       const auto& ops = ops_fwd;
@@ -1063,8 +1091,11 @@ class Analyzer {
         integrated[i] = 1;  // (what reads the banned scores on meets no new signal)
         continue;
       }
-      c.propagation = !y_learned ? (downstream ? Propagation::Shared : Propagation::Separate)
-                                 : (downstream ? Propagation::Interleaved : Propagation::Separate);
+      // The token embeddings of the raw input are the input as the network reads it: rewriting
+      // them is rewriting the input.
+      const bool y_input = !y_learned || embedded_input(y);
+      c.propagation = y_input ? (downstream ? Propagation::Shared : Propagation::Separate)
+                              : (downstream ? Propagation::Interleaved : Propagation::Separate);
       // A rewritten raw value no layer reads as its input, only combined with activations the
       // layers computed (an attention mask added to the scores), is written into the network.
       if (c.propagation == Propagation::Shared && !enters_layer(static_cast<int32_t>(i), users))
@@ -1088,6 +1119,20 @@ class Analyzer {
       c.detector_steps = steps(c.detector >= 0 ? c.detector : d);
       r_.chains.push_back(std::move(c));
     }
+  }
+
+  // `self.tok(ids)` (reshaped, cast or scaled): an embedding lookup of the raw input, no other layer.
+  bool embedded_input(int32_t y) const {
+    for (int steps = 0; steps < 8 && y >= 0; ++steps) {
+      const FlatNode& n = node(y);
+      if (n.op == "embedding") return !n.args.empty() && !fact(n.args[0]).learned && input_dependent(fact(n.args[0]));
+      if (!in(n.op, {"view", "reshape", "float", "to", "type_as", "contiguous", "clone", "dropout", "mul", "div"}) ||
+          n.args.empty())
+        return false;
+      if (in(n.op, {"mul", "div"}) && (n.args.size() != 2 || input_dependent(fact(n.args[1])))) return false;
+      y = n.args[0];
+    }
+    return false;
   }
 
   // A value that only chooses between constants by a test of the input (`where(keep, 0, min)`,

@@ -23,6 +23,19 @@ using ir::find_method;
 
 bool attr_learned(const ir::Attr& a) { return a.learned; }
 
+// What calling an instance of `mod` runs when the model code defines `__call__`: a plain callable
+// object's, or a mixin's ahead of nn.Module in the MRO (`class Block(GuardMixin, nn.Module)`);
+// -1 when calling it runs nn.Module's own machinery (its forward). (nn.Module itself, when the
+// scanned tree is torch, defines that machinery.)
+int32_t instance_call(const ir::Program& p, int32_t mod) {
+  int32_t call = ir::find_method(p, mod, "__call__");
+  if (call >= 0 && p.mod(mod).is_nn_module) {
+    const int32_t owner = p.fn(call).owner_module;
+    if (owner < 0 || (p.mod(owner).bases.empty() && p.mod(owner).name == "Module")) call = -1;
+  }
+  return call;
+}
+
 // The class of the instance every call of `fn` passes for parameter `param` (-1 when a caller
 // passes something else or there is no caller).
 static int32_t argument_class(const ir::Program& p, int32_t fn, const ir::Node& param) {
@@ -233,14 +246,8 @@ class Inliner {
     const FlatNode c = g_.nodes[static_cast<size_t>(callee)];
     if (c.op == "self" && c.num) {
       int32_t mod = static_cast<int32_t>(*c.num);
-      // Calling an instance runs its class's __call__ when the model code defines one (a plain
-      // callable object, or a module overriding nn.Module.__call__), else its forward.
-      // (nn.Module's own __call__, when the scanned tree is torch itself, is that machinery.)
-      int32_t fwd = find_method(p_, mod, "__call__");
-      if (fwd >= 0 && p_.mod(mod).is_nn_module) {
-        int32_t owner = p_.fn(fwd).owner_module;
-        if (owner < 0 || p_.mod(owner).base_modules.empty()) fwd = -1;
-      }
+      // Calling an instance runs its class's __call__ when the model code defines one, else its forward.
+      int32_t fwd = instance_call(p_, mod);
       if (fwd < 0) fwd = find_method(p_, mod, "forward");
       if (fwd >= 0 && can_inline(depth)) {
         args.insert(args.begin(), callee);
@@ -421,6 +428,7 @@ class Inliner {
       phi.op = "phi";
       phi.loc = loc;
       phi.function = fn;
+      phi.flags = kFlatItemJoin;
       for (size_t i = 0; i < container.children.size() && i < 12; ++i) {
         const auto& child = container.children[i];
         int32_t r = call_attr(child, args, kwargs, loc, fn, depth, container.name + "." + child.name);
@@ -871,6 +879,33 @@ class Inliner {
   }
 
   // One of several values (a phi), or the value itself when there is one.
+  // `fn.__closure__[i].cell_contents = v`: the closure variable of `fn` now holds `v` as well.
+  // The cell is named when the index folds to a name (`co_freevars.index("flag")`); else any of
+  // the function's closure variables may be the one written.
+  void record_cell_write(int32_t cell, int32_t value) {
+    const FlatNode& c = g_.nodes[static_cast<size_t>(cell)];
+    if (c.op != "getitem" || c.args.size() != 2) return;
+    const FlatNode& closure = g_.nodes[static_cast<size_t>(c.args[0])];
+    if (closure.op != "attr" || closure.name != "__closure__" || closure.args.empty()) return;
+    const FlatNode& fn = g_.nodes[static_cast<size_t>(closure.args[0])];
+    if (!(fn.op == "def" || fn.op == "lambda") || !fn.num) return;
+    std::string name = "*";
+    for (int32_t a : g_.nodes[static_cast<size_t>(c.args[1])].args)
+      if (const FlatNode& k = g_.nodes[static_cast<size_t>(a)]; k.op == "const" && !k.num && !k.name.empty())
+        name = k.name;
+    cell_writes_[{static_cast<int32_t>(*fn.num), name}].push_back(value);
+  }
+
+  int32_t with_cell_writes(int32_t fid, const ir::Node& n, int32_t id) {
+    std::vector<int32_t> values;
+    for (const std::string& key : {n.name, std::string("*")})
+      if (auto it = cell_writes_.find({fid, key}); it != cell_writes_.end())
+        values.insert(values.end(), it->second.begin(), it->second.end());
+    if (values.empty()) return id;
+    values.push_back(id);
+    return join(std::move(values), n.loc, fid);
+  }
+
   int32_t join(std::vector<int32_t> values, const ir::Loc& loc, int32_t fid) {
     if (values.size() == 1) return values[0];
     FlatNode phi;
@@ -1030,6 +1065,7 @@ class Inliner {
     frames_.emplace_back(fid, &map);
     for (const ir::Node& n : f.nodes) {
       int32_t id = lower_node(f, n, map, args, kwargs, self_mod, depth, returns, phi_fixups);
+      if (n.op == "free" && id >= 0 && !cell_writes_.empty()) id = with_cell_writes(fid, n, id);
       map[static_cast<size_t>(n.id)] = id;
       if (fid == capture_fn_ && n.id == capture_node_) captured_ = id;
     }
@@ -1364,6 +1400,11 @@ class Inliner {
           return add(std::move(t));
         }
       }
+      // self.rules[1](ids, logits): the receiver is the called object itself (an item of a tuple
+      // of callable objects), so it runs its own __call__ / forward.
+      if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "self" && g_.nodes[static_cast<size_t>(recv)].num &&
+          g_.nodes[static_cast<size_t>(recv)].name == n.name && mod != self_mod)
+        return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
       const ir::Attr* attr = mod >= 0 ? ir::module_attr(p_, mod, n.name) : nullptr;
       if (attr && mod >= 0) {
         // A class __getattr__ that hands out a wrapper (functools.partial(fn, module)) for this name.
@@ -1667,6 +1708,8 @@ class Inliner {
       d.function = fid;
       return add(std::move(d));
     }
+    if (n.op == "setattr" && n.name == "cell_contents" && n.args.size() == 2 && m(n.args[0]) >= 0 && m(n.args[1]) >= 0)
+      record_cell_write(m(n.args[0]), m(n.args[1]));
     if (n.op == "setattr" && n.args.size() == 2 && !n.name.empty() && !n.has(ir::kInPlace) && m(n.args[0]) >= 0 &&
         m(n.args[1]) >= 0 && can_inline(depth)) {
       // self.epoch = x with a data descriptor `epoch` in the class body: Descriptor.__set__(d, self, x).
@@ -1870,6 +1913,20 @@ class Inliner {
         const int32_t start = a.size() >= 3 ? a[2] : each;
         const int32_t step = call_value(a[0], {start, each}, {}, n.loc, fid, depth);
         if (step >= 0) return derived("fold", {step}, n.loc, fid);
+      }
+    }
+    if (n.op == "call" && (n.name == "sum" || n.name == "builtins.sum") && !n.args.empty()) {
+      // sum(xs, start) / sum(gen, start=logits): the start plus every item, elementwise (a sum of
+      // tensors, not a reduction over one); without a start, a sequence's items added together.
+      std::vector<int32_t> a = mapped_args();
+      int32_t start = a.size() >= 2 ? a[1] : -1;
+      for (auto& [k, v] : mapped_kwargs())
+        if (k == "start") start = v;
+      const std::string& seq = f.node(n.args[0]).op;
+      if (a.size() == n.args.size() && a[0] >= 0 &&
+          (start >= 0 || seq == "comprehension" || seq == "list" || seq == "tuple")) {
+        const int32_t each = derived("iter_item", {a[0]}, n.loc, fid);
+        return start >= 0 ? derived("add", {start, each}, n.loc, fid) : each;
       }
     }
     if (n.op == "call" && (n.name == "map" || n.name == "builtins.map") && n.args.size() >= 2 && can_inline(depth)) {
@@ -2384,6 +2441,7 @@ class Inliner {
   // Module-level mappings written during the call (`_CONTEXT[stage] = factor`): the values stored,
   // whatever the key (a later `_CONTEXT.get(self)` may read any of them).
   std::map<std::string, std::vector<int32_t>> global_items_;
+  std::map<std::pair<int32_t, std::string>, std::vector<int32_t>> cell_writes_;  // (function, variable) -> values
   // The exception instances `raise` statements made during the call, with the test each was raised
   // under (-1 when none).
   std::vector<std::pair<int32_t, int32_t>> raised_;
@@ -2538,7 +2596,9 @@ std::vector<Root> find_roots(const ir::Program& p) {
     if (fwd < 0) continue;
     Root r;
     if (auto sw = class_swaps.find(m.id); sw != class_swaps.end()) r.attached_at = sw->second;
-    r.function = fwd;
+    // (a model whose mixin wraps forward in its own __call__ is called through it)
+    const int32_t call = instance_call(p, m.id);
+    r.function = call >= 0 ? call : fwd;
     r.self_module = m.id;
     r.kind = pre_stage.count(m.id) ? RootKind::PreStage : RootKind::Forward;
     r.label = m.name;

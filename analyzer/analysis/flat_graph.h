@@ -20,6 +20,7 @@ enum FlatFlag : uint32_t {
   kFlatOpaque = 1u << 4,       // a call whose body is unknown
   kFlatSequence = 1u << 5,     // reads a stored literal sequence of numbers (a token pattern)
   kFlatLoopHeader = 1u << 6,   // a loop's phi: the value entering the loop, later joined by its back-edge
+  kFlatItemJoin = 1u << 7,     // a phi of what each item of a list of callables returns (one runs per item)
 };
 
 struct FlatNode {

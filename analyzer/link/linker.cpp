@@ -348,7 +348,50 @@ void resolve_decorators(ir::Program& p) {
   }
 }
 
+// `class Block(FrameAware)` where `FrameAware = Placeholder()` and the placeholder's class defines
+// `__mro_entries__` (PEP 560): the classes that method returns are the real bases.
+std::vector<std::string> mro_entries(const ir::Program& p, const std::string& base, int32_t from_file) {
+  auto dot = base.rfind('.');
+  if (dot == std::string::npos) return {};
+  Entity owner = resolve_from(p, base.substr(0, dot), from_file);
+  if (owner.kind != Entity::File) return {};
+  const ir::SourceFile& file = p.file(owner.id);
+  auto g = file.globals.find(base.substr(dot + 1));
+  if (g == file.globals.end() || file.module_function < 0) return {};
+  const ir::Function& top = p.fn(file.module_function);
+  const ir::Node& made = top.node(g->second);
+  // Placeholder() is a call of the class by name, or of the class statement's value in the file.
+  Entity cls;
+  if (made.op == "call") cls = resolve_from(p, made.name, owner.id);
+  if (made.op == "call_value" && !made.args.empty() && top.node(made.args[0]).target_module >= 0)
+    cls = {Entity::Class, top.node(made.args[0]).target_module};
+  if (cls.kind != Entity::Class) return {};
+  int32_t hook = p.mod(cls.id).method("__mro_entries__");
+  if (hook < 0) return {};
+  const ir::Function& h = p.fn(hook);
+  std::vector<std::string> out;
+  for (ir::NodeId r : h.returns) {
+    if (h.node(r).args.empty()) continue;
+    const ir::Node& t = h.node(h.node(r).args[0]);
+    if (t.op != "tuple") continue;
+    for (ir::NodeId e : t.args)
+      if (h.node(e).op == "global" && !h.node(e).name.empty()) out.push_back(h.node(e).name);
+    break;
+  }
+  return out;
+}
+
 void resolve_bases(ir::Program& p) {
+  for (auto& m : p.modules) {
+    std::vector<std::string> bases;
+    for (const auto& b : m.bases) {
+      std::vector<std::string> entries =
+          resolve_from(p, b, m.file).kind == Entity::None ? mro_entries(p, b, m.file) : std::vector<std::string>{};
+      if (entries.empty()) bases.push_back(b);
+      bases.insert(bases.end(), entries.begin(), entries.end());
+    }
+    m.bases = std::move(bases);
+  }
   for (auto& m : p.modules) {
     m.base_modules.clear();
     for (const auto& b : m.bases) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "ir/ops.h"
@@ -732,6 +733,10 @@ class Builder {
         bool star = false;
         if (index < ctor.param_nodes.size())
           for (const auto& kw : ctor.node(ctor.param_nodes[index]).kwargs) star |= kw.first == "star";
+        // A number every construction site passes (`Rule(macro_id=997)`) is a constant, as a literal
+        // default is.
+        std::optional<Attr> number;
+        bool numbers_only = true;
         for (auto [f, call] : sites[static_cast<size_t>(m.id)]) {
           NodeId arg = kNoNodeId;
           for (const auto& [k, v] : call->kwargs)
@@ -761,8 +766,20 @@ class Builder {
             bound.loc = a.loc;
             bound.passed_in = true;
             a = std::move(bound);
+            numbers_only = false;
             break;
           }
+          if (bound.kind == AttrKind::Constant && bound.num && !star) {
+            if (!number) number = std::move(bound);
+          } else {
+            numbers_only = false;
+          }
+        }
+        if (number && numbers_only) {
+          number->name = a.name;
+          number->loc = a.loc;
+          number->type = a.type;
+          a = std::move(*number);
         }
       }
       for (auto& a : m.attrs)
@@ -1289,6 +1306,7 @@ class Builder {
     for (const Node& n : f.nodes) {
       if (n.op == "setattr" && n.args.size() == 2 && is_self(f, n.args[0])) {
         if (n.has(ir::kInPlace)) {
+          extend_sequence(m, f, n);
           add_edit(m, n.name, n.loc);
           continue;
         }
@@ -1364,6 +1382,24 @@ class Builder {
         }
         if (!path.empty()) add_edit(m, path, n.loc);
       }
+    }
+  }
+
+  // `self.rules += (Rule(),)` / `self.blocks += [Block()]` on a sequence attribute: more elements,
+  // as `extend` would add (a tensor attribute's `+=` is only an edit).
+  void extend_sequence(ir::Module& m, const Function& f, const Node& store) {
+    const Node& sum = f.node(store.args[1]);
+    if (sum.op != "add" || sum.args.size() != 2) return;
+    Attr* l = find(m, store.name);
+    if (!l || !(l->type == "list" || l->type == "tuple" ||
+                (l->kind == AttrKind::Container && (l->type == "ModuleList" || l->type == "Sequential"))))
+      return;
+    std::vector<Attr> out;
+    collect_list(f, sum.args[1], out, 0, false);
+    for (auto& c : out) {
+      if (c.name.empty()) c.name = std::to_string(l->children.size());
+      if (l->kind == AttrKind::Container && c.learned) l->learned = true;
+      l->children.push_back(std::move(c));
     }
   }
 
