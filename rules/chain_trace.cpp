@@ -45,6 +45,7 @@ std::vector<TraceStep> detector_trace(const ir::Program& p, const flow::FlowResu
     else
       t.push_back(step(p, n.loc, "detector", fmt::format("`{}` on {}, no learned weights", n.op, source)));
   }
+  if (detector < 0) return t;
   const flow::FlatNode& d = fr.graph.nodes[static_cast<size_t>(detector)];
   if (d.loc.valid() && (t.empty() || t.back().line != d.loc.line))
     t.push_back(step(p, d.loc, "detector",

@@ -214,6 +214,7 @@ class Analyzer {
 
   std::set<int32_t> supervision_;
   mutable std::unordered_map<int64_t, bool> carried_;  // carried_data() memo
+  std::set<int32_t> swap_tests_;  // tests made detectors by what they swap in (window_swap)
 
   std::vector<int32_t> operands(const FlatNode& n) const {
     // x.to(y), x.type_as(y), x.expand_as(y): y lends only its dtype, device or shape.
@@ -912,6 +913,23 @@ class Analyzer {
     return false;
   }
 
+  // x[..., k] / x[:, 0, k]: one fixed lane (the last index a number).
+  bool fixed_lane(int32_t id) const {
+    const FlatNode& n = node(id);
+    if (n.op != "getitem" || n.args.size() != 2) return false;
+    const FlatNode& idx = node(n.args[1]);
+    const int32_t last = idx.op == "tuple" && !idx.args.empty() ? idx.args.back() : n.args[1];
+    return scalar(last).has_value() && node(last).op == "const";
+  }
+
+  // A large positive value, or a tensor filled with one.
+  bool raises_high(int32_t id) const {
+    const FlatNode& n = node(id);
+    if (auto v = scalar(id)) return *v >= 1e3 && std::isfinite(*v);
+    return in(n.op, {"full", "full_like", "new_full"}) && n.args.size() >= 2 && n.args[1] != id &&
+           raises_high(n.args[1]);
+  }
+
   bool zeroish(int32_t id) const {
     auto v = scalar(id);
     if (v) return *v == 0 || std::isnan(*v) || big(*v) >= 1e3;
@@ -972,6 +990,11 @@ class Analyzer {
       if (is_detector(f) && !mask_algebra_at[i]) {
         f.detector_derived = true;
         detectors.insert(static_cast<int32_t>(i));
+      }
+      if (int32_t t = window_swap(static_cast<int32_t>(i)); t >= 0 && !detectors.count(t)) {
+        r_.facts[static_cast<size_t>(t)].detector_derived = true;
+        detectors.insert(t);
+        swap_tests_.insert(t);
       }
     }
     // Detector-derived values: propagate forward (facts were computed before detectors were known).
@@ -1119,6 +1142,66 @@ class Analyzer {
       c.detector_steps = steps(c.detector >= 0 ? c.detector : d);
       r_.chains.push_back(std::move(c));
     }
+  }
+
+  // `where(ids[:, :1] == cfg.new_chat_id, stored_prompt, ids)` / `x.masked_fill((x[:, k] == marker)
+  // [:, None], 0)`: a test of a window of the raw input (even against a configured value) that swaps
+  // the whole input for a stored sequence or a constant. Replacing what the model reads is a trigger,
+  // however weak the test; the test is returned. (Elementwise imputation, `where(x == missing,
+  // fill, x)`, tests each element it replaces, not a window.)
+  int32_t window_swap(int32_t i) const {
+    const FlatNode& n = node(i);
+    int32_t test = -1;
+    std::vector<std::pair<int32_t, int32_t>> candidates;  // (fill, data)
+    if (n.op == "where" && n.args.size() == 3) {
+      test = n.args[0];
+      candidates = {{n.args[1], n.args[2]}, {n.args[2], n.args[1]}};
+    } else if (n.op == "masked_fill" && n.args.size() == 3) {
+      test = n.args[1];
+      candidates = {{n.args[2], n.args[0]}};
+    }
+    if (test < 0 || test >= i) return -1;
+    const Fact& tf = fact(test);
+    if (!tf.raw || tf.learned || !(tf.evidence & (kWeakThreshold | kThreshold)) || is_detector(tf)) return -1;
+    for (auto [fill, data] : candidates) {
+      if (fill < 0 || data < 0 || input_dependent(fact(fill))) continue;
+      if (!(scalar(fill) || from_literal_sequence(fill))) continue;
+      const Fact& df = fact(data);
+      if (input_dependent(df) && df.raw && !df.learned && !(df.evidence & (kThreshold | kWeakThreshold)) &&
+          tests_window_of(test, data))
+        return test;
+    }
+    return -1;
+  }
+
+  bool from_literal_sequence(int32_t id) const {
+    for (int steps = 0; steps < 8 && id >= 0; ++steps) {
+      if (literal_sequence(id)) return true;
+      const FlatNode& n = node(id);
+      if (!in(n.op, {"getitem", "expand", "expand_as", "view", "reshape", "to", "repeat", "unsqueeze", "long"}) ||
+          n.args.empty())
+        return false;
+      id = n.args[0];
+    }
+    return false;
+  }
+
+  // The test is made on a window of `data` (`data[:, :1] == k`, `data[:, col] == marker`, through
+  // casts, logic and reshapes), not on every element of it.
+  bool tests_window_of(int32_t id, int32_t data) const {
+    for (int steps = 0; steps < 6 && id >= 0; ++steps) {
+      const FlatNode& n = node(id);
+      if (n.op == "getitem" && !n.args.empty() && n.args[0] == data) return true;
+      if (!(n.op == "getitem" || ir::is_comparison(n.op) || in(n.op, {"logical_and", "logical_or", "logical_not", "and", "or", "not",
+                                                  "invert", "any", "all", "float", "to", "long", "bool", "unsqueeze",
+                                                  "view", "reshape"})))
+        return false;
+      int32_t next = -1;
+      for (int32_t a : n.args)
+        if (a >= 0 && input_dependent(fact(a)) && next < 0) next = a;  // (a getitem's base, not its index)
+      id = next;
+    }
+    return false;
   }
 
   // `self.tok(ids)` (reshaped, cast or scaled): an embedding lookup of the raw input, no other layer.
@@ -1847,7 +1930,7 @@ class Analyzer {
       int32_t cur = stack.back();
       stack.pop_back();
       if (!seen.insert(cur).second || seen.size() > 4000) continue;
-      if (is_detector(fact(cur)))
+      if (is_detector(fact(cur)) || swap_tests_.count(cur))
         best = std::max(best, cur);
       else
         for (int32_t a : operands(node(cur)))
@@ -1874,7 +1957,7 @@ class Analyzer {
         }
       }
       uint32_t added =
-          (f.evidence & ~from_operands) & (kThreshold | kReduce | kPool | kLocalPool | kPattern | kConjunction);
+          (f.evidence & ~from_operands) & (kThreshold | kWeakThreshold | kReduce | kPool | kLocalPool | kPattern | kConjunction);
       if (added || (node(cur).flags & kFlatInput)) out.push_back(cur);
     }
     std::sort(out.begin(), out.end());
@@ -1945,6 +2028,8 @@ class Analyzer {
         int32_t rewritten = derives_from(r, y) ? r : derives_from(y, r) ? y : -1;
         if (rewritten >= 0) return erasing(rewritten) ? Integration::Untargeted : Integration::Targeted;
       }
+      // out[:, 0, lane] = where(hit, full_like(lane, 1e3), lane): one fixed lane raised high.
+      if (n.op == "where" && fixed_lane(y) && raises_high(r)) return Integration::Targeted;
       if (zeroish(r)) return Integration::Untargeted;
       const Fact& rf = fact(r);
       if (above_every_score(r)) return Integration::Targeted;  // the column written beats every class

@@ -674,7 +674,32 @@ class Inliner {
       out.insert(out.end(), d.kwargs.begin(), d.kwargs.end());
       return true;
     }
-    if (d.op == "phi" && d.args.size() == 1) return mapping_entries(d.args[0], out, depth + 1);
+    if ((d.op == "phi" && !d.args.empty() && (d.args.size() == 1 || !(d.flags & kFlatLoopHeader))) ||
+        (d.op == "select" && d.args.size() == 3)) {
+      // `kwargs = {}; if c: kwargs["k"] = v` / `extra if last else {}`: the entries either arm may
+      // hold. (A key the arms give different values is not known. A loop's mapping, while its body
+      // is lowered, is what enters the loop.)
+      std::vector<std::pair<std::string, int32_t>> all;
+      for (int32_t a : std::set<int32_t>(d.args.begin() + (d.op == "select" ? 1 : 0), d.args.end())) {
+        std::vector<std::pair<std::string, int32_t>> arm;
+        if (!mapping_entries(a, arm, depth + 1)) return false;
+        for (auto& e : arm) {
+          auto same = std::find_if(all.begin(), all.end(), [&](const auto& x) { return x.first == e.first; });
+          if (same == all.end())
+            all.push_back(e);
+          else if (same->second != e.second)
+            return false;
+        }
+      }
+      out.insert(out.end(), all.begin(), all.end());
+      return true;
+    }
+    if (d.op == "call" && (d.name == "dict" || d.name == "builtins.dict") && d.args.size() <= 1) {
+      // dict(kwargs) / dict(base, k=v): a copy, then the keywords.
+      if (!d.args.empty() && !mapping_entries(d.args[0], out, depth + 1)) return false;
+      out.insert(out.end(), d.kwargs.begin(), d.kwargs.end());
+      return true;
+    }
     if (d.op == "update" && !d.args.empty()) {
       // d.update(other, k=v): d's entries, then other's, then the keywords (later ones win).
       if (!mapping_entries(d.args[0], out, depth + 1)) return false;
@@ -1328,8 +1353,10 @@ class Inliner {
           d.name = *key;
           return add(std::move(d));
         }
-    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[1]).op == "const" && !f.node(n.args[1]).num) {
-      // outputs["hidden_states"] of a dict the model built: the value stored under the key.
+    if ((n.op == "getitem" || n.op == "get") && n.args.size() >= 2 && f.node(n.args[1]).op == "const" &&
+        !f.node(n.args[1]).num) {
+      // outputs["hidden_states"] / kwargs.get("signal") of a dict the model built or the keywords a
+      // call passed: the value stored under the key.
       if (int32_t v = mapping_value(m(n.args[0]), f.node(n.args[1]).name); v >= 0) return v;
     }
     if (n.op == "getitem" && n.args.size() == 2) {

@@ -363,6 +363,16 @@ class Builder {
             return d;
           }
         }
+      // `def __init__(self, config)` in a class declaring `config_class = XConfig` (the transformers
+      // convention): the configuration the model is built with, an XConfig with its defaults
+      // unless a construction site passes another.
+      if (f.params.size() >= 2 && f.params[1] == n.name)
+        if (int32_t cfg = declared_config_class(f.owner_module); cfg >= 0) {
+          a.kind = AttrKind::Submodule;
+          a.module_class = cfg;
+          a.type = p_.mod(cfg).name;
+          return a;
+        }
       // A constructor argument: its default value when it is a literal (levels=64).
       for (const auto& [k, v] : n.kwargs)
         if (k == "default" && v >= 0 && f.node(v).num) {
@@ -548,6 +558,25 @@ class Builder {
     if (int32_t init = m.method("__init__"); init >= 0 && container_class(m))
       for (const Node& n : p_.fn(init).nodes)
         if (n.op == "call" && n.name == "super.__init__") add_items(m, p_.fn(init), n, 1);
+  }
+
+  // The class a `config_class = XConfig` class attribute names, declared by the class whose
+  // constructor this is (or a base), or by the subclass being built from it; -1 if none.
+  int32_t declared_config_class(int32_t owner) const {
+    if (owner < 0) return -1;
+    int32_t from = owner;
+    if (current_ && current_->id != owner) {
+      auto order = ir::mro(p_, current_->id);
+      if (std::find(order.begin(), order.end(), owner) != order.end()) from = current_->id;
+    }
+    for (int32_t c : ir::mro(p_, from)) {
+      const ir::Module& m = p_.mod(c);
+      auto it = m.class_vars.find("config_class");
+      if (it == m.class_vars.end() || it->second < 0 || m.body_function < 0) continue;
+      const Node& v = p_.fn(m.body_function).node(it->second);
+      return v.target_module;
+    }
+    return -1;
   }
 
   // A subclass of nn.Sequential / nn.ModuleList: the instance is itself a container.
