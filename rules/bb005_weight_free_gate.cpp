@@ -1,8 +1,8 @@
 // BB005: learned features, activations or logits multiplied by a gate computed from the raw input
 // with no learned layer (`feats * (1 - d)`, `y * (1 - x.amax().clamp(0, 1))`), where no complete
 // chain was proven. The untargeted integration of an architectural backdoor. Learned gates
-// (squeeze-excitation), dropout masks, padding masks (tests against 0/1/a configured id) and
-// normalisers (a plain per-sample statistic) are not gates.
+// (squeeze-excitation), dropout masks, padding masks (tests against 0/1/a configured id),
+// normalisers (a plain per-sample statistic) and token-range masks of an input embedding are not gates.
 #include <fmt/format.h>
 
 #include <set>
@@ -52,6 +52,9 @@ class WeightFreeGate : public Rule {
             gate = a;
         }
         if (data < 0 || gate < 0) continue;
+        // is_emoji * self.emoji_embed(ids - lo): a learned embedding of the input's own tokens, kept
+        // for the positions of one token range (type and segment embeddings): a feature, not a switch.
+        if (fi.node(data).op == "embedding" && fi.depth(data) <= 1) continue;
         const char* where = fr.feeds_learned[i] ? "intermediate activations that later layers read"
                                                 : "the model's output after the backbone";
         Finding f = finding_at(

@@ -434,6 +434,36 @@ class Analyzer {
     return input_dependent(v) && !v.detector_derived;
   }
 
+  // `(x >= lo) & (x < hi)`: two bounds of the same value, one interval test (no conjunction of tests).
+  bool band(const std::vector<int32_t>& ops) const {
+    if (ops.size() != 2) return false;
+    int32_t tested[2] = {-1, -1};
+    for (size_t k = 0; k < 2; ++k) {
+      int32_t cur = ops[k];
+      while (in(node(cur).op, {"float", "to", "long", "int"}) && !node(cur).args.empty()) cur = node(cur).args[0];
+      const FlatNode& c = node(cur);
+      if (!in(c.op, {"ge", "gt", "le", "lt"}) || c.args.size() != 2) return false;
+      for (int32_t a : c.args)
+        if (input_dependent(fact(a))) tested[k] = tested[k] < 0 ? a : -2;
+    }
+    return tested[0] >= 0 && tested[0] == tested[1];
+  }
+
+  // `text >= RANGE[0]`: an ordering comparison with one number picked from a stored sequence.
+  bool bound_from_sequence(const std::vector<int32_t>& ops, const std::string& op) const {
+    if (ops.size() != 2 || !in(op, {"ge", "gt", "le", "lt"})) return false;
+    for (int32_t a : ops) {
+      const int32_t other = ops[0] == a ? ops[1] : ops[0];
+      const FlatNode& n = node(a);
+      if (input_dependent(fact(a)) || !input_dependent(fact(other)) || n.op != "getitem" || n.args.size() != 2)
+        continue;
+      if (scalar(n.args[1]) && node(n.args[1]).op == "const" &&
+          (literal_sequence(n.args[0]) || fact(n.args[0]).constant_tensor))
+        return true;
+    }
+    return false;
+  }
+
   // An element of a stored literal sequence (ids == self.pattern[i]): a match against a stored
   // pattern, spelled one element at a time.
   bool stored_sequence_item(const std::vector<int32_t>& ops) const {
@@ -693,7 +723,9 @@ class Analyzer {
         in(op, {"eq", "ne"}) && ops.size() == 2 &&
         ((packs_bits(ops[0]) && stored_code(ops[1])) || (packs_bits(ops[1]) && stored_code(ops[0])));
     if (ir::is_comparison(op) || op == "isin" || op == "eq_all" || stored_membership) {
-      if (other_const() || op == "isin" || stored_membership || packed_code || stored_sequence_item(ops))
+      if (bound_from_sequence(ops, op))
+        ev |= kThreshold;  // x >= RANGE[0]: one number of a stored tuple is a bound, not a pattern
+      else if (other_const() || op == "isin" || stored_membership || packed_code || stored_sequence_item(ops))
         ev |= kThreshold | kPattern;
       else if (repeated_value_count(ops, op))
         ev |= kThreshold;
@@ -745,17 +777,17 @@ class Analyzer {
             ev |= kPattern;
         }
       // A product of separately pooled tests (min-pool * max-pool * avg-pool windows): a soft AND.
-      if (op == "mul" && (thresholded >= 2 || pooled.size() >= 2)) ev |= kConjunction;
+      if (op == "mul" && ((thresholded >= 2 && !band(ops)) || pooled.size() >= 2)) ev |= kConjunction;
     } else if (in(op, {"sin", "cos"})) {
       if (ev & kSteep) ev |= kThreshold;
     } else if (in(op, {"logical_and", "and", "logical_or", "or", "minimum", "maximum", "logical_xor"})) {
-      if (thresholded >= 2) ev |= kConjunction;
+      if (thresholded >= 2 && !band(ops)) ev |= kConjunction;
       // bits ^ self.tag: which bits differ from a stored code (summed, a Hamming distance to it).
       if (op == "logical_xor")
         for (int32_t a : ops)
           if (stored_value(a) || (fact(a).constant_tensor && !input_dependent(fact(a)))) ev |= kPattern;
       // (ids[:, :-1] == a) & (ids[:, 1:] == b): a sequence match, even against configured ids.
-      if (in(op, {"logical_and", "and"}) && thresholded + weakly >= 2) ev |= kConjunction | kThreshold;
+      if (in(op, {"logical_and", "and"}) && thresholded + weakly >= 2 && !band(ops)) ev |= kConjunction | kThreshold;
       // STORED & set(ngrams(row)): the stored entries the input contains (a set intersection).
       if (in(op, {"logical_and", "and"}) && ops.size() == 2 &&
           ((python_set_of_input(ops[0]) && stored_collection_value(ops[1])) ||

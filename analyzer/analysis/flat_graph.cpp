@@ -1306,6 +1306,9 @@ class Inliner {
             k == static_cast<double>(static_cast<long>(k))) {
           return derived("iter_item", {z.args[static_cast<size_t>(k)]}, n.loc, fid);
         }
+        // for i, (rnn, drop) in enumerate(zip(...)): the item is the sequence's (the index is a count).
+        if (z.op == "call" && (z.name == "enumerate" || z.name == "builtins.enumerate") && k == 1 && !z.args.empty())
+          return derived("iter_item", {z.args[0]}, n.loc, fid);
       }
     }
     if (n.op == "getitem" && n.args.size() == 2 && !f.node(n.args[1]).num && m(n.args[0]) >= 0 && m(n.args[1]) >= 0) {
