@@ -904,6 +904,31 @@ class Inliner {
   }
 
   // One of several values (a phi), or the value itself when there is one.
+  // `seq[a:b]` of a Sequential container value: the container of those children (kept with the
+  // graph, whose layer references point into it), or nullptr.
+  const ir::Attr* container_slice(int32_t v) {
+    const FlatNode& g = g_.nodes[static_cast<size_t>(v)];
+    if (g.op != "getitem" || g.args.size() != 2) return nullptr;
+    const FlatNode& base = g_.nodes[static_cast<size_t>(g.args[0])];
+    const FlatNode& sl = g_.nodes[static_cast<size_t>(g.args[1])];
+    if (base.op != "container" || !base.attr || base.attr->type != "Sequential" || sl.op != "slice" ||
+        sl.args.size() != 2)
+      return nullptr;
+    const long size = static_cast<long>(base.attr->children.size());
+    auto bound = [&](int32_t a, long fallback) -> std::optional<long> {
+      const FlatNode& b = g_.nodes[static_cast<size_t>(a)];
+      if (!b.num) return b.op == "const" && b.name == "None" ? std::optional<long>(fallback) : std::nullopt;
+      long k = static_cast<long>(*b.num);
+      if (k < 0) k += size;
+      return std::clamp(k, 0L, size);
+    };
+    auto lo = bound(sl.args[0], 0), hi = bound(sl.args[1], size);
+    if (!lo || !hi) return nullptr;
+    ir::Attr& part = g_.made_attrs->emplace_back(*base.attr);
+    part.children.assign(base.attr->children.begin() + *lo, base.attr->children.begin() + std::max(*lo, *hi));
+    return &part;
+  }
+
   // `fn.__closure__[i].cell_contents = v`: the closure variable of `fn` now holds `v` as well.
   // The cell is named when the index folds to a name (`co_freevars.index("flag")`); else any of
   // the function's closure variables may be the one written.
@@ -1412,6 +1437,9 @@ class Inliner {
       if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "container" &&
           (n.name.ends_with(".items") || n.name.ends_with(".values")))
         return recv;
+      // self.torso[:2](x): a slice of an nn.Sequential is a Sequential of those layers.
+      if (recv >= 0)
+        if (const ir::Attr* part = container_slice(recv)) return call_container(*part, a, n.loc, fid, depth, false);
       // recv.method(...) where the receiver turned out to be data (self.pattern[-n:].expand_as(x)).
       if (recv >= 0) {
         const std::string& rop = g_.nodes[static_cast<size_t>(recv)].op;

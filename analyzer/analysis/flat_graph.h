@@ -3,6 +3,8 @@
 // model's inputs can be followed across helpers, submodules, containers and files.
 #pragma once
 
+#include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -99,6 +101,9 @@ struct FlatGraph {
   // the loop, so what the loop body writes back feeds them only through this list.
   std::vector<int32_t> layer_loop_carries;
   std::vector<std::vector<ir::Loc>> call_stacks;  // see FlatNode::call_stack
+  // Attributes the graph made up (a slice of a Sequential, `self.torso[:2]`), which FlatNode::attr
+  // may point into; shared so that copies of the graph keep them alive and in place.
+  std::shared_ptr<std::deque<ir::Attr>> made_attrs = std::make_shared<std::deque<ir::Attr>>();
 };
 
 // The roots of a program: top-level model modules (not used as another module's submodule), hooks,

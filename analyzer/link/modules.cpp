@@ -1090,6 +1090,15 @@ class Builder {
       auto [mf, v] = global_value(n);
       return mf && number_sequence(*mf, v, depth + 1);
     }
+    if (n.op == "comprehension" && n.args.size() >= 2 && f.node(n.args[1]).op == "iter_item" &&
+        !f.node(n.args[1]).args.empty()) {
+      // [tuple(p) for p in PHRASES]: the rows of a stored sequence, copied.
+      const Node& item = f.node(n.args[0]);
+      const bool copy = n.args[0] == n.args[1] || ((item.op == "call" || item.op == "tuple" || item.op == "list") &&
+                                                   (item.name == "tuple" || item.name == "list") &&
+                                                   item.args.size() == 1 && item.args[0] == n.args[1]);
+      return copy && number_sequence(f, f.node(n.args[1]).args[0], depth + 1);
+    }
     if (n.op == "attr" && !n.args.empty() && !is_self(f, n.args[0])) {
       // config.prefix: a field of a config object (its class known, or the one class with that field).
       int32_t cls = ir::instance_class(p_, f, n.args[0]);
