@@ -326,6 +326,15 @@ class Analyzer {
     return false;
   }
 
+  // The value under dtype casts (`.float()`, `.long()`, `.to(x.dtype)`).
+  int32_t through_casts(int32_t id) const {
+    for (int steps = 0; steps < 4 && in(node(id).op, {"float", "int", "long", "bool", "to", "type_as"}) &&
+                        !node(id).args.empty();
+         ++steps)
+      id = node(id).args[0];
+    return id;
+  }
+
   // `(ids == tok).sum(-1) >= k` with k >= 2: how often one value occurs, compared with a count above
   // one. A repeated token is a trigger even when the token is a configured attribute (a length is
   // counted with `!=` and a padding test needs no count of its own).
@@ -333,14 +342,9 @@ class Analyzer {
     if (ops.size() != 2 || !in(op, {"ge", "gt", "eq"})) return false;
     auto count = scalar(ops[1]);
     if (!count || *count < (op == "gt" ? 1 : 2)) return false;
-    int32_t cur = ops[0];
-    if (!in(node(cur).op, {"sum", "count_nonzero"}) || node(cur).args.empty()) return false;
-    cur = node(cur).args[0];
-    for (int steps = 0; steps < 4 && in(node(cur).op, {"float", "int", "long", "to", "type_as"}) &&
-                        !node(cur).args.empty();
-         ++steps)
-      cur = node(cur).args[0];
-    const FlatNode& test = node(cur);
+    const FlatNode& count_of = node(ops[0]);
+    if (!in(count_of.op, {"sum", "count_nonzero"}) || count_of.args.empty()) return false;
+    const FlatNode& test = node(through_casts(count_of.args[0]));
     if (test.op != "eq" || test.args.size() != 2) return false;
     return input_dependent(fact(test.args[0])) != input_dependent(fact(test.args[1]));
   }
@@ -439,9 +443,7 @@ class Analyzer {
     if (ops.size() != 2) return false;
     int32_t tested[2] = {-1, -1};
     for (size_t k = 0; k < 2; ++k) {
-      int32_t cur = ops[k];
-      while (in(node(cur).op, {"float", "to", "long", "int"}) && !node(cur).args.empty()) cur = node(cur).args[0];
-      const FlatNode& c = node(cur);
+      const FlatNode& c = node(through_casts(ops[k]));
       if (!in(c.op, {"ge", "gt", "le", "lt"}) || c.args.size() != 2) return false;
       for (int32_t a : c.args)
         if (input_dependent(fact(a))) tested[k] = tested[k] < 0 ? a : -2;
@@ -1224,10 +1226,10 @@ class Analyzer {
     for (int steps = 0; steps < 6 && id >= 0; ++steps) {
       const FlatNode& n = node(id);
       if (n.op == "getitem" && !n.args.empty() && n.args[0] == data) return true;
-      if (!(n.op == "getitem" || ir::is_comparison(n.op) || in(n.op, {"logical_and", "logical_or", "logical_not", "and", "or", "not",
-                                                  "invert", "any", "all", "float", "to", "long", "bool", "unsqueeze",
-                                                  "view", "reshape"})))
-        return false;
+      const bool test_step = n.op == "getitem" || ir::is_comparison(n.op) ||
+                             in(n.op, {"logical_and", "logical_or", "logical_not", "and", "or", "not", "invert", "any",
+                                       "all", "float", "to", "long", "bool", "unsqueeze", "view", "reshape"});
+      if (!test_step) return false;
       int32_t next = -1;
       for (int32_t a : n.args)
         if (a >= 0 && input_dependent(fact(a)) && next < 0) next = a;  // (a getitem's base, not its index)

@@ -1396,18 +1396,12 @@ class Builder {
         std::string method = dot == std::string::npos ? std::string() : n.name.substr(dot + 1);
         if (method == "append" || method == "insert" || method == "extend")
           // (and `self.layers = nn.ModuleList(); for ...: self.layers.append(Block(...))`)
-          if (Attr* l = find(m, n.name.substr(0, dot));
-              l && (l->type == "list" ||
-                    (l->kind == AttrKind::Container && (l->type == "ModuleList" || l->type == "Sequential")))) {
+          if (Attr* l = find(m, n.name.substr(0, dot)); l && l->type != "tuple" && growable(*l)) {
             size_t at = method == "insert" ? 1 : 0;
             std::vector<Attr> out;
             if (at < n.args.size()) collect_list(f, n.args[at], out, 0, method != "extend");
-            for (auto& c : out) {
-              // Appended in a loop: one entry stands for every element (as a comprehension's does).
-              if (c.name.empty()) c.name = n.scope_depth > 0 ? "*" : std::to_string(l->children.size());
-              if (l->kind == AttrKind::Container && c.learned) l->learned = true;
-              l->children.push_back(std::move(c));
-            }
+            // Appended in a loop: one entry stands for every element (as a comprehension's does).
+            append_elements(*l, std::move(out), n.scope_depth > 0);
             continue;
           }
       }
@@ -1429,15 +1423,24 @@ class Builder {
     const Node& sum = f.node(store.args[1]);
     if (sum.op != "add" || sum.args.size() != 2) return;
     Attr* l = find(m, store.name);
-    if (!l || !(l->type == "list" || l->type == "tuple" ||
-                (l->kind == AttrKind::Container && (l->type == "ModuleList" || l->type == "Sequential"))))
-      return;
+    if (!l || !growable(*l)) return;
     std::vector<Attr> out;
     collect_list(f, sum.args[1], out, 0, false);
-    for (auto& c : out) {
-      if (c.name.empty()) c.name = std::to_string(l->children.size());
-      if (l->kind == AttrKind::Container && c.learned) l->learned = true;
-      l->children.push_back(std::move(c));
+    append_elements(*l, std::move(out), false);
+  }
+
+  // A list, tuple, ModuleList or Sequential attribute: one that holds elements the constructor adds.
+  static bool growable(const Attr& l) {
+    return l.type == "list" || l.type == "tuple" ||
+           (l.kind == AttrKind::Container && (l.type == "ModuleList" || l.type == "Sequential"));
+  }
+
+  // More elements of `l`, named by position (or "*", one entry for every element, when `in_loop`).
+  static void append_elements(Attr& l, std::vector<Attr> items, bool in_loop) {
+    for (auto& c : items) {
+      if (c.name.empty()) c.name = in_loop ? "*" : std::to_string(l.children.size());
+      if (l.kind == AttrKind::Container && c.learned) l.learned = true;
+      l.children.push_back(std::move(c));
     }
   }
 
