@@ -414,6 +414,15 @@ class Analyzer {
     return stride >= 0 && scalar(stride) == 1.0;
   }
 
+  // clamp(v, -127, 127) / hardtanh(v, 0, 255): known bounds far apart, many levels survive;
+  // clamp(d, -thr, thr) with bounds estimated from the data clips outliers, a per-sample level.
+  bool wide_clamp(const FlatNode& n) const {
+    if (!in(n.op, {"clamp", "hardtanh"}) || n.args.size() < 3) return false;
+    if (input_dependent(fact(n.args[1])) || input_dependent(fact(n.args[2]))) return true;
+    auto lo = scalar(n.args[1]), hi = scalar(n.args[2]);
+    return lo && hi && *hi - *lo > 2;
+  }
+
   // A value configured on the module (self.level = level): a stored constant, not a literal.
   bool stored_value(int32_t a) const {
     const FlatNode& n = node(a);
@@ -641,9 +650,12 @@ class Analyzer {
       any_const |= f.constant_tensor || literal_sequence(a);
       if (input_dependent(f)) all_noninput = false;
       if (n.op == "phi" && a > id && carried_data(id, a)) continue;  // (see carried_data)
-      // x / x.abs().amax(): dividing data by a per-sample statistic normalises it; the statistic's
-      // reduction is no evidence about the result (which is still the data).
-      bool normaliser = n.op == "div" && a != ops.front() && f.scale && !(f.evidence & kThreshold) &&
+      // x / x.abs().amax(): dividing data by a per-sample statistic normalises it, and
+      // hardshrink(d, k * d.abs().median()) / clamp(x, -3 * x.std(), ...) shrink or clip it at a
+      // level estimated from the data; the statistic's reduction is no evidence about the result
+      // (which is still the data, element for element).
+      bool normaliser = in(n.op, {"div", "hardshrink", "softshrink", "clamp", "clamp_min", "clamp_max"}) &&
+                        a != ops.front() && f.scale && !(f.evidence & kThreshold) &&
                         input_dependent(fact(ops.front())) && !fact(ops.front()).scale;
       if (f.raw && !normaliser) ev |= f.evidence;
       if (f.raw && !f.learned && (f.evidence & kThreshold)) ++thresholded;
@@ -680,7 +692,9 @@ class Analyzer {
     if ((is_reduction_op(n, r_.facts) && !pools_features) || (ir::is_pooling(n.op) && !fixed_window(n)))
       out.scale = true;
     else if (in(n.op, {"add", "sub", "mul", "div", "unsqueeze", "view", "reshape", "to", "expand", "expand_as", "float",
-                       "detach", "clamp", "clamp_min", "setitem", "index_put", "index_fill"})) {
+                       "detach", "clamp", "clamp_min", "setitem", "index_put", "index_fill", "item", "neg", "abs",
+                       "sqrt"}) ||
+             (n.op == "call" && in(n.name, {"float", "int"})) || (n.op == "attr" && n.name == "values")) {
       // (zeros_like(y) with a statistic of y written in one column is a scaled one-hot: a statistic)
       bool all_scale = true;
       for (int32_t a : ops)
@@ -741,8 +755,10 @@ class Analyzer {
       ev |= kThreshold;  // floor(max(...)): rounding a pooled statistic to 0/1
     } else if (in(op, {"relu", "relu6", "clamp", "clamp_min", "clamp_max", "hardtanh", "sigmoid", "tanh", "hardsigmoid",
                        "softplus", "leaky_relu", "elu", "gelu", "silu", "softsign", "erf", "erfc"})) {
-      if (ev & kSteep) ev |= kThreshold;  // clamp(v * 1e4, 0, 1), sigmoid(k * v)
-      if (ev & kShifted) ev |= kClip;     // relu(v - c): steep scaling afterwards makes a threshold
+      // clamp(v * 1e4, 0, 1), sigmoid(k * v) saturate to two levels; clamp(round(x * s), -127, 127)
+      // keeps hundreds of levels (a fake quantiser), no test.
+      if ((ev & kSteep) && !wide_clamp(n)) ev |= kThreshold;
+      if (ev & kShifted) ev |= kClip;  // relu(v - c): steep scaling afterwards makes a threshold
     } else if (op == "pow" || op == "square") {
       double e = op == "square" ? 2 : 0;
       if (op == "pow" && n.args.size() >= 2 && scalar(n.args[1])) e = *scalar(n.args[1]);
@@ -807,6 +823,9 @@ class Analyzer {
           in(op, {"sum", "mean", "cumsum", "cumprod", "nansum", "count_nonzero", "std", "var", "var_mean", "std_mean",
                   "norm", "logsumexp", "quantile", "nanquantile", "median", "nanmedian", "nanmean"});
       ev |= aggregate ? kAggregate : kReduce;
+      // The spread of a filtered signal (std of conv(x, stored)) measures its energy: the filter's
+      // gain, which makes a later saturating op a step on the filter's response, is gone.
+      if (in(op, {"std", "var", "std_mean", "var_mean"})) ev &= ~kSteep;
       if (thresholded >= 1 && in(op, {"prod", "all", "amin", "min"})) ev |= kConjunction;
     }
     // A pooling that keeps the resolution (stride 1: a morphological dilation of a per-pixel mask,
