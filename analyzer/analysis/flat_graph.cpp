@@ -511,6 +511,23 @@ class Inliner {
     return add(std::move(c));
   }
 
+  // config.stop_ids with `config` an object handed to the constructor, its class unknown: the field
+  // as the plain classes of the tree defining it have it, when they agree (the one class that
+  // defines it, or several that all hold a stored sequence there).
+  int32_t unknown_object_field(const std::string& name, const ir::Loc& loc, int32_t fid) {
+    auto fields = ir::fields_named(p_, name);
+    if (fields.size() == 1) return attr_value(*fields.front(), loc, fid, name);
+    if (fields.empty() || !std::all_of(fields.begin(), fields.end(), [](const ir::Attr* a) { return a->type == "sequence"; }))
+      return -1;
+    FlatNode seq;
+    seq.op = "attr";
+    seq.name = name;
+    seq.loc = loc;
+    seq.function = fid;
+    seq.flags = kFlatSequence;
+    return add(std::move(seq));
+  }
+
   // A value written in another function (a constructor, a factory's caller) that a partial binds:
   // a literal, a field of a config object or of the module, a literal sequence, a hard-coded
   // tensor; anything else is an unknown parameter.
@@ -1284,6 +1301,8 @@ class Inliner {
       }
       if (b && b->op == "instance" && b->src_function >= 0)
         if (int32_t v = instance_field(*b, n.name, n.loc, fid); v >= 0) return v;
+      if (b && b->op == "module_arg")
+        if (int32_t v = unknown_object_field(n.name, n.loc, fid); v >= 0) return v;
       if (b && b->op == "dict")  // out.embeddings of a record built in the graph
         if (int32_t v = mapping_value(base, n.name); v >= 0) return v;
       if (b && (b->op == "layer_ref" || b->op == "self") && (n.name == "weight" || n.name == "bias")) {

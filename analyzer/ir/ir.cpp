@@ -303,21 +303,17 @@ int32_t instance_class(const Program& p, const Function& f, NodeId id, int depth
   return -1;
 }
 
-const Attr* unique_field(const Program& p, const std::string& name) {
-  const Attr* found = nullptr;
+std::vector<const Attr*> fields_named(const Program& p, const std::string& name) {
+  std::vector<const Attr*> found;
   for (const auto& m : p.modules) {
     if (m.is_nn_module) continue;
-    for (const auto& a : m.attrs) {
+    for (const auto& a : m.attrs)
       // A copy of a constructor argument without a default (self.marker = marker) defines nothing.
-      if (a.name != name || (a.kind == AttrKind::Other && a.type.rfind("argument:", 0) == 0)) continue;
-      {
-        if (found) return nullptr;
-        found = &a;
-      }
-    }
+      if (a.name == name && !(a.kind == AttrKind::Other && a.type.starts_with("argument:"))) found.push_back(&a);
   }
   return found;
 }
+
 
 std::vector<uint32_t> line_starts(const std::string& text) {
   std::vector<uint32_t> v{0};

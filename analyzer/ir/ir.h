@@ -284,11 +284,11 @@ bool is_self(const Function& f, NodeId id);
 // submodule of a known instance (`model.frontend`), either arm of `cfg or Config()` / a conditional,
 // a parameter's default; -1 when unknown.
 int32_t instance_class(const Program& p, const Function& f, NodeId id, int depth = 0);
-// The field `name` of an object whose class is unknown (a `config` passed in by the caller): the
-// attribute of that name on the one plain (not nn.Module) class of the program that defines it (a
-// copy of a constructor argument without a default defines nothing);
-// nullptr when none or when several classes define it.
-const Attr* unique_field(const Program& p, const std::string& name);
+// The field `name` of an object whose class is unknown (a `config` passed in by the caller): every
+// attribute of that name on a plain (not nn.Module) class of the program (config classes of several
+// models in one tree often share field names; a copy of a constructor argument without a default
+// defines nothing).
+std::vector<const Attr*> fields_named(const Program& p, const std::string& name);
 // The name an f-string builds, its interpolations as `{}` (`f"stage{i}"` -> "stage{}").
 std::string name_template(std::string_view fstring_text);
 // Whether `name` can be what template `tmpl` builds (each `{...}` stands for any text).

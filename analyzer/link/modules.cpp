@@ -1100,10 +1100,16 @@ class Builder {
       return copy && number_sequence(f, f.node(n.args[1]).args[0], depth + 1);
     }
     if (n.op == "attr" && !n.args.empty() && !is_self(f, n.args[0])) {
-      // config.prefix: a field of a config object (its class known, or the one class with that field).
+      // config.prefix: a field of a config object (its class known, or every class with that field
+      // agreeing that it holds a sequence).
       int32_t cls = ir::instance_class(p_, f, n.args[0]);
-      const Attr* a = cls >= 0 ? ir::module_attr(p_, cls, n.name) : ir::unique_field(p_, n.name);
-      return a && a->type == "sequence";
+      if (cls >= 0) {
+        const Attr* a = ir::module_attr(p_, cls, n.name);
+        return a && a->type == "sequence";
+      }
+      auto fields = ir::fields_named(p_, n.name);
+      return !fields.empty() &&
+             std::all_of(fields.begin(), fields.end(), [](const Attr* a) { return a->type == "sequence"; });
     }
     return false;
   }
