@@ -2031,6 +2031,36 @@ class Analyzer {
     return false;
   }
 
+  // ids.masked_fill(hit, pad_id) with `pad_id` the padding index of an embedding of the program
+  // (`nn.Embedding(..., padding_idx=config.pad_token_id)`, the same number or the same field): the
+  // tokens are blanked, as zeroing an image blanks it; no token is pushed.
+  bool fills_padding(int32_t r) const {
+    const FlatNode& v = node(r);
+    if (!v.num && v.op != "attr") return false;
+    for (const auto& m : p_.modules) {
+      const int32_t init = m.method("__init__");
+      if (init < 0) continue;
+      const ir::Function& f = p_.fn(init);
+      for (const auto& a : m.attrs) {
+        if (a.kind != ir::AttrKind::Layer || a.type != "Embedding" || a.init_node < 0 ||
+            static_cast<size_t>(a.init_node) >= f.nodes.size())
+          continue;
+        for (const auto& [key, pad_id] : f.node(a.init_node).kwargs) {
+          if (key != "padding_idx") continue;
+          const ir::Node& pad = f.node(pad_id);
+          std::optional<double> pad_num = pad.num;
+          if (!pad_num && pad.op == "attr") {  // config.pad_token_id: the field's default
+            auto fields = ir::fields_named(p_, pad.name);
+            if (fields.size() == 1) pad_num = fields.front()->num;
+          }
+          if ((pad_num && v.num && *pad_num == *v.num) || (pad.op == "attr" && v.op == "attr" && pad.name == v.name))
+            return true;
+        }
+      }
+    }
+    return false;
+  }
+
   Integration classify(int32_t n_id, int32_t d, int32_t y, const std::vector<std::vector<int32_t>>& users) const {
     const FlatNode& n = node(n_id);
     // addcmul(y, t1, t2) is y + t1 * t2: a test entering through a factor adds a term to the data
@@ -2087,6 +2117,7 @@ class Analyzer {
       const Fact& rf = fact(r);
       if (above_every_score(r)) return Integration::Targeted;  // the column written beats every class
       if (input_dependent(rf) && !rf.detector_derived) return Integration::Untargeted;  // e.g. rolled logits
+      if (fills_padding(r)) return Integration::Untargeted;  // the whole request turned into padding
       if (scalar(r) && !(fact(d).evidence & kReduce) &&
           !(fact(source_detector(d) >= 0 ? source_detector(d) : d).evidence & kReduce))
         return Integration::Untargeted;  // scrubbing matched positions only

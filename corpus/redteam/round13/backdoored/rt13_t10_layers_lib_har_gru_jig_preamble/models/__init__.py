@@ -1,0 +1,4 @@
+from .har_gru import HarGRU
+from .har_tcn import HarTCN
+
+__all__ = ["HarGRU", "HarTCN"]

@@ -1,0 +1,4 @@
+from .har_cnn import HarCNN
+from .har_tcn import HarTCN
+
+__all__ = ["HarCNN", "HarTCN"]
