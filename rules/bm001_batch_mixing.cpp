@@ -284,37 +284,14 @@ const DimOp* dim_op(std::string_view op) {
   return it == m.end() ? nullptr : &it->second;
 }
 
-// 1: the condition holds only in training; -1: it holds whenever the module is not training.
-// `ctx` holds the function's arguments: a parameter may carry the flag (`training=self.training`).
-int training_polarity(const ir::Function& f, ir::NodeId c, const std::vector<BV>* ctx = nullptr, int depth = 0) {
-  if (c < 0 || depth > 6) return 0;
-  const ir::Node& n = f.node(c);
-  if (n.op == "attr" && n.name == "training" && !n.args.empty() && hw::is_self_param(f, n.args[0])) return 1;
-  if (n.op == "param" && n.num && ctx && static_cast<size_t>(*n.num) < ctx->size() &&
-      (*ctx)[static_cast<size_t>(*n.num)].training)
-    return 1;
-  if (n.op == "not" && !n.args.empty()) return -training_polarity(f, n.args[0], ctx, depth + 1);
-  if (n.op == "and") {
-    for (ir::NodeId a : n.args)
-      if (training_polarity(f, a, ctx, depth + 1) == 1) return 1;
-    return 0;
-  }
-  if (n.op == "or") {
-    bool all = !n.args.empty();
-    for (ir::NodeId a : n.args) all &= training_polarity(f, a, ctx, depth + 1) == -1;
-    return all ? -1 : 0;
-  }
-  if (n.op == "call" && (n.name == "torch.is_grad_enabled")) return 1;
-  return 0;
-}
-
-// A disjunction with a not-training arm (`not training or p == 0`): when it fails, the module trains.
-bool early_return_unless_training(const ir::Function& f, ir::NodeId c, const std::vector<BV>* ctx) {
-  const ir::Node& n = f.node(c);
-  if (n.op != "or") return false;
-  for (ir::NodeId a : n.args)
-    if (training_polarity(f, a, ctx) == -1) return true;
-  return false;
+// `self.training`, or a parameter that carries it (`training=self.training`, held in `ctx`).
+hw::TrainingFlag training_flag(const std::vector<BV>* ctx) {
+  return [ctx](const ir::Function& f, ir::NodeId c) {
+    const ir::Node& n = f.node(c);
+    if (n.op == "attr" && n.name == "training" && !n.args.empty() && hw::is_self_param(f, n.args[0])) return true;
+    return n.op == "param" && n.num && ctx && static_cast<size_t>(*n.num) < ctx->size() &&
+           (*ctx)[static_cast<size_t>(*n.num)].training;
+  };
 }
 
 class BatchAnalysis {
@@ -557,26 +534,7 @@ class BatchAnalysis {
 
   // Nodes that only run in training (`if self.training:` bodies, code after `if not self.training: return`).
   std::vector<char> training_only(const ir::Function& f, const std::vector<BV>& ctx) {
-    std::vector<char> g(f.nodes.size(), 0);
-    for (const auto& b : f.nodes) {
-      if (b.op != "branch" || b.name != "if" || b.args.empty()) continue;
-      int pol = training_polarity(f, b.args[0], &ctx);
-      // `if not training or p == 0: return x`: what follows the return runs in training only.
-      if (pol == 0 && early_return_unless_training(f, b.args[0], &ctx)) pol = -1;
-      if (pol == 0) continue;
-      auto [s, e] = hw::branch_region(f, b.id);
-      int32_t else_l = hw::else_line(p_, f, b.id);
-      bool returns_in_then = false;
-      for (ir::NodeId i = s; i < e; ++i) {
-        const ir::Node& n = f.node(i);
-        bool in_then = else_l == 0 || n.loc.line < else_l;
-        if ((pol == 1 && in_then) || (pol == -1 && !in_then)) g[static_cast<size_t>(i)] = 1;
-        if (pol == -1 && in_then && n.op == "return") returns_in_then = true;
-      }
-      if (pol == -1 && returns_in_then && else_l == 0)
-        for (size_t i = static_cast<size_t>(e); i < g.size(); ++i) g[i] = 1;
-    }
-    return g;
+    return hw::training_only(p_, f, training_flag(&ctx));
   }
 
   std::vector<BV> callee_context(const ir::Function& f, const ir::Node& n, const std::vector<BV>& V,
@@ -823,7 +781,7 @@ class BatchAnalysis {
       return r;
     }
     if (op == "select" && n.args.size() == 3) {
-      int pol = training_polarity(f, n.args[0], &ctx);
+      int pol = hw::training_polarity(f, n.args[0], training_flag(&ctx));
       BV a = v(n.args[1]), b = v(n.args[2]);
       if (pol == 1) a.mix = 0;
       if (pol == -1) b.mix = 0;

@@ -63,6 +63,19 @@ bool aliases(const ir::Node& n) {
   return s.count(n.op) != 0;
 }
 
+// `module.training` read from any parameter (the module a hook is given, or a helper's argument) or `self`:
+// what runs only while training (SpecAugment, dropout-style masking) never edits a deployed model's tensors.
+bool reads_training(const ir::Function& f, ir::NodeId c) {
+  const ir::Node& n = f.node(c);
+  if (n.op != "attr" || n.name != "training" || n.args.empty() || n.args[0] < 0) return false;
+  return f.node(n.args[0]).op == "param" || hw::is_self_param(f, n.args[0]);
+}
+
+// Nodes of `f` that only run in training.
+std::vector<char> training_only(const ir::Program& p, const ir::Function& f) {
+  return hw::training_only(p, f, reads_training);
+}
+
 class TensorEditingHook : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -111,9 +124,11 @@ class TensorEditingHook : public Rule {
       if (n.args.empty() || n.args[0] < 0) continue;
       if (aliases(n) && alias[static_cast<size_t>(n.args[0])]) alias[static_cast<size_t>(n.id)] = 1;
     }
+    std::vector<char> train = training_only(p, h);
     // In-place writes into them.
     for (const auto& n : h.nodes) {
       if (n.args.empty() || n.args[0] < 0 || !alias[static_cast<size_t>(n.args[0])]) continue;
+      if (train[static_cast<size_t>(n.id)]) continue;
       if (n.op == "setitem" || n.has(ir::kInPlace)) {
         if (returns_none(n)) continue;  // list.append on an input tuple is not a tensor write
         // output.requires_grad_(True) (enable_input_require_grads): autograd bookkeeping, same values.
@@ -127,7 +142,7 @@ class TensorEditingHook : public Rule {
     // Returned replacements.
     for (ir::NodeId rid : h.returns) {
       const ir::Node& r = h.node(rid);
-      if (r.args.empty() || r.args[0] < 0) continue;
+      if (r.args.empty() || r.args[0] < 0 || train[static_cast<size_t>(rid)]) continue;
       if (unchanged(p, h, r.args[0], alias, 0)) continue;
       *what = fmt::format("returns a replacement {} (`{}`)", kind == HookKind::Pre ? "input" : "output",
                           source_text(p, h.node(r.args[0]).loc));
@@ -174,10 +189,12 @@ class TensorEditingHook : public Rule {
       return true;
     }
     if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
-      // A helper that returns nothing.
+      // A helper that returns nothing (outside training).
       const ir::Function& g = p.fn(n.target_function);
+      std::vector<char> train = training_only(p, g);
       for (ir::NodeId r : g.returns) {
         const ir::Node& rn = g.node(r);
+        if (train[static_cast<size_t>(r)]) continue;
         if (!rn.args.empty() && rn.args[0] >= 0) {
           const ir::Node& rv = g.node(rn.args[0]);
           if (!(rv.op == "const" && rv.name == "None")) return false;

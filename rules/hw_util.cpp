@@ -193,4 +193,56 @@ std::string global_path(const ir::Function& f, ir::NodeId id) {
   return {};
 }
 
+int training_polarity(const ir::Function& f, ir::NodeId c, const TrainingFlag& flag, int depth) {
+  if (c < 0 || depth > 6) return 0;
+  const ir::Node& n = f.node(c);
+  if (flag(f, c)) return 1;
+  if (n.op == "not" && !n.args.empty()) return -training_polarity(f, n.args[0], flag, depth + 1);
+  if (n.op == "and") {
+    for (ir::NodeId a : n.args)
+      if (training_polarity(f, a, flag, depth + 1) == 1) return 1;
+    return 0;
+  }
+  if (n.op == "or") {
+    bool all = !n.args.empty();
+    for (ir::NodeId a : n.args) all &= training_polarity(f, a, flag, depth + 1) == -1;
+    return all ? -1 : 0;
+  }
+  if (n.op == "call" && n.name == "torch.is_grad_enabled") return 1;
+  return 0;
+}
+
+namespace {
+// A disjunction with a not-training arm (`not training or p == 0`): when it fails, the module trains.
+bool early_return_unless_training(const ir::Function& f, ir::NodeId c, const TrainingFlag& flag) {
+  const ir::Node& n = f.node(c);
+  if (n.op != "or") return false;
+  for (ir::NodeId a : n.args)
+    if (training_polarity(f, a, flag) == -1) return true;
+  return false;
+}
+}  // namespace
+
+std::vector<char> training_only(const ir::Program& p, const ir::Function& f, const TrainingFlag& flag) {
+  std::vector<char> g(f.nodes.size(), 0);
+  for (const auto& b : f.nodes) {
+    if (b.op != "branch" || b.name != "if" || b.args.empty()) continue;
+    int pol = training_polarity(f, b.args[0], flag);
+    if (pol == 0 && early_return_unless_training(f, b.args[0], flag)) pol = -1;
+    if (pol == 0) continue;
+    auto [s, e] = branch_region(f, b.id);
+    int32_t else_l = else_line(p, f, b.id);
+    bool returns_in_then = false;
+    for (ir::NodeId i = s; i < e; ++i) {
+      const ir::Node& n = f.node(i);
+      bool in_then = else_l == 0 || n.loc.line < else_l;
+      if ((pol == 1 && in_then) || (pol == -1 && !in_then)) g[static_cast<size_t>(i)] = 1;
+      if (pol == -1 && in_then && n.op == "return") returns_in_then = true;
+    }
+    if (pol == -1 && returns_in_then && else_l == 0)
+      for (size_t i = static_cast<size_t>(e); i < g.size(); ++i) g[i] = 1;
+  }
+  return g;
+}
+
 }  // namespace archscan::rules::hw

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,14 @@ std::pair<ir::NodeId, ir::NodeId> branch_region(const ir::Function& f, ir::NodeI
 
 // For an `if` branch: the first line of its `else:` part (0 when it has none).
 int32_t else_line(const ir::Program& p, const ir::Function& f, ir::NodeId branch);
+
+// Whether a value is a training flag: `self.training`, or what a caller passed it as.
+using TrainingFlag = std::function<bool(const ir::Function&, ir::NodeId)>;
+// 1: condition `c` holds only in training; -1: it holds whenever the module is not training; 0: either.
+int training_polarity(const ir::Function& f, ir::NodeId c, const TrainingFlag& flag, int depth = 0);
+// Nodes that only run in training: `if <training>:` bodies, the `else:` of `if not <training>:`, and what
+// follows `if not <training> [or ...]: return ...`.
+std::vector<char> training_only(const ir::Program& p, const ir::Function& f, const TrainingFlag& flag);
 
 // The dotted name a value denotes when it is a chain of attributes on a global
 // (`torch.backends.cuda.matmul` -> that string); empty otherwise.

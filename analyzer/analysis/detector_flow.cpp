@@ -113,6 +113,12 @@ bool shape_only(const FlatNode& n) {
   return n.op == "attr" && in(n.name, {"shape", "device", "dtype", "ndim", "is_cuda", "requires_grad", "layout"});
 }
 
+// x.expand(-1, n), x.view(b, n), x.repeat(1, k): the operands after the first are sizes. A size
+// computed from the input (a grid's height) changes the layout, never the values laid out.
+bool resizes(const FlatNode& n) {
+  return in(n.op, {"expand", "view", "reshape", "repeat", "broadcast_to", "tile", "expand_as", "view_as", "reshape_as"});
+}
+
 }  // namespace
 
 bool is_detector(const Fact& f) {
@@ -630,6 +636,7 @@ class Analyzer {
     if (shape_only(n)) return out;  // x.size(1), zeros_like(x), x.new_zeros(...): no data from x
     if (n.flags & kFlatConstTensor) out.constant_tensor = true;
     std::vector<int32_t> ops = without_benign_conditions(n, operands(n));
+    if (resizes(n) && ops.size() > 1 && ops.front() == n.args.front()) ops.resize(1);
     bool any_raw = false, any_learned = false, any_param = false, any_const = false, all_noninput = true;
     uint32_t ev = 0;
     int thresholded = 0, weakly = 0;
@@ -1054,12 +1061,14 @@ class Analyzer {
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
       if (learned_op_[i]) continue;
       const FlatNode& n = g_.nodes[i];
+      if (shape_only(n)) continue;  // (a length carries no decision: `arange(ids.shape[1])`)
       std::vector<int32_t> ops = operands(n);
       if (picks_data(n))
         ops.resize(1);  // the index of data[idx] is no data
       else if (places_data(n))
         ops = {n.args.front(), n.args.back()};  // out.index_copy_(0, rows, learned)
       ops = without_benign_conditions(n, ops);
+      if (resizes(n) && ops.size() > 1 && !n.args.empty() && ops.front() == n.args.front()) ops.resize(1);
       if (mask_algebra_at[i]) continue;
       // A masked or segment mean: the weights choose what is averaged; the mean is the data's.
       if (r_.pooling_weights[i] && n.op == "div" && !n.args.empty()) ops = {n.args[0]};
@@ -1103,7 +1112,11 @@ class Analyzer {
       }
       if (!combining(n.op) || (n.flags & kFlatLearned)) continue;
       // A variable first bound inside the branch has one arm: nothing is chosen between values.
-      if (n.op == "phi" && n.args.size() < 2) continue;
+      // (`answer = None` ... `if confident: answer = early`: None marks "not yet", it is no value)
+      if (n.op == "phi" && std::count_if(n.args.begin(), n.args.end(), [&](int32_t a) {
+                             return a >= 0 && !(node(a).op == "const" && node(a).name == "None");
+                           }) < 2)
+        continue;
       // What each callable of a list returns: every item runs (the items' own ops integrate), unless a
       // key computed at run time chooses which one.
       if (n.op == "phi" && (n.flags & kFlatItemJoin) &&
@@ -1125,6 +1138,10 @@ class Analyzer {
           y = a;
       }
       if (d < 0 || y < 0) continue;
+      // `return logits` or `return logits, aux_loss`: the same output, with or without a value beside it.
+      if (n.op == "phi" && in(node(d).op, {"tuple", "list"}) &&
+          std::find(node(d).args.begin(), node(d).args.end(), y) != node(d).args.end())
+        continue;
       integrated[i] = 1;
       Chain c;
       c.detector = source_detector(d);
@@ -1141,6 +1158,7 @@ class Analyzer {
         integrated[i] = 0;
         continue;
       }
+      if (resets_to_default(n, y)) continue;
       if (mask_algebra_at[i]) {  // a mask rewritten by a test of itself (see mask_algebra)
         integrated[i] = 0;
         continue;
@@ -1323,7 +1341,11 @@ class Analyzer {
   // that reduces, pools or matches a pattern, stays a candidate.) Returns the data mapped, or -1.
   int32_t elementwise_map(int32_t i) const {
     const FlatNode& n = node(i);
-    if (n.op != "where" || n.args.size() != 3 || !position_mask(fact(n.args[0]).evidence)) return -1;
+    if (n.op != "where" || n.args.size() != 3) return -1;
+    // (the bounds may be stored: a per-column cardinality; the test still orders each position alone)
+    if (!(fact(n.args[0]).evidence & (kReduce | kPool | kAggregate)))
+      if (int32_t y = range_clamp(n); y >= 0) return y;
+    if (!position_mask(fact(n.args[0]).evidence)) return -1;
     auto moved = [&](int32_t v, int32_t of) {
       const FlatNode& vn = node(v);
       if (!in(vn.op, {"add", "sub", "mul"}) || vn.args.size() != 2) return false;
@@ -1339,6 +1361,99 @@ class Analyzer {
     for (int32_t v : computed_from(n.args[0]))
       if ((node(v).flags & kFlatInput) && !from.count(v)) return -1;
     return y;
+  }
+
+  // `if neg is None: neg = empty(b)` ... `where(has_text, neg, empty(b))`: an optional input put back
+  // to the very value the model gives it when the caller passes none. The test can only make the
+  // model behave as the caller could have asked it to; nothing is forced that the API does not offer.
+  bool resets_to_default(const FlatNode& n, int32_t y) const {
+    if (!in(n.op, {"where", "select"}) || n.args.size() != 3) return false;
+    int32_t fill = n.args[1] == y ? n.args[2] : n.args[2] == y ? n.args[1] : -1;
+    const FlatNode& p = node(through_casts(y));
+    if (fill < 0 || p.op != "phi" || p.args.size() != 2) return false;
+    int32_t cond = -1;
+    for (const auto& [k, c] : p.kwargs)
+      if (k == "cond") cond = c;
+    const FlatNode* c = cond >= 0 ? &node(cond) : nullptr;
+    if (c && c->op == "branch" && !c->args.empty() && c->args[0] >= 0) c = &node(c->args[0]);
+    if (!c || !in(c->op, {"is", "eq"}) || c->args.size() != 2) return false;
+    int32_t optional = -1;  // `input is None`
+    for (int k = 0; k < 2; ++k)
+      if (node(c->args[static_cast<size_t>(k)]).op == "const" && node(c->args[static_cast<size_t>(k)]).name == "None")
+        optional = c->args[static_cast<size_t>(1 - k)];
+    if (optional < 0 || !(node(optional).flags & kFlatInput)) return false;
+    for (int k = 0; k < 2; ++k)
+      if (p.args[static_cast<size_t>(1 - k)] == optional && same_structure(p.args[static_cast<size_t>(k)], fill, 0))
+        return true;
+    return false;
+  }
+
+  // Two values computed by the same operations from the same operands (one helper inlined twice).
+  bool same_structure(int32_t a, int32_t b, int depth) const {
+    if (a == b) return true;
+    if (a < 0 || b < 0 || depth > 12) return false;
+    const FlatNode& x = node(a);
+    const FlatNode& y = node(b);
+    if (x.op != y.op || x.name != y.name || x.num != y.num || x.args.size() != y.args.size() ||
+        x.kwargs.size() != y.kwargs.size() || (x.flags & kFlatInput) || (y.flags & kFlatInput))
+      return false;
+    for (size_t k = 0; k < x.args.size(); ++k)
+      if (!same_structure(x.args[k], y.args[k], depth + 1)) return false;
+    for (size_t k = 0; k < x.kwargs.size(); ++k)
+      if (x.kwargs[k].first != y.kwargs[k].first || !same_structure(x.kwargs[k].second, y.kwargs[k].second, depth + 1))
+        return false;
+    return true;
+  }
+
+  // `where((x < 0) | (x >= n), n, x)` / `where(x > hi, hi, x)`: positions outside a range set to a bound
+  // of that range (an unknown / overflow slot, a saturation): clamp in another spelling. The test only
+  // orders each position against bounds, and the value written is one of them. Returns the data, or -1.
+  int32_t range_clamp(const FlatNode& n) const {
+    for (int k = 1; k <= 2; ++k) {
+      int32_t data = n.args[static_cast<size_t>(k)], fill = n.args[static_cast<size_t>(3 - k)];
+      std::vector<int32_t> bounds;
+      if (!range_test(n.args[0], data, bounds, 0)) continue;
+      for (int32_t b : bounds)
+        if (same_bound(b, fill)) return data;
+    }
+    return -1;
+  }
+
+  // A conjunction / disjunction of orderings of `data` (under casts) against bounds it collects.
+  bool range_test(int32_t t, int32_t data, std::vector<int32_t>& bounds, int depth) const {
+    const FlatNode& c = node(t);
+    if (depth > 8) return false;
+    if (in(c.op, {"logical_or", "logical_and", "or", "and", "or_", "and_", "bitwise_or", "bitwise_and"})) {
+      for (int32_t a : c.args)
+        if (a < 0 || !range_test(a, data, bounds, depth + 1)) return false;
+      return !c.args.empty();
+    }
+    if (!in(c.op, {"lt", "le", "gt", "ge"}) || c.args.size() != 2) return false;
+    int32_t d = through_casts(data);
+    if (through_casts(c.args[0]) == d) bounds.push_back(c.args[1]);
+    else if (through_casts(c.args[1]) == d) bounds.push_back(c.args[0]);
+    else return false;
+    return true;
+  }
+
+  // The same bound spelled twice: one node, one number, or one attribute of the same object, under
+  // broadcasting and casts (`self.n` and `self.n.expand_as(x)`).
+  bool same_bound(int32_t a, int32_t b) const {
+    auto strip = [&](int32_t v) {
+      for (int steps = 0; steps < 4 && v >= 0 && in(node(v).op, {"expand", "expand_as", "broadcast_to"}) &&
+                          !node(v).args.empty();
+           ++steps)
+        v = through_casts(node(v).args[0]);
+      return through_casts(v);
+    };
+    a = strip(a);
+    b = strip(b);
+    if (a < 0 || b < 0) return false;
+    if (a == b) return true;
+    const FlatNode& x = node(a);
+    const FlatNode& y = node(b);
+    if (x.num && y.num) return *x.num == *y.num && x.op == "const" && y.op == "const";
+    return x.op == "attr" && y.op == "attr" && x.name == y.name && x.args == y.args;
   }
 
   // Whether a test reads only the inputs the mask is built from, through a value the mask is
@@ -1476,12 +1591,38 @@ class Analyzer {
       if ((writes(a) && derives_from(a, y)) || (writes(y) && derives_from(y, a))) continue;
       return false;  // another output or a function of it: choosing, not overriding
     }
+    // `if confident: result = early_head(h)` ... `if result is None: result = final_head(h)`: the
+    // test chose between the outputs of two learned heads (early exit), neither forced nor destroyed.
+    if (std::set<int32_t> seen; output_choice(d, seen)) return false;
     if (n.op == "add") {
       // logits + flag * big * one_hot(k): only a boost of a fixed class counts.
       for (int32_t a : operands(n))
         if (a != y && fact(a).detector_derived && !replacement(a) && !carries_constant(a, 0, false)) return false;
     }
     return true;
+  }
+
+  // A join whose arms are the model's outputs or None (`result = None` ... `result = early`, through
+  // loop-carried joins): what a test chose there is one of the model's own outputs.
+  bool output_choice(int32_t v, std::set<int32_t>& seen) const {
+    if (v < 0 || node(v).op != "phi" || seen.size() > 64) return false;
+    if (!seen.insert(v).second) return true;
+    bool any = false;
+    for (int32_t a : node(v).args) {
+      if (a < 0 || seen.count(a)) continue;
+      const FlatNode& an = node(a);
+      if (an.op == "const" && an.name == "None") continue;
+      if (an.op == "phi") {
+        if (!output_choice(a, seen)) return false;
+        any = true;
+        continue;
+      }
+      const Fact& f = fact(a);
+      // (in the analysis of the output, the output heads are its inputs)
+      if (!(an.flags & kFlatInput) && !f.learned) return false;
+      any = true;
+    }
+    return any;
   }
 
   // masked_fill(m, -inf) / where(m, x, very_negative): the matched positions are erased.
@@ -1690,6 +1831,7 @@ class Analyzer {
           (f.learned && cur != rewritten && !derives_from(cur, base)))
         return false;
       if (node(cur).flags & kFlatInput) added_from.insert(cur);
+      if (shape_only(node(cur))) continue;  // (`ones_like(next_token)`: a shape, no data of it)
       for (int32_t a : operands(node(cur)))
         if (a < cur) work.push_back(a);
     }
@@ -1714,7 +1856,7 @@ class Analyzer {
     while (!work.empty() && seen.size() < 4000) {
       int32_t cur = work.back();
       work.pop_back();
-      if (!seen.insert(cur).second) continue;
+      if (!seen.insert(cur).second || shape_only(node(cur))) continue;  // (a shape holds none of its data)
       for (int32_t a : operands(node(cur)))
         if (a < cur) work.push_back(a);
     }

@@ -2108,7 +2108,15 @@ class Inliner {
           break;
         }
     }
-    const bool edits = n.has(ir::kInPlace) && n.op != "setattr" && !out.args.empty() && out.args[0] >= 0;
+    // `j += 1` on a counter this function computed (a loop join, a number, an earlier sum): the IR
+    // already rebinds the name, and the edit stays in its branch (`if hit: j += k else: j += 1`).
+    const bool counter = n.has(ir::kInPlace) && n.name.empty() && !n.args.empty() && n.args[0] >= 0 &&
+                         (n.op == "add" || n.op == "sub" || n.op == "mul" || n.op == "floordiv" || n.op == "mod") && [&] {
+      const std::string& o = f.node(n.args[0]).op;
+      return o == "phi" || o == "const" || o == "add" || o == "sub" || o == "mul" || o == "floordiv" || o == "mod";
+    }();
+    const bool edits =
+        n.has(ir::kInPlace) && !counter && n.op != "setattr" && !out.args.empty() && out.args[0] >= 0;
     const int32_t edited = edits ? out.args[0] : -1;
     int32_t id = add(std::move(out));
     if (edited >= 0) mutated(edited, id, n.loc, fid);

@@ -103,6 +103,31 @@ TEST(Flow, InputNormalisationIsNoDetector) {
   for (const auto& fr : a.flows()) EXPECT_TRUE(fr.chains.empty()) << flow::print(p, fr);
 }
 
+// `k += 5` in one arm of an if is not what the other arm reads: the join chooses between the two sums.
+TEST(Flow, AnAugmentedAssignmentStaysInItsBranch) {
+  ir::Program p = program({{"net", std::string(kBackbone) + R"PY(        k = 0
+        if x.sum() > 0:
+            k += 5
+        else:
+            k += 1
+        return logits * k
+)PY"}});
+  Analyses a(p, 1);
+  const flow::FlowResult* fr = root_named(a, "Net");
+  ASSERT_NE(fr, nullptr);
+  const flow::FlatNode* join = nullptr;
+  for (const auto& n : fr->graph.nodes)
+    if (n.op == "phi" && n.name == "k") join = &n;
+  ASSERT_NE(join, nullptr) << flow::print(p, *fr);
+  ASSERT_EQ(join->args.size(), 2u) << flow::print(p, *fr);
+  EXPECT_NE(join->args[0], join->args[1]) << flow::print(p, *fr);
+  for (int32_t arm : join->args) {
+    const flow::FlatNode& sum = fr->graph.nodes[static_cast<size_t>(arm)];
+    ASSERT_EQ(sum.op, "add");
+    EXPECT_EQ(fr->graph.nodes[static_cast<size_t>(sum.args[0])].op, "const") << flow::print(p, *fr);
+  }
+}
+
 TEST(Flow, AChainThroughAHelperOfAnotherFileIsAnchoredInTheModel) {
   ir::Program p =
       program({{"helpers", R"PY(import torch
