@@ -332,6 +332,36 @@ class Analyzer {
     return false;
   }
 
+  // mul / div / add / sub whose parameter operands are learned scalars (through elementwise maps:
+  // `self.logit_scale.exp().clamp(max=100)`).
+  bool rescaled_by_scalar_parameter(const FlatNode& n, const std::vector<int32_t>& ops) const {
+    if (!in(n.op, {"mul", "div", "add", "sub"})) return false;
+    bool any = false;
+    for (int32_t a : ops) {
+      if (!fact(a).param) continue;
+      if (!scalar_parameter(a, 0)) return false;
+      any = true;
+    }
+    return any;
+  }
+
+  bool scalar_parameter(int32_t v, int depth) const {
+    if (v < 0 || depth > 8) return false;
+    const FlatNode& n = node(v);
+    if (n.flags & kFlatScalarParam) return true;
+    if (in(n.op, {"exp", "clamp", "clamp_min", "clamp_max", "sigmoid", "softplus", "tanh", "abs", "neg", "log", "sqrt",
+                  "expand", "expand_as", "view", "reshape", "unsqueeze", "to", "float", "mul", "div", "add", "sub"})) {
+      bool found = false;
+      for (int32_t a : n.args) {
+        if (a < 0 || !fact(a).param) continue;  // (numbers and sizes beside it)
+        if (!scalar_parameter(a, depth + 1)) return false;
+        found = true;
+      }
+      return found;
+    }
+    return false;
+  }
+
   // The value under dtype casts (`.float()`, `.long()`, `.to(x.dtype)`).
   int32_t through_casts(int32_t id) const {
     for (int steps = 0; steps < 4 && in(node(id).op, {"float", "int", "long", "bool", "to", "type_as"}) &&
@@ -680,7 +710,9 @@ class Analyzer {
       if ((n.flags & kFlatLearned) && (n.flags & kFlatOpaque) && n.op == "module_output") out.learned = true;
       return out;
     }
-    bool learned_op = (n.flags & kFlatLearned) != 0 || (any_param && applies_weights(n.op));
+    // (a value times a learned scalar, `temperature * hit`, is that value rescaled: no learned function of it)
+    bool learned_op = (n.flags & kFlatLearned) != 0 ||
+                      (any_param && applies_weights(n.op) && !rescaled_by_scalar_parameter(n, ops));
     if (learned_op) {
       learned_op_[static_cast<size_t>(id)] = 1;
       out.learned = true;

@@ -211,7 +211,7 @@ class Inliner {
         break;
       case ir::AttrKind::Parameter:
         n.op = "attr";
-        n.flags |= kFlatParam;
+        n.flags |= kFlatParam | (a.scalar ? kFlatScalarParam : 0u);
         break;
       case ir::AttrKind::Buffer:
       case ir::AttrKind::PlainTensor:

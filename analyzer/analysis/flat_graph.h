@@ -23,6 +23,7 @@ enum FlatFlag : uint32_t {
   kFlatSequence = 1u << 5,     // reads a stored literal sequence of numbers (a token pattern)
   kFlatLoopHeader = 1u << 6,   // a loop's phi: the value entering the loop, later joined by its back-edge
   kFlatItemJoin = 1u << 7,     // a phi of what each item of a list of callables returns (one runs per item)
+  kFlatScalarParam = 1u << 8,  // reads a parameter that is one number (a learned temperature, a gain)
 };
 
 struct FlatNode {

@@ -155,6 +155,7 @@ struct Attr {
   std::vector<Loc> edits;      // in-place edits of this tensor in __init__ (w[...] = 255, w *= 255)
   bool factory_made = false;   // the tensor is what its factory returned (`torch.ones(...)`), not computed from it
   std::optional<double> fill;  // PlainTensor/Buffer: the one value it holds everywhere (full(s, nan), zeros)
+  bool scalar = false;         // Parameter: one number (a learned temperature or gain), no weight matrix
   // A constructor argument bound to what a construction site passes (`Wrapper(model)`): the
   // instance is made elsewhere and stays a model of its own.
   bool passed_in = false;

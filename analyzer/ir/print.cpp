@@ -17,6 +17,7 @@ void print_attr(std::string& out, const Program& p, const Attr& a, int indent) {
   out += fmt::format("{:{}}attr {}: {}", "", indent, a.name, to_string(a.kind));
   if (!a.type.empty()) out += " " + a.type;
   if (a.learned) out += " learned";
+  if (a.scalar) out += " scalar";
   if (a.module_class >= 0) out += " -> " + p.mod(a.module_class).qualname;
   if (a.function >= 0) out += " -> " + p.fn(a.function).qualname;
   if (a.num) out += " = " + num_str(*a.num);

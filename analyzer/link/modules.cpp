@@ -66,6 +66,31 @@ class Builder {
  public:
   explicit Builder(ir::Program& p) : p_(p) {}
 
+  // A tensor of one number: `torch.tensor(4.6)`, `torch.ones(1) * 0.5`, `torch.zeros([])`.
+  static bool one_number(const Function& f, NodeId id, int depth) {
+    if (id < 0 || depth > 6) return false;
+    const Node& n = f.node(id);
+    if (n.op == "tensor" || n.op == "as_tensor")
+      return !n.args.empty() && n.args[0] >= 0 && f.node(n.args[0]).op == "const" && f.node(n.args[0]).num;
+    if (n.op == "ones" || n.op == "zeros" || n.op == "full" || n.op == "empty") {
+      size_t sizes = n.op == "full" ? n.args.size() - std::min<size_t>(n.args.size(), 1) : n.args.size();
+      for (size_t i = 0; i < sizes; ++i) {
+        const Node& s = f.node(n.args[i]);
+        if (s.op == "list" || s.op == "tuple") {
+          for (NodeId e : s.args)
+            if (e < 0 || !f.node(e).num || *f.node(e).num != 1) return false;
+        } else if (!s.num || *s.num != 1) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if ((n.op == "mul" || n.op == "div" || n.op == "add" || n.op == "sub") && n.args.size() == 2)
+      return (one_number(f, n.args[0], depth + 1) && n.args[1] >= 0 && f.node(n.args[1]).num) ||
+             (one_number(f, n.args[1], depth + 1) && n.args[0] >= 0 && f.node(n.args[0]).num);
+    return false;
+  }
+
   Attr classify(const Function& f, NodeId id, int depth) {
     Attr a;
     a.init_node = id;
@@ -145,6 +170,7 @@ class Builder {
       for (const auto& [k, v] : n.kwargs)
         if (k == "requires_grad") rg = v;
       if (rg >= 0 && f.node(rg).num && *f.node(rg).num == 0) a.learned = false;
+      a.scalar = !n.args.empty() && one_number(f, n.args[0], 0);
       return a;
     }
     if ((n.op == "call" || n.op == "call_value") && n.target_module >= 0) {
@@ -606,6 +632,31 @@ class Builder {
     m.attrs.push_back(std::move(items));
   }
 
+  // Another construction of a container class: its items join the first one's, position by position.
+  void merge_items(ir::Module& m, const Function& f, const Node& call, size_t first) {
+    Attr* items = find(m, ir::kContainerItems);
+    if (!items) return;
+    std::vector<Attr> out;
+    current_ = &m;
+    for (size_t i = first; i < call.args.size(); ++i) collect_list(f, call.args[i], out, 0, true);
+    auto same = [](const Attr& a, const Attr& b) {
+      return a.kind == b.kind && a.type == b.type && a.module_class == b.module_class && a.function == b.function;
+    };
+    for (size_t k = 0; k < out.size(); ++k) {
+      Attr& c = out[k];
+      c.name = std::to_string(k);
+      if (k >= items->children.size()) {
+        items->children.push_back(std::move(c));
+        continue;
+      }
+      Attr& at = items->children[k];
+      if (same(at, c) || std::any_of(at.alternatives.begin(), at.alternatives.end(),
+                                     [&](const Attr& x) { return same(x, c); }))
+        continue;
+      if (at.alternatives.size() < 8) at.alternatives.push_back(std::move(c));
+    }
+  }
+
   // Whether the method runs when a checkpoint is loaded: `_load_from_state_dict`,
   // `load_state_dict`, `__setstate__`, or a load hook the class registers (bind_load_hooks).
   static bool runs_at_load(const ir::Module& m, int32_t fid) {
@@ -723,9 +774,13 @@ class Builder {
   void bind_container_items(const Sites& sites) {
     for (auto& m : p_.modules) {
       if (!container_class(m) || m.method("__init__") >= 0) continue;
+      // (each construction site builds an instance with items of its own: `Seq(Conv())` and
+      // `Seq(ResBlock())`; an item of one instance is one alternative at its position)
       for (auto [f, call] : sites[static_cast<size_t>(m.id)]) {
-        add_items(m, *f, *call, call->op == "call_value" ? 1 : 0);
-        if (find(m, ir::kContainerItems)) break;
+        if (!find(m, ir::kContainerItems))
+          add_items(m, *f, *call, call->op == "call_value" ? 1 : 0);
+        else
+          merge_items(m, *f, *call, call->op == "call_value" ? 1 : 0);
       }
       // make(cls=Pipeline): built through a class held in a parameter or a variable.
       for (const auto& f : p_.functions)
