@@ -4,6 +4,8 @@
 // that only read (store features, append to a list, log statistics, return None) are fine.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <unordered_set>
 
 #include "analysis/analyses.h"
@@ -95,7 +97,7 @@ class TensorEditingHook : public Rule {
         const ir::Function& h = p.fn(hid);
         std::string edit;
         ir::Loc at;
-        if (!edits(p, h, r.kind, &edit, &at)) continue;
+        if (!edits(p, h, r.kind, bound_keywords(f, r.hook), &edit, &at)) continue;
         const char* what = r.kind == HookKind::Pre ? "pre-hook" : "forward hook";
         Finding fd = finding_at(
             info(), p, n.loc,
@@ -113,13 +115,27 @@ class TensorEditingHook : public Rule {
 
  private:
   // Whether hook `h` replaces or edits the tensors it is given.
-  static bool edits(const ir::Program& p, const ir::Function& h, HookKind kind, std::string* what, ir::Loc* at) {
+  // `functools.partial(hook, store=cache, name="fc")`: the parameters bound at registration hold the
+  // registering code's objects (a feature store), not the module's tensors.
+  static std::vector<std::string> bound_keywords(const ir::Function& f, ir::NodeId hook) {
+    std::vector<std::string> out;
+    if (hook < 0) return out;
+    const ir::Node& n = f.node(hook);
+    if (n.op != "call" || hw::last_component(n.name) != "partial") return out;
+    for (const auto& [k, v] : n.kwargs) out.push_back(k);
+    return out;
+  }
+
+  static bool edits(const ir::Program& p, const ir::Function& h, HookKind kind, const std::vector<std::string>& bound,
+                    std::string* what, ir::Loc* at) {
     // Data parameters: (module, input[, output]) after `self` for a bound method.
     size_t first = 1;
     if (h.owner_module >= 0 || (!h.params.empty() && h.params[0] == "self")) first = 2;
     if (h.param_nodes.size() <= first) return false;
     std::vector<char> alias(h.nodes.size(), 0);  // storage of a data parameter
-    for (size_t i = first; i < h.param_nodes.size(); ++i) alias[static_cast<size_t>(h.param_nodes[i])] = 1;
+    for (size_t i = first; i < h.param_nodes.size(); ++i)
+      if (i >= h.params.size() || std::find(bound.begin(), bound.end(), h.params[i]) == bound.end())
+        alias[static_cast<size_t>(h.param_nodes[i])] = 1;
     for (const auto& n : h.nodes) {
       if (n.args.empty() || n.args[0] < 0) continue;
       if (aliases(n) && alias[static_cast<size_t>(n.args[0])]) alias[static_cast<size_t>(n.id)] = 1;

@@ -2591,6 +2591,13 @@ FlatGraph flatten(const ir::Program& p, const Root& root) {
     n.loc = pn.loc;
     n.function = f.id;
     n.flags = kFlatInput;
+    // functools.partial(hook, fingerprint=...) bound it at registration: a stored value, no input.
+    if (std::find(root.bound_keywords.begin(), root.bound_keywords.end(), pn.name) != root.bound_keywords.end()) {
+      n.op = "attr";
+      n.flags = kFlatConstTensor;
+      args.push_back(in.add(std::move(n)));
+      continue;
+    }
     n.input_index = static_cast<int32_t>(i - first_input);
     // A forward hook's third argument is the module's (learned) output.
     if (root.kind == RootKind::ForwardHook && i == first_input + 1) {
@@ -2610,11 +2617,20 @@ FlatGraph flatten(const ir::Program& p, const Root& root) {
 
 namespace {
 
-// A function value in the IR: a def / lambda / resolved global.
+// `functools.partial(fn, ...)`: the partial call node, or -1.
+ir::NodeId partial_call(const ir::Function& f, ir::NodeId id) {
+  if (id < 0) return -1;
+  const ir::Node& n = f.node(id);
+  const bool partial = n.op == "call" && (n.name == "functools.partial" || n.name == "partial");
+  return partial && !n.args.empty() ? id : -1;
+}
+
+// A function value in the IR: a def / lambda / resolved global, or what a partial wraps.
 int32_t function_of(const ir::Function& f, ir::NodeId id) {
   if (id < 0) return -1;
   const ir::Node& n = f.node(id);
   if (n.target_function >= 0) return n.target_function;
+  if (partial_call(f, id) >= 0) return function_of(f, n.args[0]);
   if ((n.op == "attr" || n.op == "getattr") && !n.args.empty()) return -1;
   return -1;
 }
@@ -2697,6 +2713,11 @@ std::vector<Root> find_roots(const ir::Program& p) {
       r.registered_at = n.loc;
       if ((n.op == "register_forward_pre_hook" || n.op == "register_forward_hook") && n.args.size() >= 2) {
         r.function = function_of(f, n.args[1]);
+        if (ir::NodeId pc = partial_call(f, n.args[1]); pc >= 0) {
+          // (positions bound ahead of the module and its inputs would shift them: not followed)
+          if (f.node(pc).args.size() > 1) continue;
+          for (const auto& [k, v] : f.node(pc).kwargs) r.bound_keywords.push_back(k);
+        }
         r.kind = n.op == "register_forward_pre_hook" ? RootKind::PreHook : RootKind::ForwardHook;
         r.self_module = class_of(f, n.args[0]);
         if (r.function < 0) {

@@ -77,6 +77,9 @@ struct Root {
   bool unbound = false;
   bool hook_object = false;  // the hook is an object's __call__ or bound method: parameters start after self
   bool global_hook = false;  // registered for every module (register_module_forward_hook)
+  // Parameters a `functools.partial` bound by keyword when the hook was registered: values fixed at
+  // install time, not data the hooked module passes.
+  std::vector<std::string> bound_keywords;
   std::vector<std::string> input_attrs;  // attributes of the hook object that a pre-hook fills with the input
   // A value a function pre-hook stores in a closure cell (`state["k"] = f(args[0])`) for other hooks.
   struct Stash {
