@@ -631,6 +631,12 @@ class Analyzer {
   // accumulated indicator, `found |= test(x)`, is no rewritten data and keeps its evidence.)
   bool carried_data(int32_t phi, int32_t back) const {
     if (back <= phi || back - phi > 20000) return false;
+    // A loop that starts from a constant (`allowed = ones(...)`, then `allowed = where(test, tier, allowed)`)
+    // carries no data in: it accumulates what its tests decide (an indicator, a mask).
+    const FlatNode& p = node(phi);
+    if (std::none_of(p.args.begin(), p.args.end(),
+                     [&](int32_t a) { return a >= 0 && a < phi && input_dependent(fact(a)); }))
+      return false;
     // (asked for each loop phi in both transfer passes and again when detectors propagate; the
     // answer depends on the graph alone)
     const int64_t key = (static_cast<int64_t>(phi) << 32) | static_cast<uint32_t>(back);
