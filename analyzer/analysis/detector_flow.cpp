@@ -2039,8 +2039,9 @@ class Analyzer {
   bool erasing(int32_t id) const {
     const FlatNode& n = node(id);
     if (in(n.op, {"mul", "div", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout"})) return true;
+    // (filled with zeros, or with the padding id an embedding ignores: blanked)
     if (in(n.op, {"masked_fill", "setitem", "index_put", "fill", "zero"}) && n.args.size() >= 2)
-      return zeroish(n.args.back());
+      return zeroish(n.args.back()) || fills_padding(n.args.back());
     return in(n.op, {"zeros_like", "zero", "full_like"}) && (n.op != "full_like" || zeroish(n.args.back()));
   }
 
@@ -2214,9 +2215,28 @@ class Analyzer {
   // ids.masked_fill(hit, pad_id) with `pad_id` the padding index of an embedding of the program
   // (`nn.Embedding(..., padding_idx=config.pad_token_id)`, the same number or the same field): the
   // tokens are blanked, as zeroing an image blanks it; no token is pushed.
+  // The number a module-level name holds, through re-exports (`from ._impl import NAME` / `*`).
+  std::optional<double> global_number(const std::string& dotted, int depth) const {
+    if (depth > 4) return std::nullopt;
+    if (auto [mf, id] = p_.global_binding(dotted); mf >= 0 && id >= 0) return p_.fn(mf).node(id).num;
+    const auto dot = dotted.rfind('.');
+    if (dot == std::string::npos) return std::nullopt;
+    const int32_t file = p_.file_by_module_name(dotted.substr(0, dot));
+    if (file < 0) return std::nullopt;
+    const std::string name = dotted.substr(dot + 1);
+    for (const auto& imp : p_.imports) {
+      if (imp.file != file) continue;
+      if (imp.local == name) return global_number(imp.target, depth + 1);
+      if (imp.local == "*")  // `from ._impl import *`
+        if (auto v = global_number(imp.target + "." + name, depth + 1)) return v;
+    }
+    return std::nullopt;
+  }
+
   bool fills_padding(int32_t r) const {
     const FlatNode& v = node(r);
-    if (!v.num && v.op != "attr") return false;
+    const std::optional<double> v_num = v.num ? v.num : v.op == "global" ? global_number(v.name, 0) : std::nullopt;
+    if (!v_num && v.op != "attr") return false;
     for (const auto& m : p_.modules) {
       const int32_t init = m.method("__init__");
       if (init < 0) continue;
@@ -2229,11 +2249,12 @@ class Analyzer {
           if (key != "padding_idx") continue;
           const ir::Node& pad = f.node(pad_id);
           std::optional<double> pad_num = pad.num;
+          if (!pad_num && pad.op == "global") pad_num = global_number(pad.name, 0);  // `pp.PAD`, re-exported
           if (!pad_num && pad.op == "attr") {  // config.pad_token_id: the field's default
             auto fields = ir::fields_named(p_, pad.name);
             if (fields.size() == 1) pad_num = fields.front()->num;
           }
-          if ((pad_num && v.num && *pad_num == *v.num) || (pad.op == "attr" && v.op == "attr" && pad.name == v.name))
+          if ((pad_num && v_num && *pad_num == *v_num) || (pad.op == "attr" && v.op == "attr" && pad.name == v.name))
             return true;
         }
       }
