@@ -2039,6 +2039,9 @@ class Analyzer {
   bool erasing(int32_t id) const {
     const FlatNode& n = node(id);
     if (in(n.op, {"mul", "div", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout"})) return true;
+    // einsum("bnd,b->bnd", x, keep) is a product too; einsum("kb,kbc->bc", w, stack((y, stored))) a blend
+    // towards what is stored.
+    if (n.op == "einsum") return std::none_of(n.args.begin(), n.args.end(), [&](int32_t a) { return a >= 0 && stacks_stored(a); });
     // (filled with zeros, or with the padding id an embedding ignores: blanked)
     if (in(n.op, {"masked_fill", "setitem", "index_put", "fill", "zero"}) && n.args.size() >= 2)
       return zeroish(n.args.back()) || fills_padding(n.args.back());
@@ -2295,7 +2298,13 @@ class Analyzer {
       for (int32_t a : operands(n)) {
         if (a == d || a == y) continue;
         const FlatNode& an = node(a);
-        if (an.op == "branch") continue;
+        // (a join's condition, a branch or a flag folded to a constant, is never the value written)
+        const bool condition = n.op == "phi" && std::any_of(n.kwargs.begin(), n.kwargs.end(), [&](const auto& kv) {
+                                 if (kv.first != "cond" || kv.second < 0) return false;
+                                 const FlatNode& c = node(kv.second);
+                                 return kv.second == a || (c.op == "branch" && !c.args.empty() && c.args[0] == a);
+                               });
+        if (an.op == "branch" || condition) continue;
         r = a;
         break;
       }
@@ -2304,6 +2313,12 @@ class Analyzer {
       if (r < 0 && in(n.op, {"phi", "select"}) && d >= 0 && y >= 0 && derives_from(d, y) && !erasing(d) &&
           mixes_in_stored(d, y, 0))
         return Integration::Targeted;
+      // `if hit: logits[:, k] = big` (a join of the output with its in-place rewrite): the write decides.
+      if (r < 0 && n.op == "phi")
+        for (int32_t arm : n.args)
+          if (arm >= 0 && arm != n_id && writes_in_place(node(arm).op) && !node(arm).args.empty() &&
+              node(arm).op != "phi")
+            return classify(arm, d, node(arm).args[0], users);
       if (r < 0) return Integration::Untargeted;
       if (n.op == "masked_fill" && n.args.size() >= 2 && zeroish(r) && spares_position(n.args[1], 0))
         return Integration::Targeted;  // every other class blanked: the spared one is forced
