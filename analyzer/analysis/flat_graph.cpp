@@ -552,11 +552,13 @@ class Inliner {
       if (auto [mfi, bound] = p_.global_binding(v.name); mfi >= 0 && bound >= 0 && depth < 4)
         return foreign_value(p_.fn(mfi), bound, loc, fid, depth + 1);
     }
-    if ((v.op == "call" || v.op == "call_value") && v.target_module >= 0) {
+    // (`SimpleNamespace(k=v, ...)`: a record whose fields are its keywords)
+    const bool record = v.op == "call" && (v.name == "types.SimpleNamespace" || v.name == "argparse.Namespace");
+    if ((v.op == "call" || v.op == "call_value") && (v.target_module >= 0 || record)) {
       FlatNode obj;
       obj.op = "instance";
-      obj.name = p_.mod(v.target_module).name;
-      obj.num = v.target_module;
+      obj.name = record ? v.name : p_.mod(v.target_module).name;
+      obj.num = record ? -1 : v.target_module;
       obj.loc = loc;
       obj.function = fid;
       obj.src_function = owner.id;
@@ -567,6 +569,39 @@ class Inliner {
     return opaque("param", {}, loc, false, fid, v.name);
   }
 
+  // `def __init__(self, config=CONFIG): self.config = config` with CONFIG a record built at module
+  // level: a field of the constructor argument is the default's field (what an instance built
+  // without the argument holds; -1 when there is no such default).
+  int32_t argument_default_field(const FlatNode& arg, const std::string& field, const ir::Loc& loc, int32_t fid) {
+    if (!arg.attr || arg.attr->init_node < 0) return -1;
+    for (const auto& m : p_.modules) {
+      if (m.attrs.empty() || arg.attr < &m.attrs.front() || arg.attr > &m.attrs.back()) continue;
+      const int32_t init = m.method("__init__");
+      if (init < 0) return -1;
+      const ir::Function& f = p_.fn(init);
+      if (static_cast<size_t>(arg.attr->init_node) >= f.nodes.size()) return -1;
+      const ir::Node& param = f.node(arg.attr->init_node);
+      if (param.op != "param") return -1;
+      for (const auto& [k, d] : param.kwargs) {
+        if (k != "default" || d < 0) continue;
+        const ir::Function* owner = &f;
+        ir::NodeId v = d;
+        for (int hop = 0; hop < 3 && owner->node(v).op == "global"; ++hop) {  // CONFIG: what it is bound to
+          auto [mfi, bound] = p_.global_binding(owner->node(v).name);
+          if (mfi < 0 || bound < 0) break;
+          owner = &p_.fn(mfi);
+          v = bound;
+        }
+        const int32_t obj = foreign_value(*owner, v, loc, fid, 1);
+        if (obj < 0) return -1;
+        const FlatNode& o = g_.nodes[static_cast<size_t>(obj)];
+        if (o.op == "instance" && o.src_function >= 0) return instance_field(o, field, loc, fid);
+      }
+      return -1;
+    }
+    return -1;
+  }
+
   // A field of an object built outside the root: the construction's argument for it, else the
   // class's default (a dataclass / NamedTuple field, a class attribute).
   int32_t instance_field(const FlatNode& obj, const std::string& field, const ir::Loc& loc, int32_t fid) {
@@ -575,6 +610,7 @@ class Inliner {
     const int32_t cls = static_cast<int32_t>(*obj.num);
     for (const auto& [k, a] : call.kwargs)
       if (k == field) return foreign_value(owner, a, loc, fid, 1);
+    if (cls < 0) return -1;  // a namespace record: keywords only
     // Positional: the constructor's parameters after self, or the fields in declaration order.
     std::vector<std::string> order;
     if (int32_t init = find_method(p_, cls, "__init__"); init >= 0) {
@@ -1301,8 +1337,10 @@ class Inliner {
       }
       if (b && b->op == "instance" && b->src_function >= 0)
         if (int32_t v = instance_field(*b, n.name, n.loc, fid); v >= 0) return v;
-      if (b && b->op == "module_arg")
+      if (b && b->op == "module_arg") {
+        if (int32_t v = argument_default_field(*b, n.name, n.loc, fid); v >= 0) return v;
         if (int32_t v = unknown_object_field(n.name, n.loc, fid); v >= 0) return v;
+      }
       if (b && b->op == "dict")  // out.embeddings of a record built in the graph
         if (int32_t v = mapping_value(base, n.name); v >= 0) return v;
       if (b && (b->op == "layer_ref" || b->op == "self") && (n.name == "weight" || n.name == "bias")) {
