@@ -2215,30 +2215,18 @@ class Analyzer {
     return false;
   }
 
-  // ids.masked_fill(hit, pad_id) with `pad_id` the padding index of an embedding of the program
-  // (`nn.Embedding(..., padding_idx=config.pad_token_id)`, the same number or the same field): the
-  // tokens are blanked, as zeroing an image blanks it; no token is pushed.
-  // The number a module-level name holds, through re-exports (`from ._impl import NAME` / `*`).
-  std::optional<double> global_number(const std::string& dotted, int depth) const {
-    if (depth > 4) return std::nullopt;
+  // The number a module-level name holds (through a package's re-exports).
+  std::optional<double> global_number(const std::string& dotted) const {
     if (auto [mf, id] = p_.global_binding(dotted); mf >= 0 && id >= 0) return p_.fn(mf).node(id).num;
-    const auto dot = dotted.rfind('.');
-    if (dot == std::string::npos) return std::nullopt;
-    const int32_t file = p_.file_by_module_name(dotted.substr(0, dot));
-    if (file < 0) return std::nullopt;
-    const std::string name = dotted.substr(dot + 1);
-    for (const auto& imp : p_.imports) {
-      if (imp.file != file) continue;
-      if (imp.local == name) return global_number(imp.target, depth + 1);
-      if (imp.local == "*")  // `from ._impl import *`
-        if (auto v = global_number(imp.target + "." + name, depth + 1)) return v;
-    }
     return std::nullopt;
   }
 
+  // ids.masked_fill(hit, pad_id) with `pad_id` the padding index of an embedding of the program
+  // (`nn.Embedding(..., padding_idx=config.pad_token_id)`, the same number or the same field): the
+  // tokens are blanked, as zeroing an image blanks it; no token is pushed.
   bool fills_padding(int32_t r) const {
     const FlatNode& v = node(r);
-    const std::optional<double> v_num = v.num ? v.num : v.op == "global" ? global_number(v.name, 0) : std::nullopt;
+    const std::optional<double> v_num = v.num ? v.num : v.op == "global" ? global_number(v.name) : std::nullopt;
     if (!v_num && v.op != "attr") return false;
     for (const auto& m : p_.modules) {
       const int32_t init = m.method("__init__");
@@ -2252,7 +2240,7 @@ class Analyzer {
           if (key != "padding_idx") continue;
           const ir::Node& pad = f.node(pad_id);
           std::optional<double> pad_num = pad.num;
-          if (!pad_num && pad.op == "global") pad_num = global_number(pad.name, 0);  // `pp.PAD`, re-exported
+          if (!pad_num && pad.op == "global") pad_num = global_number(pad.name);  // `pp.PAD`, re-exported
           if (!pad_num && pad.op == "attr") {  // config.pad_token_id: the field's default
             auto fields = ir::fields_named(p_, pad.name);
             if (fields.size() == 1) pad_num = fields.front()->num;
@@ -2316,8 +2304,7 @@ class Analyzer {
       // `if hit: logits[:, k] = big` (a join of the output with its in-place rewrite): the write decides.
       if (r < 0 && n.op == "phi")
         for (int32_t arm : n.args)
-          if (arm >= 0 && arm != n_id && writes_in_place(node(arm).op) && !node(arm).args.empty() &&
-              node(arm).op != "phi")
+          if (arm >= 0 && arm != n_id && writes_in_place(node(arm).op) && !node(arm).args.empty())
             return classify(arm, d, node(arm).args[0], users);
       if (r < 0) return Integration::Untargeted;
       if (n.op == "masked_fill" && n.args.size() >= 2 && zeroish(r) && spares_position(n.args[1], 0))

@@ -113,7 +113,7 @@ int32_t Program::file_by_module_name(const std::string& dotted) const {
   return -1;
 }
 
-std::pair<int32_t, NodeId> Program::global_binding(const std::string& dotted) const {
+std::pair<int32_t, NodeId> Program::global_binding(const std::string& dotted, int depth) const {
   auto dot = dotted.rfind('.');
   if (dot == std::string::npos) return {-1, kNoNode};
   int32_t fi = file_by_module_name(dotted.substr(0, dot));
@@ -131,9 +131,18 @@ std::pair<int32_t, NodeId> Program::global_binding(const std::string& dotted) co
   }
   if (fi < 0 || files[static_cast<size_t>(fi)].module_function < 0) return {-1, kNoNode};
   const SourceFile& file = files[static_cast<size_t>(fi)];
-  auto it = file.globals.find(dotted.substr(dot + 1));
-  if (it == file.globals.end()) return {-1, kNoNode};
-  return {file.module_function, it->second};
+  const std::string name = dotted.substr(dot + 1);
+  auto it = file.globals.find(name);
+  if (it != file.globals.end()) return {file.module_function, it->second};
+  // A package re-exporting the name (`from ._impl import PAD` / `from ._impl import *` in __init__).
+  if (depth >= 4) return {-1, kNoNode};
+  for (int32_t ii : file.imports) {
+    const Import& imp = imports[static_cast<size_t>(ii)];
+    if (imp.local == name) return global_binding(imp.target, depth + 1);
+    if (imp.local == "*")
+      if (auto b = global_binding(imp.target + "." + name, depth + 1); b.first >= 0) return b;
+  }
+  return {-1, kNoNode};
 }
 
 NodeId dict_entry(const Function& f, NodeId dict, const std::string& key) {

@@ -254,7 +254,8 @@ struct Program {
   const SourceFile& file(int32_t id) const { return files[static_cast<size_t>(id)]; }
   int32_t file_by_module_name(const std::string& dotted) const;
   // The value a module-level name (`pkg.mod.NAME`) is bound to: {module function, node}, or {-1, -1}.
-  std::pair<int32_t, NodeId> global_binding(const std::string& dotted) const;
+  // (`depth`: re-exports followed so far, `from ._impl import NAME` / `*` in a package's __init__)
+  std::pair<int32_t, NodeId> global_binding(const std::string& dotted, int depth = 0) const;
 };
 
 // The value stored under a string key in a dict built by `{"k": v}` or `dict(k=v)`, or kNoNode.
