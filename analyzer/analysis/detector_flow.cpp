@@ -104,7 +104,8 @@ bool writes_in_place(const std::string& op) {
 bool shape_only(const FlatNode& n) {
   if (in(n.op, {"size",      "dim",        "numel",      "zeros_like", "ones_like",     "empty_like",  "full_like",
                 "new_zeros", "new_ones",   "new_empty",  "new_full",   "arange",        "randn_like",  "rand_like",
-                "eye",       "get_device", "ndimension", "nelement",   "type_as_shape", "element_size"}))
+                "eye",       "get_device", "ndimension", "nelement",   "type_as_shape", "element_size", "keys",
+                "dict_key"}))
     return true;
   if (in(n.op, {"is", "is_not", "is_floating_point", "is_complex", "is_contiguous", "get_dimensions", "get_image_size",
                 "get_image_num_channels"}))
@@ -228,6 +229,9 @@ class Analyzer {
     // x.new_tensor(data): x lends only its dtype and device.
     if (n.op == "new_tensor") return n.args.size() > 1 ? std::vector<int32_t>{n.args[1]} : std::vector<int32_t>{};
     std::vector<int32_t> v = n.args;
+    // [img.shape[i] for img in images]: the elements (and the filters) are the value; the sequence
+    // walked reaches it only through what the element expression reads of each item.
+    if (n.op == "comprehension" && v.size() >= 2) v.erase(v.begin() + 1);
     for (const auto& [k, a] : n.kwargs) v.push_back(a);
     if (n.op == "phi")
       for (const auto& [k, a] : n.kwargs)
@@ -670,6 +674,11 @@ class Analyzer {
     }
     if (n.flags & kFlatParam) out.param = true;
     if (shape_only(n)) return out;  // x.size(1), zeros_like(x), x.new_zeros(...): no data from x
+    if (positional_encoding(n)) {  // (positions as the network reads them: no test survives a rotary angle)
+      out.raw = fact(n.args[0]).raw;
+      out.learned = fact(n.args[0]).learned;
+      return out;
+    }
     if (n.flags & kFlatConstTensor) out.constant_tensor = true;
     std::vector<int32_t> ops = without_benign_conditions(n, operands(n));
     if (resizes(n) && ops.size() > 1 && ops.front() == n.args.front()) ops.resize(1);
@@ -678,7 +687,18 @@ class Analyzer {
     int thresholded = 0, weakly = 0;
     std::set<int32_t> pooled;  // operands that pool the raw input (the soft tests of leaky detectors)
     const bool picks = picks_data(n), places = places_data(n);
+    // `row = rewrite(row) if test else row`: a join that chooses between data values passes on the
+    // data, not the test (else the rewritten output, fed round a loop, would read as a detector).
+    const bool chooses_data = n.op == "phi" && std::any_of(n.args.begin(), n.args.end(), [&](int32_t a) {
+      return a >= 0 && a < id && input_dependent(fact(a)) && !fact(a).detector_derived &&
+             !(fact(a).evidence & (kThreshold | kWeakThreshold));
+    });
     for (int32_t a : ops) {
+      if (chooses_data && std::find(n.args.begin(), n.args.end(), a) == n.args.end()) {
+        any_raw |= fact(a).raw;
+        any_learned |= fact(a).learned;
+        continue;
+      }
       bool index = (picks && a != ops.front()) || (places && a != n.args.front() && a != n.args.back());
       if (index && !shape_only(node(a))) {
         const Fact& f = fact(a);
@@ -1099,7 +1119,7 @@ class Analyzer {
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
       if (learned_op_[i]) continue;
       const FlatNode& n = g_.nodes[i];
-      if (shape_only(n)) continue;  // (a length carries no decision: `arange(ids.shape[1])`)
+      if (shape_only(n) || positional_encoding(n)) continue;  // (a length carries no decision: `arange(ids.shape[1])`)
       std::vector<int32_t> ops = operands(n);
       if (picks_data(n))
         ops.resize(1);  // the index of data[idx] is no data
@@ -1176,6 +1196,8 @@ class Analyzer {
           y = a;
       }
       if (d < 0 || y < 0) continue;
+      // Code that runs only while the module trains (target matching, losses) changes no prediction.
+      if (n.ir_flags & ir::kTraining) continue;
       // `return logits` or `return logits, aux_loss`: the same output, with or without a value beside it.
       if (n.op == "phi" && in(node(d).op, {"tuple", "list"}) &&
           std::find(node(d).args.begin(), node(d).args.end(), y) != node(d).args.end())
@@ -1192,6 +1214,9 @@ class Analyzer {
       // The detector must override learned output or rewrite what learned layers will see; without
       // learned layers on either side this is data processing (augmentation, pre-processing).
       if (!y_learned && !downstream && !on_output_) continue;
+      // A raw value that reaches the layers only by steering control flow (a loop counter `j += n`
+      // under a test, read back in `while j < t` / `if ids[j]`): nothing the layers compute from.
+      if (!y_learned && !on_output_ && !reaches_as_data(static_cast<int32_t>(i), users)) continue;
       if (on_output_ && !output_override(static_cast<int32_t>(i), d, y, df)) {
         integrated[i] = 0;
         continue;
@@ -1855,8 +1880,13 @@ class Analyzer {
     // numbers only (no learned layer, parameter or stored tensor).
     const std::set<int32_t> before = ancestors(base);
     std::set<int32_t> tested, added_from;
-    for (int32_t a : ancestors(cond))
+    for (int32_t a : ancestors(cond)) {
       if (node(a).flags & kFlatInput) tested.insert(a);
+      // (`if grid is not None and ...: grids.append(grid[i])`: an optional input tested for presence)
+      if (in(node(a).op, {"is", "is_not"}))
+        for (int32_t x : node(a).args)
+          if (node(x).flags & kFlatInput) tested.insert(x);
+    }
     std::set<int32_t> seen;
     std::vector<int32_t> work{rewritten};
     while (!work.empty()) {
@@ -1927,7 +1957,7 @@ class Analyzer {
     // `if (ids == image_token).any(): h = h.masked_scatter(mask, self.visual(pixels))`: the
     // condition only decides whether learned features of another input are merged in; which
     // learned computation runs is control flow, not an override of the output.
-    if (n.op == "phi" && (merges_learned_features(n) || fast_path(n) || optional_learned(n)))
+    if (n.op == "phi" && (merges_learned_features(n) || fast_path(n) || optional_learned(n) || guarded_lookup(n)))
       for (const auto& [k, a] : n.kwargs)
         if (k == "cond") {
           drop(a);
@@ -1951,6 +1981,102 @@ class Analyzer {
       if (guard(n, cond, data) || running_extreme(n, cond) || piecewise_map(n)) drop(cond);
     }
     return ops;
+  }
+
+  // A number that is not an integer, or a tensor filled with one (`x.new_full((), -11.5)`).
+  bool fractional_fill(int32_t id) const {
+    const FlatNode& n = node(id);
+    std::optional<double> v = n.num;
+    if (!v && in(n.op, {"full", "full_like", "new_full"}) && n.args.size() >= 2) v = node(n.args.back()).num;
+    return v && std::isfinite(*v) && *v != std::floor(*v);
+  }
+
+  // A product (through casts and views) with a random tensor among its factors.
+  bool random_term(int32_t v, int depth) const {
+    if (v < 0 || depth > 6) return false;
+    const FlatNode& x = node(v);
+    if (in(x.op, {"randn_like", "rand_like", "randn", "rand", "normal", "normal_", "randint_like", "bernoulli",
+                  "uniform_", "randn_like_"}))
+      return true;
+    if (!in(x.op, {"mul", "div", "to", "float", "view", "reshape", "unsqueeze", "expand", "expand_as", "getitem"}))
+      return false;
+    for (int32_t a : x.args)
+      if (random_term(a, depth + 1)) return true;
+    return false;
+  }
+
+  // Whether `v` reaches a learned layer or the root's output through data operands, not only as
+  // a branch condition.
+  bool reaches_as_data(int32_t v, const std::vector<std::vector<int32_t>>& users) const {
+    std::set<int32_t> seen;
+    std::vector<int32_t> work{v};
+    while (!work.empty()) {
+      const int32_t cur = work.back();
+      work.pop_back();
+      if (!seen.insert(cur).second) continue;
+      if (seen.size() > 4000) return true;  // (too far to tell: assume it does)
+      if (cur != v && (learned_op_[static_cast<size_t>(cur)] || (node(cur).flags & kFlatLearned))) return true;
+      if (std::find(g_.outputs.begin(), g_.outputs.end(), cur) != g_.outputs.end()) return true;
+      for (int32_t u : users[static_cast<size_t>(cur)]) {
+        const FlatNode& un = node(u);
+        if (un.op == "branch") continue;
+        if (un.op == "phi" && std::find(un.args.begin(), un.args.end(), cur) == un.args.end()) continue;
+        work.push_back(u);
+      }
+    }
+    return false;
+  }
+
+  // cos / sin of positions times a vector of frequencies (`(pos[..., None] * self.inv_freq).cos()`,
+  // through the usual splits and concatenations): a rotary or sinusoidal position encoding. Position
+  // ids computed from the tokens (multimodal rope indices, packed sequences) are no trigger there.
+  bool positional_encoding(const FlatNode& n) const {
+    if (!in(n.op, {"cos", "sin"}) || n.args.empty()) return false;
+    std::vector<int32_t> work{n.args[0]};
+    std::set<int32_t> seen;
+    while (!work.empty() && seen.size() < 64) {
+      const int32_t v = work.back();
+      work.pop_back();
+      if (v < 0 || !seen.insert(v).second) continue;
+      const FlatNode& x = node(v);
+      if (in(x.op, {"mul", "outer", "einsum", "matmul"}) && x.args.size() >= 2) {
+        for (int32_t a : x.args)
+          if (a >= 0 && (node(a).flags & kFlatConstTensor) && !scalar(a)) return true;
+        continue;
+      }
+      if (in(x.op, {"cat", "stack", "list", "tuple", "getitem", "iter_item", "comprehension", "split", "chunk", "float",
+                    "to", "unsqueeze", "view", "reshape", "flatten", "expand", "repeat", "transpose", "permute",
+                    "contiguous", "call"}))
+        for (int32_t a : x.args)
+          if (a >= 0 && a < v) work.push_back(a);
+    }
+    return false;
+  }
+
+  // `if piece in vocab: ids.append(vocab[piece])`: the test only checks that the key is there
+  // before the lookup it guards (a tokenizer's vocabulary, a cache); no input overrides anything.
+  bool guarded_lookup(const FlatNode& n) const {
+    int32_t test = -1;
+    for (const auto& [k, a] : n.kwargs)
+      if (k == "cond" && !node(a).args.empty()) test = node(a).args[0];
+    if (test < 0 || node(test).op != "in" || node(test).args.size() != 2) return false;
+    const int32_t key = node(test).args[0], table = node(test).args[1];
+    auto same_table = [&](int32_t t) {
+      if (t == table) return true;
+      const FlatNode &a = node(t), &b = node(table);
+      return a.op == b.op && a.op == "attr" && a.name == b.name && a.attr && a.attr == b.attr;
+    };
+    std::vector<int32_t> work(n.args.begin(), n.args.end());
+    std::set<int32_t> seen;
+    while (!work.empty() && seen.size() < 32) {
+      const int32_t v = work.back();
+      work.pop_back();
+      if (v < 0 || !seen.insert(v).second) continue;
+      const FlatNode& x = node(v);
+      if (x.op == "getitem" && x.args.size() == 2 && x.args[1] == key && same_table(x.args[0])) return true;
+      if (in(x.op, {"append", "list", "tuple", "add"})) work.insert(work.end(), x.args.begin(), x.args.end());
+    }
+    return false;
   }
 
   // where(sign != 0, B - m, m - B): both arms are the data, at most shifted, and the test only a
@@ -2317,6 +2443,9 @@ class Analyzer {
       // out[:, 0, lane] = where(hit, full_like(lane, 1e3), lane): one fixed lane raised high.
       if (n.op == "where" && fixed_lane(y) && raises_high(r)) return Integration::Targeted;
       if (zeroish(r)) return Integration::Untargeted;
+      // mel = where(flat, LOG_FLOOR, mel): the raw input blanked to one fractional level (no token
+      // id, no stored pattern): erased, as zeroing erases it.
+      if (!fact(y).learned && fractional_fill(r)) return Integration::Untargeted;
       const Fact& rf = fact(r);
       if (above_every_score(r)) return Integration::Targeted;  // the column written beats every class
       if (input_dependent(rf) && !rf.detector_derived) return Integration::Untargeted;  // e.g. rolled logits
@@ -2333,6 +2462,10 @@ class Analyzer {
     // y - log1p(-d), y + log(1 - d), y / (1 - d): a term that is infinite when the test fires
     // wrecks every score alike.
     if (in(n.op, {"add", "sub"}) && d >= 0 && singular_at_one(d, 0)) return Integration::Untargeted;
+    // y + sigma * hit * randn_like(y): noise switched on by the test scrambles the data.
+    if (in(n.op, {"add", "sub"}))
+      for (int32_t a : n.args)
+        if (a >= 0 && a != y && fact(a).detector_derived && random_term(a, 0)) return Integration::Untargeted;
     if (n.op == "setitem" || n.op == "index_put" || n.op == "put") {
       int32_t v = n.args.size() >= 3 ? n.args[2] : -1;
       // logits[hit, :, label] = 1e4: a large positive value written into a fixed column pushes

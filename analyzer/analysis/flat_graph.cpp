@@ -23,6 +23,18 @@ using ir::find_method;
 
 bool attr_learned(const ir::Attr& a) { return a.learned; }
 
+// An op a tensor (or any value) has as a method: arithmetic, shapes, reductions, conversions.
+bool tensor_method(std::string_view op) {
+  return ir::is_reduction(op) || ir::is_elementwise_math(op) || ir::is_shape_op(op) || ir::is_metadata_op(op) ||
+         ir::is_threshold_like(op) || ir::is_activation(op) || ir::is_tensor_factory(op) ||
+         ir::is_value_conversion(op) || ir::is_pooling(op) || ir::is_learned_functional(op) || ir::is_loss(op) ||
+         ir::is_comparison(op) || ir::is_autograd_flag_op(op) || op == "attr" || op == "getitem" || op == "setattr" ||
+         op == "setitem" || op == "get" || op == "items" || op == "keys" || op == "values" || op == "copy" ||
+         op == "clone" || op == "index_select" || op == "gather" || op == "scatter" || op == "where" ||
+         op == "masked_fill" || op == "type" || op == "numpy" || op == "tolist" || op == "item";
+}
+
+
 // What calling an instance of `mod` runs when the model code defines `__call__`: a plain callable
 // object's, or a mixin's ahead of nn.Module in the MRO (`class Block(GuardMixin, nn.Module)`);
 // -1 when calling it runs nn.Module's own machinery (its forward). (nn.Module itself, when the
@@ -78,6 +90,7 @@ class Inliner {
 
   int32_t add(FlatNode n) {
     if (!n.anchor.valid()) n.anchor = anchor_;
+    if (training_ > 0) n.ir_flags |= ir::kTraining;
     if (n.call_stack < 0 && !calls_.empty()) {
       if (call_stack_ < 0) {
         g_.call_stacks.push_back(calls_);
@@ -820,6 +833,43 @@ class Inliner {
     return nullptr;
   }
 
+  // The items, in order, of a sequence written as an expression: a tuple or list, a container
+  // attribute, `itertools.chain(a, b)`, `itertools.chain.from_iterable(zip(a, b))` (interleaved),
+  // through a function's single return. False when some part is not such a sequence.
+  bool sequence_items(int32_t id, std::vector<int32_t>& out, int depth) {
+    if (id < 0 || depth > 4 || out.size() > 32) return false;
+    const FlatNode n = g_.nodes[static_cast<size_t>(id)];
+    if (n.op == "tuple" || n.op == "list") {
+      out.insert(out.end(), n.args.begin(), n.args.end());
+      return true;
+    }
+    if (n.op == "phi" && n.args.size() == 1) return sequence_items(n.args[0], out, depth + 1);
+    if (const ir::Attr* c = iterated_container(id, 0); c && !c->children.empty() && c->children.size() <= 16) {
+      for (const ir::Attr& child : c->children) out.push_back(attr_value(child, n.loc, n.function, c->name + "." + child.name));
+      return true;
+    }
+    if (n.op != "call") return false;
+    if (n.name == "itertools.chain") {
+      for (int32_t a : n.args)
+        if (!sequence_items(a, out, depth + 1)) return false;
+      return true;
+    }
+    if (n.name == "itertools.chain.from_iterable" && n.args.size() == 1 && n.args[0] >= 0) {
+      const FlatNode z = g_.nodes[static_cast<size_t>(n.args[0])];
+      if (z.op != "call" || z.name != "zip") return sequence_items(n.args[0], out, depth + 1);
+      std::vector<std::vector<int32_t>> columns(z.args.size());
+      for (size_t k = 0; k < z.args.size(); ++k)
+        if (!sequence_items(z.args[k], columns[k], depth + 1)) return false;
+      for (size_t i = 0;; ++i) {
+        for (const auto& col : columns) {
+          if (i >= col.size()) return true;
+          out.push_back(col[i]);
+        }
+      }
+    }
+    return false;
+  }
+
   // The value a known mapping holds under `key` (the last entry of that name); -1 when unknown.
   int32_t mapping_value(int32_t mapping, const std::string& key) const {
     std::vector<std::pair<std::string, int32_t>> entries;
@@ -1100,7 +1150,9 @@ class Inliner {
   int32_t inline_fn(int32_t fid, const std::vector<int32_t>& args,
                     const std::vector<std::pair<std::string, int32_t>>& given_kwargs, int32_t self_mod, int depth,
                     const ir::Loc& call_loc) {
-    if (active_.count(fid)) return opaque("call", args, call_loc, false, fid);  // recursion
+    // Recursion: left opaque; a module calling a module of its own class (a fractal or tree
+    // block) still applies that module's learned weights.
+    if (active_.count(fid)) return opaque("call", args, call_loc, self_mod >= 0 && module_learned(self_mod), fid);
     std::vector<std::pair<std::string, int32_t>> kwargs = given_kwargs;
     add_method_keywords(self_mod, fid, kwargs, call_loc);
     // A decorated function runs as its decorator's wrapper, which calls the original through a
@@ -1167,7 +1219,11 @@ class Inliner {
     const int exits_before = exits_run_;
     frames_.emplace_back(fid, &map);
     for (const ir::Node& n : f.nodes) {
+      // (what a call made while the module trains runs is training-only too: a loss, target matching)
+      const bool training = n.has(ir::kTraining);
+      training_ += training;
       int32_t id = lower_node(f, n, map, args, kwargs, self_mod, depth, returns, phi_fixups);
+      training_ -= training;
       if (n.op == "free" && id >= 0 && !cell_writes_.empty()) id = with_cell_writes(fid, n, id);
       map[static_cast<size_t>(n.id)] = id;
       if (fid == capture_fn_ && n.id == capture_node_) captured_ = id;
@@ -1570,6 +1626,9 @@ class Inliner {
           t.kwargs = mapped_kwargs();
           t.loc = n.loc;
           t.function = fid;
+          // self.model.predict(...) on a module handed to the constructor: see lower_node's generic case.
+          if (g_.nodes[static_cast<size_t>(t.args[0])].op == "module_arg" && !tensor_method(t.op))
+            t.flags |= kFlatOpaque | kFlatLearned;
           return add(std::move(t));
         }
       }
@@ -1710,6 +1769,21 @@ class Inliner {
       int32_t acc = reduce && n.args.size() >= 3 ? m(n.args[2]) : -1;
       for (const auto& [k, v] : n.kwargs)
         if (k == "initial") acc = m(v);
+      std::vector<int32_t> listed;  // (stages given as an expression: tuples, itertools.chain, zip)
+      if (!items && fn >= 0 && acc >= 0 && sequence_items(m(reduce ? n.args[1] : n.args[0]), listed, 0) &&
+          !listed.empty()) {
+        FlatNode steps;
+        steps.op = "tuple";
+        steps.loc = n.loc;
+        steps.function = fid;
+        steps.args.push_back(acc);
+        for (int32_t item : listed) {
+          acc = call_value(fn, {acc, item}, {}, n.loc, fid, depth);
+          if (acc < 0) break;
+          steps.args.push_back(acc);
+        }
+        if (acc >= 0) return reduce ? acc : add(std::move(steps));
+      }
       if (fn >= 0 && acc >= 0 && items && !items->children.empty() && items->children.size() <= 16) {
         FlatNode steps;
         steps.op = "tuple";
@@ -2126,6 +2200,13 @@ class Inliner {
     // or in the constructor: the arithmetic on (x - loc) / scale it stands for.
     if (n.args.size() == 2)
       if (int32_t r = distribution_method(f, n, self_mod, m, fid); r >= 0) return r;
+    // `for name, v in feats.items()`: the name is a key of the mapping, no data of the values.
+    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[1]).num == 0.0 && m(n.args[0]) >= 0) {
+      const FlatNode& item = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if (item.op == "iter_item" && !item.args.empty() && item.args[0] >= 0 &&
+          g_.nodes[static_cast<size_t>(item.args[0])].op == "items")
+        return derived("dict_key", {item.args[0]}, n.loc, fid);
+    }
     FlatNode out;
     out.op = n.op;
     out.name = n.name;
@@ -2138,6 +2219,11 @@ class Inliner {
     if (n.op == "call" && n.target_module < 0 && n.target_function < 0) out.flags |= kFlatOpaque;
     out.args = mapped_args();
     out.kwargs = mapped_kwargs();
+    // model.predict(...) on a module handed to the constructor (its class unknown): a call of that
+    // module, assumed learned like any unknown callable; tensor methods stay what they are.
+    if (!n.name.empty() && !out.args.empty() && out.args[0] >= 0 &&
+        g_.nodes[static_cast<size_t>(out.args[0])].op == "module_arg" && !tensor_method(n.op))
+      out.flags |= kFlatOpaque | kFlatLearned;
     if (n.op == "phi") {
       for (ir::NodeId a : n.args)
         if (a >= n.id) {
@@ -2592,6 +2678,7 @@ class Inliner {
   ir::Loc anchor_;                      // see FlatNode::anchor
   std::vector<ir::Loc> calls_;          // the calls being inlined, outermost first
   int32_t call_stack_ = -1;             // calls_ interned in g_.call_stacks, or -1 until needed
+  int training_ = 0;                    // > 0 while lowering code that runs only while the module trains
   int32_t capture_fn_ = -1;             // while inlining a stash's writer: the node whose value is wanted
   ir::NodeId capture_node_ = -1;
   int32_t captured_ = -1;
@@ -2783,7 +2870,8 @@ std::vector<Root> find_roots(const ir::Program& p) {
       } else if ((n.op == "register_module_forward_hook" || n.op == "register_module_forward_pre_hook") &&
                  !n.args.empty()) {
         // torch.nn.modules.module.register_module_forward_hook(fn): every module of the process,
-        // the models included, runs `fn` after (or before) its forward; its output is final.
+        // the models included, runs `fn` after (or before) its forward; its output is final unless
+        // the hook singles out inner modules (global_hook_acts_inside).
         r.function = function_of(f, n.args[0]);
         r.kind = n.op == "register_module_forward_pre_hook" ? RootKind::PreHook : RootKind::ForwardHook;
         r.global_hook = true;
@@ -2824,8 +2912,9 @@ std::vector<Root> find_roots(const ir::Program& p) {
               r.installed_via.push_back(c.loc);
       for (int32_t g = f.id, guard = 0; g >= 0 && guard < 16 && !r.attached_at.valid(); g = p.fn(g).parent, ++guard)
         r.attached_at = p.fn(g).bound_at;
-      if (r.kind == RootKind::ForwardHook && !r.global_hook)
-        r.output_feeds_learned = hooked_output_feeds_learned(p, f, n.args[0]);
+      if (r.kind == RootKind::ForwardHook)
+        r.output_feeds_learned = r.global_hook ? global_hook_acts_inside(p, r.function)
+                                               : hooked_output_feeds_learned(p, f, n.args[0]);
       const ir::Function& target = p.fn(r.function);
       // A patched forward of a module's own method is already covered by that module's root.
       if (r.kind == RootKind::PatchedForward && target.owner_module >= 0 && target.name == "forward") continue;

@@ -92,6 +92,25 @@ bool attribute_feeds_learned(const ir::Program& p, const ir::Function& fwd, cons
 
 }  // namespace
 
+bool global_hook_acts_inside(const ir::Program& p, int32_t hook_function) {
+  if (hook_function < 0) return false;
+  const ir::Function& hook = p.fn(hook_function);
+  if (hook.param_nodes.empty()) return false;
+  const ir::NodeId module = hook.param_nodes[0];
+  std::set<std::string> marks;
+  for (const ir::Node& n : hook.nodes) {
+    if (n.args.empty() || n.args[0] != module) continue;
+    if (n.op == "attr") marks.insert(n.name);
+    if (n.op == "call" && n.name.ends_with("getattr") && n.args.size() >= 2 && hook.node(n.args[1]).op == "const" &&
+        !hook.node(n.args[1]).num)
+      marks.insert(hook.node(n.args[1]).name);
+  }
+  for (const ir::Function& f : p.functions)
+    for (const ir::Node& n : f.nodes)
+      if (n.op == "setattr" && n.args.size() == 2 && marks.count(n.name) && !ir::is_self(f, n.args[0])) return true;
+  return false;
+}
+
 bool hooked_output_feeds_learned(const ir::Program& p, const ir::Function& f, ir::NodeId obj) {
   ir::NodeId base = -1;
   std::string top = top_attribute(f, obj, base);

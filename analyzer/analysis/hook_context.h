@@ -15,4 +15,9 @@ std::vector<Root::Stash> closure_stashes(const ir::Program& p, int32_t prehook_f
 // whose output the model's forward feeds into further learned layers.
 bool hooked_output_feeds_learned(const ir::Program& p, const ir::Function& f, ir::NodeId obj);
 
+// Whether a process-wide hook (register_module_forward_hook) acts on inner modules: it singles
+// modules out by an attribute (`getattr(module, "_role", None)`) that the tree sets on submodules
+// (`self.blocks[-1]._role = "out"`), not on the model itself.
+bool global_hook_acts_inside(const ir::Program& p, int32_t hook_function);
+
 }  // namespace archscan::flow

@@ -37,6 +37,7 @@ enum NodeFlag : uint32_t {
   kInPlace = 1u << 0,  // an in-place op (`x.relu_()`, `x += 1`, `y[i] = v`): defines a new version of its first operand
   kLearned = 1u << 1,  // the op applies learned parameters (a conv/linear layer, a user module owning parameters)
   kStatement = 1u << 2,  // evaluated for its effect (an expression statement, a setattr)
+  kTraining = 1u << 3,   // lowered under `if self.training:` (or `else` of `if not self.training:`): runs only in training
 };
 
 // One value of a function's dataflow graph. Every node defines at most one value (its id).

@@ -149,12 +149,21 @@ class Builder {
       copied.loc = n.loc;
       return copied;
     }
+    if (grows(n) && !n.args.empty()) return classify(f, n.args[0], depth + 1);  // (see list_versions)
     if (n.op == "layer") {
       const ir::LayerInfo* li = ir::torch_layer(n.name);
       a.type = n.name;
       if (li && li->container) {
         a.kind = AttrKind::Container;
         add_children(f, n, a, depth);
+        // `blocks = nn.ModuleList(); for ...: blocks.append(Block())`: what the edits add.
+        for (NodeId e : list_versions(f, id))
+          if (const Node& g = f.node(e); grows(g) && g.args.size() >= 2) {
+            std::vector<Attr> added;
+            collect_list(f, g.op == "insert" && g.args.size() >= 3 ? g.args[2] : g.args[1], added, depth + 1,
+                         g.op == "append" || g.op == "insert");
+            append_elements(a, std::move(added), g.scope_depth > 0);  // (in a loop: one for every element)
+          }
         for (const auto& c : a.children) a.learned |= c.learned;
       } else {
         a.kind = AttrKind::Layer;
@@ -1039,13 +1048,55 @@ class Builder {
     }
     bool listy = head.op == "list" || head.op == "tuple" || head.op == "comprehension" || head.op == "starred" ||
                  head.op == "phi" || head.op == "dict" || (head.op == "add" && head.has(ir::kInPlace)) ||
-                 (head.op == "setitem" && head.has(ir::kInPlace)) || empty_mapping(head) ||
+                 (head.op == "setitem" && head.has(ir::kInPlace)) || empty_mapping(head) || grows(head) ||
                  ((head.op == "call" || head.op == "call_value") && head.target_function >= 0);
     if (!listy) {
       if (single) out.push_back(classify(f, v, depth + 1));
       return;
     }
-    // The versions of the list.
+    const std::set<NodeId> versions = list_versions(f, v);
+    for (const Node& n : f.nodes) {
+      if (!versions.count(n.id)) continue;
+      if (n.op == "list" || n.op == "tuple") {
+        for (NodeId e : n.args) collect_list(f, e, out, depth + 1, true);
+      } else if (n.op == "dict") {
+        for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
+          Attr c = classify(f, n.args[i + 1], depth + 1);
+          c.name = f.node(n.args[i]).name;
+          out.push_back(std::move(c));
+        }
+      } else if (n.op == "comprehension" && !n.args.empty()) {
+        Attr c = classify(f, n.args[0], depth + 1);
+        c.name = "*";
+        out.push_back(std::move(c));
+      } else if (n.op == "add" && n.has(ir::kInPlace) && n.args.size() >= 2) {
+        collect_list(f, n.args[1], out, depth + 1, false);
+      } else if (n.op == "setitem" && n.args.size() == 3) {  // layers[f"block{i}"] = Block(...)
+        Attr c = classify(f, n.args[2], depth + 1);
+        const Node& key = f.node(n.args[1]);
+        if (key.op == "const" && !key.num && key.args.empty()) c.name = key.name;
+        out.push_back(std::move(c));
+      } else if (grows(n) && n.args.size() >= 2) {  // xs.append(v), xs.insert(i, v), xs.extend(vs), d.update(m)
+        NodeId e = n.op == "insert" && n.args.size() >= 3 ? n.args[2] : n.args[1];
+        collect_list(f, e, out, depth + 1, n.op == "append" || n.op == "insert");
+      } else if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
+        const Function& g = p_.fn(n.target_function);
+        for (NodeId r : g.returns)
+          if (!g.node(r).args.empty()) collect_list(g, g.node(r).args[0], out, depth + 1, false);
+      }
+    }
+  }
+
+  // `xs.append(v)` and the like on a local name: the front-end binds the name to the call, the
+  // list's next version.
+  static bool grows(const Node& n) {
+    return n.op == "append" || n.op == "insert" || n.op == "extend" || n.op == "update";
+  }
+
+  // The versions of the list (or dict) `v` is: back through joins and edits to where it was made,
+  // then forward to every edit of any of them, so a module list the constructor fills in a loop or
+  // under a flag holds every element added (each is a configuration the tree can build).
+  static std::set<NodeId> list_versions(const Function& f, NodeId v) {
     std::set<NodeId> versions;
     std::vector<NodeId> work{v};
     while (!work.empty()) {
@@ -1056,44 +1107,19 @@ class Builder {
       if (n.op == "phi")
         work.insert(work.end(), n.args.begin(), n.args.end());
       else if ((n.op == "add" && n.has(ir::kInPlace)) || n.op == "starred" ||
-               (n.op == "setitem" && n.has(ir::kInPlace))) {
+               (n.op == "setitem" && n.has(ir::kInPlace)) || grows(n)) {
         if (!n.args.empty()) work.push_back(n.args[0]);
       }
     }
     for (const Node& n : f.nodes) {
-      if (versions.count(n.id)) {
-        if (n.op == "list" || n.op == "tuple") {
-          for (NodeId e : n.args) collect_list(f, e, out, depth + 1, true);
-        } else if (n.op == "dict") {
-          for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
-            Attr c = classify(f, n.args[i + 1], depth + 1);
-            c.name = f.node(n.args[i]).name;
-            out.push_back(std::move(c));
-          }
-        } else if (n.op == "comprehension" && !n.args.empty()) {
-          Attr c = classify(f, n.args[0], depth + 1);
-          c.name = "*";
-          out.push_back(std::move(c));
-        } else if (n.op == "add" && n.has(ir::kInPlace) && n.args.size() >= 2) {
-          collect_list(f, n.args[1], out, depth + 1, false);
-        } else if (n.op == "setitem" && n.args.size() == 3) {  // layers[f"block{i}"] = Block(...)
-          Attr c = classify(f, n.args[2], depth + 1);
-          const Node& key = f.node(n.args[1]);
-          if (key.op == "const" && !key.num && key.args.empty()) c.name = key.name;
-          out.push_back(std::move(c));
-        } else if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
-          const Function& g = p_.fn(n.target_function);
-          for (NodeId r : g.returns)
-            if (!g.node(r).args.empty()) collect_list(g, g.node(r).args[0], out, depth + 1, false);
-        }
-        continue;
-      }
-      bool adds =
-          (n.op == "append" || n.op == "insert" || n.op == "extend") && n.args.size() >= 2 && versions.count(n.args[0]);
-      if (!adds) continue;
-      NodeId e = n.op == "insert" && n.args.size() >= 3 ? n.args[2] : n.args[1];
-      collect_list(f, e, out, depth + 1, n.op != "extend");
+      if (versions.count(n.id) || n.args.empty()) continue;
+      const bool edits = grows(n) || (n.op == "setitem" && n.has(ir::kInPlace)) ||
+                         (n.op == "add" && n.has(ir::kInPlace));
+      if ((edits && versions.count(n.args[0])) ||
+          (n.op == "phi" && std::any_of(n.args.begin(), n.args.end(), [&](NodeId a) { return versions.count(a); })))
+        versions.insert(n.id);
     }
+    return versions;
   }
 
   std::string find_factory(const Function& f, NodeId id, int depth) {

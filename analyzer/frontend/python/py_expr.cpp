@@ -373,8 +373,8 @@ NodeId FunctionLowerer::lower_call(TSNode n) {
     std::string op = ir::canonical_op(meth, &ip);
     NodeId id = emit_call(op, {recv}, arglist, n, meth, ip ? ir::kInPlace : 0u);
     // x.relu_() rebinds x; self.w.mul_(255) edits an attribute (seen by the module builder);
-    // d.update({...}) is the dict's next version (the keys it adds are read from it later).
-    if ((ip || meth == "update") && std::string_view(node_type(obj)) == "identifier")
+    // d.update({...}) / xs.append(v) is the container's next version (what it adds is read later).
+    if ((ip || makes_next_version(meth)) && std::string_view(node_type(obj)) == "identifier")
       env_[std::string(fc_.text(obj))] = id;
     return id;
   }

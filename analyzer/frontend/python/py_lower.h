@@ -15,6 +15,13 @@
 
 namespace archscan::frontend::python {
 
+// `xs.append(v)`, `xs.extend(vs)`, `xs.insert(i, v)`, `d.update(m)` on a local name: the call is the
+// container's next version, bound to the name, so a later read sees what was added only on the
+// paths that added it (an append in one arm of an `if` joins; one in a loop is loop-carried).
+inline bool makes_next_version(std::string_view method) {
+  return method == "append" || method == "extend" || method == "insert" || method == "update";
+}
+
 // File-wide state shared by every function lowered from one file.
 struct FileContext {
   ir::Program& prog;  // the fragment; file index 0
@@ -86,6 +93,7 @@ class FunctionLowerer {
   void lower_assignment(TSNode n);
   void lower_augmented(TSNode n);
   void lower_if(TSNode n);
+  int training_test(ir::NodeId cond);
   void lower_match(TSNode n);
   ir::NodeId case_condition(ir::NodeId subject, TSNode clause);
   // Binds the names a match pattern captures (`MolGraph(atoms=a, adj=b)`, `[x, y]`, `P() as p`).
@@ -115,6 +123,7 @@ class FunctionLowerer {
   Env env_;
   int depth_ = 0;
   int scope_depth_ = 0;
+  int training_scope_ = 0;  // > 0 while lowering a block that runs only while the module trains
   std::vector<ir::NodeId> branches_;  // the `if` branches the statement being lowered is under, innermost last
 };
 

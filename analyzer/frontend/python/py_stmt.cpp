@@ -32,6 +32,7 @@ NodeId FunctionLowerer::emit(std::string op, std::vector<NodeId> args, TSNode at
   n.name = std::move(name);
   n.loc = fc_.loc(at);
   n.scope_depth = scope_depth_;
+  if (training_scope_ > 0) n.flags |= ir::kTraining;
   f.nodes.push_back(std::move(n));
   return f.nodes.back().id;
 }
@@ -289,13 +290,26 @@ void FunctionLowerer::merge(const Env& a, const Env& b, NodeId cond, TSNode at) 
   env_ = std::move(out);
 }
 
+// +1 when `cond` holds only while the module trains (`self.training`, `self.training and x`), -1
+// when it holds only in eval mode (`not self.training`), 0 otherwise.
+int FunctionLowerer::training_test(NodeId cond) {
+  const ir::Node& c = fn().node(cond);
+  if (c.op == "attr" && c.name == "training") return 1;
+  if (c.op == "and" && c.args.size() == 2 && (training_test(c.args[0]) == 1 || training_test(c.args[1]) == 1)) return 1;
+  if (c.op == "not" && c.args.size() == 1) return -training_test(c.args[0]);
+  return 0;
+}
+
 void FunctionLowerer::lower_if(TSNode n) {
   NodeId cond = lower_expr(ts_node_child_by_field_name(n, "condition", 9));
   NodeId br = emit("branch", {cond}, n, "if");
+  const int training = training_test(cond);
   Env before = env_;
   ++scope_depth_;
   branches_.push_back(br);
+  if (training == 1) ++training_scope_;
   lower_block(ts_node_child_by_field_name(n, "consequence", 11));
+  if (training == 1) --training_scope_;
   Env then_env = env_;
   env_ = before;
   // `if A: X elif B: Y else: Z` is `if A: X else: (if B: Y else: Z)`: each elif's consequence joins
@@ -320,7 +334,9 @@ void FunctionLowerer::lower_if(TSNode n) {
       elifs.push_back({std::move(env_), br2, alt});
       env_ = std::move(before2);
     } else {
+      if (training == -1 && elifs.empty()) ++training_scope_;
       lower_block(ts_node_child_by_field_name(alt, "body", 4));
+      if (training == -1 && elifs.empty()) --training_scope_;
     }
   }
   for (auto it = elifs.rbegin(); it != elifs.rend(); ++it) {
@@ -331,7 +347,11 @@ void FunctionLowerer::lower_if(TSNode n) {
   --scope_depth_;
   Env else_env = env_;
   // Variables bound on one side only are kept too (Python semantics: they may be bound).
+  const size_t joins = fn().nodes.size();
   merge(then_env, else_env, br, n);
+  // (a join on `self.training` chooses between the training and the eval value: no decision on data)
+  if (training != 0)
+    for (size_t i = joins; i < fn().nodes.size(); ++i) fn().nodes[i].flags |= ir::kTraining;
 }
 
 // `match subject: case A: ... case B if g: ... case other: ...` is an if / elif chain: a literal
@@ -439,6 +459,15 @@ void FunctionLowerer::collect_assigned(const FileContext& fc, TSNode n, std::uno
     if (t == "named_expression") {  // `(n := f())` binds n
       TSNode name = ts_node_child_by_field_name(c, "name", 4);
       if (std::string_view(node_type(name)) == "identifier") out.insert(std::string(fc.text(name)));
+    }
+    if (t == "call") {  // `xs.append(v)` makes the list's next version (see lower_call)
+      TSNode callee = ts_node_child_by_field_name(c, "function", 8);
+      if (std::string_view(node_type(callee)) == "attribute") {
+        TSNode obj = ts_node_child_by_field_name(callee, "object", 6);
+        std::string_view meth = fc.text(ts_node_child_by_field_name(callee, "attribute", 9));
+        if (std::string_view(node_type(obj)) == "identifier" && makes_next_version(meth))
+          out.insert(std::string(fc.text(obj)));
+      }
     }
     if (t == "assignment" || t == "augmented_assignment" || t == "for_statement" || t == "for_in_clause") {
       TSNode left = ts_node_child_by_field_name(c, "left", 4);
