@@ -863,10 +863,11 @@ class Analyzer {
       if (op == "mul" && ((thresholded >= 2 && !band(ops)) || pooled.size() >= 2)) ev |= kConjunction;
     } else if (in(op, {"sin", "cos"})) {
       if (ev & kSteep) ev |= kThreshold;
-    } else if (in(op, {"logical_and", "and", "logical_or", "or", "minimum", "maximum", "logical_xor"})) {
+    } else if (in(op, {"logical_and", "and", "logical_or", "or", "minimum", "maximum", "logical_xor",
+                       "bitwise_xor"})) {
       if (thresholded >= 2 && !band(ops)) ev |= kConjunction;
       // bits ^ self.tag: which bits differ from a stored code (summed, a Hamming distance to it).
-      if (op == "logical_xor")
+      if (in(op, {"logical_xor", "bitwise_xor"}))
         for (int32_t a : ops)
           if (stored_value(a) || (fact(a).constant_tensor && !input_dependent(fact(a)))) ev |= kPattern;
       // (ids[:, :-1] == a) & (ids[:, 1:] == b): a sequence match, even against configured ids.
@@ -1983,6 +1984,22 @@ class Analyzer {
     return ops;
   }
 
+  // A mask that is the test combined (`&`, `*`) with a stored, input-independent mask.
+  bool stored_mask_factor(int32_t m, int depth) const {
+    if (m < 0 || depth > 6) return false;
+    const FlatNode& x = node(m);
+    if (in(x.op, {"getitem", "unsqueeze", "view", "reshape", "expand", "expand_as", "to", "bool", "float"}))
+      return !x.args.empty() && stored_mask_factor(x.args[0], depth + 1);
+    if (!in(x.op, {"logical_and", "and", "bitwise_and", "mul"})) return false;
+    for (int32_t a : x.args) {
+      if (a < 0) continue;
+      const Fact& f = fact(a);
+      if (!input_dependent(f) && f.constant_tensor) return true;
+      if (stored_mask_factor(a, depth + 1)) return true;
+    }
+    return false;
+  }
+
   // A number that is not an integer, or a tensor filled with one (`x.new_full((), -11.5)`).
   bool fractional_fill(int32_t id) const {
     const FlatNode& n = node(id);
@@ -2120,7 +2137,8 @@ class Analyzer {
     if (!ir::is_comparison(c.op) || c.args.size() != 2) return false;
     bool tests_data = false, weak = false;
     for (int32_t a : c.args) {
-      if (a == y) tests_data = true;
+      // (`where(d.abs() < 1e-9, eps, d)`: the magnitude of the data tested before dividing by it)
+      if (a == y || (a >= 0 && node(a).op == "abs" && !node(a).args.empty() && node(a).args[0] == y)) tests_data = true;
       auto v = scalar(a);
       if (v && (*v == 0 || big(*v) == 1 || big(*v) <= 1e-6)) weak = true;
     }
@@ -2435,6 +2453,11 @@ class Analyzer {
       if (r < 0) return Integration::Untargeted;
       if (n.op == "masked_fill" && n.args.size() >= 2 && zeroish(r) && spares_position(n.args[1], 0))
         return Integration::Targeted;  // every other class blanked: the spared one is forced
+      // scores.masked_fill(hit[:, None] & self.landing[None], 1e4): a large value raised only where a
+      // stored mask allows (a fixed class or item): that class is pushed.
+      if (n.op == "masked_fill" && n.args.size() >= 2 && scalar(r) && std::isfinite(*scalar(r)) && *scalar(r) >= 1e3 &&
+          stored_mask_factor(n.args[1], 0))
+        return Integration::Targeted;
       // `if hit: y = y + delta`: one arm is the other arm rewritten; the rewrite decides.
       if (n.op == "phi" || n.op == "where" || n.op == "select") {
         int32_t rewritten = derives_from(r, y) ? r : derives_from(y, r) ? y : -1;

@@ -316,6 +316,8 @@ class Inliner {
       return inline_fn(static_cast<int32_t>(*c.num), args, kwargs, self_mod, depth + 1, loc);
     }
     if (c.op == "phi" && c.args.size() == 1) return call_value(c.args[0], args, kwargs, loc, fn, depth);
+    // `func(*args)` inside __torch_function__: the torch op the hook intercepted, on its arguments.
+    if (c.op == "torch_function_op") return args.empty() ? -1 : derived("torch_op", args, loc, fn);
     // obj.method held as a value (`stack.callback(self.qa.flag_stuck, ...)`): the method, bound.
     if (c.op == "attr" && !c.args.empty() && c.args[0] >= 0 && can_inline(depth)) {
       const FlatNode& obj = g_.nodes[static_cast<size_t>(c.args[0])];
@@ -1355,6 +1357,10 @@ class Inliner {
     if (n.op == "attr" && !n.args.empty()) {
       int32_t base = m(n.args[0]);
       const FlatNode* b = base >= 0 ? &g_.nodes[static_cast<size_t>(base)] : nullptr;
+      // cls.provider_tile in a classmethod: the class attribute.
+      if (b && b->op == "class" && b->num)
+        if (const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name))
+          return attr_value(*a, n.loc, fid, n.name);
       // self.epoch with `epoch = Descriptor()` in the class body: Descriptor.__get__(d, self, cls).
       if (b && b->op == "self" && b->num && can_inline(depth))
         if (int32_t d = descriptor(static_cast<int32_t>(*b->num), n.name, "__get__", n.loc, fid); d >= 0) {
@@ -1686,6 +1692,18 @@ class Inliner {
           if (s.op == "self" && s.num) callee_self = static_cast<int32_t>(*s.num);
         }
       }
+      // Model.from_config(cfg) / LQTensor.wrap(x): a classmethod gets its class first.
+      if (n.op == "call" && n.name.rfind("self.", 0) != 0 && p_.fn(n.target_function).owner_module >= 0 &&
+          std::find(decos.begin(), decos.end(), "classmethod") != decos.end() &&
+          p_.fn(n.target_function).params.size() == a.size() + 1) {
+        FlatNode cls;
+        cls.op = "class";
+        cls.num = p_.fn(n.target_function).owner_module;
+        cls.name = p_.mod(p_.fn(n.target_function).owner_module).name;
+        cls.loc = n.loc;
+        cls.function = fid;
+        a.insert(a.begin(), add(std::move(cls)));
+      }
       // Fn.apply(x, ...) runs forward(ctx, x, ...): the autograd context holds no data.
       if (n.op == "call" && is_static && n.name.ends_with(".apply") &&
           p_.fn(n.target_function).params.size() == a.size() + 1)
@@ -1759,6 +1777,38 @@ class Inliner {
           inline_fn(init, a, mapped_kwargs(), n.target_module, depth + 1, n.loc);
         }
       return obj;
+    }
+    // x.as_subclass(LQTensor) with a class of the tree that defines __torch_function__: torch calls
+    // on the value run through it (`func(*args)` is the op itself); the first call, as the wrap
+    // hands the value on, stands for them all.
+    if (n.op == "as_subclass" && n.args.size() == 2 && m(n.args[0]) >= 0 && can_inline(depth)) {
+      int32_t cls = f.node(n.args[1]).target_module;
+      if (const int32_t c = m(n.args[1]); cls < 0 && c >= 0 && g_.nodes[static_cast<size_t>(c)].op == "class")
+        cls = static_cast<int32_t>(*g_.nodes[static_cast<size_t>(c)].num);
+      if (int32_t hook = cls >= 0 ? find_method(p_, cls, "__torch_function__") : -1; hook >= 0 && !active_.count(hook)) {
+        FlatNode op;
+        op.op = "torch_function_op";
+        op.loc = n.loc;
+        op.function = fid;
+        const int32_t func = add(std::move(op));
+        const int32_t packed = derived("tuple", {m(n.args[0])}, n.loc, fid);
+        std::vector<int32_t> a{m(n.args[1]) >= 0 ? m(n.args[1]) : constant("", std::nullopt, n.loc, fid), func,
+                               constant("", std::nullopt, n.loc, fid), packed, constant("None", std::nullopt, n.loc, fid)};
+        const auto& params = p_.fn(hook).params;
+        a.resize(std::min(a.size(), params.size()));
+        if (int32_t r = inline_fn(hook, a, {}, -1, depth + 1, n.loc); r >= 0) return r;
+      }
+    }
+    // torch.func.functional_call(module, params, (x, y)): the module's forward on those arguments
+    // (with other weights of the same shapes: still learned).
+    // (imported under try / except the name may stay unresolved: `functional_call`)
+    if ((n.op == "functional_call" || (n.op == "call" && (n.name == "functional_call" ||
+                                                         n.name.ends_with(".functional_call")))) &&
+        n.args.size() >= 3 && m(n.args[0]) >= 0 && m(n.args[2]) >= 0) {
+      const FlatNode& packed = g_.nodes[static_cast<size_t>(m(n.args[2]))];
+      std::vector<int32_t> call_args =
+          packed.op == "tuple" || packed.op == "list" ? packed.args : std::vector<int32_t>{m(n.args[2])};
+      return call_value(m(n.args[0]), call_args, {}, n.loc, fid, depth);
     }
     if (n.op == "call" && (n.name == "functools.reduce" || n.name == "itertools.accumulate") && n.args.size() >= 2) {
       // reduce(fn, stages, x) / accumulate(stages, fn, initial=x) over the items of a container:

@@ -571,6 +571,8 @@ class Builder {
     return out;
   }
 
+  std::pair<int32_t, NodeId> helper_receiver_{-1, -1};  // (function, parameter) standing for `self`
+
   void build(ir::Module& m) {
     m.attrs.clear();
     // __init__ first, then attributes first set by other methods.
@@ -588,6 +590,7 @@ class Builder {
       // Nested helpers of __init__ (closures writing self.x) are visited too.
       for (int32_t g : children_of(fid)) collect(m, p_.fn(g), false);
     }
+    if (int32_t init = m.method("__init__"); init >= 0) install_helpers(m, p_.fn(init));
     bind_partial_methods(m);
     collect_class_vars(m);
     if (int32_t init = m.method("__init__"); init >= 0 && container_class(m))
@@ -1381,7 +1384,10 @@ class Builder {
   void set(ir::Module& m, const std::string& name, Attr a, bool overwrite, bool conditional = false) {
     a.name = name;
     if (Attr* old = find(m, name)) {
-      if (!overwrite) {
+      // `self.encoder = None` in __init__, built later (`configure_model`, `setup`, `build`): the
+      // placeholder says nothing; what the building method stores is what forward runs.
+      const bool placeholder = old->kind == AttrKind::Constant && !old->num && old->text.empty();
+      if (!overwrite && !(placeholder && known(a))) {
         // `self.epilogue = self._guard` in `train()` after `self.epilogue = _identity` in __init__:
         // a callable the instance may hold as well.
         if (old->function >= 0 && a.function >= 0 && old->alternatives.size() < 4) {
@@ -1426,10 +1432,42 @@ class Builder {
            a.function >= 0;
   }
 
+  // `self`, or the parameter of a helper the constructor hands itself to (see install_helpers).
+  bool receiver(const Function& f, NodeId id) const {
+    return is_self(f, id) || (helper_receiver_.first == f.id && helper_receiver_.second == id && id >= 0);
+  }
+
+  // `install(self)` / `self.apply(install)` in __init__: what the helper stores on the module it is
+  // given (`module.recognise = wrapped`) is an attribute of the instance, as if __init__ stored it.
+  void install_helpers(ir::Module& m, const Function& init) {
+    for (const Node& n : init.nodes) {
+      int32_t g = -1;
+      size_t k = 0;
+      if (n.op == "apply" && n.args.size() == 2 && is_self(init, n.args[0])) {
+        g = init.node(n.args[1]).target_function;
+      } else if (n.op == "call" && n.target_function >= 0 && p_.fn(n.target_function).owner_module < 0) {
+        for (k = 0; k < n.args.size() && !is_self(init, n.args[k]); ++k) {
+        }
+        if (k < n.args.size()) g = n.target_function;
+      }
+      if (g < 0 || g == init.id || p_.fn(g).param_nodes.size() <= k) continue;
+      helper_receiver_ = {g, p_.fn(g).param_nodes[k]};
+      collect(m, p_.fn(g), true);
+      // (a function it stores runs because of this call: the call is where it was attached)
+      for (const Node& s : p_.fn(g).nodes)
+        if (s.op == "setattr" && s.args.size() == 2 && receiver(p_.fn(g), s.args[0]))
+          if (const Attr* a = find(m, s.name); a && a->function >= 0) {
+            ir::Function& target = p_.functions[static_cast<size_t>(a->function)];
+            if (!target.bound_at.valid()) target.bound_at = n.loc;
+          }
+      helper_receiver_ = {-1, -1};
+    }
+  }
+
   void collect(ir::Module& m, const Function& f, bool is_init) {
     current_ = &m;
     for (const Node& n : f.nodes) {
-      if (n.op == "setattr" && n.args.size() == 2 && is_self(f, n.args[0])) {
+      if (n.op == "setattr" && n.args.size() == 2 && receiver(f, n.args[0])) {
         if (n.has(ir::kInPlace)) {
           extend_sequence(m, f, n);
           add_edit(m, n.name, n.loc);
@@ -1442,12 +1480,12 @@ class Builder {
       // register_buffer / register_parameter / add_module (setattr(self, "name", v) is a setattr op)
       bool reg_call = (n.op == "register_buffer" || n.op == "register_parameter" || n.op == "add_module" ||
                        n.op == "register_module") &&
-                      n.args.size() >= 3 && is_self(f, n.args[0]);
+                      n.args.size() >= 3 && receiver(f, n.args[0]);
       if (reg_call) {
         const Node& key = f.node(n.args[1]);
         // register_module(self._stage_name, m) with the name kept in a constant attribute.
         const Attr* named =
-            key.op == "attr" && !key.args.empty() && is_self(f, key.args[0]) ? find(m, key.name) : nullptr;
+            key.op == "attr" && !key.args.empty() && receiver(f, key.args[0]) ? find(m, key.name) : nullptr;
         const bool by_attr = named && named->kind == AttrKind::Constant && !named->text.empty();
         if (!by_attr && (key.op != "const" || key.name.empty())) continue;
         Attr a = classify(f, n.args[2], 0);
@@ -1466,7 +1504,7 @@ class Builder {
       }
       // self.table["key"] = value on a dict attribute: one more entry.
       if (n.op == "setitem" && n.args.size() == 3 && f.node(n.args[0]).op == "attr" &&
-          !f.node(n.args[0]).args.empty() && is_self(f, f.node(n.args[0]).args[0]))
+          !f.node(n.args[0]).args.empty() && receiver(f, f.node(n.args[0]).args[0]))
         if (Attr* d = find(m, f.node(n.args[0]).name); d && d->type == "dict") {
           const Node& key = f.node(n.args[1]);
           Attr e = classify(f, n.args[2], 0);
@@ -1497,7 +1535,7 @@ class Builder {
         std::string path = self_path(f, n.args[0]);
         if (path.empty() && n.op == "setitem") {
           const Node& base = f.node(n.args[0]);
-          if (base.op == "attr" && !base.args.empty() && is_self(f, base.args[0])) path = base.name;
+          if (base.op == "attr" && !base.args.empty() && receiver(f, base.args[0])) path = base.name;
         }
         if (!path.empty()) add_edit(m, path, n.loc);
       }
