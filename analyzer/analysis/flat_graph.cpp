@@ -2866,6 +2866,22 @@ std::vector<Root> find_roots(const ir::Program& p) {
     for (const auto& n : f.nodes)
       if (n.op == "setattr" && n.name == "__class__" && n.args.size() == 2 && f.node(n.args[1]).target_module >= 0)
         class_swaps.emplace(f.node(n.args[1]).target_module, n.loc);
+  // `setattr(parent, name, Adapter(layer, cfg))` outside the adapter's class (a peft-style injection
+  // walking `named_modules()`): the instance is spliced into another model there.
+  for (const auto& f : p.functions)
+    for (const auto& n : f.nodes) {
+      // (`setattr(parent, child_name, v)` with a computed name stays a call)
+      const bool dynamic = n.op == "call" && n.name == "setattr" && n.args.size() == 3;
+      if (!dynamic && (n.op != "setattr" || n.args.size() != 2 || n.name == "__class__")) continue;
+      if (ir::is_self(f, n.args[0])) continue;
+      std::vector<ir::NodeId> made{n.args.back()};
+      for (size_t i = 0; i < made.size() && i < 8; ++i) {
+        const ir::Node& v = f.node(made[i]);
+        if (v.op == "select" && v.args.size() == 3) made.insert(made.end(), v.args.begin() + 1, v.args.end());
+        if (v.op == "phi") made.insert(made.end(), v.args.begin(), v.args.end());
+        if ((v.op == "call" || v.op == "call_value") && v.target_module >= 0) class_swaps.emplace(v.target_module, n.loc);
+      }
+    }
   for (const auto& m : p.modules) {
     if (!m.is_nn_module || used[static_cast<size_t>(m.id)]) continue;
     int32_t fwd = find_method(p, m.id, "forward");
