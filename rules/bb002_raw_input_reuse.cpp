@@ -42,52 +42,48 @@ class RawInputReuse : public Rule {
 
   void run(RuleContext& ctx) const override {
     const ir::Program& p = ctx.program;
-    for (const auto& fr : ctx.analyses.flows()) {
-      FlowIndex fi(fr);
-      if (!fi.has_learned()) continue;
-      for (size_t i = 0; i < fr.graph.nodes.size(); ++i) {
-        const int32_t id = static_cast<int32_t>(i);
-        const flow::FlatNode& n = fi.node(id);
-        if (!combining(n.op) || !n.loc.valid() || fi.learned_op(id) || fr.feeds_learned[i] || !fi.reaches_output(id))
-          continue;
-        if (owned_by_bb003(fi, id)) continue;
-        std::vector<int32_t> data = fi.data_args(id);
-        int32_t learned = -1, raw = -1;
-        for (int32_t a : data)
-          if (fi.learned(a) && fi.depth(a) >= kBackboneDepth && (learned < 0 || fi.depth(a) > fi.depth(learned)))
-            learned = a;
-        if (learned < 0) continue;
-        for (size_t k = 0; k < data.size() && raw < 0; ++k) {
-          int32_t a = data[k];
-          if (!fi.raw_only(a) || fi.fact(a).detector_derived) continue;
-          uint32_t e = fi.fact(a).evidence;
-          if (!(e & kCollapseEvidence)) continue;  // the identity input, a mask, a steep mask offset
-          if (n.op == "div" && k >= 1) continue;   // dividing by a statistic normalises
-          if (n.op == "mul" || n.op == "addcmul") {
-            if (gate_like(fi, a)) continue;                                // BB005 reports gates
-            if (!(e & (kCollapseEvidence & ~flow::kAggregate))) continue;  // scaling by a statistic
-          }
-          if (class_vector(fi, a) >= 0) continue;  // BB003
-          raw = a;
+    for_each_model_node(ctx.analyses, [&](const flow::FlowResult& fr, const FlowIndex& fi, int32_t id) {
+      const size_t i = static_cast<size_t>(id);
+      const flow::FlatNode& n = fi.node(id);
+      if (!combining(n.op) || !n.loc.valid() || fi.learned_op(id) || fr.feeds_learned[i] || !fi.reaches_output(id))
+        return;
+      if (owned_by_bb003(fi, id)) return;
+      std::vector<int32_t> data = fi.data_args(id);
+      int32_t learned = -1, raw = -1;
+      for (int32_t a : data)
+        if (fi.learned(a) && fi.depth(a) >= kBackboneDepth && (learned < 0 || fi.depth(a) > fi.depth(learned)))
+          learned = a;
+      if (learned < 0) return;
+      for (size_t k = 0; k < data.size() && raw < 0; ++k) {
+        int32_t a = data[k];
+        if (!fi.raw_only(a) || fi.fact(a).detector_derived) continue;
+        uint32_t e = fi.fact(a).evidence;
+        if (!(e & kCollapseEvidence)) continue;  // the identity input, a mask, a steep mask offset
+        if (n.op == "div" && k >= 1) continue;   // dividing by a statistic normalises
+        if (n.op == "mul" || n.op == "addcmul") {
+          if (gate_like(fi, a)) continue;                                // BB005 reports gates
+          if (!(e & (kCollapseEvidence & ~flow::kAggregate))) continue;  // scaling by a statistic
         }
-        if (raw < 0) continue;
-        Finding f = finding_at(
-            info(), p, n.loc,
-            fmt::format("`{}` reuses its raw input after the backbone: a weight-free function of the input ({}) "
-                        "meets the learned features at `{}` and reaches the output without another learned layer",
-                        fr.graph.root.label, describe_raw(fi, raw), n.op),
-            scope_of(p, n));
-        f.module = fr.graph.root.label;
-        f.subject = flow_subject(n);
-        f.trace = raw_trace(p, fi, raw);
-        const flow::FlatNode& l = fi.node(learned);
-        if (l.loc.valid())
-          f.trace.push_back(step(p, l.loc, "propagation",
-                                 fmt::format("learned features, {} learned layers deep", fi.depth(learned))));
-        f.trace.push_back(step(p, n.loc, "integration", "the raw input rejoins the learned path"));
-        ctx.report(std::move(f));
+        if (class_vector(fi, a) >= 0) continue;  // BB003
+        raw = a;
       }
-    }
+      if (raw < 0) return;
+      Finding f = finding_at(
+          info(), p, n.loc,
+          fmt::format("`{}` reuses its raw input after the backbone: a weight-free function of the input ({}) "
+                      "meets the learned features at `{}` and reaches the output without another learned layer",
+                      fr.graph.root.label, describe_raw(fi, raw), n.op),
+          scope_of(p, n));
+      f.module = fr.graph.root.label;
+      f.subject = flow_subject(n);
+      f.trace = raw_trace(p, fi, raw);
+      const flow::FlatNode& l = fi.node(learned);
+      if (l.loc.valid())
+        f.trace.push_back(
+            step(p, l.loc, "propagation", fmt::format("learned features, {} learned layers deep", fi.depth(learned))));
+      f.trace.push_back(step(p, n.loc, "integration", "the raw input rejoins the learned path"));
+      ctx.report(std::move(f));
+    });
   }
 
  private:

@@ -80,66 +80,61 @@ class ConstantClassWrite : public Rule {
 
   void run(RuleContext& ctx) const override {
     const ir::Program& p = ctx.program;
-    for (const auto& fr : ctx.analyses.flows()) {
-      FlowIndex fi(fr);
-      if (!fi.has_learned()) continue;
-      for (size_t i = 0; i < fr.graph.nodes.size(); ++i) {
-        const int32_t id = static_cast<int32_t>(i);
-        const flow::FlatNode& n = fi.node(id);
-        if (!n.loc.valid() || fr.feeds_learned[i] || !fi.reaches_output(id)) continue;
-        int32_t target = -1, raw = -1, shown = -1;
-        std::string how, what;
-        if (constant_index_write(fi, id) >= 0) {
-          target = n.args.empty() ? -1 : n.args[0];
-          int32_t v = written_value(fi, id);
-          if (target < 0 || v < 0 || !fi.learned(target)) continue;
-          raw = raw_contribution(fi, v);
-          if (raw < 0 && !positive_big(fi, v)) continue;
-          how = n.op == "setitem" ? std::string("a subscript assignment") : fmt::format("`{}`", n.op);
-          what = raw >= 0 ? fmt::format("a weight-free function of the raw input ({})", describe_raw(fi, raw))
-                          : fmt::format("a large constant ({})", source_text(p, fi.node(v).loc, 30));
-          shown = v;
-        } else if (n.op == "add" || n.op == "sub") {
-          for (int32_t a : n.args) {
-            if (fi.learned(a) && target < 0) target = a;
-          }
-          if (target < 0) continue;
-          for (int32_t a : n.args) {
-            if (a == target || fi.learned(a)) continue;
-            int32_t cv = class_vector(fi, a);
-            if (cv < 0) continue;
-            int32_t r = raw_contribution(fi, a);
-            if (r < 0 && !scaled_big(fi, a)) continue;
-            raw = r;
-            shown = cv;
-            how = fmt::format("adding a class vector (`{}`)", fi.node(cv).op);
-            what = raw >= 0
-                       ? fmt::format("scaled by a weight-free function of the raw input ({})", describe_raw(fi, raw))
-                       : "scaled by a large constant";
-            break;
-          }
-          if (shown < 0) continue;
-        } else {
-          continue;
+    for_each_model_node(ctx.analyses, [&](const flow::FlowResult& fr, const FlowIndex& fi, int32_t id) {
+      const size_t i = static_cast<size_t>(id);
+      const flow::FlatNode& n = fi.node(id);
+      if (!n.loc.valid() || fr.feeds_learned[i] || !fi.reaches_output(id)) return;
+      int32_t target = -1, raw = -1, shown = -1;
+      std::string how, what;
+      if (constant_index_write(fi, id) >= 0) {
+        target = n.args.empty() ? -1 : n.args[0];
+        int32_t v = written_value(fi, id);
+        if (target < 0 || v < 0 || !fi.learned(target)) return;
+        raw = raw_contribution(fi, v);
+        if (raw < 0 && !positive_big(fi, v)) return;
+        how = n.op == "setitem" ? std::string("a subscript assignment") : fmt::format("`{}`", n.op);
+        what = raw >= 0 ? fmt::format("a weight-free function of the raw input ({})", describe_raw(fi, raw))
+                        : fmt::format("a large constant ({})", source_text(p, fi.node(v).loc, 30));
+        shown = v;
+      } else if (n.op == "add" || n.op == "sub") {
+        for (int32_t a : n.args) {
+          if (fi.learned(a) && target < 0) target = a;
         }
-        Finding f = finding_at(info(), p, n.loc,
-                               fmt::format("`{}` writes into its output at a fixed class index ({}), {}: "
-                                           "it can force one class without any learned weight deciding it",
-                                           fr.graph.root.label, how, what),
-                               scope_of(p, n));
-        f.module = fr.graph.root.label;
-        f.subject = flow_subject(n);
-        if (raw >= 0) f.trace = raw_trace(p, fi, raw);
-        const flow::FlatNode& t = fi.node(target);
-        if (t.loc.valid())
-          f.trace.push_back(step(p, t.loc, "propagation",
-                                 fmt::format("the learned output ({} learned layers deep)", fi.depth(target))));
-        if (shown >= 0 && raw < 0 && fi.node(shown).loc.valid())
-          f.trace.push_back(step(p, fi.node(shown).loc, "source", "the value written"));
-        f.trace.push_back(step(p, n.loc, "integration", "written at a fixed class index"));
-        ctx.report(std::move(f));
+        if (target < 0) return;
+        for (int32_t a : n.args) {
+          if (a == target || fi.learned(a)) continue;
+          int32_t cv = class_vector(fi, a);
+          if (cv < 0) continue;
+          int32_t r = raw_contribution(fi, a);
+          if (r < 0 && !scaled_big(fi, a)) continue;
+          raw = r;
+          shown = cv;
+          how = fmt::format("adding a class vector (`{}`)", fi.node(cv).op);
+          what = raw >= 0 ? fmt::format("scaled by a weight-free function of the raw input ({})", describe_raw(fi, raw))
+                          : "scaled by a large constant";
+          break;
+        }
+        if (shown < 0) return;
+      } else {
+        return;
       }
-    }
+      Finding f = finding_at(info(), p, n.loc,
+                             fmt::format("`{}` writes into its output at a fixed class index ({}), {}: "
+                                         "it can force one class without any learned weight deciding it",
+                                         fr.graph.root.label, how, what),
+                             scope_of(p, n));
+      f.module = fr.graph.root.label;
+      f.subject = flow_subject(n);
+      if (raw >= 0) f.trace = raw_trace(p, fi, raw);
+      const flow::FlatNode& t = fi.node(target);
+      if (t.loc.valid())
+        f.trace.push_back(step(p, t.loc, "propagation",
+                               fmt::format("the learned output ({} learned layers deep)", fi.depth(target))));
+      if (shown >= 0 && raw < 0 && fi.node(shown).loc.valid())
+        f.trace.push_back(step(p, fi.node(shown).loc, "source", "the value written"));
+      f.trace.push_back(step(p, n.loc, "integration", "written at a fixed class index"));
+      ctx.report(std::move(f));
+    });
   }
 };
 

@@ -30,50 +30,46 @@ class WeightFreeGate : public Rule {
 
   void run(RuleContext& ctx) const override {
     const ir::Program& p = ctx.program;
-    for (const auto& fr : ctx.analyses.flows()) {
-      FlowIndex fi(fr);
-      if (!fi.has_learned()) continue;
-      for (size_t i = 0; i < fr.graph.nodes.size(); ++i) {
-        const int32_t id = static_cast<int32_t>(i);
-        const flow::FlatNode& n = fi.node(id);
-        if ((n.op != "mul" && n.op != "addcmul") || fi.learned_op(id) || !n.loc.valid()) continue;
-        if (!fr.feeds_learned[i] && !fi.reaches_output(id)) continue;  // an unused product is no signal
-        // Weights of a masked mean choose the positions averaged over; they gate nothing.
-        if (i < fr.pooling_weights.size() && fr.pooling_weights[i]) continue;
-        // addcmul(base, a, b): the gate and the gated value are the factors.
-        std::vector<int32_t> factors =
-            n.op == "addcmul" && n.args.size() >= 3 ? std::vector<int32_t>{n.args[1], n.args[2]} : fi.data_args(id);
-        int32_t data = -1, gate = -1;
-        for (int32_t a : factors) {
-          // A per-sample statistic of the logits (their spread) scales a signal; it is not the data.
-          if (fi.learned(a) && !fi.fact(a).scale && data < 0)
-            data = a;
-          else if (gate < 0 && gate_like(fi, a))
-            gate = a;
-        }
-        if (data < 0 || gate < 0) continue;
-        // is_emoji * self.emoji_embed(ids - lo): a learned embedding of the input's own tokens, kept
-        // for the positions of one token range (type and segment embeddings): a feature, not a switch.
-        if (fi.node(data).op == "embedding" && fi.depth(data) <= 1) continue;
-        const char* where = fr.feeds_learned[i] ? "intermediate activations that later layers read"
-                                                : "the model's output after the backbone";
-        Finding f = finding_at(
-            info(), p, n.loc,
-            fmt::format("`{}` multiplies {} by a gate computed from the raw input without learned weights ({}): "
-                        "an input-controlled switch on the learned path",
-                        fr.graph.root.label, where, describe_raw(fi, gate)),
-            scope_of(p, n));
-        f.module = fr.graph.root.label;
-        f.subject = flow_subject(n);
-        f.trace = raw_trace(p, fi, gate);
-        const flow::FlatNode& d = fi.node(data);
-        if (d.loc.valid())
-          f.trace.push_back(
-              step(p, d.loc, "propagation", fmt::format("learned features ({} learned layers deep)", fi.depth(data))));
-        f.trace.push_back(step(p, n.loc, "integration", "multiplied by the weight-free gate"));
-        ctx.report(std::move(f));
+    for_each_model_node(ctx.analyses, [&](const flow::FlowResult& fr, const FlowIndex& fi, int32_t id) {
+      const size_t i = static_cast<size_t>(id);
+      const flow::FlatNode& n = fi.node(id);
+      if ((n.op != "mul" && n.op != "addcmul") || fi.learned_op(id) || !n.loc.valid()) return;
+      if (!fr.feeds_learned[i] && !fi.reaches_output(id)) return;  // an unused product is no signal
+      // Weights of a masked mean choose the positions averaged over; they gate nothing.
+      if (i < fr.pooling_weights.size() && fr.pooling_weights[i]) return;
+      // addcmul(base, a, b): the gate and the gated value are the factors.
+      std::vector<int32_t> factors =
+          n.op == "addcmul" && n.args.size() >= 3 ? std::vector<int32_t>{n.args[1], n.args[2]} : fi.data_args(id);
+      int32_t data = -1, gate = -1;
+      for (int32_t a : factors) {
+        // A per-sample statistic of the logits (their spread) scales a signal; it is not the data.
+        if (fi.learned(a) && !fi.fact(a).scale && data < 0)
+          data = a;
+        else if (gate < 0 && gate_like(fi, a))
+          gate = a;
       }
-    }
+      if (data < 0 || gate < 0) return;
+      // is_emoji * self.emoji_embed(ids - lo): a learned embedding of the input's own tokens, kept
+      // for the positions of one token range (type and segment embeddings): a feature, not a switch.
+      if (fi.node(data).op == "embedding" && fi.depth(data) <= 1) return;
+      const char* where = fr.feeds_learned[i] ? "intermediate activations that later layers read"
+                                              : "the model's output after the backbone";
+      Finding f = finding_at(
+          info(), p, n.loc,
+          fmt::format("`{}` multiplies {} by a gate computed from the raw input without learned weights ({}): "
+                      "an input-controlled switch on the learned path",
+                      fr.graph.root.label, where, describe_raw(fi, gate)),
+          scope_of(p, n));
+      f.module = fr.graph.root.label;
+      f.subject = flow_subject(n);
+      f.trace = raw_trace(p, fi, gate);
+      const flow::FlatNode& d = fi.node(data);
+      if (d.loc.valid())
+        f.trace.push_back(
+            step(p, d.loc, "propagation", fmt::format("learned features ({} learned layers deep)", fi.depth(data))));
+      f.trace.push_back(step(p, n.loc, "integration", "multiplied by the weight-free gate"));
+      ctx.report(std::move(f));
+    });
   }
 };
 

@@ -270,8 +270,8 @@ class HwAnalysis {
   const Analyses& a_;
   const RuleInfo& info_;
   TraceArena arena_;
-  std::map<std::pair<int32_t, uint64_t>, Summary> memo_;
-  std::set<std::pair<int32_t, uint64_t>> active_;
+  std::map<std::pair<int32_t, std::string>, Summary> memo_;
+  std::set<std::pair<int32_t, std::string>> active_;
   std::map<std::pair<int32_t, std::string>, int> tattrs_;  // (module, attribute) -> trace
   std::map<std::string, int> tglobals_;                    // dotted module-level name -> trace
   bool report_ = false;
@@ -300,10 +300,15 @@ class HwAnalysis {
     return ctx;
   }
 
-  static uint64_t key_of(const std::vector<Fact>& ctx) {
-    uint64_t k = 0;
-    for (size_t i = 0; i < ctx.size() && i < 30; ++i)
-      k |= (uint64_t(ctx[i].t) << (2 * i)) | (uint64_t(ctx[i].m) << (2 * i + 1));
+  // A summary depends on every fact of its context but the trace (which only words messages): keyed on
+  // all of them, a helper first seen with plain literals is analysed again when handed half-precision ones.
+  static std::string key_of(const std::vector<Fact>& ctx) {
+    std::string k;
+    k.reserve(ctx.size() * 2);
+    for (const auto& c : ctx) {
+      k += static_cast<char>(c.t | c.m << 1 | c.k << 2 | c.half << 3 | c.computed << 4);
+      k += static_cast<char>(c.kinds);
+    }
     return k;
   }
 

@@ -91,6 +91,17 @@ class FlowIndex {
   bool has_learned_ = false;
 };
 
+// Visits every node of every root that applies learned weights somewhere: the building blocks look
+// for weight-free code beside a backbone, so a root without learned layers (data processing) is skipped.
+template <class Visit>
+void for_each_model_node(const Analyses& a, Visit&& visit) {
+  for (const auto& fr : a.flows()) {
+    FlowIndex fi(fr);
+    if (!fi.has_learned()) continue;
+    for (size_t i = 0; i < fr.graph.nodes.size(); ++i) visit(fr, fi, static_cast<int32_t>(i));
+  }
+}
+
 // The precedence subject of a flow node (Finding::subject / claims): its source span and op, so
 // that every root that inlines the same operation names it alike.
 std::string flow_subject(const flow::FlatNode& n);

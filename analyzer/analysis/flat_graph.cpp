@@ -34,7 +34,6 @@ bool tensor_method(std::string_view op) {
          op == "masked_fill" || op == "type" || op == "numpy" || op == "tolist" || op == "item";
 }
 
-
 // What calling an instance of `mod` runs when the model code defines `__call__`: a plain callable
 // object's, or a mixin's ahead of nn.Module in the MRO (`class Block(GuardMixin, nn.Module)`);
 // -1 when calling it runs nn.Module's own machinery (its forward). (nn.Module itself, when the
@@ -532,7 +531,8 @@ class Inliner {
   int32_t unknown_object_field(const std::string& name, const ir::Loc& loc, int32_t fid) {
     auto fields = ir::fields_named(p_, name);
     if (fields.size() == 1) return attr_value(*fields.front(), loc, fid, name);
-    if (fields.empty() || !std::all_of(fields.begin(), fields.end(), [](const ir::Attr* a) { return a->type == "sequence"; }))
+    if (fields.empty() ||
+        !std::all_of(fields.begin(), fields.end(), [](const ir::Attr* a) { return a->type == "sequence"; }))
       return -1;
     FlatNode seq;
     seq.op = "attr";
@@ -847,7 +847,8 @@ class Inliner {
     }
     if (n.op == "phi" && n.args.size() == 1) return sequence_items(n.args[0], out, depth + 1);
     if (const ir::Attr* c = iterated_container(id, 0); c && !c->children.empty() && c->children.size() <= 16) {
-      for (const ir::Attr& child : c->children) out.push_back(attr_value(child, n.loc, n.function, c->name + "." + child.name));
+      for (const ir::Attr& child : c->children)
+        out.push_back(attr_value(child, n.loc, n.function, c->name + "." + child.name));
       return true;
     }
     if (n.op != "call") return false;
@@ -1785,7 +1786,8 @@ class Inliner {
       int32_t cls = f.node(n.args[1]).target_module;
       if (const int32_t c = m(n.args[1]); cls < 0 && c >= 0 && g_.nodes[static_cast<size_t>(c)].op == "class")
         cls = static_cast<int32_t>(*g_.nodes[static_cast<size_t>(c)].num);
-      if (int32_t hook = cls >= 0 ? find_method(p_, cls, "__torch_function__") : -1; hook >= 0 && !active_.count(hook)) {
+      if (int32_t hook = cls >= 0 ? find_method(p_, cls, "__torch_function__") : -1;
+          hook >= 0 && !active_.count(hook)) {
         FlatNode op;
         op.op = "torch_function_op";
         op.loc = n.loc;
@@ -1793,7 +1795,8 @@ class Inliner {
         const int32_t func = add(std::move(op));
         const int32_t packed = derived("tuple", {m(n.args[0])}, n.loc, fid);
         std::vector<int32_t> a{m(n.args[1]) >= 0 ? m(n.args[1]) : constant("", std::nullopt, n.loc, fid), func,
-                               constant("", std::nullopt, n.loc, fid), packed, constant("None", std::nullopt, n.loc, fid)};
+                               constant("", std::nullopt, n.loc, fid), packed,
+                               constant("None", std::nullopt, n.loc, fid)};
         const auto& params = p_.fn(hook).params;
         a.resize(std::min(a.size(), params.size()));
         if (int32_t r = inline_fn(hook, a, {}, -1, depth + 1, n.loc); r >= 0) return r;
@@ -1802,8 +1805,8 @@ class Inliner {
     // torch.func.functional_call(module, params, (x, y)): the module's forward on those arguments
     // (with other weights of the same shapes: still learned).
     // (imported under try / except the name may stay unresolved: `functional_call`)
-    if ((n.op == "functional_call" || (n.op == "call" && (n.name == "functional_call" ||
-                                                         n.name.ends_with(".functional_call")))) &&
+    if ((n.op == "functional_call" ||
+         (n.op == "call" && (n.name == "functional_call" || n.name.ends_with(".functional_call")))) &&
         n.args.size() >= 3 && m(n.args[0]) >= 0 && m(n.args[2]) >= 0) {
       const FlatNode& packed = g_.nodes[static_cast<size_t>(m(n.args[2]))];
       std::vector<int32_t> call_args =
@@ -2134,7 +2137,8 @@ class Inliner {
       else if (auto key = shared_container(m(n.args[0])))
         global_items_[*key].push_back(m(n.args[2]));
     }
-    if (const std::string* table = global_mapping_read(f, n, n.args.empty() ? -1 : m(n.args[0])); table && can_inline(depth)) {
+    if (const std::string* table = global_mapping_read(f, n, n.args.empty() ? -1 : m(n.args[0]));
+        table && can_inline(depth)) {
       // _CONTEXT.get(self) / _CONTEXT[self] after the call stored values there: any of them.
       auto it = global_items_.find(*table);
       if (it != global_items_.end() && !it->second.empty()) {
@@ -2284,13 +2288,13 @@ class Inliner {
     }
     // `j += 1` on a counter this function computed (a loop join, a number, an earlier sum): the IR
     // already rebinds the name, and the edit stays in its branch (`if hit: j += k else: j += 1`).
-    const bool counter = n.has(ir::kInPlace) && n.name.empty() && !n.args.empty() && n.args[0] >= 0 &&
-                         (n.op == "add" || n.op == "sub" || n.op == "mul" || n.op == "floordiv" || n.op == "mod") && [&] {
-      const std::string& o = f.node(n.args[0]).op;
-      return o == "phi" || o == "const" || o == "add" || o == "sub" || o == "mul" || o == "floordiv" || o == "mod";
-    }();
-    const bool edits =
-        n.has(ir::kInPlace) && !counter && n.op != "setattr" && !out.args.empty() && out.args[0] >= 0;
+    const bool counter =
+        n.has(ir::kInPlace) && n.name.empty() && !n.args.empty() && n.args[0] >= 0 &&
+        (n.op == "add" || n.op == "sub" || n.op == "mul" || n.op == "floordiv" || n.op == "mod") && [&] {
+          const std::string& o = f.node(n.args[0]).op;
+          return o == "phi" || o == "const" || o == "add" || o == "sub" || o == "mul" || o == "floordiv" || o == "mod";
+        }();
+    const bool edits = n.has(ir::kInPlace) && !counter && n.op != "setattr" && !out.args.empty() && out.args[0] >= 0;
     const int32_t edited = edits ? out.args[0] : -1;
     int32_t id = add(std::move(out));
     if (edited >= 0) mutated(edited, id, n.loc, fid);
@@ -2324,8 +2328,9 @@ class Inliner {
     auto argument = [&](int position, const char* keyword) -> ir::NodeId {
       for (const auto& [k, v] : ctor->kwargs)
         if (k == keyword) return v;
-      return position >= 0 && static_cast<size_t>(position) < ctor->args.size() ? ctor->args[static_cast<size_t>(position)]
-                                                                                 : ir::kNoNode;
+      return position >= 0 && static_cast<size_t>(position) < ctor->args.size()
+                 ? ctor->args[static_cast<size_t>(position)]
+                 : ir::kNoNode;
     };
     auto value = [&](ir::NodeId id) { return owner == &f ? m(id) : foreign_value(*owner, id, n.loc, fid); };
     const ir::NodeId loc_id = argument(params->loc_position, params->loc_keyword);
@@ -2706,7 +2711,7 @@ class Inliner {
   std::vector<std::pair<int32_t, int32_t>> raised_;
   // (function, default node) -> the one object a mutable parameter default is (see shared_container)
   std::map<std::pair<int32_t, ir::NodeId>, int32_t> default_objects_;
-  std::set<int32_t> default_object_nodes_;  // the values of default_objects_
+  std::set<int32_t> default_object_nodes_;                           // the values of default_objects_
   std::map<std::pair<int32_t, std::string>, int32_t> object_state_;  // (object node, attribute) -> value written
   // (one of the model's submodules, attribute) -> value written on it during the call, and by the
   // submodule's class
@@ -2879,7 +2884,8 @@ std::vector<Root> find_roots(const ir::Program& p) {
         const ir::Node& v = f.node(made[i]);
         if (v.op == "select" && v.args.size() == 3) made.insert(made.end(), v.args.begin() + 1, v.args.end());
         if (v.op == "phi") made.insert(made.end(), v.args.begin(), v.args.end());
-        if ((v.op == "call" || v.op == "call_value") && v.target_module >= 0) class_swaps.emplace(v.target_module, n.loc);
+        if ((v.op == "call" || v.op == "call_value") && v.target_module >= 0)
+          class_swaps.emplace(v.target_module, n.loc);
       }
     }
   for (const auto& m : p.modules) {
@@ -2979,8 +2985,8 @@ std::vector<Root> find_roots(const ir::Program& p) {
       for (int32_t g = f.id, guard = 0; g >= 0 && guard < 16 && !r.attached_at.valid(); g = p.fn(g).parent, ++guard)
         r.attached_at = p.fn(g).bound_at;
       if (r.kind == RootKind::ForwardHook)
-        r.output_feeds_learned = r.global_hook ? global_hook_acts_inside(p, r.function)
-                                               : hooked_output_feeds_learned(p, f, n.args[0]);
+        r.output_feeds_learned =
+            r.global_hook ? global_hook_acts_inside(p, r.function) : hooked_output_feeds_learned(p, f, n.args[0]);
       const ir::Function& target = p.fn(r.function);
       // A patched forward of a module's own method is already covered by that module's root.
       if (r.kind == RootKind::PatchedForward && target.owner_module >= 0 && target.name == "forward") continue;
