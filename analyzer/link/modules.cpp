@@ -203,10 +203,10 @@ class Builder {
           c.loc = n.loc;
           add_configuration(a, std::move(c));
         }
-        return a;
       }
       // make(**options) with `make` a function value (a partial, a registry's fallback): what
-      // each function it can be returns, every one a configuration.
+      // each function it can be returns, every one a configuration (beside the classes a registry
+      // also holds: `OPS.get(name, partial(build, name))`).
       std::set<int32_t> builders;
       candidate_builders(f, n.args[0], 0, builders);
       for (int32_t g : builders) {
@@ -408,14 +408,20 @@ class Builder {
           a.type = p_.mod(cfg).name;
           return a;
         }
-      // A constructor argument: its default value when it is a literal (levels=64).
-      for (const auto& [k, v] : n.kwargs)
-        if (k == "default" && v >= 0 && f.node(v).num) {
+      // A constructor argument: its default value when it is a literal (levels=64) or a module-level
+      // number (pad_id=PAD).
+      for (const auto& [k, v] : n.kwargs) {
+        if (k != "default" || v < 0) continue;
+        std::optional<double> num = f.node(v).num;
+        if (!num && f.node(v).op == "global")
+          if (auto [mf, g] = global_value(f.node(v)); mf && g >= 0) num = mf->node(g).num;
+        if (num) {
           a.kind = AttrKind::Constant;
-          a.num = f.node(v).num;
+          a.num = num;
           a.type = "argument:" + n.name;
           return a;
         }
+      }
       if (std::string s = folded_string(f, id, 0); !s.empty()) {  // mode="mute": a string setting
         a.kind = AttrKind::Constant;
         a.text = s;
@@ -1256,7 +1262,9 @@ class Builder {
   void candidate_classes(const Function& f, NodeId v, int depth, std::set<int32_t>& out) {
     if (v < 0 || depth > 6 || out.size() >= 6) return;
     const Node& c = f.node(v);
-    if (c.op == "global") {  // resolved by the linker's call pass
+    // A name of another file (resolved by the linker's call pass) or a class statement of this one
+    // (`LAYERS = {"Filter": Filter, ...}` at module level holds the class itself).
+    if (c.op == "global" || c.op == "class") {
       if (c.target_module >= 0 && computes(c.target_module)) out.insert(c.target_module);
       return;
     }
