@@ -531,9 +531,8 @@ class Inliner {
   int32_t unknown_object_field(const std::string& name, const ir::Loc& loc, int32_t fid) {
     auto fields = ir::fields_named(p_, name);
     if (fields.size() == 1) return attr_value(*fields.front(), loc, fid, name);
-    if (fields.empty() ||
-        !std::all_of(fields.begin(), fields.end(), [](const ir::Attr* a) { return a->type == "sequence"; }))
-      return -1;
+    if (fields.empty()) return record_field(name, loc, fid);
+    if (!std::all_of(fields.begin(), fields.end(), [](const ir::Attr* a) { return a->type == "sequence"; })) return -1;
     FlatNode seq;
     seq.op = "attr";
     seq.name = name;
@@ -541,6 +540,40 @@ class Inliner {
     seq.function = fid;
     seq.flags = kFlatSequence;
     return add(std::move(seq));
+  }
+
+  // `CFG = SimpleNamespace(k=v, ...)` at the top level of a file: a record whose keyword `name` is
+  // the field asked for, when exactly one such record of the tree has it (a configuration object
+  // reached without its class: through a constructor argument or a `__getattr__` fallback).
+  int32_t record_field(const std::string& name, const ir::Loc& loc, int32_t fid) {
+    const ir::Function* owner = nullptr;
+    ir::NodeId value = ir::kNoNode;
+    for (const auto& file : p_.files) {
+      if (file.module_function < 0) continue;
+      const ir::Function& mf = p_.fn(file.module_function);
+      for (const auto& n : mf.nodes) {
+        if (n.op != "call" || !is_namespace_record(n.name)) continue;
+        for (const auto& [k, v] : n.kwargs) {
+          if (k != name) continue;
+          if (owner) return -1;  // two records define it: which one is unknown
+          owner = &mf;
+          value = v;
+        }
+      }
+    }
+    return owner && value >= 0 ? foreign_value(*owner, value, loc, fid, 1) : -1;
+  }
+
+  static bool is_namespace_record(std::string_view call) {
+    return call == "types.SimpleNamespace" || call == "argparse.Namespace";
+  }
+
+  // A literal sequence of numbers, or of rows of numbers (`((0.1, 0.2), (0.3, 0.4))`).
+  static bool numbers_only(const ir::Function& f, ir::NodeId id, int depth) {
+    const ir::Node& v = f.node(id);
+    if (v.num && v.op != "param") return true;
+    return depth < 3 && (v.op == "tuple" || v.op == "list") && !v.args.empty() &&
+           std::all_of(v.args.begin(), v.args.end(), [&](ir::NodeId a) { return numbers_only(f, a, depth + 1); });
   }
 
   // A value written in another function (a constructor, a factory's caller) that a partial binds:
@@ -552,8 +585,7 @@ class Inliner {
     if (v.op == "attr" && !v.args.empty() && depth < 4)
       if (int32_t cls = ir::instance_class(p_, owner, v.args[0]); cls >= 0)
         if (const ir::Attr* a = ir::module_attr(p_, cls, v.name)) return attr_value(*a, loc, fid, v.name);
-    if ((v.op == "tuple" || v.op == "list") && v.args.size() >= 2 &&
-        std::all_of(v.args.begin(), v.args.end(), [&](ir::NodeId a) { return owner.node(a).num.has_value(); })) {
+    if ((v.op == "tuple" || v.op == "list") && v.args.size() >= 2 && numbers_only(owner, id, 0)) {
       FlatNode seq;
       seq.op = "attr";
       seq.name = v.name;
@@ -568,7 +600,7 @@ class Inliner {
         return foreign_value(p_.fn(mfi), bound, loc, fid, depth + 1);
     }
     // (`SimpleNamespace(k=v, ...)`: a record whose fields are its keywords)
-    const bool record = v.op == "call" && (v.name == "types.SimpleNamespace" || v.name == "argparse.Namespace");
+    const bool record = v.op == "call" && is_namespace_record(v.name);
     if ((v.op == "call" || v.op == "call_value") && (v.target_module >= 0 || record)) {
       FlatNode obj;
       obj.op = "instance";
@@ -1397,6 +1429,10 @@ class Inliner {
           return inline_fn(getter, {base}, {}, static_cast<int32_t>(*b->num), depth + 1, n.loc);
         const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
         if (a) return bind_receiver(attr_value(*a, n.loc, fid, n.name), base);
+        // No such attribute, and the class answers unknown names itself (`__getattr__` falling back
+        // to its configuration, as research code often does): the configuration's field.
+        if (find_method(p_, static_cast<int32_t>(*b->num), "__getattr__") >= 0)
+          if (int32_t v = unknown_object_field(n.name, n.loc, fid); v >= 0) return v;
       }
       if (b && b->op == "instance" && b->src_function >= 0)
         if (int32_t v = instance_field(*b, n.name, n.loc, fid); v >= 0) return v;

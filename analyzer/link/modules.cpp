@@ -668,8 +668,8 @@ class Builder {
         continue;
       }
       Attr& at = items->children[k];
-      if (same(at, c) || std::any_of(at.alternatives.begin(), at.alternatives.end(),
-                                     [&](const Attr& x) { return same(x, c); }))
+      if (same(at, c) ||
+          std::any_of(at.alternatives.begin(), at.alternatives.end(), [&](const Attr& x) { return same(x, c); }))
         continue;
       if (at.alternatives.size() < 8) at.alternatives.push_back(std::move(c));
     }
@@ -1122,8 +1122,8 @@ class Builder {
     }
     for (const Node& n : f.nodes) {
       if (versions.count(n.id) || n.args.empty()) continue;
-      const bool edits = grows(n) || (n.op == "setitem" && n.has(ir::kInPlace)) ||
-                         (n.op == "add" && n.has(ir::kInPlace));
+      const bool edits =
+          grows(n) || (n.op == "setitem" && n.has(ir::kInPlace)) || (n.op == "add" && n.has(ir::kInPlace));
       if ((edits && versions.count(n.args[0])) ||
           (n.op == "phi" && std::any_of(n.args.begin(), n.args.end(), [&](NodeId a) { return versions.count(a); })))
         versions.insert(n.id);
