@@ -102,10 +102,10 @@ bool writes_in_place(const std::string& op) {
 }
 
 bool shape_only(const FlatNode& n) {
-  if (in(n.op, {"size",      "dim",        "numel",      "zeros_like", "ones_like",     "empty_like",  "full_like",
-                "new_zeros", "new_ones",   "new_empty",  "new_full",   "arange",        "randn_like",  "rand_like",
-                "eye",       "get_device", "ndimension", "nelement",   "type_as_shape", "element_size", "keys",
-                "dict_key"}))
+  if (in(n.op, {"size",          "dim",          "numel",    "zeros_like", "ones_like",  "empty_like",
+                "full_like",     "new_zeros",    "new_ones", "new_empty",  "new_full",   "arange",
+                "randn_like",    "rand_like",    "eye",      "get_device", "ndimension", "nelement",
+                "type_as_shape", "element_size", "keys",     "dict_key"}))
     return true;
   if (in(n.op, {"is", "is_not", "is_floating_point", "is_complex", "is_contiguous", "get_dimensions", "get_image_size",
                 "get_image_num_channels"}))
@@ -117,7 +117,8 @@ bool shape_only(const FlatNode& n) {
 // x.expand(-1, n), x.view(b, n), x.repeat(1, k): the operands after the first are sizes. A size
 // computed from the input (a grid's height) changes the layout, never the values laid out.
 bool resizes(const FlatNode& n) {
-  return in(n.op, {"expand", "view", "reshape", "repeat", "broadcast_to", "tile", "expand_as", "view_as", "reshape_as"});
+  return in(n.op,
+            {"expand", "view", "reshape", "repeat", "broadcast_to", "tile", "expand_as", "view_as", "reshape_as"});
 }
 
 }  // namespace
@@ -221,7 +222,7 @@ class Analyzer {
 
   std::set<int32_t> supervision_;
   mutable std::unordered_map<int64_t, bool> carried_;  // carried_data() memo
-  std::set<int32_t> swap_tests_;  // tests made detectors by what they swap in (window_swap)
+  std::set<int32_t> swap_tests_;                       // tests made detectors by what they swap in (window_swap)
 
   std::vector<int32_t> operands(const FlatNode& n) const {
     // x.to(y), x.type_as(y), x.expand_as(y): y lends only its dtype, device or shape.
@@ -353,8 +354,9 @@ class Analyzer {
     if (v < 0 || depth > 8) return false;
     const FlatNode& n = node(v);
     if (n.flags & kFlatScalarParam) return true;
-    if (in(n.op, {"exp", "clamp", "clamp_min", "clamp_max", "sigmoid", "softplus", "tanh", "abs", "neg", "log", "sqrt",
-                  "expand", "expand_as", "view", "reshape", "unsqueeze", "to", "float", "mul", "div", "add", "sub"})) {
+    if (in(n.op, {"exp", "clamp", "clamp_min", "clamp_max", "sigmoid",   "softplus", "tanh",    "abs",
+                  "neg", "log",   "sqrt",      "expand",    "expand_as", "view",     "reshape", "unsqueeze",
+                  "to",  "float", "mul",       "div",       "add",       "sub"})) {
       bool found = false;
       for (int32_t a : n.args) {
         if (a < 0 || !fact(a).param) continue;  // (numbers and sizes beside it)
@@ -368,8 +370,8 @@ class Analyzer {
 
   // The value under dtype casts (`.float()`, `.long()`, `.to(x.dtype)`).
   int32_t through_casts(int32_t id) const {
-    for (int steps = 0; steps < 4 && in(node(id).op, {"float", "int", "long", "bool", "to", "type_as"}) &&
-                        !node(id).args.empty();
+    for (int steps = 0;
+         steps < 4 && in(node(id).op, {"float", "int", "long", "bool", "to", "type_as"}) && !node(id).args.empty();
          ++steps)
       id = node(id).args[0];
     return id;
@@ -674,7 +676,7 @@ class Analyzer {
     }
     if (n.flags & kFlatParam) out.param = true;
     if (shape_only(n)) return out;  // x.size(1), zeros_like(x), x.new_zeros(...): no data from x
-    if (positional_encoding(n)) {  // (positions as the network reads them: no test survives a rotary angle)
+    if (positional_encoding(n)) {   // (positions as the network reads them: no test survives a rotary angle)
       out.raw = fact(n.args[0]).raw;
       out.learned = fact(n.args[0]).learned;
       return out;
@@ -690,9 +692,9 @@ class Analyzer {
     // `row = rewrite(row) if test else row`: a join that chooses between data values passes on the
     // data, not the test (else the rewritten output, fed round a loop, would read as a detector).
     const bool chooses_data = n.op == "phi" && std::any_of(n.args.begin(), n.args.end(), [&](int32_t a) {
-      return a >= 0 && a < id && input_dependent(fact(a)) && !fact(a).detector_derived &&
-             !(fact(a).evidence & (kThreshold | kWeakThreshold));
-    });
+                                return a >= 0 && a < id && input_dependent(fact(a)) && !fact(a).detector_derived &&
+                                       !(fact(a).evidence & (kThreshold | kWeakThreshold));
+                              });
     for (int32_t a : ops) {
       if (chooses_data && std::find(n.args.begin(), n.args.end(), a) == n.args.end()) {
         any_raw |= fact(a).raw;
@@ -737,8 +739,8 @@ class Analyzer {
       return out;
     }
     // (a value times a learned scalar, `temperature * hit`, is that value rescaled: no learned function of it)
-    bool learned_op = (n.flags & kFlatLearned) != 0 ||
-                      (any_param && applies_weights(n.op) && !rescaled_by_scalar_parameter(n, ops));
+    bool learned_op =
+        (n.flags & kFlatLearned) != 0 || (any_param && applies_weights(n.op) && !rescaled_by_scalar_parameter(n, ops));
     if (learned_op) {
       learned_op_[static_cast<size_t>(id)] = 1;
       out.learned = true;
@@ -756,9 +758,9 @@ class Analyzer {
                                                                    [](const auto& kv) { return kv.first == "dim"; }));
     if ((is_reduction_op(n, r_.facts) && !pools_features) || (ir::is_pooling(n.op) && !fixed_window(n)))
       out.scale = true;
-    else if (in(n.op, {"add", "sub", "mul", "div", "unsqueeze", "view", "reshape", "to", "expand", "expand_as", "float",
-                       "detach", "clamp", "clamp_min", "setitem", "index_put", "index_fill", "item", "neg", "abs",
-                       "sqrt"}) ||
+    else if (in(n.op, {"add",     "sub",       "mul",        "div",   "unsqueeze", "view",  "reshape",
+                       "to",      "expand",    "expand_as",  "float", "detach",    "clamp", "clamp_min",
+                       "setitem", "index_put", "index_fill", "item",  "neg",       "abs",   "sqrt"}) ||
              (n.op == "call" && in(n.name, {"float", "int"})) || (n.op == "attr" && n.name == "values")) {
       // (zeros_like(y) with a statistic of y written in one column is a scaled one-hot: a statistic)
       bool all_scale = true;
@@ -863,8 +865,7 @@ class Analyzer {
       if (op == "mul" && ((thresholded >= 2 && !band(ops)) || pooled.size() >= 2)) ev |= kConjunction;
     } else if (in(op, {"sin", "cos"})) {
       if (ev & kSteep) ev |= kThreshold;
-    } else if (in(op, {"logical_and", "and", "logical_or", "or", "minimum", "maximum", "logical_xor",
-                       "bitwise_xor"})) {
+    } else if (in(op, {"logical_and", "and", "logical_or", "or", "minimum", "maximum", "logical_xor", "bitwise_xor"})) {
       if (thresholded >= 2 && !band(ops)) ev |= kConjunction;
       // bits ^ self.tag: which bits differ from a stored code (summed, a Hamming distance to it).
       if (in(op, {"logical_xor", "bitwise_xor"}))
@@ -1264,7 +1265,8 @@ class Analyzer {
       if (n.op == "phi" && derives_from(d, y) && mixes_in_stored(d, y, 0)) c.integration = d;
       // The join of a function's returns (no test of its own) with an arm that is itself chosen by
       // the test (`except E as err: return err.fill`): that arm is where the test decides.
-      const bool own_test = std::any_of(n.kwargs.begin(), n.kwargs.end(), [](const auto& kv) { return kv.first == "cond"; });
+      const bool own_test =
+          std::any_of(n.kwargs.begin(), n.kwargs.end(), [](const auto& kv) { return kv.first == "cond"; });
       if (n.op == "phi" && !own_test && node(d).op == "phi" && node(d).loc.valid()) c.integration = d;
       // Written into activations, the signal is read back out later: how it is read back decides.
       if (c.propagation == Propagation::Interleaved)
@@ -1494,9 +1496,12 @@ class Analyzer {
     }
     if (!in(c.op, {"lt", "le", "gt", "ge"}) || c.args.size() != 2) return false;
     int32_t d = through_casts(data);
-    if (through_casts(c.args[0]) == d) bounds.push_back(c.args[1]);
-    else if (through_casts(c.args[1]) == d) bounds.push_back(c.args[0]);
-    else return false;
+    if (through_casts(c.args[0]) == d)
+      bounds.push_back(c.args[1]);
+    else if (through_casts(c.args[1]) == d)
+      bounds.push_back(c.args[0]);
+    else
+      return false;
     return true;
   }
 
@@ -1504,8 +1509,8 @@ class Analyzer {
   // broadcasting and casts (`self.n` and `self.n.expand_as(x)`).
   bool same_bound(int32_t a, int32_t b) const {
     auto strip = [&](int32_t v) {
-      for (int steps = 0; steps < 4 && v >= 0 && in(node(v).op, {"expand", "expand_as", "broadcast_to"}) &&
-                          !node(v).args.empty();
+      for (int steps = 0;
+           steps < 4 && v >= 0 && in(node(v).op, {"expand", "expand_as", "broadcast_to"}) && !node(v).args.empty();
            ++steps)
         v = through_casts(node(v).args[0]);
       return through_casts(v);
@@ -2061,9 +2066,9 @@ class Analyzer {
           if (a >= 0 && (node(a).flags & kFlatConstTensor) && !scalar(a)) return true;
         continue;
       }
-      if (in(x.op, {"cat", "stack", "list", "tuple", "getitem", "iter_item", "comprehension", "split", "chunk", "float",
-                    "to", "unsqueeze", "view", "reshape", "flatten", "expand", "repeat", "transpose", "permute",
-                    "contiguous", "call"}))
+      if (in(x.op, {"cat",     "stack",  "list",   "tuple",     "getitem",   "iter_item",  "comprehension",
+                    "split",   "chunk",  "float",  "to",        "unsqueeze", "view",       "reshape",
+                    "flatten", "expand", "repeat", "transpose", "permute",   "contiguous", "call"}))
         for (int32_t a : x.args)
           if (a >= 0 && a < v) work.push_back(a);
     }
@@ -2185,7 +2190,8 @@ class Analyzer {
     if (in(n.op, {"mul", "div", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout"})) return true;
     // einsum("bnd,b->bnd", x, keep) is a product too; einsum("kb,kbc->bc", w, stack((y, stored))) a blend
     // towards what is stored.
-    if (n.op == "einsum") return std::none_of(n.args.begin(), n.args.end(), [&](int32_t a) { return a >= 0 && stacks_stored(a); });
+    if (n.op == "einsum")
+      return std::none_of(n.args.begin(), n.args.end(), [&](int32_t a) { return a >= 0 && stacks_stored(a); });
     // (filled with zeros, or with the padding id an embedding ignores: blanked)
     if (in(n.op, {"masked_fill", "setitem", "index_put", "fill", "zero"}) && n.args.size() >= 2)
       return zeroish(n.args.back()) || fills_padding(n.args.back());
@@ -2337,8 +2343,8 @@ class Analyzer {
           stack.push_back(a);
         }
       }
-      uint32_t added =
-          (f.evidence & ~from_operands) & (kThreshold | kWeakThreshold | kReduce | kPool | kLocalPool | kPattern | kConjunction);
+      uint32_t added = (f.evidence & ~from_operands) &
+                       (kThreshold | kWeakThreshold | kReduce | kPool | kLocalPool | kPattern | kConjunction);
       if (added || (node(cur).flags & kFlatInput)) out.push_back(cur);
     }
     std::sort(out.begin(), out.end());
@@ -2577,9 +2583,26 @@ static std::vector<int32_t> output_sources(const FlowResult& r, const std::vecto
       back.insert(back.end(), an.args.begin(), an.args.end());
     }
   }
+  // The residual stream a final normalisation reads (`h = blocks(x)`; `feats = norm(h)`): the
+  // model's late features before the norm rescales them, where their magnitude still shows.
+  std::vector<char> prenorm(count, 0);
+  for (size_t i = 0; i < count; ++i) {
+    if (!normalisation(nodes[i].op) || nodes[i].args.empty() || !reaches[i]) continue;
+    const int32_t a = nodes[i].args[0];
+    if (a < 0 || static_cast<size_t>(a) >= i || !r.facts[static_cast<size_t>(a)].learned ||
+        (nodes[static_cast<size_t>(a)].flags & kFlatOpaque))
+      continue;
+    // (a norm inside a block reads a value later blocks also read: not the end of the stream)
+    bool last = true;
+    for (size_t j = i + 1; j < count && last; ++j)
+      if ((nodes[j].flags & kFlatLearned) && !normalisation(nodes[j].op) &&
+          std::find(nodes[j].args.begin(), nodes[j].args.end(), a) != nodes[j].args.end())
+        last = false;
+    prenorm[static_cast<size_t>(a)] = last;
+  }
   std::vector<int32_t> out;
   for (size_t i = 0; i < count; ++i)
-    if (head[i] || (feature[i] && !inner[i])) out.push_back(static_cast<int32_t>(i));
+    if (head[i] || (feature[i] && !inner[i]) || prenorm[i]) out.push_back(static_cast<int32_t>(i));
   return out;
 }
 

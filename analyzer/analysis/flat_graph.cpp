@@ -976,10 +976,30 @@ class Inliner {
     if (ir::is_tensor_factory(v.op) || v.op == "list" || v.op == "tuple" || v.op == "frombuffer" ||
         v.op == "from_numpy" || made_at_import(mf, vid, 0)) {
       c.op = "attr";
-      c.flags = kFlatConstTensor;
+      // `LIMIT = torch.finfo(torch.float16).max / 128`: one number, a bound, not a stored pattern.
+      if (!one_number_expression(mf, vid, 0)) c.flags = kFlatConstTensor;
       return add(std::move(c));
     }
     return -1;
+  }
+
+  // Arithmetic on numbers, dtype limits and math functions only (no tensor, sequence or array):
+  // a module-level value that is a single number.
+  static bool one_number_expression(const ir::Function& f, ir::NodeId id, int depth) {
+    if (id < 0 || depth > 8) return false;
+    const ir::Node& v = f.node(id);
+    if (v.op == "const") return v.num.has_value();
+    static const std::set<std::string_view> arithmetic = {"add", "sub", "mul", "div", "floordiv", "pow", "neg", "mod"};
+    static const std::set<std::string_view> limits = {"max", "min", "eps", "tiny", "smallest_normal"};
+    if (v.op == "attr" && v.args.size() == 1 && limits.count(v.name)) {
+      const ir::Node& info = f.node(v.args[0]);  // torch.finfo(dtype).max
+      return (info.op == "call" || info.op == "finfo" || info.op == "iinfo") &&
+             (info.op != "call" || info.name.ends_with("finfo") || info.name.ends_with("iinfo"));
+    }
+    const bool math = v.op == "call" && (v.name.starts_with("math.") || v.name == "float" || v.name == "int");
+    if (!arithmetic.count(v.op) && !math) return false;
+    return !v.args.empty() && std::all_of(v.args.begin(), v.args.end(),
+                                          [&](ir::NodeId a) { return one_number_expression(f, a, depth + 1); });
   }
 
   // `STAMP = make_stamp()` at module level: a function of the tree called with no input, that
