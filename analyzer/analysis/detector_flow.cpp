@@ -1407,6 +1407,7 @@ class Analyzer {
   // that reduces, pools or matches a pattern, stays a candidate.) Returns the data mapped, or -1.
   int32_t elementwise_map(int32_t i) const {
     const FlatNode& n = node(i);
+    if (int32_t y = value_remap(n); y >= 0) return y;
     if (n.op != "where" || n.args.size() != 3) return -1;
     // (the bounds may be stored: a per-column cardinality; the test still orders each position alone)
     if (!(fact(n.args[0]).evidence & (kReduce | kPool | kAggregate)))
@@ -1469,6 +1470,53 @@ class Analyzer {
       if (x.kwargs[k].first != y.kwargs[k].first || !same_structure(x.kwargs[k].second, y.kwargs[k].second, depth + 1))
         return false;
     return true;
+  }
+
+  // `where(isin(ids, RARE), UNK, ids)` / `ids.masked_fill(ids == OLD, NEW)`: the values a per-position
+  // test of themselves picks (membership in a stored set, equality, a range) mapped to one fixed value:
+  // a vocabulary remap, an elementwise function of the data, as an embedding lookup would be. No other
+  // position is read and nothing else is rewritten. Returns the data, or -1.
+  int32_t value_remap(const FlatNode& n) const {
+    int32_t test = -1, data = -1, fill = -1;
+    if (n.op == "where" && n.args.size() == 3) {
+      test = n.args[0];
+      for (int k = 1; k <= 2 && data < 0; ++k)
+        if (one_value(n.args[static_cast<size_t>(3 - k)])) {
+          data = n.args[static_cast<size_t>(k)];
+          fill = n.args[static_cast<size_t>(3 - k)];
+        }
+    } else if (n.op == "masked_fill" && n.args.size() == 3 && one_value(n.args[2])) {
+      data = n.args[0];
+      test = n.args[1];
+      fill = n.args[2];
+    }
+    if (test < 0 || data < 0 || fill < 0 || !input_dependent(fact(data))) return -1;
+    return value_test(test, data, 0) ? data : -1;
+  }
+
+  // A number, or a tensor holding one number everywhere (`full_like(ids, UNK)`).
+  bool one_value(int32_t v) const {
+    if (scalar(v)) return true;
+    const FlatNode& f = node(v);
+    // TOK["<unk>"]: one entry of a stored table, by a literal key
+    if (f.op == "getitem" && f.args.size() == 2 && !input_dependent(fact(f.args[0])) && node(f.args[1]).op == "const")
+      return true;
+    return in(f.op, {"full", "full_like", "new_full"}) && f.args.size() >= 2 && one_value(f.args[1]);
+  }
+
+  // A per-position test of `data`'s own value (under casts): membership in a stored collection,
+  // (in)equality with or ordering against a number, and conjunctions / disjunctions of them.
+  bool value_test(int32_t t, int32_t data, int depth) const {
+    const FlatNode& c = node(t);
+    if (depth > 8) return false;
+    if (in(c.op, {"logical_or", "logical_and", "or", "and", "bitwise_or", "bitwise_and"}))
+      return !c.args.empty() && std::all_of(c.args.begin(), c.args.end(),
+                                            [&](int32_t a) { return a >= 0 && value_test(a, data, depth + 1); });
+    if (c.op == "logical_not" && c.args.size() == 1) return value_test(c.args[0], data, depth + 1);
+    if (!in(c.op, {"isin", "eq", "ne", "lt", "le", "gt", "ge"}) || c.args.size() != 2) return false;
+    const int32_t d = through_casts(data);
+    const int32_t other = through_casts(c.args[0]) == d ? c.args[1] : through_casts(c.args[1]) == d ? c.args[0] : -1;
+    return other >= 0 && !input_dependent(fact(other)) && (scalar(other) || constant_like(other));
   }
 
   // `where((x < 0) | (x >= n), n, x)` / `where(x > hi, hi, x)`: positions outside a range set to a bound

@@ -243,6 +243,10 @@ class Inliner {
         // A plain Python list of callables built in __init__ (self.processors = [Rule(...)]), or
         // passed to it (`post=(route,)`).
         if (!a.children.empty()) n.op = "container";
+        if (a.type == "methodcaller") {  // operator.methodcaller("clamp", 0, 1)
+          n.op = "methodcaller";
+          n.name = a.text;
+        }
         if (a.function >= 0) {
           n.op = "def";
           n.num = a.function;
@@ -270,6 +274,16 @@ class Inliner {
         return call_container(*items, args, loc, fn, depth, false);
       bool learned = mod >= 0 && module_learned(mod);
       return opaque("module_call", args, loc, learned, fn, p_.mod(mod).name);
+    }
+    if (c.op == "methodcaller" && !args.empty()) {
+      // calls that method on its argument (the method's further arguments are not modelled)
+      FlatNode n;
+      n.op = c.name;
+      n.name = c.name;
+      n.args = {args[0]};
+      n.loc = loc;
+      n.function = fn;
+      return add(std::move(n));
     }
     if (c.op == "container" && c.attr) {
       const int32_t r = call_container(*c.attr, args, loc, fn, depth, false);

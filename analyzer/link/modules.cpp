@@ -150,6 +150,14 @@ class Builder {
       return copied;
     }
     if (grows(n) && !n.args.empty()) return classify(f, n.args[0], depth + 1);  // (see list_versions)
+    if (n.op == "call" && n.name == "operator.methodcaller" && !n.args.empty()) {
+      // methodcaller("clamp", 0, 1): a callable that calls that method on its argument.
+      if (std::string m = folded_string(f, n.args[0], 0); !m.empty()) {
+        a.type = "methodcaller";
+        a.text = m;
+        return a;
+      }
+    }
     if (n.op == "layer") {
       const ir::LayerInfo* li = ir::torch_layer(n.name);
       a.type = n.name;
@@ -391,8 +399,10 @@ class Builder {
       // A constructor argument defaulting to a sequence of callables (`post=(route,)`): its items,
       // until a construction site passes others (bind_constructor_arguments).
       for (const auto& [k, v] : n.kwargs)
-        if (k == "default" && v >= 0 && (f.node(v).op == "tuple" || f.node(v).op == "list")) {
-          Attr d = classify(f, v, depth + 1);
+        if (k == "default" && v >= 0 &&
+            (f.node(v).op == "tuple" || f.node(v).op == "list" || module_level_sequence(f.node(v)))) {
+          auto [mf, gv] = f.node(v).op == "global" ? global_value(f.node(v)) : std::make_pair(&f, v);
+          Attr d = classify(*mf, gv, depth + 1);
           if (std::any_of(d.children.begin(), d.children.end(), callable_value)) {
             d.type = "argument:" + n.name;
             return d;
@@ -1435,9 +1445,16 @@ class Builder {
   }
 
   // A value that computes when called: a submodule, a layer, a container or a function.
+  // A module-level name bound to a literal list or tuple (`PREPROCESS = [...]`).
+  bool module_level_sequence(const Node& g) {
+    if (g.op != "global") return false;
+    auto [mf, v] = global_value(g);
+    return mf && v >= 0 && (mf->node(v).op == "list" || mf->node(v).op == "tuple");
+  }
+
   static bool callable_value(const Attr& a) {
     return a.kind == AttrKind::Submodule || a.kind == AttrKind::Layer || a.kind == AttrKind::Container ||
-           a.function >= 0;
+           a.function >= 0 || a.type == "methodcaller";
   }
 
   // `self`, or the parameter of a helper the constructor hands itself to (see install_helpers).
