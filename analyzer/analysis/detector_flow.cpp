@@ -885,6 +885,9 @@ class Analyzer {
         if (stored_value(a) || fact(a).constant_tensor) ev |= kStoredOffset;  // x - self.level, x - self.tag
       }
     }
+    // Every coefficient of a Fourier transform is a weighted sum over all positions: an aggregate,
+    // as a mean is (`rfft2(x).abs()[:, h // 2, w // 2]` measures the whole image's checkerboard).
+    if (in(op, {"fft", "rfft", "fft2", "rfft2", "fftn", "rfftn", "stft", "hfft", "ihfft"})) ev |= kAggregate;
     if (is_reduction_op(n, r_.facts)) {
       bool aggregate =
           in(op, {"sum", "mean", "cumsum", "cumprod", "nansum", "count_nonzero", "std", "var", "var_mean", "std_mean",

@@ -418,6 +418,18 @@ class Builder {
           a.type = p_.mod(cfg).name;
           return a;
         }
+      // `def __init__(self, cfg: Config)`: an instance of the annotated class of the tree (a
+      // configuration, not a layer), with its defaults unless a construction site passes another.
+      for (const auto& [k, v] : n.kwargs) {
+        if (k != "annotation" || v < 0) continue;
+        const Node& t = f.node(v);
+        if ((t.op == "global" || t.op == "class") && t.target_module >= 0 && !p_.mod(t.target_module).is_nn_module) {
+          a.kind = AttrKind::Submodule;
+          a.module_class = t.target_module;
+          a.type = p_.mod(t.target_module).name;
+          return a;
+        }
+      }
       // A constructor argument: its default value when it is a literal (levels=64) or a module-level
       // number (pad_id=PAD).
       for (const auto& [k, v] : n.kwargs) {
@@ -724,7 +736,10 @@ class Builder {
       current_ = &m;
       auto [vf, v] = field_default(body, node);
       Attr a = classify(*vf, v, 0);
-      if (a.kind != AttrKind::Constant && a.kind != AttrKind::PlainTensor && a.type != "sequence") continue;
+      // (a list of callables: `post: list = field(default_factory=lambda: [clip, check])`)
+      const bool callables = std::any_of(a.children.begin(), a.children.end(), callable_value);
+      if (a.kind != AttrKind::Constant && a.kind != AttrKind::PlainTensor && a.type != "sequence" && !callables)
+        continue;
       a.name = name;
       m.attrs.push_back(std::move(a));
     }

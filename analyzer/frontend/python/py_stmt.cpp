@@ -80,9 +80,17 @@ void FunctionLowerer::lower_params(TSNode params) {
       continue;
     }
     if (ts_node_is_null(name_node) || std::string_view(node_type(name_node)) != "identifier") continue;
+    // `cfg: Config`: the annotated class, when it is a plain name (what a caller is meant to pass).
+    NodeId annotation = kNoNode;
+    if (t == "typed_parameter" || t == "typed_default_parameter") {
+      TSNode type = ts_node_child_by_field_name(p, "type", 4);
+      TSNode inner = ts_node_is_null(type) ? type : named_child(type, 0);
+      if (!ts_node_is_null(inner) && std::string_view(node_type(inner)) == "identifier") annotation = lower_expr(inner);
+    }
     fc_.note_identifier(name_node);
     std::string name(fc_.text(name_node));
     NodeId id = emit("param", {}, name_node, name);
+    if (annotation != kNoNode) fn().node(id).kwargs.emplace_back("annotation", annotation);
     fn().node(id).num = pos++;
     if (def != kNoNode) fn().node(id).kwargs.emplace_back("default", def);
     if (splat == "list_splat_pattern") fn().node(id).kwargs.emplace_back("star", kNoNode);
@@ -427,7 +435,8 @@ void FunctionLowerer::bind_pattern(TSNode p, NodeId value, int depth) {
   } else if (t == "as_pattern") {
     if (count > 0) bind_pattern(ts_node_named_child(p, 0), value, depth + 1);
     TSNode alias = ts_node_child_by_field_name(p, "alias", 5);
-    if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) > 0) assign(ts_node_named_child(alias, 0), value, p);
+    if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) > 0)
+      assign(ts_node_named_child(alias, 0), value, p);
   } else if (t == "keyword_pattern" && count >= 2) {
     TSNode name = ts_node_named_child(p, 0);
     NodeId field = emit("attr", {value}, p, std::string(fc_.text(name)));
