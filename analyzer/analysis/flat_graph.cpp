@@ -741,6 +741,24 @@ class Inliner {
     return captured_;
   }
 
+  // The module class a receiver is: `self` of a method, or the module argument of a function hook
+  // (its first parameter, in the hook the root is).
+  int32_t module_of_receiver(const ir::Function& f, ir::NodeId id, int32_t flat) const {
+    if (flat >= 0) {
+      const FlatNode& b = g_.nodes[static_cast<size_t>(flat)];
+      if (b.op == "self" && b.num) return static_cast<int32_t>(*b.num);
+    }
+    const bool hook = g_.root.kind == RootKind::ForwardHook || g_.root.kind == RootKind::PreHook;
+    if (hook && !g_.root.hook_object && f.id == g_.root.function && !f.param_nodes.empty() && f.param_nodes[0] == id)
+      return g_.root.self_module;
+    return -1;
+  }
+
+  bool is_a(int32_t cls, int32_t base) const {
+    auto chain = ir::mro(p_, cls);
+    return std::find(chain.begin(), chain.end(), base) != chain.end();
+  }
+
   int32_t input_attr(const std::string& name, const ir::Loc& loc, int32_t fid) {
     FlatNode in;
     in.op = "input";
@@ -1492,8 +1510,14 @@ class Inliner {
       std::string key = n.op == "attr" ? n.name : f.node(n.args[1]).name;
       if (cell.op == "free")
         for (const auto& st : g_.root.stashes)
-          if (st.cell_owner == cell.target_function && st.cell == cell.name && st.key == key)
+          if (st.module < 0 && st.cell_owner == cell.target_function && st.cell == cell.name && st.key == key)
             if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
+      // block.gate in a hook on that block, self.gate in its forward: what a pre-hook set there.
+      if (n.op == "attr")
+        if (int32_t cls = module_of_receiver(f, n.args[0], m(n.args[0])); cls >= 0)
+          for (const auto& st : g_.root.stashes)
+            if (st.module >= 0 && st.key == key && is_a(cls, st.module))
+              if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
     }
     if (n.op == "attr" && n.name == "value" && n.args.size() == 1 && m(n.args[0]) >= 0 &&
         (g_.nodes[static_cast<size_t>(m(n.args[0]))].flags & kFlatSequence))
@@ -2902,6 +2926,17 @@ int32_t class_of(const ir::Function& f, ir::NodeId id) {
   return -1;
 }
 
+// The class of a module value, through attributes of modules of known class (`self.layer2`).
+int32_t class_of(const ir::Program& p, const ir::Function& f, ir::NodeId id, int depth = 0) {
+  if (id < 0 || depth > 8) return -1;
+  if (int32_t c = class_of(f, id); c >= 0) return c;
+  const ir::Node& n = f.node(id);
+  if (n.op != "attr" || n.args.size() != 1) return -1;
+  const int32_t owner = class_of(p, f, n.args[0], depth + 1);
+  const ir::Attr* a = owner >= 0 ? ir::module_attr(p, owner, n.name) : nullptr;
+  return a && a->kind == ir::AttrKind::Submodule ? a->module_class : -1;
+}
+
 // Whether `fn` is one of the methods of class `mod` (its own, bound in __init__, or inherited).
 bool is_method_of(const ir::Program& p, int32_t mod, int32_t fn) {
   for (int32_t c : ir::mro(p, mod))
@@ -2986,7 +3021,7 @@ std::vector<Root> find_roots(const ir::Program& p) {
           for (const auto& [k, v] : f.node(pc).kwargs) r.bound_keywords.push_back(k);
         }
         r.kind = n.op == "register_forward_pre_hook" ? RootKind::PreHook : RootKind::ForwardHook;
-        r.self_module = class_of(f, n.args[0]);
+        r.self_module = class_of(p, f, n.args[0]);
         if (r.function < 0) {
           // A bound method registered as a hook (self.method, monitor.method): (self, module, inputs[, output]).
           const ir::Node& h = f.node(n.args[1]);
@@ -3071,6 +3106,9 @@ std::vector<Root> find_roots(const ir::Program& p) {
   for (const auto& pre : roots)
     if (pre.kind == RootKind::PreHook && !pre.hook_object)
       for (auto& s : closure_stashes(p, pre.function)) stashes.push_back(std::move(s));
+  for (const auto& pre : roots)
+    if (pre.kind == RootKind::PreHook && !pre.hook_object)
+      for (auto& s : attribute_stashes(p, pre.function, pre.self_module)) stashes.push_back(std::move(s));
   for (auto& r : roots)
     for (const auto& s : stashes)
       if (s.writer != r.function) r.stashes.push_back(s);

@@ -43,7 +43,7 @@ struct FlatNode {
   // from that call's arguments.
   int32_t src_function = -1;
   int32_t src_node = -1;
-  int32_t input_index = -1;        // kFlatInput: which root input
+  int32_t input_index = -1;  // kFlatInput: which root input
   // The call in the root function through which this node was inlined (invalid for the root's own
   // nodes): where a finding whose code sits in a shared helper is anchored in the model.
   ir::Loc anchor;
@@ -65,8 +65,8 @@ struct Root {
   int32_t function = -1;
   int32_t self_module = -1;  // the module `self` refers to, when known
   RootKind kind = RootKind::Forward;
-  std::string label;         // module or function name for messages
-  ir::Loc registered_at;     // where a hook / patch was installed
+  std::string label;      // module or function name for messages
+  ir::Loc registered_at;  // where a hook / patch was installed
   // The calls of the function that installs it, from the code that runs it (a model's __init__
   // calling `install_rules()`), up to a few levels.
   std::vector<ir::Loc> installed_via;
@@ -88,6 +88,9 @@ struct Root {
     int32_t cell_owner = -1;  // the enclosing function that owns the cell
     std::string cell;         // the cell's variable name
     std::string key;          // the item or attribute it is stored under ("" for the cell itself)
+    // Or an attribute set on a module the pre-hook reaches from its module argument
+    // (`model.layer2.gate = f(args[0])`): the class of that module (cell_owner is then -1).
+    int32_t module = -1;
   };
   std::vector<Stash> stashes;
   // A forward hook on a submodule whose output later layers read (a block in the middle of the model).

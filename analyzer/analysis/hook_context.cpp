@@ -34,6 +34,36 @@ std::vector<Root::Stash> closure_stashes(const ir::Program& p, int32_t prehook_f
   return out;
 }
 
+std::vector<Root::Stash> attribute_stashes(const ir::Program& p, int32_t prehook_function, int32_t hooked) {
+  std::vector<Root::Stash> out;
+  const ir::Function& f = p.fn(prehook_function);
+  if (hooked < 0 || f.param_nodes.empty()) return out;
+  for (const auto& n : f.nodes) {
+    if (n.op != "setattr" || n.args.size() != 2) continue;
+    // model.layer2.gate: the attribute path from the hook's module argument, class by class
+    std::vector<std::string> path;
+    ir::NodeId id = n.args[0];
+    for (int guard = 0; id >= 0 && guard < 8 && f.node(id).op == "attr" && f.node(id).args.size() == 1; ++guard) {
+      path.insert(path.begin(), f.node(id).name);
+      id = f.node(id).args[0];
+    }
+    if (id != f.param_nodes[0]) continue;
+    int32_t cls = hooked;
+    for (const auto& name : path) {
+      const ir::Attr* a = cls >= 0 ? ir::module_attr(p, cls, name) : nullptr;
+      cls = a && a->kind == ir::AttrKind::Submodule ? a->module_class : -1;
+    }
+    if (cls < 0) continue;
+    Root::Stash s;
+    s.writer = prehook_function;
+    s.value = n.args[1];
+    s.key = n.name;
+    s.module = cls;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 namespace {
 
 // The first attribute name on the path from a module value to the hooked object

@@ -11,6 +11,10 @@ namespace archscan::flow {
 // Values a function pre-hook stores into closure cells: `state["k"] = v`, `state.k = v`.
 std::vector<Root::Stash> closure_stashes(const ir::Program& p, int32_t prehook_function);
 
+// Attributes a function pre-hook on a module of class `hooked` sets on that module or on a submodule
+// it reaches by attribute (`model.layer2.gate = v`): stashes keyed by the class they land on.
+std::vector<Root::Stash> attribute_stashes(const ir::Program& p, int32_t prehook_function, int32_t hooked);
+
 // Whether the module hooked by `register_forward_hook(obj, ...)` (obj a node of `f`) is a submodule
 // whose output the model's forward feeds into further learned layers.
 bool hooked_output_feeds_learned(const ir::Program& p, const ir::Function& f, ir::NodeId obj);
