@@ -608,6 +608,12 @@ class Inliner {
       seq.flags = kFlatSequence;
       return add(std::move(seq));
     }
+    // `marker=_TARGET if screen else None`: the configuration that binds something binds that.
+    if (v.op == "select" && v.args.size() == 3 && depth < 4) {
+      auto none = [&](ir::NodeId a) { return a < 0 || (owner.node(a).op == "const" && owner.node(a).name == "None"); };
+      if (none(v.args[1]) != none(v.args[2]))
+        return foreign_value(owner, none(v.args[1]) ? v.args[2] : v.args[1], loc, fid, depth + 1);
+    }
     if (v.op == "global") {
       if (int32_t c = global_constant(v, fid); c >= 0) return c;
       if (auto [mfi, bound] = p_.global_binding(v.name); mfi >= 0 && bound >= 0 && depth < 4)
