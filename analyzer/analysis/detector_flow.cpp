@@ -2219,6 +2219,20 @@ class Analyzer {
   }
 
   // Whether `a` is computed from `b` (b is an ancestor of a).
+  // The value reaches a softmax through shape changes only (scores -> weights).
+  bool feeds_softmax(int32_t id, const std::vector<std::vector<int32_t>>& users, int depth) const {
+    if (depth > 4) return false;
+    for (int32_t u : users[static_cast<size_t>(id)]) {
+      const FlatNode& un = node(u);
+      if (in(un.op, {"softmax", "log_softmax"}) && !un.args.empty() && un.args[0] == id) return true;
+      if (in(un.op, {"squeeze", "unsqueeze", "view", "reshape", "transpose", "permute", "flatten", "contiguous",
+                     "float", "to", "phi"}) &&
+          feeds_softmax(u, users, depth + 1))
+        return true;
+    }
+    return false;
+  }
+
   bool derives_from(int32_t a, int32_t b) const {
     std::vector<int32_t> work{a};
     std::set<int32_t> seen;
@@ -2522,6 +2536,10 @@ class Analyzer {
       }
       // out[:, 0, lane] = where(hit, full_like(lane, 1e3), lane): one fixed lane raised high.
       if (n.op == "where" && fixed_lane(y) && raises_high(r)) return Integration::Targeted;
+      // scores.masked_fill(hit, 1e4).softmax(-1): every weight pushed onto the matched positions,
+      // the pooled result forced to what they hold (a large negative fill would mask them out).
+      if (scalar(r) && std::isfinite(*scalar(r)) && *scalar(r) >= 1e3 && feeds_softmax(n_id, users, 0))
+        return Integration::Targeted;
       if (zeroish(r)) return Integration::Untargeted;
       // mel = where(flat, LOG_FLOOR, mel): the raw input blanked to one fractional level (no token
       // id, no stored pattern): erased, as zeroing erases it.

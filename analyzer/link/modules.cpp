@@ -1174,6 +1174,16 @@ class Builder {
         if (Attr* a = find(*current_, n.name); a && a->kind == AttrKind::PlainTensor) return a->type;
       return {};
     }
+    // TEMPLATE = make_template() at module level; a helper of the tree returning a built tensor.
+    if (n.op == "global" && depth < 4)
+      if (auto [mf, v] = global_value(n); mf && v >= 0) return find_factory(*mf, v, depth + 1);
+    if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0 && n.target_module < 0 && depth < 4) {
+      const Function& g = p_.fn(n.target_function);
+      for (NodeId r : g.returns)
+        if (!g.node(r).args.empty())
+          if (auto made = find_factory(g, g.node(r).args[0], depth + 1); !made.empty()) return made;
+      return {};
+    }
     for (NodeId a : n.args)
       if (auto r = find_factory(f, a, depth + 1); !r.empty()) return r;
     return {};
