@@ -1042,7 +1042,14 @@ class Analyzer {
     if (n.op != "getitem" || n.args.size() != 2) return false;
     const FlatNode& idx = node(n.args[1]);
     const int32_t last = idx.op == "tuple" && !idx.args.empty() ? idx.args.back() : n.args[1];
-    return scalar(last).has_value() && node(last).op == "const";
+    if (scalar(last).has_value() && node(last).op == "const") return true;
+    // h[..., :1] / h[:, k:k + 1]: a slice one lane wide at a fixed place
+    const FlatNode& sl = node(last);
+    if (sl.op != "slice" || sl.args.size() < 2) return false;
+    auto lo = node(sl.args[0]).op == "const" && node(sl.args[0]).name == "None" ? std::optional<double>(0.0)
+                                                                                : scalar(sl.args[0]);
+    auto hi = scalar(sl.args[1]);
+    return lo && hi && *hi - *lo == 1 && (sl.args.size() < 3 || node(sl.args[2]).name == "None");
   }
 
   // A large positive value, or a tensor filled with one.
