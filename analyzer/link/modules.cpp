@@ -453,6 +453,16 @@ class Builder {
       a.type = "argument:" + n.name;
       return a;
     }
+    if (n.op == "comprehension" && !n.args.empty()) {
+      // [REGISTRY[k](cfg) for k in names]: a list whose every item is what the element builds.
+      Attr item = classify(f, n.args[0], depth + 1);
+      if (callable_value(item)) {
+        item.name = "*";
+        a.type = "list";
+        a.children.push_back(std::move(item));
+        return a;
+      }
+    }
     if (n.op == "const" || n.op == "tuple" || n.op == "list" || n.op == "dict") {
       a.kind = n.op == "const" ? AttrKind::Constant : AttrKind::Other;
       a.type = n.op;
@@ -1257,6 +1267,22 @@ class Builder {
 
   // `TABLE.get(key[, fallback])` or `TABLE[key]` with TABLE a dict literal of the tree (module or
   // class level): the dict's owner function and its values; {nullptr, {}} for anything else.
+  // `Base.registry[key]` / `Base.registry.get(key)` where Base defines __init_subclass__ (which is
+  // how such a class-level table is filled, one entry per subclass): Base, else -1.
+  int32_t self_registering_base(const Function& f, const Node& c) const {
+    std::string table;
+    if (c.op == "call" && c.name.ends_with(".get") && !c.args.empty())
+      table = c.name.substr(0, c.name.size() - 4);
+    else if (c.op == "getitem" && c.args.size() == 2 && f.node(c.args[0]).op == "global")
+      table = f.node(c.args[0]).name;
+    const auto dot = table.rfind('.');
+    if (dot == std::string::npos) return -1;
+    const std::string cls = table.substr(0, dot);
+    for (const auto& m : p_.modules)
+      if (m.qualname == cls && m.methods.count("__init_subclass__")) return m.id;
+    return -1;
+  }
+
   std::pair<const Function*, std::vector<NodeId>> registry_lookup(const Function& f, const Node& c) {
     std::string table;
     if (c.op == "call" && c.name.ends_with(".get") && !c.args.empty())
@@ -1322,6 +1348,15 @@ class Builder {
             m.qualname.substr(0, m.qualname.rfind('.')) == p_.file(f.file).module_name &&
             ir::fits_template(key.name, m.name) && computes(m.id))
           out.insert(m.id);
+      return;
+    }
+    if (int32_t base = self_registering_base(f, c); base >= 0) {
+      // Base.registry[name] filled by Base.__init_subclass__: any subclass the tree defines.
+      for (const auto& m : p_.modules)
+        if (m.id != base && out.size() < 6 && computes(m.id)) {
+          auto chain = ir::mro(p_, m.id);
+          if (std::find(chain.begin(), chain.end(), base) != chain.end()) out.insert(m.id);
+        }
       return;
     }
     if (auto [owner, entries] = registry_lookup(f, c); owner) {
