@@ -68,21 +68,13 @@ class RawInputReuse : public Rule {
         raw = a;
       }
       if (raw < 0) return;
-      Finding f = finding_at(
-          info(), p, n.loc,
+      ctx.report(raw_meets_learned(
+          info(), p, fi, id,
           fmt::format("`{}` reuses its raw input after the backbone: a weight-free function of the input ({}) "
                       "meets the learned features at `{}` and reaches the output without another learned layer",
                       fr.graph.root.label, describe_raw(fi, raw), n.op),
-          scope_of(p, n));
-      f.module = fr.graph.root.label;
-      f.subject = flow_subject(n);
-      f.trace = raw_trace(p, fi, raw);
-      const flow::FlatNode& l = fi.node(learned);
-      if (l.loc.valid())
-        f.trace.push_back(
-            step(p, l.loc, "propagation", fmt::format("learned features, {} learned layers deep", fi.depth(learned))));
-      f.trace.push_back(step(p, n.loc, "integration", "the raw input rejoins the learned path"));
-      ctx.report(std::move(f));
+          raw, learned, fmt::format("learned features, {} learned layers deep", fi.depth(learned)),
+          "the raw input rejoins the learned path"));
     });
   }
 

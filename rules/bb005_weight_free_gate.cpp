@@ -54,21 +54,13 @@ class WeightFreeGate : public Rule {
       if (fi.node(data).op == "embedding" && fi.depth(data) <= 1) return;
       const char* where = fr.feeds_learned[i] ? "intermediate activations that later layers read"
                                               : "the model's output after the backbone";
-      Finding f = finding_at(
-          info(), p, n.loc,
+      ctx.report(raw_meets_learned(
+          info(), p, fi, id,
           fmt::format("`{}` multiplies {} by a gate computed from the raw input without learned weights ({}): "
                       "an input-controlled switch on the learned path",
                       fr.graph.root.label, where, describe_raw(fi, gate)),
-          scope_of(p, n));
-      f.module = fr.graph.root.label;
-      f.subject = flow_subject(n);
-      f.trace = raw_trace(p, fi, gate);
-      const flow::FlatNode& d = fi.node(data);
-      if (d.loc.valid())
-        f.trace.push_back(
-            step(p, d.loc, "propagation", fmt::format("learned features ({} learned layers deep)", fi.depth(data))));
-      f.trace.push_back(step(p, n.loc, "integration", "multiplied by the weight-free gate"));
-      ctx.report(std::move(f));
+          gate, data, fmt::format("learned features ({} learned layers deep)", fi.depth(data)),
+          "multiplied by the weight-free gate"));
     });
   }
 };

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "rules/chain_trace.h"
+
 namespace archscan::rules {
 
 void demote_outside_models(const Analyses& a, const ir::Function& f, Finding& fd) {
@@ -326,6 +328,20 @@ std::vector<TraceStep> raw_trace(const ir::Program& p, const FlowIndex& fi, int3
   if (r.loc.valid() && (t.empty() || t.back().line != r.loc.line))
     t.push_back(step(p, r.loc, "source", "a weight-free function of the raw input"));
   return t;
+}
+
+Finding raw_meets_learned(const RuleInfo& info, const ir::Program& p, const FlowIndex& fi, int32_t at,
+                          std::string message, int32_t raw, int32_t learned, std::string learned_note,
+                          std::string integration_note) {
+  const flow::FlatNode& n = fi.node(at);
+  Finding f = finding_at(info, p, n.loc, std::move(message), scope_of(p, n));
+  f.module = fi.fr.graph.root.label;
+  f.subject = flow_subject(n);
+  f.trace = raw_trace(p, fi, raw);
+  if (const flow::FlatNode& l = fi.node(learned); l.loc.valid())
+    f.trace.push_back(step(p, l.loc, "propagation", std::move(learned_note)));
+  f.trace.push_back(step(p, n.loc, "integration", std::move(integration_note)));
+  return f;
 }
 
 }  // namespace archscan::rules

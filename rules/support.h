@@ -127,6 +127,12 @@ int32_t class_vector(const FlowIndex& fi, int32_t id);
 std::optional<double> literal(const FlowIndex& fi, int32_t id);
 // Trace steps for a raw contribution: the input and the ops that added evidence.
 std::vector<TraceStep> raw_trace(const ir::Program& p, const FlowIndex& fi, int32_t raw);
+
+// A building block's finding at flow node `at`: where the raw value comes from, the learned features
+// (node `learned`, described by `learned_note`) it meets, and the integration step.
+Finding raw_meets_learned(const RuleInfo& info, const ir::Program& p, const FlowIndex& fi, int32_t at,
+                          std::string message, int32_t raw, int32_t learned, std::string learned_note,
+                          std::string integration_note);
 // "mean, amax": the evidence ops of a raw contribution (or its op when none added evidence).
 std::string describe_raw(const FlowIndex& fi, int32_t raw);
 
