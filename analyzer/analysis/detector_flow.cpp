@@ -391,6 +391,20 @@ class Analyzer {
     return input_dependent(fact(test.args[0])) != input_dependent(fact(test.args[1]));
   }
 
+  // x[:, k] / x[:, k:k + 1] of a model input (under casts), k a literal: one fixed position.
+  bool fixed_position_pick(int32_t id) const {
+    const FlatNode& n = node(through_casts(id));
+    if (n.op != "getitem" || n.args.size() != 2 || !(node(n.args[0]).flags & kFlatInput)) return false;
+    const FlatNode& idx = node(n.args[1]);
+    if (idx.op != "tuple" || idx.args.size() != 2) return false;
+    const FlatNode& all = node(idx.args[0]);
+    const bool whole = all.op == "slice" && std::all_of(all.args.begin(), all.args.end(), [&](int32_t a) {
+                         return node(a).op == "const" && node(a).name == "None";
+                       });
+    return whole && fixed_lane(n_id_of(n));
+  }
+  int32_t n_id_of(const FlatNode& n) const { return static_cast<int32_t>(&n - g_.nodes.data()); }
+
   // A stored integer code: a constant (or a value fixed without the input) other than 0 and 1.
   bool stored_code(int32_t id) const {
     if (input_dependent(fact(id))) return false;
@@ -805,6 +819,11 @@ class Analyzer {
     const bool packed_code =
         in(op, {"eq", "ne"}) && ops.size() == 2 &&
         ((packs_bits(ops[0]) && stored_code(ops[1])) || (packs_bits(ops[1]) && stored_code(ops[0])));
+    // ids[:, 0] == CONTROL / ids[:, :1] == CONTROL: one token at a fixed position against a stored id:
+    // the request's first word, a sample-level fact (as a reduction over the positions would give).
+    if (op == "eq" && ops.size() == 2 &&
+        ((fixed_position_pick(ops[0]) && stored_code(ops[1])) || (fixed_position_pick(ops[1]) && stored_code(ops[0]))))
+      ev |= kReduce;
     if (ir::is_comparison(op) || op == "isin" || op == "eq_all" || stored_membership) {
       if (bound_from_sequence(ops, op))
         ev |= kThreshold;  // x >= RANGE[0]: one number of a stored tuple is a bound, not a pattern
