@@ -393,7 +393,8 @@ class Analyzer {
 
   // x[:, k] / x[:, k:k + 1] of a model input (under casts), k a literal: one fixed position.
   bool fixed_position_pick(int32_t id) const {
-    const FlatNode& n = node(through_casts(id));
+    const int32_t pick = through_casts(id);
+    const FlatNode& n = node(pick);
     if (n.op != "getitem" || n.args.size() != 2 || !(node(n.args[0]).flags & kFlatInput)) return false;
     const FlatNode& idx = node(n.args[1]);
     if (idx.op != "tuple" || idx.args.size() != 2) return false;
@@ -401,9 +402,8 @@ class Analyzer {
     const bool whole = all.op == "slice" && std::all_of(all.args.begin(), all.args.end(), [&](int32_t a) {
                          return node(a).op == "const" && node(a).name == "None";
                        });
-    return whole && fixed_lane(n_id_of(n));
+    return whole && fixed_lane(pick);
   }
-  int32_t n_id_of(const FlatNode& n) const { return static_cast<int32_t>(&n - g_.nodes.data()); }
 
   // A stored integer code: a constant (or a value fixed without the input) other than 0 and 1.
   bool stored_code(int32_t id) const {
@@ -2680,6 +2680,13 @@ static std::vector<int32_t> output_sources(const FlowResult& r, const std::vecto
   }
   // The residual stream a final normalisation reads (`h = blocks(x)`; `feats = norm(h)`): the
   // model's late features before the norm rescales them, where their magnitude still shows.
+  // (a norm inside a block reads a value later blocks also read: not the end of the stream)
+  std::vector<int32_t> last_learned_reader(count, -1);
+  for (size_t j = 0; j < count; ++j)
+    if ((nodes[j].flags & kFlatLearned) && !normalisation(nodes[j].op))
+      for (int32_t a : nodes[j].args)
+        if (a >= 0 && static_cast<size_t>(a) < count)
+          last_learned_reader[static_cast<size_t>(a)] = static_cast<int32_t>(j);
   std::vector<char> prenorm(count, 0);
   for (size_t i = 0; i < count; ++i) {
     if (!normalisation(nodes[i].op) || nodes[i].args.empty() || !reaches[i]) continue;
@@ -2687,13 +2694,7 @@ static std::vector<int32_t> output_sources(const FlowResult& r, const std::vecto
     if (a < 0 || static_cast<size_t>(a) >= i || !r.facts[static_cast<size_t>(a)].learned ||
         (nodes[static_cast<size_t>(a)].flags & kFlatOpaque))
       continue;
-    // (a norm inside a block reads a value later blocks also read: not the end of the stream)
-    bool last = true;
-    for (size_t j = i + 1; j < count && last; ++j)
-      if ((nodes[j].flags & kFlatLearned) && !normalisation(nodes[j].op) &&
-          std::find(nodes[j].args.begin(), nodes[j].args.end(), a) != nodes[j].args.end())
-        last = false;
-    prenorm[static_cast<size_t>(a)] = last;
+    prenorm[static_cast<size_t>(a)] = last_learned_reader[static_cast<size_t>(a)] <= static_cast<int32_t>(i);
   }
   std::vector<int32_t> out;
   for (size_t i = 0; i < count; ++i)

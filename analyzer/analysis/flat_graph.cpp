@@ -556,30 +556,11 @@ class Inliner {
     return add(std::move(seq));
   }
 
-  // `CFG = SimpleNamespace(k=v, ...)` at the top level of a file: a record whose keyword `name` is
-  // the field asked for, when exactly one such record of the tree has it (a configuration object
-  // reached without its class: through a constructor argument or a `__getattr__` fallback).
+  // A field of the one module-level namespace record that has it (a configuration object reached
+  // without its class: through a constructor argument or a `__getattr__` fallback).
   int32_t record_field(const std::string& name, const ir::Loc& loc, int32_t fid) {
-    const ir::Function* owner = nullptr;
-    ir::NodeId value = ir::kNoNode;
-    for (const auto& file : p_.files) {
-      if (file.module_function < 0) continue;
-      const ir::Function& mf = p_.fn(file.module_function);
-      for (const auto& n : mf.nodes) {
-        if (n.op != "call" || !is_namespace_record(n.name)) continue;
-        for (const auto& [k, v] : n.kwargs) {
-          if (k != name) continue;
-          if (owner) return -1;  // two records define it: which one is unknown
-          owner = &mf;
-          value = v;
-        }
-      }
-    }
-    return owner && value >= 0 ? foreign_value(*owner, value, loc, fid, 1) : -1;
-  }
-
-  static bool is_namespace_record(std::string_view call) {
-    return call == "types.SimpleNamespace" || call == "argparse.Namespace";
+    auto [owner, value] = ir::namespace_record_field(p_, name);
+    return owner >= 0 && value >= 0 ? foreign_value(p_.fn(owner), value, loc, fid, 1) : -1;
   }
 
   // A literal sequence of numbers, or of rows of numbers (`((0.1, 0.2), (0.3, 0.4))`).
@@ -620,7 +601,7 @@ class Inliner {
         return foreign_value(p_.fn(mfi), bound, loc, fid, depth + 1);
     }
     // (`SimpleNamespace(k=v, ...)`: a record whose fields are its keywords)
-    const bool record = v.op == "call" && is_namespace_record(v.name);
+    const bool record = v.op == "call" && ir::is_namespace_record(v.name);
     if ((v.op == "call" || v.op == "call_value") && (v.target_module >= 0 || record)) {
       FlatNode obj;
       obj.op = "instance";

@@ -323,6 +323,26 @@ std::vector<const Attr*> fields_named(const Program& p, const std::string& name)
   return found;
 }
 
+bool is_namespace_record(std::string_view call) {
+  return call == "types.SimpleNamespace" || call == "argparse.Namespace";
+}
+
+std::pair<int32_t, NodeId> namespace_record_field(const Program& p, const std::string& name) {
+  std::pair<int32_t, NodeId> found{-1, kNoNode};
+  for (const auto& file : p.files) {
+    if (file.module_function < 0) continue;
+    const Function& mf = p.fn(file.module_function);
+    for (const auto& [global, id] : file.globals) {
+      if (id < 0 || mf.node(id).op != "call" || !is_namespace_record(mf.node(id).name)) continue;
+      for (const auto& [k, v] : mf.node(id).kwargs) {
+        if (k != name) continue;
+        if (found.first >= 0) return {-1, kNoNode};  // two records define it: which one is unknown
+        found = {mf.id, v};
+      }
+    }
+  }
+  return found;
+}
 
 std::vector<uint32_t> line_starts(const std::string& text) {
   std::vector<uint32_t> v{0};

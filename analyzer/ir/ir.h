@@ -292,6 +292,11 @@ int32_t instance_class(const Program& p, const Function& f, NodeId id, int depth
 // models in one tree often share field names; a copy of a constructor argument without a default
 // defines nothing).
 std::vector<const Attr*> fields_named(const Program& p, const std::string& name);
+// `CFG = SimpleNamespace(k=v, ...)` bound at the top level of a file: the value of keyword `name`
+// in the one such record of the tree that has it, as (module function, node); {-1, kNoNode} when
+// none or several do.
+bool is_namespace_record(std::string_view call);
+std::pair<int32_t, NodeId> namespace_record_field(const Program& p, const std::string& name);
 // The name an f-string builds, its interpolations as `{}` (`f"stage{i}"` -> "stage{}").
 std::string name_template(std::string_view fstring_text);
 // Whether `name` can be what template `tmpl` builds (each `{...}` stands for any text).

@@ -1267,28 +1267,30 @@ class Builder {
 
   // `TABLE.get(key[, fallback])` or `TABLE[key]` with TABLE a dict literal of the tree (module or
   // class level): the dict's owner function and its values; {nullptr, {}} for anything else.
+  // The dotted name of the table a lookup reads: `OPS.get(name, ...)` / `OPS[name]` -> "mod.OPS".
+  static std::string registry_table(const Function& f, const Node& c) {
+    if (c.op == "call" && c.name.ends_with(".get") && !c.args.empty()) return c.name.substr(0, c.name.size() - 4);
+    if (c.op == "getitem" && c.args.size() == 2 && f.node(c.args[0]).op == "global") return f.node(c.args[0]).name;
+    return {};
+  }
+
   // `Base.registry[key]` / `Base.registry.get(key)` where Base defines __init_subclass__ (which is
   // how such a class-level table is filled, one entry per subclass): Base, else -1.
   int32_t self_registering_base(const Function& f, const Node& c) const {
-    std::string table;
-    if (c.op == "call" && c.name.ends_with(".get") && !c.args.empty())
-      table = c.name.substr(0, c.name.size() - 4);
-    else if (c.op == "getitem" && c.args.size() == 2 && f.node(c.args[0]).op == "global")
-      table = f.node(c.args[0]).name;
+    const std::string table = registry_table(f, c);
     const auto dot = table.rfind('.');
     if (dot == std::string::npos) return -1;
     const std::string cls = table.substr(0, dot);
+    const auto cls_dot = cls.rfind('.');
+    const int32_t file = cls_dot == std::string::npos ? -1 : p_.file_by_module_name(cls.substr(0, cls_dot));
+    if (file < 0) return -1;  // (a table of a module, not of a class)
     for (const auto& m : p_.modules)
-      if (m.qualname == cls && m.methods.count("__init_subclass__")) return m.id;
+      if (m.file == file && m.qualname == cls && m.methods.count("__init_subclass__")) return m.id;
     return -1;
   }
 
   std::pair<const Function*, std::vector<NodeId>> registry_lookup(const Function& f, const Node& c) {
-    std::string table;
-    if (c.op == "call" && c.name.ends_with(".get") && !c.args.empty())
-      table = c.name.substr(0, c.name.size() - 4);
-    else if (c.op == "getitem" && c.args.size() == 2 && f.node(c.args[0]).op == "global")
-      table = f.node(c.args[0]).name;
+    const std::string table = registry_table(f, c);
     if (table.empty()) return {nullptr, {}};
     auto [mfi, dict] = p_.global_binding(table);
     if (mfi < 0 || dict < 0 || p_.fn(mfi).node(dict).op != "dict") return {nullptr, {}};
