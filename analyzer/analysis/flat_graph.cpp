@@ -227,6 +227,9 @@ class Inliner {
         break;
       case ir::AttrKind::Buffer:
       case ir::AttrKind::PlainTensor:
+        // A tensor handed to several constructors (`loop_state = torch.zeros(1)` passed to two
+        // blocks) and edited in place by one: the others read the edited tensor.
+        if (auto st = passed_tensor_state_.find(a.type); st != passed_tensor_state_.end()) return st->second;
         n.op = "attr";
         n.flags |= kFlatConstTensor;
         break;
@@ -1476,6 +1479,7 @@ class Inliner {
       if (b && b->op == "instance" && b->src_function >= 0)
         if (int32_t v = instance_field(*b, n.name, n.loc, fid); v >= 0) return v;
       if (b && b->op == "module_arg") {
+        if (auto st = passed_object_state_.find(n.name); st != passed_object_state_.end()) return st->second;
         if (int32_t v = argument_default_field(*b, n.name, n.loc, fid); v >= 0) return v;
         if (int32_t v = unknown_object_field(n.name, n.loc, fid); v >= 0) return v;
       }
@@ -2085,6 +2089,10 @@ class Inliner {
       } else if (obj.op != "self") {
         // `ext.has_reserved = test` on a tensor (Python objects take attributes): read back later.
         object_state_[{m(n.args[0]), n.name}] = m(n.args[1]);
+        // `self.state.capture = test` on an object handed to the constructor (a qconfig state, a
+        // shared cache): the parent hands one such object to several submodules, so another
+        // submodule's `self.state.capture` later in the call reads the value written.
+        if (obj.op == "module_arg") passed_object_state_[n.name] = m(n.args[1]);
       }
     }
     // self.get_submodule("enc.0") / get_submodule(self._stage_name): the submodule of that name.
@@ -2755,12 +2763,26 @@ class Inliner {
     return v;
   }
 
+  // The tensor a constructor argument registered on a submodule (`register_buffer("state",
+  // state)`) that `value` is, or an in-place edit of (`self.state.resize_(b)`); null otherwise.
+  const ir::Attr* passed_tensor(int32_t value) const {
+    for (int guard = 0; value >= 0 && guard < 8; ++guard) {
+      const FlatNode& v = g_.nodes[static_cast<size_t>(value)];
+      if (v.attr && v.op == "attr" && (v.flags & kFlatConstTensor) && v.attr->type.rfind("argument:", 0) == 0)
+        return v.attr;
+      if (v.args.empty() || !(v.ir_flags & ir::kInPlace)) return nullptr;
+      value = v.args[0];
+    }
+    return nullptr;
+  }
+
   // `value` was edited in place into `version`: later reads of it (through any name, in the caller
   // too) see the new version, and a view's edit writes through to the tensor it views
   // (`last = logits[:, -1]; last.masked_fill_(...)` edits `logits`).
   void mutated(int32_t value, int32_t version, const ir::Loc& loc, int32_t fid) {
     for (int guard = 0; value >= 0 && value != version && guard < 8; ++guard) {
       newer_[value] = version;
+      if (const ir::Attr* a = passed_tensor(value)) passed_tensor_state_[a->type] = version;
       const FlatNode& v = g_.nodes[static_cast<size_t>(value)];
       if (v.op != "getitem" || v.args.size() != 2 || v.args[0] < 0) return;
       FlatNode write;
@@ -2794,6 +2816,11 @@ class Inliner {
   std::map<std::pair<int32_t, ir::NodeId>, int32_t> default_objects_;
   std::set<int32_t> default_object_nodes_;                           // the values of default_objects_
   std::map<std::pair<int32_t, std::string>, int32_t> object_state_;  // (object node, attribute) -> value written
+  // Fields written on objects handed to constructors, by field name: which submodules share one
+  // object is decided at construction; any of them may read what another wrote.
+  std::map<std::string, int32_t> passed_object_state_;
+  // Tensors handed to constructors and edited in place during the call, by `argument:<param>`.
+  std::map<std::string, int32_t> passed_tensor_state_;
   // (one of the model's submodules, attribute) -> value written on it during the call, and by the
   // submodule's class
   std::map<std::pair<const ir::Attr*, std::string>, StoredState> submodule_state_;
