@@ -1287,6 +1287,11 @@ class Inliner {
     if (depth == 1 || (!stack_.empty() && root_code(stack_.back()))) anchor_ = call_loc;
     stack_.push_back(fid);
     const int32_t outer_stack = call_stack_;
+    // Calling a module the call built (`self.head = Wrapper(head, ...)` in a context manager, then
+    // `head(z)`): where it was built is on the way in too.
+    const bool built = !args.empty() && args[0] >= 0 && built_during_call_.count(args[0]) &&
+                       g_.nodes[static_cast<size_t>(args[0])].loc.valid();
+    if (built) calls_.push_back(g_.nodes[static_cast<size_t>(args[0])].loc);
     calls_.push_back(call_loc);
     call_stack_ = -1;  // (interned when the first node of this call is added)
     const ir::Function& f = p_.fn(fid);
@@ -1323,6 +1328,7 @@ class Inliner {
     active_.erase(fid);
     stack_.pop_back();
     calls_.pop_back();
+    if (built) calls_.pop_back();
     call_stack_ = outer_stack;
     anchor_ = outer_anchor;
     // ExitStack callbacks ran at the end of a `with` block after its `return`: the returned objects
@@ -1635,6 +1641,10 @@ class Inliner {
                                                                                 : -1,
                                 n.name))
           return call_stored(*st, a, mapped_kwargs(), n.loc, fid, depth);
+      // self.head(z) in an instance built during the call: what its constructor stored there.
+      if (recv >= 0 && n.name.find('.') == std::string::npos && g_.nodes[static_cast<size_t>(recv)].op == "self")
+        if (auto st = object_state_.find({recv, n.name}); st != object_state_.end())
+          return call_value(st->second, a, mapped_kwargs(), n.loc, fid, depth);
       // self.table[key](x): the receiver is a container value (an entry chosen at run time).
       if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "container" && n.name.ends_with(".*"))
         return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
@@ -1713,7 +1723,13 @@ class Inliner {
           std::string base_name = n.name.substr(0, dot);
           bool filled = mod == g_.root.self_module && std::find(g_.root.input_attrs.begin(), g_.root.input_attrs.end(),
                                                                 base_name) != g_.root.input_attrs.end();
-          t.args.push_back(filled ? input_attr(base_name, n.loc, fid) : attr_value(*base, n.loc, fid, base_name));
+          // (the receiver is the attribute's value as this call sees it: what the constructor of an
+          // instance built during the call stored there, `self.template.view(...)`)
+          const bool value = recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op != "self" &&
+                             g_.nodes[static_cast<size_t>(recv)].op != "module_arg";
+          t.args.push_back(filled  ? input_attr(base_name, n.loc, fid)
+                           : value ? recv
+                                   : attr_value(*base, n.loc, fid, base_name));
           t.args.insert(t.args.end(), a.begin(), a.end());
           t.kwargs = mapped_kwargs();
           t.loc = n.loc;
@@ -1856,6 +1872,7 @@ class Inliner {
       // built during the call from its values) runs its constructor on them: what it stores is
       // read back later.
       const int32_t obj = self_node(n.target_module, n.loc);
+      built_during_call_.insert(obj);
       if (n.target_module != g_.root.self_module && (!n.args.empty() || !n.kwargs.empty()) && can_inline(depth))
         if (int32_t init = find_method(p_, n.target_module, "__init__"); init >= 0) {
           std::vector<int32_t> a = mapped_args();
@@ -2164,7 +2181,13 @@ class Inliner {
       }
       // `with cm as x`: a manager the tree does not define hands back itself (torch.no_grad(), a
       // lock, a file); its exit changes nothing the analysis follows.
-      if (n.op == "__enter__") return m(n.args[0]);
+      // A `@contextmanager` generator hands back what it yields (`yield self.head` after swapping
+      // the head in): `with self.swapped() as head: head(z)` calls that.
+      if (n.op == "__enter__") {
+        std::vector<int32_t> yielded;
+        if (yields(m(n.args[0]), yielded, 0) && !yielded.empty()) return join(std::move(yielded), n.loc, fid);
+        return m(n.args[0]);
+      }
       if (n.op == "__exit__") {
         // contextlib.ExitStack: the callbacks registered on it run at the exit, last first.
         if (auto it = exit_callbacks_.find(m(n.args[0])); it != exit_callbacks_.end() && can_inline(depth)) {
@@ -2840,6 +2863,7 @@ class Inliner {
   std::map<int32_t, int32_t> wrapped_;  // decorator function -> the function it wraps, while its wrapper runs
   ir::Loc anchor_;                      // see FlatNode::anchor
   std::vector<ir::Loc> calls_;          // the calls being inlined, outermost first
+  std::set<int32_t> built_during_call_;  // instances of classes of the tree constructed during the call
   int32_t call_stack_ = -1;             // calls_ interned in g_.call_stacks, or -1 until needed
   int training_ = 0;                    // > 0 while lowering code that runs only while the module trains
   int32_t capture_fn_ = -1;             // while inlining a stash's writer: the node whose value is wanted
