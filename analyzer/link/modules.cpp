@@ -1335,6 +1335,13 @@ class Builder {
       for (NodeId a : c.args) candidate_classes(f, a, depth + 1, out);
       return;
     }
+    // get_norm(kind)(config): the classes the factory returns (a class statement or a `type()` in it).
+    if (c.op == "call" && c.target_function >= 0 && c.target_module < 0) {
+      const Function& g = p_.fn(c.target_function);
+      for (NodeId r : g.returns)
+        if (!g.node(r).args.empty()) candidate_classes(g, g.node(r).args[0], depth + 1, out);
+      return;
+    }
     if (c.op == "select" && c.args.size() == 3) {
       candidate_classes(f, c.args[1], depth + 1, out);
       candidate_classes(f, c.args[2], depth + 1, out);

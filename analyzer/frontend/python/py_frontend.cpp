@@ -334,77 +334,154 @@ size_t error_bytes(TSNode root) {
 
 namespace {
 
-// `X = type("X", (Base,), {"forward": fn, "__init__": init})` at module level makes a class as a
-// class statement would: its bases, and its methods from the namespace's functions of the file. A
-// namespace entry `types.FunctionType(C.m.__code__, dict(globals(), name=other))` is C.m with the
-// global `name` rebound to `other` (a copy of it whose calls of `name` call `other`).
+// The functions a `type()` namespace value can be: a function of the tree (`"forward": fn`), or
+// any function a module-level mapping holds (`"forward": SCHEMES[kind]`, the key decided by the
+// caller).
+std::vector<int32_t> namespace_functions(const ir::Program& prog, const ir::SourceFile& file, const ir::Function& owner,
+                                         const ir::Node& v) {
+  if (v.target_function >= 0 && (v.op == "def" || v.op == "lambda" || v.op == "global")) return {v.target_function};
+  if (v.op != "getitem" || v.args.size() != 2 || v.args[0] < 0) return {};
+  const ir::Node& table = owner.node(v.args[0]);
+  if (table.op != "global") return {};
+  const std::string& dotted = table.name;
+  const std::string name = dotted.substr(dotted.rfind('.') + 1);
+  auto bound = file.globals.find(name);
+  if (bound == file.globals.end() || (dotted != name && dotted != file.module_name + "." + name)) return {};
+  const ir::Function& mf = prog.functions[static_cast<size_t>(file.module_function)];
+  const ir::Node& d = mf.node(bound->second);
+  std::vector<int32_t> out;
+  if (d.op != "dict") return out;
+  for (size_t k = 1; k < d.args.size() && out.size() < 8; k += 2)
+    if (d.args[k] >= 0 && mf.node(d.args[k]).target_function >= 0) out.push_back(mf.node(d.args[k]).target_function);
+  return out;
+}
+
+// The classes `type(name, (Base,), {"forward": fn, ...})` makes, as a class statement would: its
+// bases, and its methods from the namespace's functions. A namespace entry chosen from a mapping
+// makes one class per function it holds (each a configuration the caller can pick). A namespace
+// entry `types.FunctionType(C.m.__code__, dict(globals(), name=other))` is C.m with the global `name`
+// rebound to `other` (a copy of it whose calls of `name` call `other`).
+std::vector<ir::Module> type_call_classes(ir::Program& prog, const ir::SourceFile& file, int32_t owner_id,
+                                          const ir::Node& call, const std::string& name) {
+  auto node = [&](ir::NodeId id) -> const ir::Node& { return prog.functions[static_cast<size_t>(owner_id)].node(id); };
+  if (call.op != "call" || (call.name != "type" && call.name != "builtins.type") || call.args.size() != 3 ||
+      call.args[1] < 0 || call.args[2] < 0 || node(call.args[2]).op != "dict")
+    return {};
+  const std::string prefix = file.module_name.empty() ? "" : file.module_name + ".";
+  ir::Module m;
+  m.name = name;
+  m.qualname = prefix + name;
+  m.file = 0;
+  m.loc = call.loc;
+  for (ir::NodeId b : node(call.args[1]).args) {
+    if (b < 0) continue;
+    const ir::Node& bn = node(b);
+    if (bn.target_module >= 0)
+      m.bases.push_back(prog.modules[static_cast<size_t>(bn.target_module)].qualname);
+    else if (bn.op == "global")
+      m.bases.push_back(bn.name);
+  }
+  std::string varying;                 // the namespace key whose function is chosen from a mapping
+  std::vector<int32_t> alternatives;   // its functions after the first
+  const ir::Node ns = node(call.args[2]);
+  for (size_t k = 0; k + 1 < ns.args.size(); k += 2) {
+    if (ns.args[k] < 0 || ns.args[k + 1] < 0) continue;
+    const ir::Node& key = node(ns.args[k]);
+    const ir::Node v = node(ns.args[k + 1]);
+    if (key.op != "const" || key.num || key.name.empty()) continue;
+    if (auto fns = namespace_functions(prog, file, prog.functions[static_cast<size_t>(owner_id)], v); !fns.empty()) {
+      m.methods[key.name] = fns.front();
+      if (fns.size() > 1 && varying.empty()) {
+        varying = key.name;
+        alternatives.assign(fns.begin() + 1, fns.end());
+      }
+      continue;
+    }
+    // types.FunctionType(C.m.__code__, dict(globals(), name=other), ...)
+    if (v.op != "call" || v.name != "types.FunctionType" || v.args.size() < 2 || v.args[0] < 0) continue;
+    const ir::Node& code = node(v.args[0]);
+    if (code.op != "attr" || code.name != "__code__" || code.args.empty() || code.args[0] < 0) continue;
+    const ir::Node& meth = node(code.args[0]);
+    if (meth.op != "attr" || meth.args.empty() || meth.args[0] < 0) continue;
+    const int32_t owner = node(meth.args[0]).target_module;
+    if (owner < 0) continue;
+    const auto& owner_methods = prog.modules[static_cast<size_t>(owner)].methods;
+    auto orig = owner_methods.find(meth.name);
+    if (orig == owner_methods.end()) continue;
+    std::vector<std::pair<std::string, std::string>> rebound;  // dotted global -> dotted replacement
+    if (v.args[1] >= 0 && node(v.args[1]).op == "call" && node(v.args[1]).name == "dict")
+      for (const auto& [g, val] : node(v.args[1]).kwargs)
+        if (val >= 0 && node(val).target_function >= 0)
+          rebound.emplace_back(prefix + g, prog.functions[static_cast<size_t>(node(val).target_function)].qualname);
+    ir::Function copy = prog.functions[static_cast<size_t>(orig->second)];
+    copy.id = static_cast<int32_t>(prog.functions.size());
+    copy.qualname = m.qualname + "." + key.name;
+    copy.owner_module = static_cast<int32_t>(prog.modules.size());
+    for (ir::Node& x : copy.nodes)
+      for (const auto& [from, to] : rebound)
+        if ((x.op == "call" || x.op == "global") && x.name == from) {
+          x.name = to;
+          x.target_function = -1;  // (the linker resolves the new name)
+          // Where the rebinding was written is where this call of the other function comes from.
+          if (x.op == "call") x.loc = v.loc;
+        }
+    m.methods[key.name] = copy.id;
+    prog.functions.push_back(std::move(copy));
+  }
+  if (m.methods.empty()) return {};
+  std::vector<ir::Module> out{m};
+  for (int32_t fn : alternatives) {
+    out.push_back(m);
+    out.back().methods[varying] = fn;
+  }
+  for (size_t i = 0; i < out.size(); ++i) out[i].id = static_cast<int32_t>(prog.modules.size() + i);
+  return out;
+}
+
+// `X = type("X", (Base,), {...})` at module level binds the class to X; `return type(name, ...)`
+// in a factory function makes the class its caller builds (`get_norm(kind)(config)`): the call
+// node becomes the class (a join of the classes when the namespace picks from a mapping).
 void classes_from_type_calls(ir::Program& prog, const ir::SourceFile& file) {
   const int32_t mf = file.module_function;
   std::vector<std::pair<std::string, ir::NodeId>> made(file.globals.begin(), file.globals.end());
   std::sort(made.begin(), made.end());
-  auto node = [&](ir::NodeId id) -> const ir::Node& { return prog.functions[static_cast<size_t>(mf)].node(id); };
-  const std::string prefix = file.module_name.empty() ? "" : file.module_name + ".";
   for (const auto& [name, nid] : made) {
-    const ir::Node call = node(nid);
-    if (call.op != "call" || (call.name != "type" && call.name != "builtins.type") || call.args.size() != 3 ||
-        call.args[1] < 0 || call.args[2] < 0 || node(call.args[2]).op != "dict")
-      continue;
-    ir::Module m;
-    m.id = static_cast<int32_t>(prog.modules.size());
-    m.name = name;
-    m.qualname = prefix + name;
-    m.file = 0;
-    m.loc = call.loc;
-    for (ir::NodeId b : node(call.args[1]).args) {
-      if (b < 0) continue;
-      const ir::Node& bn = node(b);
-      if (bn.target_module >= 0)
-        m.bases.push_back(prog.modules[static_cast<size_t>(bn.target_module)].qualname);
-      else if (bn.op == "global")
-        m.bases.push_back(bn.name);
-    }
-    const ir::Node ns = node(call.args[2]);
-    for (size_t k = 0; k + 1 < ns.args.size(); k += 2) {
-      if (ns.args[k] < 0 || ns.args[k + 1] < 0) continue;
-      const ir::Node& key = node(ns.args[k]);
-      const ir::Node& v = node(ns.args[k + 1]);
-      if (key.op != "const" || key.num || key.name.empty()) continue;
-      if (v.target_function >= 0 && (v.op == "def" || v.op == "lambda" || v.op == "global")) {
-        m.methods[key.name] = v.target_function;
-        continue;
+    const ir::Node call = prog.functions[static_cast<size_t>(mf)].node(nid);
+    for (auto& m : type_call_classes(prog, file, mf, call, name)) prog.modules.push_back(std::move(m));
+  }
+  const size_t functions = prog.functions.size();
+  for (size_t fi = 0; fi < functions; ++fi) {
+    if (static_cast<int32_t>(fi) == mf) continue;
+    for (size_t ni = 0; ni < prog.functions[fi].nodes.size(); ++ni) {
+      const ir::Node call = prog.functions[fi].nodes[ni];
+      if (call.op != "call" || (call.name != "type" && call.name != "builtins.type")) continue;
+      const std::string name = prog.functions[fi].name + ".<type>";
+      auto classes = type_call_classes(prog, file, static_cast<int32_t>(fi), call, name);
+      if (classes.empty()) continue;
+      ir::Function& f = prog.functions[fi];
+      std::vector<ir::NodeId> refs;
+      for (auto& m : classes) {
+        ir::Node c;
+        c.id = static_cast<ir::NodeId>(f.nodes.size());
+        c.op = "class";
+        c.name = m.qualname;
+        c.loc = call.loc;
+        c.target_module = m.id;
+        refs.push_back(c.id);
+        f.nodes.push_back(std::move(c));
+        prog.modules.push_back(std::move(m));
       }
-      // types.FunctionType(C.m.__code__, dict(globals(), name=other), ...)
-      if (v.op != "call" || v.name != "types.FunctionType" || v.args.size() < 2 || v.args[0] < 0) continue;
-      const ir::Node& code = node(v.args[0]);
-      if (code.op != "attr" || code.name != "__code__" || code.args.empty() || code.args[0] < 0) continue;
-      const ir::Node& meth = node(code.args[0]);
-      if (meth.op != "attr" || meth.args.empty() || meth.args[0] < 0) continue;
-      const int32_t owner = node(meth.args[0]).target_module;
-      if (owner < 0) continue;
-      const auto& owner_methods = prog.modules[static_cast<size_t>(owner)].methods;
-      auto orig = owner_methods.find(meth.name);
-      if (orig == owner_methods.end()) continue;
-      std::vector<std::pair<std::string, std::string>> rebound;  // dotted global -> dotted replacement
-      if (v.args[1] >= 0 && node(v.args[1]).op == "call" && node(v.args[1]).name == "dict")
-        for (const auto& [g, val] : node(v.args[1]).kwargs)
-          if (val >= 0 && node(val).target_function >= 0)
-            rebound.emplace_back(prefix + g, prog.functions[static_cast<size_t>(node(val).target_function)].qualname);
-      ir::Function copy = prog.functions[static_cast<size_t>(orig->second)];
-      copy.id = static_cast<int32_t>(prog.functions.size());
-      copy.qualname = m.qualname + "." + key.name;
-      copy.owner_module = m.id;
-      for (ir::Node& x : copy.nodes)
-        for (const auto& [from, to] : rebound)
-          if ((x.op == "call" || x.op == "global") && x.name == from) {
-            x.name = to;
-            x.target_function = -1;  // (the linker resolves the new name)
-            // Where the rebinding was written is where this call of the other function comes from.
-            if (x.op == "call") x.loc = v.loc;
-          }
-      m.methods[key.name] = copy.id;
-      prog.functions.push_back(std::move(copy));
+      ir::Node& n = f.nodes[ni];
+      if (refs.size() == 1) {
+        n = f.nodes[static_cast<size_t>(refs[0])];
+        n.id = static_cast<ir::NodeId>(ni);
+      } else {
+        n.op = "phi";
+        n.name.clear();
+        n.args = refs;
+        n.kwargs.clear();
+      }
     }
-    if (!m.methods.empty()) prog.modules.push_back(std::move(m));
   }
 }
 
