@@ -49,24 +49,48 @@ int32_t instance_call(const ir::Program& p, int32_t mod) {
 
 // The class of the instance every call of `fn` passes for parameter `param` (-1 when a caller
 // passes something else or there is no caller).
-static int32_t argument_class(const ir::Program& p, int32_t fn, const ir::Node& param) {
-  if (!param.num) return -1;
-  int32_t cls = -1;
-  bool any = false, agree = true;
+// Every call of `fn` in the tree, with the argument it passes for `param` (kNoNode when none).
+template <typename Visit>
+static void call_site_arguments(const ir::Program& p, int32_t fn, const ir::Node& param, Visit visit) {
+  if (!param.num) return;
+  const auto& decos = p.fn(fn).decorators;
+  const bool is_static = std::find(decos.begin(), decos.end(), "staticmethod") != decos.end();
   for (const auto& caller : p.functions)
     for (const auto& call : caller.nodes) {
       if (call.op != "call" || call.target_function != fn) continue;
       ir::NodeId arg = ir::kNoNode;
       for (const auto& [k, v] : call.kwargs)
         if (k == param.name) arg = v;
-      if (arg == ir::kNoNode && static_cast<size_t>(*param.num) < call.args.size())
-        arg = call.args[static_cast<size_t>(*param.num)];
-      int32_t c = arg == ir::kNoNode ? -1 : ir::instance_class(p, caller, arg);
-      agree &= c >= 0 && (!any || c == cls);
-      cls = c;
-      any = true;
+      // (`self.make(k)` of a staticmethod: the receiver the call carries first is not its argument)
+      const size_t at = static_cast<size_t>(*param.num) + (is_static && call.name.rfind("self.", 0) == 0 ? 1 : 0);
+      if (arg == ir::kNoNode && at < call.args.size()) arg = call.args[at];
+      visit(caller, arg);
     }
+}
+
+static int32_t argument_class(const ir::Program& p, int32_t fn, const ir::Node& param) {
+  int32_t cls = -1;
+  bool any = false, agree = true;
+  call_site_arguments(p, fn, param, [&](const ir::Function& caller, ir::NodeId arg) {
+    int32_t c = arg == ir::kNoNode ? -1 : ir::instance_class(p, caller, arg);
+    agree &= c >= 0 && (!any || c == cls);
+    cls = c;
+    any = true;
+  });
   return any && agree ? cls : -1;
+}
+
+// The number every call of `fn` passes for `param` (`make_filter(RESERVED_FROM, 2)`), if they agree.
+static std::optional<double> argument_number(const ir::Program& p, int32_t fn, const ir::Node& param) {
+  std::optional<double> num;
+  bool any = false, agree = true;
+  call_site_arguments(p, fn, param, [&](const ir::Function& caller, ir::NodeId arg) {
+    std::optional<double> v = arg == ir::kNoNode ? std::nullopt : caller.node(arg).num;
+    agree &= v && (!any || *v == *num);
+    num = v;
+    any = true;
+  });
+  return any && agree ? num : std::nullopt;
 }
 
 // A call made later (an ExitStack callback, run when its `with` block ends).
@@ -324,6 +348,15 @@ class Inliner {
     if ((c.op == "def" || c.op == "lambda") && c.num && can_inline(depth)) {
       // A bound method (`getattr(self, name)`) carries its receiver as its operand.
       int32_t self_mod = -1;
+      // `self.post = [self.scale, ...]`: a method stored bound runs on its instance (the model's own
+      // for a method of the model's class).
+      if (c.op == "def" && c.args.empty() && c.attr && c.attr->type == "bound_method") {
+        const int32_t owner = p_.fn(static_cast<int32_t>(*c.num)).owner_module;
+        if (owner >= 0) {
+          args.insert(args.begin(), self_node(owner, loc));
+          self_mod = owner;
+        }
+      }
       if (c.op == "def" && !c.args.empty()) {
         args.insert(args.begin(), c.args[0]);
         const FlatNode& r = g_.nodes[static_cast<size_t>(c.args[0])];
@@ -2016,10 +2049,14 @@ class Inliner {
         if (int32_t c = outer_constant(p_.fn(n.target_function), n.outer, n.loc, fid); c >= 0) return c;
     }
     if (n.op == "free" && n.target_function >= 0 && n.outer >= 0 &&
-        p_.fn(n.target_function).node(n.outer).op == "param")
+        p_.fn(n.target_function).node(n.outer).op == "param") {
       // install(model): def guarded(x): model.features(x) ... -- the instance every caller passes.
       if (int32_t cls = argument_class(n.target_function, p_.fn(n.target_function).node(n.outer)); cls >= 0)
         return self_node(cls, n.loc);
+      // make_filter(RESERVED_FROM, 2): def f(s, ids): ... ids >= first ... -- the number every caller passes.
+      if (auto v = flow::argument_number(p_, n.target_function, p_.fn(n.target_function).node(n.outer)))
+        return constant(n.name, *v, n.loc, fid);
+    }
     if (n.op == "free") {
       // A closure variable: the enclosing function's parameter default (factory settings).
       for (int32_t pf = f.parent, guard = 0; pf >= 0 && guard < 8; pf = p_.fn(pf).parent, ++guard) {

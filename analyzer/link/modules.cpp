@@ -132,6 +132,23 @@ class Builder {
       Attr same = classify(f, n.args[0], depth + 1);
       if (same.kind == AttrKind::Submodule) return same;
     }
+    if (n.op == "call" && (n.name == "list" || n.name == "tuple") && n.args.size() == 1 && n.args[0] >= 0)
+      if (const Node& e = f.node(n.args[0]);
+          (e.op == "global" || e.op == "class") && e.target_module >= 0 && enumeration(e.target_module)) {
+        // tuple(Regime): the members of an Enum of the tree, instances of its class (callable
+        // through its __call__).
+        Attr member;
+        member.kind = AttrKind::Submodule;
+        member.module_class = e.target_module;
+        member.type = p_.mod(e.target_module).name;
+        member.name = "0";
+        member.init_node = id;
+        member.loc = n.loc;
+        a.kind = AttrKind::Container;
+        a.type = "sequence_of_members";
+        a.children.push_back(std::move(member));
+        return a;
+      }
     if (n.op == "call" && (n.name == "list" || n.name == "tuple") && n.args.size() == 1) {
       // list(post), tuple(hooks): a copy of the sequence holds the same items.
       Attr same = classify(f, n.args[0], depth + 1);
@@ -400,7 +417,8 @@ class Builder {
       // until a construction site passes others (bind_constructor_arguments).
       for (const auto& [k, v] : n.kwargs)
         if (k == "default" && v >= 0 &&
-            (f.node(v).op == "tuple" || f.node(v).op == "list" || module_level_sequence(f.node(v)))) {
+            (f.node(v).op == "tuple" || f.node(v).op == "list" || module_level_sequence(f.node(v)) ||
+             (f.node(v).op == "call" && (f.node(v).name == "tuple" || f.node(v).name == "list")))) {
           auto [mf, gv] = f.node(v).op == "global" ? global_value(f.node(v)) : std::make_pair(&f, v);
           Attr d = classify(*mf, gv, depth + 1);
           if (std::any_of(d.children.begin(), d.children.end(), callable_value)) {
@@ -1124,9 +1142,10 @@ class Builder {
         NodeId e = n.op == "insert" && n.args.size() >= 3 ? n.args[2] : n.args[1];
         collect_list(f, e, out, depth + 1, n.op == "append" || n.op == "insert");
       } else if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
+        // (appended, `self.post.append(self.make_filter(k))`: the one callable the factory returns)
         const Function& g = p_.fn(n.target_function);
         for (NodeId r : g.returns)
-          if (!g.node(r).args.empty()) collect_list(g, g.node(r).args[0], out, depth + 1, false);
+          if (!g.node(r).args.empty()) collect_list(g, g.node(r).args[0], out, depth + 1, single);
       }
     }
   }
@@ -1519,6 +1538,14 @@ class Builder {
     if (g.op != "global") return false;
     auto [mf, v] = global_value(g);
     return mf && v >= 0 && (mf->node(v).op == "list" || mf->node(v).op == "tuple");
+  }
+
+  // A class of the tree deriving from enum.Enum (or IntEnum, Flag, ...).
+  bool enumeration(int32_t cls) const {
+    for (int32_t c : ir::mro(p_, cls))
+      for (const std::string& b : p_.mod(c).bases)
+        if (b.ends_with("Enum") || b.ends_with("enum.Flag") || b.ends_with("enum.IntFlag")) return true;
+    return false;
   }
 
   static bool callable_value(const Attr& a) {
