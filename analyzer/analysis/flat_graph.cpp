@@ -653,6 +653,21 @@ class Inliner {
     return opaque("param", {}, loc, false, fid, v.name);
   }
 
+  // getattr(self, f"stage{i}") with i unknown (the name a template): any attribute whose name fits
+  // (`stage0` registered by name beside the `stage{i}` of a loop), each one the call may read; -1
+  // when the name is no template or nothing else fits.
+  int32_t fitting_attrs(int32_t mod, const std::string& name, const ir::Loc& loc, int32_t fid) {
+    if (name.find("{}") == std::string::npos) return -1;
+    std::vector<const ir::Attr*> fitting;
+    for (int32_t c : ir::mro(p_, mod))
+      for (const ir::Attr& a : p_.mod(c).attrs)
+        if ((a.name == name || ir::fits_template(name, a.name)) && fitting.size() < 16) fitting.push_back(&a);
+    if (fitting.size() < 2) return -1;
+    std::vector<int32_t> values;
+    for (const ir::Attr* a : fitting) values.push_back(attr_value(*a, loc, fid, a->name));
+    return join(std::move(values), loc, fid);
+  }
+
   // `def __init__(self, config=CONFIG): self.config = config` with CONFIG a record built at module
   // level: a field of the constructor argument is the default's field (what an instance built
   // without the argument holds; -1 when there is no such default).
@@ -1508,6 +1523,7 @@ class Inliner {
         if (int32_t getter = find_method(p_, static_cast<int32_t>(*b->num), n.name);
             getter >= 0 && is_property(getter) && can_inline(depth))
           return inline_fn(getter, {base}, {}, static_cast<int32_t>(*b->num), depth + 1, n.loc);
+        if (int32_t v = fitting_attrs(static_cast<int32_t>(*b->num), n.name, n.loc, fid); v >= 0) return v;
         const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
         if (a) return bind_receiver(attr_value(*a, n.loc, fid, n.name), base);
         // No such attribute, and the class answers unknown names itself (`__getattr__` falling back
@@ -1524,6 +1540,10 @@ class Inliner {
       }
       if (b && b->op == "dict")  // out.embeddings of a record built in the graph
         if (int32_t v = mapping_value(base, n.name); v >= 0) return v;
+      // batch.point_mask of a record built in the graph: its class's @property runs on it.
+      if (auto rc = record_class_.find(base); rc != record_class_.end() && can_inline(depth))
+        if (int32_t getter = find_method(p_, rc->second, n.name); getter >= 0 && is_property(getter))
+          return inline_fn(getter, {base}, {}, rc->second, depth + 1, n.loc);
       if (b && (b->op == "layer_ref" || b->op == "self") && (n.name == "weight" || n.name == "bias")) {
         FlatNode w;
         w.op = "attr";
@@ -1899,7 +1919,9 @@ class Inliner {
           rec.args.push_back(constant(name, std::nullopt, n.loc, fid));
           rec.args.push_back(v);
         }
-        return add(std::move(rec));
+        const int32_t made = add(std::move(rec));
+        record_class_[made] = n.target_module;
+        return made;
       }
       // A module built here, called later. An object (a guard, a feature container, a module
       // built during the call from its values) runs its constructor on them: what it stores is
@@ -2012,6 +2034,7 @@ class Inliner {
             d.name = *name;
             return add(std::move(d));
           }
+          if (int32_t v = fitting_attrs(mod, *name, n.loc, fid); v >= 0) return v;
           if (const ir::Attr* a = ir::module_attr(p_, mod, *name)) return attr_value(*a, n.loc, fid, *name);
         }
       }
@@ -2900,6 +2923,7 @@ class Inliner {
   std::map<int32_t, int32_t> wrapped_;  // decorator function -> the function it wraps, while its wrapper runs
   ir::Loc anchor_;                      // see FlatNode::anchor
   std::vector<ir::Loc> calls_;          // the calls being inlined, outermost first
+  std::map<int32_t, int32_t> record_class_;  // records (dataclass / NamedTuple values) built in the graph -> class
   std::set<int32_t> built_during_call_;  // instances of classes of the tree constructed during the call
   int32_t call_stack_ = -1;             // calls_ interned in g_.call_stacks, or -1 until needed
   int training_ = 0;                    // > 0 while lowering code that runs only while the module trains
