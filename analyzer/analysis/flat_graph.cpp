@@ -1751,6 +1751,8 @@ class Inliner {
         return call_value(bind_receiver(attr_value(*attr, n.loc, fid, n.name), receiver), a, mapped_kwargs(), n.loc,
                           fid, depth);
       }
+      // self._parent() with `self._parent = weakref.ref(parent)`: the parent itself, not its forward.
+      if (attr && attr->text == ir::kWeakReference && a.empty()) return attr_value(*attr, n.loc, fid, n.name);
       if (attr) return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
       // self.body.encode(x): a method of a submodule's class, run on that submodule (the receiver
       // may already be the submodule).

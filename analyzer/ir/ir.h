@@ -21,6 +21,9 @@ inline constexpr NodeId kNoNode = -1;
 // The attribute under which a subclass of nn.Sequential / nn.ModuleList keeps the layers it is the
 // container of (`super().__init__(*layers)`, or the construction's arguments): not a Python name.
 inline constexpr const char* kContainerItems = "<items>";
+// Attr::text of an attribute holding a weak reference to its value (`weakref.ref(parent)`): calling
+// the attribute hands back the value.
+inline constexpr const char* kWeakReference = "<weakref>";
 // The name of the call_value node a class decorator's application lowers to (`@deco class C` is
 // `C = deco(C)`): callee first, then the class.
 inline constexpr const char* kClassDecorator = "<class decorator>";

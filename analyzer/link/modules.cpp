@@ -158,6 +158,15 @@ class Builder {
         return same;
       }
     }
+    if (n.op == "call" && (n.name == "weakref.ref" || n.name == "weakref.proxy") && !n.args.empty()) {
+      // weakref.ref(parent): calling it hands back the object (a proxy is the object); the parent
+      // model itself when a child is given `self`.
+      Attr to = receiver(f, n.args[0]) && f.owner_module >= 0 ? self_reference(f.owner_module) : classify(f, n.args[0], depth + 1);
+      if (n.name == "weakref.ref") to.text = ir::kWeakReference;
+      to.init_node = id;
+      to.loc = n.loc;
+      return to;
+    }
     if (n.op == "call" && (n.name == "copy.deepcopy" || n.name == "deepcopy" || n.name == "copy.copy") &&
         !n.args.empty()) {
       // A copy of a module is a module of the same class (DETR-style `_get_clones(layer, n)`).
@@ -913,6 +922,8 @@ class Builder {
             }
             for (size_t i = 0; i < bound.children.size(); ++i)
               if (bound.children[i].name.empty()) bound.children[i].name = std::to_string(i);
+          } else if (is_self(*f, arg) && f->owner_module >= 0) {
+            bound = self_reference(f->owner_module);  // `Layer(self, ...)`: the constructing model
           } else {
             bound = classify(*f, arg, 1);
           }
@@ -920,6 +931,7 @@ class Builder {
             bound.name = a.name;
             bound.loc = a.loc;
             bound.passed_in = true;
+            if (a.text == ir::kWeakReference) bound.text = ir::kWeakReference;
             a = std::move(bound);
             numbers_only = false;
             break;
@@ -1538,6 +1550,16 @@ class Builder {
     if (g.op != "global") return false;
     auto [mf, v] = global_value(g);
     return mf && v >= 0 && (mf->node(v).op == "list" || mf->node(v).op == "tuple");
+  }
+
+  // The instance a method runs on, as the value of an attribute (`Child(self)` in a constructor).
+  Attr self_reference(int32_t cls) const {
+    Attr a;
+    a.kind = AttrKind::Submodule;
+    a.module_class = cls;
+    a.type = p_.mod(cls).name;
+    a.passed_in = true;
+    return a;
   }
 
   // A class of the tree deriving from enum.Enum (or IntEnum, Flag, ...).
