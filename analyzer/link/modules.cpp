@@ -321,6 +321,28 @@ class Builder {
       a.type = "bound_method";
       return a;
     }
+    if (n.op == "getitem" && n.args.size() == 2 && n.args[0] >= 0 && n.args[1] >= 0 &&
+        f.node(n.args[0]).op == "call" && (f.node(n.args[0]).name == "globals" || f.node(n.args[0]).name == "vars") &&
+        f.node(n.args[0]).args.empty() && !(f.node(n.args[1]).op == "const" && !f.node(n.args[1]).num)) {
+      // globals()[config.output_filter]: the name is configured elsewhere; any function the file
+      // defines at module level may be the one it names (each a configuration).
+      Attr out;
+      for (const Function& g : p_.functions) {
+        if (g.file != f.file || g.owner_module >= 0 || g.parent < 0 || p_.fn(g.parent).name != "<module>" ||
+            g.params.empty())
+          continue;
+        Attr one;
+        one.function = g.id;
+        one.type = "function";
+        one.init_node = id;
+        one.loc = n.loc;
+        if (out.function < 0)
+          out = std::move(one);
+        else if (out.alternatives.size() < 12)
+          out.alternatives.push_back(std::move(one));
+      }
+      if (out.function >= 0) return out;
+    }
     if (n.op == "call" && (n.name == "functools.partial" || n.name == "partial") && !n.args.empty()) {
       // functools.partial(fn, **options): calling it runs `fn` with the options bound.
       Attr inner = classify(f, n.args[0], depth + 1);
