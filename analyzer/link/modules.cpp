@@ -1342,16 +1342,52 @@ class Builder {
     return -1;
   }
 
-  std::pair<const Function*, std::vector<NodeId>> registry_lookup(const Function& f, const Node& c) {
+  // The entries of a module-level table a lookup reads (`OPS[name]`, `OPS.get(name, ...)`): the
+  // values of its dict literal and every value the tree stores into it (`OPS[name] = cls` in a
+  // registering decorator: the classes the decorator is applied to). Empty when `c` reads no table.
+  using Entries = std::vector<std::pair<const Function*, NodeId>>;
+  std::optional<Entries> registry_lookup(const Function& f, const Node& c) {
     const std::string table = registry_table(f, c);
-    if (table.empty()) return {nullptr, {}};
+    if (table.empty()) return std::nullopt;
     auto [mfi, dict] = p_.global_binding(table);
-    if (mfi < 0 || dict < 0 || p_.fn(mfi).node(dict).op != "dict") return {nullptr, {}};
+    if (mfi < 0 || dict < 0 || p_.fn(mfi).node(dict).op != "dict") return std::nullopt;
     const Function& owner = p_.fn(mfi);
     const Node& d = owner.node(dict);
-    std::vector<NodeId> values;
-    for (size_t k = 1; k < d.args.size(); k += 2) values.push_back(d.args[k]);
-    return {&owner, values};
+    Entries values;
+    for (size_t k = 1; k < d.args.size(); k += 2) values.emplace_back(&owner, d.args[k]);
+    for (const auto& [g, v] : registry_writes(table)) values.emplace_back(&p_.fn(g), v);
+    return values;
+  }
+
+  // What `table[key] = v` statements anywhere in the tree store into a module-level table; a value
+  // that is the first parameter of a class decorator stands for each class it decorates.
+  using Stored = std::vector<std::pair<int32_t, NodeId>>;  // (function, value node)
+  const Stored& registry_writes(const std::string& table) {
+    if (!registry_writes_built_) {
+      registry_writes_built_ = true;
+      std::map<int32_t, Stored> decorated;  // decorator -> the class nodes it is applied to
+      for (const Function& g : p_.functions)
+        for (const Node& n : g.nodes)
+          if (n.op == "call_value" && n.name == ir::kClassDecorator && n.args.size() == 2 && n.target_function >= 0)
+            decorated[n.target_function].emplace_back(g.id, n.args[1]);
+      for (const Function& g : p_.functions)
+        for (const Node& n : g.nodes) {
+          if (n.op != "setitem" || n.args.size() != 3 || n.args[0] < 0 || n.args[2] < 0 ||
+              g.node(n.args[0]).op != "global")
+            continue;
+          Stored& into = registry_writes_[g.node(n.args[0]).name];
+          const bool decorator_argument = !g.param_nodes.empty() && n.args[2] == g.param_nodes[0];
+          if (!decorator_argument) {
+            into.emplace_back(g.id, n.args[2]);
+          } else if (auto it = decorated.find(g.id); it != decorated.end()) {
+            for (const auto& c : it->second)
+              if (into.size() < 64) into.push_back(c);
+          }
+        }
+    }
+    static const Stored none;
+    auto it = registry_writes_.find(table);
+    return it == registry_writes_.end() ? none : it->second;
   }
 
   // The functions of the tree a callee value can be: named, bound by functools.partial, an arm of
@@ -1366,8 +1402,8 @@ class Builder {
     } else if (c.op == "phi" || c.op == "select") {
       for (size_t i = c.op == "select" ? 1 : 0; i < c.args.size(); ++i)
         candidate_builders(f, c.args[i], depth + 1, out);
-    } else if (auto [owner, entries] = registry_lookup(f, c); owner) {
-      for (NodeId e : entries) candidate_builders(*owner, e, depth + 1, out);
+    } else if (auto entries = registry_lookup(f, c)) {
+      for (const auto& [owner, e] : *entries) candidate_builders(*owner, e, depth + 1, out);
       if (c.op == "call" && c.args.size() >= 2) candidate_builders(f, c.args[1], depth + 1, out);
     }
   }
@@ -1421,9 +1457,9 @@ class Builder {
         }
       return;
     }
-    if (auto [owner, entries] = registry_lookup(f, c); owner) {
+    if (auto entries = registry_lookup(f, c)) {
       // OPS.get(name, fallback) / OPS[name] with the key unknown here: any entry, or the fallback.
-      for (NodeId e : entries) candidate_classes(*owner, e, depth + 1, out);
+      for (const auto& [owner, e] : *entries) candidate_classes(*owner, e, depth + 1, out);
       if (c.op == "call" && c.args.size() >= 2) candidate_classes(f, c.args[1], depth + 1, out);
       return;
     }
@@ -1760,6 +1796,8 @@ class Builder {
     const Node* call;
   };
   std::vector<Bind> binds_;
+  std::map<std::string, std::vector<std::pair<int32_t, NodeId>>> registry_writes_;  // see registry_writes
+  bool registry_writes_built_ = false;
   std::unordered_map<std::string, int32_t> module_getattrs_;  // module name -> its __getattr__ (PEP 562)
   bool module_getattrs_built_ = false;
   std::set<std::pair<int32_t, std::string>> old_conditional_;  // (module, attribute) set under a condition
