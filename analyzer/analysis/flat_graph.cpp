@@ -214,9 +214,11 @@ class Inliner {
     // A module built one of several ways (`A() if flag else B()`), or a callable chosen one of
     // several ways (`self._guard if strict else _identity`): whichever it is (calling the value
     // calls each).
-    const bool modules = a.kind == ir::AttrKind::Submodule && !a.alternatives.empty() &&
-                         std::all_of(a.alternatives.begin(), a.alternatives.end(),
-                                     [](const ir::Attr& x) { return x.kind == ir::AttrKind::Submodule; });
+    auto module = [](const ir::Attr& x) {
+      return x.kind == ir::AttrKind::Submodule || x.kind == ir::AttrKind::Layer;
+    };
+    const bool modules = module(a) && !a.alternatives.empty() &&
+                         std::all_of(a.alternatives.begin(), a.alternatives.end(), module);
     if (modules || function_choices(a)) {
       FlatNode phi;
       phi.op = "phi";
@@ -1587,6 +1589,14 @@ class Inliner {
       if (k == static_cast<double>(static_cast<long>(k)) &&
           tuple_elements(m(n.args[0]), static_cast<long>(k), picked, 0))
         return join(std::move(picked), n.loc, fid);
+      // ((a, b) if cond else (c, d))[0]: the element of the tuple the test picks.
+      if (const FlatNode& sel = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+          sel.op == "select" && sel.args.size() == 3 && k == static_cast<double>(static_cast<long>(k))) {
+        std::vector<int32_t> yes, no;
+        if (tuple_elements(sel.args[1], static_cast<long>(k), yes, 0) && yes.size() == 1 &&
+            tuple_elements(sel.args[2], static_cast<long>(k), no, 0) && no.size() == 1)
+          return derived("select", {sel.args[0], yes[0], no[0]}, n.loc, fid);
+      }
       // for row, code in zip(logits, codes): the k-th sequence's item, not a mix of all of them.
       const FlatNode& item = g_.nodes[static_cast<size_t>(m(n.args[0]))];
       if (item.op == "iter_item" && item.args.size() == 1 && item.args[0] >= 0 && k >= 0) {

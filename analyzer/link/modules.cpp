@@ -169,8 +169,12 @@ class Builder {
     }
     if (n.op == "call" && (n.name == "copy.deepcopy" || n.name == "deepcopy" || n.name == "copy.copy") &&
         !n.args.empty()) {
-      // A copy of a module is a module of the same class (DETR-style `_get_clones(layer, n)`).
+      // A copy of a module is a module of the same class (DETR-style `_get_clones(layer, n)`), of
+      // one the constructor built earlier too (`copy.deepcopy(self.embedding)`).
       Attr copied = classify(f, n.args[0], depth + 1);
+      if (const Node& src = f.node(n.args[0]);
+          !known(copied) && current_ && src.op == "attr" && !src.args.empty() && receiver(f, src.args[0]))
+        if (const Attr* earlier = find(*current_, src.name)) copied = *earlier;
       copied.init_node = id;
       copied.loc = n.loc;
       return copied;
@@ -855,9 +859,19 @@ class Builder {
           }
           continue;
         }
-        if (find(m, n.name)) continue;
         Attr a = classify(f, n.args[1], 0);
         a.name = n.name;
+        if (Attr* old = find(m, n.name)) {
+          // `self.serving.remap = Remap(...)` in a constructor over the class's own `self.remap =
+          // nn.Identity()`: one more module that instance may run there.
+          const bool modules = (old->kind == AttrKind::Submodule || old->kind == AttrKind::Layer) &&
+                               (a.kind == AttrKind::Submodule || a.kind == AttrKind::Layer);
+          if (modules && old->alternatives.size() < 4) {
+            a.alternatives.clear();
+            old->alternatives.push_back(std::move(a));
+          }
+          continue;
+        }
         m.attrs.push_back(std::move(a));
       }
   }
@@ -2071,7 +2085,9 @@ void build_modules(ir::Program& p) {
       }
       const Attr* a = module_attr(p, owner, n.name, 0);
       if (!a) continue;
-      if (a->kind == AttrKind::Layer) {
+      // (a layer some instance replaces with another module, `self.sub.remap = Remap()`, stays a
+      // call of the attribute: each configuration runs)
+      if (a->kind == AttrKind::Layer && a->alternatives.empty()) {
         const ir::LayerInfo* li = ir::torch_layer(a->type);
         if (!li) continue;
         n.op = li->op;
