@@ -1764,6 +1764,17 @@ class Inliner {
       // self._parent() with `self._parent = weakref.ref(parent)`: the parent itself, not its forward.
       if (attr && attr->text == ir::kWeakReference && a.empty()) return attr_value(*attr, n.loc, fid, n.name);
       if (attr) return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
+      // self.heads.apply(x) on a module object importlib loaded: that function of each module of the
+      // tree the name can be.
+      if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0 && can_inline(depth))
+        if (const ir::Attr* base = ir::module_attr(p_, mod, n.name.substr(0, dot));
+            base && base->type == ir::kImportedModule) {
+          std::vector<int32_t> results;
+          for (int32_t g : ir::module_functions(p_, base->text, n.name.substr(dot + 1)))
+            if (!active_.count(g) && results.size() < 8)
+              if (int32_t r = inline_fn(g, a, mapped_kwargs(), -1, depth + 1, n.loc); r >= 0) results.push_back(r);
+          if (!results.empty()) return join(std::move(results), n.loc, fid);
+        }
       // self.body.encode(x): a method of a submodule's class, run on that submodule (the receiver
       // may already be the submodule).
       if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0 && can_inline(depth)) {

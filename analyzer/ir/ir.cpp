@@ -67,6 +67,25 @@ std::string name_template(std::string_view text) {
   return out;
 }
 
+std::string imported_module_template(const Program& p, const int32_t file, const Node* spec) {
+  const SourceFile& here = p.file(file);
+  std::string pkg = here.module_name;
+  if (!here.is_package_init && pkg.rfind('.') != std::string::npos) pkg = pkg.substr(0, pkg.rfind('.'));
+  if (!spec || spec->op != "const" || spec->num) return pkg + ".{}";
+  std::string tmpl = spec->args.empty() ? spec->name : name_template(spec->name);
+  return tmpl.starts_with(".") ? pkg + tmpl : tmpl;
+}
+
+std::vector<int32_t> module_functions(const Program& p, const std::string& tmpl, const std::string& name) {
+  std::vector<int32_t> out;
+  for (const auto& file : p.files) {
+    if (!fits_template(tmpl, file.module_name)) continue;
+    for (const auto& g : p.functions)
+      if (g.owner_module < 0 && g.qualname == file.module_name + "." + name) out.push_back(g.id);
+  }
+  return out;
+}
+
 bool fits_template(std::string_view tmpl, std::string_view name) {
   std::vector<std::string> parts{""};
   for (size_t i = 0; i < tmpl.size(); ++i) {

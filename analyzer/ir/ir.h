@@ -24,6 +24,9 @@ inline constexpr const char* kContainerItems = "<items>";
 // Attr::text of an attribute holding a weak reference to its value (`weakref.ref(parent)`): calling
 // the attribute hands back the value.
 inline constexpr const char* kWeakReference = "<weakref>";
+// Attr::type of an attribute holding a module object `importlib.import_module` loaded; Attr::text
+// holds the template of the module names it can be (see imported_module_template).
+inline constexpr const char* kImportedModule = "<imported module>";
 // The name of the call_value node a class decorator's application lowers to (`@deco class C` is
 // `C = deco(C)`): callee first, then the class.
 inline constexpr const char* kClassDecorator = "<class decorator>";
@@ -304,5 +307,11 @@ std::pair<int32_t, NodeId> namespace_record_field(const Program& p, const std::s
 std::string name_template(std::string_view fstring_text);
 // Whether `name` can be what template `tmpl` builds (each `{...}` stands for any text).
 bool fits_template(std::string_view tmpl, std::string_view name);
+// The module names `importlib.import_module(spec, __package__)` can load from `file`: the spec's
+// text (an f-string's holes as `{}`), resolved against the file's package when relative; a spec
+// the analysis cannot read (a configured name) can be any module of that package.
+std::string imported_module_template(const Program& p, int32_t file, const Node* spec);
+// The module-level functions named `name` in the modules whose names fit `tmpl`.
+std::vector<int32_t> module_functions(const Program& p, const std::string& tmpl, const std::string& name);
 
 }  // namespace archscan::ir

@@ -273,28 +273,24 @@ class Builder {
       // name in every module of the tree the (relative) name can be, each a configuration.
       const Node& spec = f.node(f.node(n.args[0]).args[0]);
       if (spec.op == "const" && !spec.num) {
-        std::string tmpl = spec.args.empty() ? spec.name : ir::name_template(spec.name);
-        if (tmpl.starts_with(".")) {
-          const ir::SourceFile& here = p_.file(f.file);
-          std::string pkg = here.module_name;
-          if (!here.is_package_init && pkg.rfind('.') != std::string::npos) pkg = pkg.substr(0, pkg.rfind('.'));
-          tmpl = pkg + tmpl;
-        }
         Attr out;
-        for (const auto& file : p_.files) {
-          if (!ir::fits_template(tmpl, file.module_name)) continue;
-          for (const auto& g : p_.functions)
-            if (g.owner_module < 0 && g.qualname == file.module_name + "." + n.name) {
-              Attr c;
-              c.function = g.id;
-              c.type = "function";
-              c.init_node = id;
-              c.loc = n.loc;
-              add_configuration(out, std::move(c));
-            }
+        for (int32_t g : ir::module_functions(p_, ir::imported_module_template(p_, f.file, &spec), n.name)) {
+          Attr c;
+          c.function = g;
+          c.type = "function";
+          c.init_node = id;
+          c.loc = n.loc;
+          add_configuration(out, std::move(c));
         }
         if (known(out)) return out;
       }
+    }
+    if (n.op == "call" && n.name == "importlib.import_module" && !n.args.empty() && n.args[0] >= 0) {
+      // self.heads = importlib.import_module(cfg.heads_module, __package__): a module object of the
+      // tree (which one a template of names), its functions called later (`self.heads.apply(...)`).
+      a.type = ir::kImportedModule;
+      a.text = ir::imported_module_template(p_, f.file, &f.node(n.args[0]));
+      return a;
     }
     if (n.op == "global" && n.target_function < 0 && n.target_module < 0)
       if (int32_t hook = module_getattr(n.name); hook >= 0) {
