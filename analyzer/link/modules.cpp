@@ -431,7 +431,7 @@ class Builder {
       a.num = n.num;
       return a;
     }
-    if (number_sequence(f, id, 0)) {
+    if (number_sequence(f, id, 0) || stored_table(f, id, 0)) {
       // (101, 7, 355), RESET = (...) at module level, tuple(ids=(...)): a stored pattern.
       a.type = "sequence";
       return a;
@@ -1265,6 +1265,40 @@ class Builder {
   // The torch.nn layer class a callee value names, through phis and conditional expressions.
   // Whether the value is a literal sequence of numbers (two or more), directly, through a
   // constructor argument's default, a module-level name or tuple()/list().
+  // A table of configuration rows holding stored numbers (`(("clip", 6.0), ("self_test", VECTOR))`):
+  // rows of strings and numbers, at least one of them a number sequence.
+  bool stored_table(const Function& f, NodeId id, int depth) {
+    bool sequence = false;
+    return constant_rows(f, id, depth, sequence) && sequence;
+  }
+
+  // Whether `id` is a tuple / list of strings, numbers and such tuples (through parameter defaults
+  // and module-level names); `sequence` is set when one of them is a number sequence.
+  bool constant_rows(const Function& f, NodeId id, int depth, bool& sequence) {
+    if (id < 0 || depth > 4) return false;
+    const Node& n = f.node(id);
+    if (n.op == "param") {
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "default") return constant_rows(f, v, depth + 1, sequence);
+      return false;
+    }
+    if (n.op == "global") {
+      auto [mf, v] = global_value(n);
+      return mf && constant_rows(*mf, v, depth + 1, sequence);
+    }
+    if ((n.op != "tuple" && n.op != "list") || n.args.empty()) return false;
+    for (NodeId a : n.args) {
+      const Node& e = f.node(a);
+      if (e.num || (e.op == "const" && !e.name.empty())) continue;
+      if (number_sequence(f, a, depth + 1)) {
+        sequence = true;
+        continue;
+      }
+      if (!constant_rows(f, a, depth + 1, sequence)) return false;
+    }
+    return true;
+  }
+
   bool number_sequence(const Function& f, NodeId id, int depth) {
     if (id < 0 || depth > 4) return false;
     const Node& n = f.node(id);

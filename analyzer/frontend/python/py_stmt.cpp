@@ -421,6 +421,15 @@ NodeId FunctionLowerer::case_condition(NodeId subject, TSNode clause) {
   return cond;
 }
 
+// The built-in classes whose class pattern's single positional sub-pattern is the subject itself
+// (PEP 634): bool, bytearray, bytes, dict, float, frozenset, int, list, set, str, tuple.
+static bool builtin_self_matching(std::string_view cls) {
+  static const std::unordered_set<std::string_view> types = {"bool",      "bytearray", "bytes", "dict",
+                                                             "float",     "frozenset", "int",   "list",
+                                                             "set",       "str",       "tuple"};
+  return types.count(cls) != 0;
+}
+
 // A class pattern's positional sub-patterns read the fields in order (`__match_args__`: a
 // NamedTuple's or dataclass's fields), keyword ones the attribute named; sequence patterns read
 // the items; a bare name captures.
@@ -441,6 +450,10 @@ void FunctionLowerer::bind_pattern(TSNode p, NodeId value, int depth) {
     TSNode name = ts_node_named_child(p, 0);
     NodeId field = emit("attr", {value}, p, std::string(fc_.text(name)));
     bind_pattern(ts_node_named_child(p, 1), field, depth + 1);
+  } else if (t == "class_pattern" && count == 2 && builtin_self_matching(fc_.text(ts_node_named_child(p, 0)))) {
+    // `case tuple(vector)`, `case float(bound)`: a built-in type's one positional sub-pattern
+    // matches the subject itself.
+    bind_pattern(ts_node_named_child(p, 1), value, depth + 1);
   } else if (t == "class_pattern" || t == "tuple_pattern" || t == "list_pattern") {
     double pos = 0;
     for (uint32_t i = t == "class_pattern" ? 1 : 0; i < count; ++i) {
