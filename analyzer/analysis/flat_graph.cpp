@@ -1672,8 +1672,13 @@ class Inliner {
         if (!idx.num && m(n.args[1]) >= 0 && g_.nodes[static_cast<size_t>(m(n.args[1]))].op == "const" &&
             g_.nodes[static_cast<size_t>(m(n.args[1]))].num)
           key = std::to_string(static_cast<long long>(*g_.nodes[static_cast<size_t>(m(n.args[1]))].num));
+        // (an f-string key, `self.blocks[f"b{res}"]`, reads the entries kept under its template;
+        // `b8` reads one kept under `b{}`)
+        const std::string tmpl = !idx.args.empty() ? ir::name_template(key) : key;
         for (const auto& child : c.children)
-          if (child.name == key || child.name == "*") return attr_value(child, n.loc, fid, c.name + "." + key);
+          if (child.name == key || child.name == "*" || child.name == tmpl ||
+              (child.name.find("{}") != std::string::npos && ir::fits_template(child.name, key)))
+            return attr_value(child, n.loc, fid, c.name + "." + key);
         // An entry chosen by a key not known here: stands for every entry when called.
         bool folded = idx.num || (idx.op == "const" && !idx.name.empty());
         if (!folded && (c.type == "dict" || c.type == "ModuleDict")) {

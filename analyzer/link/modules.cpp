@@ -504,9 +504,10 @@ class Builder {
     }
     if (n.op == "comprehension" && !n.args.empty()) {
       // [REGISTRY[k](cfg) for k in names]: a list whose every item is what the element builds.
-      Attr item = classify(f, n.args[0], depth + 1);
+      auto [value, key] = comprehension_item(f, n);
+      Attr item = classify(f, value, depth + 1);
       if (callable_value(item)) {
-        item.name = "*";
+        item.name = key;
         a.type = "list";
         a.children.push_back(std::move(item));
         return a;
@@ -1172,8 +1173,9 @@ class Builder {
           out.push_back(std::move(c));
         }
       } else if (n.op == "comprehension" && !n.args.empty()) {
-        Attr c = classify(f, n.args[0], depth + 1);
-        c.name = "*";
+        auto [value, key] = comprehension_item(f, n);
+        Attr c = classify(f, value, depth + 1);
+        c.name = key;
         out.push_back(std::move(c));
       } else if (n.op == "add" && n.has(ir::kInPlace) && n.args.size() >= 2) {
         collect_list(f, n.args[1], out, depth + 1, false);
@@ -1265,6 +1267,21 @@ class Builder {
   // The torch.nn layer class a callee value names, through phis and conditional expressions.
   // Whether the value is a literal sequence of numbers (two or more), directly, through a
   // constructor argument's default, a module-level name or tuple()/list().
+  // What a comprehension's every item is, and the name it is kept under: `*` for a list's items;
+  // the key's name template for a dict comprehension's values (`{f"b{r}": Block(r) for r in rs}`
+  // keeps `b{}`), `*` when the key is not a string.
+  static std::pair<NodeId, std::string> comprehension_item(const Function& f, const Node& n) {
+    if (n.name == "dict" && n.args[0] >= 0) {
+      const Node& pair = f.node(n.args[0]);
+      if (pair.op == "tuple" && pair.args.size() == 2 && pair.args[0] >= 0) {
+        const Node& key = f.node(pair.args[0]);
+        const bool text = key.op == "const" && !key.num && !key.name.empty();
+        return {pair.args[1], text ? (key.args.empty() ? key.name : ir::name_template(key.name)) : std::string("*")};
+      }
+    }
+    return {n.args[0], "*"};
+  }
+
   // A table of configuration rows holding stored numbers (`(("clip", 6.0), ("self_test", VECTOR))`):
   // rows of strings and numbers, at least one of them a number sequence.
   bool stored_table(const Function& f, NodeId id, int depth) {

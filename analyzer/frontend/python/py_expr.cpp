@@ -487,7 +487,8 @@ NodeId FunctionLowerer::lower_comprehension(TSNode n) {
   }
   env_ = std::move(saved);
   parts.insert(parts.begin(), body);
-  return emit("comprehension", std::move(parts), n);
+  // (a dict comprehension is named "dict": its element is the (key, value) pair)
+  return emit("comprehension", std::move(parts), n, std::string_view(node_type(n)) == "dictionary_comprehension" ? "dict" : "");
 }
 
 NodeId FunctionLowerer::lower_string(TSNode n) {
