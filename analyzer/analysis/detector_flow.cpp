@@ -2061,7 +2061,9 @@ class Analyzer {
                        : -1;
     if (cond >= 0) {
       int32_t data = n.op == "where" ? n.args[2] : n.args[0];
-      if (guard(n, cond, data) || running_extreme(n, cond) || piecewise_map(n)) drop(cond);
+      // (`where(peak > 0, peak, ones_like(peak))`: the value kept when it passes, a safe divisor)
+      const bool kept_guard = n.op == "where" && guard(n, cond, n.args[1]);
+      if (guard(n, cond, data) || kept_guard || running_extreme(n, cond) || piecewise_map(n)) drop(cond);
     }
     return ops;
   }
