@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "analysis/layout.h"
 #include "ir/ops.h"
 
 namespace archscan::flow {
@@ -153,7 +154,7 @@ class Analyzer {
  public:
   // `on_output`: the graph's inputs are the model's last learned values (see analyse()).
   Analyzer(const ir::Program& p, FlowResult& r, bool on_output = false)
-      : p_(p), r_(r), g_(r.graph), on_output_(on_output) {}
+      : p_(p), r_(r), g_(r.graph), layout_(r.graph), on_output_(on_output) {}
 
   void run() {
     r_.facts.assign(g_.nodes.size(), Fact{});
@@ -770,7 +771,10 @@ class Analyzer {
     const bool pools_features = any_learned && in(n.op, {"sum", "mean", "nansum"}) &&
                                 (n.args.size() >= 2 || std::any_of(n.kwargs.begin(), n.kwargs.end(),
                                                                    [](const auto& kv) { return kv.first == "dim"; }));
-    if ((is_reduction_op(n, r_.facts) && !pools_features) || (ir::is_pooling(n.op) && !fixed_window(n)))
+    // (a reduction over the features of each position alone, `img.amax(1)`, keeps one value per
+    // position: no statistic of the sample)
+    const bool per_position = layout_.reduces_features_only(id);
+    if ((is_reduction_op(n, r_.facts) && !pools_features && !per_position) || (ir::is_pooling(n.op) && !fixed_window(n)))
       out.scale = true;
     else if (in(n.op, {"add",     "sub",       "mul",        "div",   "unsqueeze", "view",  "reshape",
                        "to",      "expand",    "expand_as",  "float", "detach",    "clamp", "clamp_min",
@@ -907,7 +911,7 @@ class Analyzer {
     // Every coefficient of a Fourier transform is a weighted sum over all positions: an aggregate,
     // as a mean is (`rfft2(x).abs()[:, h // 2, w // 2]` measures the whole image's checkerboard).
     if (in(op, {"fft", "rfft", "fft2", "rfft2", "fftn", "rfftn", "stft", "hfft", "ihfft"})) ev |= kAggregate;
-    if (is_reduction_op(n, r_.facts)) {
+    if (is_reduction_op(n, r_.facts) && !per_position) {
       bool aggregate =
           in(op, {"sum", "mean", "cumsum", "cumprod", "nansum", "count_nonzero", "std", "var", "var_mean", "std_mean",
                   "norm", "logsumexp", "quantile", "nanquantile", "median", "nanmedian", "nanmean"});
@@ -2608,6 +2612,7 @@ class Analyzer {
   const ir::Program& p_;
   FlowResult& r_;
   const FlatGraph& g_;
+  const Layout layout_;  // (which axis of a raw input holds its features)
   const bool on_output_;
   std::unordered_map<int32_t, int32_t> weights_of_;  // masked-mean product -> its weights operand
   std::vector<char> learned_op_;

@@ -1,0 +1,105 @@
+#include "analysis/layout.h"
+
+#include <string>
+
+namespace archscan::flow {
+namespace {
+
+// Ops that keep every axis of their data operand (element-wise maps, comparisons, casts).
+bool keeps_axes(const std::string& op) {
+  static const std::set<std::string> ops = {
+      "abs",   "neg",     "sub",     "add",      "mul",         "div",        "eq",     "ne",    "lt",     "le",
+      "gt",    "ge",      "isclose", "isnan",    "isinf",       "isfinite",   "not",    "logical_not",
+      "float", "to",      "bool",    "long",     "int",         "clamp",      "clamp_min", "clamp_max", "round",
+      "sign",  "square",  "pow",     "sqrt",     "logical_and", "logical_or", "and",    "or",    "nan_to_num",
+      "floor", "ceil",    "bitwise_and", "bitwise_or", "invert"};
+  return ops.count(op) != 0;
+}
+
+bool conv(const std::string& op) { return op == "conv1d" || op == "conv2d" || op == "conv3d"; }
+
+}  // namespace
+
+Layout::Layout(const FlatGraph& g) : g_(g) {
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const FlatNode& n = g.nodes[i];
+    if (conv(n.op) && (n.flags & kFlatLearned) && !n.args.empty())
+      if (int32_t in = input_of(n.args[0]); in >= 0) channels_first_.insert(in);
+    // b, n, _ = x.shape (x.shape[2] read): three or more axes.
+    if (n.op == "getitem" && n.args.size() == 2 && n.args[0] >= 0 && n.args[1] >= 0) {
+      const FlatNode& shape = g.nodes[static_cast<size_t>(n.args[0])];
+      const FlatNode& k = g.nodes[static_cast<size_t>(n.args[1])];
+      if (shape.op == "attr" && shape.name == "shape" && !shape.args.empty() && k.num && *k.num >= 2 &&
+          shape.args[0] >= 0 && (g.nodes[static_cast<size_t>(shape.args[0])].flags & kFlatInput))
+        rank3_.insert(shape.args[0]);
+    }
+  }
+}
+
+int32_t Layout::input_of(int32_t v, bool* narrow_last) const {
+  for (int guard = 0; v >= 0 && guard < 32; ++guard) {
+    const FlatNode& n = g_.nodes[static_cast<size_t>(v)];
+    if (n.flags & kFlatInput) return v;
+    if (n.args.empty() || n.flags & kFlatLearned) return -1;
+    // x[..., :2], x[:, 1:]: slices keep the axes (an integer index would drop one)
+    if (n.op == "getitem" && n.args.size() == 2 && n.args[1] >= 0) {
+      const FlatNode& idx = g_.nodes[static_cast<size_t>(n.args[1])];
+      bool slices = idx.op == "slice";
+      if (idx.op == "tuple") {
+        slices = true;
+        for (int32_t a : idx.args) {
+          const FlatNode& part = g_.nodes[static_cast<size_t>(a)];
+          if (part.op != "slice" && part.name != "...") slices = false;
+        }
+        // x[..., a:b] with b - a a few fields
+        if (slices && narrow_last && idx.args.size() == 2 && g_.nodes[static_cast<size_t>(idx.args[0])].name == "...") {
+          const FlatNode& last = g_.nodes[static_cast<size_t>(idx.args[1])];
+          if (last.args.size() >= 2 && last.args[0] >= 0 && last.args[1] >= 0) {
+            const auto& from = g_.nodes[static_cast<size_t>(last.args[0])];
+            const auto& to = g_.nodes[static_cast<size_t>(last.args[1])];
+            const double lo = from.num ? *from.num : from.name == "None" ? 0 : -1;
+            if (to.num && lo >= 0 && *to.num - lo <= 8) *narrow_last = true;
+          }
+        }
+      }
+      if (!slices) return -1;
+      v = n.args[0];
+      continue;
+    }
+    // (masked_fill / where keep the layout of the data they fill)
+    if (n.op == "masked_fill" || n.op == "phi") {  // (a join of the same data computed several ways)
+      v = n.args[0];
+      continue;
+    }
+    if (n.op == "where" && n.args.size() == 3) {
+      v = n.args[2];
+      continue;
+    }
+    if (!keeps_axes(n.op)) return -1;
+    // (the operand carrying the data: the first one that is not a number)
+    int32_t next = -1;
+    for (int32_t a : n.args)
+      if (a >= 0 && !g_.nodes[static_cast<size_t>(a)].num && g_.nodes[static_cast<size_t>(a)].op != "const") {
+        next = a;
+        break;
+      }
+    v = next;
+  }
+  return -1;
+}
+
+bool Layout::reduces_features_only(int32_t id) const {
+  const FlatNode& n = g_.nodes[static_cast<size_t>(id)];
+  if (n.args.empty()) return false;
+  int32_t dim = n.args.size() >= 2 ? n.args[1] : -1;
+  for (const auto& [k, v] : n.kwargs)
+    if (k == "dim") dim = v;
+  if (dim < 0 || !g_.nodes[static_cast<size_t>(dim)].num) return false;  // (all axes, or several)
+  const double axis = *g_.nodes[static_cast<size_t>(dim)].num;
+  bool narrow_last = false;
+  const int32_t in = input_of(n.args[0], &narrow_last);
+  if (in < 0) return false;
+  return (axis == 1 && channels_first_.count(in)) || (axis == -1 && narrow_last && rank3_.count(in));
+}
+
+}  // namespace archscan::flow
