@@ -1271,7 +1271,11 @@ class Analyzer {
       // A per-position test (no reduction, pooling or stored pattern) that blanks those positions of
       // a per-position output (span, padding and special-token masks of token logits): masking,
       // not a trigger that overrides the prediction.
-      if (y_learned && !downstream && position_mask(df.evidence) && blanks_positions(n)) {
+      // (a membership of each token in a stored set, `isin(ids, SKIP)`, is such a test too: the
+      // token's own property, not a pattern across positions)
+      if (y_learned && !downstream && blanks_positions(n) &&
+          (position_mask(df.evidence) ||
+           (!(df.evidence & (kReduce | kPool | kAggregate)) && membership_test(c.detector >= 0 ? c.detector : d)))) {
         integrated[i] = 0;
         continue;
       }
@@ -1693,6 +1697,51 @@ class Analyzer {
       const FlatNode& a = node(n.args[0]);  // log(1 - d)
       return (a.op == "sub" || a.op == "rsub") && a.args.size() == 2 && scalar(a.args[0]) == 1;
     }
+    return false;
+  }
+
+  // Whether the weight-free test `d` only compares each position's own value: with numbers, or
+  // for membership in a stored collection (`isin(ids, SKIP)`), combined by logic; no window,
+  // shift or other stored pattern.
+  bool membership_test(int32_t d) const {
+    std::vector<int32_t> work{d};
+    std::set<int32_t> seen;
+    bool member = false;
+    while (!work.empty()) {
+      const int32_t v = work.back();
+      work.pop_back();
+      if (v < 0 || !seen.insert(v).second || seen.size() > 64) continue;
+      const Fact& f = fact(v);
+      if (!f.raw || f.learned) continue;
+      const FlatNode& x = node(v);
+      if (x.flags & kFlatInput) continue;
+      if (x.op == "isin") {
+        member = true;
+        if (!x.args.empty()) work.push_back(x.args[0]);
+        continue;
+      }
+      if (x.op == "getitem") {  // (a shifted window, ids[:, 1:], relates neighbouring positions)
+        if (x.args.size() != 2 || !full_index(x.args[1])) return false;
+        work.push_back(x.args[0]);
+        continue;
+      } else if (!ir::is_comparison(x.op) &&
+                 !in(x.op, {"logical_and", "logical_or", "logical_not", "and", "or", "not", "bitwise_and",
+                            "bitwise_or", "bitwise_not", "invert", "to", "float", "bool", "long"})) {
+        return false;
+      }
+      for (int32_t a : x.args) work.push_back(a);
+    }
+    return member;
+  }
+
+  // An index that keeps every position: `:`, `...`, `None` (new axes), or a tuple of them.
+  bool full_index(int32_t i) const {
+    if (i < 0) return false;
+    const FlatNode& x = node(i);
+    auto none = [&](int32_t a) { return a >= 0 && node(a).op == "const" && node(a).name == "None"; };
+    if (x.op == "const") return x.name == "None" || x.name == "...";
+    if (x.op == "slice") return std::all_of(x.args.begin(), x.args.end(), none);
+    if (x.op == "tuple") return std::all_of(x.args.begin(), x.args.end(), [&](int32_t a) { return full_index(a); });
     return false;
   }
 
