@@ -1779,6 +1779,10 @@ class Analyzer {
       if (t >= 0 && std::find(node(t).args.begin(), node(t).args.end(), y) != node(t).args.end()) return false;
     const FlatNode& n = node(i);
     if (in(n.op, {"cat", "stack", "sub", "div"})) return false;
+    // heatmaps * (heatmaps.amax(-1) > thr)[..., None]: the output gated by a test of its own
+    // statistic (a keypoint's visibility, a detection's score) keeps or drops what it is, forcing
+    // nothing.
+    if (n.op == "mul" && derives_from(d, y)) return false;
     const bool chooses = in(n.op, {"where", "select", "masked_fill", "lerp", "masked_scatter"});
     for (int32_t a : operands(n)) {
       if (a == d || a == y || node(a).op == "branch") continue;
