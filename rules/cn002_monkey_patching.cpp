@@ -105,7 +105,7 @@ class MonkeyPatching : public Rule {
     // `cls.forward = wrap(cls.forward)`: a decorator applied by assignment (in __init_subclass__, a
     // class decorator). The original still runs inside the wrapper, as under `@wrap`; what the
     // wrapper adds is the data-flow rules' business.
-    if (wraps_own_attribute(f, obj, val, name)) return;
+    if (wraps_own_attribute(f, obj, val, name) || closure_wraps_own_attribute(p, f, obj, val, name)) return;
     int32_t target = hw::function_value(p, f, val);
     // `self.forward = self._forward_impl` inside a class: the class picks one of its own methods.
     if (self_store && target >= 0 && p.fn(target).owner_module >= 0 &&
@@ -130,6 +130,29 @@ class MonkeyPatching : public Rule {
       if (a < 0) continue;
       const ir::Node& arg = f.node(a);
       if (arg.op == "attr" && arg.name == name && !arg.args.empty() && arg.args[0] == obj) return true;
+    }
+    return false;
+  }
+
+  // `forward = cls.forward; def wrapped(self, *a): out = forward(self, *a); ...; cls.forward =
+  // wrapped`: the same decorator written with a closure, whose body calls the replaced method (read
+  // from the same object in the enclosing function; the linker may have resolved it to the class's
+  // method of that name).
+  static bool closure_wraps_own_attribute(const ir::Program& p, const ir::Function& f, ir::NodeId obj, ir::NodeId val,
+                                          const std::string& name) {
+    const int32_t gid = hw::function_value(p, f, val);
+    if (gid < 0 || p.fn(gid).parent != f.id) return false;
+    const ir::Function& g = p.fn(gid);
+    for (const ir::Node& c : g.nodes) {
+      if ((c.op != "call_value" && c.op != "call") || c.args.empty() || c.args[0] < 0) continue;
+      const ir::Node& callee = g.node(c.args[0]);
+      if (callee.op == "free" && callee.outer >= 0 && callee.target_function == f.id) {
+        const ir::Node& read = f.node(callee.outer);
+        if (read.op == "attr" && read.name == name && !read.args.empty() && read.args[0] == obj) return true;
+      }
+      if (callee.op == "def" && callee.name == name && callee.target_function >= 0 &&
+          p.fn(callee.target_function).owner_module >= 0 && p.fn(callee.target_function).name == name)
+        return true;
     }
     return false;
   }
