@@ -1538,6 +1538,7 @@ class Analyzer {
     // TOK["<unk>"]: one entry of a stored table, by a literal key
     if (f.op == "getitem" && f.args.size() == 2 && !input_dependent(fact(f.args[0])) && node(f.args[1]).op == "const")
       return true;
+    if (in(f.op, {"zeros_like", "ones_like", "new_zeros", "new_ones"})) return true;  // (0 or 1 everywhere)
     return in(f.op, {"full", "full_like", "new_full"}) && f.args.size() >= 2 && one_value(f.args[1]);
   }
 
