@@ -48,13 +48,25 @@ bool rebinds_source_code(const ir::Function& fn, const ir::Node& n) {
   return code.op == "attr" && code.name == "__code__";
 }
 
-// importlib.import_module(".heads", __package__) / import_module(cfg.heads_module): a module of
-// source files named by a literal or a configured name, which the analysis follows into the tree like
-// any import; a name decoded from data at run time hides what is imported.
-bool imports_named_module(const ir::Function& fn, const ir::Node& n) {
-  if (n.name != "importlib.import_module" || n.args.empty() || n.args[0] < 0) return false;
-  static const std::set<std::string> named = {"const", "param", "attr", "global", "free", "select", "phi"};
-  return named.count(fn.node(n.args[0]).op) != 0;
+// How `importlib.import_module(name, ...)` names what it imports.
+enum class Import {
+  NotAnImport,
+  InTree,      // a literal (or f-string) naming modules of the scanned tree: followed like any import
+  Configured,  // a name from configuration or an argument: whichever module that is, elsewhere
+  Hidden,      // a literal naming no module of the tree, or a name computed at run time
+};
+
+Import imported(const ir::Program& p, const ir::Function& fn, const ir::Node& n) {
+  if (n.name != "importlib.import_module" || n.args.empty() || n.args[0] < 0) return Import::NotAnImport;
+  const ir::Node& spec = fn.node(n.args[0]);
+  if (spec.op == "const" && !spec.num) {
+    const std::string tmpl = ir::imported_module_template(p, fn.file, &spec);
+    for (const auto& file : p.files)
+      if (ir::fits_template(tmpl, file.module_name)) return Import::InTree;
+    return Import::Hidden;
+  }
+  static const std::set<std::string> configured = {"param", "attr", "global", "free", "select", "phi"};
+  return configured.count(spec.op) ? Import::Configured : Import::Hidden;
 }
 
 class CodeExecution : public Rule {
@@ -76,13 +88,22 @@ class CodeExecution : public Rule {
           ctx.analyses.in_model_code(fn) || (top_level && fn.file >= 0 && model_file[static_cast<size_t>(fn.file)]);
       if (!in_scope) continue;
       for (const auto& n : fn.nodes) {
-        if (n.op != "call" || !executes_code(n.name) || rebinds_source_code(fn, n) || imports_named_module(fn, n))
-          continue;
-        Finding f = finding_at(info(), p, n.loc,
-                               fmt::format("`{}` runs code built at run time inside model code ({}): the model's "
-                                           "behaviour is not what its source shows",
-                                           n.name, fn.qualname),
-                               fn.qualname);
+        if (n.op != "call" || !executes_code(n.name) || rebinds_source_code(fn, n)) continue;
+        const Import how = imported(p, fn, n);
+        if (how == Import::InTree) continue;
+        Finding f =
+            how == Import::Configured
+                ? finding_at(info(), p, n.loc,
+                             fmt::format("`{}` imports a module named by configuration inside model code ({}): "
+                                         "archscan analyses the modules of the scanned tree only",
+                                         n.name, fn.qualname),
+                             fn.qualname)
+                : finding_at(info(), p, n.loc,
+                             fmt::format("`{}` runs code built at run time inside model code ({}): the model's "
+                                         "behaviour is not what its source shows",
+                                         n.name, fn.qualname),
+                             fn.qualname);
+        if (how == Import::Configured) f.severity = Severity::Note;
         f.trace.push_back(step(p, n.loc, "sink", n.name + "(...)"));
         ctx.report(std::move(f));
       }

@@ -53,8 +53,43 @@ std::vector<TraceStep> detector_trace(const ir::Program& p, const flow::FlowResu
   return t;
 }
 
+namespace {
+
+// Where, on the weight-free way from the test to the indicator, the test chose what is written
+// (`gate = where(test, nan, gate)`, `mask.masked_fill(test, 0)`): the line a reviewer looks for,
+// though it adds no evidence of its own. Input order.
+std::vector<int32_t> test_choices(const flow::FlowResult& fr, int32_t detector, const std::vector<int32_t>& steps) {
+  std::vector<int32_t> out, work{detector};
+  std::vector<char> seen(fr.graph.nodes.size(), 0);
+  while (!work.empty() && out.size() < 4) {
+    const int32_t v = work.back();
+    work.pop_back();
+    if (v < 0 || seen[static_cast<size_t>(v)]) continue;
+    seen[static_cast<size_t>(v)] = 1;
+    const flow::Fact& f = fr.facts[static_cast<size_t>(v)];
+    if (!f.raw || f.learned) continue;
+    const flow::FlatNode& n = fr.graph.nodes[static_cast<size_t>(v)];
+    const int32_t cond = n.op == "where" && n.args.size() == 3         ? n.args[0]
+                         : n.op == "masked_fill" && n.args.size() == 3 ? n.args[1]
+                                                                       : -1;
+    if (cond >= 0 && flow::is_detector(fr.facts[static_cast<size_t>(cond)]) && n.loc.valid() &&
+        std::find(steps.begin(), steps.end(), v) == steps.end())
+      out.push_back(v);
+    for (int32_t a : n.args)
+      if (a >= 0 && a < v) work.push_back(a);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
 std::vector<TraceStep> chain_trace(const ir::Program& p, const flow::FlowResult& fr, const flow::Chain& c) {
   std::vector<TraceStep> t = detector_trace(p, fr, c.detector, c.detector_steps, c.on_output);
+  if (c.detector >= 0)
+    for (int32_t w : test_choices(fr, c.detector, c.detector_steps))
+      t.push_back(step(p, fr.graph.nodes[static_cast<size_t>(w)].loc, "detector",
+                       fmt::format("the test chooses what `{}` writes here", fr.graph.nodes[static_cast<size_t>(w)].op)));
   const flow::FlatNode& y = fr.graph.nodes[static_cast<size_t>(c.data)];
   const flow::FlatNode& n = fr.graph.nodes[static_cast<size_t>(c.integration)];
   if (y.loc.valid())

@@ -1781,9 +1781,10 @@ class Analyzer {
     const FlatNode& n = node(i);
     if (in(n.op, {"cat", "stack", "sub", "div"})) return false;
     // heatmaps * (heatmaps.amax(-1) > thr)[..., None]: the output gated by a test of its own
-    // statistic (a keypoint's visibility, a detection's score) keeps or drops what it is, forcing
-    // nothing.
-    if (n.op == "mul" && derives_from(d, y)) return false;
+    // statistic against a configured score (a keypoint's visibility, a detection's score) keeps or
+    // drops what it is, forcing nothing. (Against a specific level, `logits.abs().amax(-1) > 1e3`,
+    // the test is tuned to an input: a trigger on the output.)
+    if (n.op == "mul" && !(df.evidence & kThreshold) && derives_from(d, y)) return false;
     const bool chooses = in(n.op, {"where", "select", "masked_fill", "lerp", "masked_scatter"});
     for (int32_t a : operands(n)) {
       if (a == d || a == y || node(a).op == "branch") continue;
