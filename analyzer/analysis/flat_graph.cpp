@@ -658,15 +658,31 @@ class Inliner {
   // getattr(self, f"stage{i}") with i unknown (the name a template): any attribute whose name fits
   // (`stage0` registered by name beside the `stage{i}` of a loop), each one the call may read; -1
   // when the name is no template or nothing else fits.
-  int32_t fitting_attrs(int32_t mod, const std::string& name, const ir::Loc& loc, int32_t fid) {
+  // (Methods whose names fit are read bound to `receiver`: `getattr(self, "_" + cfg.mode)`.)
+  int32_t fitting_attrs(int32_t mod, const std::string& name, const ir::Loc& loc, int32_t fid, int32_t receiver) {
     if (name.find("{}") == std::string::npos) return -1;
     std::vector<const ir::Attr*> fitting;
-    for (int32_t c : ir::mro(p_, mod))
+    std::vector<int32_t> methods;
+    for (int32_t c : ir::mro(p_, mod)) {
       for (const ir::Attr& a : p_.mod(c).attrs)
         if ((a.name == name || ir::fits_template(name, a.name)) && fitting.size() < 16) fitting.push_back(&a);
-    if (fitting.size() < 2) return -1;
+      for (const auto& [m, fn] : p_.mod(c).methods)
+        if (ir::fits_template(name, m) && !m.starts_with("__") && methods.size() < 8) methods.push_back(fn);
+    }
+    std::sort(methods.begin(), methods.end());
+    if (fitting.size() + methods.size() < 2) return -1;
     std::vector<int32_t> values;
     for (const ir::Attr* a : fitting) values.push_back(attr_value(*a, loc, fid, a->name));
+    for (int32_t fn : methods) {
+      FlatNode d;
+      d.op = "def";
+      d.num = fn;
+      if (receiver >= 0) d.args = {receiver};
+      d.loc = loc;
+      d.function = fid;
+      d.name = p_.fn(fn).name;
+      values.push_back(add(std::move(d)));
+    }
     return join(std::move(values), loc, fid);
   }
 
@@ -1525,7 +1541,7 @@ class Inliner {
         if (int32_t getter = find_method(p_, static_cast<int32_t>(*b->num), n.name);
             getter >= 0 && is_property(getter) && can_inline(depth))
           return inline_fn(getter, {base}, {}, static_cast<int32_t>(*b->num), depth + 1, n.loc);
-        if (int32_t v = fitting_attrs(static_cast<int32_t>(*b->num), n.name, n.loc, fid); v >= 0) return v;
+        if (int32_t v = fitting_attrs(static_cast<int32_t>(*b->num), n.name, n.loc, fid, base); v >= 0) return v;
         const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name);
         if (a) return bind_receiver(attr_value(*a, n.loc, fid, n.name), base);
         // No such attribute, and the class answers unknown names itself (`__getattr__` falling back
@@ -2062,7 +2078,7 @@ class Inliner {
             d.name = *name;
             return add(std::move(d));
           }
-          if (int32_t v = fitting_attrs(mod, *name, n.loc, fid); v >= 0) return v;
+          if (int32_t v = fitting_attrs(mod, *name, n.loc, fid, m(n.args[0])); v >= 0) return v;
           if (const ir::Attr* a = ir::module_attr(p_, mod, *name)) return attr_value(*a, n.loc, fid, *name);
         }
       }

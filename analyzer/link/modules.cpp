@@ -314,6 +314,26 @@ class Builder {
       a.type = "function";
       return a;
     }
+    if (n.op == "attr" && n.target_function < 0 && !n.args.empty() && is_self(f, n.args[0]) &&
+        n.name.find("{}") != std::string::npos && f.owner_module >= 0) {
+      // getattr(self, "_" + cfg.stage) (a family of names): each method of the class whose name
+      // fits, bound to the instance (each a configuration).
+      Attr out;
+      for (int32_t c : ir::mro(p_, f.owner_module))
+        for (const auto& [name, fid] : p_.mod(c).methods) {
+          if (!ir::fits_template(n.name, name) || name.starts_with("__")) continue;
+          Attr m;
+          m.function = fid;
+          m.type = "bound_method";
+          m.init_node = id;
+          m.loc = n.loc;
+          if (out.function < 0)
+            out = std::move(m);
+          else if (out.alternatives.size() < 8)
+            out.alternatives.push_back(std::move(m));
+        }
+      if (out.function >= 0) return out;
+    }
     if (n.op == "attr" && n.target_function >= 0 && !n.args.empty() && is_self(f, n.args[0]) &&
         !has_decorator(p_.fn(n.target_function), "staticmethod")) {
       // `self.epilogue = self._guard`: one of the instance's own methods, bound to it.

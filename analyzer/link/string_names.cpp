@@ -56,9 +56,21 @@ class Folder {
     }
     if (n.op == "add" && n.args.size() == 2) {
       auto a = value(f, n.args[0], depth + 1);
-      auto b = a ? value(f, n.args[1], depth + 1) : std::nullopt;
+      auto b = value(f, n.args[1], depth + 1);
       if (a && b) return *a + *b;
+      // `"_" + cfg.stage.replace("-", "_")`: a literal part and a configured part, the family of
+      // names the literal allows (`_{}`), as an f-string gives.
+      if (a && !a->empty() && a->find("{}") == std::string::npos) return *a + "{}";
+      if (b && !b->empty() && b->find("{}") == std::string::npos) return "{}" + *b;
       return std::nullopt;
+    }
+    // `"{}_head".format(cfg.deployment)`: the family of names the format string builds.
+    if (n.op == "format" && !n.args.empty()) {
+      auto fmt = value(f, n.args[0], depth + 1);
+      if (!fmt) return std::nullopt;
+      std::string t = ir::name_template(*fmt);
+      if (t == "{}" || t.find("{}") == std::string::npos) return std::nullopt;
+      return t;
     }
     if (n.op == "join" && n.args.size() == 2) {
       auto sep = value(f, n.args[0], depth + 1);
