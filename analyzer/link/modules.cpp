@@ -149,8 +149,9 @@ class Builder {
         a.children.push_back(std::move(member));
         return a;
       }
-    if (n.op == "call" && (n.name == "list" || n.name == "tuple") && n.args.size() == 1) {
-      // list(post), tuple(hooks): a copy of the sequence holds the same items.
+    if (n.op == "call" && (n.name == "list" || n.name == "tuple" || n.name == "sorted" || n.name == "reversed") &&
+        !n.args.empty()) {
+      // list(post), tuple(hooks), sorted(plugins, key=...): a copy of the sequence holds the same items.
       Attr same = classify(f, n.args[0], depth + 1);
       if (known(same) || !same.children.empty() || same.type.starts_with("argument:")) {
         same.init_node = id;
@@ -1489,6 +1490,15 @@ class Builder {
     }
   }
 
+  // The classes of the tree deriving from `base` that compute (at most six in all).
+  void add_subclasses(int32_t base, std::set<int32_t>& out) {
+    for (const auto& m : p_.modules)
+      if (m.id != base && out.size() < 6 && computes(m.id)) {
+        auto chain = ir::mro(p_, m.id);
+        if (std::find(chain.begin(), chain.end(), base) != chain.end()) out.insert(m.id);
+      }
+  }
+
   // The user classes a callee value can be: a class named directly, either arm of a conditional,
   // a parameter's default, and what every call site of the function passes for the parameter
   // (followed through callers: resnet18() -> _resnet(BasicBlock) -> ResNet(block) -> _make_layer(block)).
@@ -1517,6 +1527,17 @@ class Builder {
       candidate_classes(f, c.args[2], depth + 1, out);
       return;
     }
+    // for cls in Base.__subclasses__(): cls() -- any subclass of Base the tree defines (plugins
+    // discovered at run time).
+    if (c.op == "iter_item" && !c.args.empty()) {
+      candidate_classes(f, c.args[0], depth + 1, out);
+      return;
+    }
+    if (c.op == "call" && c.name.ends_with(".__subclasses__")) {
+      for (const auto& m : p_.modules)
+        if (m.qualname + ".__subclasses__" == c.name) add_subclasses(m.id, out);
+      return;
+    }
     if (c.op == "getitem" && c.args.size() == 2 && f.node(c.args[0]).op == "call" &&
         (f.node(c.args[0]).name == "globals" || f.node(c.args[0]).name == "vars")) {
       // globals()[f"{kind}Block"]: the classes of this file whose names fit the key.
@@ -1531,11 +1552,7 @@ class Builder {
     }
     if (int32_t base = self_registering_base(f, c); base >= 0) {
       // Base.registry[name] filled by Base.__init_subclass__: any subclass the tree defines.
-      for (const auto& m : p_.modules)
-        if (m.id != base && out.size() < 6 && computes(m.id)) {
-          auto chain = ir::mro(p_, m.id);
-          if (std::find(chain.begin(), chain.end(), base) != chain.end()) out.insert(m.id);
-        }
+      add_subclasses(base, out);
       return;
     }
     if (auto entries = registry_lookup(f, c)) {
