@@ -424,9 +424,10 @@ class Inliner {
       return call_value(c.args[0], all, all_kwargs, loc, fn, depth);
     }
     if (c.op == "iter_item" && !c.args.empty()) {
-      // for blk in self.blocks: x = blk(x)
-      if (const ir::Attr* it = iterated_container(c.args[0], 0))
-        return call_container(*it, args, loc, fn, depth, true, kwargs);
+      // for blk in self.blocks: x = blk(x) (and for blk in self.blocks[1:])
+      const ir::Attr* it = iterated_container(c.args[0], 0);
+      if (!it) it = container_slice(c.args[0]);
+      if (it) return call_container(*it, args, loc, fn, depth, true, kwargs);
     }
     if (c.op == "getitem" && !c.args.empty() && g_.nodes[static_cast<size_t>(c.args[0])].op == "iter_item") {
       // for name, fn in self.table.items(): y = fn(y) -- the value half of each entry (and of
@@ -1157,9 +1158,13 @@ class Inliner {
     if (g.op != "getitem" || g.args.size() != 2) return nullptr;
     const FlatNode& base = g_.nodes[static_cast<size_t>(g.args[0])];
     const FlatNode& sl = g_.nodes[static_cast<size_t>(g.args[1])];
-    if (base.op != "container" || !base.attr || base.attr->type != "Sequential" || sl.op != "slice" ||
-        sl.args.size() != 2)
+    if (base.op != "container" || !base.attr || (base.attr->type != "Sequential" && base.attr->type != "ModuleList") ||
+        sl.op != "slice" || sl.args.size() != 2)
       return nullptr;
+    // (children that stand for every element, `ModuleList(Block() for ...)`: any slice holds them)
+    if (std::any_of(base.attr->children.begin(), base.attr->children.end(),
+                    [](const ir::Attr& c) { return c.name == "*"; }))
+      return base.attr;
     const long size = static_cast<long>(base.attr->children.size());
     auto bound = [&](int32_t a, long fallback) -> std::optional<long> {
       const FlatNode& b = g_.nodes[static_cast<size_t>(a)];
@@ -1533,6 +1538,9 @@ class Inliner {
         for (int32_t a : b->args)
           if (auto st = object_state_.find({a, n.name}); st != object_state_.end()) phi.args.push_back(st->second);
         if (phi.args.size() == b->args.size()) return add(std::move(phi));
+        // h.flag set on the tensor entering a loop (`h.hand_contact = test`), read by the loop body
+        // through the loop's join: the first iteration reads it (later ones hold new tensors).
+        if (!phi.args.empty() && (b->flags & kFlatLoopHeader)) return join(std::move(phi.args), n.loc, fid);
       }
       if (const StoredState* st = submodule_state(base, n.name)) return st->value;
       if (b && b->op == "self" && b->num) {
@@ -1679,8 +1687,9 @@ class Inliner {
     }
     if (n.op == "getitem" && n.args.size() == 2) {
       int32_t base = m(n.args[0]);
+      // (a slice, `self.blocks[1:]`, is a part of the container, not one child: see container_slice)
       if (base >= 0 && g_.nodes[static_cast<size_t>(base)].op == "container" &&
-          g_.nodes[static_cast<size_t>(base)].attr) {
+          g_.nodes[static_cast<size_t>(base)].attr && f.node(n.args[1]).op != "slice") {
         const ir::Attr& c = *g_.nodes[static_cast<size_t>(base)].attr;
         const ir::Node& idx = f.node(n.args[1]);
         std::string key = idx.num ? std::to_string(static_cast<long long>(*idx.num)) : idx.name;
