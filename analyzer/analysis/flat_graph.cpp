@@ -424,17 +424,21 @@ class Inliner {
       return call_value(c.args[0], all, all_kwargs, loc, fn, depth);
     }
     if (c.op == "iter_item" && !c.args.empty()) {
-      // for blk in self.blocks: x = blk(x) (and for blk in self.blocks[1:])
+      // for blk in self.blocks: x = blk(x) (and for blk in self.blocks[1:], for m in self.children())
       const ir::Attr* it = iterated_container(c.args[0], 0);
       if (!it) it = container_slice(c.args[0]);
+      if (!it) it = submodule_table(c.args[0]);
       if (it) return call_container(*it, args, loc, fn, depth, true, kwargs);
     }
     if (c.op == "getitem" && !c.args.empty() && g_.nodes[static_cast<size_t>(c.args[0])].op == "iter_item") {
       // for name, fn in self.table.items(): y = fn(y) -- the value half of each entry (and of
-      // enumerate(self.blocks)).
-      const FlatNode& item = g_.nodes[static_cast<size_t>(c.args[0])];
-      if (const ir::Attr* it = item.args.empty() ? nullptr : iterated_container(item.args[0], 0))
-        return call_container(*it, args, loc, fn, depth, true, kwargs);
+      // enumerate(self.blocks), of vars(self)["_modules"].items()).
+      const int32_t items = g_.nodes[static_cast<size_t>(c.args[0])].args.empty()
+                                ? -1
+                                : g_.nodes[static_cast<size_t>(c.args[0])].args[0];
+      const ir::Attr* it = items < 0 ? nullptr : iterated_container(items, 0);
+      if (!it && items >= 0) it = submodule_table(items);
+      if (it) return call_container(*it, args, loc, fn, depth, true, kwargs);
     }
     // An unknown callable: a model passed in, a module held in a variable. Assume it is learned.
     // An unknown callable (a model passed in, a module out of a container loop, a closure
@@ -1153,6 +1157,35 @@ class Inliner {
   // One of several values (a phi), or the value itself when there is one.
   // `seq[a:b]` of a Sequential container value: the container of those children (kept with the
   // graph, whose layer references point into it), or nullptr.
+  // The submodules a module holds, read as a table: `vars(self)["_modules"].items()`,
+  // `self._modules.values()`, `self.children()`, `self.named_children()`. A container of every
+  // module attribute of its class (in order), or null.
+  const ir::Attr* submodule_table(int32_t v) {
+    const FlatNode* n = &g_.nodes[static_cast<size_t>(v)];
+    if ((n->op == "items" || n->op == "values") && !n->args.empty()) n = &g_.nodes[static_cast<size_t>(n->args[0])];
+    int32_t owner = -1;
+    if ((n->op == "children" || n->op == "named_children") && !n->args.empty()) owner = n->args[0];
+    if (n->op == "attr" && n->name == "_modules" && !n->args.empty()) owner = n->args[0];
+    if (n->op == "getitem" && n->args.size() == 2) {
+      const FlatNode& table = g_.nodes[static_cast<size_t>(n->args[0])];
+      const FlatNode& key = g_.nodes[static_cast<size_t>(n->args[1])];
+      if (table.op == "call" && table.name == "vars" && !table.args.empty() && key.op == "const" &&
+          key.name == "_modules")
+        owner = table.args[0];
+    }
+    if (owner < 0) return nullptr;
+    const FlatNode& self = g_.nodes[static_cast<size_t>(owner)];
+    if (self.op != "self" || !self.num) return nullptr;
+    ir::Attr& all = g_.made_attrs->emplace_back();
+    all.kind = ir::AttrKind::Container;
+    all.type = "ModuleDict";
+    for (int32_t c : ir::mro(p_, static_cast<int32_t>(*self.num)))
+      for (const ir::Attr& a : p_.mod(c).attrs)
+        if (a.kind == ir::AttrKind::Submodule || a.kind == ir::AttrKind::Layer || a.kind == ir::AttrKind::Container)
+          all.children.push_back(a);
+    return all.children.empty() ? nullptr : &all;
+  }
+
   const ir::Attr* container_slice(int32_t v) {
     const FlatNode& g = g_.nodes[static_cast<size_t>(v)];
     if (g.op != "getitem" || g.args.size() != 2) return nullptr;
