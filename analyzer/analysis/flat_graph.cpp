@@ -1981,6 +1981,10 @@ class Inliner {
       if (int32_t fwd = find_method(p_, self_mod, "forward"); fwd >= 0 && !a.empty())
         return inline_fn(fwd, a, mapped_kwargs(), self_mod, depth + 1, n.loc);
     }
+    // dataclasses.asdict(record) / vars(record) of a record built in the graph: the same fields.
+    if (n.op == "call" && (n.name == "dataclasses.asdict" || n.name == "asdict" || n.name == "vars") &&
+        n.args.size() == 1 && m(n.args[0]) >= 0 && g_.nodes[static_cast<size_t>(m(n.args[0]))].op == "dict")
+      return m(n.args[0]);
     if (n.op == "call" && n.target_module >= 0) {
       // FrontendOutput(embeddings=e, flag=f): a record (dataclass / NamedTuple) is its fields.
       // (A record built without arguments keeps its class: `Config()` reads its defaults.)
