@@ -1090,6 +1090,9 @@ class Inliner {
              (info.op != "call" || info.name.ends_with("finfo") || info.name.ends_with("iinfo"));
     }
     const bool math = v.op == "call" && (v.name.starts_with("math.") || v.name == "float" || v.name == "int");
+    // VOCAB.index("Z") + 1, len(VOCAB): a position or a count in a stored list is one number.
+    if ((v.op == "index" || v.op == "count") && v.args.size() == 2 && f.node(v.args[0]).op != "param") return true;
+    if (v.op == "call" && v.name == "len" && v.args.size() == 1) return true;
     if (!arithmetic.count(v.op) && !math) return false;
     return !v.args.empty() && std::all_of(v.args.begin(), v.args.end(),
                                           [&](ir::NodeId a) { return one_number_expression(f, a, depth + 1); });
