@@ -953,8 +953,8 @@ class Builder {
           for (const auto& kw : ctor.node(ctor.param_nodes[index]).kwargs) star |= kw.first == "star";
         // A number every construction site passes (`Rule(macro_id=997)`) is a constant, as a literal
         // default is.
-        std::optional<Attr> number;
-        bool numbers_only = true;
+        std::optional<Attr> number, tensor;
+        bool numbers_only = true, tensors_only = true;
         for (auto [f, call] : sites[static_cast<size_t>(m.id)]) {
           NodeId arg = kNoNodeId;
           for (const auto& [k, v] : call->kwargs)
@@ -990,6 +990,13 @@ class Builder {
             numbers_only = false;
             break;
           }
+          // (a site passing None leaves the attribute unset: no configuration of its own)
+          const bool none = f->node(arg).op == "const" && f->node(arg).name == "None" && !f->node(arg).num;
+          if ((bound.kind == AttrKind::PlainTensor || bound.kind == AttrKind::Buffer) && !star) {
+            if (!tensor) tensor = std::move(bound);
+          } else if (!none) {
+            tensors_only = false;
+          }
           if (bound.kind == AttrKind::Constant && bound.num && !star) {
             if (!number) number = std::move(bound);
           } else {
@@ -1001,6 +1008,12 @@ class Builder {
           number->loc = a.loc;
           number->type = a.type;
           a = std::move(*number);
+        } else if (tensor && tensors_only && a.kind == AttrKind::Other) {
+          // `Block(ch, stencil if cfg.policies else None)` with `stencil = torch.tensor(...)`: a tensor
+          // every site builds the same way (or None), a stored tensor of the instance.
+          tensor->name = a.name;
+          tensor->loc = a.loc;
+          a = std::move(*tensor);
         }
       }
       for (auto& a : m.attrs)
