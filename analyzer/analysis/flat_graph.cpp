@@ -3123,6 +3123,18 @@ int32_t class_of(const ir::Program& p, const ir::Function& f, ir::NodeId id, int
   if (id < 0 || depth > 8) return -1;
   if (int32_t c = class_of(f, id); c >= 0) return c;
   const ir::Node& n = f.node(id);
+  if (n.op == "param") {
+    // `def init(module): ... isinstance(module, Encoder) ... module.register_forward_pre_hook(h)`
+    // (a function `model.apply` visits): the one class of the tree the function tests it against.
+    int32_t narrowed = -1;
+    for (const ir::Node& c : f.nodes)
+      if (c.op == "call" && (c.name == "isinstance" || c.name == "builtins.isinstance") && c.args.size() == 2 &&
+          c.args[0] == id && c.args[1] >= 0 && f.node(c.args[1]).target_module >= 0) {
+        if (narrowed >= 0 && narrowed != f.node(c.args[1]).target_module) return -1;
+        narrowed = f.node(c.args[1]).target_module;
+      }
+    if (narrowed >= 0) return narrowed;
+  }
   if (n.op != "attr" || n.args.size() != 1) return -1;
   const int32_t owner = class_of(p, f, n.args[0], depth + 1);
   const ir::Attr* a = owner >= 0 ? ir::module_attr(p, owner, n.name) : nullptr;
