@@ -2526,13 +2526,15 @@ class Analyzer {
   // ids.masked_fill(hit, pad_id) with `pad_id` the padding index of an embedding of the program
   // (`nn.Embedding(..., padding_idx=config.pad_token_id)`, the same number or the same field): the
   // tokens are blanked, as zeroing an image blanks it; no token is pushed.
+  // (Embeddings of the model's own file: another model's padding id says nothing of this one.)
   bool fills_padding(int32_t r) const {
     const FlatNode& v = node(r);
     const std::optional<double> v_num = v.num ? v.num : v.op == "global" ? global_number(v.name) : std::nullopt;
     if (!v_num && v.op != "attr") return false;
+    const int32_t file = g_.root.function >= 0 ? p_.fn(g_.root.function).file : -1;
     for (const auto& m : p_.modules) {
       const int32_t init = m.method("__init__");
-      if (init < 0) continue;
+      if (init < 0 || (file >= 0 && m.file != file)) continue;
       const ir::Function& f = p_.fn(init);
       for (const auto& a : m.attrs) {
         if (a.kind != ir::AttrKind::Layer || a.type != "Embedding" || a.init_node < 0 ||

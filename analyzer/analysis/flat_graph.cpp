@@ -1407,7 +1407,14 @@ class Inliner {
     std::vector<int32_t> returns;
     const int exits_before = exits_run_;
     frames_.emplace_back(fid, &map);
+    // A @contextmanager's code after its `yield` (the `finally` that puts things back) runs when
+    // the `with` block ends: what it stores must not undo, for the block, what the entry set.
+    const bool context_manager = std::any_of(f.decorators.begin(), f.decorators.end(),
+                                             [](const std::string& d) { return d.ends_with("contextmanager"); });
+    bool yielded = false;
     for (const ir::Node& n : f.nodes) {
+      if (context_manager && yielded && n.op == "setattr") continue;
+      yielded |= n.op == "yield";
       // (what a call made while the module trains runs is training-only too: a loss, target matching)
       const bool training = n.has(ir::kTraining);
       training_ += training;
