@@ -321,18 +321,9 @@ class Builder {
       // fits, bound to the instance (each a configuration).
       Attr out;
       for (int32_t c : ir::mro(p_, f.owner_module))
-        for (const auto& [name, fid] : p_.mod(c).methods) {
-          if (!ir::fits_template(n.name, name) || name.starts_with("__")) continue;
-          Attr m;
-          m.function = fid;
-          m.type = "bound_method";
-          m.init_node = id;
-          m.loc = n.loc;
-          if (out.function < 0)
-            out = std::move(m);
-          else if (out.alternatives.size() < 8)
-            out.alternatives.push_back(std::move(m));
-        }
+        for (const auto& [name, fid] : p_.mod(c).methods)
+          if (ir::fits_template(n.name, name) && !name.starts_with("__"))
+            add_function_choice(out, fid, "bound_method", id, n.loc, 8);
       if (out.function >= 0) return out;
     }
     if (n.op == "attr" && n.target_function >= 0 && !n.args.empty() && is_self(f, n.args[0]) &&
@@ -348,20 +339,10 @@ class Builder {
       // globals()[config.output_filter]: the name is configured elsewhere; any function the file
       // defines at module level may be the one it names (each a configuration).
       Attr out;
-      for (const Function& g : p_.functions) {
-        if (g.file != f.file || g.owner_module >= 0 || g.parent < 0 || p_.fn(g.parent).name != "<module>" ||
-            g.params.empty())
-          continue;
-        Attr one;
-        one.function = g.id;
-        one.type = "function";
-        one.init_node = id;
-        one.loc = n.loc;
-        if (out.function < 0)
-          out = std::move(one);
-        else if (out.alternatives.size() < 12)
-          out.alternatives.push_back(std::move(one));
-      }
+      for (const Function& g : p_.functions)
+        if (g.file == f.file && g.owner_module < 0 && g.parent >= 0 && p_.fn(g.parent).name == "<module>" &&
+            !g.params.empty())
+          add_function_choice(out, g.id, "function", id, n.loc, 12);
       if (out.function >= 0) return out;
     }
     if (n.op == "call" && (n.name == "functools.partial" || n.name == "partial") && !n.args.empty()) {
@@ -1719,6 +1700,21 @@ class Builder {
     if (g.op != "global") return false;
     auto [mf, v] = global_value(g);
     return mf && v >= 0 && (mf->node(v).op == "list" || mf->node(v).op == "tuple");
+  }
+
+  // One more function an attribute may hold (`type`: "function", or "bound_method" for a method of
+  // the instance): the first, then up to `most` alternatives, each a configuration.
+  static void add_function_choice(Attr& out, int32_t fn, const char* type, NodeId init, const ir::Loc& loc,
+                                  size_t most) {
+    Attr one;
+    one.function = fn;
+    one.type = type;
+    one.init_node = init;
+    one.loc = loc;
+    if (out.function < 0)
+      out = std::move(one);
+    else if (out.alternatives.size() < most)
+      out.alternatives.push_back(std::move(one));
   }
 
   // The instance a method runs on, as the value of an attribute (`Child(self)` in a constructor).
