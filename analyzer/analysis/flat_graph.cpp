@@ -86,7 +86,7 @@ static std::optional<double> argument_number(const ir::Program& p, int32_t fn, c
   bool any = false, agree = true;
   call_site_arguments(p, fn, param, [&](const ir::Function& caller, ir::NodeId arg) {
     std::optional<double> v = arg == ir::kNoNode ? std::nullopt : caller.node(arg).num;
-    agree &= v && (!any || *v == *num);
+    agree &= v && (!any || (num && *v == *num));
     num = v;
     any = true;
   });
