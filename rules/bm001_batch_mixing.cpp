@@ -13,6 +13,8 @@
 // friends are fine.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include <map>
 #include <memory>
 #include <set>
@@ -110,7 +112,8 @@ bool const_int(const ir::Function& f, ir::NodeId id, long* out) {
   if (id < 0) return false;
   double v;
   if (!hw::number_const(f.node(id), &v)) return false;
-  if (v != static_cast<double>(static_cast<long>(v))) return false;
+  // (a number outside long's range, or not finite, is no index: converting it would be undefined)
+  if (!std::isfinite(v) || std::fabs(v) > 9.0e18 || v != std::trunc(v)) return false;
   *out = static_cast<long>(v);
   return true;
 }

@@ -1,6 +1,7 @@
 #include "analysis/flat_graph.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <memory>
@@ -1205,6 +1206,7 @@ class Inliner {
     auto bound = [&](int32_t a, long fallback) -> std::optional<long> {
       const FlatNode& b = g_.nodes[static_cast<size_t>(a)];
       if (!b.num) return b.op == "const" && b.name == "None" ? std::optional<long>(fallback) : std::nullopt;
+      if (!(std::fabs(*b.num) < 1e9)) return std::nullopt;
       long k = static_cast<long>(*b.num);
       if (k < 0) k += size;
       return std::clamp(k, 0L, size);
@@ -1648,7 +1650,9 @@ class Inliner {
       std::vector<int32_t> yielded;
       if (yields(m(n.args[0]), yielded, 0)) return join(std::move(yielded), n.loc, fid);
     }
-    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[1]).num && m(n.args[0]) >= 0) {
+    // (an index beyond any tuple's size, or not finite, picks nothing: `long` could not hold it)
+    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[1]).num && std::fabs(*f.node(n.args[1]).num) < 1e9 &&
+        m(n.args[0]) >= 0) {
       // (a, b, c)[1] of a tuple the analysis built (or of any of the tuples a variable may hold):
       // the element, not the whole tuple.
       const double k = *f.node(n.args[1]).num;

@@ -3,6 +3,7 @@
 #include "link/modules.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <map>
@@ -1558,7 +1559,7 @@ class Builder {
     if (c.op != "param") return;
     for (const auto& [k, d] : c.kwargs)
       if (k == "default") candidate_classes(f, d, depth + 1, out);
-    if (!c.num) return;
+    if (!c.num || !(std::fabs(*c.num) < 1e9)) return;
     for (auto [caller, call] : call_sites(f)) {
       // `self.m(a)` passes the receiver as args[0]; a construction `Net(a)` does not pass `self`.
       const long pos = static_cast<long>(*c.num) - (call->target_module >= 0 ? 1 : 0);
