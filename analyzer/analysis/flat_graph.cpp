@@ -1037,6 +1037,13 @@ class Inliner {
     return argument_class_[key] = flow::argument_class(p_, fn, param);
   }
 
+  // (memoised as argument_class is: each asks every call of the program)
+  std::optional<double> argument_number(int32_t fn, const ir::Node& param) {
+    auto key = std::make_pair(fn, param.name);
+    if (auto it = argument_number_.find(key); it != argument_number_.end()) return it->second;
+    return argument_number_[key] = flow::argument_number(p_, fn, param);
+  }
+
   // SPECIAL["pad"] with SPECIAL = {"pad": 0, ...} at module level: the literal.
   int32_t global_dict_item(const ir::Node& dict, const ir::Node& key, const ir::Loc& loc, int32_t fid) {
     if (dict.op != "global" || key.op != "const" || key.num) return -1;
@@ -1158,9 +1165,6 @@ class Inliner {
     return literal;
   }
 
-  // One of several values (a phi), or the value itself when there is one.
-  // `seq[a:b]` of a Sequential container value: the container of those children (kept with the
-  // graph, whose layer references point into it), or nullptr.
   // The submodules a module holds, read as a table: `vars(self)["_modules"].items()`,
   // `self._modules.values()`, `self.children()`, `self.named_children()`. A container of every
   // module attribute of its class (in order), or null.
@@ -1190,6 +1194,8 @@ class Inliner {
     return all.children.empty() ? nullptr : &all;
   }
 
+  // `seq[a:b]` of a Sequential or ModuleList container value: the container of those children (kept
+  // with the graph, whose layer references point into it), or nullptr.
   const ir::Attr* container_slice(int32_t v) {
     const FlatNode& g = g_.nodes[static_cast<size_t>(v)];
     if (g.op != "getitem" || g.args.size() != 2) return nullptr;
@@ -1245,6 +1251,7 @@ class Inliner {
     return join(std::move(values), n.loc, fid);
   }
 
+  // One of several values (a phi), or the value itself when there is one.
   int32_t join(std::vector<int32_t> values, const ir::Loc& loc, int32_t fid) {
     if (values.size() == 1) return values[0];
     FlatNode phi;
@@ -2181,7 +2188,7 @@ class Inliner {
       if (int32_t cls = argument_class(n.target_function, p_.fn(n.target_function).node(n.outer)); cls >= 0)
         return self_node(cls, n.loc);
       // make_filter(RESERVED_FROM, 2): def f(s, ids): ... ids >= first ... -- the number every caller passes.
-      if (auto v = flow::argument_number(p_, n.target_function, p_.fn(n.target_function).node(n.outer)))
+      if (auto v = argument_number(n.target_function, p_.fn(n.target_function).node(n.outer)))
         return constant(n.name, *v, n.loc, fid);
     }
     if (n.op == "free") {
@@ -2991,6 +2998,7 @@ class Inliner {
   // enclosing function's values there.
   std::vector<std::pair<int32_t, const std::vector<int32_t>*>> frames_;
   std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
+  std::map<std::pair<int32_t, std::string>, std::optional<double>> argument_number_;  // argument_number() memo
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
   // Module-level mappings written during the call (`_CONTEXT[stage] = factor`): the values stored,
   // whatever the key (a later `_CONTEXT.get(self)` may read any of them).
