@@ -666,18 +666,27 @@ class Analyzer {
   }
 
   bool carried_round(int32_t phi, int32_t back) const {
+    // 1: computed from the carried value; 2: also through a comparison (a test made on it).
     std::vector<char> derived(static_cast<size_t>(back - phi + 1), 0);
     derived[0] = 1;
     auto from_phi = [&](int32_t a) { return a >= phi && a <= back && derived[static_cast<size_t>(a - phi)]; };
+    auto tested = [&](int32_t a) { return from_phi(a) && derived[static_cast<size_t>(a - phi)] == 2; };
     for (int32_t i = phi + 1; i <= back; ++i) {
       const FlatNode& n = node(i);
-      bool d = false;
-      for (int32_t a : n.args) d |= a < i && from_phi(a);
+      bool d = false, t = false;
+      for (int32_t a : n.args) {
+        d |= a < i && from_phi(a);
+        t |= a < i && tested(a);
+      }
       if (!d) continue;
-      derived[static_cast<size_t>(i - phi)] = 1;
+      derived[static_cast<size_t>(i - phi)] = t || ir::is_comparison(n.op) ? 2 : 1;
       if (in(n.op, {"where", "select"}) && n.args.size() == 3 && (from_phi(n.args[1]) || from_phi(n.args[2])))
         return true;
       if (in(n.op, {"masked_fill", "lerp", "masked_scatter"}) && !n.args.empty() && from_phi(n.args[0])) return true;
+      // window * (~probe).float(): the data gated by a test made on it.
+      if (n.op == "mul" && n.args.size() == 2 && from_phi(n.args[0]) && from_phi(n.args[1]) &&
+          tested(n.args[0]) != tested(n.args[1]))
+        return true;
     }
     return false;
   }

@@ -1803,15 +1803,24 @@ class Inliner {
       if (recv >= 0)
         if (const ir::Attr* part = container_slice(recv)) return call_container(*part, a, n.loc, fid, depth, false);
       // recv.method(...) where the receiver turned out to be data (self.pattern[-n:].expand_as(x)).
+      // (In a method of a tensor subclass `self` is that data: `self.as_subclass(torch.Tensor)`, and
+      // `self.to_db()` runs the class's own method.)
       if (recv >= 0) {
         const std::string& rop = g_.nodes[static_cast<size_t>(recv)].op;
         bool module_like = rop == "self" || rop == "container" || rop == "layer_ref" || rop == "def" ||
                            rop == "module_arg" || rop == "lambda";
         auto dot = n.name.rfind('.');
-        if (!module_like && rop != "attr" && dot != std::string::npos) {
+        const std::string method = dot == std::string::npos ? n.name : n.name.substr(dot + 1);
+        if (auto tc = tensor_class_.find(recv); tc != tensor_class_.end() && can_inline(depth))
+          if (int32_t meth = find_method(p_, tc->second, method); meth >= 0) {
+            std::vector<int32_t> with_self{recv};
+            with_self.insert(with_self.end(), a.begin(), a.end());
+            return inline_fn(meth, with_self, mapped_kwargs(), -1, depth + 1, n.loc);
+          }
+        if (!module_like && rop != "attr" && (dot != std::string::npos || tensor_class_.count(recv))) {
           bool ip = false;
           FlatNode t;
-          t.op = ir::canonical_op(n.name.substr(dot + 1), &ip);
+          t.op = ir::canonical_op(method, &ip);
           t.args.push_back(recv);
           t.args.insert(t.args.end(), a.begin(), a.end());
           t.kwargs = mapped_kwargs();
@@ -2068,6 +2077,12 @@ class Inliner {
         const auto& params = p_.fn(hook).params;
         a.resize(std::min(a.size(), params.size()));
         if (int32_t r = inline_fn(hook, a, {}, -1, depth + 1, n.loc); r >= 0) return r;
+      } else if (cls >= 0) {
+        // A tensor subclass of the tree without __torch_function__ (`chips.as_subclass(Sigma0)`):
+        // the same data, whose method calls run the class's own methods on it.
+        const int32_t r = derived("as_subclass", {m(n.args[0])}, n.loc, fid);
+        tensor_class_[r] = cls;
+        return r;
       }
     }
     // torch.func.functional_call(module, params, (x, y)): the module's forward on those arguments
@@ -2329,6 +2344,9 @@ class Inliner {
     if (!n.args.empty() && !n.name.empty() && n.op != "attr" && n.op != "setattr" && n.op != "getitem" &&
         m(n.args[0]) >= 0) {
       const FlatNode& recv = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if (auto tc = tensor_class_.find(m(n.args[0])); tc != tensor_class_.end() && can_inline(depth))
+        if (int32_t meth = find_method(p_, tc->second, n.name); meth >= 0)
+          return inline_fn(meth, mapped_args(), mapped_kwargs(), -1, depth + 1, n.loc);
       if (recv.op == "self" && recv.num) {
         int32_t mod = static_cast<int32_t>(*recv.num);
         std::vector<int32_t> a = mapped_args();
@@ -2455,6 +2473,10 @@ class Inliner {
         return start >= 0 ? derived("add", {start, each}, n.loc, fid) : each;
       }
     }
+    // filter(pred, xs) / itertools.filterfalse(pred, xs): some of the items of xs, in order.
+    if (n.op == "call" && (n.name == "filter" || n.name == "builtins.filter" || n.name == "itertools.filterfalse") &&
+        n.args.size() == 2 && m(n.args[1]) >= 0)
+      return m(n.args[1]);
     if (n.op == "call" && (n.name == "map" || n.name == "builtins.map") && n.args.size() >= 2 && can_inline(depth)) {
       // map(fn, xs, ys): fn called on an item of each sequence; the items it makes, as a
       // comprehension would (`[fn(x, y) for x, y in zip(xs, ys)]`).
@@ -3036,6 +3058,7 @@ class Inliner {
   ir::Loc anchor_;                      // see FlatNode::anchor
   std::vector<ir::Loc> calls_;          // the calls being inlined, outermost first
   std::map<int32_t, int32_t> record_class_;  // records (dataclass / NamedTuple values) built in the graph -> class
+  std::map<int32_t, int32_t> tensor_class_;  // value node -> the tensor subclass of the tree it was cast to
   std::set<int32_t> built_during_call_;  // instances of classes of the tree constructed during the call
   int32_t call_stack_ = -1;             // calls_ interned in g_.call_stacks, or -1 until needed
   int training_ = 0;                    // > 0 while lowering code that runs only while the module trains

@@ -508,6 +508,16 @@ class Builder {
     if (n.op == "comprehension" && !n.args.empty()) {
       // [REGISTRY[k](cfg) for k in names]: a list whose every item is what the element builds.
       auto [value, key] = comprehension_item(f, n);
+      // [t for t in (transforms or (Scrub(), Log())) if isinstance(t, Proto)]: a list of (some of)
+      // the objects of the sequence the comprehension reads.
+      if (const Node& it = f.node(value); key == "*" && it.op == "iter_item" && it.args.size() == 1) {
+        a.type = "list";
+        add_list_children(f, n, a, depth);
+        if (std::any_of(a.children.begin(), a.children.end(), [&](const Attr& c) { return callable_value(c); }))
+          return a;
+        a.children.clear();
+        a.type.clear();
+      }
       Attr item = classify(f, value, depth + 1);
       if (callable_value(item)) {
         item.name = key;
@@ -1158,6 +1168,12 @@ class Builder {
       collect_list(f, head.args[2], out, depth + 1, single);
       return;
     }
+    if (head.op == "or" && head.args.size() == 2) {
+      // `transforms or (Scrub(), Log())`: the list passed in (unknown here) or the default one.
+      collect_list(f, head.args[0], out, depth + 1, false);
+      collect_list(f, head.args[1], out, depth + 1, single);
+      return;
+    }
     if (head.op == "add" && !head.has(ir::kInPlace) && head.args.size() == 2) {
       // [stem] + [Block(d) for _ in range(n)]: the items of both lists, in order.
       auto seq = [&](NodeId a) {
@@ -1190,6 +1206,12 @@ class Builder {
         }
       } else if (n.op == "comprehension" && !n.args.empty()) {
         auto [value, key] = comprehension_item(f, n);
+        // [t for t in defaults if isinstance(t, Proto)]: (some of) the items of the sequence read.
+        if (const Node& item = f.node(value); key == "*" && item.op == "iter_item" && item.args.size() == 1) {
+          const size_t before = out.size();
+          collect_list(f, item.args[0], out, depth + 1, false);
+          if (out.size() > before) continue;
+        }
         Attr c = classify(f, value, depth + 1);
         c.name = key;
         out.push_back(std::move(c));
