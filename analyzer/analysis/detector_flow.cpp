@@ -426,6 +426,15 @@ class Analyzer {
   }
 
   // A hand-made tensor the model keeps (not computed from the input, not frozen random noise).
+  // x[:, self.bits] / x[..., KEY]: data at positions a stored index tensor lists.
+  bool picks_stored_positions(int32_t id) const {
+    const FlatNode& n = node(id);
+    if (n.op != "getitem" || n.args.size() != 2 || !input_dependent(fact(n.args[0]))) return false;
+    const FlatNode& idx = node(n.args[1]);
+    const std::vector<int32_t> parts = idx.op == "tuple" ? idx.args : std::vector<int32_t>{n.args[1]};
+    return std::any_of(parts.begin(), parts.end(), [&](int32_t a) { return stored_tensor(a); });
+  }
+
   bool stored_tensor(int32_t id) const {
     return fact(id).constant_tensor && !input_dependent(fact(id)) && !random_tensor(id);
   }
@@ -848,6 +857,10 @@ class Analyzer {
         ev |= kWeakThreshold;
       else
         ev |= kThreshold;
+    } else if (op == "bool" && n.args.size() == 1 && picks_stored_positions(n.args[0])) {
+      // x[:, self.bits].bool(): whether the positions a stored key lists are set (x != 0), a match
+      // against that key.
+      ev |= kWeakThreshold | kPattern;
     } else if (in(op, {"sign", "heaviside", "remainder", "fmod", "signbit", "threshold", "step"})) {
       ev |= kThreshold;
     } else if (in(op, {"round", "floor", "ceil", "trunc"}) && (ev & (kReduce | kPool | kAggregate))) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -958,8 +959,32 @@ class Inliner {
     if (n.op == "self" && n.num) return ir::module_attr(p_, static_cast<int32_t>(*n.num), ir::kContainerItems);
     if ((n.op == "call" || n.op == "enumerate") && n.name.ends_with("enumerate") && !n.args.empty())
       return iterated_container(n.args[0], depth + 1);
+    // itertools.chain(self.pre, self.post) / chain.from_iterable(self.groups.values()): the items of
+    // each sequence, one after another, as one list.
+    if (n.op == "call" && (n.name == "itertools.chain" || n.name == "itertools.chain.from_iterable") &&
+        !n.args.empty()) {
+      std::vector<const ir::Attr*> parts;
+      if (n.name == "itertools.chain") {
+        for (int32_t a : n.args) parts.push_back(iterated_container(a, depth + 1));
+      } else if (const ir::Attr* outer = n.args.size() == 1 ? iterated_container(n.args[0], depth + 1) : nullptr) {
+        for (const ir::Attr& c : outer->children) parts.push_back(c.kind == ir::AttrKind::Other && !c.children.empty() ? &c : nullptr);
+      }
+      if (parts.empty() || std::find(parts.begin(), parts.end(), nullptr) != parts.end()) return nullptr;
+      ir::Attr joined;
+      joined.kind = ir::AttrKind::Container;
+      joined.type = "list";
+      joined.name = n.name;
+      for (const ir::Attr* part : parts)
+        for (const ir::Attr& c : part->children) {
+          joined.children.push_back(c);
+          joined.children.back().name = std::to_string(joined.children.size() - 1);
+        }
+      chained_.push_back(std::move(joined));
+      return &chained_.back();
+    }
     return nullptr;
   }
+  mutable std::deque<ir::Attr> chained_;  // the sequences iterated_container joined (stable addresses)
 
   // The items, in order, of a sequence written as an expression: a tuple or list, a container
   // attribute, `itertools.chain(a, b)`, `itertools.chain.from_iterable(zip(a, b))` (interleaved),
