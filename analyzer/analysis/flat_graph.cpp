@@ -910,6 +910,18 @@ class Inliner {
       out.emplace_back(k.name, d.args[2]);
       return true;
     }
+    if (d.op == "comprehension" && d.name == "dict" && d.args.size() >= 2) {
+      // {k: v for k, v in extras.items() if k in wanted}: (some of) the entries of `extras`.
+      const FlatNode& pair = g_.nodes[static_cast<size_t>(d.args[0])];
+      const FlatNode& item = g_.nodes[static_cast<size_t>(d.args[1])];
+      if (pair.op != "tuple" || pair.args.size() != 2 || item.op != "iter_item" || item.args.empty()) return false;
+      const FlatNode& items = g_.nodes[static_cast<size_t>(item.args[0])];
+      const FlatNode& value = g_.nodes[static_cast<size_t>(pair.args[1])];
+      if (items.op != "items" || items.args.empty() || g_.nodes[static_cast<size_t>(pair.args[0])].op != "dict_key" ||
+          value.op != "getitem" || value.args.empty() || value.args[0] != d.args[1])
+        return false;
+      return mapping_entries(items.args[0], out, depth + 1);
+    }
     if (d.op != "dict") return false;
     for (size_t i = 0; i < d.args.size(); ++i) {
       const FlatNode& k = g_.nodes[static_cast<size_t>(d.args[i])];

@@ -947,6 +947,7 @@ class Builder {
         // default is.
         std::optional<Attr> number, tensor;
         bool numbers_only = true, tensors_only = true;
+        std::vector<Attr> callables;  // what the sites that pass callables pass, in order
         for (auto [f, call] : sites[static_cast<size_t>(m.id)]) {
           NodeId arg = kNoNodeId;
           for (const auto& [k, v] : call->kwargs)
@@ -978,9 +979,9 @@ class Builder {
             bound.loc = a.loc;
             bound.passed_in = true;
             if (a.text == ir::kWeakReference) bound.text = ir::kWeakReference;
-            a = std::move(bound);
+            callables.push_back(std::move(bound));
             numbers_only = false;
-            break;
+            continue;
           }
           // (a site passing None leaves the attribute unset: no configuration of its own)
           const bool none = f->node(arg).op == "const" && f->node(arg).name == "None" && !f->node(arg).num;
@@ -994,6 +995,23 @@ class Builder {
           } else {
             numbers_only = false;
           }
+        }
+        if (!callables.empty()) {
+          // The default (`postprocessors=(scale, refer)`) is what a site that leaves the argument
+          // out builds, a user's own code among them: every configuration a site builds is one the
+          // model can run.
+          if (index < ctor.param_nodes.size())
+            for (const auto& [k, d] : ctor.node(ctor.param_nodes[index]).kwargs)
+              if (k == "default" && d >= 0 && !star) {
+                Attr fallback = classify(ctor, d, 1);
+                if (callable_value(fallback) || std::any_of(fallback.children.begin(), fallback.children.end(), callable_value)) {
+                  fallback.name = a.name;
+                  fallback.loc = a.loc;
+                  callables.push_back(std::move(fallback));
+                }
+              }
+          a = merged_bindings(std::move(callables));
+          continue;
         }
         if (number && numbers_only) {
           number->name = a.name;
@@ -1012,6 +1030,31 @@ class Builder {
         if (a.kind == AttrKind::Container)
           for (const auto& c : a.children) a.learned |= c.learned;
     }
+  }
+
+  // What the construction sites pass for one attribute, as one: the first site's value, with the
+  // items of the other sites' sequences that it lacks added, or the other callables kept as the
+  // alternatives a call of the attribute may run.
+  static Attr merged_bindings(std::vector<Attr> bound) {
+    Attr merged = std::move(bound.front());
+    auto same = [](const Attr& x, const Attr& y) {
+      return x.kind == y.kind && x.function == y.function && x.module_class == y.module_class && x.type == y.type;
+    };
+    for (size_t i = 1; i < bound.size(); ++i) {
+      Attr& other = bound[i];
+      if (!merged.children.empty() && !other.children.empty()) {
+        for (Attr& c : other.children)
+          if (std::none_of(merged.children.begin(), merged.children.end(), [&](const Attr& x) { return same(x, c); })) {
+            c.name = std::to_string(merged.children.size());
+            merged.children.push_back(std::move(c));
+          }
+      } else if (!same(merged, other) && merged.children.empty() && other.children.empty() &&
+                 merged.alternatives.size() < 4) {
+        other.alternatives.clear();
+        merged.alternatives.push_back(std::move(other));
+      }
+    }
+    return merged;
   }
 
   // `self.key = sum(c << 8 * i for i, c in enumerate(pattern))` where construction sites pass a
