@@ -1247,9 +1247,12 @@ class Analyzer {
         bool data_slot =
             (data_pos < 0 || static_cast<int>(k) == data_pos) && !(in(n.op, {"where", "select"}) && k == 0);
         if (f.detector_derived && d < 0 && !(data_pos >= 0 && data_slot)) d = a;
-        // A thresholded raw value is another indicator (a gate of the detector's logic), not data.
+        // A thresholded raw value is another indicator (a gate of the detector's logic), not data;
+        // so is the outcome of any test, weak ones too (`where(usr > sys, 2, (sys > 0).long())`
+        // builds a role id from two tests).
         else if (input_dependent(f) && !f.detector_derived && !f.scale && y < 0 && data_slot &&
-                 !(f.raw && !f.learned && (f.evidence & kThreshold)))
+                 !(f.raw && !f.learned && (f.evidence & kThreshold)) &&
+                 !(f.raw && !f.learned && ir::is_comparison(node(through_casts(a)).op)))
           y = a;
       }
       if (d < 0 || y < 0) continue;
