@@ -752,9 +752,16 @@ class Analyzer {
       // hardshrink(d, k * d.abs().median()) / clamp(x, -3 * x.std(), ...) shrink or clip it at a
       // level estimated from the data; the statistic's reduction is no evidence about the result
       // (which is still the data, element for element).
+      // (x * (x.mean() / x.mean((2, 3))), a gray-world gain: a product with a ratio of such
+      // statistics rescales the data as a division by one does)
       bool normaliser = in(n.op, {"div", "hardshrink", "softshrink", "clamp", "clamp_min", "clamp_max"}) &&
                         a != ops.front() && f.scale && !(f.evidence & kThreshold) &&
                         input_dependent(fact(ops.front())) && !fact(ops.front()).scale;
+      if (n.op == "mul" && ops.size() == 2 && f.scale && !(f.evidence & (kThreshold | kWeakThreshold | kSteep)) &&
+          node(a).op == "div") {
+        const int32_t other = ops[0] == a ? ops[1] : ops[0];
+        normaliser |= other != a && input_dependent(fact(other)) && !fact(other).scale;
+      }
       if (f.raw && !normaliser) ev |= f.evidence;
       if (f.raw && !f.learned && (f.evidence & kThreshold)) ++thresholded;
       if (f.raw && !f.learned && (f.evidence & kPool)) pooled.insert(a);
