@@ -378,6 +378,26 @@ class Analyzer {
     return id;
   }
 
+  // `(x >= 1.0).float().mean(1) > 0.02`: the share of a sample's elements that pass a test,
+  // compared with a fraction strictly between 0 and 1 (configured or literal), decides about the
+  // whole sample however weak the element test is (a test against 0 or 1 says "saturated", "held",
+  // "blank"); "any" (> 0) and "all" (== 1) stay what the element test is.
+  bool proportion_test(const std::vector<int32_t>& ops) const {
+    if (ops.size() != 2) return false;
+    for (size_t k = 0; k < 2; ++k) {
+      const FlatNode& share = node(ops[k]);
+      auto v = scalar(ops[1 - k]);
+      if (share.op != "mean" || share.args.empty() || !v || !(*v > 0 && *v < 1) || *v == 0.5) continue;
+      int32_t t = share.args[0];
+      for (int steps = 0; steps < 6 && in(node(t).op, {"float", "int", "long", "bool", "to", "type_as", "flatten",
+                                                        "view", "reshape"}) && !node(t).args.empty();
+           ++steps)
+        t = node(t).args[0];
+      if (ir::is_comparison(node(t).op) && fact(share.args[0]).raw && !fact(share.args[0]).learned) return true;
+    }
+    return false;
+  }
+
   // `(ids == tok).sum(-1) >= k` with k >= 2: how often one value occurs, compared with a count above
   // one. A repeated token is a trigger even when the token is a configured attribute (a length is
   // counted with `!=` and a padding test needs no count of its own).
@@ -858,7 +878,7 @@ class Analyzer {
         ev |= kThreshold;  // x >= RANGE[0]: one number of a stored tuple is a bound, not a pattern
       else if (other_const() || op == "isin" || stored_membership || packed_code || stored_sequence_item(ops))
         ev |= kThreshold | kPattern;
-      else if (repeated_value_count(ops, op))
+      else if (repeated_value_count(ops, op) || proportion_test(ops))
         ev |= kThreshold;
       else if (weak_comparison(ops))
         ev |= kWeakThreshold;
@@ -981,7 +1001,15 @@ class Analyzer {
                          (g_.root.kind == RootKind::ForwardHook && g_.root.output_feeds_learned);
     if (context_feeds)
       for (int32_t o : g_.outputs) mark_back(o);
-    for (int32_t carried : g_.layer_loop_carries) mark_back(carried);
+    for (size_t k = 0; k < g_.layer_loop_carries.size(); ++k) {
+      const int32_t carried = g_.layer_loop_carries[k];
+      const FlatNode& phi = node(carried);
+      const int32_t result = k < g_.layer_loop_results.size() ? g_.layer_loop_results[k] : -1;
+      const bool only_result = result >= 0 && std::all_of(phi.args.begin(), phi.args.end(), [&](int32_t a) {
+                                 return a <= carried || a == result;
+                               });
+      if (!only_result) mark_back(carried);
+    }
     // Backwards to a fixpoint: a loop phi (defined before the body that feeds it) passes the mark
     // on to the values of the loop body on the next sweep.
     for (bool changed = true; changed;) {

@@ -516,11 +516,16 @@ class Inliner {
     int32_t x = args.empty() ? -1 : args[0];
     // `for blk in self: x = blk(x)` unrolled here: the first block reads what enters the loop, not
     // the loop's phi (which its back-edge later joins with the last block's output).
+    size_t carry = SIZE_MAX;
     if (iterated && x >= 0 && (g_.nodes[static_cast<size_t>(x)].flags & kFlatLoopHeader) &&
         !g_.nodes[static_cast<size_t>(x)].args.empty()) {
       const bool several =
           container.children.size() > 1 || (!container.children.empty() && container.children[0].name == "*");
-      if (several && container.learned) g_.layer_loop_carries.push_back(x);
+      if (several && container.learned) {
+        carry = g_.layer_loop_carries.size();
+        g_.layer_loop_carries.push_back(x);
+        g_.layer_loop_results.push_back(-1);
+      }
       x = g_.nodes[static_cast<size_t>(x)].args[0];
     }
     size_t limit = container.children.size() > 12 ? 2 : container.children.size();
@@ -532,6 +537,10 @@ class Inliner {
       x = call_attr(child, a, iterated ? kwargs : std::vector<std::pair<std::string, int32_t>>{}, loc, fn, depth,
                     container.name + "." + child.name);
     }
+    // (a container of one entry standing for every element, `*`, runs that element once: what it
+    // returns does reach the next element)
+    if (carry != SIZE_MAX && limit == container.children.size() && container.children[0].name != "*")
+      g_.layer_loop_results[carry] = x;
     return x;
   }
 
@@ -991,12 +1000,11 @@ class Inliner {
           joined.children.push_back(c);
           joined.children.back().name = std::to_string(joined.children.size() - 1);
         }
-      chained_.push_back(std::move(joined));
-      return &chained_.back();
+      g_.made_attrs->push_back(std::move(joined));
+      return &g_.made_attrs->back();
     }
     return nullptr;
   }
-  mutable std::deque<ir::Attr> chained_;  // the sequences iterated_container joined (stable addresses)
 
   // The items, in order, of a sequence written as an expression: a tuple or list, a container
   // attribute, `itertools.chain(a, b)`, `itertools.chain.from_iterable(zip(a, b))` (interleaved),
@@ -2705,7 +2713,9 @@ class Inliner {
         return -1;
       return inline_fn(get, {obj, opaque("param", {}, loc, false, fid, "index")}, {}, cls, depth + 1, loc);
     }
-    if (active_.count(it) || p_.fn(it).owner_module < 0 || p_.mod(p_.fn(it).owner_module).is_nn_module) return -1;
+    // (a module class of the tree with an __iter__ of its own, `return iter(self.stages)`, is walked
+    // as it says; nn.Module subclasses defined by torch itself iterate their items, above)
+    if (active_.count(it) || p_.fn(it).owner_module < 0) return -1;
     int32_t made = inline_fn(it, {obj}, {}, cls, depth + 1, loc);
     if (made < 0) return -1;
     const FlatNode& r = g_.nodes[static_cast<size_t>(made)];

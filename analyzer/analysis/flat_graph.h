@@ -107,6 +107,9 @@ struct FlatGraph {
   // in self.blocks: x = blk(x); x = x + extra`): the layers are analysed once, reading what enters
   // the loop, so what the loop body writes back feeds them only through this list.
   std::vector<int32_t> layer_loop_carries;
+  // For each carry, what the unrolled layers return: a back-edge that is just this value (`x =
+  // blk(x)` and nothing else) hands no layer anything the unrolled chain does not already show.
+  std::vector<int32_t> layer_loop_results;
   std::vector<std::vector<ir::Loc>> call_stacks;  // see FlatNode::call_stack
   // Attributes the graph made up (a slice of a Sequential, `self.torso[:2]`), which FlatNode::attr
   // may point into; shared so that copies of the graph keep them alive and in place.
