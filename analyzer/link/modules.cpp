@@ -127,9 +127,12 @@ class Builder {
       return a;
     }
     if ((n.op == "eval" || n.op == "train" || n.op == "to" || n.op == "cuda" || n.op == "cpu" ||
-         n.op == "requires_grad") &&
+         n.op == "requires_grad" || n.name == "torch.jit.trace" || n.name == "torch.jit.script" ||
+         n.name == "torch.compile" || n.name == "torch.jit.freeze") &&
         !n.args.empty()) {
-      // Net().eval(), model.to(device): these module methods return the module itself.
+      // Net().eval(), model.to(device): these module methods return the module itself; so, for what
+      // the analysis follows, do torch.jit.trace(Net(), example), torch.jit.script and torch.compile
+      // (the code they record or compile is the module's forward).
       Attr same = classify(f, n.args[0], depth + 1);
       if (same.kind == AttrKind::Submodule) return same;
     }
