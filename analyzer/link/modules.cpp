@@ -1590,6 +1590,21 @@ class Builder {
       candidate_classes(f, c.args[2], depth + 1, out);
       return;
     }
+    // `kinds = [Plain] * n; kinds[-1] = Tagged; for cls in kinds: cls(c)`: any class the list holds,
+    // as built or as edited in place.
+    if (c.op == "list" || c.op == "tuple") {
+      for (NodeId a : c.args) candidate_classes(f, a, depth + 1, out);
+      return;
+    }
+    if (c.op == "mul" && c.args.size() == 2 && (f.node(c.args[0]).op == "list" || f.node(c.args[0]).op == "tuple")) {
+      candidate_classes(f, c.args[0], depth + 1, out);
+      return;
+    }
+    if (c.op == "setitem" && c.args.size() == 3) {
+      candidate_classes(f, c.args[0], depth + 1, out);
+      candidate_classes(f, c.args[2], depth + 1, out);
+      return;
+    }
     // for cls in Base.__subclasses__(): cls() -- any subclass of Base the tree defines (plugins
     // discovered at run time).
     if (c.op == "iter_item" && !c.args.empty()) {
