@@ -1921,7 +1921,16 @@ class Inliner {
         if (!base && recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "self") owner = mod;
         if (owner >= 0)
           if (int32_t meth = find_method(p_, owner, n.name.substr(dot + 1)); meth >= 0) {
-            std::vector<int32_t> with_self{self_node(owner, n.loc)};
+            // (the submodule itself: what the method stores on it, `self._observed = view` in a
+            // context manager, is what its forward reads later in the call)
+            int32_t sub = -1;
+            if (!base && recv >= 0) {
+              sub = recv;  // (the receiver is the submodule already)
+            } else {
+              sub = self_node(owner, n.loc);
+              if (base && base->kind == ir::AttrKind::Submodule) g_.nodes[static_cast<size_t>(sub)].attr = base;
+            }
+            std::vector<int32_t> with_self{sub};
             with_self.insert(with_self.end(), a.begin(), a.end());
             return inline_fn(meth, with_self, mapped_kwargs(), owner, depth + 1, n.loc);
           }
