@@ -306,6 +306,13 @@ class Inliner {
       bool learned = mod >= 0 && module_learned(mod);
       return opaque("module_call", args, loc, learned, fn, p_.mod(mod).name);
     }
+    // operator.itemgetter("a", "b")(batch): (batch["a"], batch["b"]); one key: batch["a"].
+    if (c.op == "call" && (c.name == "operator.itemgetter" || c.name == "itemgetter") && !c.args.empty() &&
+        args.size() == 1 && args[0] >= 0) {
+      std::vector<int32_t> items;
+      for (int32_t key : c.args) items.push_back(derived("getitem", {args[0], key}, loc, fn));
+      return items.size() == 1 ? items[0] : derived("tuple", items, loc, fn);
+    }
     if (c.op == "methodcaller" && !args.empty()) {
       // calls that method on its argument (the method's further arguments are not modelled)
       FlatNode n;
@@ -1580,6 +1587,11 @@ class Inliner {
         if (double_star)
           for (const auto& kv : kwargs)
             if (std::find(f.params.begin(), f.params.end(), kv.first) == f.params.end()) pk.kwargs.push_back(kv);
+        // `def forward(self, **batch)` of the root: the entries the caller passes are the model's
+        // input (`batch["lanes"]` reads it), none of them known here.
+        if (double_star && pos < args.size() && args[pos] >= 0 &&
+            (g_.nodes[static_cast<size_t>(args[pos])].flags & kFlatInput))
+          pk.args = {args[pos]};
         return add(std::move(pk));
       }
       if (pos < args.size() && args[pos] >= 0) return args[pos];
