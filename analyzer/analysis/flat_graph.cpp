@@ -306,6 +306,16 @@ class Inliner {
       bool learned = mod >= 0 && module_learned(mod);
       return opaque("module_call", args, loc, learned, fn, p_.mod(mod).name);
     }
+    // getattr(self, name)(x, y) with a name the analysis cannot fold (read from a list a class
+    // decorator or descriptor recorded): one of the class's own methods that takes these arguments;
+    // the decorated ones when some are (steps registered that way), else any, when few fit.
+    if (c.op == "call" && (c.name == "getattr" || c.name == "builtins.getattr") && c.args.size() == 2 &&
+        !string_value(c.args[1]) && can_inline(depth)) {
+      const FlatNode& obj = g_.nodes[static_cast<size_t>(c.args[0])];
+      if (obj.op == "self" && obj.num)
+        if (int32_t r = some_method(static_cast<int32_t>(*obj.num), c.args[0], args, kwargs, loc, fn, depth); r >= 0)
+          return r;
+    }
     // operator.itemgetter("a", "b")(batch): (batch["a"], batch["b"]); one key: batch["a"].
     if (c.op == "call" && (c.name == "operator.itemgetter" || c.name == "itemgetter") && !c.args.empty() &&
         args.size() == 1 && args[0] >= 0) {
@@ -455,6 +465,47 @@ class Inliner {
     bool learned = c.op != "const";
     args.insert(args.begin(), callee);
     return opaque("call_value", args, loc, learned, fn);
+  }
+
+  // See call_value: the methods of `cls` a call through an unknown name may run, each called on
+  // `obj` with the arguments, joined; -1 when none (or too many) fit.
+  int32_t some_method(int32_t cls, int32_t obj, const std::vector<int32_t>& args,
+                      const std::vector<std::pair<std::string, int32_t>>& kwargs, const ir::Loc& loc, int32_t fn,
+                      int depth) {
+    std::vector<int32_t> fitting, decorated;
+    for (int32_t c : ir::mro(p_, cls))
+      for (const auto& [name, g] : p_.mod(c).methods) {
+        const ir::Function& m = p_.fn(g);
+        if (name.starts_with("__") || name == "forward" || active_.count(g) || m.param_nodes.empty()) continue;
+        size_t required = 0, total = 0;
+        bool rest = false;
+        for (size_t i = 1; i < m.param_nodes.size(); ++i) {
+          bool star = false, has_default = false;
+          for (const auto& [k, v] : m.node(m.param_nodes[i]).kwargs) {
+            star |= k == "star" || k == "double_star";
+            has_default |= k == "default";
+          }
+          if (star) {
+            rest = true;
+            continue;
+          }
+          ++total;
+          if (!has_default) ++required;
+        }
+        if (args.size() < required || (args.size() > total && !rest)) continue;
+        if (std::find(fitting.begin(), fitting.end(), g) != fitting.end()) continue;
+        fitting.push_back(g);
+        if (!m.decorators.empty() && m.wrapper < 0) decorated.push_back(g);
+      }
+    const std::vector<int32_t>& run = !decorated.empty() ? decorated : fitting;
+    if (run.empty() || run.size() > 4) return -1;
+    std::vector<int32_t> results;
+    for (int32_t g : run) {
+      std::vector<int32_t> a{obj};
+      a.insert(a.end(), args.begin(), args.end());
+      if (int32_t r = inline_fn(g, a, kwargs, cls, depth + 1, loc); r >= 0) results.push_back(r);
+    }
+    return results.empty() ? -1 : join(std::move(results), loc, fn);
   }
 
   // Calls an attribute and, when a constructor flag chose between values for it, each alternative
