@@ -1900,8 +1900,10 @@ class Inliner {
       if (recv >= 0 && n.name.find('.') == std::string::npos && g_.nodes[static_cast<size_t>(recv)].op == "self")
         if (auto st = object_state_.find({recv, n.name}); st != object_state_.end())
           return call_value(st->second, a, mapped_kwargs(), n.loc, fid, depth);
-      // self.table[key](x): the receiver is a container value (an entry chosen at run time).
-      if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "container" && n.name.ends_with(".*"))
+      // self.table[key](x): the receiver is a container value (an entry chosen at run time), or
+      // the entries a mapping object's item read can give (a join of functions).
+      if (recv >= 0 && n.name.ends_with(".*") &&
+          (std::set<std::string>{"container", "phi", "def", "lambda", "partial"}).count(g_.nodes[static_cast<size_t>(recv)].op))
         return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
       // self.table.items() / .values(): the container, iterated by the loop that reads it.
       if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "container" &&
@@ -2975,8 +2977,15 @@ class Inliner {
       if (op == "getitem") {
         const int32_t missing = run(cls, "__missing__", left, right);
         if (r >= 0 && missing >= 0) return join({r, missing}, loc, fid);
-        if (missing >= 0)  // a key the dict holds is read as usual
-          return join({derived("getitem", {left, right}, loc, fid), missing}, loc, fid);
+        if (missing >= 0) {  // a key the dict holds is read as usual: one of the entries it was given
+          std::vector<int32_t> found;
+          if (const ir::Attr* held = g_.nodes[static_cast<size_t>(left)].attr;
+              held && held->kind == ir::AttrKind::Submodule)
+            for (const ir::Attr& e : held->children) found.push_back(attr_value(e, loc, fid, held->name + "." + e.name));
+          if (found.empty()) found.push_back(derived("getitem", {left, right}, loc, fid));
+          found.push_back(missing);
+          return join(std::move(found), loc, fid);
+        }
       }
       if (r >= 0) return r;
     }

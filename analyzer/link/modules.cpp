@@ -1897,7 +1897,7 @@ class Builder {
       // self.table["key"] = value on a dict attribute: one more entry.
       if (n.op == "setitem" && n.args.size() == 3 && f.node(n.args[0]).op == "attr" &&
           !f.node(n.args[0]).args.empty() && receiver(f, f.node(n.args[0]).args[0]))
-        if (Attr* d = find(m, f.node(n.args[0]).name); d && d->type == "dict") {
+        if (Attr* d = find(m, f.node(n.args[0]).name); d && (d->type == "dict" || mapping_instance(*d))) {
           const Node& key = f.node(n.args[1]);
           Attr e = classify(f, n.args[2], 0);
           if (key.op == "const" && !key.num && known(e)) {
@@ -1932,6 +1932,18 @@ class Builder {
         if (!path.empty()) add_edit(m, path, n.loc);
       }
     }
+  }
+
+  // An instance of a class of the tree that subclasses dict (`class TapTable(dict)` with its own
+  // __missing__): the constructor's `self.taps["stage2"] = fn` are its entries.
+  bool mapping_instance(const Attr& a) const {
+    if (a.kind != AttrKind::Submodule || a.module_class < 0) return false;
+    static const std::set<std::string> mappings = {"dict", "collections.OrderedDict", "OrderedDict",
+                                                   "collections.UserDict", "UserDict", "collections.defaultdict"};
+    for (int32_t c : ir::mro(p_, a.module_class))
+      for (const std::string& b : p_.mod(c).bases)
+        if (mappings.count(b)) return true;
+    return false;
   }
 
   // `self.rules += (Rule(),)` / `self.blocks += [Block()]` on a sequence attribute: more elements,
