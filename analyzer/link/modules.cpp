@@ -1842,6 +1842,19 @@ class Builder {
         }
         if (k < n.args.size()) g = n.target_function;
       }
+      if (n.op == "call" && n.target_function >= 0 && n.target_function != init.id && n.args.size() >= 2 &&
+          is_self(init, n.args[0]) && p_.fn(n.target_function).owner_module >= 0 &&
+          p_.fn(n.target_function).name != "__init__") {
+        // self.register(fn) in __init__: what the method does to the instance with the arguments
+        // given here (`self.hooks.append(fn)`) is construction too.
+        const auto chain = ir::mro(p_, m.id);
+        if (std::find(chain.begin(), chain.end(), p_.fn(n.target_function).owner_module) != chain.end()) {
+          binds_.push_back({&p_.fn(n.target_function), &init, &n});
+          collect(m, p_.fn(n.target_function), true);
+          binds_.pop_back();
+        }
+        continue;
+      }
       if (g < 0 || g == init.id || p_.fn(g).param_nodes.size() <= k) continue;
       helper_receiver_ = {g, p_.fn(g).param_nodes[k]};
       collect(m, p_.fn(g), true);
