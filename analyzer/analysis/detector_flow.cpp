@@ -378,6 +378,16 @@ class Analyzer {
     return id;
   }
 
+  // An index that keeps the first axis whole and only adds axes after it: `[:, None]`, `[:, None, None]`.
+  bool batch_column(int32_t idx) const {
+    const FlatNode& t = node(idx);
+    if (t.op != "tuple" || t.args.size() < 2) return false;
+    auto none = [&](int32_t a) { return node(a).op == "const" && node(a).name == "None" && !node(a).num; };
+    const FlatNode& first = node(t.args[0]);
+    if (first.op != "slice" || !std::all_of(first.args.begin(), first.args.end(), none)) return false;
+    return std::all_of(t.args.begin() + 1, t.args.end(), none);
+  }
+
   // `(x >= 1.0).float().mean(1) > 0.02`: the share of a sample's elements that pass a test,
   // compared with a fraction strictly between 0 and 1 (configured or literal), decides about the
   // whole sample however weak the element test is (a test against 0 or 1 says "saturated", "held",
@@ -976,6 +986,13 @@ class Analyzer {
     if ((ir::is_pooling(op) && !keeps_resolution(n)) || op == "unfold") ev |= kPool;
     if (ir::is_pooling(op) && keeps_resolution(n)) ev |= kLocalPool;
     if (op.rfind("adaptive_", 0) == 0) ev |= kReduce;
+    // test[:, None] / test[:, None, None]: the batch axis kept and new axes added for broadcasting
+    // against a sample's output: a test of one value per sample (a query id, an account number),
+    // as a reduction over a sample's values would give. (Padding masks test against 0 or a
+    // configured id and stay what they are.)
+    if (op == "getitem" && n.args.size() == 2 && batch_column(n.args[1]) && (ev & kThreshold) &&
+        !(ev & (kReduce | kPool | kAggregate | kWeakThreshold | kLocalPool)))
+      ev |= kReduce;
     if (ir::is_learned_functional(op) && op.rfind("conv", 0) != 0) {
       for (int32_t a : ops)  // x @ stored_template (a frozen random projection is no template)
         if (fact(a).constant_tensor && !input_dependent(fact(a)) && !random_tensor(a)) ev |= kPattern;
