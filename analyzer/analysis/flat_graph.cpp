@@ -457,6 +457,9 @@ class Inliner {
                                 : g_.nodes[static_cast<size_t>(c.args[0])].args[0];
       const ir::Attr* it = items < 0 ? nullptr : iterated_container(items, 0);
       if (!it && items >= 0) it = submodule_table(items);
+      // for _, _, fn in self.queue (entries `(priority, name, fn)`): the k-th part of each entry.
+      if (const auto k = g_.nodes[static_cast<size_t>(c.args[1])].num; it && k && *k >= 0 && *k < 16)
+        if (const ir::Attr* part = tuple_parts(*it, static_cast<size_t>(*k))) it = part;
       if (it) return call_container(*it, args, loc, fn, depth, true, kwargs);
     }
     // An unknown callable: a model passed in, a module held in a variable. Assume it is learned.
@@ -1038,6 +1041,12 @@ class Inliner {
     if (n.op == "self" && n.num) return ir::module_attr(p_, static_cast<int32_t>(*n.num), ir::kContainerItems);
     if ((n.op == "call" || n.op == "enumerate") && n.name.ends_with("enumerate") && !n.args.empty())
       return iterated_container(n.args[0], depth + 1);
+    // sorted(self.hooks, key=...), heapq.nsmallest(k, self.queue): the same items, in some order.
+    if (n.op == "call" && (n.name == "sorted" || n.name == "reversed" || n.name == "list" || n.name == "tuple") &&
+        n.args.size() == 1)
+      return iterated_container(n.args[0], depth + 1);
+    if (n.op == "call" && (n.name == "heapq.nsmallest" || n.name == "heapq.nlargest") && n.args.size() >= 2)
+      return iterated_container(n.args[1], depth + 1);
     // itertools.chain(self.pre, self.post) / chain.from_iterable(self.groups.values()): the items of
     // each sequence, one after another, as one list.
     if (n.op == "call" && (n.name == "itertools.chain" || n.name == "itertools.chain.from_iterable") &&
@@ -1062,6 +1071,23 @@ class Inliner {
       return &g_.made_attrs->back();
     }
     return nullptr;
+  }
+
+  // A list whose entries are all tuples (`(priority, name, fn)`): the list of their k-th parts, or
+  // nullptr when some entry is no tuple that long.
+  const ir::Attr* tuple_parts(const ir::Attr& list, size_t k) const {
+    if (list.children.empty()) return nullptr;
+    ir::Attr parts;
+    parts.kind = ir::AttrKind::Container;
+    parts.type = "list";
+    parts.name = list.name;
+    for (const ir::Attr& e : list.children) {
+      if (e.type != "tuple" || e.children.size() <= k) return nullptr;
+      parts.children.push_back(e.children[k]);
+      parts.children.back().name = std::to_string(parts.children.size() - 1);
+    }
+    g_.made_attrs->push_back(std::move(parts));
+    return &g_.made_attrs->back();
   }
 
   // The items, in order, of a sequence written as an expression: a tuple or list, a container

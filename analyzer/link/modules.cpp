@@ -1935,6 +1935,16 @@ class Builder {
             continue;
           }
       }
+      // heapq.heappush(self.queue, (priority, fn)): one more element of a list attribute.
+      if (n.op == "call" && is_init && (n.name == "heapq.heappush" || n.name == "heappush") && n.args.size() == 2 &&
+          f.node(n.args[0]).op == "attr" && !f.node(n.args[0]).args.empty() &&
+          receiver(f, f.node(n.args[0]).args[0]))
+        if (Attr* l = find(m, f.node(n.args[0]).name); l && l->type == "list") {
+          std::vector<Attr> out;
+          out.push_back(classify(f, n.args[1], 0));  // (the entry, a tuple kept whole)
+          append_elements(*l, std::move(out), n.scope_depth > 0);
+          continue;
+        }
       // In-place edits of a tensor attribute: self.w[...] = v, self.w.mul_(255), self.w *= 255.
       if ((n.op == "setitem" || n.has(ir::kInPlace)) && !n.args.empty()) {
         std::string path = self_path(f, n.args[0]);
