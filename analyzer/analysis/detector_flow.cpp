@@ -1946,11 +1946,24 @@ class Analyzer {
   // (content tokens, valid frames): it chooses which positions the learned features are averaged
   // over, it does not override the result.
   // Returns the division that ends it, or -1.
+  // (A validity mask reduced over a part axis, `(conf > self.min_conf).any(-1)` for the frames in
+  // which some joint was seen, is still a per-position weight: a weak test, no pattern.)
   int32_t masked_mean(int32_t id, int32_t w, const std::vector<std::vector<int32_t>>& users) const {
     const FlatNode& n = node(id);
+    const uint32_t ev = fact(w).evidence;
+    const bool validity = (ev & kWeakThreshold) && !(ev & (kThreshold | kPattern | kConjunction | kPool));
     if (n.op != "mul" || !fact(w).raw || fact(w).learned ||
-        ((fact(w).evidence & (kReduce | kPool | kAggregate)) && !nonempty_groups(w)))
+        ((ev & (kReduce | kPool | kAggregate)) && !nonempty_groups(w) && !validity))
       return -1;
+    // (the weights broadcast for the product, `w[:, None]`, are the weights the denominator sums)
+    auto base = [&](int32_t v) {
+      for (int guard = 0; guard < 4 && v >= 0 && !node(v).args.empty() &&
+                          (in(node(v).op, {"unsqueeze", "to", "float"}) ||
+                           (node(v).op == "getitem" && node(v).args.size() == 2 && batch_column(node(v).args[1])));
+           ++guard)
+        v = node(v).args[0];
+      return v;
+    };
     for (int32_t s : users[static_cast<size_t>(id)]) {
       if (!in(node(s).op, {"sum", "nansum"})) continue;
       for (int32_t q : users[static_cast<size_t>(s)]) {
@@ -1960,7 +1973,9 @@ class Analyzer {
         for (int guard = 0; guard < 6 && in(node(den).op, {"clamp", "clamp_min", "unsqueeze", "to", "float", "add"});
              ++guard)
           den = node(den).args[0];
-        if (in(node(den).op, {"sum", "nansum"}) && !node(den).args.empty() && node(den).args[0] == w) return q;
+        if (in(node(den).op, {"sum", "nansum"}) && !node(den).args.empty() &&
+            (node(den).args[0] == w || base(node(den).args[0]) == base(w)))
+          return q;
       }
     }
     return -1;
