@@ -14,7 +14,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-
 #include <map>
 #include <memory>
 #include <set>

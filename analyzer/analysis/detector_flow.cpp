@@ -391,7 +391,8 @@ class Analyzer {
   // `(x >= 1.0).float().mean(1) > 0.02`: the share of a sample's elements that pass a test,
   // compared with a fraction strictly between 0 and 1 (configured or literal), decides about the
   // whole sample however weak the element test is (a test against 0 or 1 says "saturated", "held",
-  // "blank"); "any" (> 0) and "all" (== 1) stay what the element test is.
+  // "blank"); "any" (> 0) and "all" (== 1) stay what the element test is, and so does "most"
+  // (> 0.5, `mask.float().mean(1) > 0.5`: mostly padding), weak as weak_comparison holds it.
   bool proportion_test(const std::vector<int32_t>& ops) const {
     if (ops.size() != 2) return false;
     for (size_t k = 0; k < 2; ++k) {
@@ -455,7 +456,6 @@ class Analyzer {
     return !input_dependent(f) && !f.learned && !f.param && !node(id).num;
   }
 
-  // A hand-made tensor the model keeps (not computed from the input, not frozen random noise).
   // x[:, self.bits] / x[..., KEY]: data at positions a stored index tensor lists.
   bool picks_stored_positions(int32_t id) const {
     const FlatNode& n = node(id);
@@ -465,6 +465,7 @@ class Analyzer {
     return std::any_of(parts.begin(), parts.end(), [&](int32_t a) { return stored_tensor(a); });
   }
 
+  // A hand-made tensor the model keeps (not computed from the input, not frozen random noise).
   bool stored_tensor(int32_t id) const {
     return fact(id).constant_tensor && !input_dependent(fact(id)) && !random_tensor(id);
   }

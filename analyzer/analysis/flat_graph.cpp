@@ -470,6 +470,18 @@ class Inliner {
     return opaque("call_value", args, loc, learned, fn);
   }
 
+  // data.method(...) with `data` cast to a tensor subclass of the tree (see as_subclass): that
+  // class's method, `self` bound to the data (args[0]); -1 when the class has no such method.
+  int32_t tensor_subclass_call(const std::string& method, const std::vector<int32_t>& args,
+                               const std::vector<std::pair<std::string, int32_t>>& kwargs, const ir::Loc& loc,
+                               int depth) {
+    if (args.empty() || !can_inline(depth)) return -1;
+    auto tc = tensor_class_.find(args[0]);
+    if (tc == tensor_class_.end()) return -1;
+    const int32_t meth = find_method(p_, tc->second, method);
+    return meth >= 0 ? inline_fn(meth, args, kwargs, -1, depth + 1, loc) : -1;
+  }
+
   // See call_value: the methods of `cls` a call through an unknown name may run, each called on
   // `obj` with the arguments, joined; -1 when none (or too many) fit.
   int32_t some_method(int32_t cls, int32_t obj, const std::vector<int32_t>& args,
@@ -1058,36 +1070,35 @@ class Inliner {
         for (const ir::Attr& c : outer->children) parts.push_back(c.kind == ir::AttrKind::Other && !c.children.empty() ? &c : nullptr);
       }
       if (parts.empty() || std::find(parts.begin(), parts.end(), nullptr) != parts.end()) return nullptr;
-      ir::Attr joined;
-      joined.kind = ir::AttrKind::Container;
-      joined.type = "list";
-      joined.name = n.name;
-      for (const ir::Attr* part : parts)
-        for (const ir::Attr& c : part->children) {
-          joined.children.push_back(c);
-          joined.children.back().name = std::to_string(joined.children.size() - 1);
-        }
-      g_.made_attrs->push_back(std::move(joined));
-      return &g_.made_attrs->back();
+      std::vector<ir::Attr> items;
+      for (const ir::Attr* part : parts) items.insert(items.end(), part->children.begin(), part->children.end());
+      return made_list(n.name, std::move(items));
     }
     return nullptr;
+  }
+
+  // A list the graph makes up of these items (named by position), kept with the graph.
+  const ir::Attr* made_list(const std::string& name, std::vector<ir::Attr> items) const {
+    ir::Attr list;
+    list.kind = ir::AttrKind::Container;
+    list.type = "list";
+    list.name = name;
+    list.children = std::move(items);
+    for (size_t i = 0; i < list.children.size(); ++i) list.children[i].name = std::to_string(i);
+    g_.made_attrs->push_back(std::move(list));
+    return &g_.made_attrs->back();
   }
 
   // A list whose entries are all tuples (`(priority, name, fn)`): the list of their k-th parts, or
   // nullptr when some entry is no tuple that long.
   const ir::Attr* tuple_parts(const ir::Attr& list, size_t k) const {
     if (list.children.empty()) return nullptr;
-    ir::Attr parts;
-    parts.kind = ir::AttrKind::Container;
-    parts.type = "list";
-    parts.name = list.name;
+    std::vector<ir::Attr> parts;
     for (const ir::Attr& e : list.children) {
       if (e.type != "tuple" || e.children.size() <= k) return nullptr;
-      parts.children.push_back(e.children[k]);
-      parts.children.back().name = std::to_string(parts.children.size() - 1);
+      parts.push_back(e.children[k]);
     }
-    g_.made_attrs->push_back(std::move(parts));
-    return &g_.made_attrs->back();
+    return made_list(list.name, std::move(parts));
   }
 
   // The items, in order, of a sequence written as an expression: a tuple or list, a container
@@ -1928,8 +1939,8 @@ class Inliner {
           return call_value(st->second, a, mapped_kwargs(), n.loc, fid, depth);
       // self.table[key](x): the receiver is a container value (an entry chosen at run time), or
       // the entries a mapping object's item read can give (a join of functions).
-      if (recv >= 0 && n.name.ends_with(".*") &&
-          (std::set<std::string>{"container", "phi", "def", "lambda", "partial"}).count(g_.nodes[static_cast<size_t>(recv)].op))
+      static const std::set<std::string> entries = {"container", "phi", "def", "lambda", "partial"};
+      if (recv >= 0 && n.name.ends_with(".*") && entries.count(g_.nodes[static_cast<size_t>(recv)].op))
         return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
       // self.table.items() / .values(): the container, iterated by the loop that reads it.
       if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "container" &&
@@ -1947,12 +1958,11 @@ class Inliner {
                            rop == "module_arg" || rop == "lambda";
         auto dot = n.name.rfind('.');
         const std::string method = dot == std::string::npos ? n.name : n.name.substr(dot + 1);
-        if (auto tc = tensor_class_.find(recv); tc != tensor_class_.end() && can_inline(depth))
-          if (int32_t meth = find_method(p_, tc->second, method); meth >= 0) {
-            std::vector<int32_t> with_self{recv};
-            with_self.insert(with_self.end(), a.begin(), a.end());
-            return inline_fn(meth, with_self, mapped_kwargs(), -1, depth + 1, n.loc);
-          }
+        {
+          std::vector<int32_t> with_self{recv};
+          with_self.insert(with_self.end(), a.begin(), a.end());
+          if (int32_t r = tensor_subclass_call(method, with_self, mapped_kwargs(), n.loc, depth); r >= 0) return r;
+        }
         if (!module_like && rop != "attr" && (dot != std::string::npos || tensor_class_.count(recv))) {
           bool ip = false;
           FlatNode t;
@@ -2489,9 +2499,7 @@ class Inliner {
     if (!n.args.empty() && !n.name.empty() && n.op != "attr" && n.op != "setattr" && n.op != "getitem" &&
         m(n.args[0]) >= 0) {
       const FlatNode& recv = g_.nodes[static_cast<size_t>(m(n.args[0]))];
-      if (auto tc = tensor_class_.find(m(n.args[0])); tc != tensor_class_.end() && can_inline(depth))
-        if (int32_t meth = find_method(p_, tc->second, n.name); meth >= 0)
-          return inline_fn(meth, mapped_args(), mapped_kwargs(), -1, depth + 1, n.loc);
+      if (int32_t r = tensor_subclass_call(n.name, mapped_args(), mapped_kwargs(), n.loc, depth); r >= 0) return r;
       if (recv.op == "self" && recv.num) {
         int32_t mod = static_cast<int32_t>(*recv.num);
         std::vector<int32_t> a = mapped_args();
