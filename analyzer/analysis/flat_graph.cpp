@@ -397,11 +397,11 @@ class Inliner {
           return inline_fn(meth, args, kwargs, static_cast<int32_t>(*obj.num), depth + 1, loc);
         }
     }
-    if ((c.op == "select" && c.args.size() == 3) || (c.op == "phi" && c.args.size() > 1)) {
+    if ((c.op == "select" && c.args.size() == 3) || (c.op == "phi" && c.args.size() > 1) || c.op == "may_run") {
       // `run = partial(blk, **kw) if flag else blk; run(x)`: the call runs whichever callable the
       // value holds; each is called and the results merge.
       FlatNode phi;
-      phi.op = "phi";
+      phi.op = c.op == "may_run" ? "may_run" : "phi";
       phi.loc = loc;
       phi.function = fn;
       for (size_t i = c.op == "select" ? 1 : 0; i < c.args.size(); ++i)
@@ -462,12 +462,68 @@ class Inliner {
         if (const ir::Attr* part = tuple_parts(*it, static_cast<size_t>(*k))) it = part;
       if (it) return call_container(*it, args, loc, fn, depth, true, kwargs);
     }
-    // An unknown callable: a model passed in, a module held in a variable. Assume it is learned.
     // An unknown callable (a model passed in, a module out of a container loop, a closure
-    // argument): assume it applies learned weights, so nothing is reported on a guess.
+    // argument): assume it applies learned weights, so nothing is reported on a guess; and when the
+    // file takes few functions that take these arguments as values, it may be one of them.
     bool learned = c.op != "const";
+    // (a module handed to the model, an attribute of it, an input: a model part, not a table entry)
+    const bool model_part = c.op == "module_arg" || c.op == "input" || c.op == "param" || c.op == "module_output" ||
+                            (c.op == "attr" && c.args.empty());
+    const std::vector<int32_t> escaped =
+        learned && !model_part ? escaped_call(args, kwargs, loc, fn, depth) : std::vector<int32_t>{};
     args.insert(args.begin(), callee);
-    return opaque("call_value", args, loc, learned, fn);
+    const int32_t unknown = opaque("call_value", args, loc, learned, fn);
+    if (escaped.empty()) return unknown;
+    // (not a phi: which function runs is not decided by the data, so no arm is a selection)
+    std::vector<int32_t> all{unknown};
+    all.insert(all.end(), escaped.begin(), escaped.end());
+    return derived("may_run", std::move(all), loc, fn);
+  }
+
+  // The results of calling, with these arguments, each function the calling code's file (or the
+  // root's) takes as a value (see SourceFile::escaped_functions) and whose parameters fit them;
+  // none when more than a few fit (a large library's tables say nothing about this call).
+  std::vector<int32_t> escaped_call(const std::vector<int32_t>& args,
+                                    const std::vector<std::pair<std::string, int32_t>>& kwargs, const ir::Loc& loc,
+                                    int32_t fn, int depth) {
+    if (!can_inline(depth) || fn < 0) return {};
+    std::vector<int32_t> fitting;
+    for (int32_t file : {p_.fn(fn).file, p_.fn(g_.root.function).file}) {
+      if (file < 0) continue;
+      for (int32_t g : p_.file(file).escaped_functions)
+        if (!active_.count(g) && std::find(fitting.begin(), fitting.end(), g) == fitting.end() &&
+            takes(p_.fn(g), args.size(), kwargs))
+          fitting.push_back(g);
+    }
+    if (fitting.size() > 4) return {};
+    std::vector<int32_t> results;
+    for (int32_t g : fitting)
+      if (int32_t r = inline_fn(g, args, kwargs, -1, depth + 1, loc); r >= 0) results.push_back(r);
+    return results;
+  }
+
+  // Whether `f` accepts `positional` arguments and these keywords.
+  static bool takes(const ir::Function& f, size_t positional,
+                    const std::vector<std::pair<std::string, int32_t>>& kwargs) {
+    size_t required = 0, total = 0;
+    bool rest = false, any_keyword = false;
+    for (ir::NodeId pn : f.param_nodes) {
+      bool star = false, double_star = false, has_default = false;
+      for (const auto& [k, v] : f.node(pn).kwargs) {
+        star |= k == "star";
+        double_star |= k == "double_star";
+        has_default |= k == "default";
+      }
+      rest |= star;
+      any_keyword |= double_star;
+      if (star || double_star) continue;
+      ++total;
+      if (!has_default) ++required;
+    }
+    if (positional + kwargs.size() < required || (positional > total && !rest)) return false;
+    for (const auto& [k, v] : kwargs)
+      if (!any_keyword && std::find(f.params.begin(), f.params.end(), k) == f.params.end()) return false;
+    return true;
   }
 
   // data.method(...) with `data` cast to a tensor subclass of the tree (see as_subclass): that
@@ -1449,14 +1505,66 @@ class Inliner {
   int32_t class_constant(const ir::Node& n, int32_t fid) {
     auto dot = n.name.rfind('.');
     if (dot == std::string::npos || n.name.starts_with("torch.")) return -1;
-    if (classes_.empty())
-      for (const auto& m : p_.modules) classes_.emplace(m.qualname, m.id);
-    auto it = classes_.find(n.name.substr(0, dot));
-    if (it == classes_.end()) return -1;
-    const ir::Attr* a = ir::module_attr(p_, it->second, n.name.substr(dot + 1));
+    const int32_t cls = class_named(n.name.substr(0, dot));
+    if (cls < 0) return -1;
+    const ir::Attr* a = ir::module_attr(p_, cls, n.name.substr(dot + 1));
     if (!a || (a->type != "sequence" && a->kind != ir::AttrKind::Constant && a->kind != ir::AttrKind::PlainTensor))
       return -1;
     return attr_value(*a, n.loc, fid, n.name);
+  }
+
+  int32_t class_named(const std::string& qualname) {
+    if (classes_.empty())
+      for (const auto& m : p_.modules) classes_.emplace(m.qualname, m.id);
+    auto it = classes_.find(qualname);
+    return it == classes_.end() ? -1 : it->second;
+  }
+
+  // The Enum class of the tree whose member `v` is when the analysis cannot tell which member it
+  // is (`Kind[name]`, `for k in Kind`); -1 otherwise.
+  int32_t enum_of_member(int32_t v) {
+    const FlatNode& x = g_.nodes[static_cast<size_t>(v)];
+    if ((x.op != "getitem" && x.op != "iter_item") || x.args.empty() || x.args[0] < 0) return -1;
+    const FlatNode& c = g_.nodes[static_cast<size_t>(x.args[0])];
+    if (c.op != "global") return -1;
+    const int32_t cls = class_named(c.name);
+    return cls >= 0 && ir::is_enum(p_, cls) ? cls : -1;
+  }
+
+  // `member.value` of an unknown member of Enum class `cls`: each member's value, joined (a function
+  // held as a member, also through functools.partial, as that function).
+  int32_t enum_values(int32_t cls, const ir::Loc& loc, int32_t fid) {
+    const ir::Module& m = p_.mod(cls);
+    if (m.body_function < 0) return -1;
+    const ir::Function& body = p_.fn(m.body_function);
+    std::vector<int32_t> values;
+    for (const std::string& name : m.fields) {
+      auto it = m.class_vars.find(name);
+      if (name.starts_with("_") || it == m.class_vars.end() || it->second < 0 || values.size() >= 16) continue;
+      const ir::Node* v = &body.node(it->second);
+      if (v->op == "call" && (v->name == "functools.partial" || v->name == "partial") && !v->args.empty())
+        v = &body.node(v->args[0]);
+      if ((v->op == "global" || v->op == "def" || v->op == "lambda") && v->target_function >= 0) {
+        FlatNode d;
+        d.op = "def";
+        d.num = v->target_function;
+        d.loc = loc;
+        d.function = fid;
+        values.push_back(add(std::move(d)));
+      } else if (v->op == "global" && (v->name.starts_with("torch.") || v->name.starts_with("operator."))) {
+        FlatNode d;  // a library function held as a member
+        d.op = "global";
+        d.name = v->name;
+        d.loc = loc;
+        d.function = fid;
+        values.push_back(add(std::move(d)));
+      } else if (int32_t x = foreign_value(body, it->second, loc, fid); x >= 0) {
+        values.push_back(x);
+      }
+    }
+    if (values.size() == 1) return values[0];
+    // (which member it is is configuration, not data: no arm is a selection, see escaped_call)
+    return values.empty() ? -1 : derived("may_run", std::move(values), loc, fid);
   }
 
   // The method `name` of the first class after `after` in the method resolution order of `cls`
@@ -1795,6 +1903,14 @@ class Inliner {
     if (n.op == "attr" && n.name == "value" && n.args.size() == 1 && m(n.args[0]) >= 0 &&
         (g_.nodes[static_cast<size_t>(m(n.args[0]))].flags & kFlatSequence))
       return m(n.args[0]);  // Member.value of an Enum whose members are stored sequences
+    if (n.name == "value" && (n.op == "attr" || n.op == "value") && !n.args.empty() && m(n.args[0]) >= 0)
+      if (int32_t cls = enum_of_member(m(n.args[0])); cls >= 0)
+        if (int32_t v = enum_values(cls, n.loc, fid); v >= 0) {
+          if (n.op == "attr") return v;
+          std::vector<int32_t> a = mapped_args();  // Kind[name].value(x): the member's function, called
+          a.erase(a.begin());
+          return call_value(v, a, mapped_kwargs(), n.loc, fid, depth);
+        }
     if (n.op == "iter_item" && n.args.size() == 1 && m(n.args[0]) >= 0 && can_inline(depth))
       if (int32_t item = custom_iteration(m(n.args[0]), n.loc, depth); item >= 0) return item;
     if ((n.op == "iter_item" && n.args.size() == 1) || (n.op == "call" && n.name == "next" && !n.args.empty())) {

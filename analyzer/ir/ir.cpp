@@ -295,6 +295,13 @@ std::span<const int32_t> mro(const Program& p, int32_t mod) {
   return {&m.id, 1};  // not linked yet: the class alone (bases are resolved by the linker)
 }
 
+bool is_enum(const Program& p, int32_t mod) {
+  for (int32_t c : mro(p, mod))
+    for (const std::string& b : p.mod(c).bases)
+      if (b.ends_with("Enum") || b.ends_with("enum.Flag") || b.ends_with("enum.IntFlag")) return true;
+  return false;
+}
+
 bool is_self(const Function& f, NodeId id) {
   if (id < 0 || static_cast<size_t>(id) >= f.nodes.size()) return false;
   const Node& n = f.node(id);

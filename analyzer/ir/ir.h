@@ -245,6 +245,11 @@ struct SourceFile {
   std::vector<std::pair<std::string, Loc>> identifiers;
   // Identifiers Python reads as another name (NFKC, PEP 3131: `ｆorward` is `forward`): written -> read.
   std::unordered_map<std::string, std::string> normalized_identifiers;
+  // Functions of the tree whose value this file takes rather than calls (kept in a table, an enum
+  // member, a context variable's default, returned by a descriptor, registered by a decorator), and
+  // the file's own functions taken as values anywhere: what an unresolved call in this file may run.
+  // Set by the linker.
+  std::vector<int32_t> escaped_functions;
 
   std::string_view line_text(int32_t line) const;
 };
@@ -287,6 +292,8 @@ inline constexpr size_t kMaxMro = 64;
 std::vector<int32_t> compute_mro(const Program& p, int32_t mod);
 // Module::mro; the class alone before linking.
 std::span<const int32_t> mro(const Program& p, int32_t mod);
+// Whether class `mod` of the tree derives from enum.Enum (or IntEnum, Flag, ...).
+bool is_enum(const Program& p, int32_t mod);
 // Whether `id` is the receiver of a method: the first parameter of a function owned by a module.
 bool is_self(const Function& f, NodeId id);
 // The class of the instance a value holds: `self`, `Net(...)`, `cls(...)` in a classmethod, a

@@ -415,6 +415,49 @@ Entity resolve(const ir::Program& program, const std::string& dotted, int32_t fr
   return e;
 }
 
+// Functions taken as values (see SourceFile::escaped_functions): a function read by name or a
+// nested def / lambda used by anything but a call of it, or decorated by a decorator the linker did
+// not resolve into a wrapper (a registry's `@register("name")`).
+void collect_escapes(ir::Program& p) {
+  auto note = [&](int32_t file, int32_t fn) {
+    if (file < 0) return;
+    auto& v = p.files[static_cast<size_t>(file)].escaped_functions;
+    if (std::find(v.begin(), v.end(), fn) == v.end()) v.push_back(fn);
+  };
+  auto escape = [&](int32_t site_file, int32_t fn) {
+    if (fn < 0 || p.fn(fn).owner_module >= 0) return;  // (methods are reached through their class)
+    note(site_file, fn);
+    note(p.fn(fn).file, fn);
+  };
+  for (const auto& f : p.functions) {
+    if (f.owner_module < 0 && f.wrapper < 0 && f.wrapper_class < 0 && f.name != "<class>" && f.name != "<module>")
+      for (const std::string& d : f.decorators) {
+        static const char* const plain[] = {"torch.", "functools.", "typing.", "contextlib.", "abc.", "staticmethod",
+                                            "classmethod", "property", "lru_cache", "cache", "wraps",
+                                            "contextmanager", "dataclass", "abstractmethod", "no_grad"};
+        if (std::none_of(std::begin(plain), std::end(plain), [&](const char* x) { return d.starts_with(x); }))
+          escape(f.file, f.id);
+      }
+    // Values taken in a free function's body (a script's or test's helpers) are its own business;
+    // module and class bodies and methods are where a model's tables and hooks are set up.
+    bool model_code = f.name == "<module>" || f.name == "<class>";
+    for (const ir::Function* g = &f; !model_code && g; g = g->parent >= 0 ? &p.fn(g->parent) : nullptr)
+      model_code = g->owner_module >= 0;
+    if (!model_code) continue;
+    for (const auto& n : f.nodes) {
+      auto use = [&](ir::NodeId a, bool callee) {
+        if (a < 0 || callee) return;
+        const ir::Node& v = f.node(a);
+        const bool named = v.op == "global" && v.target_function >= 0;
+        const bool nested = (v.op == "def" || v.op == "lambda") && v.target_function >= 0 && f.name != "<class>";
+        if (named || nested) escape(f.file, v.target_function);
+      };
+      for (size_t i = 0; i < n.args.size(); ++i) use(n.args[i], i == 0 && n.op == "call_value");
+      for (const auto& [k, v] : n.kwargs) use(v, false);
+    }
+  }
+}
+
 void link(ir::Program& p) {
   FileIndex ix = build_index(p);
   const FileIndex* saved = g_index;
@@ -426,6 +469,7 @@ void link(ir::Program& p) {
   if (fold_string_names(p, true) > 0) resolve_calls(p);
   resolve_decorators(p);
   build_modules(p);
+  collect_escapes(p);
   g_index = saved;
 }
 

@@ -1812,12 +1812,7 @@ class Builder {
   }
 
   // A class of the tree deriving from enum.Enum (or IntEnum, Flag, ...).
-  bool enumeration(int32_t cls) const {
-    for (int32_t c : ir::mro(p_, cls))
-      for (const std::string& b : p_.mod(c).bases)
-        if (b.ends_with("Enum") || b.ends_with("enum.Flag") || b.ends_with("enum.IntFlag")) return true;
-    return false;
-  }
+  bool enumeration(int32_t cls) const { return ir::is_enum(p_, cls); }
 
   static bool callable_value(const Attr& a) {
     return a.kind == AttrKind::Submodule || a.kind == AttrKind::Layer || a.kind == AttrKind::Container ||
