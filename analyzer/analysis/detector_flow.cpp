@@ -1215,7 +1215,7 @@ class Analyzer {
     std::set<int32_t> detectors;
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
       Fact& f = r_.facts[i];
-      if (is_detector(f) && !mask_algebra_at[i]) {
+      if (is_detector(f) && !mask_algebra_at[i] && !(r_.pooling_weights[i] && g_.nodes[i].op == "div")) {
         f.detector_derived = true;
         detectors.insert(static_cast<int32_t>(i));
       }
@@ -1239,7 +1239,7 @@ class Analyzer {
       if (resizes(n) && ops.size() > 1 && !n.args.empty() && ops.front() == n.args.front()) ops.resize(1);
       if (mask_algebra_at[i]) continue;
       // A masked or segment mean: the weights choose what is averaged; the mean is the data's.
-      if (r_.pooling_weights[i] && n.op == "div" && !n.args.empty()) ops = {n.args[0]};
+      if (r_.pooling_weights[i] && n.op == "div" && !n.args.empty()) ops = {averaged_data(n.args[0])};
       if (auto w = weights_of_.find(static_cast<int32_t>(i)); r_.pooling_weights[i] && w != weights_of_.end())
         ops.erase(std::remove(ops.begin(), ops.end(), w->second), ops.end());
       // (not across a loop's back-edge: the value entering the loop is not derived from its body)
@@ -1357,7 +1357,11 @@ class Analyzer {
         integrated[i] = 0;
         continue;
       }
-      if (y_learned && r_.pooling_weights[i]) {  // a mean: no integration, nothing to mark downstream
+      // (a masked mean of the input itself, `(x * w).sum() / w.sum()` to normalise it over the valid
+      // positions, is a statistic when the product feeds nothing but the mean)
+      if (r_.pooling_weights[i] &&
+          (y_learned || std::all_of(users[i].begin(), users[i].end(),
+                                    [&](int32_t u) { return in(node(u).op, {"sum", "nansum"}); }))) {
         integrated[i] = 0;
         continue;
       }
@@ -1971,15 +1975,29 @@ class Analyzer {
         const FlatNode& div = node(q);
         if (div.op != "div" || div.args.size() != 2 || div.args[0] != s) continue;
         int32_t den = div.args[1];
-        for (int guard = 0; guard < 6 && in(node(den).op, {"clamp", "clamp_min", "unsqueeze", "to", "float", "add"});
-             ++guard)
-          den = node(den).args[0];
+        // (a count scaled by the elements per position, `w.sum(1) * x[0].numel()`, counts the same)
+        for (int guard = 0;
+             guard < 6 && in(node(den).op, {"clamp", "clamp_min", "unsqueeze", "to", "float", "add", "mul"}); ++guard)
+          den = in(node(den).op, {"add", "mul"}) && node(den).args.size() == 2 &&
+                        in(node(node(den).args[1]).op, {"sum", "nansum"})
+                    ? node(den).args[1]
+                    : node(den).args[0];
         if (in(node(den).op, {"sum", "nansum"}) && !node(den).args.empty() &&
             (node(den).args[0] == w || base(node(den).args[0]) == base(w)))
           return q;
       }
     }
     return -1;
+  }
+
+  // The numerator of a masked mean, `(h * w).sum(1)`: the data `h` it averages (the numerator itself
+  // when it is not such a product).
+  int32_t averaged_data(int32_t sum) const {
+    if (sum < 0 || node(sum).args.empty()) return sum;
+    const int32_t product = node(sum).args[0];
+    auto w = weights_of_.find(product);
+    if (w == weights_of_.end() || node(product).args.size() != 2) return sum;
+    return node(product).args[0] == w->second ? node(product).args[1] : node(product).args[0];
   }
 
   // `(counts > 0).float()` with `counts` the sizes of groups (ones scattered with accumulation):

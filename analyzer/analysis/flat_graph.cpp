@@ -472,7 +472,10 @@ class Inliner {
     const std::vector<int32_t> escaped =
         learned && !model_part ? escaped_call(args, kwargs, loc, fn, depth) : std::vector<int32_t>{};
     args.insert(args.begin(), callee);
-    const int32_t unknown = opaque("call_value", args, loc, learned, fn);
+    // (an entry of a table with candidates is one of them: not taken as learned, which would make
+    // a result it feeds back into a loop look re-learned)
+    const bool table_entry = !escaped.empty() && (c.op == "getitem" || c.op == "get");
+    const int32_t unknown = opaque("call_value", args, loc, learned && !table_entry, fn);
     if (escaped.empty()) return unknown;
     // (not a phi: which function runs is not decided by the data, so no arm is a selection)
     std::vector<int32_t> all{unknown};
