@@ -551,22 +551,7 @@ class Inliner {
       for (const auto& [name, g] : p_.mod(c).methods) {
         const ir::Function& m = p_.fn(g);
         if (name.starts_with("__") || name == "forward" || active_.count(g) || m.param_nodes.empty()) continue;
-        size_t required = 0, total = 0;
-        bool rest = false;
-        for (size_t i = 1; i < m.param_nodes.size(); ++i) {
-          bool star = false, has_default = false;
-          for (const auto& [k, v] : m.node(m.param_nodes[i]).kwargs) {
-            star |= k == "star" || k == "double_star";
-            has_default |= k == "default";
-          }
-          if (star) {
-            rest = true;
-            continue;
-          }
-          ++total;
-          if (!has_default) ++required;
-        }
-        if (args.size() < required || (args.size() > total && !rest)) continue;
+        if (!takes(m, args.size() + 1, {})) continue;  // (+1: the receiver)
         if (std::find(fitting.begin(), fitting.end(), g) != fitting.end()) continue;
         fitting.push_back(g);
         if (!m.decorators.empty() && m.wrapper < 0) decorated.push_back(g);
