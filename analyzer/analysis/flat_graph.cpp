@@ -572,12 +572,16 @@ class Inliner {
   int32_t call_attr(const ir::Attr& attr, const std::vector<int32_t>& args,
                     const std::vector<std::pair<std::string, int32_t>>& kwargs, const ir::Loc& loc, int32_t fn,
                     int depth, const std::string& name) {
-    int32_t r = -1;
-    if (attr.function >= 0 && !attr.bound.empty() && can_inline(depth)) {
+    const bool bound = binds_arguments(attr);
+    auto call_one = [&](const ir::Attr& a) {
+      if (a.function >= 0 && a.bound.empty() && bound && a.type != "bound_method" && can_inline(depth))
+        return inline_fn(a.function, args, kwargs, -1, depth + 1, loc);
+      if (a.function < 0 || a.bound.empty() || !can_inline(depth))
+        return call_value(attr_value(a, loc, fn, name), args, kwargs, loc, fn, depth);
       // functools.partial(fn, a, k=v): the bound arguments come first / join the keywords.
       std::vector<int32_t> all_args;
       auto all_kwargs = kwargs;
-      for (const auto& b : attr.bound) {
+      for (const auto& b : a.bound) {
         int32_t v = foreign_value(p_.fn(b.function), b.node, loc, fn);
         if (b.name.empty())
           all_args.push_back(v);
@@ -585,19 +589,19 @@ class Inliner {
           all_kwargs.emplace_back(b.name, v);
       }
       all_args.insert(all_args.end(), args.begin(), args.end());
-      r = inline_fn(attr.function, all_args, all_kwargs, -1, depth + 1, loc);
-    } else {
-      r = call_value(attr_value(attr, loc, fn, name), args, kwargs, loc, fn, depth);
-    }
-    // (callables chosen one of several ways came back from attr_value as one phi, called above)
-    if (attr.alternatives.empty() || function_choices(attr)) return r;
+      return inline_fn(a.function, all_args, all_kwargs, -1, depth + 1, loc);
+    };
+    const int32_t r = call_one(attr);
+    // (callables chosen one of several ways came back from attr_value as one phi, called above,
+    // unless some bind arguments: then each is called with its own)
+    if (attr.alternatives.empty() || (function_choices(attr) && !bound)) return r;
     FlatNode phi;
     phi.op = "phi";
     phi.loc = loc;
     phi.function = fn;
     if (r >= 0) phi.args.push_back(r);
     for (const auto& alt : attr.alternatives)
-      if (int32_t x = call_value(attr_value(alt, loc, fn, name), args, kwargs, loc, fn, depth); x >= 0)
+      if (int32_t x = alt.loc.valid() ? with_frame(alt.loc, [&] { return call_one(alt); }) : call_one(alt); x >= 0)
         phi.args.push_back(x);
     if (phi.args.size() == 1) return phi.args[0];
     return add(std::move(phi));
@@ -2098,7 +2102,8 @@ class Inliner {
             original_self = static_cast<int32_t>(*g_.nodes[static_cast<size_t>(a[0])].num);
           return inline_fn(it->second, a, mapped_kwargs(), original_self, depth + 1, n.loc);
         }
-      if (attr && attr->function >= 0 && (attr->type == "bound_method" || function_choices(*attr))) {
+      if (attr && attr->function >= 0 &&
+          (attr->type == "bound_method" || (function_choices(*attr) && !binds_arguments(*attr)))) {
         // self.epilogue(logits, x) with `self.epilogue = self._guard if strict else _identity`.
         const int32_t receiver = recv >= 0 ? recv : mod >= 0 ? self_node(mod, n.loc) : -1;
         return call_value(bind_receiver(attr_value(*attr, n.loc, fid, n.name), receiver), a, mapped_kwargs(), n.loc,
@@ -2612,8 +2617,10 @@ class Inliner {
         if (attr && attr->function >= 0 && can_inline(depth)) {
           const int32_t receiver = a.front();
           a.erase(a.begin());
-          if (!function_choices(*attr) && attr->type != "bound_method")
+          if (!function_choices(*attr) && attr->type != "bound_method" && attr->bound.empty())
             return inline_fn(attr->function, a, mapped_kwargs(), -1, depth + 1, n.loc);
+          // (functions bound with arguments, `functools.partial(prep, cfg)`, alternatives among them)
+          if (attr->type != "bound_method") return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
           // A bound method (`self.epilogue = self._guard`) or one of several callables.
           return call_value(bind_receiver(attr_value(*attr, n.loc, fid, n.name), receiver), a, mapped_kwargs(), n.loc,
                             fid, depth);
@@ -3013,6 +3020,12 @@ class Inliner {
 
   // A callable attribute chosen one of several ways among functions only (its alternatives are
   // called through attr_value's phi, not through call_attr's).
+  // Whether the attribute or one of its alternatives is a functools.partial binding arguments.
+  static bool binds_arguments(const ir::Attr& a) {
+    return !a.bound.empty() ||
+           std::any_of(a.alternatives.begin(), a.alternatives.end(), [](const ir::Attr& x) { return !x.bound.empty(); });
+  }
+
   static bool function_choices(const ir::Attr& a) {
     return a.function >= 0 && !a.alternatives.empty() &&
            std::all_of(a.alternatives.begin(), a.alternatives.end(), [](const ir::Attr& x) { return x.function >= 0; });
@@ -3207,10 +3220,17 @@ class Inliner {
   // model hands the module its data), as a call is.
   int32_t call_stored(const StoredState& st, std::vector<int32_t> args,
                       std::vector<std::pair<std::string, int32_t>> kwargs, const ir::Loc& loc, int32_t fid, int depth) {
+    return with_frame(st.written_at, [&] { return call_value(st.value, std::move(args), std::move(kwargs), loc, fid, depth); });
+  }
+
+  // Runs `call` with `at` on the trace as one more call on the way in (where a stored or
+  // installed callable was put in place).
+  template <class Call>
+  int32_t with_frame(const ir::Loc& at, Call call) {
     const int32_t outer_stack = call_stack_;
-    calls_.push_back(st.written_at);
+    calls_.push_back(at);
     call_stack_ = -1;
-    const int32_t r = call_value(st.value, std::move(args), std::move(kwargs), loc, fid, depth);
+    const int32_t r = call();
     calls_.pop_back();
     call_stack_ = outer_stack;
     return r;

@@ -879,7 +879,10 @@ class Builder {
           // nn.Identity()`: one more module that instance may run there.
           const bool modules = (old->kind == AttrKind::Submodule || old->kind == AttrKind::Layer) &&
                                (a.kind == AttrKind::Submodule || a.kind == AttrKind::Layer);
-          if (modules && old->alternatives.size() < 4) {
+          // So is a function a factory installs over the constructor's (`model.preprocess =
+          // functools.partial(prep, cfg)` in a classmethod): one more function it may run.
+          const bool functions = old->function >= 0 && a.function >= 0 && a.function != old->function;
+          if ((modules || functions) && old->alternatives.size() < 4) {
             a.alternatives.clear();
             old->alternatives.push_back(std::move(a));
           }
