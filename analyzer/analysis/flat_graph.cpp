@@ -393,7 +393,8 @@ class Inliner {
       const FlatNode& obj = g_.nodes[static_cast<size_t>(c.args[0])];
       if (obj.op == "self" && obj.num)
         if (int32_t meth = find_method(p_, static_cast<int32_t>(*obj.num), c.name); meth >= 0) {
-          args.insert(args.begin(), c.args[0]);
+          const auto& decos = p_.fn(meth).decorators;  // (a static method takes no receiver)
+          if (std::find(decos.begin(), decos.end(), "staticmethod") == decos.end()) args.insert(args.begin(), c.args[0]);
           return inline_fn(meth, args, kwargs, static_cast<int32_t>(*obj.num), depth + 1, loc);
         }
     }
@@ -1160,6 +1161,10 @@ class Inliner {
       return true;
     }
     if (n.op == "phi" && n.args.size() == 1) return sequence_items(n.args[0], out, depth + 1);
+    if (n.op == "generator") {  // what a generator function yields, in order
+      out.insert(out.end(), n.args.begin(), n.args.end());
+      return true;
+    }
     if (const ir::Attr* c = iterated_container(id, 0); c && !c->children.empty() && c->children.size() <= 16) {
       for (const ir::Attr& child : c->children)
         out.push_back(attr_value(child, n.loc, n.function, c->name + "." + child.name));
@@ -2601,7 +2606,11 @@ class Inliner {
         object_state_[{m(n.args[0]), key.name}] = m(n.args[2]);
     }
     if (n.op == "return" || n.op == "yield") {
-      if (!n.args.empty() && m(n.args[0]) >= 0) returns.push_back(m(n.args[0]));
+      std::vector<int32_t> each;  // `yield from xs`: each item of a known sequence, in order
+      if (n.op == "yield" && n.name == "from" && !n.args.empty() && sequence_items(m(n.args[0]), each, 0))
+        returns.insert(returns.end(), each.begin(), each.end());
+      else if (!n.args.empty() && m(n.args[0]) >= 0)
+        returns.push_back(m(n.args[0]));
       return -1;
     }
     // obj.method(...) / obj.sub(...) on a known module outside its class (a patched-in forward).

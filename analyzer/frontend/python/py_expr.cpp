@@ -118,7 +118,11 @@ NodeId FunctionLowerer::lower_expr_inner(TSNode n) {
   if (t == "keyword_argument") return lower_expr(ts_node_child_by_field_name(n, "value", 5));
   if (t == "yield") {
     NodeId v = lower_expr(named_child(n, 0));
-    NodeId y = emit("yield", {v}, n);
+    // (`yield from xs` yields each item of xs: name "from")
+    bool from = false;
+    for (uint32_t i = 0, c = ts_node_child_count(n); i < c; ++i)
+      from |= std::string_view(ts_node_type(ts_node_child(n, i))) == "from";
+    NodeId y = emit("yield", {v}, n, from ? "from" : "");
     fn().returns.push_back(y);
     return y;
   }
