@@ -529,6 +529,12 @@ class Builder {
         return a;
       }
     }
+    if (n.op == "add" && !n.has(ir::kInPlace) && n.args.size() == 2 && concatenated_lists(f, id, 0)) {
+      // `[Window()] + ([Check()] if qa else []) + [Scale()]`: the items of every part, in order.
+      a.type = "list";
+      add_list_children(f, n, a, depth);
+      return a;
+    }
     if (n.op == "const" || n.op == "tuple" || n.op == "list" || n.op == "dict") {
       a.kind = n.op == "const" ? AttrKind::Constant : AttrKind::Other;
       a.type = n.op;
@@ -1181,6 +1187,17 @@ class Builder {
       if (c.name.empty()) c.name = std::to_string(a.children.size());
       a.children.push_back(std::move(c));
     }
+  }
+
+  // Whether `id` is a `+` of list / tuple literals (or comprehensions, or conditional lists).
+  static bool concatenated_lists(const Function& f, NodeId id, int depth) {
+    if (id < 0 || depth > 6) return false;
+    const Node& n = f.node(id);
+    if (n.op == "list" || n.op == "tuple" || n.op == "comprehension") return true;
+    if (n.op == "select" && n.args.size() == 3)
+      return concatenated_lists(f, n.args[1], depth + 1) && concatenated_lists(f, n.args[2], depth + 1);
+    return n.op == "add" && !n.has(ir::kInPlace) && n.args.size() == 2 &&
+           concatenated_lists(f, n.args[0], depth + 1) && concatenated_lists(f, n.args[1], depth + 1);
   }
 
   // OrderedDict() / dict(): an empty mapping that item assignments fill.
