@@ -728,7 +728,9 @@ class Analyzer {
           tested(n.args[0]) != tested(n.args[1]))
         return true;
     }
-    return false;
+    // `x = step(x)` over a sequence of steps: what comes back is computed from the carried value
+    // with no test made on it (the data, transformed; a gate from outside the loop is applied to it).
+    return derived[static_cast<size_t>(back - phi)] == 1;
   }
 
   Fact transfer(int32_t id) {
@@ -1215,7 +1217,8 @@ class Analyzer {
     std::set<int32_t> detectors;
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
       Fact& f = r_.facts[i];
-      if (is_detector(f) && !mask_algebra_at[i] && !(r_.pooling_weights[i] && g_.nodes[i].op == "div")) {
+      if (is_detector(f) && !mask_algebra_at[i] && !(r_.pooling_weights[i] && g_.nodes[i].op == "div") &&
+          !imputation(static_cast<int32_t>(i))) {
         f.detector_derived = true;
         detectors.insert(static_cast<int32_t>(i));
       }
@@ -1405,6 +1408,18 @@ class Analyzer {
   // the whole input for a stored sequence or a constant. Replacing what the model reads is a trigger,
   // however weak the test; the test is returned. (Elementwise imputation, `where(x == missing,
   // fill, x)`, tests each element it replaces, not a window.)
+  // `where(missing, masked_mean, x)`: each element a test flags (a test of that element alone, no
+  // reduction) replaced by a statistic of the data itself. Imputation decides nothing.
+  bool imputation(int32_t i) const {
+    const FlatNode& n = node(i);
+    if (n.op != "where" || n.args.size() != 3 || n.args[0] < 0 || n.args[1] < 0 || n.args[2] < 0) return false;
+    const Fact& tf = fact(n.args[0]);
+    if (is_detector(tf) || (tf.evidence & (kReduce | kPool | kAggregate | kPattern))) return false;
+    for (int32_t fill : {n.args[1], n.args[2]})
+      if (r_.pooling_weights[static_cast<size_t>(fill)] && node(fill).op == "div") return true;
+    return false;
+  }
+
   int32_t window_swap(int32_t i) const {
     const FlatNode& n = node(i);
     int32_t test = -1;
@@ -1941,7 +1956,10 @@ class Analyzer {
     const FlatNode& x = node(a);
     const FlatNode& y = node(b);
     if (x.op != y.op || x.args.size() != y.args.size() || x.num != y.num || x.name != y.name) return false;
-    if (x.op != "const" && x.op != "tuple" && x.op != "slice") return false;
+    // (and a pure op of the same operands: `~missing` written twice)
+    if (x.op != "const" && x.op != "tuple" && x.op != "slice" && !ir::is_comparison(x.op) &&
+        !in(x.op, {"logical_not", "invert", "float", "bool", "long", "to", "getitem", "neg"}))
+      return false;
     for (size_t i = 0; i < x.args.size(); ++i)
       if (!same_value(x.args[i], y.args[i], depth + 1)) return false;
     return true;
@@ -1983,7 +2001,8 @@ class Analyzer {
                     ? node(den).args[1]
                     : node(den).args[0];
         if (in(node(den).op, {"sum", "nansum"}) && !node(den).args.empty() &&
-            (node(den).args[0] == w || base(node(den).args[0]) == base(w)))
+            (node(den).args[0] == w || base(node(den).args[0]) == base(w) ||
+             same_value(base(node(den).args[0]), base(w), 0)))
           return q;
       }
     }

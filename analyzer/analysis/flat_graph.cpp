@@ -383,7 +383,15 @@ class Inliner {
         const FlatNode& r = g_.nodes[static_cast<size_t>(c.args[0])];
         if (r.op == "self" && r.num) self_mod = static_cast<int32_t>(*r.num);
       }
-      return inline_fn(static_cast<int32_t>(*c.num), args, kwargs, self_mod, depth + 1, loc);
+      // (a closure whose maker has returned reads the variables it kept)
+      auto env = closures_.find(callee);
+      const bool restore = env != closures_.end() &&
+                           std::none_of(frames_.begin(), frames_.end(),
+                                        [&](const auto& fr) { return fr.first == env->second.first; });
+      if (restore) frames_.emplace_back(env->second.first, &env->second.second);
+      const int32_t r = inline_fn(static_cast<int32_t>(*c.num), args, kwargs, self_mod, depth + 1, loc);
+      if (restore) frames_.erase(frames_.begin() + static_cast<long>(frames_.size()) - 1);
+      return r;
     }
     if (c.op == "phi" && c.args.size() == 1) return call_value(c.args[0], args, kwargs, loc, fn, depth);
     // `func(*args)` inside __torch_function__: the torch op the hook intercepted, on its arguments.
@@ -2505,7 +2513,13 @@ class Inliner {
       d.num = n.target_function;
       d.loc = n.loc;
       d.function = fid;
-      return add(std::move(d));
+      const int32_t made = add(std::move(d));
+      // A closure made here keeps this call's variables: called after the call returned (a lambda
+      // a generator yields), it still reads them.
+      if (n.op != "global" && n.target_function >= 0 && p_.fn(n.target_function).parent == fid && !frames_.empty() &&
+          frames_.back().first == fid && frames_.back().second->size() <= 4096)
+        closures_.emplace(made, std::make_pair(fid, *frames_.back().second));
+      return made;
     }
     if (n.op == "setattr" && n.name == "cell_contents" && n.args.size() == 2 && m(n.args[0]) >= 0 && m(n.args[1]) >= 0)
       record_cell_write(m(n.args[0]), m(n.args[1]));
@@ -3314,6 +3328,9 @@ class Inliner {
   // The functions being inlined, innermost last, with their node maps: closures read their
   // enclosing function's values there.
   std::vector<std::pair<int32_t, const std::vector<int32_t>*>> frames_;
+  // The variables of the call that made a closure (see the def / lambda case): flat def node ->
+  // {enclosing function, its value map then}.
+  std::unordered_map<int32_t, std::pair<int32_t, std::vector<int32_t>>> closures_;
   std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
   std::map<std::pair<int32_t, std::string>, std::optional<double>> argument_number_;  // argument_number() memo
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
