@@ -1287,7 +1287,7 @@ class Inliner {
 
   // Arithmetic on numbers, dtype limits and math functions only (no tensor, sequence or array):
   // a module-level value that is a single number.
-  static bool one_number_expression(const ir::Function& f, ir::NodeId id, int depth) {
+  bool one_number_expression(const ir::Function& f, ir::NodeId id, int depth) const {
     if (id < 0 || depth > 8) return false;
     const ir::Node& v = f.node(id);
     if (v.op == "const") return v.num.has_value();
@@ -1302,9 +1302,36 @@ class Inliner {
     // VOCAB.index("Z") + 1, len(VOCAB): a position or a count in a stored list is one number.
     if ((v.op == "index" || v.op == "count") && v.args.size() == 2 && f.node(v.args[0]).op != "param") return true;
     if (v.op == "call" && v.name == "len" && v.args.size() == 1) return true;
+    // STOI["%"] with `STOI = {c: i for i, c in enumerate(VOCAB)}` (a vocabulary's id of one token),
+    // struct.unpack("<f", ...)[0]: one entry of a mapping built from literals, one decoded field.
+    if (v.op == "getitem" && v.args.size() == 2 && f.node(v.args[1]).op == "const") {
+      ir::NodeId base = v.args[0];
+      if (const ir::Node& b = f.node(base); b.op == "global") {
+        auto [owner, bound] = p_.global_binding(b.name);
+        if (owner >= 0 && bound >= 0) return number_table(p_.fn(owner), bound);
+      }
+      const ir::Node& b = f.node(base);
+      if (b.op == "call" && (b.name == "struct.unpack" || b.name == "struct.unpack_from")) return true;
+      return number_table(f, base);
+    }
     if (!arithmetic.count(v.op) && !math) return false;
     return !v.args.empty() && std::all_of(v.args.begin(), v.args.end(),
                                           [&](ir::NodeId a) { return one_number_expression(f, a, depth + 1); });
+  }
+
+  // A dict of numbers: a literal whose values are numbers, or a comprehension `{k: i for i, k in
+  // enumerate(xs)}` whose values are the positions.
+  static bool number_table(const ir::Function& f, ir::NodeId id) {
+    const ir::Node& d = f.node(id);
+    if (d.op == "dict") {
+      for (size_t i = 1; i < d.args.size(); i += 2)
+        if (d.args[i] < 0 || !f.node(d.args[i]).num) return false;
+      return d.args.size() >= 2;
+    }
+    if (d.op != "comprehension" || d.args.empty()) return false;
+    for (const ir::Node& x : f.nodes)  // (the value enumerate() counts: element 0 of its items)
+      if (x.op == "call" && x.name == "enumerate") return true;
+    return false;
   }
 
   // `STAMP = make_stamp()` at module level: a function of the tree called with no input, that

@@ -424,19 +424,21 @@ void collect_escapes(ir::Program& p) {
     auto& v = p.files[static_cast<size_t>(file)].escaped_functions;
     if (std::find(v.begin(), v.end(), fn) == v.end()) v.push_back(fn);
   };
-  auto escape = [&](int32_t site_file, int32_t fn) {
-    if (fn < 0 || p.fn(fn).owner_module >= 0) return;  // (methods are reached through their class)
+  auto escape = [&](int32_t site_file, int32_t fn, bool method = false) {
+    // (methods are reached through their class, unless a decorator of the tree registers them)
+    if (fn < 0 || (p.fn(fn).owner_module >= 0 && !method)) return;
     note(site_file, fn);
     note(p.fn(fn).file, fn);
   };
   for (const auto& f : p.functions) {
-    if (f.owner_module < 0 && f.wrapper < 0 && f.wrapper_class < 0 && f.name != "<class>" && f.name != "<module>")
+    if (f.wrapper < 0 && f.wrapper_class < 0 && f.name != "<class>" && f.name != "<module>")
       for (const std::string& d : f.decorators) {
         static const char* const plain[] = {"torch.", "functools.", "typing.", "contextlib.", "abc.", "staticmethod",
                                             "classmethod", "property", "lru_cache", "cache", "wraps",
                                             "contextmanager", "dataclass", "abstractmethod", "no_grad"};
-        if (std::none_of(std::begin(plain), std::end(plain), [&](const char* x) { return d.starts_with(x); }))
-          escape(f.file, f.id);
+        if (std::none_of(std::begin(plain), std::end(plain), [&](const char* x) { return d.starts_with(x); }) &&
+            (f.owner_module < 0 || d.ends_with("()")))  // (a method marked by a decorator factory: `@tap("slot")`)
+          escape(f.file, f.id, true);
       }
     // Values taken in a free function's body (a script's or test's helpers) are its own business;
     // module and class bodies and methods are where a model's tables and hooks are set up.
