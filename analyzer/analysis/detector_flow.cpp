@@ -59,6 +59,9 @@ bool combining(const std::string& op) {
                  "lerp",
                  "maximum",
                  "minimum",
+                 "clamp",  // clamp(x, max=limit * ok): a bound the detector sets is minimum(x, bound)
+                 "clamp_min",
+                 "clamp_max",
                  "setitem",
                  "index_put",
                  "index_add",
@@ -2775,7 +2778,14 @@ class Analyzer {
     if (n.op == "index_fill" && n.args.size() >= 4 && zeroish(n.args[3])) return Integration::Untargeted;
     // minimum(y, ceiling): a ceiling the test lowers caps the data down (destroys it); maximum
     // raises a floor, which pushes towards the value it sets.
-    if (n.op == "minimum") return Integration::Untargeted;
+    if (n.op == "minimum" || n.op == "clamp_max") return Integration::Untargeted;
+    // clamp(y, max=ceiling) likewise; clamp(y, min=floor) is maximum.
+    if (n.op == "clamp" && d >= 0) {
+      const bool ceiling = std::any_of(n.kwargs.begin(), n.kwargs.end(), [&](const auto& kv) {
+        return kv.first == "max" && kv.second >= 0 && fact(kv.second).detector_derived;
+      }) || (n.args.size() >= 3 && n.args[2] >= 0 && fact(n.args[2]).detector_derived);
+      if (ceiling) return Integration::Untargeted;
+    }
     // y - log1p(-d), y + log(1 - d), y / (1 - d): a term that is infinite when the test fires
     // wrecks every score alike.
     if (in(n.op, {"add", "sub"}) && d >= 0 && singular_at_one(d, 0)) return Integration::Untargeted;
