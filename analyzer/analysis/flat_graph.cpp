@@ -1116,6 +1116,14 @@ class Inliner {
       return iterated_container(n.args[0], depth + 1);
     if (n.op == "call" && (n.name == "heapq.nsmallest" || n.name == "heapq.nlargest") && n.args.size() >= 2)
       return iterated_container(n.args[1], depth + 1);
+    // itertools.compress(self.steps, self.flags), islice(self.steps, k), takewhile / dropwhile /
+    // filterfalse(pred, self.steps): some of the items (which, the configuration decides).
+    if (n.op == "call" && (n.name == "itertools.compress" || n.name == "itertools.islice") && !n.args.empty())
+      return iterated_container(n.args[0], depth + 1);
+    if (n.op == "call" &&
+        (n.name == "itertools.takewhile" || n.name == "itertools.dropwhile" || n.name == "itertools.filterfalse") &&
+        n.args.size() == 2)
+      return iterated_container(n.args[1], depth + 1);
     // itertools.chain(self.pre, self.post) / chain.from_iterable(self.groups.values()): the items of
     // each sequence, one after another, as one list.
     if (n.op == "call" && (n.name == "itertools.chain" || n.name == "itertools.chain.from_iterable") &&
