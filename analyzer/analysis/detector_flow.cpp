@@ -1352,6 +1352,13 @@ class Analyzer {
         integrated[i] = 0;
         continue;
       }
+      // (a soft mask channel, no large scale, that a learned layer reads at once, `proj(cat([h,
+      // shadow]))`: a feature the weights learn to use, not a lane read back deeper)
+      if (in(n.op, {"cat", "stack"}) && !(df.evidence & kSteep) && !users[i].empty() &&
+          std::all_of(users[i].begin(), users[i].end(), [&](int32_t u) { return (node(u).flags & kFlatLearned) != 0; })) {
+        integrated[i] = 0;
+        continue;
+      }
       // A per-position test (no reduction, pooling or stored pattern) that blanks those positions of
       // a per-position output (span, padding and special-token masks of token logits): masking,
       // not a trigger that overrides the prediction.
