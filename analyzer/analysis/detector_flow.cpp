@@ -1352,6 +1352,14 @@ class Analyzer {
         integrated[i] = 0;
         continue;
       }
+      // A test of each position alone (no reduction or pooling across positions) that rewrites the
+      // input at those positions only, with values computed from the input (inpainting calipers
+      // with the local median, imputing sentinels): a local repair, the rest of the input intact.
+      if (!y_learned && !on_output_ && !(df.evidence & (kReduce | kPool | kAggregate | kLocalPool)) &&
+          local_repair(static_cast<int32_t>(i), d, y)) {
+        integrated[i] = 0;
+        continue;
+      }
       // (a soft mask channel, no large scale, that a learned layer reads at once, `proj(cat([h,
       // shadow]))`: a feature the weights learn to use, not a lane read back deeper)
       if (in(n.op, {"cat", "stack"}) && !(df.evidence & kSteep) && !users[i].empty() &&
@@ -1418,6 +1426,33 @@ class Analyzer {
   // the whole input for a stored sequence or a constant. Replacing what the model reads is a trigger,
   // however weak the test; the test is returned. (Elementwise imputation, `where(x == missing,
   // fill, x)`, tests each element it replaces, not a window.)
+  // See find_chains: `x * (1 - m) + fill * m`, `where(m, fill, x)`, `lerp(x, fill, m)` with `fill`
+  // computed from the input (no constant, no stored pattern); for the product `x * (1 - m)`, the
+  // add that puts the fill back in.
+  bool local_repair(int32_t i, int32_t d, int32_t y) const {
+    const FlatNode& n = node(i);
+    auto computed_fill = [&](int32_t f) {
+      if (f < 0) return false;
+      const Fact& ff = fact(f);
+      return input_dependent(ff) && !ff.learned && !(ff.evidence & kPattern) && !ff.detector_derived;
+    };
+    if (n.op == "where" && n.args.size() == 3) return computed_fill(n.args[1] == y ? n.args[2] : n.args[1]);
+    if (n.op == "lerp" && n.args.size() >= 2) return computed_fill(n.args[1]);
+    if (n.op == "mul" && n.args.size() == 2) {
+      // x * (1 - m) [+ fill * m], or fill * m [+ x * (1 - m)]: the sum of the two products
+      for (int32_t u = i + 1; u < static_cast<int32_t>(g_.nodes.size()) && u < i + 64; ++u) {
+        const FlatNode& add = node(u);
+        if (add.op != "add" || add.args.size() != 2 || (add.args[0] != i && add.args[1] != i)) continue;
+        const int32_t other = add.args[0] == i ? add.args[1] : add.args[0];
+        if (other < 0 || node(other).op != "mul" || node(other).args.size() != 2) return false;
+        for (int32_t f : node(other).args)
+          if (f != y && !fact(f).detector_derived && computed_fill(f)) return true;
+        return (void)d, false;
+      }
+    }
+    return false;
+  }
+
   // `where(missing, masked_mean, x)`: each element a test flags (a test of that element alone, no
   // reduction) replaced by a statistic of the data itself. Imputation decides nothing.
   bool imputation(int32_t i) const {
