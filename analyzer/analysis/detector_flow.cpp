@@ -1159,8 +1159,14 @@ class Analyzer {
   bool raises_high(int32_t id) const {
     const FlatNode& n = node(id);
     if (auto v = scalar(id)) return *v >= 1e3 && std::isfinite(*v);
-    return in(n.op, {"full", "full_like", "new_full"}) && n.args.size() >= 2 && n.args[1] != id &&
-           raises_high(n.args[1]);
+    return in(n.op, {"full", "full_like", "new_full"}) && fill_operand(n) >= 0 && fill_operand(n) != id &&
+           raises_high(fill_operand(n));
+  }
+
+  // The fill value of full(shape, v) / full_like(x, v) / x.new_full(shape, v) (receiver first), or -1.
+  static int32_t fill_operand(const FlatNode& n) {
+    const size_t at = n.op == "new_full" ? 2 : 1;
+    return n.args.size() > at ? n.args[at] : -1;
   }
 
   bool zeroish(int32_t id) const {
@@ -1171,7 +1177,8 @@ class Analyzer {
     // (A buffer is not: a checkpoint loads its real value, a zero buffer is a placeholder.)
     if (n.op == "attr" && n.attr && n.attr->kind == ir::AttrKind::PlainTensor && n.attr->fill && n.attr->edits.empty())
       return *n.attr->fill == 0 || std::isnan(*n.attr->fill) || big(*n.attr->fill) >= 1e3;
-    if (in(n.op, {"full", "full_like", "new_full"}) && n.args.size() >= 2 && n.args[1] != id && zeroish(n.args[1]))
+    if (in(n.op, {"full", "full_like", "new_full"}) && fill_operand(n) >= 0 && fill_operand(n) != id &&
+        zeroish(fill_operand(n)))
       return true;  // filled with 0, NaN or inf: nothing to steer towards
     if (in(n.op, {"zeros", "zeros_like", "new_zeros", "empty_like", "new_empty"})) return true;
     if (n.op == "call" && n.name == "float" && !n.args.empty()) {
