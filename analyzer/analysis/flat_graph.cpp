@@ -2039,6 +2039,13 @@ class Inliner {
       // outputs["hidden_states"] / kwargs.get("signal") of a dict the model built or the keywords a
       // call passed: the value stored under the key.
       if (int32_t v = mapping_value(m(n.args[0]), f.node(n.args[1]).name); v >= 0) return v;
+      // NA_CODES["heading"] with `NA_CODES = {"sog": 102.3, "heading": 511.0}` at module level: the number.
+      if (const int32_t base = m(n.args[0]); base >= 0 && g_.nodes[static_cast<size_t>(base)].op == "attr" &&
+                                             g_.nodes[static_cast<size_t>(base)].args.empty())
+        if (auto [mfi, dict] = p_.global_binding(g_.nodes[static_cast<size_t>(base)].name); mfi >= 0 && dict >= 0)
+          if (const ir::NodeId e = ir::dict_entry(p_.fn(mfi), dict, f.node(n.args[1]).name);
+              e >= 0 && p_.fn(mfi).node(e).num)
+            return constant(f.node(n.args[1]).name, *p_.fn(mfi).node(e).num, n.loc, fid);
     }
     if (n.op == "getitem" && n.args.size() == 2) {
       int32_t base = m(n.args[0]);
