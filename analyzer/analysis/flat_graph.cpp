@@ -349,6 +349,16 @@ class Inliner {
       }
       return r;
     }
+    if (c.op == "get" && c.args.size() >= 2 && c.args[0] >= 0 && g_.nodes[static_cast<size_t>(c.args[0])].op == "container" &&
+        g_.nodes[static_cast<size_t>(c.args[0])].attr && can_inline(depth)) {
+      // self.gates.get(name, identity)(h, x): one of the table's entries, or the default.
+      const ir::Attr* table = g_.nodes[static_cast<size_t>(c.args[0])].attr;
+      std::vector<int32_t> results;
+      if (int32_t r = call_container(*table, args, loc, fn, depth, false, kwargs); r >= 0) results.push_back(r);
+      if (c.args.size() >= 3)
+        if (int32_t r = call_value(c.args[2], args, kwargs, loc, fn, depth + 1); r >= 0) results.push_back(r);
+      if (!results.empty()) return join(std::move(results), loc, fn);
+    }
     if (c.op == "layer_ref" && c.attr) {
       const ir::LayerInfo* li = ir::torch_layer(c.attr->type);
       FlatNode n;
