@@ -1563,6 +1563,23 @@ class Inliner {
     return attr_value(*a, n.loc, fid, n.name);
   }
 
+  // The object a value holds when it is an object or None (`x if flag else None`, a variable bound
+  // to either): the object; else the value itself.
+  int32_t one_object(int32_t v) const {
+    const FlatNode& x = g_.nodes[static_cast<size_t>(v)];
+    if (!((x.op == "select" && x.args.size() == 3) || (x.op == "phi" && x.args.size() >= 2))) return v;
+    int32_t object = -1;
+    for (size_t i = x.op == "select" ? 1 : 0; i < x.args.size(); ++i) {
+      const int32_t a = x.args[i];
+      if (a < 0) continue;
+      const FlatNode& y = g_.nodes[static_cast<size_t>(a)];
+      if (y.op == "const" && y.name == "None" && !y.num) continue;
+      if (y.op != "self" || (object >= 0 && object != a)) return v;
+      object = a;
+    }
+    return object >= 0 ? object : v;
+  }
+
   int32_t class_named(const std::string& qualname) {
     if (classes_.empty())
       for (const auto& m : p_.modules) classes_.emplace(m.qualname, m.id);
@@ -2682,11 +2699,14 @@ class Inliner {
     // obj.method(...) / obj.sub(...) on a known module outside its class (a patched-in forward).
     if (!n.args.empty() && !n.name.empty() && n.op != "attr" && n.op != "setattr" && n.op != "getitem" &&
         m(n.args[0]) >= 0) {
-      const FlatNode& recv = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      // (`qc = Session(x) if self.qc else None` ... `qc.finalize(y)`: the object, where it is one)
+      const int32_t the_object = one_object(m(n.args[0]));
+      const FlatNode& recv = g_.nodes[static_cast<size_t>(the_object)];
       if (int32_t r = tensor_subclass_call(n.name, mapped_args(), mapped_kwargs(), n.loc, depth); r >= 0) return r;
       if (recv.op == "self" && recv.num) {
         int32_t mod = static_cast<int32_t>(*recv.num);
         std::vector<int32_t> a = mapped_args();
+        a[0] = the_object;
         const ir::Attr* attr = ir::module_attr(p_, mod, n.name);
         // A function stored on the instance shadows the class's method of that name.
         if (attr && attr->function >= 0 && can_inline(depth)) {
