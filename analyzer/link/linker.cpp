@@ -207,6 +207,16 @@ void resolve_calls(ir::Program& p) {
               n.target_function = e.id;
           continue;
         }
+        if (pass == 0 && n.op == "call_value" && !n.args.empty() && fn.owner_module >= 0 && !fn.param_nodes.empty() &&
+            n.args[0] == fn.param_nodes[0] && !fn.params.empty() && fn.params[0] == "cls" &&
+            std::find(fn.decorators.begin(), fn.decorators.end(), "classmethod") != fn.decorators.end()) {
+          // `cls(...)` in a classmethod factory constructs the class: lowered as a call of it.
+          n.op = "call";
+          n.name = p.mod(fn.owner_module).qualname;
+          n.args.erase(n.args.begin());
+          n.target_module = fn.owner_module;
+          continue;
+        }
         const bool named = n.op == "call" || n.op == "global";
         if (pass == 0 ? !named : n.op != "call_value") continue;
         if (n.op == "call" || n.op == "global") {

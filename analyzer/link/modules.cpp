@@ -2220,6 +2220,14 @@ void build_modules(ir::Program& p) {
   b.bind_constructor_arguments(sites);
   b.bind_container_items(sites);
   b.mark_sequence_arguments(sites);
+  // nn.ModuleList(blocks) with `blocks` a list argument bound above: the container holds its items.
+  for (auto& m : p.modules)
+    for (auto& a : m.attrs)
+      if (a.kind == ir::AttrKind::Container && a.children.size() == 1 && a.children[0].kind == ir::AttrKind::Other &&
+          !a.children[0].children.empty() && a.children[0].passed_in) {
+        std::vector<ir::Attr> items = std::move(a.children[0].children);
+        a.children = std::move(items);
+      }
 
   // nn.Module-ness: torch.nn bases, or user bases that are modules, or a forward method.
   bool changed = true;
