@@ -996,8 +996,11 @@ class Analyzer {
     // against a sample's output: a test of one value per sample (a query id, an account number),
     // as a reduction over a sample's values would give. (Padding masks test against 0 or a
     // configured id and stay what they are.)
+    // (not a test of one channel of a convolution's input, `(x[:, 1].abs() > 0.05)[:, None]`: one
+    // value per position still)
     if (op == "getitem" && n.args.size() == 2 && batch_column(n.args[1]) && (ev & kThreshold) &&
-        !(ev & (kReduce | kPool | kAggregate | kWeakThreshold | kLocalPool)))
+        !(ev & (kReduce | kPool | kAggregate | kWeakThreshold | kLocalPool)) &&
+        !layout_.element_wise_of_conv_input(n.args[0]))
       ev |= kReduce;
     if (ir::is_learned_functional(op) && op.rfind("conv", 0) != 0) {
       for (int32_t a : ops)  // x @ stored_template (a frozen random projection is no template)

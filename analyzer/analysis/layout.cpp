@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "ir/ops.h"
+
 namespace archscan::flow {
 namespace {
 
@@ -23,8 +25,21 @@ bool conv(const std::string& op) { return op == "conv1d" || op == "conv2d" || op
 Layout::Layout(const FlatGraph& g) : g_(g) {
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const FlatNode& n = g.nodes[i];
-    if (conv(n.op) && (n.flags & kFlatLearned) && !n.args.empty())
+    if (conv(n.op) && (n.flags & kFlatLearned) && !n.args.empty()) {
       if (int32_t in = input_of(n.args[0]); in >= 0) channels_first_.insert(in);
+      // (any input the convolution's operand is computed from without learned layers)
+      std::vector<int32_t> work{n.args[0]};
+      std::set<int32_t> seen;
+      while (!work.empty() && seen.size() < 256) {
+        const int32_t v = work.back();
+        work.pop_back();
+        if (v < 0 || !seen.insert(v).second) continue;
+        const FlatNode& w = g.nodes[static_cast<size_t>(v)];
+        if (w.flags & kFlatInput) conv_fed_.insert(v);
+        if (w.flags & kFlatLearned) continue;
+        work.insert(work.end(), w.args.begin(), w.args.end());
+      }
+    }
     // b, n, _ = x.shape (x.shape[2] read): three or more axes.
     if (n.op == "getitem" && n.args.size() == 2 && n.args[0] >= 0 && n.args[1] >= 0) {
       const FlatNode& shape = g.nodes[static_cast<size_t>(n.args[0])];
@@ -34,6 +49,17 @@ Layout::Layout(const FlatGraph& g) : g_(g) {
         rank3_.insert(shape.args[0]);
     }
   }
+}
+
+bool Layout::element_wise_of_conv_input(int32_t v) const {
+  // (back through element-wise ops, casts and indexing to the raw input)
+  for (int guard = 0; v >= 0 && guard < 16; ++guard) {
+    const FlatNode& n = g_.nodes[static_cast<size_t>(v)];
+    if (n.flags & kFlatInput) return conv_fed_.count(v) > 0;
+    if (n.args.empty() || (n.flags & kFlatLearned) || ir::is_reduction(n.op)) return false;
+    v = n.args[0];
+  }
+  return false;
 }
 
 int32_t Layout::input_of(int32_t v, bool* narrow_last) const {

@@ -19,6 +19,9 @@ class Layout {
   explicit Layout(const FlatGraph& g);
   // Whether node `id` reduces over the feature axis of the raw input it reads, and that axis only.
   bool reduces_features_only(int32_t id) const;
+  // Whether `v` is computed element-wise from a raw input a convolution reads (channels-first, so
+  // at least a channel and a position axis): picking a channel of it (`x[:, k]`) keeps positions.
+  bool element_wise_of_conv_input(int32_t v) const;
 
  private:
   // The root input `v` reads through element-wise ops and slices (no reshape, no reduction); -1 when
@@ -27,6 +30,7 @@ class Layout {
   const FlatGraph& g_;
   std::set<int32_t> channels_first_;  // inputs a convolution reads
   std::set<int32_t> rank3_;           // inputs whose shape is unpacked into three or more sizes
+  std::set<int32_t> conv_fed_;        // inputs a convolution reads through any parameter-free ops
 };
 
 }  // namespace archscan::flow
