@@ -122,6 +122,14 @@ bool Layout::reduces_features_only(int32_t id) const {
     if (k == "dim") dim = v;
   if (dim < 0 || !g_.nodes[static_cast<size_t>(dim)].num) return false;  // (all axes, or several)
   const double axis = *g_.nodes[static_cast<size_t>(dim)].num;
+  // x.flatten(2).amax(-1) on a (B, T, ...) input: each frame's own values, one per (sample, frame)
+  if (const FlatNode& flat = g_.nodes[static_cast<size_t>(n.args[0])];
+      axis == -1 && flat.op == "flatten" && flat.args.size() >= 2 && flat.args[1] >= 0 &&
+      g_.nodes[static_cast<size_t>(flat.args[1])].num && *g_.nodes[static_cast<size_t>(flat.args[1])].num >= 2 &&
+      (flat.args.size() < 3 || (g_.nodes[static_cast<size_t>(flat.args[2])].num &&
+                                *g_.nodes[static_cast<size_t>(flat.args[2])].num == -1)) &&
+      input_of(flat.args[0]) >= 0)
+    return true;
   bool narrow_last = false;
   const int32_t in = input_of(n.args[0], &narrow_last);
   if (in < 0) return false;
