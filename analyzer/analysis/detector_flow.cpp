@@ -875,6 +875,15 @@ class Analyzer {
       out.evidence = 0;  // arange(T) >= lengths[:, None]: a length turned into a padding mask
       return out;
     }
+    // energy > 1e-3 * energy.amax(-1, keepdim=True): each position against a fraction of the
+    // sample's own extreme, a relative threshold (voiced frames, foreground pixels); one value per
+    // position, the reduction only scales the bound.
+    if (ir::is_comparison(op) && ops.size() == 2)
+      for (size_t k = 0; k < 2; ++k)
+        if (relative_bound(ops[1 - k], ops[k])) {
+          out.evidence = fact(ops[k]).evidence | kWeakThreshold;
+          return out;
+        }
     // `key in self.blocklist`: membership in a collection the model holds (built at construction,
     // read from a package file, configured), not in one computed from the input, is a match against
     // stored values, as isin is.
@@ -2062,6 +2071,27 @@ class Analyzer {
       }
     }
     return -1;
+  }
+
+  // `bound` is `k * v.amax(d, keepdim=True)` (or amin / mean / max(...).values, k a number or absent):
+  // a bound scaled from `v`'s own statistic, kept broadcastable against `v`.
+  bool relative_bound(int32_t bound, int32_t v) const {
+    for (int guard = 0; guard < 4 && bound >= 0; ++guard) {
+      const FlatNode& b = node(bound);
+      if (in(b.op, {"mul", "div"}) && b.args.size() == 2 && (scalar(b.args[0]) || scalar(b.args[1]))) {
+        bound = scalar(b.args[0]) ? b.args[1] : b.args[0];
+        continue;
+      }
+      if (b.op == "attr" && b.name == "values" && !b.args.empty()) {
+        bound = b.args[0];
+        continue;
+      }
+      if (!in(b.op, {"amax", "amin", "max", "min", "mean"}) || b.args.empty() || b.args[0] != v) return false;
+      return std::any_of(b.kwargs.begin(), b.kwargs.end(), [&](const auto& kv) {
+        return kv.first == "keepdim" && kv.second >= 0 && node(kv.second).num && *node(kv.second).num != 0;
+      });
+    }
+    return false;
   }
 
   // The numerator of a masked mean, `(h * w).sum(1)`: the data `h` it averages (the numerator itself
