@@ -1193,6 +1193,11 @@ class Analyzer {
         zeroish(fill_operand(n)))
       return true;  // filled with 0, NaN or inf: nothing to steer towards
     if (in(n.op, {"zeros", "zeros_like", "new_zeros", "empty_like", "new_empty"})) return true;
+    // x.new_tensor(float("nan")), torch.tensor(0.0): a one-value tensor made from zero, NaN or inf
+    const size_t value_at = n.op == "new_tensor" ? 1 : 0;
+    if (in(n.op, {"new_tensor", "tensor", "as_tensor"}) && n.args.size() > value_at && n.args[value_at] != id &&
+        zeroish(n.args[value_at]) && !raises_high(n.args[value_at]))
+      return true;  // (a large finite number is a value to push, `z.new_tensor(1e3)` into a lane)
     if (n.op == "call" && n.name == "float" && !n.args.empty()) {
       const std::string& lit = node(n.args[0]).name;  // float("nan"), float("-inf")
       if (lit.find("nan") != std::string::npos || lit.find("inf") != std::string::npos) return true;
@@ -2777,9 +2782,13 @@ class Analyzer {
     // addcmul(y, t1, t2) is y + t1 * t2: a test entering through a factor adds a term to the data
     // (`addcmul(logits, hit, boost)`), as `y + hit * boost` does; addcdiv likewise through its
     // numerator.
+    // (unless the data is itself a factor, `addcmul(h, h, hit, value=-1)` = h * (1 - hit): a rescale,
+    // as a product with the test is)
     if (in(n.op, {"addcmul", "addcdiv"}) && n.args.size() >= 3 && !fact(n.args[0]).detector_derived &&
-        (fact(n.args[1]).detector_derived || (n.op == "addcmul" && fact(n.args[2]).detector_derived)))
-      return Integration::Targeted;
+        (fact(n.args[1]).detector_derived || (n.op == "addcmul" && fact(n.args[2]).detector_derived))) {
+      const bool rescale = n.op == "addcmul" && (same_value(n.args[1], n.args[0], 0) || same_value(n.args[2], n.args[0], 0));
+      return rescale ? Integration::Untargeted : Integration::Targeted;
+    }
     // dropout(x, p, training=flag): the flag decides whether the data is dropped (destroyed).
     if (in(n.op, {"dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"}))
       return Integration::Untargeted;
@@ -2793,7 +2802,9 @@ class Analyzer {
         if (un.op == "add" && yn.op == "sub" && yn.args.size() == 2 &&
             std::find(un.args.begin(), un.args.end(), yn.args[1]) != un.args.end()) {
           int32_t v = yn.args[0];
-          if (!zeroish(v) && (carries_constant(v, 0, false) || fact(v).param)) return Integration::Targeted;
+          // (v anything the model holds, a stored tensor passed to the constructor too)
+          if (!zeroish(v) && (carries_constant(v, 0, false) || fact(v).param || !input_dependent(fact(v))))
+            return Integration::Targeted;
         }
         for (int32_t a : operands(un))
           if (a != n_id && fact(a).detector_derived && replacement(a)) return Integration::Targeted;

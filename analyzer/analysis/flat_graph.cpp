@@ -794,6 +794,18 @@ class Inliner {
       if (auto [mfi, bound] = p_.global_binding(v.name); mfi >= 0 && bound >= 0 && depth < 4)
         return foreign_value(p_.fn(mfi), bound, loc, fid, depth + 1);
     }
+    // cfg["phrase"] with cfg a module-level dict, or a parameter defaulting to one: that entry.
+    if (v.op == "getitem" && v.args.size() == 2 && depth < 4 && owner.node(v.args[1]).op == "const" &&
+        !owner.node(v.args[1]).num) {
+      const ir::Node* dict = &owner.node(v.args[0]);
+      if (dict->op == "param")
+        for (const auto& [k, d] : dict->kwargs)
+          if (k == "default" && d >= 0) dict = &owner.node(d);
+      if (dict->op == "global")
+        if (auto [mfi, bound] = p_.global_binding(dict->name); mfi >= 0 && bound >= 0)
+          if (ir::NodeId e = ir::dict_entry(p_.fn(mfi), bound, owner.node(v.args[1]).name); e >= 0)
+            return foreign_value(p_.fn(mfi), e, loc, fid, depth + 1);
+    }
     // (`SimpleNamespace(k=v, ...)`: a record whose fields are its keywords)
     const bool record = v.op == "call" && ir::is_namespace_record(v.name);
     if ((v.op == "call" || v.op == "call_value") && (v.target_module >= 0 || record)) {
