@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
+#include <fmt/format.h>
 
 #include "analysis/distributions.h"
 #include "analysis/hook_context.h"
@@ -955,7 +956,7 @@ class Inliner {
     std::vector<int32_t> args;
     for (size_t i = 0; i < w.param_nodes.size(); ++i) {
       const ir::Node& pn = w.node(w.param_nodes[i]);
-      args.push_back(i == 0 ? opaque("param", {}, pn.loc, false, w.id, pn.name) : input_attr(pn.name, loc, w.id));
+      args.push_back(i <= st.bound ? opaque("param", {}, pn.loc, false, w.id, pn.name) : input_attr(pn.name, loc, w.id));
     }
     capture_fn_ = st.writer;
     capture_node_ = st.value;
@@ -1972,6 +1973,13 @@ class Inliner {
         for (const auto& st : g_.root.stashes)
           if (st.module < 0 && st.cell_owner == cell.target_function && st.cell == cell.name && st.key == key)
             if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
+      // scene["k"] in a hook with `scene` bound by a partial: what another hook stored in that object
+      const auto& cells = g_.root.bound_cells;
+      if (cell.op == "param" && f.id == g_.root.function && !g_.root.hook_object && cell.num && *cell.num >= 0 &&
+          *cell.num < cells.size() && !cells[static_cast<size_t>(*cell.num)].empty())
+        for (const auto& st : g_.root.stashes)
+          if (st.module < 0 && st.cell_owner < 0 && st.cell == cells[static_cast<size_t>(*cell.num)] && st.key == key)
+            if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
       // block.gate in a hook on that block, self.gate in its forward: what a pre-hook set there.
       if (n.op == "attr")
         if (int32_t cls = module_of_receiver(f, n.args[0], m(n.args[0])); cls >= 0)
@@ -2179,8 +2187,9 @@ class Inliner {
       }
       // self.rules[1](ids, logits): the receiver is the called object itself (an item of a tuple
       // of callable objects), so it runs its own __call__ / forward.
+      // (also an entry read by a key known only at run time, `self.taps[name](h)`: `taps.*`)
       if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "self" && g_.nodes[static_cast<size_t>(recv)].num &&
-          g_.nodes[static_cast<size_t>(recv)].name == n.name && mod != self_mod)
+          (g_.nodes[static_cast<size_t>(recv)].name == n.name || n.name.ends_with(".*")) && mod != self_mod)
         return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
       const ir::Attr* attr = mod >= 0 ? ir::module_attr(p_, mod, n.name) : nullptr;
       if (attr && mod >= 0) {
@@ -3475,11 +3484,17 @@ FlatGraph flatten(const ir::Program& p, const Root& root) {
   bool method = (f.owner_module >= 0 || root.self_module >= 0 || root.kind == RootKind::PatchedForward ||
                  root.kind == RootKind::PreHook || root.kind == RootKind::ForwardHook) &&
                 !root.unbound;
-  if (method && !f.param_nodes.empty()) {
-    const ir::Node& s = f.node(f.param_nodes[0]);
+  // (a partial's bound positions come first: objects fixed at registration, see Root::bound_cells)
+  const size_t bound = root.hook_object ? 0 : std::min(root.bound_cells.size(), f.param_nodes.size());
+  for (size_t i = 0; i < bound; ++i) {
+    const ir::Node& b = f.node(f.param_nodes[i]);
+    args.push_back(in.opaque("param", {}, b.loc, false, f.id, b.name));
+  }
+  if (method && f.param_nodes.size() > bound) {
+    const ir::Node& s = f.node(f.param_nodes[bound]);
     int32_t self_mod = root.self_module >= 0 ? root.self_module : f.owner_module;
     args.push_back(self_mod >= 0 ? in.self_node(self_mod, s.loc) : in.opaque("param", {}, s.loc, false, f.id, s.name));
-    first_input = 1;
+    first_input = bound + 1;
     if (root.hook_object && f.param_nodes.size() > 1) {
       // __call__(self, module, inputs[, output]): the hooked module is unknown here.
       const ir::Node& mn = f.node(f.param_nodes[1]);
@@ -3503,8 +3518,10 @@ FlatGraph flatten(const ir::Program& p, const Root& root) {
       continue;
     }
     n.input_index = static_cast<int32_t>(i - first_input);
-    // A forward hook's third argument is the module's (learned) output.
-    if (root.kind == RootKind::ForwardHook && i == first_input + 1) {
+    // A forward hook's third argument is the module's (learned) output; a pre-hook's inputs on an
+    // inner submodule are the activations of the layers before it.
+    if ((root.kind == RootKind::ForwardHook && i == first_input + 1) ||
+        (root.kind == RootKind::PreHook && root.input_learned)) {
       n.op = "module_output";
       n.flags = kFlatLearned | kFlatOpaque;
     }
@@ -3658,9 +3675,16 @@ std::vector<Root> find_roots(const ir::Program& p) {
       if ((n.op == "register_forward_pre_hook" || n.op == "register_forward_hook") && n.args.size() >= 2) {
         r.function = function_of(f, n.args[1]);
         if (ir::NodeId pc = partial_call(f, n.args[1]); pc >= 0) {
-          // (positions bound ahead of the module and its inputs would shift them: not followed)
-          if (f.node(pc).args.size() > 1) continue;
           for (const auto& [k, v] : f.node(pc).kwargs) r.bound_keywords.push_back(k);
+          // Positions bound ahead of the module and its inputs: the object each names, so that two
+          // hooks bound to one shared dict (`partial(h, self._state)`) see each other's entries.
+          const auto& bound = f.node(pc).args;
+          for (size_t i = 1; i < bound.size(); ++i) {
+            const ir::Node& b = f.node(bound[i]);
+            const bool member = b.op == "attr" && b.args.size() == 1 && ir::is_self(f, b.args[0]) && f.owner_module >= 0;
+            r.bound_cells.push_back(member ? fmt::format("{}.{}", f.owner_module, b.name)
+                                           : fmt::format("{}:{}", f.id, bound[i]));
+          }
         }
         r.kind = n.op == "register_forward_pre_hook" ? RootKind::PreHook : RootKind::ForwardHook;
         r.self_module = class_of(p, f, n.args[0]);
@@ -3734,6 +3758,8 @@ std::vector<Root> find_roots(const ir::Program& p) {
       if (r.kind == RootKind::ForwardHook)
         r.output_feeds_learned =
             r.global_hook ? global_hook_acts_inside(p, r.function) : hooked_output_feeds_learned(p, f, n.args[0]);
+      if (r.kind == RootKind::PreHook && !r.global_hook && !n.args.empty())
+        r.input_learned = hooked_input_is_learned(p, f, n.args[0]);
       const ir::Function& target = p.fn(r.function);
       // A patched forward of a module's own method is already covered by that module's root.
       if (r.kind == RootKind::PatchedForward && target.owner_module >= 0 && target.name == "forward") continue;
@@ -3747,7 +3773,7 @@ std::vector<Root> find_roots(const ir::Program& p) {
   std::vector<Root::Stash> stashes;
   for (const auto& pre : roots)
     if (pre.kind == RootKind::PreHook && !pre.hook_object)
-      for (auto& s : closure_stashes(p, pre.function)) stashes.push_back(std::move(s));
+      for (auto& s : closure_stashes(p, pre.function, pre.bound_cells)) stashes.push_back(std::move(s));
   for (const auto& pre : roots)
     if (pre.kind == RootKind::PreHook && !pre.hook_object)
       for (auto& s : attribute_stashes(p, pre.function, pre.self_module)) stashes.push_back(std::move(s));

@@ -80,13 +80,18 @@ struct Root {
   // Parameters a `functools.partial` bound by keyword when the hook was registered: values fixed at
   // install time, not data the hooked module passes.
   std::vector<std::string> bound_keywords;
+  // Values a `functools.partial` bound ahead of the module and its inputs (`partial(hook, self._state)`),
+  // one per position: the shared object each names ("Class.attr" for an attribute of the registering
+  // module, "" when unknown). The hook's parameters shift by that many.
+  std::vector<std::string> bound_cells;
   std::vector<std::string> input_attrs;  // attributes of the hook object that a pre-hook fills with the input
   // A value a function pre-hook stores in a closure cell (`state["k"] = f(args[0])`) for other hooks.
   struct Stash {
     int32_t writer = -1;      // the pre-hook function
     ir::NodeId value = -1;    // the stored value, a node of the writer
-    int32_t cell_owner = -1;  // the enclosing function that owns the cell
-    std::string cell;         // the cell's variable name
+    int32_t cell_owner = -1;  // the enclosing function that owns the cell (-1: a partial-bound cell)
+    std::string cell;         // the cell's variable name, or the Root::bound_cells name
+    size_t bound = 0;         // positions the writer's partial bound ahead of its module argument
     std::string key;          // the item or attribute it is stored under ("" for the cell itself)
     // Or an attribute set on a module the pre-hook reaches from its module argument
     // (`model.layer2.gate = f(args[0])`): the class of that module (cell_owner is then -1).
@@ -95,6 +100,8 @@ struct Root {
   std::vector<Stash> stashes;
   // A forward hook on a submodule whose output later layers read (a block in the middle of the model).
   bool output_feeds_learned = false;
+  // A pre-hook on a submodule that runs on other layers' output: its inputs are activations.
+  bool input_learned = false;
 };
 
 struct FlatGraph {

@@ -8,7 +8,8 @@
 
 namespace archscan::flow {
 
-std::vector<Root::Stash> closure_stashes(const ir::Program& p, int32_t prehook_function) {
+std::vector<Root::Stash> closure_stashes(const ir::Program& p, int32_t prehook_function,
+                                         const std::vector<std::string>& bound_cells) {
   std::vector<Root::Stash> out;
   const ir::Function& f = p.fn(prehook_function);
   for (const auto& n : f.nodes) {
@@ -16,12 +17,16 @@ std::vector<Root::Stash> closure_stashes(const ir::Program& p, int32_t prehook_f
     bool field = n.op == "setattr" && n.args.size() == 2;
     if (!item && !field) continue;
     const ir::Node& cell = f.node(n.args[0]);
-    if (cell.op != "free" || cell.target_function < 0) continue;
+    const std::string* bound = cell.op == "param" && cell.num && *cell.num >= 0 && *cell.num < bound_cells.size()
+                                   ? &bound_cells[static_cast<size_t>(*cell.num)]
+                                   : nullptr;
+    if (bound ? bound->empty() : cell.op != "free" || cell.target_function < 0) continue;
     Root::Stash s;
     s.writer = prehook_function;
     s.value = n.args.back();
-    s.cell_owner = cell.target_function;
-    s.cell = cell.name;
+    s.cell_owner = bound ? -1 : cell.target_function;
+    s.cell = bound ? *bound : cell.name;
+    s.bound = bound_cells.size();
     if (item) {
       const ir::Node& key = f.node(n.args[1]);
       if (key.op != "const") continue;  // a computed key: which reader matches is unknown
@@ -120,6 +125,53 @@ bool attribute_feeds_learned(const ir::Program& p, const ir::Function& fwd, cons
   return false;
 }
 
+// Whether the layer `self.<name>` is called in `fwd` on a value computed by other learned layers
+// (`self.layer3(self.layer2(h))`), not on the raw input (`self.stem(x)`).
+bool attribute_reads_learned(const ir::Function& fwd, const std::string& name) {
+  // (a call of a weight-free submodule, a fixed log-mel front-end, is not a learned layer)
+  auto learned = [](const ir::Node& n) { return (n.flags & ir::kLearned) != 0; };
+  for (const auto& n : fwd.nodes) {
+    if (!learned(n) || n.args.empty() || n.name.substr(0, n.name.find('.')) != name) continue;
+    std::vector<ir::NodeId> work{n.args[0]};
+    std::set<ir::NodeId> seen;
+    while (!work.empty() && seen.size() < 256) {
+      ir::NodeId cur = work.back();
+      work.pop_back();
+      if (cur < 0 || !seen.insert(cur).second) continue;
+      if (learned(fwd.node(cur))) return true;
+      work.insert(work.end(), fwd.node(cur).args.begin(), fwd.node(cur).args.end());
+    }
+  }
+  return false;
+}
+
+// The modules a hooked object's top attribute belongs to (`model.layer3` -> the class owning
+// `layer3`), and whether `test` holds for one of their forwards.
+template <typename Test>
+bool owner_forward(const ir::Program& p, const ir::Function& f, ir::NodeId obj, Test test) {
+  ir::NodeId base = -1;
+  std::string top = top_attribute(f, obj, base);
+  if (top.empty()) return false;
+  auto holds = [&](const ir::Module& m) {
+    int32_t fwd = ir::find_method(p, m.id, "forward");
+    return fwd >= 0 && test(p.fn(fwd), top);
+  };
+  if (base >= 0 && f.node(base).target_module >= 0)
+    return holds(p.modules[static_cast<size_t>(f.node(base).target_module)]);
+  // The model's class is often unknown here (a builder's parameter): the modules of this file that
+  // own an attribute of that name, else those of the whole tree.
+  for (bool same_file : {true, false}) {
+    bool any_owner = false;
+    for (const auto& m : p.modules) {
+      if (!m.is_nn_module || (same_file && m.file != f.file) || !ir::module_attr(p, m.id, top)) continue;
+      any_owner = true;
+      if (holds(m)) return true;
+    }
+    if (any_owner) return false;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool global_hook_acts_inside(const ir::Program& p, int32_t hook_function) {
@@ -142,27 +194,13 @@ bool global_hook_acts_inside(const ir::Program& p, int32_t hook_function) {
 }
 
 bool hooked_output_feeds_learned(const ir::Program& p, const ir::Function& f, ir::NodeId obj) {
-  ir::NodeId base = -1;
-  std::string top = top_attribute(f, obj, base);
-  if (top.empty()) return false;
-  auto feeds = [&](const ir::Module& m) {
-    int32_t fwd = ir::find_method(p, m.id, "forward");
-    return fwd >= 0 && attribute_feeds_learned(p, p.fn(fwd), top);
-  };
-  if (base >= 0 && f.node(base).target_module >= 0)
-    return feeds(p.modules[static_cast<size_t>(f.node(base).target_module)]);
-  // The model's class is often unknown here (a builder's parameter): the modules of this file that
-  // own an attribute of that name, else those of the whole tree.
-  for (bool same_file : {true, false}) {
-    bool any_owner = false;
-    for (const auto& m : p.modules) {
-      if (!m.is_nn_module || (same_file && m.file != f.file) || !ir::module_attr(p, m.id, top)) continue;
-      any_owner = true;
-      if (feeds(m)) return true;
-    }
-    if (any_owner) return false;
-  }
-  return false;
+  return owner_forward(p, f, obj, [&](const ir::Function& fwd, const std::string& top) {
+    return attribute_feeds_learned(p, fwd, top);
+  });
+}
+
+bool hooked_input_is_learned(const ir::Program& p, const ir::Function& f, ir::NodeId obj) {
+  return owner_forward(p, f, obj, attribute_reads_learned);
 }
 
 }  // namespace archscan::flow

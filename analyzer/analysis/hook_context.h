@@ -8,8 +8,10 @@
 
 namespace archscan::flow {
 
-// Values a function pre-hook stores into closure cells: `state["k"] = v`, `state.k = v`.
-std::vector<Root::Stash> closure_stashes(const ir::Program& p, int32_t prehook_function);
+// Values a function pre-hook stores into closure cells, `state["k"] = v`, `state.k = v`, or into
+// an object a partial bound ahead of its module argument (`bound_cells`, see Root).
+std::vector<Root::Stash> closure_stashes(const ir::Program& p, int32_t prehook_function,
+                                         const std::vector<std::string>& bound_cells = {});
 
 // Attributes a function pre-hook on a module of class `hooked` sets on that module or on a submodule
 // it reaches by attribute (`model.layer2.gate = v`): stashes keyed by the class they land on.
@@ -18,6 +20,10 @@ std::vector<Root::Stash> attribute_stashes(const ir::Program& p, int32_t prehook
 // Whether the module hooked by `register_forward_hook(obj, ...)` (obj a node of `f`) is a submodule
 // whose output the model's forward feeds into further learned layers.
 bool hooked_output_feeds_learned(const ir::Program& p, const ir::Function& f, ir::NodeId obj);
+
+// Whether the module hooked by `register_forward_pre_hook(obj, ...)` is a submodule the model's
+// forward calls on the output of other learned layers: its inputs are intermediate activations.
+bool hooked_input_is_learned(const ir::Program& p, const ir::Function& f, ir::NodeId obj);
 
 // Whether a process-wide hook (register_module_forward_hook) acts on inner modules: it singles
 // modules out by an attribute (`getattr(module, "_role", None)`) that the tree sets on submodules
