@@ -166,6 +166,18 @@ class Analyzer {
     // Two passes settle loop phis whose operands come later.
     for (int pass = 0; pass < 2; ++pass)
       for (size_t i = 0; i < g_.nodes.size(); ++i) r_.facts[i] = transfer(static_cast<int32_t>(i));
+    // A masked mean is a statistic of the data it averages, whatever tests chose the weights: once
+    // the means are known, their results (and what is computed from them, `x / sqrt(mean)`) carry
+    // the data's evidence only.
+    if (find_pooling())
+      for (int pass = 0; pass < 2; ++pass)
+        for (size_t i = 0; i < g_.nodes.size(); ++i) {
+          r_.facts[i] = transfer(static_cast<int32_t>(i));
+          if (r_.pooling_weights[i] && g_.nodes[i].op == "div" && r_.facts[i].raw && !r_.facts[i].learned) {
+            r_.facts[i].scale = true;  // (a mean: one statistic of the data)
+            r_.facts[i].evidence |= kAggregate;
+          }
+        }
     compute_feeds_learned();
     find_chains();
   }
@@ -753,6 +765,9 @@ class Analyzer {
     if (n.flags & kFlatConstTensor) out.constant_tensor = true;
     std::vector<int32_t> ops = without_benign_conditions(n, operands(n));
     if (resizes(n) && ops.size() > 1 && ops.front() == n.args.front()) ops.resize(1);
+    if (static_cast<size_t>(id) < r_.pooling_weights.size() && r_.pooling_weights[static_cast<size_t>(id)] &&
+        n.op == "div" && !n.args.empty())
+      ops = {averaged_data(n.args[0])};  // (see run(): the mean of the data, not of its weights)
     bool any_raw = false, any_learned = false, any_param = false, any_const = false, all_noninput = true;
     uint32_t ev = 0;
     int thresholded = 0, weakly = 0;
@@ -1217,10 +1232,16 @@ class Analyzer {
             (n.name == "float" || n.name.find("nan") != std::string::npos || n.name.find("inf") != std::string::npos));
   }
 
-  void find_chains() {
+  std::vector<std::vector<int32_t>> users_of() const {
     std::vector<std::vector<int32_t>> users(g_.nodes.size());
     for (size_t i = 0; i < g_.nodes.size(); ++i)
       for (int32_t a : operands(g_.nodes[i])) users[static_cast<size_t>(a)].push_back(static_cast<int32_t>(i));
+    return users;
+  }
+
+  // Marks masked and segment means (r_.pooling_weights); whether one ends in a division.
+  bool find_pooling() {
+    const auto users = users_of();
     r_.pooling_weights.assign(g_.nodes.size(), 0);
     for (size_t i = 0; i < g_.nodes.size(); ++i)
       if (g_.nodes[i].op == "mul")
@@ -1232,6 +1253,13 @@ class Analyzer {
           }
     for (size_t i = 0; i < g_.nodes.size(); ++i)
       if (segment_mean(static_cast<int32_t>(i))) r_.pooling_weights[i] = 1;
+    for (size_t i = 0; i < g_.nodes.size(); ++i)
+      if (r_.pooling_weights[i] && g_.nodes[i].op == "div") return true;
+    return false;
+  }
+
+  void find_chains() {
+    const auto users = users_of();
     // (decided once: masks rewritten by tests of themselves neither detect nor integrate)
     std::vector<char> mask_algebra_at(g_.nodes.size(), 0);
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
@@ -2045,7 +2073,7 @@ class Analyzer {
     const uint32_t ev = fact(w).evidence;
     const bool validity = (ev & kWeakThreshold) && !(ev & (kThreshold | kPattern | kConjunction | kPool));
     if (n.op != "mul" || !fact(w).raw || fact(w).learned ||
-        ((ev & (kReduce | kPool | kAggregate)) && !nonempty_groups(w) && !validity))
+        ((ev & (kReduce | kPool | kAggregate)) && !nonempty_groups(w) && !validity && window_reductions(w, 0) != 1))
       return -1;
     // (the weights broadcast for the product, `w[:, None]`, are the weights the denominator sums)
     auto base = [&](int32_t v) {
@@ -2076,6 +2104,37 @@ class Analyzer {
       }
     }
     return -1;
+  }
+
+  // How many reductions lie between `v` and the windows an `unfold` cut from the data, when each of
+  // them reduces the window axis (the last, `x.unfold(-1, k, 1)...amax(-1)`) and nothing else pools:
+  // with one, `v` is a test of each window, one value per position (a burst located in the signal),
+  // not of the whole sample. -1 when `v` is not built that way.
+  int window_reductions(int32_t v, int depth) const {
+    if (v < 0 || depth > 24) return -1;
+    const FlatNode& n = node(v);
+    if (n.op == "unfold") return 0;
+    if (n.flags & kFlatInput) return 0;
+    if (ir::is_reduction(n.op)) {
+      int32_t dim = n.args.size() >= 2 ? n.args[1] : -1;
+      for (const auto& [k, a] : n.kwargs)
+        if (k == "dim") dim = a;
+      if (n.args.empty() || dim < 0 || scalar(dim) != -1) return -1;
+      const int inner = window_reductions(n.args[0], depth + 1);
+      return inner < 0 ? -1 : inner + 1;
+    }
+    static const std::set<std::string> same_axes = {
+        "abs", "neg", "sub", "add", "mul", "div", "eq", "ne", "lt", "le", "gt", "ge", "isclose", "logical_not",
+        "not", "float", "to", "bool", "long", "pow", "square", "setitem"};
+    if (!same_axes.count(n.op)) return -1;
+    int most = -1;
+    for (int32_t a : operands(n)) {
+      if (a < 0 || !input_dependent(fact(a))) continue;
+      const int k = window_reductions(a, depth + 1);
+      if (k < 0) return -1;
+      most = std::max(most, k);
+    }
+    return most;
   }
 
   // `bound` is `k * v.amax(d, keepdim=True)` (or amin / mean / max(...).values, k a number or absent):
