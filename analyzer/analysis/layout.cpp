@@ -40,6 +40,10 @@ Layout::Layout(const FlatGraph& g) : g_(g) {
         work.insert(work.end(), w.args.begin(), w.args.end());
       }
     }
+    // x.mean((2, 3)), (x * m).sum((-2, -1)): a reduction over the two spatial axes of an image,
+    // whose axis 1 then holds its channels.
+    if (ir::is_reduction(n.op) && n.args.size() >= 2 && n.args[1] >= 0 && spatial_axes(n.args[1]))
+      if (int32_t in = input_of(n.args[0]); in >= 0) channels_first_.insert(in);
     // b, n, _ = x.shape (x.shape[2] read): three or more axes.
     if (n.op == "getitem" && n.args.size() == 2 && n.args[0] >= 0 && n.args[1] >= 0) {
       const FlatNode& shape = g.nodes[static_cast<size_t>(n.args[0])];
@@ -49,6 +53,15 @@ Layout::Layout(const FlatGraph& g) : g_(g) {
         rank3_.insert(shape.args[0]);
     }
   }
+}
+
+bool Layout::spatial_axes(int32_t dims) const {
+  const FlatNode& t = g_.nodes[static_cast<size_t>(dims)];
+  if (t.op != "tuple" || t.args.size() != 2) return false;
+  std::vector<double> axes;
+  for (int32_t a : t.args)
+    if (a >= 0 && g_.nodes[static_cast<size_t>(a)].num) axes.push_back(*g_.nodes[static_cast<size_t>(a)].num);
+  return axes == std::vector<double>{2, 3} || axes == std::vector<double>{-2, -1};
 }
 
 bool Layout::element_wise_of_conv_input(int32_t v) const {
