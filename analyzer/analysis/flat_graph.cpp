@@ -1,6 +1,7 @@
 #include "analysis/flat_graph.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <deque>
 #include <functional>
@@ -324,6 +325,20 @@ class Inliner {
       for (int32_t key : c.args) items.push_back(derived("getitem", {args[0], key}, loc, fn));
       return items.size() == 1 ? items[0] : derived("tuple", items, loc, fn);
     }
+    // operator.methodcaller("amin", dim=1)(x) made where it is called: x.amin(dim=1).
+    if (c.op == "call" && (c.name == "operator.methodcaller" || c.name == "methodcaller") && !c.args.empty() &&
+        string_value(c.args[0]) && !args.empty()) {
+      bool ip = false;
+      FlatNode n;
+      n.op = ir::canonical_op(*string_value(c.args[0]), &ip);
+      n.name = *string_value(c.args[0]);
+      n.args = {args[0]};
+      n.args.insert(n.args.end(), c.args.begin() + 1, c.args.end());
+      n.kwargs = c.kwargs;
+      n.loc = loc;
+      n.function = fn;
+      return add(std::move(n));
+    }
     if (c.op == "methodcaller" && !args.empty()) {
       // calls that method on its argument (the method's further arguments are not modelled)
       FlatNode n;
@@ -482,6 +497,12 @@ class Inliner {
         if (const ir::Attr* part = tuple_parts(*it, static_cast<size_t>(*k))) it = part;
       if (it) return call_container(*it, args, loc, fn, depth, true, kwargs);
     }
+    // self.ops[k](h, x) with a key known only at run time (read in a closure or lambda, where the
+    // table is a value): any entry of the table may run.
+    if (c.op == "getitem" && c.args.size() == 2 && !string_value(c.args[1]) &&
+        g_.nodes[static_cast<size_t>(c.args[0])].op == "container" && g_.nodes[static_cast<size_t>(c.args[0])].attr &&
+        !g_.nodes[static_cast<size_t>(c.args[0])].attr->children.empty())
+      return call_container(*g_.nodes[static_cast<size_t>(c.args[0])].attr, args, loc, fn, depth, true, kwargs);
     // An unknown callable (a model passed in, a module out of a container loop, a closure
     // argument): assume it applies learned weights, so nothing is reported on a guess; and when the
     // file takes few functions that take these arguments as values, it may be one of them.
@@ -2149,8 +2170,12 @@ class Inliner {
           return call_value(st->second, a, mapped_kwargs(), n.loc, fid, depth);
       // self.table[key](x): the receiver is a container value (an entry chosen at run time), or
       // the entries a mapping object's item read can give (a join of functions).
+      // (`self.fns[0](x)`, an entry at a fixed index, likewise: `fns.0`)
       static const std::set<std::string> entries = {"container", "phi", "def", "lambda", "partial"};
-      if (recv >= 0 && n.name.ends_with(".*") && entries.count(g_.nodes[static_cast<size_t>(recv)].op))
+      const std::string entry = n.name.substr(n.name.rfind('.') + 1);
+      const bool indexed = n.name.find('.') != std::string::npos &&
+                           (entry == "*" || (!entry.empty() && std::all_of(entry.begin(), entry.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; })));
+      if (recv >= 0 && indexed && entries.count(g_.nodes[static_cast<size_t>(recv)].op))
         return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
       // self.table.items() / .values(): the container, iterated by the loop that reads it.
       if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "container" &&
@@ -2500,6 +2525,16 @@ class Inliner {
           steps.args.push_back(acc);
         }
         if (acc >= 0) return reduce ? acc : add(std::move(steps));
+      }
+      // Over a sequence whose items are unknown here (a tuple of keys held by a constructor
+      // argument): fn applied once to an item of it, as a loop's body stands for every pass.
+      if (reduce && fn >= 0 && acc >= 0 && m(n.args[1]) >= 0) {
+        FlatNode item;
+        item.op = "iter_item";
+        item.args = {m(n.args[1])};
+        item.loc = n.loc;
+        item.function = fid;
+        if (int32_t r = call_value(fn, {acc, add(std::move(item))}, {}, n.loc, fid, depth); r >= 0) return r;
       }
     }
     if (n.op == "call_value" && !n.args.empty() && m(n.args[0]) >= 0) {
@@ -2870,6 +2905,21 @@ class Inliner {
         const int32_t callee = g_.nodes[static_cast<size_t>(a[0])].op != "global" ? a[0] : -1;
         const int32_t each = call_argument(fn_arg, callee, receiver, items, {}, n.loc, fid, depth);
         if (each >= 0) return derived("comprehension", {each, items.front()}, n.loc, fid);
+      }
+    }
+    if (n.op == "call" && n.name == "itertools.starmap" && n.args.size() == 2 && can_inline(depth)) {
+      // starmap(fn, rows): fn called with the parts of each row, rows given as an expression.
+      std::vector<int32_t> a = mapped_args(), rows, made;
+      if (a.size() == 2 && a[1] >= 0 && sequence_items(a[1], rows, 0)) {
+        const ir::Node& fn_arg = f.node(n.args[0]);
+        const int32_t receiver = fn_arg.op == "attr" && !fn_arg.args.empty() ? m(fn_arg.args[0]) : -1;
+        const int32_t callee = g_.nodes[static_cast<size_t>(a[0])].op != "global" ? a[0] : -1;
+        for (int32_t row : rows) {
+          const FlatNode r = g_.nodes[static_cast<size_t>(row)];
+          if (r.op != "tuple" && r.op != "list") break;
+          if (int32_t v = call_argument(fn_arg, callee, receiver, r.args, {}, n.loc, fid, depth); v >= 0) made.push_back(v);
+        }
+        if (!made.empty() && made.size() == rows.size()) return derived("list", std::move(made), n.loc, fid);
       }
     }
     if (n.name == "torch.utils.checkpoint.checkpoint" && !n.args.empty() && can_inline(depth)) {

@@ -34,9 +34,14 @@ using ir::NodeId;
 
 // A function bound to an object as a method: `types.MethodType(fn, obj)`, `fn.__get__(obj[, cls])`,
 // `functools.partial(fn, obj)`: {function, receiver node}, or {-1, -1}.
-std::pair<int32_t, NodeId> bound_method(const Function& f, NodeId id) {
+std::pair<int32_t, NodeId> bound_method(const ir::Program& p, const Function& f, NodeId id) {
   if (id < 0) return {-1, -1};
   const Node& v = f.node(id);
+  // helper.__get__(obj, cls) on a module-level function: lowered as a call of `pkg.helper.__get__`
+  if (v.op == "call" && v.name.ends_with(".__get__") && !v.args.empty() && v.args[0] >= 0) {
+    const link::Entity e = link::resolve(p, v.name.substr(0, v.name.size() - 8), f.file);
+    return e.kind == link::Entity::Function ? std::make_pair(e.id, v.args[0]) : std::make_pair(-1, ir::kNoNode);
+  }
   bool binder = (v.op == "call" && (v.name == "types.MethodType" || v.name == "MethodType" ||
                                     v.name == "functools.partial" || v.name == "partial")) ||
                 v.op == "__get__";
@@ -868,7 +873,7 @@ class Builder {
         int32_t cls = instance_class(f, n.args[0]);
         if (cls < 0 || n.name == "forward") continue;  // patched forwards are roots of their own
         ir::Module& m = p_.modules[static_cast<size_t>(cls)];
-        if (auto [fn, receiver] = bound_method(f, n.args[1]); fn >= 0 && instance_class(f, receiver) == cls) {
+        if (auto [fn, receiver] = bound_method(p_, f, n.args[1]); fn >= 0 && instance_class(f, receiver) == cls) {
           m.methods[n.name] = fn;
           ir::Function& target = p_.functions[static_cast<size_t>(fn)];
           if (!target.bound_at.valid()) target.bound_at = n.loc;
@@ -2048,8 +2053,8 @@ class Builder {
 }  // namespace
 
 // The function a value binds to the object `self` as a method.
-static int32_t bound_function(const Function& f, NodeId id) {
-  auto [fn, receiver] = bound_method(f, id);
+static int32_t bound_function(const ir::Program& p, const Function& f, NodeId id) {
+  auto [fn, receiver] = bound_method(p, f, id);
   return fn >= 0 && is_self(f, receiver) ? fn : -1;
 }
 
@@ -2064,7 +2069,7 @@ static std::vector<int32_t> bind_instance_methods(ir::Program& p) {
     if (fn.owner_module < 0) continue;
     for (const auto& n : fn.nodes) {
       if (n.op != "setattr" || n.args.size() != 2 || !is_self(fn, n.args[0]) || n.name.empty()) continue;
-      int32_t target = bound_function(fn, n.args[1]);
+      int32_t target = bound_function(p, fn, n.args[1]);
       if (target < 0 || target == fn.id) continue;
       p.modules[static_cast<size_t>(fn.owner_module)].methods[n.name] = target;
       binders[target].insert(fn.owner_module);
