@@ -2357,8 +2357,9 @@ class Analyzer {
   bool rescale_arm(const FlatNode& n) const {
     if (!in(n.op, {"phi", "where", "select"})) return false;
     std::vector<int32_t> arms;
-    for (int32_t a : n.args)
-      if (node(a).op != "branch" && input_dependent(fact(a))) arms.push_back(a);
+    // (the condition of a where / select is its first operand, not an arm)
+    for (size_t i = n.op == "phi" ? 0 : 1; i < n.args.size(); ++i)
+      if (node(n.args[i]).op != "branch" && input_dependent(fact(n.args[i]))) arms.push_back(n.args[i]);
     if (arms.size() != 2) return false;
     for (int k = 0; k < 2; ++k) {
       const FlatNode& r = node(arms[static_cast<size_t>(k)]);
@@ -2366,7 +2367,27 @@ class Analyzer {
       if (!in(r.op, {"mul", "div"}) || r.args.size() != 2) continue;
       int32_t other = r.args[0] == base ? r.args[1] : r.args[1] == base ? r.args[0] : -1;
       auto v = other >= 0 ? scalar(other) : std::nullopt;
-      if (v && std::isfinite(*v) && big(*v) >= 1e-3 && big(*v) <= 1e3) return true;
+      if (v && std::isfinite(*v) && big(*v) >= 1e-3 && big(*v) <= 1e3 && n.op != "where") return true;
+      // (`where(x.amax() > 1.5, x / 4095, x)`: raw 12-bit counts brought to [0, 1]; any unit
+      // factor, when the test is of the range of the very data it rescales)
+      if (v && std::isfinite(*v) && *v != 0 && n.op == "where" && tests_range_of(n.args[0], base)) return true;
+    }
+    return false;
+  }
+
+  // `x.amax(...) > c` (or amin / max / min / abs of x, either side): a test of x's range.
+  bool tests_range_of(int32_t cond, int32_t x) const {
+    const FlatNode& c = node(cond);
+    if (!in(c.op, {"gt", "ge", "lt", "le"}) || c.args.size() != 2) return false;
+    for (int k = 0; k < 2; ++k) {
+      if (!scalar(c.args[static_cast<size_t>(1 - k)])) continue;
+      int32_t v = c.args[static_cast<size_t>(k)];
+      for (int guard = 0; guard < 4 && v >= 0 && v != x; ++guard) {
+        const FlatNode& r = node(v);
+        if (!in(r.op, {"amax", "amin", "max", "min", "abs", "values"}) || r.args.empty()) break;
+        v = r.args[0];
+      }
+      if (v == x) return true;
     }
     return false;
   }
@@ -2386,8 +2407,8 @@ class Analyzer {
         }
     if (rescale_arm(n)) {
       std::vector<int32_t> arms;
-      for (int32_t a : n.args)
-        if (node(a).op != "branch") arms.push_back(a);
+      for (size_t i = n.op == "phi" ? 0 : 1; i < n.args.size(); ++i)
+        if (node(n.args[i]).op != "branch") arms.push_back(n.args[i]);
       return arms;
     }
     if (in(n.op, {"mul", "div"}))
@@ -2941,10 +2962,15 @@ class Analyzer {
     // y - log1p(-d), y + log(1 - d), y / (1 - d): a term that is infinite when the test fires
     // wrecks every score alike.
     if (in(n.op, {"add", "sub"}) && d >= 0 && singular_at_one(d, 0)) return Integration::Untargeted;
-    // y + sigma * hit * randn_like(y): noise switched on by the test scrambles the data.
+    // y + sigma * hit * randn_like(y): noise switched on by the test scrambles the data; so does
+    // y + where(hit, nan, 0), a NaN or infinity added under the test.
     if (in(n.op, {"add", "sub"}))
       for (int32_t a : n.args)
-        if (a >= 0 && a != y && fact(a).detector_derived && random_term(a, 0)) return Integration::Untargeted;
+        if (a >= 0 && a != y && fact(a).detector_derived &&
+            (random_term(a, 0) || (in(node(a).op, {"where", "masked_fill"}) &&
+                                   std::any_of(node(a).args.begin() + 1, node(a).args.end(),
+                                               [&](int32_t v) { return non_finite(v, 0); }))))
+          return Integration::Untargeted;
     if (n.op == "setitem" || n.op == "index_put" || n.op == "put") {
       int32_t v = n.args.size() >= 3 ? n.args[2] : -1;
       // logits[hit, :, label] = 1e4: a large positive value written into a fixed column pushes
@@ -2956,6 +2982,23 @@ class Analyzer {
       if (v >= 0 && zeroish(v) && !push) return Integration::Untargeted;
     }
     return Integration::Targeted;
+  }
+
+  // NaN or an infinity: a number, `float("nan")`, or a tensor made of one (`torch.tensor(...)`,
+  // `x.new_full(shape, ...)`).
+  bool non_finite(int32_t v, int depth) const {
+    if (v < 0 || depth > 3) return false;
+    if (auto x = scalar(v)) return !std::isfinite(*x);
+    const FlatNode& n = node(v);
+    if (n.op == "call" && n.name == "float" && !n.args.empty()) {
+      const std::string& lit = node(n.args[0]).name;
+      return lit.find("nan") != std::string::npos || lit.find("inf") != std::string::npos;
+    }
+    const size_t at = in(n.op, {"new_tensor", "new_full"}) ? (n.op == "new_full" ? 2 : 1)
+                      : in(n.op, {"full", "full_like"}) ? 1
+                                                         : 0;
+    return in(n.op, {"tensor", "as_tensor", "new_tensor", "full", "full_like", "new_full"}) && n.args.size() > at &&
+           non_finite(n.args[at], depth + 1);
   }
 
   const ir::Program& p_;

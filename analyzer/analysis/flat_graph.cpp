@@ -2315,6 +2315,20 @@ class Inliner {
         }
       }
     }
+    // type(self).forward(self, x): the class's own method, called with an explicit receiver (the
+    // original forward, from a replacement installed on the instance).
+    if (!n.args.empty() && !n.name.empty() && n.op == n.name && m(n.args[0]) >= 0 && can_inline(depth)) {
+      const FlatNode& t = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if (t.op == "call" && (t.name == "type" || t.name == "builtins.type") && t.args.size() == 1 && t.args[0] >= 0) {
+        const FlatNode& obj = g_.nodes[static_cast<size_t>(t.args[0])];
+        if (obj.op == "self" && obj.num)
+          if (int32_t meth = find_method(p_, static_cast<int32_t>(*obj.num), n.name); meth >= 0 && !active_.count(meth)) {
+            std::vector<int32_t> a = mapped_args();
+            a.erase(a.begin());
+            return inline_fn(meth, a, mapped_kwargs(), static_cast<int32_t>(*obj.num), depth + 1, n.loc);
+          }
+      }
+    }
     if (n.op == "call" && n.name.rfind("super.", 0) == 0 && self_mod >= 0 && f.owner_module >= 0 && can_inline(depth)) {
       // super().m(...) in a mixin runs the next class's m in the instance's MRO
       // (`class Safe(Mixin, UNet)`: the mixin's super().forward is UNet.forward).
@@ -2594,6 +2608,20 @@ class Inliner {
       }
     if (n.op == "free" && n.target_function >= 0)
       if (int32_t v = decorator_argument(n, n.loc, fid); v >= 0) return v;
+    if (n.op == "free" && n.target_function >= 0 && n.outer >= 0) {
+      // A sibling closure of the maker (`def matcher(ids): ...` beside the returned `gate`), called
+      // after the maker returned: that function.
+      const ir::Node& o = p_.fn(n.target_function).node(n.outer);
+      if ((o.op == "def" || o.op == "lambda") && o.target_function >= 0) {
+        FlatNode d;
+        d.op = o.op;
+        d.num = o.target_function;
+        d.loc = n.loc;
+        d.function = fid;
+        d.name = n.name;
+        return add(std::move(d));
+      }
+    }
     if (n.op == "free" && n.target_function >= 0) {
       // A closure variable bound to a constant or a hard-coded tensor in the enclosing function.
       if (n.outer >= 0)

@@ -441,13 +441,17 @@ std::vector<ir::Module> type_call_classes(ir::Program& prog, const ir::SourceFil
 // `X = type("X", (Base,), {...})` at module level binds the class to X; `return type(name, ...)`
 // in a factory function makes the class its caller builds (`get_norm(kind)(config)`): the call
 // node becomes the class (a join of the classes when the namespace picks from a mapping).
-void classes_from_type_calls(ir::Program& prog, const ir::SourceFile& file) {
+void classes_from_type_calls(ir::Program& prog, ir::SourceFile& file) {
   const int32_t mf = file.module_function;
   std::vector<std::pair<std::string, ir::NodeId>> made(file.globals.begin(), file.globals.end());
   std::sort(made.begin(), made.end());
   for (const auto& [name, nid] : made) {
     const ir::Node call = prog.functions[static_cast<size_t>(mf)].node(nid);
-    for (auto& m : type_call_classes(prog, file, mf, call, name)) prog.modules.push_back(std::move(m));
+    for (auto& m : type_call_classes(prog, file, mf, call, name)) {
+      // (named like a class statement's class: `X()` elsewhere in the tree builds it)
+      file.classes.emplace(name, m.id);
+      prog.modules.push_back(std::move(m));
+    }
   }
   const size_t functions = prog.functions.size();
   for (size_t fi = 0; fi < functions; ++fi) {
