@@ -483,6 +483,24 @@ class Inliner {
       if (!it) it = container_slice(c.args[0]);
       if (!it) it = submodule_table(c.args[0]);
       if (it) return call_container(*it, args, loc, fn, depth, true, kwargs);
+      // for stage in (self.layer1, self.layer2): for blk in stage: x = blk(x) -- a block of any of
+      // the containers the outer loop walks.
+      const FlatNode outer = g_.nodes[static_cast<size_t>(c.args[0])];
+      if (outer.op == "iter_item" && !outer.args.empty() && outer.args[0] >= 0) {
+        const FlatNode seq = g_.nodes[static_cast<size_t>(outer.args[0])];
+        FlatNode phi;
+        phi.op = "phi";
+        phi.loc = loc;
+        phi.function = fn;
+        if (seq.op == "tuple" || seq.op == "list")
+          for (int32_t e : seq.args) {
+            const FlatNode& en = g_.nodes[static_cast<size_t>(e)];
+            if (en.op == "container" && en.attr && can_inline(depth))
+              if (int32_t r = call_container(*en.attr, args, loc, fn, depth, true, kwargs); r >= 0) phi.args.push_back(r);
+          }
+        if (phi.args.size() == 1) return phi.args[0];
+        if (!phi.args.empty()) return add(std::move(phi));
+      }
     }
     if (c.op == "getitem" && !c.args.empty() && g_.nodes[static_cast<size_t>(c.args[0])].op == "iter_item") {
       // for name, fn in self.table.items(): y = fn(y) -- the value half of each entry (and of
