@@ -164,6 +164,7 @@ char confusable_ascii(char32_t c) {
 struct Analysis {
   bool non_ascii = false;
   bool mixed = false;          // letters from more than one script
+  bool mixed_word = false;     // ... within one `_`-separated part (`fοrward`, not `τ_lash`)
   bool skeleton_ascii = true;  // every letter maps to ASCII
   std::string skeleton;
   Script foreign = Script::Common;
@@ -171,13 +172,16 @@ struct Analysis {
 
 Analysis analyse(const std::string& id) {
   Analysis a;
-  Script seen = Script::Common;
+  Script seen = Script::Common, word = Script::Common;
   for (char32_t c : decode(id)) {
     Script s = script_of(c);
     if (c >= 0x80) a.non_ascii = true;
+    if (c == '_' || (c >= '0' && c <= '9')) word = Script::Common;
     if (s != Script::Common) {
       if (seen != Script::Common && s != seen) a.mixed = true;
+      if (word != Script::Common && s != word) a.mixed_word = true;
       if (seen == Script::Common) seen = s;
+      if (word == Script::Common) word = s;
       if (s != Script::Latin) a.foreign = s;
     }
     if (c < 0x80) {
@@ -221,10 +225,12 @@ class LookalikeIdentifier : public Rule {
               "identifier `{}` uses {} letters that look like `{}`, another name in this file: two "
               "different values hide behind one visible name",
               id, script_name(a.foreign), twin->second);
-        } else if (a.mixed) {
+        } else if (a.mixed && (a.mixed_word || a.foreign != Script::Greek)) {
           msg = fmt::format("identifier `{}` mixes Latin and {} letters", id, script_name(a.foreign));
         } else if (a.foreign == Script::Greek) {
-          continue;  // Greek maths names (ε, α, τ, ᾱ) with no Latin twin in the file hide nothing
+          // Greek maths names (ε, α, τ, ᾱ) with no Latin twin in the file hide nothing, nor do
+          // they as a part of a longer name (`τ_lash`, `σ_noise`): each part is in one script.
+          continue;
         } else if (a.skeleton_ascii && a.foreign != Script::Common) {
           msg = fmt::format("identifier `{}` is written in {} letters that read as the Latin `{}`", id,
                             script_name(a.foreign), a.skeleton);
