@@ -1407,7 +1407,9 @@ class Analyzer {
       // A test of each position alone (no reduction or pooling across positions) that rewrites the
       // input at those positions only, with values computed from the input (inpainting calipers
       // with the local median, imputing sentinels): a local repair, the rest of the input intact.
-      if (!y_learned && !on_output_ && !(df.evidence & (kReduce | kPool | kAggregate | kLocalPool)) &&
+      // (a test of each window of the signal, `|s - median(window)| > k * mad`, is one such test too)
+      if (!y_learned && !on_output_ &&
+          (!(df.evidence & (kReduce | kPool | kAggregate | kLocalPool)) || window_reductions(d, 0) == 1) &&
           local_repair(static_cast<int32_t>(i), d, y)) {
         integrated[i] = 0;
         continue;
@@ -2055,7 +2057,8 @@ class Analyzer {
     if (x.op != y.op || x.args.size() != y.args.size() || x.num != y.num || x.name != y.name) return false;
     // (and a pure op of the same operands: `~missing` written twice)
     if (x.op != "const" && x.op != "tuple" && x.op != "slice" && !ir::is_comparison(x.op) &&
-        !in(x.op, {"logical_not", "invert", "float", "bool", "long", "to", "getitem", "neg"}))
+        !in(x.op, {"logical_not", "invert", "float", "bool", "long", "to", "getitem", "neg", "abs", "add", "sub", "mul",
+                   "div", "pow", "square", "sqrt"}))
       return false;
     for (size_t i = 0; i < x.args.size(); ++i)
       if (!same_value(x.args[i], y.args[i], depth + 1)) return false;
@@ -2114,7 +2117,8 @@ class Analyzer {
     if (v < 0 || depth > 24) return -1;
     const FlatNode& n = node(v);
     if (n.op == "unfold") return 0;
-    if (n.flags & kFlatInput) return 0;
+    if ((n.flags & kFlatInput) || !(fact(v).evidence & (kReduce | kPool | kAggregate | kLocalPool)))
+      return 0;  // (nothing reduced on the way: one value per position)
     if (ir::is_reduction(n.op)) {
       int32_t dim = n.args.size() >= 2 ? n.args[1] : -1;
       for (const auto& [k, a] : n.kwargs)
@@ -2126,6 +2130,11 @@ class Analyzer {
     static const std::set<std::string> same_axes = {
         "abs", "neg", "sub", "add", "mul", "div", "eq", "ne", "lt", "le", "gt", "ge", "isclose", "logical_not",
         "not", "float", "to", "bool", "long", "pow", "square", "setitem"};
+    if (n.op == "attr" && n.name == "values" && !n.args.empty()) return window_reductions(n.args[0], depth + 1);
+    // (a test against a bound scaled from the data's own statistic: the data's layout decides)
+    if (ir::is_comparison(n.op) && n.args.size() == 2)
+      for (size_t k = 0; k < 2; ++k)
+        if (relative_bound(n.args[1 - k], n.args[k])) return window_reductions(n.args[k], depth + 1);
     if (!same_axes.count(n.op)) return -1;
     int most = -1;
     for (int32_t a : operands(n)) {
@@ -2150,7 +2159,16 @@ class Analyzer {
         bound = b.args[0];
         continue;
       }
-      if (!in(b.op, {"amax", "amin", "max", "min", "mean"}) || b.args.empty() || b.args[0] != v) return false;
+      // (`mad + 1e-6`: a bound kept off zero)
+      if (b.op == "add" && b.args.size() == 2 && (scalar(b.args[0]) || scalar(b.args[1])) &&
+          big(*scalar(scalar(b.args[0]) ? b.args[0] : b.args[1])) < 1e-3) {
+        bound = scalar(b.args[0]) ? b.args[1] : b.args[0];
+        continue;
+      }
+      // (the same value written twice, `(s - med).abs() > k * (s - med).abs().mean(-1, keepdim=True)`)
+      if (!in(b.op, {"amax", "amin", "max", "min", "mean"}) || b.args.empty() ||
+          (b.args[0] != v && !same_value(b.args[0], v, 0)))
+        return false;
       return std::any_of(b.kwargs.begin(), b.kwargs.end(), [&](const auto& kv) {
         return kv.first == "keepdim" && kv.second >= 0 && node(kv.second).num && *node(kv.second).num != 0;
       });
