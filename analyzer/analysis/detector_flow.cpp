@@ -920,7 +920,10 @@ class Analyzer {
         ev |= kThreshold | kPattern;
       else if (repeated_value_count(ops, op) || proportion_test(ops))
         ev |= kThreshold;
-      else if (weak_comparison(ops))
+      // (ids == PAD with PAD the padding_idx of an embedding of the model's file: a padding mask)
+      else if (weak_comparison(ops) ||
+               (in(op, {"eq", "ne"}) && ops.size() == 2 &&
+                std::any_of(ops.begin(), ops.end(), [&](int32_t a) { return scalar(a) && fills_padding(a); })))
         ev |= kWeakThreshold;
       else
         ev |= kThreshold;
