@@ -393,6 +393,20 @@ class Analyzer {
     return id;
   }
 
+  // An index made of whole slices, `None` and `...` only (`[..., None]`, `[:, None]`): it adds axes
+  // and selects nothing.
+  bool adds_axes_only(int32_t idx) const {
+    if (idx < 0) return false;
+    auto none = [&](int32_t b) { return b >= 0 && node(b).op == "const" && node(b).name == "None" && !node(b).num; };
+    auto part = [&](int32_t a) {
+      const FlatNode& x = node(a);
+      return none(a) || (x.op == "const" && x.name == "..." && !x.num) ||
+             (x.op == "slice" && std::all_of(x.args.begin(), x.args.end(), none));
+    };
+    const FlatNode& t = node(idx);
+    return t.op == "tuple" ? !t.args.empty() && std::all_of(t.args.begin(), t.args.end(), part) : part(idx);
+  }
+
   // An index that keeps the first axis whole and only adds axes after it: `[:, None]`, `[:, None, None]`.
   bool batch_column(int32_t idx) const {
     const FlatNode& t = node(idx);
@@ -2085,7 +2099,8 @@ class Analyzer {
     auto base = [&](int32_t v) {
       for (int guard = 0; guard < 4 && v >= 0 && !node(v).args.empty() &&
                           (in(node(v).op, {"unsqueeze", "to", "float"}) ||
-                           (node(v).op == "getitem" && node(v).args.size() == 2 && batch_column(node(v).args[1])));
+                           (node(v).op == "getitem" && node(v).args.size() == 2 &&
+                            (batch_column(node(v).args[1]) || adds_axes_only(node(v).args[1]))));
            ++guard)
         v = node(v).args[0];
       return v;
@@ -2132,8 +2147,16 @@ class Analyzer {
     }
     static const std::set<std::string> same_axes = {
         "abs", "neg", "sub", "add", "mul", "div", "eq", "ne", "lt", "le", "gt", "ge", "isclose", "logical_not",
-        "not", "float", "to", "bool", "long", "pow", "square", "setitem"};
+        "not", "float", "to", "bool", "long", "pow", "square", "setitem", "logical_and", "logical_or", "and", "or",
+        "bitwise_and", "bitwise_or", "invert"};
     if (n.op == "attr" && n.name == "values" && !n.args.empty()) return window_reductions(n.args[0], depth + 1);
+    // (padding the positions, dilating the hits over their window with a stride-1 pool, and
+    // dropping the pool's channel axis again, `max_pool1d(pad(hit[:, None]), k, 1)[:, 0]`, keep them)
+    auto dilation = [&](int32_t v) { return v >= 0 && ir::is_pooling(node(v).op) && keeps_resolution(node(v)); };
+    if (!n.args.empty() && (n.op == "pad" || dilation(v) || (n.op == "getitem" && dilation(n.args[0]))))
+      return window_reductions(n.args[0], depth + 1);
+    // (`hit[:, None]`, `keep[..., None]`: new axes for broadcasting, the positions kept)
+    if (n.op == "getitem" && n.args.size() == 2 && adds_axes_only(n.args[1])) return window_reductions(n.args[0], depth + 1);
     // (a test against a bound scaled from the data's own statistic: the data's layout decides)
     if (ir::is_comparison(n.op) && n.args.size() == 2)
       for (size_t k = 0; k < 2; ++k)
