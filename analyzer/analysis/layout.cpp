@@ -14,7 +14,9 @@ bool keeps_axes(const std::string& op) {
       "gt",    "ge",      "isclose", "isnan",    "isinf",       "isfinite",   "not",    "logical_not",
       "float", "to",      "bool",    "long",     "int",         "clamp",      "clamp_min", "clamp_max", "round",
       "sign",  "square",  "pow",     "sqrt",     "logical_and", "logical_or", "and",    "or",    "nan_to_num",
-      "floor", "ceil",    "bitwise_and", "bitwise_or", "invert"};
+      "floor", "ceil",    "bitwise_and", "bitwise_or", "invert",
+      // (padding and resizing change the sizes of the positions' axes, not which axis is which)
+      "pad",   "interpolate", "upsample", "contiguous"};
   return ops.count(op) != 0;
 }
 
