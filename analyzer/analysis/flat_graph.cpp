@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
+
 #include <fmt/format.h>
 
 #include "analysis/distributions.h"
@@ -289,6 +290,20 @@ class Inliner {
     return add(std::move(n));
   }
 
+  // `receiver.name(*extra, **kwargs)` as a tensor method node.
+  int32_t method_of(const std::string& op, const std::string& name, int32_t receiver, std::vector<int32_t> extra,
+                    std::vector<std::pair<std::string, int32_t>> kwargs, const ir::Loc& loc, int32_t fn) {
+    FlatNode n;
+    n.op = op;
+    n.name = name;
+    n.args = {receiver};
+    n.args.insert(n.args.end(), extra.begin(), extra.end());
+    n.kwargs = std::move(kwargs);
+    n.loc = loc;
+    n.function = fn;
+    return add(std::move(n));
+  }
+
   // Calls a module-like flat value (a submodule, a container, a layer reference) with `args`.
   int32_t call_value(int32_t callee, std::vector<int32_t> args, std::vector<std::pair<std::string, int32_t>> kwargs,
                      const ir::Loc& loc, int32_t fn, int depth) {
@@ -329,26 +344,12 @@ class Inliner {
     if (c.op == "call" && (c.name == "operator.methodcaller" || c.name == "methodcaller") && !c.args.empty() &&
         string_value(c.args[0]) && !args.empty()) {
       bool ip = false;
-      FlatNode n;
-      n.op = ir::canonical_op(*string_value(c.args[0]), &ip);
-      n.name = *string_value(c.args[0]);
-      n.args = {args[0]};
-      n.args.insert(n.args.end(), c.args.begin() + 1, c.args.end());
-      n.kwargs = c.kwargs;
-      n.loc = loc;
-      n.function = fn;
-      return add(std::move(n));
+      const std::string name = *string_value(c.args[0]);
+      return method_of(ir::canonical_op(name, &ip), name, args[0], {c.args.begin() + 1, c.args.end()}, c.kwargs, loc, fn);
     }
-    if (c.op == "methodcaller" && !args.empty()) {
-      // calls that method on its argument (the method's further arguments are not modelled)
-      FlatNode n;
-      n.op = c.name;
-      n.name = c.name;
-      n.args = {args[0]};
-      n.loc = loc;
-      n.function = fn;
-      return add(std::move(n));
-    }
+    // (one held as an attribute, `operator.methodcaller("clamp", 0, 1)`: its further arguments are
+    // not modelled)
+    if (c.op == "methodcaller" && !args.empty()) return method_of(c.name, c.name, args[0], {}, {}, loc, fn);
     if (c.op == "container" && c.attr) {
       const int32_t r = call_container(*c.attr, args, loc, fn, depth, false);
       if (!c.args.empty() && r >= 0 && g_.nodes[static_cast<size_t>(r)].op == "phi" &&
