@@ -1017,6 +1017,9 @@ class Analyzer {
     // Every coefficient of a Fourier transform is a weighted sum over all positions: an aggregate,
     // as a mean is (`rfft2(x).abs()[:, h // 2, w // 2]` measures the whole image's checkerboard).
     if (in(op, {"fft", "rfft", "fft2", "rfft2", "fftn", "rfftn", "stft", "hfft", "ihfft"})) ev |= kAggregate;
+    // A histogram bin counts the values that fall in its band: `((x >= lo) & (x < hi)).sum()` per
+    // bin, a test of every value summed over the whole input (`histc(luma)[-1] / n > 0.4`).
+    if (in(op, {"histc", "histogram", "bincount"})) ev |= kThreshold | kAggregate;
     if (is_reduction_op(n, r_.facts) && !per_position) {
       bool aggregate =
           in(op, {"sum", "mean", "cumsum", "cumprod", "nansum", "count_nonzero", "std", "var", "var_mean", "std_mean",
@@ -1443,9 +1446,16 @@ class Analyzer {
       // not a trigger that overrides the prediction.
       // (a membership of each token in a stored set, `isin(ids, SKIP)`, is such a test too: the
       // token's own property, not a pattern across positions)
-      if (y_learned && !downstream && blanks_positions(n) &&
-          (position_mask(df.evidence) ||
-           (!(df.evidence & (kReduce | kPool | kAggregate)) && membership_test(c.detector >= 0 ? c.detector : d)))) {
+      // (or that drops those positions from a max-pool over them, `feats.masked_fill(stop[:, None],
+      // -1e4).amax(-1)`, stop words and padding left out of a text CNN's pooling)
+      const bool max_pooled = downstream && only_max_pooled(static_cast<int32_t>(i), users);
+      // (the mask's new axes, `stop[:, None]`, broadcast it over the channels the pool keeps)
+      const int32_t blank_test = max_pooled ? without_new_axes(c.detector >= 0 ? c.detector : d)
+                                            : (c.detector >= 0 ? c.detector : d);
+      const uint32_t blank_ev = max_pooled ? fact(blank_test).evidence : df.evidence;
+      if (y_learned && (!downstream || max_pooled) && blanks_positions(n) &&
+          (position_mask(blank_ev) ||
+           (!(blank_ev & (kReduce | kPool | kAggregate)) && membership_test(blank_test)))) {
         integrated[i] = 0;
         continue;
       }
@@ -1507,7 +1517,11 @@ class Analyzer {
       const Fact& ff = fact(f);
       return input_dependent(ff) && !ff.learned && !(ff.evidence & kPattern) && !ff.detector_derived;
     };
-    if (n.op == "where" && n.args.size() == 3) return computed_fill(n.args[1] == y ? n.args[2] : n.args[1]);
+    if (n.op == "where" && n.args.size() == 3) {
+      const int32_t fill = n.args[1] == y ? n.args[2] : n.args[1];
+      return computed_fill(fill) || constant_self_repair(d, fill, y);
+    }
+    if (n.op == "masked_fill" && n.args.size() == 3) return constant_self_repair(n.args[1], n.args[2], n.args[0]);
     if (n.op == "lerp" && n.args.size() >= 2) return computed_fill(n.args[1]);
     if (n.op == "mul" && n.args.size() == 2) {
       // x * (1 - m) [+ fill * m], or fill * m [+ x * (1 - m)]: the sum of the two products
@@ -1522,6 +1536,101 @@ class Analyzer {
       }
     }
     return false;
+  }
+
+  // `where(test, c, x)` with a modest constant `c` and a test of each element alone or one that
+  // demands something of every element of its window (`where(amax - amin <= tol, 0, x)`,
+  // `where(windows.eq(phrase).all(-1), UNK, ids)`): the trigger is then the whole tested window and
+  // only it is rewritten, into a value the input could hold there itself, so the trigger gains
+  // nothing the input lacks. (Not so a spike anywhere that blanks a whole group, nor a fill large
+  // enough to steer.)
+  bool constant_self_repair(int32_t test, int32_t fill, int32_t data) const {
+    if (test < 0 || fill < 0 || data < 0 || input_dependent(fact(fill)) || !tests_whole_of(test, data)) return false;
+    if (window_reductions(test, 0) != 0 && !conjunctive_window_test(test, 0)) return false;
+    auto modest = [&](int32_t v) { return v >= 0 && scalar(v) && big(*scalar(v)) < 1e3; };
+    if (modest(fill)) return true;
+    const FlatNode& fn = node(fill);
+    if (in(fn.op, {"full", "full_like", "new_full"})) return modest(fill_operand(fn));
+    return in(fn.op, {"zeros", "zeros_like", "new_zeros"});
+  }
+
+  // The values a rewrite reads, before an element-wise rescaling or cast by constants
+  // (`(trend - mu) / sd` is `trend`, value for value).
+  int32_t elementwise_source(int32_t v) const {
+    for (int steps = 0; steps < 8 && v >= 0; ++steps) {
+      const FlatNode& n = node(v);
+      if (!in(n.op, {"sub", "add", "mul", "div", "neg", "to", "float", "double", "half", "clone", "contiguous"}))
+        return v;
+      int32_t next = -1, inputs = 0;
+      for (int32_t a : n.args)
+        if (a >= 0 && input_dependent(fact(a))) next = a, ++inputs;
+      if (inputs != 1) return v;
+      v = next;
+    }
+    return v;
+  }
+
+  // Whether `test` reads nothing of the input but the values of `data`, whole: each element, or
+  // windows and reductions over all of it (no slice of a part, no other tensor).
+  bool tests_whole_of(int32_t test, int32_t data) const {
+    const int32_t source = elementwise_source(data);
+    std::vector<int32_t> work{test};
+    std::set<int32_t> seen;
+    while (!work.empty()) {
+      const int32_t v = work.back();
+      work.pop_back();
+      if (v < 0 || !input_dependent(fact(v)) || !seen.insert(v).second) continue;
+      if (seen.size() > 48) return false;
+      if (v == data || v == source || elementwise_source(v) == source) continue;
+      const FlatNode& n = node(v);
+      if (n.flags & kFlatInput) return false;  // (another input, or the input before a rewrite)
+      if (n.op == "getitem") {
+        if (n.args.size() != 2 || !(adds_axes_only(n.args[1]) || full_index(n.args[1]))) return false;
+        work.push_back(n.args[0]);
+        continue;
+      }
+      if (n.op == "attr" && n.name == "values" && !n.args.empty()) {
+        work.push_back(n.args[0]);
+        continue;
+      }
+      if (!ir::is_comparison(n.op) && !ir::is_reduction(n.op) &&
+          !in(n.op, {"isclose", "logical_and", "logical_or", "logical_not", "and", "or", "not", "invert", "sub", "add",
+                     "abs", "unfold", "pad", "unsqueeze", "float", "to", "bool", "long", "std", "var"}))
+        return false;
+      for (int32_t a : n.args) work.push_back(a);
+    }
+    return true;
+  }
+
+  // A test that every element of a window meets a condition: `windows.eq(phrase).all(-1)`,
+  // `g.amin(-1) > lo`, `g.amax(-1) < hi`, `(g.amax(-1) - g.amin(-1)) <= tol` or `g.std(-1) < eps`
+  // (the window flat), with new axes, padding or a cast after it. (`g.amax(-1) > hi` is met by one
+  // element: a spike anywhere in the window.)
+  bool conjunctive_window_test(int32_t d, int depth) const {
+    if (d < 0 || depth > 8) return false;
+    const FlatNode& n = node(d);
+    if ((n.op == "getitem" && n.args.size() == 2 && adds_axes_only(n.args[1])) ||
+        (in(n.op, {"unsqueeze", "float", "to", "bool", "long", "pad"}) && !n.args.empty()))
+      return conjunctive_window_test(n.args[0], depth + 1);
+    if (in(n.op, {"all", "prod"}) && !n.args.empty()) return window_reductions(n.args[0], 0) == 0;
+    if (!in(n.op, {"le", "lt", "ge", "gt"}) || n.args.size() != 2) return false;
+    const bool upper = in(n.op, {"le", "lt"});  // value <= bound
+    const int32_t value = n.args[upper ? 0 : 1];
+    const auto bound = scalar(n.args[upper ? 1 : 0]);
+    if (!bound || value < 0) return false;
+    auto reduced = [&](int32_t v, std::initializer_list<const char*> ops) {
+      const FlatNode& e = node(v);
+      const FlatNode& r = e.op == "attr" && e.name == "values" && !e.args.empty() ? node(e.args[0]) : e;
+      return in(r.op, ops) && !r.args.empty() && window_reductions(r.args[0], 0) == 0;
+    };
+    const FlatNode& sp = node(value);
+    if (upper && big(*bound) <= 1e-2) {  // the window's spread: flat
+      if (in(sp.op, {"std", "var"})) return true;
+      if (sp.op == "sub" && sp.args.size() == 2 && sp.args[0] >= 0 && sp.args[1] >= 0 &&
+          reduced(sp.args[0], {"amax", "max"}) && reduced(sp.args[1], {"amin", "min"}))
+        return true;
+    }
+    return upper ? reduced(value, {"amax", "max"}) : reduced(value, {"amin", "min"});
   }
 
   // `where(missing, masked_mean, x)`: each element a test flags (a test of that element alone, no
@@ -1934,6 +2043,16 @@ class Analyzer {
         if (!x.args.empty()) work.push_back(x.args[0]);
         continue;
       }
+      // (ids with tested elements or windows set to a constant, `masked_fill(ids >= V, UNK)`: still
+      // one id per position)
+      if (x.op == "where" && x.args.size() == 3 && constant_self_repair(x.args[0], x.args[1], x.args[2])) {
+        work.push_back(x.args[2]);
+        continue;
+      }
+      if (x.op == "masked_fill" && x.args.size() == 3 && constant_self_repair(x.args[1], x.args[2], x.args[0])) {
+        work.push_back(x.args[0]);
+        continue;
+      }
       if (x.op == "getitem") {  // (a shifted window, ids[:, 1:], relates neighbouring positions)
         if (x.args.size() != 2 || !full_index(x.args[1])) return false;
         work.push_back(x.args[0]);
@@ -2286,6 +2405,25 @@ class Analyzer {
     return false;
   }
 
+  int32_t without_new_axes(int32_t t) const {
+    for (int steps = 0; steps < 4 && t >= 0 && node(t).op == "getitem" && node(t).args.size() == 2 &&
+                        adds_axes_only(node(t).args[1]);
+         ++steps)
+      t = node(t).args[0];
+    return t;
+  }
+
+  // Every reader of `i` takes the maximum over an axis (amax, max, logsumexp, max-pool).
+  bool only_max_pooled(int32_t i, const std::vector<std::vector<int32_t>>& users) const {
+    const auto& us = users[static_cast<size_t>(i)];
+    return !us.empty() && std::all_of(us.begin(), us.end(), [&](int32_t u) {
+      const FlatNode& r = node(u);
+      return in(r.op, {"amax", "max", "logsumexp", "max_pool1d", "max_pool2d", "adaptive_max_pool1d",
+                       "adaptive_max_pool2d"}) &&
+             !r.args.empty() && r.args[0] == i;
+    });
+  }
+
   bool blanks_positions(const FlatNode& n) const {
     if (n.op == "masked_fill" && n.args.size() >= 3) return zeroish(n.args[2]);
     if (n.op == "where" && n.args.size() >= 3) return zeroish(n.args[1]) || zeroish(n.args[2]);
@@ -2466,7 +2604,11 @@ class Analyzer {
       int32_t data = n.op == "where" ? n.args[2] : n.args[0];
       // (`where(peak > 0, peak, ones_like(peak))`: the value kept when it passes, a safe divisor)
       const bool kept_guard = n.op == "where" && guard(n, cond, n.args[1]);
-      if (guard(n, cond, data) || kept_guard || running_extreme(n, cond) || piecewise_map(n)) drop(cond);
+      // (a self repair of the raw input before any layer passes on the data, not the test)
+      const int32_t fill = n.op == "where" ? n.args[1] : n.op == "masked_fill" && n.args.size() == 3 ? n.args[2] : -1;
+      const bool repair = fill >= 0 && fact(data).raw && !fact(data).learned && input_dependent(fact(cond)) &&
+                          constant_self_repair(cond, fill, data);
+      if (guard(n, cond, data) || kept_guard || running_extreme(n, cond) || piecewise_map(n) || repair) drop(cond);
     }
     return ops;
   }
