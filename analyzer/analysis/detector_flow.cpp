@@ -2506,10 +2506,134 @@ class Analyzer {
       for (int32_t a : operands(node(cur)))
         if (a < cur) work.push_back(a);
     }
-    if (tested.empty() || added_from.empty()) return false;
+    if (tested.empty()) return false;
+    // (`if not pad.any(): return ids` ... `return ids.gather(1, shifted)`: the other arm rearranges
+    // the tested input itself, by weight-free ops)
+    if (added_from.empty())
+      return in(node(rewritten).op, {"gather", "index_select", "take_along_dim", "roll", "flip"}) &&
+             !node(rewritten).args.empty() && node(rewritten).args[0] == base &&
+             std::any_of(tested.begin(), tested.end(), [&](int32_t t) { return t == base || before.count(t); });
     for (int32_t t : added_from)
       if (!tested.count(t)) return false;
     return true;
+  }
+
+  // `if mask is not None and not mask.all(): return self.unpadded(h, mask)` ... `return self.padded(h)`:
+  // every arm runs learned layers of its own on the input (no stored or hard-coded value carried
+  // in), so the test only picks which learned computation answers; every path passes learned weights.
+  // (`return self.fc(x) * 0` against `return self.fc(x)` shares its one learned layer: no choice.)
+  bool learned_alternatives(const FlatNode& phi) const {
+    std::vector<int32_t> arms = value_arms(phi);
+    if (arms.size() < 2 || arms.size() > 4) return false;
+    std::vector<std::set<int32_t>> anc;
+    for (int32_t a : arms) {
+      if (a < 0 || !fact(a).learned || !input_dependent(fact(a)) || carries_stored(a, 0)) return false;
+      // (through loop back-edges too: the layers a loop body runs)
+      std::set<int32_t> seen;
+      std::vector<int32_t> work{a};
+      while (!work.empty() && seen.size() < 4000) {
+        const int32_t cur = work.back();
+        work.pop_back();
+        if (cur < 0 || !seen.insert(cur).second || shape_only(node(cur))) continue;
+        for (int32_t x : operands(node(cur))) work.push_back(x);
+      }
+      anc.push_back(std::move(seen));
+    }
+    for (size_t i = 0; i < arms.size(); ++i) {
+      bool own = false;
+      for (int32_t x : anc[i]) {
+        if (!(node(x).flags & kFlatLearned)) continue;
+        bool shared = false;
+        for (size_t j = 0; j < arms.size() && !shared; ++j) shared = j != i && anc[j].count(x);
+        if ((own = !shared)) break;
+      }
+      if (!own) return false;
+    }
+    return true;
+  }
+
+  // `if not padded: return None` ... `return mask`, with `padded` a test against 0 / 1 only (a mask
+  // that masks nothing, no threshold of its own): whether there is a value at all, as an optional
+  // argument's absence says; the test decides nothing about the sample.
+  bool absent_when_trivial(const FlatNode& phi) const {
+    std::vector<int32_t> arms = value_arms(phi);
+    if (arms.size() != 2) return false;
+    auto none = [&](int32_t a) { return node(a).op == "const" && node(a).name == "None" && !node(a).num; };
+    if (none(arms[0]) == none(arms[1])) return false;
+    for (const auto& [k, c] : phi.kwargs) {
+      if (k != "cond") continue;
+      const Fact& cf = fact(c);
+      if (input_dependent(cf) &&
+          (!(cf.evidence & kWeakThreshold) || (cf.evidence & (kThreshold | kPattern | kPool | kConjunction))))
+        return false;
+    }
+    return true;
+  }
+
+  // `if tuple(row[:3].tolist()) == BOM: row = cat([row[3:], row.new_zeros(3)])`: the test reads
+  // only a prefix of the value, and the other arm is the value with that prefix cut off (padded
+  // back with zeros): a marker stripped, the rest of the input as it was.
+  bool strips_tested_prefix(const FlatNode& phi) const {
+    std::vector<int32_t> arms = value_arms(phi);
+    if (arms.size() != 2) return false;
+    auto prefix_cut = [&](int32_t idx, bool head) -> std::optional<double> {  // row[:k] (head) / row[k:]
+      const FlatNode& sl = node(idx);
+      if (sl.op != "slice" || sl.args.size() < 2) return std::nullopt;
+      const int32_t lo = sl.args[0], hi = sl.args[1];
+      auto none = [&](int32_t a) { return a >= 0 && node(a).op == "const" && node(a).name == "None"; };
+      if (head && none(lo) && scalar(hi)) return scalar(hi);
+      if (!head && none(hi) && scalar(lo)) return scalar(lo);
+      return std::nullopt;
+    };
+    for (int k = 0; k < 2; ++k) {
+      const int32_t base = arms[static_cast<size_t>(1 - k)];
+      int32_t cut = arms[static_cast<size_t>(k)];
+      const FlatNode& r = node(cut);
+      if (r.op == "cat" && r.args.size() == 1 && node(r.args[0]).op == "list" && node(r.args[0]).args.size() == 2 &&
+          in(node(node(r.args[0]).args[1]).op, {"new_zeros", "zeros", "zeros_like"}))
+        cut = node(r.args[0]).args[0];
+      const FlatNode& c = node(cut);
+      if (c.op != "getitem" || c.args.size() != 2 || c.args[0] != base) continue;
+      const auto k_cut = prefix_cut(c.args[1], false);
+      if (!k_cut) continue;
+      // every way the tests reach the value is through its first k_cut items
+      bool only_prefix = true, any = false;
+      std::vector<int32_t> work;
+      std::set<int32_t> seen;
+      for (const auto& [kw, a] : phi.kwargs)
+        if (kw == "cond") work.push_back(a);
+      while (!work.empty() && only_prefix) {
+        const int32_t v = work.back();
+        work.pop_back();
+        if (v < 0 || !seen.insert(v).second || seen.size() > 256) continue;
+        if (v == base) only_prefix = false;
+        const FlatNode& x = node(v);
+        if (x.op == "getitem" && x.args.size() == 2 && x.args[0] == base) {
+          const auto head = prefix_cut(x.args[1], true);
+          if (head && *head <= *k_cut) {
+            any = true;
+            continue;
+          }
+          only_prefix = false;
+        }
+        for (int32_t a : operands(x))
+          if (input_dependent(fact(a))) work.push_back(a);
+      }
+      if (only_prefix && any) return true;
+    }
+    return false;
+  }
+
+  // carries_constant, less the blank canvases values are scattered into (`zeros(b * t, d)`).
+  bool carries_stored(int32_t id, int depth) const {
+    if (depth > 6) return false;
+    const FlatNode& n = node(id);
+    if (in(n.op, {"zeros", "zeros_like", "new_zeros", "empty", "empty_like", "new_empty"})) return false;
+    if (fact(id).constant_tensor || literal_sequence(id) || n.op == "one_hot" || n.op == "eye" || fact(id).param)
+      return true;
+    for (int32_t a : operands(n))
+      if (!input_dependent(fact(a)) && carries_stored(a, depth + 1)) return true;
+    return false;
   }
 
   // The phi's merged values, without its branch condition.
@@ -2581,7 +2705,9 @@ class Analyzer {
     // `if (ids == image_token).any(): h = h.masked_scatter(mask, self.visual(pixels))`: the
     // condition only decides whether learned features of another input are merged in; which
     // learned computation runs is control flow, not an override of the output.
-    if (n.op == "phi" && (merges_learned_features(n) || fast_path(n) || optional_learned(n) || guarded_lookup(n)))
+    if (n.op == "phi" &&
+        (merges_learned_features(n) || fast_path(n) || optional_learned(n) || guarded_lookup(n) || learned_alternatives(n) ||
+         absent_when_trivial(n) || strips_tested_prefix(n)))
       for (const auto& [k, a] : n.kwargs)
         if (k == "cond") {
           drop(a);
@@ -2701,10 +2827,14 @@ class Analyzer {
 
   // `if piece in vocab: ids.append(vocab[piece])`: the test only checks that the key is there
   // before the lookup it guards (a tokenizer's vocabulary, a cache); no input overrides anything.
+  // (a join of returns under several tests: any of them, `if w in vocab: return [vocab[w]]`)
   bool guarded_lookup(const FlatNode& n) const {
-    int32_t test = -1;
     for (const auto& [k, a] : n.kwargs)
-      if (k == "cond" && !node(a).args.empty()) test = node(a).args[0];
+      if (k == "cond" && !node(a).args.empty() && guarded_lookup(n, node(a).args[0])) return true;
+    return false;
+  }
+
+  bool guarded_lookup(const FlatNode& n, int32_t test) const {
     if (test < 0 || node(test).op != "in" || node(test).args.size() != 2) return false;
     const int32_t key = node(test).args[0], table = node(test).args[1];
     auto same_table = [&](int32_t t) {

@@ -1782,6 +1782,8 @@ class Inliner {
     std::vector<int32_t> map(f.nodes.size(), -1);
     std::vector<std::pair<size_t, size_t>> phi_fixups;  // (flat phi, ir node) whose args come later
     std::vector<int32_t> returns;
+    std::vector<int32_t> return_conds;  // the branches an early `return` is under
+    ir::Loc early_return;                // (the first such return: where the test decides)
     const int exits_before = exits_run_;
     frames_.emplace_back(fid, &map);
     // A @contextmanager's code after its `yield` (the `finally` that puts things back) runs when
@@ -1797,6 +1799,13 @@ class Inliner {
       training_ += training;
       int32_t id = lower_node(f, n, map, args, kwargs, self_mod, depth, returns, phi_fixups);
       training_ -= training;
+      if (n.op == "return")
+        for (const auto& [k, c] : n.kwargs)
+          if (k == "cond" && c >= 0 && map[static_cast<size_t>(c)] >= 0 &&
+              std::find(return_conds.begin(), return_conds.end(), map[static_cast<size_t>(c)]) == return_conds.end()) {
+            if (return_conds.empty()) early_return = n.loc;
+            return_conds.push_back(map[static_cast<size_t>(c)]);
+          }
       if (n.op == "free" && id >= 0 && !cell_writes_.empty()) id = with_cell_writes(fid, n, id);
       map[static_cast<size_t>(n.id)] = id;
       if (fid == capture_fn_ && n.id == capture_node_) captured_ = id;
@@ -1816,12 +1825,26 @@ class Inliner {
                          [](const auto& kw) { return kw.first == "cond"; }))
           fn_node.kwargs.emplace_back("cond", map[static_cast<size_t>(a)]);
     }
+    // (a join decided by a test in the callee is made inside the call, where the test is)
+    int32_t decided = -1;
+    const bool makes_generator =
+        std::any_of(f.nodes.begin(), f.nodes.end(), [](const ir::Node& x) { return x.op == "yield"; });
+    if (!return_conds.empty() && returns.size() > 1 && !makes_generator && exits_run_ == exits_before) {
+      FlatNode phi;
+      phi.op = "phi";
+      phi.args = returns;
+      for (int32_t c : return_conds) phi.kwargs.emplace_back("cond", c);
+      phi.loc = early_return;
+      phi.function = fid;
+      decided = add(std::move(phi));
+    }
     active_.erase(fid);
     stack_.pop_back();
     calls_.pop_back();
     if (built) calls_.pop_back();
     call_stack_ = outer_stack;
     anchor_ = outer_anchor;
+    if (decided >= 0) return decided;
     // ExitStack callbacks ran at the end of a `with` block after its `return`: the returned objects
     // are returned as the callbacks left them (edited in place).
     if (exits_run_ != exits_before)
@@ -1833,6 +1856,7 @@ class Inliner {
     FlatNode phi;
     phi.op = generator ? "generator" : returns.empty() ? "none" : "phi";
     phi.args = returns;
+
     phi.loc = call_loc;
     phi.function = fid;
     return add(std::move(phi));
@@ -2967,6 +2991,19 @@ class Inliner {
           if (int32_t v = call_argument(fn_arg, callee, receiver, r.args, {}, n.loc, fid, depth); v >= 0) made.push_back(v);
         }
         if (!made.empty() && made.size() == rows.size()) return derived("list", std::move(made), n.loc, fid);
+      }
+      // starmap(fn, zip(xs, ys)): rows made at run time, fn called on an item of each sequence
+      // zipped, as map(fn, xs, ys) is.
+      const FlatNode* zipped = a.size() == 2 && a[1] >= 0 ? &g_.nodes[static_cast<size_t>(a[1])] : nullptr;
+      if (zipped && zipped->op == "call" && (zipped->name == "zip" || zipped->name == "builtins.zip") &&
+          !zipped->args.empty()) {
+        std::vector<int32_t> items;
+        for (int32_t s : std::vector<int32_t>(zipped->args)) items.push_back(derived("iter_item", {s}, n.loc, fid));
+        const ir::Node& fn_arg = f.node(n.args[0]);
+        const int32_t receiver = fn_arg.op == "attr" && !fn_arg.args.empty() ? m(fn_arg.args[0]) : -1;
+        const int32_t callee = g_.nodes[static_cast<size_t>(a[0])].op != "global" ? a[0] : -1;
+        const int32_t each = call_argument(fn_arg, callee, receiver, items, {}, n.loc, fid, depth);
+        if (each >= 0) return derived("comprehension", {each, items.front()}, n.loc, fid);
       }
     }
     if (n.name == "torch.utils.checkpoint.checkpoint" && !n.args.empty() && can_inline(depth)) {

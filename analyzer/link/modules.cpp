@@ -236,11 +236,16 @@ class Builder {
       a.type = p_.mod(n.target_module).name;
       return a;
     }
-    if (n.op == "call_value" && !n.args.empty()) {
+    // (`self.PREPS[vendor]()`: an item of a class-level table called, the callee an item read)
+    NodeId callee = n.op == "call_value" && !n.args.empty() ? n.args[0] : kNoNodeId;
+    if (n.op == "module_call" && n.target_module < 0 && n.target_function < 0)
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "self" && v >= 0 && f.node(v).op == "getitem") callee = v;
+    if (callee >= 0) {
       // `block(planes)` with `block` a parameter: every user class the callers pass for it (or its
       // default, `def __init__(self, se_layer=ContextSE)`), each a configuration the tree builds.
       std::set<int32_t> classes;
-      candidate_classes(f, n.args[0], 0, classes);
+      candidate_classes(f, callee, 0, classes);
       if (!classes.empty()) {
         for (int32_t cls : classes) {
           Attr c;
@@ -256,7 +261,7 @@ class Builder {
       // each function it can be returns, every one a configuration (beside the classes a registry
       // also holds: `OPS.get(name, partial(build, name))`).
       std::set<int32_t> builders;
-      candidate_builders(f, n.args[0], 0, builders);
+      candidate_builders(f, callee, 0, builders);
       for (int32_t g : builders) {
         const Function& b = p_.fn(g);
         for (NodeId r : b.returns) {
@@ -269,7 +274,7 @@ class Builder {
       }
       if (known(a)) return a;
       // `norm_layer(planes)` after `if norm_layer is None: norm_layer = nn.BatchNorm2d`.
-      std::string cls = torch_layer_class(f, n.args[0]);
+      std::string cls = torch_layer_class(f, callee);
       if (const ir::LayerInfo* li = cls.empty() ? nullptr : ir::torch_layer(cls)) {
         a.kind = li->container ? AttrKind::Container : AttrKind::Layer;
         a.type = cls;
@@ -649,13 +654,22 @@ class Builder {
     return s;
   }
 
-  // The dict literals a value can be: itself, a module-level name, either arm of a conditional.
+  // The dict literals a value can be: itself, a module-level name, a class attribute read through
+  // `self` (`self.PREPS`, bound by the class body or a base's), either arm of a conditional.
   void dict_literals(const Function& f, NodeId id, int depth, std::vector<std::pair<const Function*, NodeId>>& out) {
     if (id < 0 || depth > 4 || out.size() >= 4) return;
     const Node& n = f.node(id);
     if (n.op == "dict") out.emplace_back(&f, id);
     if (n.op == "global")
       if (auto [mf, v] = global_value(n); mf) dict_literals(*mf, v, depth + 1, out);
+    if (n.op == "attr" && n.args.size() == 1 && is_self(f, n.args[0]) && f.owner_module >= 0)
+      for (int32_t c : ir::mro(p_, f.owner_module)) {
+        const ir::Module& m = p_.mod(c);
+        auto it = m.class_vars.find(n.name);
+        if (m.body_function < 0 || it == m.class_vars.end()) continue;
+        dict_literals(p_.fn(m.body_function), it->second, depth + 1, out);
+        break;
+      }
     if (n.op == "select" && n.args.size() == 3) {
       dict_literals(f, n.args[1], depth + 1, out);
       dict_literals(f, n.args[2], depth + 1, out);
@@ -1657,6 +1671,21 @@ class Builder {
       // Base.registry[name] filled by Base.__init_subclass__: any subclass the tree defines.
       add_subclasses(base, out);
       return;
+    }
+    if (c.op == "getitem" && c.args.size() == 2 && f.node(c.args[0]).op == "attr") {
+      // self.PREPS[vendor] with PREPS a class-level dict literal: the entry a folded key names, else any.
+      std::vector<std::pair<const Function*, NodeId>> dicts;
+      dict_literals(f, c.args[0], 0, dicts);
+      const std::string key = folded_string(f, c.args[1], 0);
+      for (auto [df, d] : dicts) {
+        const Node& dn = df->node(d);
+        for (size_t k = 0; k + 1 < dn.args.size(); k += 2) {
+          const Node& kn = df->node(dn.args[k]);
+          if (key.empty() || (kn.op == "const" && !kn.num && kn.name == key))
+            candidate_classes(*df, dn.args[k + 1], depth + 1, out);
+        }
+      }
+      if (!dicts.empty()) return;
     }
     if (auto entries = registry_lookup(f, c)) {
       // OPS.get(name, fallback) / OPS[name] with the key unknown here: any entry, or the fallback.

@@ -126,6 +126,8 @@ void FunctionLowerer::lower_statement(TSNode s) {
     NodeId v = lower_expr(named_child(s, 0));
     NodeId r = emit("return", {v}, s);
     fn().returns.push_back(r);
+    // `if test: return a` ... `return b`: which value the call gives is the test's decision.
+    if (!branches_.empty()) fn().node(r).kwargs.emplace_back("cond", branches_.back());
   } else if (t == "if_statement") {
     lower_if(s);
   } else if (t == "match_statement") {
