@@ -2458,6 +2458,8 @@ class Analyzer {
       if (!in(w.op, {"masked_scatter", "index_put", "setitem", "index_copy"}) || w.args.size() < 3) return false;
       const Fact& v = fact(w.args.back());
       if (!v.learned || v.detector_derived || carries_constant(w.args.back(), 0, false)) return false;
+      // (features of another input; not a value made from the base itself, `logits[i].abs().sum() + 1`)
+      if (derives_from(w.args.back(), base)) return false;
       return w.args.front() == base || derives_from(w.args.front(), base);
     };
     return merge(arms[0], arms[1]) || merge(arms[1], arms[0]);

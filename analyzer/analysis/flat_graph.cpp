@@ -1722,9 +1722,13 @@ class Inliner {
       unwrapped_.insert(fid);
       auto saved = wrapped_;
       wrapped_[d.wrapper_parent] = fid;
-      // The root's own decorator line is where the model hands its data to the wrapper.
+      // The root's own decorator line (on its forward, or on a method of its class that inherited
+      // code calls) is where the model hands its data to the wrapper.
       const ir::Loc saved_anchor = anchor_;
-      if (depth == 0 && d.decorator_loc.valid()) anchor_ = d.decorator_loc;
+      if ((depth == 0 || root_code(fid)) && d.decorator_loc.valid()) {
+        anchor_ = d.decorator_loc;
+        keep_anchor_ = true;
+      }
       int32_t r = inline_fn(d.wrapper, args, kwargs, self_mod, depth, call_loc);
       anchor_ = saved_anchor;
       wrapped_ = std::move(saved);
@@ -1768,7 +1772,8 @@ class Inliner {
     active_.insert(fid);
     const ir::Loc outer_anchor = anchor_;
     // A call made by the root's own code (its forward, or another method of the model's class).
-    if (depth == 1 || (!stack_.empty() && root_code(stack_.back()))) anchor_ = call_loc;
+    if (!keep_anchor_ && (depth == 1 || (!stack_.empty() && root_code(stack_.back())))) anchor_ = call_loc;
+    keep_anchor_ = false;
     stack_.push_back(fid);
     const int32_t outer_stack = call_stack_;
     // Calling a module the call built (`self.head = Wrapper(head, ...)` in a context manager, then
@@ -3097,6 +3102,18 @@ class Inliner {
     if (!n.name.empty() && !out.args.empty() && out.args[0] >= 0 &&
         g_.nodes[static_cast<size_t>(out.args[0])].op == "module_arg" && !tensor_method(n.op))
       out.flags |= kFlatOpaque | kFlatLearned;
+    // `if test: out[i] = v` joins the edited object with itself as it was before the edit: the
+    // arm the test skips is the value the edit started from, not the edited object.
+    if (n.op == "phi" && n.args.size() == 2 && out.args.size() == 2 && out.args[0] == out.args[1] && out.args[0] >= 0)
+      for (size_t k = 0; k < 2; ++k) {
+        const ir::NodeId e = n.args[k], other = n.args[1 - k];
+        if (e < 0 || other < 0 || e >= n.id || !f.node(e).has(ir::kInPlace) || f.node(e).args.empty() ||
+            f.node(e).args[0] != other)
+          continue;
+        const FlatNode& edit = g_.nodes[static_cast<size_t>(out.args[k])];
+        if (!edit.args.empty() && edit.args[0] >= 0 && edit.args[0] != out.args[k]) out.args[1 - k] = edit.args[0];
+        break;
+      }
     if (n.op == "phi") {
       for (ir::NodeId a : n.args)
         if (a >= n.id) {
@@ -3597,6 +3614,7 @@ class Inliner {
   ir::Loc anchor_;                      // see FlatNode::anchor
   std::vector<ir::Loc> calls_;          // the calls being inlined, outermost first
   std::map<int32_t, int32_t> record_class_;  // records (dataclass / NamedTuple values) built in the graph -> class
+  bool keep_anchor_ = false;  // (the wrapper about to be inlined runs for a decorator line of the root)
   std::map<int32_t, int32_t> tensor_class_;  // value node -> the tensor subclass of the tree it was cast to
   std::set<int32_t> built_during_call_;  // instances of classes of the tree constructed during the call
   int32_t call_stack_ = -1;             // calls_ interned in g_.call_stacks, or -1 until needed
