@@ -72,17 +72,44 @@ class Folder {
       if (t == "{}" || t.find("{}") == std::string::npos) return std::nullopt;
       return t;
     }
+    // (a part configured elsewhere, `"_".join(("", "guard", cfg["controller"]))`, is a family of
+    // names, `_guard_{}`, as long as some literal text fixes it)
     if (n.op == "join" && n.args.size() == 2) {
       auto sep = value(f, n.args[0], depth + 1);
       const Node& parts = f.node(n.args[1]);
       if (!sep || (parts.op != "list" && parts.op != "tuple")) return std::nullopt;
-      std::string out;
+      std::string out, literal;
       for (size_t i = 0; i < parts.args.size(); ++i) {
         auto part = value(f, parts.args[i], depth + 1);
-        if (!part) return std::nullopt;
-        out += (i ? *sep : std::string()) + *part;
+        if (part && part->find("{}") == std::string::npos) literal += *part;
+        out += (i ? *sep : std::string()) + (part ? *part : std::string("{}"));
       }
+      if (out.find("{}") != std::string::npos && literal.empty()) return std::nullopt;
       return out;
+    }
+    // `"stage_%d" % i`: the family of names the %-format builds.
+    if (n.op == "remainder" && n.args.size() == 2) {
+      auto fmt = value(f, n.args[0], depth + 1);
+      if (!fmt || fmt->find('%') == std::string::npos) return std::nullopt;
+      std::string t;
+      for (size_t i = 0; i < fmt->size(); ++i) {
+        if ((*fmt)[i] != '%') {
+          t += (*fmt)[i];
+          continue;
+        }
+        if (i + 1 < fmt->size() && (*fmt)[i + 1] == '%') {
+          t += '%';
+          ++i;
+          continue;
+        }
+        size_t j = i + 1;  // flags, width, precision, then the conversion letter
+        while (j < fmt->size() && std::string_view("#0- +.123456789").find((*fmt)[j]) != std::string_view::npos) ++j;
+        if (j >= fmt->size()) return std::nullopt;
+        t += "{}";
+        i = j;
+      }
+      if (t == "{}" || t.find("{}") == std::string::npos) return std::nullopt;
+      return t;
     }
     return std::nullopt;
   }
