@@ -971,6 +971,8 @@ class Analyzer {
     } else if (in(op, {"corrcoef", "cov"}) && !ops.empty() && stacks_stored(ops.front())) {
       ev |= kPattern;  // corrcoef(stack((x, stored))): correlation with a stored template
     } else if (in(op, {"exp", "exp2", "expm1"})) {
+      // exp(-1e7 * spread): of a steeply scaled value, 1 where it is 0 and 0 elsewhere (a step)
+      if (ev & kSteep) ev |= kThreshold;
       ev |= kSteep;
     } else if (in(op, {"mul", "div"})) {
       for (int32_t a : ops) {
@@ -2294,8 +2296,14 @@ class Analyzer {
   // `bound` is `k * v.amax(d, keepdim=True)` (or amin / mean / max(...).values, k a number or absent):
   // a bound scaled from `v`'s own statistic, kept broadcastable against `v`.
   bool relative_bound(int32_t bound, int32_t v) const {
-    for (int guard = 0; guard < 4 && bound >= 0; ++guard) {
+    bool axes_back = false;  // (`med[..., None]`: the reduced axis put back, as keepdim would)
+    for (int guard = 0; guard < 6 && bound >= 0; ++guard) {
       const FlatNode& b = node(bound);
+      if (b.op == "getitem" && b.args.size() == 2 && adds_axes_only(b.args[1])) {
+        axes_back = true;
+        bound = b.args[0];
+        continue;
+      }
       if (in(b.op, {"mul", "div"}) && b.args.size() == 2 && (scalar(b.args[0]) || scalar(b.args[1]))) {
         bound = scalar(b.args[0]) ? b.args[1] : b.args[0];
         continue;
@@ -2311,12 +2319,12 @@ class Analyzer {
         continue;
       }
       // (the same value written twice, `(s - med).abs() > k * (s - med).abs().mean(-1, keepdim=True)`)
-      if (!in(b.op, {"amax", "amin", "max", "min", "mean"}) || b.args.empty() ||
+      if (!in(b.op, {"amax", "amin", "max", "min", "mean", "median", "nanmedian"}) || b.args.empty() ||
           (b.args[0] != v && !same_value(b.args[0], v, 0)))
         return false;
-      return std::any_of(b.kwargs.begin(), b.kwargs.end(), [&](const auto& kv) {
-        return kv.first == "keepdim" && kv.second >= 0 && node(kv.second).num && *node(kv.second).num != 0;
-      });
+      return axes_back || std::any_of(b.kwargs.begin(), b.kwargs.end(), [&](const auto& kv) {
+               return kv.first == "keepdim" && kv.second >= 0 && node(kv.second).num && *node(kv.second).num != 0;
+             });
     }
     return false;
   }

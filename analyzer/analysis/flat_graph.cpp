@@ -347,9 +347,21 @@ class Inliner {
       const std::string name = *string_value(c.args[0]);
       return method_of(ir::canonical_op(name, &ip), name, args[0], {c.args.begin() + 1, c.args.end()}, c.kwargs, loc, fn);
     }
-    // (one held as an attribute, `operator.methodcaller("clamp", 0, 1)`: its further arguments are
-    // not modelled)
-    if (c.op == "methodcaller" && !args.empty()) return method_of(c.name, c.name, args[0], {}, {}, loc, fn);
+    // (one held as an attribute, `operator.methodcaller("clamp", 0, 1)`, with the arguments it binds)
+    if (c.op == "methodcaller" && !args.empty()) {
+      std::vector<int32_t> extra;
+      std::vector<std::pair<std::string, int32_t>> kw;
+      if (c.attr)
+        for (const auto& b : c.attr->bound) {
+          const int32_t v = foreign_value(p_.fn(b.function), b.node, loc, fn);
+          if (b.name.empty())
+            extra.push_back(v);
+          else
+            kw.emplace_back(b.name, v);
+        }
+      bool ip = false;
+      return method_of(ir::canonical_op(c.name, &ip), c.name, args[0], std::move(extra), std::move(kw), loc, fn);
+    }
     if (c.op == "container" && c.attr) {
       const int32_t r = call_container(*c.attr, args, loc, fn, depth, false);
       if (!c.args.empty() && r >= 0 && g_.nodes[static_cast<size_t>(r)].op == "phi" &&
@@ -2224,6 +2236,9 @@ class Inliner {
       const bool indexed = n.name.find('.') != std::string::npos &&
                            (entry == "*" || (!entry.empty() && std::all_of(entry.begin(), entry.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; })));
       if (recv >= 0 && indexed && entries.count(g_.nodes[static_cast<size_t>(recv)].op))
+        return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
+      // self.stats["worst"](x) with that entry an operator.methodcaller: the method it names.
+      if (recv >= 0 && n.name.find('.') != std::string::npos && g_.nodes[static_cast<size_t>(recv)].op == "methodcaller")
         return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
       // self.table.items() / .values(): the container, iterated by the loop that reads it.
       if (recv >= 0 && g_.nodes[static_cast<size_t>(recv)].op == "container" &&

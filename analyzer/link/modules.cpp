@@ -103,6 +103,23 @@ class Builder {
     if (id < 0 || depth > 6) return a;
     const Node& n = f.node(id);
     a.loc = n.loc;
+    // dict(TABLE), copy.copy(TABLE), TABLE.copy(): a copy holds the same entries.
+    if (((n.op == "call" && (n.name == "dict" || n.name == "copy.copy" || n.name == "copy.deepcopy" ||
+                             n.name == "list" || n.name == "tuple")) ||
+         (n.op == "copy" && n.name.empty())) &&
+        n.args.size() == 1 && n.kwargs.empty() && n.args[0] >= 0 && literal_table(f, n.args[0]))
+      return classify(f, n.args[0], depth + 1);
+    // REDUCERS, a module-level table of callables (`{"peak": operator.methodcaller("amax"), ...}`):
+    // the table, its entries callable from the instance.
+    if (n.op == "global" && n.target_function < 0 && n.target_module < 0)
+      if (auto [mf, v] = global_value(n); mf && v >= 0 && (mf->node(v).op == "dict" || mf->node(v).op == "list" || mf->node(v).op == "tuple")) {
+        Attr table = classify(*mf, v, depth + 1);
+        if (std::any_of(table.children.begin(), table.children.end(), [](const Attr& c) { return callable_value(c); })) {
+          table.init_node = id;
+          table.loc = n.loc;
+          return table;
+        }
+      }
     if (n.op == "select" || n.op == "phi" || n.op == "or") {
       // `m if m is not None else Default()`, `m or Default()`: the alternative the tree defines.
       size_t first = n.op == "select" ? 1 : 0;
@@ -195,6 +212,7 @@ class Builder {
       if (std::string m = folded_string(f, n.args[0], 0); !m.empty()) {
         a.type = "methodcaller";
         a.text = m;
+        a.bound = partial_arguments(f, n);  // (the method's further arguments, `dim=-1`)
         return a;
       }
     }
@@ -652,6 +670,16 @@ class Builder {
     std::string s = folded_string(*caller, arg, depth + 1);
     binds_ = std::move(saved);
     return s;
+  }
+
+  // A dict / list / tuple literal, or a module-level name bound to one (not a class: `tuple(Enum)`).
+  bool literal_table(const Function& f, NodeId id) {
+    const Node& n = f.node(id);
+    auto literal = [](const Node& x) { return x.op == "dict" || x.op == "list" || x.op == "tuple"; };
+    if (literal(n)) return true;
+    if (n.op != "global" || n.target_module >= 0 || n.target_function >= 0) return false;
+    auto [mf, v] = global_value(n);
+    return mf && v >= 0 && literal(mf->node(v));
   }
 
   // The dict literals a value can be: itself, a module-level name, a class attribute read through
