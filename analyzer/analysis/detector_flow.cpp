@@ -971,8 +971,14 @@ class Analyzer {
     } else if (in(op, {"corrcoef", "cov"}) && !ops.empty() && stacks_stored(ops.front())) {
       ev |= kPattern;  // corrcoef(stack((x, stored))): correlation with a stored template
     } else if (in(op, {"exp", "exp2", "expm1"})) {
-      // exp(-1e7 * spread): of a steeply scaled value, 1 where it is 0 and 0 elsewhere (a step)
-      if (ev & kSteep) ev |= kThreshold;
+      // exp(-1e7 * spread): of a value scaled by a huge factor, 1 where it is 0 and 0 elsewhere (a
+      // step); exp(-25 * peak) stays a soft gate.
+      if (!ops.empty()) {
+        const FlatNode& arg = node(ops[0]);
+        for (int32_t a : arg.args)
+          if (auto v = scalar(a); v && ((arg.op == "mul" && big(*v) >= 1e3) || (arg.op == "div" && *v != 0 && big(*v) <= 1e-3)))
+            ev |= kThreshold;
+      }
       ev |= kSteep;
     } else if (in(op, {"mul", "div"})) {
       for (int32_t a : ops) {
