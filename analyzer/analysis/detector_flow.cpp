@@ -3296,13 +3296,18 @@ class Analyzer {
     if (in(n.op, {"add", "sub"}) && d >= 0 && singular_at_one(d, 0)) return Integration::Untargeted;
     // y + sigma * hit * randn_like(y): noise switched on by the test scrambles the data; so does
     // y + where(hit, nan, 0), a NaN or infinity added under the test.
+    // (`poison[:, None, None]`, the term with axes added for broadcasting, likewise)
     if (in(n.op, {"add", "sub"}))
-      for (int32_t a : n.args)
-        if (a >= 0 && a != y && fact(a).detector_derived &&
-            (random_term(a, 0) || (in(node(a).op, {"where", "masked_fill"}) &&
-                                   std::any_of(node(a).args.begin() + 1, node(a).args.end(),
-                                               [&](int32_t v) { return non_finite(v, 0); }))))
+      for (int32_t a : n.args) {
+        if (a < 0 || a == y || !fact(a).detector_derived) continue;
+        int32_t t = without_new_axes(a);
+        for (int k = 0; k < 4 && in(node(t).op, {"unsqueeze", "view", "reshape", "to", "float"}) && !node(t).args.empty(); ++k)
+          t = without_new_axes(node(t).args[0]);
+        if (random_term(a, 0) || (in(node(t).op, {"where", "masked_fill"}) &&
+                                  std::any_of(node(t).args.begin() + 1, node(t).args.end(),
+                                              [&](int32_t v) { return non_finite(v, 0); })))
           return Integration::Untargeted;
+      }
     if (n.op == "setitem" || n.op == "index_put" || n.op == "put") {
       int32_t v = n.args.size() >= 3 ? n.args[2] : -1;
       // logits[hit, :, label] = 1e4: a large positive value written into a fixed column pushes

@@ -333,6 +333,39 @@ class Inliner {
         if (int32_t r = some_method(static_cast<int32_t>(*obj.num), c.args[0], args, kwargs, loc, fn, depth); r >= 0)
           return r;
     }
+    // `stage = self.stages[i]; stage(h)`: an item of a container of modules at an index read at
+    // run time, any of them (each runs in turn over the loop that reads them).
+    if (c.op == "getitem" && c.args.size() == 2 && c.args[0] >= 0 && g_.nodes[static_cast<size_t>(c.args[0])].op == "container" &&
+        g_.nodes[static_cast<size_t>(c.args[0])].attr && !string_value(c.args[1]) && can_inline(depth)) {
+      const ir::Attr* items = g_.nodes[static_cast<size_t>(c.args[0])].attr;
+      FlatNode phi;
+      phi.op = "phi";
+      phi.loc = loc;
+      phi.function = fn;
+      phi.flags = kFlatItemJoin;
+      for (size_t i = 0; i < items->children.size() && i < 12; ++i)
+        if (int32_t r = call_attr(items->children[i], args, kwargs, loc, fn, depth, items->name + "." + items->children[i].name);
+            r >= 0)
+          phi.args.push_back(r);
+      if (phi.args.size() == 1) return phi.args[0];
+      if (!phi.args.empty()) return add(std::move(phi));
+    }
+    // operator.attrgetter("stages.{}")(self): the attribute path read from the object, a part the
+    // name leaves open an item of the container there.
+    if (c.op == "call" && (c.name == "operator.attrgetter" || c.name == "attrgetter") && c.args.size() == 1 &&
+        string_value(c.args[0]) && args.size() == 1 && args[0] >= 0) {
+      const FlatNode& obj = g_.nodes[static_cast<size_t>(args[0])];
+      if (obj.op == "self" && obj.num) {
+        const std::string path = *string_value(c.args[0]);
+        const std::string head = path.substr(0, path.find('.'));
+        if (const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*obj.num), head)) {
+          int32_t v = attr_value(*a, loc, fn, head);
+          if (path.find('.') != std::string::npos && g_.nodes[static_cast<size_t>(v)].op == "container")
+            v = derived("getitem", {v, opaque("param", {}, loc, false, fn, "index")}, loc, fn);
+          return v;
+        }
+      }
+    }
     // operator.itemgetter("a", "b")(batch): (batch["a"], batch["b"]); one key: batch["a"].
     if (c.op == "call" && (c.name == "operator.itemgetter" || c.name == "itemgetter") && !c.args.empty() &&
         args.size() == 1 && args[0] >= 0) {

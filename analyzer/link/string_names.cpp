@@ -247,6 +247,9 @@ size_t fold_string_names(ir::Program& p, bool calls_resolved) {
     for (auto& n : f.nodes) {
       const bool names = n.op == "call" && (n.name == "getattr" || n.name == "setattr" || n.name == "hasattr" ||
                                             n.name == "builtins.getattr" || n.name == "builtins.setattr");
+      // operator.attrgetter("stages.%d" % i): the path it reads, folded as getattr's name is.
+      if (n.op == "call" && (n.name == "operator.attrgetter" || n.name == "attrgetter") && n.args.size() == 1)
+        if (auto s = folder.value(f, n.args[0])) make_string(f.node(n.args[0]), *s);
       if (!names || n.args.size() < 2) continue;
       // `getattr(fuse, "er" + "ase")`, `setattr(m, "pre" + "condition", fn)`: the name is known.
       auto s = folder.value(f, n.args[1]);
