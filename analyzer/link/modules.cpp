@@ -728,6 +728,7 @@ class Builder {
     return out;
   }
 
+  std::set<std::pair<const Function*, NodeId>> factory_seen_;  // (see find_factory)
   std::pair<int32_t, NodeId> helper_receiver_{-1, -1};  // (function, parameter) standing for `self`
 
   void build(ir::Module& m) {
@@ -1382,8 +1383,11 @@ class Builder {
     return versions;
   }
 
+  // (each node looked at once per search: a deep expression, `(p - p.mean()) / p.std()` over a
+  // formula of `arange`, shares its parts)
   std::string find_factory(const Function& f, NodeId id, int depth) {
-    if (id < 0 || depth > 8) return {};
+    if (depth == 0) factory_seen_.clear();
+    if (id < 0 || depth > 16 || !factory_seen_.insert({&f, id}).second) return {};
     const Node& n = f.node(id);
     if (ir::is_tensor_factory(n.op) || n.op == "from_numpy" || n.op == "frombuffer" || n.op == "load" ||
         n.op == "stack")
