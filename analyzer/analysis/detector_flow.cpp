@@ -532,6 +532,39 @@ class Analyzer {
   }
 
   // max_pool2d(x, k, stride=1, ...) / avg_pool1d(x, k, 1): the output has the input's resolution.
+  // `x - x.mean((2, 3), keepdim=True)`, `centred / (x.std(..., keepdim=True) + eps)`: the data
+  // shifted or scaled by a statistic of itself with the reduced axes kept.
+  bool standardises(const FlatNode& n) const {
+    if (!in(n.op, {"sub", "div"}) || n.args.size() != 2 || n.args[0] < 0 || n.args[1] < 0) return false;
+    const int32_t data = n.args[0];
+    int32_t s = n.args[1];
+    for (int guard = 0; guard < 4; ++guard) {
+      const FlatNode& b = node(s);
+      if (b.op == "add" && b.args.size() == 2 && (scalar(b.args[0]) || scalar(b.args[1])))
+        s = scalar(b.args[0]) ? b.args[1] : b.args[0];  // (+ eps)
+      else if (b.op == "clamp" || b.op == "clamp_min")
+        s = b.args.empty() ? -1 : b.args[0];
+      else
+        break;
+      if (s < 0) return false;
+    }
+    const FlatNode& st = node(s);
+    if (!in(st.op, {"mean", "std", "var", "amax", "amin", "median", "norm"}) || st.args.empty()) return false;
+    const bool keepdim = std::any_of(st.kwargs.begin(), st.kwargs.end(), [&](const auto& kv) {
+      return kv.first == "keepdim" && kv.second >= 0 && node(kv.second).num && *node(kv.second).num != 0;
+    });
+    if (!keepdim) return false;
+    const int32_t of = st.args[0];
+    return of == data || (node(data).op == "sub" && !node(data).args.empty() && node(data).args[0] == of);
+  }
+
+  bool sized_like_other(const FlatNode& n) const {
+    if (n.op.rfind("adaptive_", 0) != 0 || n.args.size() < 2 || n.args[1] < 0) return false;
+    const FlatNode& size = node(n.args[1]);
+    const FlatNode& base = size.op == "getitem" && !size.args.empty() ? node(size.args[0]) : size;
+    return (base.op == "attr" && base.name == "shape") || base.op == "size";
+  }
+
   bool keeps_resolution(const FlatNode& n) const {
     if (n.op.rfind("adaptive_", 0) == 0) return false;
     int32_t stride = n.args.size() > 2 ? n.args[2] : -1;
@@ -887,6 +920,9 @@ class Analyzer {
       return out;
     }
     const std::string& op = n.op;
+    // (x - x.mean(keepdim)) / x.std(keepdim): each value standardised by its sample's own
+    // statistics is still one value per position; the statistics only scale it)
+    if (standardises(n)) ev = fact(n.args[0]).evidence;
     auto other_const = [&] {
       for (int32_t a : ops)
         if (constant_like(a)) return true;
@@ -1041,9 +1077,11 @@ class Analyzer {
     // A pooling that keeps the resolution (stride 1: a morphological dilation of a per-pixel mask,
     // as sparse convolutions do with a validity map) tests no region by itself; a reduction after
     // it does (the min-pool window test collapsed by amax).
-    if ((ir::is_pooling(op) && !keeps_resolution(n)) || op == "unfold") ev |= kPool;
+    if ((ir::is_pooling(op) && !keeps_resolution(n) && !sized_like_other(n)) || op == "unfold") ev |= kPool;
     if (ir::is_pooling(op) && keeps_resolution(n)) ev |= kLocalPool;
-    if (op.rfind("adaptive_", 0) == 0) ev |= kReduce;
+    // (pooled to another tensor's size, `adaptive_avg_pool2d(mask, h.shape[-2:])`: a mask resized
+    // to a feature map, one value per position still, as interpolate gives)
+    if (op.rfind("adaptive_", 0) == 0 && !sized_like_other(n)) ev |= kReduce;
     // test[:, None] / test[:, None, None]: the batch axis kept and new axes added for broadcasting
     // against a sample's output: a test of one value per sample (a query id, an account number),
     // as a reduction over a sample's values would give. (Padding masks test against 0 or a
