@@ -1780,6 +1780,15 @@ class Inliner {
       unwrapped_.erase(fid);
       return r;
     }
+    // A free function the constructor bound onto the instance (`self._condition =
+    // types.MethodType(fn, self)`): where it was bound is on the way in.
+    if (const ir::Function& d = p_.fn(fid); d.bound_at.valid() && d.owner_module >= 0 && d.bound_at.line != call_loc.line &&
+                                            !entered_bound_.count(fid)) {
+      entered_bound_.insert(fid);
+      const int32_t r = with_frame(d.bound_at, [&] { return inline_fn(fid, args, given_kwargs, self_mod, depth, call_loc); });
+      entered_bound_.erase(fid);
+      return r;
+    }
     if (const ir::Function& d = p_.fn(fid); d.wrapper_class >= 0 && !unwrapped_.count(fid)) {
       // An instance of a decorator class replaces the function: its __call__ runs, with the
       // decorator object as `self` and the original reached through that object.
@@ -2329,9 +2338,13 @@ class Inliner {
       if (attr && attr->function >= 0 &&
           (attr->type == "bound_method" || (function_choices(*attr) && !binds_arguments(*attr)))) {
         // self.epilogue(logits, x) with `self.epilogue = self._guard if strict else _identity`.
+        // (where the constructor bound it, `types.MethodType(fn, self)`, is on the way in too)
         const int32_t receiver = recv >= 0 ? recv : mod >= 0 ? self_node(mod, n.loc) : -1;
-        return call_value(bind_receiver(attr_value(*attr, n.loc, fid, n.name), receiver), a, mapped_kwargs(), n.loc,
-                          fid, depth);
+        auto bound_call = [&] {
+          return call_value(bind_receiver(attr_value(*attr, n.loc, fid, n.name), receiver), a, mapped_kwargs(), n.loc,
+                            fid, depth);
+        };
+        return attr->loc.valid() && attr->loc.line != n.loc.line ? with_frame(attr->loc, bound_call) : bound_call();
       }
       // self._parent() with `self._parent = weakref.ref(parent)`: the parent itself, not its forward.
       if (attr && attr->text == ir::kWeakReference && a.empty()) return attr_value(*attr, n.loc, fid, n.name);
@@ -3662,6 +3675,7 @@ class Inliner {
   ir::Loc anchor_;                      // see FlatNode::anchor
   std::vector<ir::Loc> calls_;          // the calls being inlined, outermost first
   std::map<int32_t, int32_t> record_class_;  // records (dataclass / NamedTuple values) built in the graph -> class
+  std::set<int32_t> entered_bound_;  // (bound functions whose binding frame is pushed)
   bool keep_anchor_ = false;  // (the wrapper about to be inlined runs for a decorator line of the root)
   std::map<int32_t, int32_t> tensor_class_;  // value node -> the tensor subclass of the tree it was cast to
   std::set<int32_t> built_during_call_;  // instances of classes of the tree constructed during the call

@@ -117,8 +117,9 @@ struct Function {
   // A `functools.singledispatch` generic: the implementations registered for other argument types
   // (`@generic.register(tuple)`); a call runs one of them or this one (set by the linker).
   std::vector<int32_t> overloads;
-  // Where a free function was bound onto an instance as a method from outside its class
-  // (`setattr(model.front, "pre", types.MethodType(fn, model.front))` in a factory); set by the linker.
+  // Where a free function was bound onto an instance as a method, from outside its class
+  // (`setattr(model.front, "pre", types.MethodType(fn, model.front))` in a factory) or in the
+  // class's own constructor (`self._condition = types.MethodType(fn, self)`); set by the linker.
   Loc bound_at;
   Loc decorator_loc;  // the first decorator line
   // The first decorator-factory call (`@with_cue(SPEC)`), a node of `decorator_scope` (the class

@@ -2134,6 +2134,7 @@ static std::vector<int32_t> bind_instance_methods(ir::Program& p) {
       if (target < 0 || target == fn.id) continue;
       p.modules[static_cast<size_t>(fn.owner_module)].methods[n.name] = target;
       binders[target].insert(fn.owner_module);
+      if (ir::Function& t = p.functions[static_cast<size_t>(target)]; !t.bound_at.valid()) t.bound_at = n.loc;
     }
   }
   std::vector<int32_t> bound;
