@@ -727,8 +727,10 @@ class Analyzer {
   // window is the input's own size (max_pool2d(m, m.shape[-2:])) or adaptive collapses it instead.
   bool fixed_window(const FlatNode& n) const {
     if (n.op.rfind("adaptive_", 0) == 0) return false;
-    // nn.MaxPool2d((2, 1)) called as a layer: the window is part of the layer, it always has one.
-    if (n.args.size() < 2) return n.attr && n.attr->kind == ir::AttrKind::Layer;
+    // nn.MaxPool2d((2, 1)) called as a layer: the window is part of the layer, it always has one
+    // (a functional pooling names its window; without one, the call is a layer's).
+    if (n.args.size() < 2) return (n.attr && n.attr->kind == ir::AttrKind::Layer) || n.op.rfind("max_pool", 0) == 0 ||
+                                  n.op.rfind("avg_pool", 0) == 0;
     const FlatNode& k = node(n.args[1]);
     if (k.num) return true;
     return in(k.op, {"tuple", "list"}) && !k.args.empty() &&
