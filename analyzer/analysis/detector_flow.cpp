@@ -256,6 +256,20 @@ class Analyzer {
           const FlatNode& br = g_.nodes[static_cast<size_t>(a)];
           v.insert(v.end(), br.args.begin(), br.args.end());
         }
+    // `if not self.enabled: return x` (a flag fixed at construction): the configuration that hands
+    // the input back untouched runs no code to analyse; the value is the other configuration's.
+    if (n.op == "phi") {
+      int32_t bypass = -1;
+      bool configured = false, tested = false;
+      for (const auto& [k, a] : n.kwargs) {
+        if (k == "bypass") bypass = a;
+        if (k == "cond") (input_dependent(fact(a)) ? tested : configured) = true;
+      }
+      if (bypass >= 0 && configured && !tested && n.args.size() >= 2)
+        v.erase(std::remove(v.begin(), v.end(), bypass), v.end());
+      else if (bypass >= 0)
+        v.erase(std::find(v.rbegin(), v.rend(), bypass).base() - 1);  // (the kwarg's copy of the arm)
+    }
     return v;
   }
 

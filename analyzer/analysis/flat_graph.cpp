@@ -1893,6 +1893,13 @@ class Inliner {
       phi.op = "phi";
       phi.args = returns;
       for (int32_t c : return_conds) phi.kwargs.emplace_back("cond", c);
+      // (`if not self.enabled: return x`: an arm that hands an argument back unchanged)
+      for (int32_t r : returns)
+        if (std::count(returns.begin(), returns.end(), r) == 1 && std::find(args.begin(), args.end(), r) != args.end() &&
+            g_.nodes[static_cast<size_t>(r)].op != "self") {
+          phi.kwargs.emplace_back("bypass", r);
+          break;
+        }
       phi.loc = early_return;
       phi.function = fid;
       decided = add(std::move(phi));
