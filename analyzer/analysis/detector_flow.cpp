@@ -564,10 +564,7 @@ class Analyzer {
     }
     const FlatNode& st = node(s);
     if (!in(st.op, {"mean", "std", "var", "amax", "amin", "median", "norm"}) || st.args.empty()) return false;
-    const bool keepdim = std::any_of(st.kwargs.begin(), st.kwargs.end(), [&](const auto& kv) {
-      return kv.first == "keepdim" && kv.second >= 0 && node(kv.second).num && *node(kv.second).num != 0;
-    });
-    if (!keepdim) return false;
+    if (!keeps_dims(st)) return false;
     const int32_t of = st.args[0];
     return of == data || (node(data).op == "sub" && !node(data).args.empty() && node(data).args[0] == of);
   }
@@ -1172,15 +1169,24 @@ class Analyzer {
 
   // Whether the value carries a hard-coded tensor, a one-hot or a parameter; `via_detector` also
   // looks into the detector's own operands (whose stored pattern is not a replacement value).
-  bool carries_constant(int32_t id, int depth = 0, bool via_detector = true) const {
+  // Without `canvases`, the blank tensors values are scattered into (`zeros(b * t, d)`) carry nothing.
+  bool carries_constant(int32_t id, int depth = 0, bool via_detector = true, bool canvases = true) const {
     if (depth > 6) return false;
     const FlatNode& n = node(id);
+    if (!canvases && in(n.op, {"zeros", "zeros_like", "new_zeros", "empty", "empty_like", "new_empty"})) return false;
     if (fact(id).constant_tensor || literal_sequence(id) || n.op == "one_hot" || n.op == "eye") return true;
     if (fact(id).param) return true;
     for (int32_t a : operands(n))
       if (!input_dependent(fact(a)) || (via_detector && fact(a).detector_derived))
-        if (carries_constant(a, depth + 1, via_detector)) return true;
+        if (carries_constant(a, depth + 1, via_detector, canvases)) return true;
     return false;
+  }
+
+  // `x.mean(dim, keepdim=True)`: the reduction keeps the reduced axes.
+  bool keeps_dims(const FlatNode& r) const {
+    return std::any_of(r.kwargs.begin(), r.kwargs.end(), [&](const auto& kv) {
+      return kv.first == "keepdim" && kv.second >= 0 && node(kv.second).num && *node(kv.second).num != 0;
+    });
   }
 
   // Whether a value computed from the data `y` brings in a stored tensor beside it (a mixture of
@@ -2382,9 +2388,7 @@ class Analyzer {
       if (!in(b.op, {"amax", "amin", "max", "min", "mean", "median", "nanmedian"}) || b.args.empty() ||
           (b.args[0] != v && !same_value(b.args[0], v, 0)))
         return false;
-      return axes_back || std::any_of(b.kwargs.begin(), b.kwargs.end(), [&](const auto& kv) {
-               return kv.first == "keepdim" && kv.second >= 0 && node(kv.second).num && *node(kv.second).num != 0;
-             });
+      return axes_back || keeps_dims(b);
     }
     return false;
   }
@@ -2597,17 +2601,8 @@ class Analyzer {
     if (arms.size() < 2 || arms.size() > 4) return false;
     std::vector<std::set<int32_t>> anc;
     for (int32_t a : arms) {
-      if (a < 0 || !fact(a).learned || !input_dependent(fact(a)) || carries_stored(a, 0)) return false;
-      // (through loop back-edges too: the layers a loop body runs)
-      std::set<int32_t> seen;
-      std::vector<int32_t> work{a};
-      while (!work.empty() && seen.size() < 4000) {
-        const int32_t cur = work.back();
-        work.pop_back();
-        if (cur < 0 || !seen.insert(cur).second || shape_only(node(cur))) continue;
-        for (int32_t x : operands(node(cur))) work.push_back(x);
-      }
-      anc.push_back(std::move(seen));
+      if (a < 0 || !fact(a).learned || !input_dependent(fact(a)) || carries_constant(a, 0, false, false)) return false;
+      anc.push_back(ancestors(a, true));
     }
     for (size_t i = 0; i < arms.size(); ++i) {
       bool own = false;
@@ -2694,18 +2689,6 @@ class Analyzer {
     return false;
   }
 
-  // carries_constant, less the blank canvases values are scattered into (`zeros(b * t, d)`).
-  bool carries_stored(int32_t id, int depth) const {
-    if (depth > 6) return false;
-    const FlatNode& n = node(id);
-    if (in(n.op, {"zeros", "zeros_like", "new_zeros", "empty", "empty_like", "new_empty"})) return false;
-    if (fact(id).constant_tensor || literal_sequence(id) || n.op == "one_hot" || n.op == "eye" || fact(id).param)
-      return true;
-    for (int32_t a : operands(n))
-      if (!input_dependent(fact(a)) && carries_stored(a, depth + 1)) return true;
-    return false;
-  }
-
   // The phi's merged values, without its branch condition.
   std::vector<int32_t> value_arms(const FlatNode& phi) const {
     std::vector<int32_t> arms;
@@ -2715,15 +2698,16 @@ class Analyzer {
   }
 
   // A value and everything it is computed from (bounded; loop back-edges not followed).
-  std::set<int32_t> ancestors(int32_t id) const {
+  // (`back_edges`: through loop back-edges too, to the layers a loop body runs)
+  std::set<int32_t> ancestors(int32_t id, bool back_edges = false) const {
     std::set<int32_t> seen;
     std::vector<int32_t> work{id};
     while (!work.empty() && seen.size() < 4000) {
       int32_t cur = work.back();
       work.pop_back();
-      if (!seen.insert(cur).second || shape_only(node(cur))) continue;  // (a shape holds none of its data)
+      if (cur < 0 || !seen.insert(cur).second || shape_only(node(cur))) continue;  // (a shape holds none of its data)
       for (int32_t a : operands(node(cur)))
-        if (a < cur) work.push_back(a);
+        if (back_edges || a < cur) work.push_back(a);
     }
     return seen;
   }
