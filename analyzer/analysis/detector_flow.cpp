@@ -756,9 +756,20 @@ class Analyzer {
       auto v = scalar(a);
       if (v && (*v == 0 || *v == 1 || *v == -1 || *v == 0.5)) return true;
       if (v && node(a).attr) return true;         // a configured value (self.pad_token_id)
-      if (!v && !f.constant_tensor) return true;  // a config value or attribute
+      if (!v && !f.constant_tensor && !share_of_size(a)) return true;  // a config value or attribute
     }
     return false;
+  }
+
+  // `0.01 * d.numel()`, `x.size(1) * 0.25`: a fixed share of the input's size, a bound as definite
+  // as a literal (a count compared with it is a proportion test).
+  bool share_of_size(int32_t a) const {
+    const FlatNode& n = node(a);
+    if (!in(n.op, {"mul", "div"}) || n.args.size() != 2) return false;
+    auto share = scalar(n.args[n.op == "div" ? 1 : 0]) ? n.args[n.op == "div" ? 1 : 0] : n.args[1];
+    const int32_t size = share == n.args[0] ? n.args[1] : n.args[0];
+    auto v = scalar(share);
+    return v && *v > 0 && *v != 1 && shape_only(node(size));
   }
 
   // The data a loop carries round (`for op in ops: img = op(img)`), rewritten in the body by a

@@ -435,7 +435,8 @@ class Inliner {
       n.function = fn;
       n.name = c.name;
       n.attr = c.attr;  // (the layer's construction: a pooling layer's window is in it)
-      if (li && li->learned && !li->normalisation) n.flags |= kFlatLearned;
+      if (li && li->learned && c.attr->learned && !li->normalisation) n.flags |= kFlatLearned;
+      add_fixed_template(*c.attr, n);
       return add(std::move(n));
     }
     if ((c.op == "def" || c.op == "lambda") && c.num && can_inline(depth)) {
@@ -1049,6 +1050,45 @@ class Inliner {
     inline_fn(st.writer, args, {}, -1, depth + 1, loc);
     capture_fn_ = -1;
     return captured_;
+  }
+
+  // A layer with a stored template for weights (link::kFixedTemplate) is `F.conv2d(x, TEMPLATE)`:
+  // the template joins the call as its operand.
+  void add_fixed_template(const ir::Attr& layer, FlatNode& call) {
+    if (layer.text != link::kFixedTemplate || call.args.empty()) return;
+    FlatNode w;
+    w.op = "attr";
+    w.name = call.name + ".weight";
+    w.loc = layer.loc;
+    w.function = call.function;
+    w.flags = kFlatConstTensor;
+    call.args.resize(1);
+    call.args.push_back(add(std::move(w)));
+  }
+
+  // `self.ctx["k"]`, `self.ctx.get("k")`, `self.ctx.pop("k")` in a method of a class whose bound-method
+  // pre-hook stored an entry under "k" in that attribute: the stored value, computed from the input.
+  template <typename Map>
+  int32_t member_stash_read(const ir::Function& f, const ir::Node& n, Map m, int depth) {
+    ir::NodeId cell = -1, key = -1;
+    if ((n.op == "getitem" || n.op == "get") && n.args.size() >= 2) {
+      cell = n.args[0];
+      key = n.args[1];
+    } else if (n.op == "module_call" && !n.args.empty() &&
+               (n.name.ends_with(".pop") || n.name.ends_with(".get"))) {
+      for (const auto& [k, v] : n.kwargs)
+        if (k == "self") cell = v;
+      key = n.args[0];
+    }
+    if (cell < 0 || f.node(cell).op != "attr" || f.node(cell).args.size() != 1 || f.node(key).op != "const")
+      return -1;
+    const ir::Node& attr = f.node(cell);
+    int32_t cls = module_of_receiver(f, attr.args[0], m(attr.args[0]));
+    if (cls < 0) return -1;
+    for (const auto& st : g_.root.stashes)
+      if (st.module >= 0 && st.member == attr.name && st.key == f.node(key).name && is_a(cls, st.module))
+        if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
+    return -1;
   }
 
   // The module class a receiver is: `self` of a method, or the module argument of a function hook
@@ -2114,9 +2154,11 @@ class Inliner {
       if (n.op == "attr")
         if (int32_t cls = module_of_receiver(f, n.args[0], m(n.args[0])); cls >= 0)
           for (const auto& st : g_.root.stashes)
-            if (st.module >= 0 && st.key == key && is_a(cls, st.module))
+            if (st.module >= 0 && st.member.empty() && st.key == key && is_a(cls, st.module))
               if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
     }
+    // self.ctx["k"] / .get("k") / .pop("k"): what a bound-method pre-hook of the object stored there.
+    if (int32_t v = member_stash_read(f, n, m, depth); v >= 0) return v;
     if (n.op == "attr" && n.name == "value" && n.args.size() == 1 && m(n.args[0]) >= 0 &&
         (g_.nodes[static_cast<size_t>(m(n.args[0]))].flags & kFlatSequence))
       return m(n.args[0]);  // Member.value of an Enum whose members are stored sequences
@@ -3165,6 +3207,8 @@ class Inliner {
     if (n.op == "call" && n.target_module < 0 && n.target_function < 0) out.flags |= kFlatOpaque;
     out.args = mapped_args();
     out.kwargs = mapped_kwargs();
+    if (f.owner_module >= 0 && !n.name.empty() && n.op.starts_with("conv"))  // self.probe(x), rewritten
+      if (const ir::Attr* layer = ir::module_attr(p_, f.owner_module, n.name)) add_fixed_template(*layer, out);
     // model.predict(...) on a module handed to the constructor (its class unknown): a call of that
     // module, assumed learned like any unknown callable; tensor methods stay what they are.
     if (!n.name.empty() && !out.args.empty() && out.args[0] >= 0 &&
@@ -3998,6 +4042,9 @@ std::vector<Root> find_roots(const ir::Program& p) {
   for (const auto& pre : roots)
     if (pre.kind == RootKind::PreHook && !pre.hook_object)
       for (auto& s : attribute_stashes(p, pre.function, pre.self_module)) stashes.push_back(std::move(s));
+  for (const auto& pre : roots)
+    if (pre.kind == RootKind::PreHook && !pre.input_learned && !pre.global_hook && p.fn(pre.function).owner_module >= 0)
+      for (auto& s : member_stashes(p, pre.function, pre.self_module)) stashes.push_back(std::move(s));
   for (auto& r : roots)
     for (const auto& s : stashes)
       if (s.writer != r.function) r.stashes.push_back(s);

@@ -96,6 +96,9 @@ struct Root {
     // Or an attribute set on a module the pre-hook reaches from its module argument
     // (`model.layer2.gate = f(args[0])`): the class of that module (cell_owner is then -1).
     int32_t module = -1;
+    // With `module`, a mapping attribute of that module's object the entry sits in (`self.ctx["k"]`,
+    // written by a bound-method pre-hook); empty for an attribute set on the module itself.
+    std::string member;
   };
   std::vector<Stash> stashes;
   // A forward hook on a submodule whose output later layers read (a block in the middle of the model).

@@ -69,6 +69,27 @@ std::vector<Root::Stash> attribute_stashes(const ir::Program& p, int32_t prehook
   return out;
 }
 
+std::vector<Root::Stash> member_stashes(const ir::Program& p, int32_t prehook_method, int32_t owner) {
+  std::vector<Root::Stash> out;
+  const ir::Function& f = p.fn(prehook_method);
+  if (owner < 0 || f.param_nodes.size() < 3) return out;
+  for (const auto& n : f.nodes) {
+    if (n.op != "setitem" || n.args.size() != 3) continue;
+    const ir::Node& cell = f.node(n.args[0]);
+    const ir::Node& key = f.node(n.args[1]);
+    if (cell.op != "attr" || cell.args.size() != 1 || cell.args[0] != f.param_nodes[0] || key.op != "const") continue;
+    Root::Stash s;
+    s.writer = prehook_method;
+    s.value = n.args[2];
+    s.bound = 1;  // (self, module, args): the object and the module are not the input
+    s.module = owner;
+    s.member = cell.name;
+    s.key = key.name;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 namespace {
 
 // The first attribute name on the path from a module value to the hooked object

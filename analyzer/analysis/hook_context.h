@@ -17,6 +17,10 @@ std::vector<Root::Stash> closure_stashes(const ir::Program& p, int32_t prehook_f
 // it reaches by attribute (`model.layer2.gate = v`): stashes keyed by the class they land on.
 std::vector<Root::Stash> attribute_stashes(const ir::Program& p, int32_t prehook_function, int32_t hooked);
 
+// Entries a pre-hook that is a bound method of class `owner` stores in a mapping attribute of its
+// object (`self.context["k"] = args[0]`), for the object's other hooks or its forward to read.
+std::vector<Root::Stash> member_stashes(const ir::Program& p, int32_t prehook_method, int32_t owner);
+
 // Whether the module hooked by `register_forward_hook(obj, ...)` (obj a node of `f`) is a submodule
 // whose output the model's forward feeds into further learned layers.
 bool hooked_output_feeds_learned(const ir::Program& p, const ir::Function& f, ir::NodeId obj);

@@ -157,6 +157,15 @@ class Builder {
       // (the code they record or compile is the module's forward).
       Attr same = classify(f, n.args[0], depth + 1);
       if (same.kind == AttrKind::Submodule) return same;
+      if (same.kind == AttrKind::Layer) {
+        // conv.weight.copy_(TEMPLATE); conv.requires_grad_(False): a fixed filter, not a learned layer.
+        if (n.op == "requires_grad" && n.args.size() >= 2 && f.node(n.args[1]).num == 0.0)
+          if (std::string how = weight_written(f, n.args[0]); !how.empty()) {
+            same.learned = false;
+            same.text = how == "copy" ? kFixedTemplate : std::string();
+          }
+        return same;
+      }
     }
     if (n.op == "call" && (n.name == "list" || n.name == "tuple") && n.args.size() == 1 && n.args[0] >= 0)
       if (const Node& e = f.node(n.args[0]);
@@ -552,7 +561,7 @@ class Builder {
       Attr item = classify(f, value, depth + 1);
       if (callable_value(item)) {
         item.name = key;
-        a.type = "list";
+        a.type = n.name == "dict" ? "dict" : "list";  // {slot: Tap() for slot in profile}: keyed
         a.children.push_back(std::move(item));
         return a;
       }
@@ -1537,10 +1546,28 @@ class Builder {
   // `TABLE.get(key[, fallback])` or `TABLE[key]` with TABLE a dict literal of the tree (module or
   // class level): the dict's owner function and its values; {nullptr, {}} for anything else.
   // The dotted name of the table a lookup reads: `OPS.get(name, ...)` / `OPS[name]` -> "mod.OPS".
-  static std::string registry_table(const Function& f, const Node& c) {
-    if (c.op == "call" && c.name.ends_with(".get") && !c.args.empty()) return c.name.substr(0, c.name.size() - 4);
-    if (c.op == "getitem" && c.args.size() == 2 && f.node(c.args[0]).op == "global") return f.node(c.args[0]).name;
+  std::string registry_table(const Function& f, const Node& c) const {
+    if (c.op == "call" && c.name.ends_with(".get") && !c.args.empty())
+      return table_alias(c.name.substr(0, c.name.size() - 4));
+    if (c.op == "getitem" && c.args.size() == 2 && f.node(c.args[0]).op == "global")
+      return table_alias(f.node(c.args[0]).name);
     return {};
+  }
+
+  // `TAPS = types.MappingProxyType(Base._registry)` / `dict(OPS)`: a read-only view or a copy made
+  // at import reads the table it wraps.
+  std::string table_alias(const std::string& name) const {
+    auto [mfi, v] = p_.global_binding(name);
+    if (mfi < 0 || v < 0) return name;
+    const Function& g = p_.fn(mfi);
+    const Node& n = g.node(v);
+    static const std::set<std::string> views = {"types.MappingProxyType", "MappingProxyType", "dict"};
+    if (n.op != "call" || n.args.size() != 1 || !views.count(n.name)) return name;
+    const Node& a = g.node(n.args[0]);
+    if (a.op == "global") return a.name;
+    if (a.op == "attr" && a.args.size() == 1 && g.node(a.args[0]).op == "class" && g.node(a.args[0]).target_module >= 0)
+      return p_.mod(g.node(a.args[0]).target_module).qualname + "." + a.name;
+    return name;
   }
 
   // `Base.registry[key]` / `Base.registry.get(key)` where Base defines __init_subclass__ (which is
@@ -1631,6 +1658,21 @@ class Builder {
         auto chain = ir::mro(p_, m.id);
         if (std::find(chain.begin(), chain.end(), base) != chain.end()) out.insert(m.id);
       }
+  }
+
+  // How the function writes the weight of the layer `layer` in place (`layer.weight.copy_(t)`,
+  // `layer.weight.data[...] = t`, `layer.weight.fill_(v)`): weights set by code, not by training.
+  // Returns the writing op ("copy" for a stored template, "fill" for a uniform one), or "".
+  static std::string weight_written(const Function& f, NodeId layer) {
+    for (const Node& n : f.nodes) {
+      if (!n.has(ir::kInPlace) || n.args.empty()) continue;
+      NodeId t = n.args[0];
+      for (int guard = 0; t >= 0 && guard < 4 && f.node(t).op == "attr" && f.node(t).args.size() == 1; ++guard) {
+        if (f.node(t).name == "weight" && f.node(t).args[0] == layer) return n.op.empty() ? "set" : n.op;
+        t = f.node(t).args[0];
+      }
+    }
+    return {};
   }
 
   // The user classes a callee value can be: a class named directly, either arm of a conditional,
@@ -2393,7 +2435,7 @@ void build_modules(ir::Program& p) {
         const ir::LayerInfo* li = ir::torch_layer(a->type);
         if (!li) continue;
         n.op = li->op;
-        if (li->learned && !li->normalisation) n.flags |= ir::kLearned;
+        if (li->learned && a->learned && !li->normalisation) n.flags |= ir::kLearned;  // (see weight_written)
         n.kwargs.erase(std::remove_if(n.kwargs.begin(), n.kwargs.end(), [](auto& kv) { return kv.first == "self"; }),
                        n.kwargs.end());
       } else if (a->kind == AttrKind::Submodule) {

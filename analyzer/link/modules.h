@@ -7,6 +7,10 @@
 
 namespace archscan::link {
 
+// Attr::text of a torch layer whose weight the code copies from a stored template and then freezes
+// (`conv.weight.copy_(T); conv.requires_grad_(False)`): a fixed filter, not a learned layer.
+inline constexpr const char* kFixedTemplate = "<fixed-template>";
+
 // Builds every module's attributes from its methods, decides nn.Module-ness, and rewrites
 // `module_call` nodes of torch.nn layers into their ops.
 void build_modules(ir::Program& p);
