@@ -697,10 +697,19 @@ class Inliner {
       all_args.insert(all_args.end(), args.begin(), args.end());
       return inline_fn(a.function, all_args, all_kwargs, -1, depth + 1, loc);
     };
-    const int32_t r = call_one(attr);
+    // Functions handed to the constructor at several construction sites: each is called in the
+    // frame of its site (`Lambda(gate)` in a builder), which the trace then shows.
+    const bool per_site = attr.passed_in && function_choices(attr) && !bound && attr.loc.valid();
+    if (per_site) {
+      ir::Attr first = attr;
+      first.alternatives.clear();
+      owned_.push_back(std::make_unique<ir::Attr>(std::move(first)));
+    }
+    const ir::Attr& head = per_site ? *owned_.back() : attr;
+    const int32_t r = per_site ? with_frame(attr.loc, [&] { return call_one(head); }) : call_one(attr);
     // (callables chosen one of several ways came back from attr_value as one phi, called above,
     // unless some bind arguments: then each is called with its own)
-    if (attr.alternatives.empty() || (function_choices(attr) && !bound)) return r;
+    if (attr.alternatives.empty() || (function_choices(attr) && !bound && !per_site)) return r;
     FlatNode phi;
     phi.op = "phi";
     phi.loc = loc;
@@ -1064,6 +1073,17 @@ class Inliner {
     w.flags = kFlatConstTensor;
     call.args.resize(1);
     call.args.push_back(add(std::move(w)));
+  }
+
+  // The one stash a pre-hook leaves as attribute `key` of a module (nullptr when none or several).
+  const Root::Stash* sole_attribute_stash(const std::string& key) const {
+    const Root::Stash* found = nullptr;
+    for (const auto& st : g_.root.stashes)
+      if (st.module >= 0 && st.member.empty() && st.key == key) {
+        if (found) return nullptr;
+        found = &st;
+      }
+    return found;
   }
 
   // `self.ctx["k"]`, `self.ctx.get("k")`, `self.ctx.pop("k")` in a method of a class whose bound-method
@@ -1893,6 +1913,11 @@ class Inliner {
     for (const ir::Node& n : f.nodes) {
       if (context_manager && yielded && n.op == "setattr") continue;
       yielded |= n.op == "yield";
+      // (`if off: yield; return` first: the code after that early return is the other path's entry)
+      if (yielded && n.op == "return" && std::any_of(n.kwargs.begin(), n.kwargs.end(), [](const auto& kv) {
+            return kv.first == "cond";
+          }))
+        yielded = false;
       // (what a call made while the module trains runs is training-only too: a loss, target matching)
       const bool training = n.has(ir::kTraining);
       training_ += training;
@@ -2151,11 +2176,17 @@ class Inliner {
           if (st.module < 0 && st.cell_owner < 0 && st.cell == cells[static_cast<size_t>(*cell.num)] && st.key == key)
             if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
       // block.gate in a hook on that block, self.gate in its forward: what a pre-hook set there.
-      if (n.op == "attr")
-        if (int32_t cls = module_of_receiver(f, n.args[0], m(n.args[0])); cls >= 0)
+      if (n.op == "attr") {
+        if (int32_t cls = module_of_receiver(f, n.args[0], m(n.args[0])); cls >= 0) {
           for (const auto& st : g_.root.stashes)
             if (st.module >= 0 && st.member.empty() && st.key == key && is_a(cls, st.module))
               if (int32_t v = stashed_value(st, n.loc, depth); v >= 0) return v;
+        } else if (const Root::Stash* only = sole_attribute_stash(key); only && m(n.args[0]) >= 0) {
+          // `module._owner()._radiograph` in a hook, the object unknown here (a weak reference set
+          // from outside): the one attribute of that name a pre-hook fills with a model's input.
+          if (int32_t v = stashed_value(*only, n.loc, depth); v >= 0) return v;
+        }
+      }
     }
     // self.ctx["k"] / .get("k") / .pop("k"): what a bound-method pre-hook of the object stored there.
     if (int32_t v = member_stash_read(f, n, m, depth); v >= 0) return v;
@@ -2385,7 +2416,8 @@ class Inliner {
           return inline_fn(it->second, a, mapped_kwargs(), original_self, depth + 1, n.loc);
         }
       if (attr && attr->function >= 0 &&
-          (attr->type == "bound_method" || (function_choices(*attr) && !binds_arguments(*attr)))) {
+          (attr->type == "bound_method" ||
+           (function_choices(*attr) && !binds_arguments(*attr) && !attr->passed_in))) {  // (see call_attr)
         // self.epilogue(logits, x) with `self.epilogue = self._guard if strict else _identity`.
         // (where the constructor bound it, `types.MethodType(fn, self)`, is on the way in too)
         const int32_t receiver = recv >= 0 ? recv : mod >= 0 ? self_node(mod, n.loc) : -1;
@@ -2397,6 +2429,9 @@ class Inliner {
       }
       // self._parent() with `self._parent = weakref.ref(parent)`: the parent itself, not its forward.
       if (attr && attr->text == ir::kWeakReference && a.empty()) return attr_value(*attr, n.loc, fid, n.name);
+      if (attr)
+        if (auto st = submodule_state_.find({attr, "forward"}); st != submodule_state_.end() && can_inline(depth))
+          return call_stored(st->second, a, mapped_kwargs(), n.loc, fid, depth);
       if (attr) return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
       // self.heads.apply(x) on a module object importlib loaded: that function of each module of the
       // tree the name can be.
@@ -2883,6 +2918,17 @@ class Inliner {
           // (a container's children may run as one representative: any instance of the class may hold it)
           class_state_[{cls, n.name}] = {stored, n.loc};
         }
+      } else if ((obj.op == "layer_ref" || obj.op == "container") && obj.attr && n.name == "forward") {
+        // `self.head.forward = patched` (for the length of a `with` block, say): calls of that layer
+        // run the patch from now on. (Putting the stock method back, `= stock`, is no patch.)
+        // (made in a call from the model's code, `with patched(self):`, that call is the step on
+        // the trace: calls_[0] is the root's own entry)
+        const ir::Loc at = calls_.size() >= 2 && calls_[1].valid() ? calls_[1] : n.loc;
+        const ir::Node& v = f.node(n.args[1]);
+        const FlatNode& val = g_.nodes[static_cast<size_t>(m(n.args[1]))];
+        const bool callable = val.op == "def" || val.op == "lambda" || val.op == "partial";
+        if (!(v.op == "attr" && v.name == "forward") && (callable || !(v.op == "free" || v.op == "param")))
+          submodule_state_[{obj.attr, "forward"}] = {m(n.args[1]), at};
       } else if (obj.op != "self") {
         // `ext.has_reserved = test` on a tensor (Python objects take attributes): read back later.
         object_state_[{m(n.args[0]), n.name}] = m(n.args[1]);
@@ -3195,6 +3241,12 @@ class Inliner {
           g_.nodes[static_cast<size_t>(item.args[0])].op == "items")
         return derived("dict_key", {item.args[0]}, n.loc, fid);
     }
+    // self.head(h) (rewritten to the layer's op) after `self.head.forward = patched`: the patch.
+    if (!submodule_state_.empty() && f.owner_module >= 0 && !n.name.empty() && can_inline(depth))
+      if (const ir::Attr* layer = ir::module_attr(p_, f.owner_module, n.name);
+          layer && layer->kind == ir::AttrKind::Layer)
+        if (auto st = submodule_state_.find({layer, "forward"}); st != submodule_state_.end())
+          return call_stored(st->second, mapped_args(), mapped_kwargs(), n.loc, fid, depth);
     FlatNode out;
     out.op = n.op;
     out.name = n.name;
@@ -3861,6 +3913,34 @@ int32_t class_of(const ir::Program& p, const ir::Function& f, ir::NodeId id, int
   return a && a->kind == ir::AttrKind::Submodule ? a->module_class : -1;
 }
 
+// The items of a sequence a function builds, in order: `nn.Sequential(*steps)` with `steps = [A()]`,
+// `steps.append(B())` (under a flag or not), `steps += [C(), D()]`.
+void sequence_items(const ir::Function& f, ir::NodeId id, std::vector<ir::NodeId>& out, int depth) {
+  if (id < 0 || depth > 12 || out.size() > 64) return;
+  const ir::Node& n = f.node(id);
+  if (n.op == "starred" && !n.args.empty()) return sequence_items(f, n.args[0], out, depth + 1);
+  if (n.op == "list" || n.op == "tuple") {
+    out.insert(out.end(), n.args.begin(), n.args.end());
+  } else if ((n.op == "append" || n.op == "add") && n.args.size() == 2) {
+    sequence_items(f, n.args[0], out, depth + 1);
+    if (n.op == "append")
+      out.push_back(n.args[1]);
+    else
+      sequence_items(f, n.args[1], out, depth + 1);
+  } else if (n.op == "phi" && !n.args.empty()) {
+    // (one arm extends the other: the longer one holds every item either may)
+    std::vector<ir::NodeId> longest;
+    for (ir::NodeId a : n.args) {
+      std::vector<ir::NodeId> arm;
+      sequence_items(f, a, arm, depth + 1);
+      if (arm.size() > longest.size()) longest = std::move(arm);
+    }
+    out.insert(out.end(), longest.begin(), longest.end());
+  } else {
+    out.push_back(id);
+  }
+}
+
 // Whether `fn` is one of the methods of class `mod` (its own, bound in __init__, or inherited).
 bool is_method_of(const ir::Program& p, int32_t mod, int32_t fn) {
   for (int32_t c : ir::mro(p, mod))
@@ -3887,9 +3967,11 @@ std::vector<Root> find_roots(const ir::Program& p) {
   std::set<int32_t> pre_stage;
   for (const auto& f : p.functions)
     for (const auto& n : f.nodes) {
-      if (n.op != "layer" || n.name != "Sequential" || n.args.size() < 2) continue;
-      for (size_t i = 0; i + 1 < n.args.size(); ++i) {
-        int32_t c = class_of(f, n.args[i]);
+      if (n.op != "layer" || n.name != "Sequential") continue;
+      std::vector<ir::NodeId> stages;
+      for (ir::NodeId a : n.args) sequence_items(f, a, stages, 0);
+      for (size_t i = 0; i + 1 < stages.size(); ++i) {
+        int32_t c = class_of(f, stages[i]);
         if (c >= 0) pre_stage.insert(c);
       }
     }

@@ -1045,7 +1045,8 @@ class Builder {
           }
           if (callable_value(bound) || std::any_of(bound.children.begin(), bound.children.end(), callable_value)) {
             bound.name = a.name;
-            bound.loc = a.loc;
+            // (where this configuration is made: the construction site, a step of a trace through it)
+            bound.loc = call->loc.valid() ? call->loc : a.loc;
             bound.passed_in = true;
             if (a.text == ir::kWeakReference) bound.text = ir::kWeakReference;
             callables.push_back(std::move(bound));
@@ -2190,6 +2191,67 @@ static std::vector<int32_t> bind_instance_methods(ir::Program& p) {
   return bound;
 }
 
+// The class of the object `id` names, also through a copy (`copy.deepcopy(model)`) and through a
+// parameter every caller passes an instance of one class for (`export(model)` with `model = Net()`).
+static int32_t object_class(const ir::Program& p, const Function& f, NodeId id, int depth) {
+  if (id < 0 || depth > 4) return -1;
+  if (int32_t c = ir::instance_class(p, f, id); c >= 0) return c;
+  const Node& n = f.node(id);
+  const bool same_object = n.op == "eval" || n.op == "train" || n.op == "to" || n.op == "cuda" || n.op == "cpu" ||
+                           n.op == "requires_grad";  // (module methods that return the module)
+  if (((n.op == "call" && (n.name == "copy.deepcopy" || n.name == "copy.copy" || n.name == "deepcopy")) ||
+       same_object) &&
+      !n.args.empty())
+    return object_class(p, f, n.args[0], depth + 1);
+  if (n.op != "param" || !n.num || *n.num < 0) return -1;
+  int32_t cls = -1;
+  for (const auto& caller : p.functions)
+    for (const auto& c : caller.nodes) {
+      if (c.op != "call" || c.target_function != f.id || c.target_module >= 0) continue;
+      const size_t at = static_cast<size_t>(*n.num);
+      NodeId arg = at < c.args.size() ? c.args[at] : ir::kNoNode;
+      for (const auto& [k, v] : c.kwargs)
+        if (k == n.name) arg = v;
+      const int32_t got = object_class(p, caller, arg, depth + 1);
+      if (got < 0 || (cls >= 0 && got != cls)) return -1;
+      cls = got;
+    }
+  return cls;
+}
+
+// `deployed._screen = types.MethodType(fn, deployed)` outside the class's code (an export helper
+// patching a copy of a trained model): on that instance the method the class's forward calls is
+// `fn`. (A patched `forward` is a root of its own, see flow::find_roots.) Returns the functions
+// that became methods.
+static std::vector<int32_t> bind_exported_methods(ir::Program& p) {
+  std::vector<std::pair<int32_t, int32_t>> found;  // (class, function)
+  std::vector<std::pair<std::string, ir::Loc>> where;
+  for (const auto& fn : p.functions) {
+    for (const auto& n : fn.nodes) {
+      if (n.op != "setattr" || n.args.size() != 2 || n.name.empty() || n.name == "forward" || is_self(fn, n.args[0]))
+        continue;
+      auto [target, receiver] = bound_method(p, fn, n.args[1]);
+      if (target < 0 || receiver != n.args[0]) continue;
+      const int32_t cls = object_class(p, fn, n.args[0], 0);
+      if (cls < 0 || p.mod(cls).method(n.name) < 0) continue;
+      found.emplace_back(cls, target);
+      where.emplace_back(n.name, n.loc);
+    }
+  }
+  std::vector<int32_t> bound;
+  for (size_t i = 0; i < found.size(); ++i) {
+    auto [cls, target] = found[i];
+    p.modules[static_cast<size_t>(cls)].methods[where[i].first] = target;
+    ir::Function& t = p.functions[static_cast<size_t>(target)];
+    if (!t.bound_at.valid()) t.bound_at = where[i].second;
+    if (t.owner_module < 0 && !t.params.empty()) {
+      t.owner_module = cls;
+      bound.push_back(target);
+    }
+  }
+  return bound;
+}
+
 // A free function a class registers as a load hook (`self.register_load_state_dict_post_hook(fn)`)
 // gets the module as its first argument: it is that class's method, run when weights are loaded,
 // so the attributes it sets are what inference reads. Returns the functions that became methods.
@@ -2319,6 +2381,7 @@ static void lower_as_method(ir::Program& p, Function& f) {
 
 void build_modules(ir::Program& p) {
   std::vector<int32_t> bound = bind_instance_methods(p);
+  for (int32_t f : bind_exported_methods(p)) bound.push_back(f);
   for (int32_t f : bind_load_hooks(p)) bound.push_back(f);
   for (int32_t f : bind_class_decorators(p)) bound.push_back(f);
   Builder b(p);
