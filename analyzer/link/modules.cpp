@@ -1412,6 +1412,9 @@ class Builder {
       // self.w.view(...) / self.other * 255: derived from a plain tensor attribute set earlier.
       if (current_ && is_self(f, n.args[0]))
         if (Attr* a = find(*current_, n.name); a && a->kind == AttrKind::PlainTensor) return a->type;
+      // one_hot(idx, 4).T, t.data: the same tensor, transposed or unwrapped
+      static const std::set<std::string> views = {"T", "mT", "H", "mH", "data", "real"};
+      if (views.count(n.name)) return find_factory(f, n.args[0], depth + 1);
       return {};
     }
     // TEMPLATE = make_template() at module level; a helper of the tree returning a built tensor.
@@ -1481,6 +1484,21 @@ class Builder {
     return true;
   }
 
+  // Whether `id` is arithmetic on the loop index `index` and literals only (math functions, round,
+  // abs, min, max, int, float): a number every run computes the same.
+  static bool index_arithmetic(const Function& f, NodeId id, NodeId index, int depth) {
+    if (id < 0 || depth > 16) return false;
+    if (id == index) return true;
+    const Node& n = f.node(id);
+    if (n.op == "const") return n.num.has_value();
+    static const std::set<std::string> arithmetic = {"add", "sub", "mul", "div", "pow", "neg", "floordiv", "remainder"};
+    const bool pure_call = n.name.starts_with("math.") ||
+                           (n.op == "call" && (n.name == "round" || n.name == "abs" || n.name == "min" ||
+                                               n.name == "max" || n.name == "int" || n.name == "float"));
+    if (!arithmetic.count(n.op) && !pure_call && !(n.op == "global" && n.name.starts_with("math."))) return false;
+    return std::all_of(n.args.begin(), n.args.end(), [&](NodeId a) { return index_arithmetic(f, a, index, depth + 1); });
+  }
+
   bool number_sequence(const Function& f, NodeId id, int depth) {
     if (id < 0 || depth > 4) return false;
     const Node& n = f.node(id);
@@ -1511,7 +1529,12 @@ class Builder {
       const bool copy = n.args[0] == n.args[1] || ((item.op == "call" || item.op == "tuple" || item.op == "list") &&
                                                    (item.name == "tuple" || item.name == "list") &&
                                                    item.args.size() == 1 && item.args[0] == n.args[1]);
-      return copy && number_sequence(f, f.node(n.args[1]).args[0], depth + 1);
+      if (copy) return number_sequence(f, f.node(n.args[1]).args[0], depth + 1);
+      // [round(math.sin(0.02 * i * i), 4) for i in range(32)]: numbers computed from the index alone.
+      const Node& over = f.node(f.node(n.args[1]).args[0]);
+      const bool counted = over.op == "call" && over.name == "range" && !over.args.empty() &&
+                           std::all_of(over.args.begin(), over.args.end(), [&](NodeId a) { return f.node(a).num.has_value(); });
+      return counted && index_arithmetic(f, n.args[0], n.args[1], 0);
     }
     if (n.op == "attr" && !n.args.empty() && !is_self(f, n.args[0])) {
       // config.prefix: a field of a config object (its class known, or every class with that field

@@ -216,6 +216,21 @@ void FunctionLowerer::assign_inner(TSNode target, NodeId value, TSNode at, bool 
     uint32_t star = c;
     for (uint32_t i = 0; i < c; ++i)
       if (std::string_view(node_type(ts_node_named_child(target, i))) == "list_splat_pattern") star = i;
+    // `PAD, A, C, G, T = range(5)`: the numbers themselves (an enumeration of constants).
+    if (packed && packed->op == "call" && packed->name == "range" && star == c && !packed->args.empty() &&
+        packed->args.size() <= 3) {
+      std::vector<double> r;
+      for (NodeId a : packed->args)
+        if (fn().node(a).num) r.push_back(*fn().node(a).num);
+      if (r.size() == packed->args.size()) {
+        const double start = r.size() >= 2 ? r[0] : 0.0, step = r.size() == 3 ? r[2] : 1.0;
+        for (uint32_t i = 0; i < c; ++i) {
+          TSNode el = ts_node_named_child(target, i);
+          assign(el, constant(start + step * static_cast<double>(i), el), at);
+        }
+        return;
+      }
+    }
     for (uint32_t i = 0; i < c; ++i) {
       TSNode el = ts_node_named_child(target, i);
       if (i == star) {
