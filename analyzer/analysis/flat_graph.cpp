@@ -1023,13 +1023,18 @@ class Inliner {
       if (o.decorator_call < 0 || o.decorator_scope < 0) continue;
       const ir::Function& scope = p_.fn(o.decorator_scope);
       const ir::Node& call = scope.node(o.decorator_call);
-      if (call.target_function != n.target_function || call.target_function < 0) continue;
-      const ir::Function& factory = p_.fn(call.target_function);
+      // (`functools.partial(_deco, k=v)` used as the decorator: `_deco`'s parameters after the
+      // function it wraps are what the partial binds)
+      const bool partial = (call.name == "functools.partial" || call.name == "partial") && !call.args.empty();
+      const int32_t target = partial ? scope.node(call.args[0]).target_function : call.target_function;
+      if (target != n.target_function || target < 0) continue;
+      const ir::Function& factory = p_.fn(target);
       for (const auto& [k, a] : call.kwargs)
         if (k == n.name) return foreign_value(scope, a, loc, fid);
       auto pos = std::find(factory.params.begin(), factory.params.end(), n.name);
-      size_t i = static_cast<size_t>(pos - factory.params.begin());
-      if (pos != factory.params.end() && i < call.args.size() && scope.node(call.args[i]).op != "starred")
+      size_t i = static_cast<size_t>(pos - factory.params.begin());  // (a partial's args[0] is the function)
+      if (pos != factory.params.end() && i < call.args.size() && scope.node(call.args[i]).op != "starred" &&
+          (!partial || i >= 1))
         return foreign_value(scope, call.args[i], loc, fid);
     }
     return -1;
@@ -3076,8 +3081,36 @@ class Inliner {
     if (n.op == "call" && (n.name == "getattr" || n.name == "builtins.getattr") && n.args.size() >= 2)
       if (int32_t d = namespace_function(m(n.args[0]), m(n.args[1]), f, n.loc); d >= 0) return d;
     if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "call" &&
-        f.node(n.args[0]).name == "globals")
+        f.node(n.args[0]).name == "globals") {
+      // globals()["_mix_" + self.mixer]: any function of the file the name can be (each a
+      // configuration: a constructor argument's default is one of them, not the only one)
+      if (std::string t = name_family(f, n.args[1], 0); t.find("{}") != std::string::npos) {
+        std::vector<int32_t> defs;
+        const std::string module = p_.file(f.file).module_name + ".";
+        for (const ir::Function& g : p_.functions)
+          if (g.owner_module < 0 && g.qualname.starts_with(module) &&
+              g.qualname.find('.', module.size()) == std::string::npos &&
+              ir::fits_template(t, g.qualname.substr(module.size())) && defs.size() < 12) {
+            FlatNode d;
+            d.op = "def";
+            d.num = g.id;
+            d.loc = n.loc;
+            d.function = fid;
+            d.name = g.name;
+            defs.push_back(add(std::move(d)));
+          }
+        if (defs.size() == 1) return defs[0];
+        if (!defs.empty()) {
+          FlatNode phi;
+          phi.op = "phi";
+          phi.loc = n.loc;
+          phi.function = fid;
+          phi.args = std::move(defs);
+          return add(std::move(phi));
+        }
+      }
       if (int32_t d = namespace_function(-1, m(n.args[1]), f, n.loc); d >= 0) return d;
+    }
     if (n.op == "setitem" && n.args.size() == 3 && m(n.args[2]) >= 0) {
       // (the store itself is lowered below)
       if (f.node(n.args[0]).op == "global")
@@ -3478,6 +3511,21 @@ class Inliner {
 
   // `getattr(sys.modules[__name__], name)`, `globals()[name]` (ns = -1), `getattr(plugins, name)`
   // with the name known here: the function of that module of the tree, or -1.
+  // The family of names a string expression builds: `"_mix_" + cfg.mode` -> `_mix_{}` (some literal
+  // text must fix it); "" when it is not a string expression.
+  std::string name_family(const ir::Function& f, ir::NodeId id, int depth) const {
+    if (id < 0 || depth > 6) return {};
+    const ir::Node& n = f.node(id);
+    if (n.op == "const" && !n.num && !n.name.empty()) return n.args.empty() ? n.name : ir::name_template(n.name);
+    if (n.op == "attr" && n.args.size() == 1 && ir::is_self(f, n.args[0]) && f.owner_module >= 0)
+      if (const ir::Attr* a = ir::module_attr(p_, f.owner_module, n.name); a && a->type.starts_with("argument:"))
+        return "{}";  // (a constructor argument: whatever a construction site passes)
+    if (n.op != "add" || n.args.size() != 2) return {};
+    std::string a = name_family(f, n.args[0], depth + 1), b = name_family(f, n.args[1], depth + 1);
+    if ((a.empty() || a == "{}") && (b.empty() || b == "{}")) return {};
+    return (a.empty() ? "{}" : a) + (b.empty() ? "{}" : b);
+  }
+
   int32_t namespace_function(int32_t ns, int32_t key, const ir::Function& f, const ir::Loc& loc) {
     const std::optional<std::string> name = string_value(key);
     if (!name) return -1;

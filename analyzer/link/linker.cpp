@@ -339,6 +339,20 @@ void resolve_decorators(ir::Program& p) {
       }
       Entity e = lookup(name);
       if (e.kind == Entity::Class && !factory && f.wrapper_class < 0) f.wrapper_class = e.id;
+      if (e.kind != Entity::Function && !factory && f.decorator_call < 0) {
+        // `deco = functools.partial(_deco, signature=SIG)` ... `@deco`: `_deco` with those keywords
+        // bound (decorator_call points at the partial, whose arguments the wrapper reads).
+        auto [mfi, bound] = p.global_binding(mod + "." + name);
+        if (mfi >= 0 && bound >= 0) {
+          const ir::Node& c = p.fn(mfi).node(bound);
+          if (c.op == "call" && (c.name == "functools.partial" || c.name == "partial") && !c.args.empty() &&
+              p.fn(mfi).node(c.args[0]).target_function >= 0) {
+            e = {Entity::Function, p.fn(mfi).node(c.args[0]).target_function};
+            f.decorator_scope = mfi;
+            f.decorator_call = bound;
+          }
+        }
+      }
       if (e.kind != Entity::Function) continue;
       int32_t outer = factory ? returned_function(p, e.id) : e.id;
       if (outer < 0 || p.fn(outer).params.empty()) continue;
