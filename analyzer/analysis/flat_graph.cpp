@@ -3084,7 +3084,7 @@ class Inliner {
         f.node(n.args[0]).name == "globals") {
       // globals()["_mix_" + self.mixer]: any function of the file the name can be (each a
       // configuration: a constructor argument's default is one of them, not the only one)
-      if (std::string t = name_family(f, n.args[1], 0); t.find("{}") != std::string::npos) {
+      if (std::string t = name_family(f, n.args[1], 0); t.find("{}") != std::string::npos && t != "{}") {
         std::vector<int32_t> defs;
         const std::string module = p_.file(f.file).module_name + ".";
         for (const ir::Function& g : p_.functions)
