@@ -1507,8 +1507,10 @@ class Analyzer {
       // input at those positions only, with values computed from the input (inpainting calipers
       // with the local median, imputing sentinels): a local repair, the rest of the input intact.
       // (a test of each window of the signal, `|s - median(window)| > k * mad`, is one such test too)
+      // (and a test of each pixel's channels, `img.amin(1, keepdim=True) > 0.98`, dilated or not)
       if (!y_learned && !on_output_ &&
-          (!(df.evidence & (kReduce | kPool | kAggregate | kLocalPool)) || window_reductions(d, 0) == 1) &&
+          (!(df.evidence & (kReduce | kPool | kAggregate | kLocalPool)) || window_reductions(d, 0) == 1 ||
+           window_reductions(d, 0) == 0) &&
           local_repair(static_cast<int32_t>(i), d, y)) {
         integrated[i] = 0;
         continue;
@@ -2335,6 +2337,9 @@ class Analyzer {
     if (n.op == "unfold") return 0;
     if ((n.flags & kFlatInput) || !(fact(v).evidence & (kReduce | kPool | kAggregate | kLocalPool)))
       return 0;  // (nothing reduced on the way: one value per position)
+    // (`img.amin(1, keepdim=True)` over the channels alone: still one value per position)
+    if (ir::is_reduction(n.op) && !n.args.empty() && (layout_.reduces_features_only(v) || pixel_channels(n)))
+      return window_reductions(n.args[0], depth + 1);
     if (ir::is_reduction(n.op)) {
       int32_t dim = n.args.size() >= 2 ? n.args[1] : -1;
       for (const auto& [k, a] : n.kwargs)
@@ -2370,6 +2375,32 @@ class Analyzer {
     return most;
   }
 
+  // A Hampel-style test, `(x - med).abs() > k * mad` with `med`, `mad` statistics of each position's
+  // own window (`pad(x).unfold(-1, k, 1)`): the statistic's input is windows of the data `v` is
+  // made from, so the bound is the neighbourhood's, a relative threshold.
+  bool local_window_of(int32_t stat_input, int32_t v) const {
+    auto source = [&](int32_t x, bool& windowed) {
+      for (int guard = 0; guard < 10 && x >= 0; ++guard) {
+        const FlatNode& n = node(x);
+        if (n.op == "unfold") windowed = true;
+        if (!in(n.op, {"abs", "sub", "add", "neg", "reshape", "view", "pad", "unfold", "flatten", "square", "pow"}) ||
+            n.args.empty())
+          return x;
+        x = n.args[0];
+      }
+      return x;
+    };
+    bool windowed = false, unused = false;
+    const int32_t a = source(stat_input, windowed), b = source(v, unused);
+    return windowed && a >= 0 && a == b;
+  }
+
+  // `x.amin(1, keepdim=True)` on data a convolution reads: each pixel's channels, the axis kept.
+  bool pixel_channels(const FlatNode& n) const {
+    if (n.args.size() < 2 || scalar(n.args[1]) != 1.0 || !keeps_dims(n)) return false;
+    return layout_.element_wise_of_conv_input(n.args[0]);
+  }
+
   // `bound` is `k * v.amax(d, keepdim=True)` (or amin / mean / max(...).values, k a number or absent):
   // a bound scaled from `v`'s own statistic, kept broadcastable against `v`.
   bool relative_bound(int32_t bound, int32_t v) const {
@@ -2396,9 +2427,8 @@ class Analyzer {
         continue;
       }
       // (the same value written twice, `(s - med).abs() > k * (s - med).abs().mean(-1, keepdim=True)`)
-      if (!in(b.op, {"amax", "amin", "max", "min", "mean", "median", "nanmedian"}) || b.args.empty() ||
-          (b.args[0] != v && !same_value(b.args[0], v, 0)))
-        return false;
+      if (!in(b.op, {"amax", "amin", "max", "min", "mean", "median", "nanmedian"}) || b.args.empty()) return false;
+      if (b.args[0] != v && !same_value(b.args[0], v, 0)) return local_window_of(b.args[0], v);
       return axes_back || keeps_dims(b);
     }
     return false;

@@ -714,6 +714,8 @@ class Inliner {
     phi.op = "phi";
     phi.loc = loc;
     phi.function = fn;
+    // (which site's function an instance holds is configuration: each one's own ops integrate)
+    if (per_site) phi.flags = kFlatItemJoin;
     if (r >= 0) phi.args.push_back(r);
     for (const auto& alt : attr.alternatives)
       if (int32_t x = alt.loc.valid() ? with_frame(alt.loc, [&] { return call_one(alt); }) : call_one(alt); x >= 0)

@@ -587,6 +587,17 @@ class Builder {
       a.type = factory;
       a.factory_made = n.op == factory;
       if (a.factory_made) a.fill = fill_value(f, n);
+      // `torch.ones(3, 1, 7, 7) / 49`: a uniform factory scaled by a number is as uniform (a box filter)
+      if (!a.factory_made && (n.op == "mul" || n.op == "div") && n.args.size() == 2)
+        for (size_t k = 0; k < 2; ++k) {
+          const Node& t = f.node(n.args[k]);
+          const Node& c = f.node(n.args[1 - k]);
+          if (t.op != factory || !c.num || (n.op == "div" && k == 1) || *c.num == 0) continue;
+          if (auto v = fill_value(f, t)) {
+            a.factory_made = true;
+            a.fill = n.op == "mul" ? *v * *c.num : *v / *c.num;
+          }
+        }
     }
     return a;
   }
