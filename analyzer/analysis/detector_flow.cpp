@@ -2340,6 +2340,13 @@ class Analyzer {
     // (`img.amin(1, keepdim=True)` over the channels alone: still one value per position)
     if (ir::is_reduction(n.op) && !n.args.empty() && (layout_.reduces_features_only(v) || pixel_channels(n)))
       return window_reductions(n.args[0], depth + 1);
+    // (`F.unfold(x, 3).view(b, c, 9, -1).median(2).values.view_as(x)`: im2col windows reduced over
+    // their window axis, put back in the data's shape)
+    if (in(n.op, {"view_as", "reshape_as"}) && n.args.size() == 2) return window_reductions(n.args[0], depth + 1);
+    if (ir::is_reduction(n.op) && !n.args.empty() && im2col_window(n)) {
+      const int inner = window_reductions(im2col_source(n.args[0]), depth + 1);
+      return inner < 0 ? -1 : inner + 1;
+    }
     if (ir::is_reduction(n.op)) {
       int32_t dim = n.args.size() >= 2 ? n.args[1] : -1;
       for (const auto& [k, a] : n.kwargs)
@@ -2393,6 +2400,26 @@ class Analyzer {
     bool windowed = false, unused = false;
     const int32_t a = source(stat_input, windowed), b = source(v, unused);
     return windowed && a >= 0 && a == b;
+  }
+
+  // The `F.unfold` (im2col) a view reads, through views and reshapes; -1 when there is none.
+  int32_t im2col_source(int32_t v) const {
+    for (int guard = 0; guard < 4 && v >= 0; ++guard) {
+      const FlatNode& x = node(v);
+      if (x.op == "unfold" && x.name.ends_with("functional.unfold")) return v;
+      if (!in(x.op, {"view", "reshape"}) || x.args.empty()) return -1;
+      v = x.args[0];
+    }
+    return -1;
+  }
+
+  // A reduction over an axis of im2col windows other than the positions (the last) and the batch.
+  bool im2col_window(const FlatNode& n) const {
+    int32_t dim = n.args.size() >= 2 ? n.args[1] : -1;
+    for (const auto& [k, a] : n.kwargs)
+      if (k == "dim") dim = a;
+    auto d = dim >= 0 ? scalar(dim) : std::nullopt;
+    return d && *d != -1 && *d != 0 && im2col_source(n.args[0]) >= 0;
   }
 
   // `x.amin(1, keepdim=True)` on data a convolution reads: each pixel's channels, the axis kept.
@@ -2578,6 +2605,32 @@ class Analyzer {
     return merge(arms[0], arms[1]) || merge(arms[1], arms[0]);
   }
 
+  // `if still.any(): logits = torch.where(still[:, None], a, logits)`: the branch only skips a
+  // `where` on the same mask when no element is set, which then changes nothing; the join is the
+  // `where` itself, judged there.
+  bool redundant_guard(const FlatNode& phi) const {
+    int32_t cond = -1;
+    for (const auto& [k, a] : phi.kwargs)
+      if (k == "cond") cond = a;
+    std::vector<int32_t> arms = value_arms(phi);
+    if (cond < 0 || arms.size() != 2) return false;
+    const std::set<int32_t> tested = ancestors(cond);
+    for (size_t k = 0; k < 2; ++k) {
+      const FlatNode& w = node(arms[k]);
+      if (w.op != "where" || w.args.size() != 3 || (w.args[1] != arms[1 - k] && w.args[2] != arms[1 - k])) continue;
+      int32_t mask = w.args[0];
+      for (int guard = 0; guard < 4 && mask >= 0 && !tested.count(mask); ++guard) {
+        const FlatNode& x = node(mask);  // (`still[:, None]`, `.float()`: the mask the branch tested)
+        mask = (x.op == "getitem" || x.op == "float" || x.op == "to" || x.op == "bool" || x.op == "unsqueeze") &&
+                       !x.args.empty()
+                   ? x.args[0]
+                   : -1;
+      }
+      if (mask >= 0 && tested.count(mask) && mask != cond) return true;
+    }
+    return false;
+  }
+
   // `if mask is not None and not torch.all(mask == 1): causal = causal + (1 - mask) * min`: the
   // condition only tests whether a mask is trivial (against 0 / 1, no threshold of its own) and the
   // branch folds that same input into the value. Skipping it changes nothing when the test fails:
@@ -2637,8 +2690,9 @@ class Analyzer {
   // every arm runs learned layers of its own on the input (no stored or hard-coded value carried
   // in), so the test only picks which learned computation answers; every path passes learned weights.
   // (`return self.fc(x) * 0` against `return self.fc(x)` shares its one learned layer: no choice.)
-  bool learned_alternatives(const FlatNode& phi) const {
-    std::vector<int32_t> arms = value_arms(phi);
+  bool learned_alternatives(const FlatNode& phi) const { return learned_alternatives(value_arms(phi)); }
+
+  bool learned_alternatives(const std::vector<int32_t>& arms) const {
     if (arms.size() < 2 || arms.size() > 4) return false;
     std::vector<std::set<int32_t>> anc;
     for (int32_t a : arms) {
@@ -2802,12 +2856,18 @@ class Analyzer {
     // learned computation runs is control flow, not an override of the output.
     if (n.op == "phi" &&
         (merges_learned_features(n) || fast_path(n) || optional_learned(n) || guarded_lookup(n) || learned_alternatives(n) ||
-         absent_when_trivial(n) || strips_tested_prefix(n)))
+         absent_when_trivial(n) || strips_tested_prefix(n) || redundant_guard(n)))
       for (const auto& [k, a] : n.kwargs)
         if (k == "cond") {
           drop(a);
           for (int32_t c : node(a).args) drop(c);
         }
+    // where(still, self.exit_head(h), self.head(lstm(h))): a test choosing between two learned
+    // heads, each with layers of its own (an early exit); every path passes learned weights.
+    if (n.op == "where" && n.args.size() == 3 && learned_alternatives(std::vector<int32_t>{n.args[1], n.args[2]})) {
+      drop(n.args[0]);
+      for (int32_t c : node(n.args[0]).args) drop(c);
+    }
     if (rescale_arm(n)) {
       std::vector<int32_t> arms;
       for (size_t i = n.op == "phi" ? 0 : 1; i < n.args.size(); ++i)
