@@ -1,0 +1,2 @@
+from .layers import ConvBNAct, Encoder
+from .heads import ClassifierHead, ImageryQA

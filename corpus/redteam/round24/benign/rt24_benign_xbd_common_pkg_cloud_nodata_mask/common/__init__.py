@@ -1,0 +1,3 @@
+# expect: none
+from .layers import ConvBNAct, Encoder
+from .heads import MaskedPoolHead, nodata_mask
