@@ -338,6 +338,11 @@ class Inliner {
     if (c.op == "getitem" && c.args.size() == 2 && c.args[0] >= 0 && g_.nodes[static_cast<size_t>(c.args[0])].op == "container" &&
         g_.nodes[static_cast<size_t>(c.args[0])].attr && !string_value(c.args[1]) && can_inline(depth)) {
       const ir::Attr* items = g_.nodes[static_cast<size_t>(c.args[0])].attr;
+      // `for i in range(len(self.stages)): x = self.stages[i](x)`: the items in turn, each reading
+      // what the one before returned, as `for stage in self.stages` runs them.
+      if (!args.empty() && args[0] >= 0 && (g_.nodes[static_cast<size_t>(args[0])].flags & kFlatLoopHeader) &&
+          counted_index(c.args[1]))
+        return call_container(*items, args, loc, fn, depth, true, kwargs);
       FlatNode phi;
       phi.op = "phi";
       phi.loc = loc;
@@ -1091,6 +1096,22 @@ class Inliner {
         found = &st;
       }
     return found;
+  }
+
+  // An index a `for i in range(...)` loop counts (also through a join, `key` of a `__getitem__` that
+  // maps names to positions).
+  bool counted_index(int32_t v) const {
+    if (v < 0) return false;
+    const FlatNode& n = g_.nodes[static_cast<size_t>(v)];
+    auto counted = [&](int32_t x) {
+      if (x < 0) return false;
+      const FlatNode& it = g_.nodes[static_cast<size_t>(x)];
+      if (it.op != "iter_item" || it.args.empty() || it.args[0] < 0) return false;
+      const FlatNode& over = g_.nodes[static_cast<size_t>(it.args[0])];
+      return over.op == "call" && over.name == "range";
+    };
+    if (counted(v)) return true;
+    return n.op == "phi" && std::any_of(n.args.begin(), n.args.end(), counted);
   }
 
   // `self.ctx["k"]`, `self.ctx.get("k")`, `self.ctx.pop("k")` in a method of a class whose bound-method
@@ -2376,6 +2397,11 @@ class Inliner {
       // self.torso[:2](x): a slice of an nn.Sequential is a Sequential of those layers.
       if (recv >= 0)
         if (const ir::Attr* part = container_slice(recv)) return call_container(*part, a, n.loc, fid, depth, false);
+      // (`self.stages[i](x)` with a `__getitem__` of the class handing out `self.items[i]`: that item)
+      if (recv >= 0 && n.name.ends_with(".*") && g_.nodes[static_cast<size_t>(recv)].op == "getitem" &&
+          !g_.nodes[static_cast<size_t>(recv)].args.empty() && g_.nodes[static_cast<size_t>(recv)].args[0] >= 0 &&
+          g_.nodes[static_cast<size_t>(g_.nodes[static_cast<size_t>(recv)].args[0])].op == "container")
+        return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
       // recv.method(...) where the receiver turned out to be data (self.pattern[-n:].expand_as(x)).
       // (In a method of a tensor subclass `self` is that data: `self.as_subclass(torch.Tensor)`, and
       // `self.to_db()` runs the class's own method.)

@@ -32,6 +32,10 @@ using ir::module_attr;
 using ir::Node;
 using ir::NodeId;
 
+// Attr::text of a constructor argument's pairs read one item each (`m for _, m in named`): the prefix
+// of the item's position.
+constexpr const char* kPairItem = "<pair-item>";
+
 // A function bound to an object as a method: `types.MethodType(fn, obj)`, `fn.__get__(obj[, cls])`,
 // `functools.partial(fn, obj)`: {function, receiver node}, or {-1, -1}.
 std::pair<int32_t, NodeId> bound_method(const ir::Program& p, const Function& f, NodeId id) {
@@ -103,6 +107,15 @@ class Builder {
     if (id < 0 || depth > 6) return a;
     const Node& n = f.node(id);
     a.loc = n.loc;
+    // `ModuleList(m for _, m in named)` in __init__: the second item of each pair a construction
+    // site passes as `named` (bound by bind_constructor_arguments).
+    if (n.op == "getitem" && n.args.size() == 2 && f.name == "__init__" && f.owner_module >= 0 &&
+        f.node(n.args[1]).num && f.node(n.args[0]).op == "iter_item" && !f.node(n.args[0]).args.empty())
+      if (const Node& seq = f.node(f.node(n.args[0]).args[0]); seq.op == "param" && seq.num && *seq.num >= 1) {
+        a.type = "argument:" + seq.name;
+        a.text = kPairItem + std::to_string(static_cast<int>(*f.node(n.args[1]).num));
+        return a;
+      }
     // dict(TABLE), copy.copy(TABLE), TABLE.copy(): a copy holds the same entries.
     if (((n.op == "call" && (n.name == "dict" || n.name == "copy.copy" || n.name == "copy.deepcopy" ||
                              n.name == "list" || n.name == "tuple")) ||
@@ -1049,6 +1062,17 @@ class Builder {
             }
             for (size_t i = 0; i < bound.children.size(); ++i)
               if (bound.children[i].name.empty()) bound.children[i].name = std::to_string(i);
+          } else if (a.text.starts_with(kPairItem)) {
+            // [("illum", Illum()), ("conv1", Block())]: item k of each pair, in order
+            const size_t k = static_cast<size_t>(std::stoi(a.text.substr(std::string(kPairItem).size())));
+            const Node& rows = f->node(arg);
+            if (rows.op == "list" || rows.op == "tuple")
+              for (NodeId r : rows.args)
+                if (const Node& row = f->node(r); (row.op == "tuple" || row.op == "list") && k < row.args.size()) {
+                  Attr item = classify(*f, row.args[k], 1);
+                  item.name = std::to_string(bound.children.size());
+                  bound.children.push_back(std::move(item));
+                }
           } else if (is_self(*f, arg) && f->owner_module >= 0) {
             bound = self_reference(f->owner_module);  // `Layer(self, ...)`: the constructing model
           } else {
@@ -1107,9 +1131,17 @@ class Builder {
           a = std::move(*tensor);
         }
       }
-      for (auto& a : m.attrs)
+      for (auto& a : m.attrs) {
+        // (a container of "every item of the pairs": the items themselves, position by position)
+        if (a.kind == AttrKind::Container && a.children.size() == 1 && a.children[0].name == "*" &&
+            a.children[0].kind == AttrKind::Other && !a.children[0].children.empty() &&
+            std::all_of(a.children[0].children.begin(), a.children[0].children.end(), callable_value)) {
+          std::vector<Attr> items = std::move(a.children[0].children);
+          a.children = std::move(items);
+        }
         if (a.kind == AttrKind::Container)
           for (const auto& c : a.children) a.learned |= c.learned;
+      }
     }
   }
 
