@@ -308,6 +308,8 @@ class Inliner {
   int32_t call_value(int32_t callee, std::vector<int32_t> args, std::vector<std::pair<std::string, int32_t>> kwargs,
                      const ir::Loc& loc, int32_t fn, int depth) {
     const FlatNode c = g_.nodes[static_cast<size_t>(callee)];
+    // `ref()` on a weak reference (`weakref.ref(obj)`, `weakref.WeakMethod(self.m)`): the object.
+    if (args.empty() && kwargs.empty() && c.attr && c.attr->text == ir::kWeakReference) return callee;
     if (c.op == "self" && c.num) {
       int32_t mod = static_cast<int32_t>(*c.num);
       // Calling an instance runs its class's __call__ when the model code defines one, else its forward.

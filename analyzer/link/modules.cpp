@@ -207,11 +207,12 @@ class Builder {
         return same;
       }
     }
-    if (n.op == "call" && (n.name == "weakref.ref" || n.name == "weakref.proxy") && !n.args.empty()) {
+    if (n.op == "call" && (n.name == "weakref.ref" || n.name == "weakref.proxy" || n.name == "weakref.WeakMethod") &&
+        !n.args.empty()) {
       // weakref.ref(parent): calling it hands back the object (a proxy is the object); the parent
-      // model itself when a child is given `self`.
+      // model itself when a child is given `self`. weakref.WeakMethod(self.m): the bound method.
       Attr to = receiver(f, n.args[0]) && f.owner_module >= 0 ? self_reference(f.owner_module) : classify(f, n.args[0], depth + 1);
-      if (n.name == "weakref.ref") to.text = ir::kWeakReference;
+      if (n.name != "weakref.proxy") to.text = ir::kWeakReference;
       to.init_node = id;
       to.loc = n.loc;
       return to;
@@ -897,6 +898,16 @@ class Builder {
     for (const auto& [name, node] : vars) {
       if (m.methods.count(name) || find(m, name) || node < 0) continue;
       current_ = &m;
+      if (int32_t fn = descriptor_function(body, node); fn >= 0) {
+        Attr a;
+        a.name = name;
+        a.function = fn;
+        a.type = "bound_method";
+        a.init_node = node;
+        a.loc = body.node(node).loc;
+        m.attrs.push_back(std::move(a));
+        continue;
+      }
       auto [vf, v] = field_default(body, node);
       Attr a = classify(*vf, v, 0);
       // (a list of callables: `post: list = field(default_factory=lambda: [clip, check])`)
@@ -906,6 +917,45 @@ class Builder {
       a.name = name;
       m.attrs.push_back(std::move(a));
     }
+  }
+
+  // `finalize = Policy(fn)` in a class body, with `Policy` a descriptor whose `__get__(self, obj)`
+  // binds a function its constructor stored (`return functools.partial(self.fn, obj)`,
+  // `types.MethodType(self.fn, obj)`): `self.finalize(...)` runs `fn` bound to the instance. The
+  // function, or -1.
+  int32_t descriptor_function(const Function& body, NodeId id) const {
+    const Node& n = body.node(id);
+    if (n.op != "call" || n.target_module < 0) return -1;
+    const int32_t get = find_method(p_, n.target_module, "__get__");
+    const int32_t init = find_method(p_, n.target_module, "__init__");
+    if (get < 0 || init < 0) return -1;
+    const Function& g = p_.fn(get);
+    const Function& ctor = p_.fn(init);
+    if (g.param_nodes.size() < 2 || ctor.param_nodes.empty()) return -1;
+    for (NodeId r : g.returns) {
+      const Node& ret = g.node(r);
+      if (ret.args.empty() || ret.args[0] < 0) continue;
+      const Node& v = g.node(ret.args[0]);
+      const bool binder = (v.op == "call" && (v.name == "types.MethodType" || v.name == "MethodType" ||
+                                              v.name == "functools.partial" || v.name == "partial")) ||
+                          v.op == "__get__";
+      if (!binder || v.args.size() < 2 || v.args[0] < 0 || v.args[1] != g.param_nodes[1]) continue;
+      const Node& stored = g.node(v.args[0]);
+      if (stored.op != "attr" || stored.args.empty() || stored.args[0] != g.param_nodes[0]) continue;
+      // The constructor parameter stored under that name, and what the class body passes for it.
+      for (const Node& s : ctor.nodes) {
+        if (s.op != "setattr" || s.name != stored.name || s.args.size() != 2 || s.args[0] != ctor.param_nodes[0])
+          continue;
+        const Node& param = ctor.node(s.args[1]);
+        if (param.op != "param" || !param.num || *param.num < 1) continue;
+        const size_t at = static_cast<size_t>(*param.num) - 1;
+        NodeId arg = at < n.args.size() ? n.args[at] : ir::kNoNode;
+        for (const auto& [k, kv] : n.kwargs)
+          if (k == param.name) arg = kv;
+        if (arg >= 0 && body.node(arg).target_function >= 0) return body.node(arg).target_function;
+      }
+    }
+    return -1;
   }
 
   static bool has_decorator(const Function& f, const std::string& name) {
