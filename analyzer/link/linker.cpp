@@ -298,6 +298,13 @@ int32_t subclass_hook_decorator(const ir::Program& p, const ir::Function& f) {
   return -1;
 }
 
+// A decorator as written in `f`'s file: its own definitions and imports first, then an absolute path.
+static Entity resolve_decorator_name(const ir::Program& p, const ir::Function& f, const std::string& name) {
+  const std::string& mod = f.file >= 0 ? p.file(f.file).module_name : std::string();
+  Entity e = mod.empty() ? Entity{} : resolve_from(p, mod + "." + name, f.file);
+  return e.kind == Entity::None ? resolve_from(p, name, f.file) : e;
+}
+
 // `@guard` / `@guard(limit=8)` on a function of the tree: the wrapper the decorator returns.
 void resolve_decorators(ir::Program& p) {
   for (auto& f : p.functions) f.overloads.clear();
@@ -316,12 +323,8 @@ void resolve_decorators(ir::Program& p) {
       const bool factory = d.ends_with("()");
       const std::string name = factory ? d.substr(0, d.size() - 2) : d;
       if (name == "staticmethod" || name == "classmethod" || name == "property") continue;
-      // As written in the file: its own definitions and imports first, then an absolute path.
       const std::string& mod = f.file >= 0 ? p.file(f.file).module_name : std::string();
-      auto lookup = [&](const std::string& dotted) {
-        Entity e = mod.empty() ? Entity{} : resolve_from(p, mod + "." + dotted, f.file);
-        return e.kind == Entity::None ? resolve_from(p, dotted, f.file) : e;
-      };
+      auto lookup = [&](const std::string& dotted) { return resolve_decorator_name(p, f, dotted); };
       if (name.ends_with(".register")) {
         // `@generic.register(T)` adds an implementation to a singledispatch generic.
         Entity g = lookup(name.substr(0, name.size() - 9));
@@ -429,6 +432,15 @@ void resolve_bases(ir::Program& p) {
 }
 
 }  // namespace
+
+int32_t decorator_function(const ir::Program& p, const ir::Function& f, const std::string& decorator) {
+  const bool factory = decorator.ends_with("()");
+  const std::string name = factory ? decorator.substr(0, decorator.size() - 2) : decorator;
+  if (name == "staticmethod" || name == "classmethod" || name == "property") return -1;
+  const Entity e = resolve_decorator_name(p, f, name);
+  if (e.kind != Entity::Function) return -1;
+  return factory ? returned_function(p, e.id) : e.id;
+}
 
 Entity resolve(const ir::Program& program, const std::string& dotted, int32_t from_file) {
   FileIndex ix = build_index(program);

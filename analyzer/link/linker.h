@@ -23,6 +23,9 @@ struct Entity {
 // `from_file`: the file the name is written in, whose own definitions win.
 Entity resolve(const ir::Program& program, const std::string& dotted, int32_t from_file = -1);
 
-// A method of a class or of its bases (first found in method-resolution order), -1 if none.
+// The function of the tree a decorator of `f` (one of f.decorators, as written) is called with `f`:
+// the decorator itself, or what a decorator factory returns (`@step("prior")` -> the `register`
+// closure `step` returns); -1 when it is not a function of the tree.
+int32_t decorator_function(const ir::Program& program, const ir::Function& f, const std::string& decorator);
 
 }  // namespace archscan::link

@@ -572,6 +572,21 @@ class Builder {
         a.children.clear();
         a.type.clear();
       }
+      // {f"{name}:{i}": fn for i, (name, fn) in enumerate(parts)}: a part of each element of the
+      // sequence unpacked (the elements' callables; an element's parts are not kept apart).
+      if (NodeId seq = unpacked_sequence(f, value); seq >= 0) {
+        std::vector<Attr> parts;
+        collect_list(f, seq, parts, depth + 1, false);
+        for (auto& c : parts)
+          if (callable_value(c) && a.children.size() < 16) {
+            c.name = key;
+            a.children.push_back(std::move(c));
+          }
+        if (!a.children.empty()) {
+          a.type = n.name == "dict" ? "dict" : "list";
+          return a;
+        }
+      }
       Attr item = classify(f, value, depth + 1);
       if (callable_value(item)) {
         item.name = key;
@@ -1531,6 +1546,30 @@ class Builder {
   // What a comprehension's every item is, and the name it is kept under: `*` for a list's items;
   // the key's name template for a dict comprehension's values (`{f"b{r}": Block(r) for r in rs}`
   // keeps `b{}`), `*` when the key is not a string.
+  // The sequence whose elements `v` unpacks a part of: `fn` in `for name, fn in pairs` or
+  // `for i, (name, fn) in enumerate(pairs)` reads a part of each element of `pairs` (of the
+  // sequence `zip(a, b)` takes that position from); -1 when `v` is not such a part.
+  static NodeId unpacked_sequence(const Function& f, NodeId v) {
+    std::vector<size_t> path;
+    while (v >= 0 && f.node(v).op == "getitem" && f.node(v).args.size() == 2 && f.node(v).args[1] >= 0 &&
+           f.node(f.node(v).args[1]).op == "const" && f.node(f.node(v).args[1]).num && path.size() < 4) {
+      const double k = *f.node(f.node(v).args[1]).num;
+      if (k < 0 || k > 8) return -1;
+      path.insert(path.begin(), static_cast<size_t>(k));
+      v = f.node(v).args[0];
+    }
+    if (path.empty() || v < 0 || f.node(v).op != "iter_item" || f.node(v).args.empty()) return -1;
+    NodeId seq = f.node(v).args[0];
+    const Node& s = f.node(seq);
+    if (s.op == "call" && (s.name == "enumerate" || s.name == "zip") && !s.args.empty()) {
+      const size_t at = s.name == "enumerate" ? path[0] - 1 : path[0];
+      if ((s.name == "enumerate" && path[0] != 1) || at >= s.args.size()) return -1;
+      path.erase(path.begin());
+      seq = s.args[at];
+    }
+    return seq;
+  }
+
   static std::pair<NodeId, std::string> comprehension_item(const Function& f, const Node& n) {
     if (n.name == "dict" && n.args[0] >= 0) {
       const Node& pair = f.node(n.args[0]);
@@ -1730,6 +1769,12 @@ class Builder {
         for (const Node& n : g.nodes)
           if (n.op == "call_value" && n.name == ir::kClassDecorator && n.args.size() == 2 && n.target_function >= 0)
             decorated[n.target_function].emplace_back(g.id, n.args[1]);
+      // (and a function decorator, `@step("prior") def make(cfg)`: the function it is applied to)
+      for (const Function& g : p_.functions)
+        for (const auto& d : g.decorators)
+          if (int32_t deco = link::decorator_function(p_, g, d); deco >= 0 && g.parent >= 0)
+            for (const Node& n : p_.fn(g.parent).nodes)
+              if (n.op == "def" && n.target_function == g.id) decorated[deco].emplace_back(g.parent, n.id);
       for (const Function& g : p_.functions)
         for (const Node& n : g.nodes) {
           if (n.op != "setitem" || n.args.size() != 3 || n.args[0] < 0 || n.args[2] < 0 ||
