@@ -28,6 +28,9 @@ using ir::find_method;
 
 bool attr_learned(const ir::Attr& a) { return a.learned; }
 
+// The number an index node folds to; a parameter's `num` is its position, not a value.
+std::optional<double> index_value(const ir::Node& n) { return n.op == "param" ? std::nullopt : n.num; }
+
 // An op a tensor (or any value) has as a method: arithmetic, shapes, reductions, conversions.
 bool tensor_method(std::string_view op) {
   return ir::is_reduction(op) || ir::is_elementwise_math(op) || ir::is_shape_op(op) || ir::is_metadata_op(op) ||
@@ -2239,11 +2242,11 @@ class Inliner {
       if (yields(m(n.args[0]), yielded, 0)) return join(std::move(yielded), n.loc, fid);
     }
     // (an index beyond any tuple's size, or not finite, picks nothing: `long` could not hold it)
-    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[1]).num && std::fabs(*f.node(n.args[1]).num) < 1e9 &&
-        m(n.args[0]) >= 0) {
+    if (n.op == "getitem" && n.args.size() == 2 && index_value(f.node(n.args[1])) &&
+        std::fabs(*index_value(f.node(n.args[1]))) < 1e9 && m(n.args[0]) >= 0) {
       // (a, b, c)[1] of a tuple the analysis built (or of any of the tuples a variable may hold):
       // the element, not the whole tuple.
-      const double k = *f.node(n.args[1]).num;
+      const double k = *index_value(f.node(n.args[1]));
       std::vector<int32_t> picked;
       if (k == static_cast<double>(static_cast<long>(k)) &&
           tuple_elements(m(n.args[0]), static_cast<long>(k), picked, 0))
@@ -2269,7 +2272,8 @@ class Inliner {
           return derived("iter_item", {z.args[0]}, n.loc, fid);
       }
     }
-    if (n.op == "getitem" && n.args.size() == 2 && !f.node(n.args[1]).num && m(n.args[0]) >= 0 && m(n.args[1]) >= 0) {
+    if (n.op == "getitem" && n.args.size() == 2 && !index_value(f.node(n.args[1])) && m(n.args[0]) >= 0 &&
+        m(n.args[1]) >= 0) {
       // (row, void)[code == TEST]: a pair indexed by a computed truth value picks one of the two,
       // as `void if code == TEST else row` does.
       const FlatNode* pair = &g_.nodes[static_cast<size_t>(m(n.args[0]))];
@@ -2334,9 +2338,10 @@ class Inliner {
           g_.nodes[static_cast<size_t>(base)].attr && f.node(n.args[1]).op != "slice") {
         const ir::Attr& c = *g_.nodes[static_cast<size_t>(base)].attr;
         const ir::Node& idx = f.node(n.args[1]);
-        std::string key = idx.num ? std::to_string(static_cast<long long>(*idx.num)) : idx.name;
+        const std::optional<double> at = index_value(idx);
+        std::string key = at ? std::to_string(static_cast<long long>(*at)) : idx.op == "param" ? std::string() : idx.name;
         // self.stages[self._i] with `_i` a number the flow knows here
-        if (!idx.num && m(n.args[1]) >= 0 && g_.nodes[static_cast<size_t>(m(n.args[1]))].op == "const" &&
+        if (!at && m(n.args[1]) >= 0 && g_.nodes[static_cast<size_t>(m(n.args[1]))].op == "const" &&
             g_.nodes[static_cast<size_t>(m(n.args[1]))].num)
           key = std::to_string(static_cast<long long>(*g_.nodes[static_cast<size_t>(m(n.args[1]))].num));
         // (an f-string key, `self.blocks[f"b{res}"]`, reads the entries kept under its template;
@@ -2347,7 +2352,7 @@ class Inliner {
               (child.name.find("{}") != std::string::npos && ir::fits_template(child.name, key)))
             return attr_value(child, n.loc, fid, c.name + "." + key);
         // An entry chosen by a key not known here: stands for every entry when called.
-        bool folded = idx.num || (idx.op == "const" && !idx.name.empty());
+        bool folded = at || (idx.op == "const" && !idx.name.empty());
         if (!folded && (c.type == "dict" || c.type == "ModuleDict")) {
           // The key travels with the entry: calling it merges every entry's result on that key.
           if (m(n.args[1]) < 0) return base;

@@ -28,6 +28,13 @@ void print_attr(std::string& out, const Program& p, const Attr& a, int indent) {
   }
   out += "\n";
   for (const auto& c : a.children) print_attr(out, p, c, indent + 2);
+  // (the other configurations the value may be: `A() if flag else B()`, a module passed in elsewhere)
+  for (const auto& alt : a.alternatives) {
+    out += fmt::format("{:{}}or ", "", indent + 2);
+    std::string one;
+    print_attr(one, p, alt, 0);
+    out += one.substr(5);  // ("attr ")
+  }
 }
 
 }  // namespace

@@ -207,6 +207,33 @@ class Builder {
         return same;
       }
     }
+    if (n.op == "call" && (n.name == "dict" || n.name == "list" || n.name == "tuple") && n.args.size() == 1 &&
+        n.args[0] >= 0) {
+      // dict(itertools.starmap(self._make_gate, pairs)), list(map(make, specs)): what the function
+      // returns for each item, the callables among its results (`return stage, gate`).
+      const Node& mapped = f.node(n.args[0]);
+      if (mapped.op == "call" && mapped.args.size() >= 2 &&
+          (mapped.name == "itertools.starmap" || mapped.name == "starmap" || mapped.name == "map")) {
+        const Attr fn = classify(f, mapped.args[0], depth + 1);
+        Attr out;
+        out.type = n.name == "dict" ? "dict" : "list";
+        out.init_node = id;
+        out.loc = n.loc;
+        if (fn.function >= 0)
+          for (NodeId r : p_.fn(fn.function).returns) {
+            const Function& g = p_.fn(fn.function);
+            if (g.node(r).args.empty()) continue;
+            std::vector<Attr> parts;
+            collect_list(g, g.node(r).args[0], parts, depth + 1, true);
+            for (auto& c : parts)
+              if (callable_value(c) && out.children.size() < 16) {
+                c.name = "*";
+                out.children.push_back(std::move(c));
+              }
+          }
+        if (!out.children.empty()) return out;
+      }
+    }
     if (n.op == "call" && (n.name == "weakref.ref" || n.name == "weakref.proxy" || n.name == "weakref.WeakMethod") &&
         !n.args.empty()) {
       // weakref.ref(parent): calling it hands back the object (a proxy is the object); the parent
@@ -1078,6 +1105,52 @@ class Builder {
   }
 
   // `self.net = net` where every construction site passes a module: bind the attribute to it.
+  // What a construction site passes for the constructor parameter `pname` (at `index`, counting
+  // `self`), or kNoNodeId.
+  static NodeId site_argument(const Node& call, const std::string& pname, size_t index) {
+    NodeId arg = kNoNodeId;
+    for (const auto& [k, v] : call.kwargs)
+      if (k == pname) arg = v;
+    if (arg == kNoNodeId && index >= 1 && index - 1 < call.args.size()) arg = call.args[index - 1];
+    return arg;
+  }
+
+  // What a construction site in `f` passes (`v`), where `f` may itself be a constructor handing on
+  // one of its own parameters (`StageTable([("illum", illum if illum is not None else
+  // nn.Identity()), ...])` in `Net.__init__(self, illum=None)`): then also what the sites building
+  // that class pass for it, each a configuration (a module handed through two constructors).
+  Attr site_value(const Function& f, NodeId v, const Sites& sites, int depth) {
+    Attr out = classify(f, v, 1);
+    if (v < 0 || depth > 2 || f.name != "__init__" || f.owner_module < 0) return out;
+    const Node& n = f.node(v);
+    std::vector<NodeId> arms{v};
+    if (n.op == "select" && n.args.size() == 3) arms = {n.args[1], n.args[2]};
+    if (n.op == "or") arms = n.args;
+    for (NodeId arm : arms) {
+      const Node& param = f.node(arm);
+      if (param.op != "param" || !param.num || *param.num < 1) continue;
+      for (auto [g, call] : sites[static_cast<size_t>(f.owner_module)]) {
+        const NodeId arg = site_argument(*call, param.name, static_cast<size_t>(*param.num));
+        if (arg == kNoNodeId || g == &f) continue;
+        Attr b = site_value(*g, arg, sites, depth + 1);
+        // (a stage: a layer, a module that runs, a function; not a configuration object, whose
+        // defaults the class declares)
+        const bool runs = b.kind == AttrKind::Layer || b.kind == AttrKind::Container || b.function >= 0 ||
+                          (b.kind == AttrKind::Submodule && b.module_class >= 0 &&
+                           (find_method(p_, b.module_class, "forward") >= 0 ||
+                            find_method(p_, b.module_class, "__call__") >= 0));
+        if (!runs) continue;
+        b.passed_in = true;
+        if (!known(out)) {
+          out = std::move(b);
+        } else if (known(b) && out.alternatives.size() < 4) {
+          out.alternatives.push_back(std::move(b));
+        }
+      }
+    }
+    return out;
+  }
+
   void bind_constructor_arguments(const Sites& sites) {
     for (auto& m : p_.modules) {
       int32_t init = m.method("__init__");
@@ -1107,10 +1180,7 @@ class Builder {
         bool numbers_only = true, tensors_only = true;
         std::vector<Attr> callables;  // what the sites that pass callables pass, in order
         for (auto [f, call] : sites[static_cast<size_t>(m.id)]) {
-          NodeId arg = kNoNodeId;
-          for (const auto& [k, v] : call->kwargs)
-            if (k == pname) arg = v;
-          if (arg == kNoNodeId && index >= 1 && index - 1 < call->args.size()) arg = call->args[index - 1];
+          const NodeId arg = site_argument(*call, pname, index);
           if (arg == kNoNodeId) continue;
           Attr bound;
           if (star) {
@@ -1134,14 +1204,14 @@ class Builder {
             if (rows.op == "list" || rows.op == "tuple")
               for (NodeId r : rows.args)
                 if (const Node& row = f->node(r); (row.op == "tuple" || row.op == "list") && k < row.args.size()) {
-                  Attr item = classify(*f, row.args[k], 1);
+                  Attr item = site_value(*f, row.args[k], sites, 0);
                   item.name = std::to_string(bound.children.size());
                   bound.children.push_back(std::move(item));
                 }
           } else if (is_self(*f, arg) && f->owner_module >= 0) {
             bound = self_reference(f->owner_module);  // `Layer(self, ...)`: the constructing model
           } else {
-            bound = classify(*f, arg, 1);
+            bound = site_value(*f, arg, sites, 0);
           }
           if (callable_value(bound) || std::any_of(bound.children.begin(), bound.children.end(), callable_value)) {
             bound.name = a.name;
