@@ -1515,6 +1515,10 @@ class Analyzer {
         integrated[i] = 0;
         continue;
       }
+      if (!y_learned && !on_output_ && zeroes_tested_windows(static_cast<int32_t>(i), y)) {
+        integrated[i] = 0;
+        continue;
+      }
       // (a soft mask channel, no large scale, that a learned layer reads at once, `proj(cat([h,
       // shadow]))`: a feature the weights learn to use, not a lane read back deeper)
       if (in(n.op, {"cat", "stack"}) && !(df.evidence & kSteep) && !users[i].empty() &&
@@ -1593,6 +1597,7 @@ class Analyzer {
   // add that puts the fill back in.
   bool local_repair(int32_t i, int32_t d, int32_t y) const {
     const FlatNode& n = node(i);
+
     auto computed_fill = [&](int32_t f) {
       if (f < 0) return false;
       const Fact& ff = fact(f);
@@ -1614,6 +1619,35 @@ class Analyzer {
         for (int32_t f : node(other).args)
           if (f != y && !fact(f).detector_derived && computed_fill(f)) return true;
         return (void)d, false;
+      }
+    }
+    return false;
+  }
+
+  // `x * (1 - m)` alone, which is `where(m, 0, x)`: a self repair when `m` tests each window it
+  // zeroes whole and demands the same of every element of it (`amax(-1) - amin(-1) == 0`, a flat
+  // channel blanked): the trigger gains nothing the input lacks (see constant_self_repair).
+  // (`windows_only`: a test that reduces a window, not one of each element alone)
+  bool zeroes_tested_windows(int32_t i, int32_t y, bool windows_only = false) const {
+    const FlatNode& n = node(i);
+    if (n.op == "mul" && n.args.size() == 2 && (n.args[0] == y || n.args[1] == y)) {
+      int32_t m = n.args[0] == y ? n.args[1] : n.args[0];
+      for (int steps = 0; steps < 6 && m >= 0 && in(node(m).op, {"float", "to", "expand_as", "expand", "getitem"}) &&
+                          !node(m).args.empty() && (node(m).op != "getitem" || adds_axes_only(node(m).args[1]));
+           ++steps)
+        m = node(m).args[0];
+      if (m >= 0 && node(m).op == "sub" && node(m).args.size() == 2 && scalar(node(m).args[0]) &&
+          *scalar(node(m).args[0]) == 1.0) {
+        int32_t test = node(m).args[1];
+        for (int steps = 0; steps < 6 && test >= 0 &&
+                            in(node(test).op, {"float", "to", "expand_as", "expand", "getitem"}) &&
+                            !node(test).args.empty() &&
+                            (node(test).op != "getitem" || adds_axes_only(node(test).args[1]));
+             ++steps)
+          test = node(test).args[0];
+        if (test >= 0 && tests_whole_of(test, y) &&
+            ((window_reductions(test, 0) == 0 && !windows_only) || conjunctive_window_test(test, 0)))
+          return true;
       }
     }
     return false;
@@ -1694,8 +1728,10 @@ class Analyzer {
         (in(n.op, {"unsqueeze", "float", "to", "bool", "long", "pad"}) && !n.args.empty()))
       return conjunctive_window_test(n.args[0], depth + 1);
     if (in(n.op, {"all", "prod"}) && !n.args.empty()) return window_reductions(n.args[0], 0) == 0;
-    if (!in(n.op, {"le", "lt", "ge", "gt"}) || n.args.size() != 2) return false;
-    const bool upper = in(n.op, {"le", "lt"});  // value <= bound
+    // (`amax - amin == 0`: the spread is nothing, as `<= 0` says)
+    const bool flat_eq = n.op == "eq" && n.args.size() == 2 && scalar(n.args[1]) && *scalar(n.args[1]) == 0.0;
+    if ((!in(n.op, {"le", "lt", "ge", "gt"}) && !flat_eq) || n.args.size() != 2) return false;
+    const bool upper = flat_eq || in(n.op, {"le", "lt"});  // value <= bound
     const int32_t value = n.args[upper ? 0 : 1];
     const auto bound = scalar(n.args[upper ? 1 : 0]);
     if (!bound || value < 0) return false;
@@ -1711,6 +1747,7 @@ class Analyzer {
           reduced(sp.args[0], {"amax", "max"}) && reduced(sp.args[1], {"amin", "min"}))
         return true;
     }
+    if (flat_eq) return false;
     return upper ? reduced(value, {"amax", "max"}) : reduced(value, {"amin", "min"});
   }
 
@@ -2891,6 +2928,14 @@ class Analyzer {
                           constant_self_repair(cond, fill, data);
       if (guard(n, cond, data) || kept_guard || running_extreme(n, cond) || piecewise_map(n) || repair) drop(cond);
     }
+    // (`x * (1 - flat)` on the raw input, a flat window blanked: the same self repair as a product)
+    if (n.op == "mul" && n.args.size() == 2)
+      for (int32_t data : n.args)
+        if (data >= 0 && fact(data).raw && !fact(data).learned &&
+            zeroes_tested_windows(static_cast<int32_t>(&n - g_.nodes.data()), data, true)) {
+          drop(n.args[0] == data ? n.args[1] : n.args[0]);
+          break;
+        }
     return ops;
   }
 
@@ -3442,9 +3487,12 @@ class Analyzer {
         int32_t t = without_new_axes(a);
         for (int k = 0; k < 4 && in(node(t).op, {"unsqueeze", "view", "reshape", "to", "float"}) && !node(t).args.empty(); ++k)
           t = without_new_axes(node(t).args[0]);
-        if (random_term(a, 0) || (in(node(t).op, {"where", "masked_fill"}) &&
-                                  std::any_of(node(t).args.begin() + 1, node(t).args.end(),
-                                              [&](int32_t v) { return non_finite(v, 0); })))
+        // (`y + hit * float("nan")`: the test's indicator scaled by a non-finite constant)
+        if (random_term(a, 0) ||
+            (in(node(t).op, {"where", "masked_fill"}) &&
+             std::any_of(node(t).args.begin() + 1, node(t).args.end(), [&](int32_t v) { return non_finite(v, 0); })) ||
+            (in(node(t).op, {"mul", "div"}) &&
+             std::any_of(node(t).args.begin(), node(t).args.end(), [&](int32_t v) { return non_finite(v, 0); })))
           return Integration::Untargeted;
       }
     if (n.op == "setitem" || n.op == "index_put" || n.op == "put") {

@@ -334,6 +334,11 @@ class Inliner {
     if (c.op == "call" && (c.name == "getattr" || c.name == "builtins.getattr") && c.args.size() == 2 &&
         !string_value(c.args[1]) && can_inline(depth)) {
       const FlatNode& obj = g_.nodes[static_cast<size_t>(c.args[0])];
+      // (the modules the constructor set under names known only at run time: `for name in
+      // self.order: s = getattr(self, name)(s)` runs each, in turn)
+      if (obj.op == "self" && obj.num)
+        if (const ir::Attr* held = ir::module_attr(p_, static_cast<int32_t>(*obj.num), link::kNamedAtRunTime))
+          return call_container(*held, args, loc, fn, depth, true, kwargs);
       if (obj.op == "self" && obj.num)
         if (int32_t r = some_method(static_cast<int32_t>(*obj.num), c.args[0], args, kwargs, loc, fn, depth); r >= 0)
           return r;
@@ -382,6 +387,22 @@ class Inliner {
       std::vector<int32_t> items;
       for (int32_t key : c.args) items.push_back(derived("getitem", {args[0], key}, loc, fn));
       return items.size() == 1 ? items[0] : derived("tuple", items, loc, fn);
+    }
+    // operator.methodcaller(name, logits, x)(obj) on an object of a class of the tree: its method
+    // `name`, or any of its methods that takes these arguments when the name is not known here.
+    if (c.op == "call" && (c.name == "operator.methodcaller" || c.name == "methodcaller") && !c.args.empty() &&
+        args.size() == 1 && args[0] >= 0 && g_.nodes[static_cast<size_t>(args[0])].op == "self" &&
+        g_.nodes[static_cast<size_t>(args[0])].num && can_inline(depth)) {
+      const int32_t cls = static_cast<int32_t>(*g_.nodes[static_cast<size_t>(args[0])].num);
+      std::vector<int32_t> extra(c.args.begin() + 1, c.args.end());
+      if (const auto name = string_value(c.args[0])) {
+        if (int32_t meth = find_method(p_, cls, *name); meth >= 0) {
+          extra.insert(extra.begin(), args[0]);
+          return inline_fn(meth, extra, c.kwargs, cls, depth + 1, loc);
+        }
+      } else if (int32_t r = some_method(cls, args[0], extra, c.kwargs, loc, fn, depth); r >= 0) {
+        return r;
+      }
     }
     // operator.methodcaller("amin", dim=1)(x) made where it is called: x.amin(dim=1).
     if (c.op == "call" && (c.name == "operator.methodcaller" || c.name == "methodcaller") && !c.args.empty() &&
@@ -2056,6 +2077,8 @@ class Inliner {
           v.insert(v.end(), t->args.begin(), t->args.end());
         else if (pack(a, "kwargs_pack") || splat(a, nullptr))
           continue;
+        else if (f.node(a).op == "starred" && f.node(a).name == "**")
+          continue;  // (a mapping the analysis does not know: keywords, not a positional argument)
         else if (m(a) >= 0)
           v.push_back(m(a));
       }

@@ -207,6 +207,13 @@ class Builder {
         return same;
       }
     }
+    if (n.op == "call" && (n.name == "staticmethod" || n.name == "classmethod") && n.args.size() == 1) {
+      // (staticmethod(fn) in a class body's table of callables: calling it calls fn)
+      Attr inner = classify(f, n.args[0], depth + 1);
+      inner.init_node = id;
+      inner.loc = n.loc;
+      return inner;
+    }
     if (n.op == "call" && (n.name == "dict" || n.name == "list" || n.name == "tuple") && n.args.size() == 1 &&
         n.args[0] >= 0) {
       // dict(itertools.starmap(self._make_gate, pairs)), list(map(make, specs)): what the function
@@ -940,11 +947,11 @@ class Builder {
     for (const auto& [name, node] : vars) {
       if (m.methods.count(name) || find(m, name) || node < 0) continue;
       current_ = &m;
-      if (int32_t fn = descriptor_function(body, node); fn >= 0) {
+      if (auto [fn, bound] = descriptor_function(body, node); fn >= 0) {
         Attr a;
         a.name = name;
         a.function = fn;
-        a.type = "bound_method";
+        a.type = bound ? "bound_method" : "function";
         a.init_node = node;
         a.loc = body.node(node).loc;
         m.attrs.push_back(std::move(a));
@@ -963,17 +970,25 @@ class Builder {
 
   // `finalize = Policy(fn)` in a class body, with `Policy` a descriptor whose `__get__(self, obj)`
   // binds a function its constructor stored (`return functools.partial(self.fn, obj)`,
-  // `types.MethodType(self.fn, obj)`): `self.finalize(...)` runs `fn` bound to the instance. The
-  // function, or -1.
-  int32_t descriptor_function(const Function& body, NodeId id) const {
+  // `types.MethodType(self.fn, obj)`): `self.finalize(...)` runs `fn` bound to the instance; a
+  // `__get__` returning a closure (`def bound(logits, x): ...; return bound`) runs that closure.
+  // {the function, whether the instance is bound to its first parameter}, or {-1, false}.
+  std::pair<int32_t, bool> descriptor_function(const Function& body, NodeId id) const {
     const Node& n = body.node(id);
-    if (n.op != "call" || n.target_module < 0) return -1;
+    if (n.op != "call" || n.target_module < 0) return {-1, false};
     const int32_t get = find_method(p_, n.target_module, "__get__");
-    const int32_t init = find_method(p_, n.target_module, "__init__");
-    if (get < 0 || init < 0) return -1;
+    if (get < 0) return {-1, false};
     const Function& g = p_.fn(get);
+    for (NodeId r : g.returns) {
+      const Node& ret = g.node(r);
+      if (!ret.args.empty() && ret.args[0] >= 0 && g.node(ret.args[0]).op == "def" &&
+          g.node(ret.args[0]).target_function >= 0)
+        return {g.node(ret.args[0]).target_function, false};
+    }
+    const int32_t init = find_method(p_, n.target_module, "__init__");
+    if (init < 0) return {-1, false};
     const Function& ctor = p_.fn(init);
-    if (g.param_nodes.size() < 2 || ctor.param_nodes.empty()) return -1;
+    if (g.param_nodes.size() < 2 || ctor.param_nodes.empty()) return {-1, false};
     for (NodeId r : g.returns) {
       const Node& ret = g.node(r);
       if (ret.args.empty() || ret.args[0] < 0) continue;
@@ -994,10 +1009,10 @@ class Builder {
         NodeId arg = at < n.args.size() ? n.args[at] : ir::kNoNode;
         for (const auto& [k, kv] : n.kwargs)
           if (k == param.name) arg = kv;
-        if (arg >= 0 && body.node(arg).target_function >= 0) return body.node(arg).target_function;
+        if (arg >= 0 && body.node(arg).target_function >= 0) return {body.node(arg).target_function, true};
       }
     }
-    return -1;
+    return {-1, false};
   }
 
   static bool has_decorator(const Function& f, const std::string& name) {
@@ -1426,10 +1441,12 @@ class Builder {
   }
 
   // Whether `id` is a `+` of list / tuple literals (or comprehensions, or conditional lists).
-  static bool concatenated_lists(const Function& f, NodeId id, int depth) {
+  bool concatenated_lists(const Function& f, NodeId id, int depth) {
     if (id < 0 || depth > 6) return false;
     const Node& n = f.node(id);
     if (n.op == "list" || n.op == "tuple" || n.op == "comprehension") return true;
+    // (`Base.finishers + (extra,)`: a sequence bound at module or class level)
+    if (auto [gf, gv] = global_value(n); gf && gv >= 0) return concatenated_lists(*gf, gv, depth + 1);
     if (n.op == "select" && n.args.size() == 3)
       return concatenated_lists(f, n.args[1], depth + 1) && concatenated_lists(f, n.args[2], depth + 1);
     return n.op == "add" && !n.has(ir::kInPlace) && n.args.size() == 2 &&
@@ -1463,6 +1480,11 @@ class Builder {
         }
         return;
       }
+    }
+    if (auto [gf, gv] = global_value(head); gf && gv >= 0 && concatenated_lists(*gf, gv, depth + 1)) {
+      // `Base.finishers + (extra,)`: the items of the sequence a module or class attribute binds
+      collect_list(*gf, gv, out, depth + 1, single);
+      return;
     }
     if (head.op == "select" && head.args.size() == 3) {
       // `[check] if strict else []`: the items of either list (the configuration is not known).
@@ -2236,6 +2258,39 @@ class Builder {
         Attr a = classify(f, n.args[1], 0);
         set(m, n.name, std::move(a), is_init, is_init && n.scope_depth > 0);
         continue;
+      }
+      // setattr(self, name, mod) / add_module(name, mod) with a name only known at run time (read
+      // from a list of names): one more of the modules kept under such names.
+      if (((n.op == "call" && n.name == "setattr") || n.op == "add_module" || n.op == "register_module") &&
+          n.args.size() == 3 && receiver(f, n.args[0]) && f.node(n.args[1]).op != "const" &&
+          !(f.node(n.args[1]).op == "attr" && !f.node(n.args[1]).args.empty() && receiver(f, f.node(n.args[1]).args[0]))) {
+        std::vector<Attr> items;
+        if (NodeId seq = unpacked_sequence(f, n.args[2]); seq >= 0) {
+          Attr all = classify(f, seq, 0);
+          if (!all.children.empty()) items = std::move(all.children);
+          else collect_list(f, seq, items, 0, false);
+        } else {
+          items.push_back(classify(f, n.args[2], 0));
+        }
+        std::erase_if(items, [](const Attr& a) { return !callable_value(a); });
+        if (!items.empty()) {
+          Attr* held = find(m, kNamedAtRunTime);
+          if (!held) {
+            Attr list;
+            list.name = kNamedAtRunTime;
+            list.kind = AttrKind::Container;
+            list.type = "ModuleList";  // (run in turn by a loop over the names)
+            list.loc = n.loc;
+            m.attrs.push_back(std::move(list));
+            held = &m.attrs.back();
+          }
+          for (auto& a : items) {
+            held->learned |= a.learned;
+            a.name = std::to_string(held->children.size());
+            held->children.push_back(std::move(a));
+          }
+          continue;
+        }
       }
       // register_buffer / register_parameter / add_module (setattr(self, "name", v) is a setattr op)
       bool reg_call = (n.op == "register_buffer" || n.op == "register_parameter" || n.op == "add_module" ||

@@ -230,8 +230,9 @@ std::string FunctionLowerer::self_path(NodeId id) {
       base = b.args[0];
     } else if (b.op == "getitem" && b.args.size() == 2) {
       const ir::Node& idx = fn().node(b.args[1]);
-      std::string key =
-          idx.num ? std::to_string(static_cast<long long>(*idx.num)) : (idx.op == "const" ? idx.name : "*");
+      // (a parameter's `num` is its position, not a value: `self.stages[i]` with `i` passed in)
+      std::string key = idx.num && idx.op != "param" ? std::to_string(static_cast<long long>(*idx.num))
+                                                      : (idx.op == "const" ? idx.name : "*");
       path = key + (path.empty() ? "" : "." + path);
       base = b.args[0];
     } else {

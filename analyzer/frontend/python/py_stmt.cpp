@@ -221,7 +221,7 @@ void FunctionLowerer::assign_inner(TSNode target, NodeId value, TSNode at, bool 
         packed->args.size() <= 3) {
       std::vector<double> r;
       for (NodeId a : packed->args)
-        if (fn().node(a).num) r.push_back(*fn().node(a).num);
+        if (fn().node(a).num && fn().node(a).op != "param") r.push_back(*fn().node(a).num);
       if (r.size() == packed->args.size()) {
         const double start = r.size() >= 2 ? r[0] : 0.0, step = r.size() == 3 ? r[2] : 1.0;
         for (uint32_t i = 0; i < c; ++i) {
