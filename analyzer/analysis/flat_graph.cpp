@@ -737,7 +737,11 @@ class Inliner {
       owned_.push_back(std::make_unique<ir::Attr>(std::move(first)));
     }
     const ir::Attr& head = per_site ? *owned_.back() : attr;
-    const int32_t r = per_site ? with_frame(attr.loc, [&] { return call_one(head); }) : call_one(attr);
+    // (a partial handed in from outside, `m.post.append(partial(fn, k=v))`: made where it was put)
+    const bool partial_in = !per_site && attr.passed_in && !attr.bound.empty() && attr.loc.valid();
+    const int32_t r = per_site     ? with_frame(attr.loc, [&] { return call_one(head); })
+                      : partial_in ? with_frame(attr.loc, [&] { return call_one(attr); })
+                                   : call_one(attr);
     // (callables chosen one of several ways came back from attr_value as one phi, called above,
     // unless some bind arguments: then each is called with its own)
     if (attr.alternatives.empty() || (function_choices(attr) && !bound && !per_site)) return r;

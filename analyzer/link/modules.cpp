@@ -1046,6 +1046,36 @@ class Builder {
     return children_[static_cast<size_t>(fid)];
   }
 
+  // `def visit(m): if isinstance(m, Head): m.post.append(fn)` (a visitor handed to `model.apply`):
+  // what it appends to a list attribute of the class it tests for is one more element of that list.
+  void visitor_appends() {
+    for (const auto& f : p_.functions)
+      for (const Node& n : f.nodes) {
+        if (!(n.op == "append" || n.op == "insert" || n.op == "extend") || n.args.size() < 2 || n.args[0] < 0) continue;
+        const Node& list = f.node(n.args[0]);
+        if (list.op != "attr" || list.args.empty() || list.args[0] < 0 || f.node(list.args[0]).op != "param") continue;
+        const NodeId obj = list.args[0];
+        int32_t cls = -1;
+        for (const Node& t : f.nodes)
+          if (t.op == "call" && t.name == "isinstance" && t.args.size() == 2 && t.args[0] == obj && t.args[1] >= 0 &&
+              f.node(t.args[1]).target_module >= 0)
+            cls = f.node(t.args[1]).target_module;
+        if (cls < 0) continue;
+        ir::Module& m = p_.modules[static_cast<size_t>(cls)];
+        Attr* l = find(m, list.name);
+        if (!l || l->type == "tuple" || !growable(*l)) continue;
+        current_ = &m;
+        std::vector<Attr> out;
+        const size_t at = n.op == "insert" && n.args.size() >= 3 ? 2 : 1;
+        collect_list(f, n.args[at], out, 0, n.op != "extend");
+        for (auto& a : out) {
+          a.passed_in = true;  // (put there from outside: the visitor's line is on the way in)
+          if (!a.loc.valid()) a.loc = n.loc;
+        }
+        append_elements(*l, std::move(out), false);
+      }
+  }
+
   // `model = Net(); model.key = torch.tensor(...)` in a factory: attributes set from outside. A
   // function bound to the instance (`model.frontend.pre = types.MethodType(fn, model.frontend)`) is
   // a method of its class from then on; `bound` collects the free functions that became methods.
@@ -1122,11 +1152,30 @@ class Builder {
   // `self.net = net` where every construction site passes a module: bind the attribute to it.
   // What a construction site passes for the constructor parameter `pname` (at `index`, counting
   // `self`), or kNoNodeId.
-  static NodeId site_argument(const Node& call, const std::string& pname, size_t index) {
+  // (`Block(c, **extra)` with `extra = dict(marker=m)` / `{"marker": m}`: the entry of that name)
+  static NodeId site_argument(const Function& f, const Node& call, const std::string& pname, size_t index) {
     NodeId arg = kNoNodeId;
     for (const auto& [k, v] : call.kwargs)
       if (k == pname) arg = v;
-    if (arg == kNoNodeId && index >= 1 && index - 1 < call.args.size()) arg = call.args[index - 1];
+    if (arg == kNoNodeId && index >= 1 && index - 1 < call.args.size() && call.args[index - 1] >= 0 &&
+        !(f.node(call.args[index - 1]).op == "starred" && f.node(call.args[index - 1]).name == "**"))
+      arg = call.args[index - 1];
+    for (NodeId a : call.args) {
+      if (arg != kNoNodeId || a < 0 || f.node(a).op != "starred" || f.node(a).name != "**" || f.node(a).args.empty())
+        continue;
+      std::vector<NodeId> maps{f.node(a).args[0]};
+      if (const Node& m = f.node(maps[0]); (m.op == "select" && m.args.size() == 3)) maps = {m.args[1], m.args[2]};
+      for (NodeId mv : maps) {
+        if (mv < 0) continue;
+        const Node& m = f.node(mv);
+        if (m.op == "call" && m.name == "dict")
+          for (const auto& [k, v] : m.kwargs)
+            if (k == pname) arg = v;
+        if (m.op == "dict")
+          for (size_t i = 0; i + 1 < m.args.size(); i += 2)
+            if (m.args[i] >= 0 && f.node(m.args[i]).op == "const" && f.node(m.args[i]).name == pname) arg = m.args[i + 1];
+      }
+    }
     return arg;
   }
 
@@ -1145,18 +1194,19 @@ class Builder {
       const Node& param = f.node(arm);
       if (param.op != "param" || !param.num || *param.num < 1) continue;
       for (auto [g, call] : sites[static_cast<size_t>(f.owner_module)]) {
-        const NodeId arg = site_argument(*call, param.name, static_cast<size_t>(*param.num));
+        const NodeId arg = site_argument(*g, *call, param.name, static_cast<size_t>(*param.num));
         if (arg == kNoNodeId || g == &f) continue;
         Attr b = site_value(*g, arg, sites, depth + 1);
+        if (auto [gf, gv] = global_value(g->node(arg)); !known(b) && gf && gv >= 0) b = classify(*gf, gv, 1);
         // (a stage: a layer, a module that runs, a function; not a configuration object, whose
         // defaults the class declares)
         const bool runs = b.kind == AttrKind::Layer || b.kind == AttrKind::Container || b.function >= 0 ||
                           (b.kind == AttrKind::Submodule && b.module_class >= 0 &&
                            (find_method(p_, b.module_class, "forward") >= 0 ||
                             find_method(p_, b.module_class, "__call__") >= 0));
-        if (!runs) continue;
-        b.passed_in = true;
-        if (!known(out)) {
+        if (!runs && !numeric_sequence(b)) continue;
+        b.passed_in = runs;
+        if (!known(out) || out.type.starts_with("argument:")) {
           out = std::move(b);
         } else if (known(b) && out.alternatives.size() < 4) {
           out.alternatives.push_back(std::move(b));
@@ -1164,6 +1214,14 @@ class Builder {
       }
     }
     return out;
+  }
+
+  // A tuple or list of numbers (`MARK = (0.0, 1.0, 0.5, ...)`): a stored pattern when handed on.
+  static bool numeric_sequence(const Attr& a) {
+    if (a.type == "sequence") return true;  // (a stored pattern, see classify)
+    return (a.type == "tuple" || a.type == "list") && a.children.size() >= 2 &&
+           std::all_of(a.children.begin(), a.children.end(),
+                       [](const Attr& c) { return c.kind == AttrKind::Constant && c.num; });
   }
 
   void bind_constructor_arguments(const Sites& sites) {
@@ -1191,11 +1249,11 @@ class Builder {
           for (const auto& kw : ctor.node(ctor.param_nodes[index]).kwargs) star |= kw.first == "star";
         // A number every construction site passes (`Rule(macro_id=997)`) is a constant, as a literal
         // default is.
-        std::optional<Attr> number, tensor;
-        bool numbers_only = true, tensors_only = true;
+        std::optional<Attr> number, tensor, sequence;
+        bool numbers_only = true, tensors_only = true, sequences_only = true;
         std::vector<Attr> callables;  // what the sites that pass callables pass, in order
         for (auto [f, call] : sites[static_cast<size_t>(m.id)]) {
-          const NodeId arg = site_argument(*call, pname, index);
+          const NodeId arg = site_argument(*f, *call, pname, index);
           if (arg == kNoNodeId) continue;
           Attr bound;
           if (star) {
@@ -1240,6 +1298,11 @@ class Builder {
           }
           // (a site passing None leaves the attribute unset: no configuration of its own)
           const bool none = f->node(arg).op == "const" && f->node(arg).name == "None" && !f->node(arg).num;
+          if (numeric_sequence(bound) && !star) {
+            if (!sequence) sequence = bound;
+          } else if (!none) {
+            sequences_only = false;
+          }
           if ((bound.kind == AttrKind::PlainTensor || bound.kind == AttrKind::Buffer) && !star) {
             if (!tensor) tensor = std::move(bound);
           } else if (!none) {
@@ -1273,6 +1336,11 @@ class Builder {
           number->loc = a.loc;
           number->type = a.type;
           a = std::move(*number);
+        } else if (sequence && sequences_only && a.kind == AttrKind::Other) {
+          // `Block(c, marker=MARK)` with `MARK` a tuple of numbers at every site that passes one
+          sequence->name = a.name;
+          sequence->loc = a.loc;
+          a = std::move(*sequence);
         } else if (tensor && tensors_only && a.kind == AttrKind::Other) {
           // `Block(ch, stencil if cfg.policies else None)` with `stencil = torch.tensor(...)`: a tensor
           // every site builds the same way (or None), a stored tensor of the instance.
@@ -2673,6 +2741,7 @@ void build_modules(ir::Program& p) {
   Builder b(p);
   for (auto& m : p.modules) b.build(m);
   b.external_attrs(bound);
+  b.visitor_appends();
   for (int32_t f : bound) lower_as_method(p, p.functions[static_cast<size_t>(f)]);
   const auto sites = b.construction_sites();
   b.bind_constructor_arguments(sites);
