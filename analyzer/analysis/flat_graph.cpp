@@ -767,8 +767,14 @@ class Inliner {
     // A dict of callables called by a key the analysis cannot fold (self.table[name](x), a ModuleDict
     // indexed by a config string) may run any of them.
     bool keyed = container.type == "dict" || container.type == "ModuleDict";
+    // (`for fn in self.steps: x = fn(x)`, the loop's value carried from one to the next: in turn,
+    // as the blocks of a ModuleList run, below)
+    const bool carried = iterated && !keyed && !args.empty() && args[0] >= 0 &&
+                         (g_.nodes[static_cast<size_t>(args[0])].flags & kFlatLoopHeader) &&
+                         container.children.size() <= 12 && !container.children.empty() &&
+                         container.children[0].name != "*";
     if ((iterated || keyed) && (container.type == "list" || container.type == "tuple" || keyed) &&
-        !container.children.empty()) {
+        !container.children.empty() && !carried) {
       // for f in self.processors: y = f(ids, y) -- plain callables, each applied to the loop's values.
       FlatNode phi;
       phi.op = "phi";
@@ -1347,7 +1353,8 @@ class Inliner {
     if (n.op == "call" && (n.name == "itertools.compress" || n.name == "itertools.islice") && !n.args.empty())
       return iterated_container(n.args[0], depth + 1);
     if (n.op == "call" &&
-        (n.name == "itertools.takewhile" || n.name == "itertools.dropwhile" || n.name == "itertools.filterfalse") &&
+        (n.name == "itertools.takewhile" || n.name == "itertools.dropwhile" || n.name == "itertools.filterfalse" ||
+         n.name == "filter" || n.name == "builtins.filter") &&
         n.args.size() == 2)
       return iterated_container(n.args[1], depth + 1);
     // itertools.chain(self.pre, self.post) / chain.from_iterable(self.groups.values()): the items of
@@ -4037,10 +4044,15 @@ void sequence_items(const ir::Function& f, ir::NodeId id, std::vector<ir::NodeId
       out.push_back(n.args[1]);
     else
       sequence_items(f, n.args[1], out, depth + 1);
-  } else if (n.op == "phi" && !n.args.empty()) {
+  } else if (n.op == "call" && (n.name == "itertools.chain" || n.name == "chain") && !n.args.empty()) {
+    // itertools.chain(prep, backbone()): the items of each, one after another
+    for (ir::NodeId a : n.args) sequence_items(f, a, out, depth + 1);
+  } else if ((n.op == "phi" || n.op == "select") && !n.args.empty()) {
     // (one arm extends the other: the longer one holds every item either may)
+    // (`[A(), B()] if flag else [B()]` likewise)
     std::vector<ir::NodeId> longest;
-    for (ir::NodeId a : n.args) {
+    for (size_t k = n.op == "select" ? 1 : 0; k < n.args.size(); ++k) {
+      const ir::NodeId a = n.args[k];
       std::vector<ir::NodeId> arm;
       sequence_items(f, a, arm, depth + 1);
       if (arm.size() > longest.size()) longest = std::move(arm);
