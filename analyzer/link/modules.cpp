@@ -159,6 +159,13 @@ class Builder {
       // (the value may as well be the other arm: not one known fill)
       if (n.args.size() > first + 1) out.fill.reset();
       if (known(out) || !out.children.empty()) return out;
+      // `taps or {}`, `hooks if hooks is not None else []`: what a construction site passes, when the
+      // other arm is an empty default
+      for (size_t i = first; i < n.args.size(); ++i)
+        if (const Node& arm = f.node(n.args[i]); arm.op == "param" && arm.num && *arm.num >= 1) {
+          Attr passed = classify(f, n.args[i], depth + 1);
+          if (passed.type.starts_with("argument:")) return passed;
+        }
       return a;
     }
     if ((n.op == "eval" || n.op == "train" || n.op == "to" || n.op == "cuda" || n.op == "cpu" ||
@@ -197,9 +204,11 @@ class Builder {
         a.children.push_back(std::move(member));
         return a;
       }
-    if (n.op == "call" && (n.name == "list" || n.name == "tuple" || n.name == "sorted" || n.name == "reversed") &&
+    if (n.op == "call" &&
+        (n.name == "list" || n.name == "tuple" || n.name == "sorted" || n.name == "reversed" || n.name == "dict") &&
         !n.args.empty()) {
       // list(post), tuple(hooks), sorted(plugins, key=...): a copy of the sequence holds the same items.
+      // (dict(taps or {}): a copy of the mapping a construction site passes)
       Attr same = classify(f, n.args[0], depth + 1);
       if (known(same) || !same.children.empty() || same.type.starts_with("argument:")) {
         same.init_node = id;
