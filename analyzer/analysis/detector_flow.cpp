@@ -1630,21 +1630,19 @@ class Analyzer {
   // (`windows_only`: a test that reduces a window, not one of each element alone)
   bool zeroes_tested_windows(int32_t i, int32_t y, bool windows_only = false) const {
     const FlatNode& n = node(i);
-    if (n.op == "mul" && n.args.size() == 2 && (n.args[0] == y || n.args[1] == y)) {
-      int32_t m = n.args[0] == y ? n.args[1] : n.args[0];
-      for (int steps = 0; steps < 6 && m >= 0 && in(node(m).op, {"float", "to", "expand_as", "expand", "getitem"}) &&
-                          !node(m).args.empty() && (node(m).op != "getitem" || adds_axes_only(node(m).args[1]));
+    // (through casts, broadcasts and new axes: the same values)
+    auto unwrapped = [&](int32_t v) {
+      for (int steps = 0; steps < 6 && v >= 0 && in(node(v).op, {"float", "to", "expand_as", "expand", "getitem"}) &&
+                          !node(v).args.empty() && (node(v).op != "getitem" || adds_axes_only(node(v).args[1]));
            ++steps)
-        m = node(m).args[0];
+        v = node(v).args[0];
+      return v;
+    };
+    if (n.op == "mul" && n.args.size() == 2 && (n.args[0] == y || n.args[1] == y)) {
+      const int32_t m = unwrapped(n.args[0] == y ? n.args[1] : n.args[0]);
       if (m >= 0 && node(m).op == "sub" && node(m).args.size() == 2 && scalar(node(m).args[0]) &&
           *scalar(node(m).args[0]) == 1.0) {
-        int32_t test = node(m).args[1];
-        for (int steps = 0; steps < 6 && test >= 0 &&
-                            in(node(test).op, {"float", "to", "expand_as", "expand", "getitem"}) &&
-                            !node(test).args.empty() &&
-                            (node(test).op != "getitem" || adds_axes_only(node(test).args[1]));
-             ++steps)
-          test = node(test).args[0];
+        const int32_t test = unwrapped(node(m).args[1]);
         if (test >= 0 && tests_whole_of(test, y) &&
             ((window_reductions(test, 0) == 0 && !windows_only) || conjunctive_window_test(test, 0)))
           return true;

@@ -36,6 +36,14 @@ using ir::NodeId;
 // of the item's position.
 constexpr const char* kPairItem = "<pair-item>";
 
+// `types.MethodType(fn, obj)`, `functools.partial(fn, obj)`, `fn.__get__(obj)`: a call that binds
+// its first argument to its second.
+bool binds_method(const Node& v) {
+  return (v.op == "call" && (v.name == "types.MethodType" || v.name == "MethodType" ||
+                             v.name == "functools.partial" || v.name == "partial")) ||
+         v.op == "__get__";
+}
+
 // A function bound to an object as a method: `types.MethodType(fn, obj)`, `fn.__get__(obj[, cls])`,
 // `functools.partial(fn, obj)`: {function, receiver node}, or {-1, -1}.
 std::pair<int32_t, NodeId> bound_method(const ir::Program& p, const Function& f, NodeId id) {
@@ -46,10 +54,7 @@ std::pair<int32_t, NodeId> bound_method(const ir::Program& p, const Function& f,
     const link::Entity e = link::resolve(p, v.name.substr(0, v.name.size() - 8), f.file);
     return e.kind == link::Entity::Function ? std::make_pair(e.id, v.args[0]) : std::make_pair(-1, ir::kNoNode);
   }
-  bool binder = (v.op == "call" && (v.name == "types.MethodType" || v.name == "MethodType" ||
-                                    v.name == "functools.partial" || v.name == "partial")) ||
-                v.op == "__get__";
-  if (!binder || v.args.size() < 2 || v.args[0] < 0 || v.args[1] < 0) return {-1, -1};
+  if (!binds_method(v) || v.args.size() < 2 || v.args[0] < 0 || v.args[1] < 0) return {-1, -1};
   int32_t fn = f.node(v.args[0]).target_function;
   return fn >= 0 ? std::make_pair(fn, v.args[1]) : std::make_pair(-1, ir::kNoNode);
 }
@@ -236,8 +241,7 @@ class Builder {
         out.init_node = id;
         out.loc = n.loc;
         if (fn.function >= 0)
-          for (NodeId r : p_.fn(fn.function).returns) {
-            const Function& g = p_.fn(fn.function);
+          for (const Function& g = p_.fn(fn.function); NodeId r : g.returns) {
             if (g.node(r).args.empty()) continue;
             std::vector<Attr> parts;
             collect_list(g, g.node(r).args[0], parts, depth + 1, true);
@@ -1002,10 +1006,7 @@ class Builder {
       const Node& ret = g.node(r);
       if (ret.args.empty() || ret.args[0] < 0) continue;
       const Node& v = g.node(ret.args[0]);
-      const bool binder = (v.op == "call" && (v.name == "types.MethodType" || v.name == "MethodType" ||
-                                              v.name == "functools.partial" || v.name == "partial")) ||
-                          v.op == "__get__";
-      if (!binder || v.args.size() < 2 || v.args[0] < 0 || v.args[1] != g.param_nodes[1]) continue;
+      if (!binds_method(v) || v.args.size() < 2 || v.args[0] < 0 || v.args[1] != g.param_nodes[1]) continue;
       const Node& stored = g.node(v.args[0]);
       if (stored.op != "attr" || stored.args.empty() || stored.args[0] != g.param_nodes[0]) continue;
       // The constructor parameter stored under that name, and what the class body passes for it.
