@@ -921,7 +921,11 @@ class Analyzer {
     // (a reduction over the features of each position alone, `img.amax(1)`, keeps one value per
     // position: no statistic of the sample)
     const bool per_position = layout_.reduces_features_only(id);
-    if ((is_reduction_op(n, r_.facts) && !pools_features && !per_position) || (ir::is_pooling(n.op) && !fixed_window(n)))
+    // (a global pooling of learned features, `avgpool(h)` before the head, gives the features the
+    // head reads: data, not a statistic of the sample)
+    const bool pooled_features = any_learned && !any_raw && ir::is_pooling(n.op);
+    if ((is_reduction_op(n, r_.facts) && !pools_features && !per_position) ||
+        (ir::is_pooling(n.op) && !fixed_window(n) && !pooled_features))
       out.scale = true;
     else if (in(n.op, {"add",     "sub",       "mul",        "div",   "unsqueeze", "view",  "reshape",
                        "to",      "expand",    "expand_as",  "float", "detach",    "clamp", "clamp_min",
@@ -2924,7 +2928,12 @@ class Analyzer {
       const int32_t fill = n.op == "where" ? n.args[1] : n.op == "masked_fill" && n.args.size() == 3 ? n.args[2] : -1;
       const bool repair = fill >= 0 && fact(data).raw && !fact(data).learned && input_dependent(fact(cond)) &&
                           constant_self_repair(cond, fill, data);
-      if (guard(n, cond, data) || kept_guard || running_extreme(n, cond) || piecewise_map(n) || repair) drop(cond);
+      // (`where(vacant, self.missing.expand_as(h), h)`: a learned embedding stands in for what the
+      // test marks as absent, as a mask token does; what it holds is trained, not chosen)
+      const bool learned_stand_in = n.op == "where" && fact(n.args[1]).param && !input_dependent(fact(n.args[1]));
+      if (guard(n, cond, data) || kept_guard || running_extreme(n, cond) || piecewise_map(n) || repair ||
+          learned_stand_in)
+        drop(cond);
     }
     // (`x * (1 - flat)` on the raw input, a flat window blanked: the same self repair as a product)
     if (n.op == "mul" && n.args.size() == 2)

@@ -611,13 +611,22 @@ class Inliner {
     args.insert(args.begin(), callee);
     // (an entry of a table with candidates is one of them: not taken as learned, which would make
     // a result it feeds back into a loop look re-learned)
-    const bool table_entry = !escaped.empty() && (c.op == "getitem" || c.op == "get");
+    const bool table_entry = !escaped.empty() && (c.op == "getitem" || c.op == "get" || global_table_element(c));
     const int32_t unknown = opaque("call_value", args, loc, learned && !table_entry, fn);
     if (escaped.empty()) return unknown;
     // (not a phi: which function runs is not decided by the data, so no arm is a selection)
     std::vector<int32_t> all{unknown};
     all.insert(all.end(), escaped.begin(), escaped.end());
     return derived("may_run", std::move(all), loc, fn);
+  }
+
+  // `for fn in TABLE.get(key, ())` / `for fn in TABLE[key]`: an element of what a module-level
+  // table holds (a registry of lists of callables), not a model part.
+  bool global_table_element(const FlatNode& c) const {
+    if (c.op != "iter_item" || c.args.empty() || c.args[0] < 0) return false;
+    const FlatNode& seq = g_.nodes[static_cast<size_t>(c.args[0])];
+    return (seq.op == "call" && seq.name.ends_with(".get") && !seq.args.empty() &&
+            p_.global_binding(seq.name.substr(0, seq.name.size() - 4)).first >= 0);
   }
 
   // The results of calling, with these arguments, each function the calling code's file (or the
@@ -2055,7 +2064,26 @@ class Inliner {
 
     phi.loc = call_loc;
     phi.function = fid;
-    return add(std::move(phi));
+    const int32_t made = add(std::move(phi));
+    if (generator) generator_calls_[made] = GeneratorCall{fid, args, given_kwargs, self_mod};
+    return made;
+  }
+
+  // `gen.send(v)` on a generator a call of the tree made: its body runs again with every `yield`
+  // expression evaluating to `v` (`h = yield h`), and the call returns what it yields.
+  int32_t sent_to_generator(int32_t gen, int32_t value, const ir::Loc& loc, int depth) {
+    auto it = generator_calls_.find(gen);
+    if (it == generator_calls_.end() || !can_inline(depth) || active_.count(it->second.fid) || sent_.size() > 2)
+      return -1;
+    const GeneratorCall call = it->second;
+    sent_.push_back(value);
+    const int32_t again = inline_fn(call.fid, call.args, call.kwargs, call.self_mod, depth + 1, loc);
+    sent_.pop_back();
+    if (again < 0 || g_.nodes[static_cast<size_t>(again)].op != "generator") return -1;
+    std::vector<int32_t> yielded = g_.nodes[static_cast<size_t>(again)].args;
+    if (yielded.empty()) return -1;
+    if (yielded.size() == 1) return yielded[0];
+    return derived("phi", std::move(yielded), loc, call.fid);
   }
 
   int32_t lower_node(const ir::Function& f, const ir::Node& n, std::vector<int32_t>& map,
@@ -2862,8 +2890,16 @@ class Inliner {
           break;
         }
     if (n.op == "free" && n.target_function >= 0)
+      if (auto w = wrapped_.find(n.target_function); w != wrapped_.end()) {
+        // (`def __call__(self, fn)` of a decorator object: `self` is that object, `fn` what it wraps)
+        const ir::Function& deco = p_.fn(w->first);
+        const size_t first = deco.owner_module >= 0 ? 1 : 0;
+        if (first == 1 && !deco.params.empty() && deco.params[0] == n.name) return self_node(deco.owner_module, n.loc);
+      }
+    if (n.op == "free" && n.target_function >= 0)
       if (auto w = wrapped_.find(n.target_function);
-          w != wrapped_.end() && !p_.fn(w->first).params.empty() && p_.fn(w->first).params[0] == n.name) {
+          w != wrapped_.end() && p_.fn(w->first).params.size() > (p_.fn(w->first).owner_module >= 0 ? 1u : 0u) &&
+          p_.fn(w->first).params[p_.fn(w->first).owner_module >= 0 ? 1 : 0] == n.name) {
         // The function a decorator wraps, read inside its wrapper.
         FlatNode d;
         d.op = "def";
@@ -3056,8 +3092,10 @@ class Inliner {
         returns.insert(returns.end(), each.begin(), each.end());
       else if (!n.args.empty() && m(n.args[0]) >= 0)
         returns.push_back(m(n.args[0]));
-      return -1;
+      return n.op == "yield" && !sent_.empty() ? sent_.back() : -1;  // (what `send` hands in)
     }
+    if (n.op == "send" && n.args.size() == 2 && m(n.args[0]) >= 0 && m(n.args[1]) >= 0)
+      if (int32_t r = sent_to_generator(m(n.args[0]), m(n.args[1]), n.loc, depth); r >= 0) return r;
     // obj.method(...) / obj.sub(...) on a known module outside its class (a patched-in forward).
     if (!n.args.empty() && !n.name.empty() && n.op != "attr" && n.op != "setattr" && n.op != "getitem" &&
         m(n.args[0]) >= 0) {
@@ -3856,6 +3894,15 @@ class Inliner {
   // The variables of the call that made a closure (see the def / lambda case): flat def node ->
   // {enclosing function, its value map then}.
   std::unordered_map<int32_t, std::pair<int32_t, std::vector<int32_t>>> closures_;
+  // The call that made each generator node (to run it again for `send`), and the values being sent.
+  struct GeneratorCall {
+    int32_t fid;
+    std::vector<int32_t> args;
+    std::vector<std::pair<std::string, int32_t>> kwargs;
+    int32_t self_mod;
+  };
+  std::unordered_map<int32_t, GeneratorCall> generator_calls_;
+  std::vector<int32_t> sent_;
   std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
   std::map<std::pair<int32_t, std::string>, std::optional<double>> argument_number_;  // argument_number() memo
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call

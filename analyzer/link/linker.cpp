@@ -356,6 +356,15 @@ void resolve_decorators(ir::Program& p) {
           }
         }
       }
+      // `@Calibrate(SPEC)`: an instance of a class of the tree decorates, so its `__call__(self, fn)`
+      // is the decorator and what that returns the wrapper (reading `self`'s fields and `fn`).
+      if (e.kind == Entity::Class && factory)
+        if (int32_t call = find_method(p, e.id, "__call__"); call >= 0 && p.fn(call).params.size() >= 2)
+          if (int32_t w = returned_function(p, call); w >= 0 && w != f.id) {
+            f.wrapper = w;
+            f.wrapper_parent = call;
+            break;
+          }
       if (e.kind != Entity::Function) continue;
       int32_t outer = factory ? returned_function(p, e.id) : e.id;
       if (outer < 0 || p.fn(outer).params.empty()) continue;

@@ -2030,6 +2030,14 @@ class Builder {
         if (!g.node(r).args.empty()) candidate_classes(g, g.node(r).args[0], depth + 1, out);
       return;
     }
+    // `Normaliser[site]()` with `__class_getitem__` on the class: a specialisation of that class (the
+    // class itself, or a subclass `type(...)` makes with extra class attributes).
+    if (c.op == "getitem" && c.args.size() == 2 && c.args[0] >= 0) {
+      const Node& base = f.node(c.args[0]);
+      if ((base.op == "global" || base.op == "class") && base.target_module >= 0 &&
+          p_.mod(base.target_module).method("__class_getitem__") >= 0)
+        return candidate_classes(f, c.args[0], depth + 1, out);
+    }
     if (c.op == "select" && c.args.size() == 3) {
       candidate_classes(f, c.args[1], depth + 1, out);
       candidate_classes(f, c.args[2], depth + 1, out);
