@@ -452,6 +452,27 @@ class Analyzer {
     return false;
   }
 
+  // `spec[:, lo:].sum(1) / (spec.sum(1) + eps) > 0.5`: the share one part of a tensor holds of its
+  // total (a band's energy, a region's mass), compared with a fraction: a test of where the
+  // sample's content sits, as definite as a count against a proportion.
+  bool share_test(const std::vector<int32_t>& ops) const {
+    if (ops.size() != 2) return false;
+    for (size_t k = 0; k < 2; ++k) {
+      auto v = scalar(ops[1 - k]);
+      const FlatNode& ratio = node(ops[k]);
+      if (!v || !(*v > 0 && *v < 1) || ratio.op != "div" || ratio.args.size() != 2) continue;
+      auto summed = [&](int32_t t) -> int32_t {  // the tensor a sum reduces (through `+ eps`)
+        if (t >= 0 && node(t).op == "add" && node(t).args.size() == 2 && scalar(node(t).args[1])) t = node(t).args[0];
+        if (t < 0 || !in(node(t).op, {"sum", "nansum"}) || node(t).args.empty()) return -1;
+        return node(t).args[0];
+      };
+      const int32_t part = summed(ratio.args[0]), whole = summed(ratio.args[1]);
+      if (part < 0 || whole < 0 || !fact(whole).raw || fact(whole).learned) continue;
+      if (node(part).op == "getitem" && !node(part).args.empty() && node(part).args[0] == whole) return true;
+    }
+    return false;
+  }
+
   // `(ids == tok).sum(-1) >= k` with k >= 2: how often one value occurs, compared with a count above
   // one. A repeated token is a trigger even when the token is a configured attribute (a length is
   // counted with `!=` and a padding test needs no count of its own).
@@ -996,7 +1017,7 @@ class Analyzer {
         ev |= kThreshold;  // x >= RANGE[0]: one number of a stored tuple is a bound, not a pattern
       else if (other_const() || op == "isin" || stored_membership || packed_code || stored_sequence_item(ops))
         ev |= kThreshold | kPattern;
-      else if (repeated_value_count(ops, op) || proportion_test(ops))
+      else if (repeated_value_count(ops, op) || proportion_test(ops) || share_test(ops))
         ev |= kThreshold;
       // (ids == PAD with PAD the padding_idx of an embedding of the model's file: a padding mask)
       else if (weak_comparison(ops) ||
@@ -1272,6 +1293,8 @@ class Analyzer {
   // x[..., k] / x[:, 0, k]: one fixed lane (the last index a number).
   bool fixed_lane(int32_t id) const {
     const FlatNode& n = node(id);
+    // h.gather(1, full_like(h[:, :1], k)): the lane k, read out at every position
+    if (n.op == "gather" && n.args.size() >= 3) return fixed_index(n.args[2]);
     if (n.op != "getitem" || n.args.size() != 2) return false;
     const FlatNode& idx = node(n.args[1]);
     const int32_t last = idx.op == "tuple" && !idx.args.empty() ? idx.args.back() : n.args[1];
@@ -1283,6 +1306,30 @@ class Analyzer {
                                                                                 : scalar(sl.args[0]);
     auto hi = scalar(sl.args[1]);
     return lo && hi && *hi - *lo == 1 && (sl.args.size() < 3 || node(sl.args[2]).name == "None");
+  }
+
+  // An index tensor filled with one number the code or the configuration fixes (`full_like(h[:, :1],
+  // self.lane)`, `torch.full((b, 1), 3)`).
+  bool fixed_index(int32_t id) const {
+    const FlatNode& n = node(id);
+    if (!in(n.op, {"full", "full_like", "new_full"})) return false;
+    const int32_t v = fill_operand(n);
+    return v >= 0 && (scalar(v).has_value() || node(v).op == "module_arg");
+  }
+
+  // y = h.gather(dim, idx); ...; h.scatter(dim, idx, f(y)): the lane read out, rewritten and
+  // written back. The write-back (the user of `i` that scatters it into the gather's source at the
+  // same index) is where the activations change; -1 when there is none.
+  int32_t lane_write_back(int32_t i, int32_t y, const std::vector<std::vector<int32_t>>& users) const {
+    const FlatNode& g = node(y);
+    if (g.op != "gather" || g.args.size() < 3) return -1;
+    for (int32_t u : users[static_cast<size_t>(i)]) {
+      const FlatNode& s = node(u);
+      if (in(s.op, {"scatter", "scatter_"}) && s.args.size() >= 4 && s.args[3] == i && s.args[2] == g.args[2] &&
+          s.args[0] == g.args[0])
+        return u;
+    }
+    return -1;
   }
 
   // A large positive value, or a tensor filled with one.
@@ -1578,6 +1625,7 @@ class Analyzer {
       const bool own_test =
           std::any_of(n.kwargs.begin(), n.kwargs.end(), [](const auto& kv) { return kv.first == "cond"; });
       if (n.op == "phi" && !own_test && node(d).op == "phi" && node(d).loc.valid()) c.integration = d;
+      if (int32_t back = lane_write_back(static_cast<int32_t>(i), y, users); back >= 0) c.integration = back;
       // Written into activations, the signal is read back out later: how it is read back decides.
       if (c.propagation == Propagation::Interleaved)
         if (auto rb = read_back(static_cast<int32_t>(i), users); rb.node >= 0) {

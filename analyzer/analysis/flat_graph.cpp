@@ -2069,6 +2069,14 @@ class Inliner {
     return made;
   }
 
+  // A module-level `contextvars.ContextVar(...)` of the tree.
+  bool context_variable(const std::string& name) const {
+    auto [mfi, id] = p_.global_binding(name);
+    if (mfi < 0 || id < 0) return false;
+    const ir::Node& made = p_.fn(mfi).node(id);
+    return made.op == "call" && (made.name == "contextvars.ContextVar" || made.name == "ContextVar");
+  }
+
   // `gen.send(v)` on a generator a call of the tree made: its body runs again with every `yield`
   // expression evaluating to `v` (`h = yield h`), and the call returns what it yields.
   int32_t sent_to_generator(int32_t gen, int32_t value, const ir::Loc& loc, int depth) {
@@ -3094,6 +3102,13 @@ class Inliner {
         returns.push_back(m(n.args[0]));
       return n.op == "yield" && !sent_.empty() ? sent_.back() : -1;  // (what `send` hands in)
     }
+    if (n.op == "call" && (n.name.ends_with(".set") || n.name.ends_with(".get")))
+      if (const std::string var = n.name.substr(0, n.name.size() - 4); context_variable(var)) {
+        // VAR.set(v) in forward, VAR.get() in a submodule it runs: the value set last.
+        if (n.name.ends_with(".set") && !n.args.empty() && m(n.args[0]) >= 0) context_values_[var] = m(n.args[0]);
+        if (auto it = context_values_.find(var); n.name.ends_with(".get") && it != context_values_.end())
+          return it->second;
+      }
     if (n.op == "send" && n.args.size() == 2 && m(n.args[0]) >= 0 && m(n.args[1]) >= 0)
       if (int32_t r = sent_to_generator(m(n.args[0]), m(n.args[1]), n.loc, depth); r >= 0) return r;
     // obj.method(...) / obj.sub(...) on a known module outside its class (a patched-in forward).
@@ -3902,6 +3917,7 @@ class Inliner {
     int32_t self_mod;
   };
   std::unordered_map<int32_t, GeneratorCall> generator_calls_;
+  std::map<std::string, int32_t> context_values_;  // ContextVar -> the value set last
   std::vector<int32_t> sent_;
   std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
   std::map<std::pair<int32_t, std::string>, std::optional<double>> argument_number_;  // argument_number() memo

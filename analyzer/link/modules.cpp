@@ -972,6 +972,10 @@ class Builder {
       }
       auto [vf, v] = field_default(body, node);
       Attr a = classify(*vf, v, 0);
+      // `stamp = ()` in the class body, filled per specialisation (`type(name, (cls,), {"stamp":
+      // (...)})`, a subclass): a stored sequence, empty until then.
+      if (const Node& lit = vf->node(v); (lit.op == "tuple" || lit.op == "list") && lit.args.empty())
+        a.type = "sequence";
       // (a list of callables: `post: list = field(default_factory=lambda: [clip, check])`)
       const bool callables = std::any_of(a.children.begin(), a.children.end(), callable_value);
       if (a.kind != AttrKind::Constant && a.kind != AttrKind::PlainTensor && a.type != "sequence" && !callables)
