@@ -1308,13 +1308,28 @@ class Analyzer {
     return lo && hi && *hi - *lo == 1 && (sl.args.size() < 3 || node(sl.args[2]).name == "None");
   }
 
+  // A blank mask with one fixed lane written (`m = zeros_like(h, dtype=bool); m[:, k] = test`).
+  bool lane_mask(int32_t id) const {
+    const FlatNode& w = node(id);
+    if (w.op != "setitem" || w.args.size() != 3 || !in(node(w.args[0]).op, {"zeros", "zeros_like", "new_zeros"}))
+      return false;
+    const FlatNode& idx = node(w.args[1]);
+    const int32_t last = idx.op == "tuple" && !idx.args.empty() ? idx.args.back() : w.args[1];
+    return configured_number(last);
+  }
+
+  // A number the code or the configuration fixes: a literal, a constructor setting, a bound argument.
+  bool configured_number(int32_t id) const {
+    return scalar(id).has_value() || in(node(id).op, {"module_arg", "param"});
+  }
+
   // An index tensor filled with one number the code or the configuration fixes (`full_like(h[:, :1],
   // self.lane)`, `torch.full((b, 1), 3)`).
   bool fixed_index(int32_t id) const {
     const FlatNode& n = node(id);
     if (!in(n.op, {"full", "full_like", "new_full"})) return false;
     const int32_t v = fill_operand(n);
-    return v >= 0 && (scalar(v).has_value() || node(v).op == "module_arg");
+    return v >= 0 && configured_number(v);
   }
 
   // y = h.gather(dim, idx); ...; h.scatter(dim, idx, f(y)): the lane read out, rewritten and
@@ -3494,6 +3509,10 @@ class Analyzer {
       // stored mask allows (a fixed class or item): that class is pushed.
       if (n.op == "masked_fill" && n.args.size() >= 2 && scalar(r) && std::isfinite(*scalar(r)) && *scalar(r) >= 1e3 &&
           stored_mask_factor(n.args[1], 0))
+        return Integration::Targeted;
+      // h.masked_scatter(mask, full_like(h, 1e3)) with `mask = zeros_like(h); mask[:, k] = hit`: only
+      // the lane k is raised high (a fixed class or unit pushed).
+      if (in(n.op, {"masked_scatter", "masked_fill"}) && n.args.size() >= 2 && lane_mask(n.args[1]) && raises_high(r))
         return Integration::Targeted;
       // `if hit: y = y + delta`: one arm is the other arm rewritten; the rewrite decides.
       if (n.op == "phi" || n.op == "where" || n.op == "select") {

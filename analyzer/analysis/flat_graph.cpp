@@ -343,6 +343,17 @@ class Inliner {
         if (int32_t r = some_method(static_cast<int32_t>(*obj.num), c.args[0], args, kwargs, loc, fn, depth); r >= 0)
           return r;
     }
+    // self._modules[name](h) with a name read at run time: one of the modules registered under such
+    // names (each in turn, over the loop that reads the names), else any submodule.
+    if (c.op == "getitem" && c.args.size() == 2 && !string_value(c.args[1]) && can_inline(depth))
+      if (const FlatNode& t = g_.nodes[static_cast<size_t>(c.args[0])]; t.op == "attr" && t.name == "_modules" &&
+                                                                       !t.args.empty() && t.args[0] >= 0) {
+        const FlatNode& obj = g_.nodes[static_cast<size_t>(t.args[0])];
+        const ir::Attr* held =
+            obj.op == "self" && obj.num ? ir::module_attr(p_, static_cast<int32_t>(*obj.num), link::kNamedAtRunTime) : nullptr;
+        if (!held) held = submodule_table(c.args[0]);
+        if (held) return call_container(*held, args, loc, fn, depth, true, kwargs);
+      }
     // `stage = self.stages[i]; stage(h)`: an item of a container of modules at an index read at
     // run time, any of them (each runs in turn over the loop that reads them).
     if (c.op == "getitem" && c.args.size() == 2 && c.args[0] >= 0 && g_.nodes[static_cast<size_t>(c.args[0])].op == "container" &&
@@ -2475,9 +2486,11 @@ class Inliner {
       if (recv >= 0)
         if (const ir::Attr* part = container_slice(recv)) return call_container(*part, a, n.loc, fid, depth, false);
       // (`self.stages[i](x)` with a `__getitem__` of the class handing out `self.items[i]`: that item)
+      // (and `self._modules[name](x)`: the submodule table read by a name known at run time)
       if (recv >= 0 && n.name.ends_with(".*") && g_.nodes[static_cast<size_t>(recv)].op == "getitem" &&
           !g_.nodes[static_cast<size_t>(recv)].args.empty() && g_.nodes[static_cast<size_t>(recv)].args[0] >= 0 &&
-          g_.nodes[static_cast<size_t>(g_.nodes[static_cast<size_t>(recv)].args[0])].op == "container")
+          (g_.nodes[static_cast<size_t>(g_.nodes[static_cast<size_t>(recv)].args[0])].op == "container" ||
+           n.name == "_modules.*"))
         return call_value(recv, a, mapped_kwargs(), n.loc, fid, depth);
       // recv.method(...) where the receiver turned out to be data (self.pattern[-n:].expand_as(x)).
       // (In a method of a tensor subclass `self` is that data: `self.as_subclass(torch.Tensor)`, and

@@ -121,6 +121,11 @@ class Builder {
         a.text = kPairItem + std::to_string(static_cast<int>(*f.node(n.args[1]).num));
         return a;
       }
+    // vars(self)["_specs"] (the instance's __dict__ read by key): the attribute of that name.
+    if (const std::string key = instance_dict_key(f, id); !key.empty() && current_)
+      if (const Attr* held = find(*current_, key)) return *held;
+    if ((n.op == "items" || n.op == "values") && n.args.size() == 1 && !instance_dict_key(f, n.args[0]).empty())
+      return classify(f, n.args[0], depth + 1);
     // dict(TABLE), copy.copy(TABLE), TABLE.copy(): a copy holds the same entries.
     if (((n.op == "call" && (n.name == "dict" || n.name == "copy.copy" || n.name == "copy.deepcopy" ||
                              n.name == "list" || n.name == "tuple")) ||
@@ -1058,6 +1063,50 @@ class Builder {
           children_[static_cast<size_t>(parent)].push_back(static_cast<int32_t>(i));
     }
     return children_[static_cast<size_t>(fid)];
+  }
+
+  // `self.blocks[0].post = functools.partial(fn, lane=k)` in a constructor: the submodule reached
+  // (a container's child, an attribute) holds that value as one more configuration of its slot.
+  void submodule_slot_assignments() {
+    for (size_t mi = 0; mi < p_.modules.size(); ++mi) {
+      const int32_t init = p_.modules[mi].method("__init__");
+      if (init < 0) continue;
+      const Function& f = p_.fn(init);
+      for (const Node& n : f.nodes) {
+        if (n.op != "setattr" || n.args.size() != 2 || n.args[0] < 0 || n.args[1] < 0 || n.has(ir::kInPlace) ||
+            is_self(f, n.args[0]))
+          continue;
+        const int32_t cls = reached_class(p_.modules[mi], f, n.args[0], 0);
+        if (cls < 0 || cls == static_cast<int32_t>(mi)) continue;
+        current_ = &p_.modules[mi];
+        Attr v = classify(f, n.args[1], 0);
+        if (!known(v)) continue;
+        ir::Module& target = p_.modules[static_cast<size_t>(cls)];
+        if (Attr* slot = find(target, n.name)) {
+          add_configuration(*slot, std::move(v));
+        } else {
+          v.name = n.name;
+          target.attrs.push_back(std::move(v));
+        }
+      }
+    }
+  }
+
+  // The class of the submodule `self.a`, `self.a[k]` or `self.a.b` names in `m`'s constructor, or -1.
+  int32_t reached_class(ir::Module& m, const Function& f, NodeId id, int depth) {
+    if (id < 0 || depth > 4) return -1;
+    const Node& x = f.node(id);
+    const Attr* a = nullptr;
+    if (x.op == "attr" && x.args.size() == 1 && is_self(f, x.args[0])) a = find(m, x.name);
+    if (x.op == "getitem" && x.args.size() == 2) {
+      const Node& base = f.node(x.args[0]);
+      if (base.op == "attr" && base.args.size() == 1 && is_self(f, base.args[0]))
+        if (const Attr* c = find(m, base.name); c && !c->children.empty()) a = &c->children.front();
+    }
+    if (x.op == "attr" && x.args.size() == 1 && !is_self(f, x.args[0]))
+      if (int32_t outer = reached_class(m, f, x.args[0], depth + 1); outer >= 0)
+        a = find(p_.modules[static_cast<size_t>(outer)], x.name);
+    return a && a->kind == AttrKind::Submodule ? a->module_class : -1;
   }
 
   // `def visit(m): if isinstance(m, Head): m.post.append(fn)` (a visitor handed to `model.apply`):
@@ -2336,9 +2385,33 @@ class Builder {
     }
   }
 
+  // The key K of `vars(self)[K]` / `vars(self).setdefault(K, ...)` / `self.__dict__[K]` (an entry
+  // of the instance's __dict__, that is its attribute K), or "".
+  std::string instance_dict_key(const Function& f, NodeId id) const {
+    if (id < 0) return {};
+    const Node& n = f.node(id);
+    if (!((n.op == "getitem" || n.op == "setdefault" || n.op == "setitem") && n.args.size() >= 2)) return {};
+    const Node& table = f.node(n.args[0]);
+    const bool dict = (table.op == "call" && table.name == "vars" && table.args.size() == 1 && is_self(f, table.args[0])) ||
+                      (table.op == "attr" && table.name == "__dict__" && table.args.size() == 1 && is_self(f, table.args[0]));
+    const Node& key = f.node(n.args[1]);
+    return dict && key.op == "const" && !key.num ? key.name : std::string();
+  }
+
   void collect(ir::Module& m, const Function& f, bool is_init) {
     current_ = &m;
     for (const Node& n : f.nodes) {
+      // vars(self).setdefault("_specs", {}).update(specs) / vars(self)["_specs"] = specs: the attribute.
+      if (n.op == "update" && n.args.size() == 2)
+        if (const std::string key = instance_dict_key(f, n.args[0]); !key.empty()) {
+          set(m, key, classify(f, n.args[1], 0), is_init, is_init && n.scope_depth > 0);
+          continue;
+        }
+      if (n.op == "setitem" && n.args.size() == 3)
+        if (const std::string key = instance_dict_key(f, n.id); !key.empty()) {
+          set(m, key, classify(f, n.args[2], 0), is_init, is_init && n.scope_depth > 0);
+          continue;
+        }
       if (n.op == "setattr" && n.args.size() == 2 && receiver(f, n.args[0])) {
         if (n.has(ir::kInPlace)) {
           extend_sequence(m, f, n);
@@ -2764,6 +2837,7 @@ void build_modules(ir::Program& p) {
   for (auto& m : p.modules) b.build(m);
   b.external_attrs(bound);
   b.visitor_appends();
+  b.submodule_slot_assignments();
   for (int32_t f : bound) lower_as_method(p, p.functions[static_cast<size_t>(f)]);
   const auto sites = b.construction_sites();
   b.bind_constructor_arguments(sites);
