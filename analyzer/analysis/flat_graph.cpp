@@ -509,6 +509,15 @@ class Inliner {
       return r;
     }
     if (c.op == "phi" && c.args.size() == 1) return call_value(c.args[0], args, kwargs, loc, fn, depth);
+    // `for proc in self.post: proc(y)` with `post` one callable object or another (what a table
+    // lookup picked, kept as a tuple or not): the objects themselves.
+    if (c.op == "iter_item" && !c.args.empty() && c.args[0] >= 0) {
+      const FlatNode& seq = g_.nodes[static_cast<size_t>(c.args[0])];
+      const auto object = [&](int32_t a) { return a >= 0 && g_.nodes[static_cast<size_t>(a)].op == "self"; };
+      if (seq.op == "phi" && seq.args.size() > 1 && std::all_of(seq.args.begin(), seq.args.end(), object) &&
+          std::none_of(seq.kwargs.begin(), seq.kwargs.end(), [](const auto& kv) { return kv.first == "cond"; }))
+        return call_value(c.args[0], args, kwargs, loc, fn, depth);
+    }
     // `func(*args)` inside __torch_function__: the torch op the hook intercepted, on its arguments.
     if (c.op == "torch_function_op") return args.empty() ? -1 : derived("torch_op", args, loc, fn);
     // obj.method held as a value (`stack.callback(self.qa.flag_stuck, ...)`): the method, bound.

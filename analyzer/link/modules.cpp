@@ -121,6 +121,47 @@ class Builder {
         a.text = kPairItem + std::to_string(static_cast<int>(*f.node(n.args[1]).num));
         return a;
       }
+    // operator.itemgetter(*keys)(TABLE): the entries the keys pick (every entry when they are only
+    // known at run time), each a configuration.
+    if (n.op == "call_value" && n.args.size() == 2 && n.args[0] >= 0 && n.args[1] >= 0 &&
+        f.node(n.args[0]).op == "call" &&
+        (f.node(n.args[0]).name == "operator.itemgetter" || f.node(n.args[0]).name == "itemgetter")) {
+      std::set<std::string> keys;
+      bool folded = true;
+      for (NodeId k : f.node(n.args[0]).args) {
+        const Node& kn = f.node(k);
+        if (kn.op == "const" && !kn.num) keys.insert(kn.name);
+        else folded = false;
+      }
+      Attr table = classify(f, n.args[1], depth + 1);
+      Attr out;
+      for (const Attr& e : table.children)
+        if (!folded || keys.count(e.name)) add_configuration(out, e);
+      if (known(out)) {
+        out.init_node = id;
+        out.loc = n.loc;
+        return out;
+      }
+    }
+    // ChainMap(overrides, profile or {}, DEFAULTS): one mapping whose keys come from the first map
+    // that has them (literal maps only; a map known at run time adds nothing it can be seen to hold).
+    if (n.op == "call" && (n.name == "collections.ChainMap" || n.name == "ChainMap") && !n.args.empty()) {
+      Attr merged;
+      merged.type = "dict";
+      for (NodeId m : n.args) {
+        if (m < 0 || f.node(m).op == "starred") continue;
+        NodeId literal = f.node(m).op == "or" && !f.node(m).args.empty() ? f.node(m).args.back() : m;
+        std::vector<std::pair<const Function*, NodeId>> dicts;
+        dict_literals(f, literal, depth + 1, dicts);
+        if (dicts.size() != 1) continue;
+        Attr part = classify(*dicts[0].first, dicts[0].second, depth + 1);
+        for (Attr& c : part.children)
+          if (std::none_of(merged.children.begin(), merged.children.end(),
+                           [&](const Attr& have) { return have.name == c.name; }))
+            merged.children.push_back(std::move(c));
+      }
+      if (!merged.children.empty()) return merged;
+    }
     // vars(self)["_specs"] (the instance's __dict__ read by key): the attribute of that name.
     if (const std::string key = instance_dict_key(f, id); !key.empty() && current_)
       if (const Attr* held = find(*current_, key)) return *held;
@@ -130,8 +171,16 @@ class Builder {
     if (((n.op == "call" && (n.name == "dict" || n.name == "copy.copy" || n.name == "copy.deepcopy" ||
                              n.name == "list" || n.name == "tuple")) ||
          (n.op == "copy" && n.name.empty())) &&
-        n.args.size() == 1 && n.kwargs.empty() && n.args[0] >= 0 && literal_table(f, n.args[0]))
+        n.args.size() == 1 && n.kwargs.empty() && n.args[0] >= 0 && literal_table(f, n.args[0])) {
+      // (`dict(DEFAULTS)`: a copy of a module-level configuration keeps its keys and values)
+      std::vector<std::pair<const Function*, NodeId>> dicts;
+      dict_literals(f, n.args[0], depth + 1, dicts);
+      if (dicts.size() == 1 && f.node(n.args[0]).op == "global") {
+        Attr copy = classify(*dicts[0].first, dicts[0].second, depth + 1);
+        if (!copy.children.empty()) return copy;
+      }
       return classify(f, n.args[0], depth + 1);
+    }
     // REDUCERS, a module-level table of callables (`{"peak": operator.methodcaller("amax"), ...}`):
     // the table, its entries callable from the instance.
     if (n.op == "global" && n.target_function < 0 && n.target_module < 0)
