@@ -101,6 +101,21 @@ static std::optional<double> argument_number(const ir::Program& p, int32_t fn, c
   return any && agree ? num : std::nullopt;
 }
 
+int32_t function_of(const ir::Function& f, ir::NodeId id);
+
+// The function every call of `fn` passes for `param` (`_register(self, exposure_hook)`), if they agree.
+static int32_t argument_function(const ir::Program& p, int32_t fn, const ir::Node& param) {
+  int32_t g = -1;
+  bool any = false, agree = true;
+  call_site_arguments(p, fn, param, [&](const ir::Function& caller, ir::NodeId arg) {
+    const int32_t h = arg == ir::kNoNode ? -1 : function_of(caller, arg);
+    agree &= h >= 0 && (!any || h == g);
+    g = h;
+    any = true;
+  });
+  return any && agree ? g : -1;
+}
+
 // A call made later (an ExitStack callback, run when its `with` block ends).
 struct DeferredCall {
   int32_t fn = -1;
@@ -2968,6 +2983,17 @@ class Inliner {
       // make_filter(RESERVED_FROM, 2): def f(s, ids): ... ids >= first ... -- the number every caller passes.
       if (auto v = argument_number(n.target_function, p_.fn(n.target_function).node(n.outer)))
         return constant(n.name, *v, n.loc, fid);
+      // _register(self, exposure_hook): def _register(module, hook): ... lambda m, a: hook(m, a, {})
+      // -- the function every caller passes.
+      if (int32_t g = argument_function(p_, n.target_function, p_.fn(n.target_function).node(n.outer)); g >= 0) {
+        FlatNode d;
+        d.op = "def";
+        d.num = g;
+        d.loc = n.loc;
+        d.function = fid;
+        d.name = n.name;
+        return add(std::move(d));
+      }
     }
     if (n.op == "free") {
       // A closure variable: the enclosing function's parameter default (factory settings).
@@ -4242,6 +4268,9 @@ std::vector<Root> find_roots(const ir::Program& p) {
         }
         r.kind = n.op == "register_forward_pre_hook" ? RootKind::PreHook : RootKind::ForwardHook;
         r.self_module = class_of(p, f, n.args[0]);
+        // (a helper's parameter, `def _register(module, hook)`: the function its callers pass)
+        if (r.function < 0 && f.node(n.args[1]).op == "param")
+          r.function = argument_function(p, f.id, f.node(n.args[1]));
         if (r.function < 0) {
           // A bound method registered as a hook (self.method, monitor.method): (self, module, inputs[, output]).
           const ir::Node& h = f.node(n.args[1]);
