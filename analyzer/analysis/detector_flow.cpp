@@ -3472,8 +3472,11 @@ class Analyzer {
           if (!zeroish(v) && (carries_constant(v, 0, false) || fact(v).param || !input_dependent(fact(v))))
             return Integration::Targeted;
         }
+        // (not a statistic of the product itself, `(y - y.mean()) / y.std()` after the blanking: a
+        // normalisation of what is left, no second term)
         for (int32_t a : operands(un))
-          if (a != n_id && fact(a).detector_derived && replacement(a)) return Integration::Targeted;
+          if (a != n_id && fact(a).detector_derived && replacement(a) && !derives_from(a, n_id))
+            return Integration::Targeted;
       }
       return Integration::Untargeted;
     }

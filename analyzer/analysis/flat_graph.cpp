@@ -545,6 +545,14 @@ class Inliner {
           return inline_fn(meth, args, kwargs, static_cast<int32_t>(*obj.num), depth + 1, loc);
         }
     }
+    // self.prep_{site}(x) with no such attribute or method: the class's `__getattr__` answers, and one
+    // that hands out `globals()["_" + name]` gives a module-level function whose name fits.
+    if (c.op == "attr" && !c.args.empty() && c.args[0] >= 0 && can_inline(depth)) {
+      const FlatNode& obj = g_.nodes[static_cast<size_t>(c.args[0])];
+      if (obj.op == "self" && obj.num && find_method(p_, static_cast<int32_t>(*obj.num), c.name) < 0)
+        if (int32_t r = global_by_getattr(static_cast<int32_t>(*obj.num), c.name, args, kwargs, loc, fn, depth); r >= 0)
+          return r;
+    }
     if ((c.op == "select" && c.args.size() == 3) || (c.op == "phi" && c.args.size() > 1) || c.op == "may_run") {
       // `run = partial(blk, **kw) if flag else blk; run(x)`: the call runs whichever callable the
       // value holds; each is called and the results merge.
@@ -1271,6 +1279,61 @@ class Inliner {
       std::vector<int32_t> bound{attr_value(attr, loc, fid, name)};
       bound.insert(bound.end(), args.begin(), args.end());
       return inline_fn(target, bound, {}, -1, depth + 1, loc);
+    }
+    return -1;
+  }
+
+  // `def __getattr__(self, name): ... return globals()["_" + name]` in class `mod`: the module-level
+  // functions of its file whose names fit the key built from `name` (a template, `prep_{}`, when the
+  // caller builds the name at run time), each called with the arguments; -1 when there are none.
+  int32_t global_by_getattr(int32_t mod, const std::string& name, const std::vector<int32_t>& args,
+                            const std::vector<std::pair<std::string, int32_t>>& kwargs, const ir::Loc& loc, int32_t fid,
+                            int depth) {
+    if (ir::module_attr(p_, mod, name)) return -1;
+    const int32_t ga = find_method(p_, mod, "__getattr__");
+    if (ga < 0) return -1;
+    const ir::Function& g = p_.fn(ga);
+    if (g.params.size() < 2 || g.file < 0) return -1;
+    for (ir::NodeId r : g.returns) {
+      const ir::Node& rn = g.node(r);
+      if (rn.args.empty() || rn.args[0] < 0) continue;
+      const ir::Node& item = g.node(rn.args[0]);
+      if (item.op != "getitem" || item.args.size() != 2 || g.node(item.args[0]).op != "call" ||
+          g.node(item.args[0]).name != "globals")
+        continue;
+      // The key: the name, with literal text before or after it.
+      const ir::Node& key = g.node(item.args[1]);
+      std::string before, after;
+      const auto is_name = [&](ir::NodeId a) { return g.node(a).op == "param" && g.node(a).name == g.params[1]; };
+      const auto text = [&](ir::NodeId a) -> std::optional<std::string> {
+        const ir::Node& t = g.node(a);
+        if (t.op == "const" && !t.num) return t.name;
+        return std::nullopt;
+      };
+      if (is_name(item.args[1])) {
+      } else if (key.op == "add" && key.args.size() == 2 && text(key.args[0]) && is_name(key.args[1])) {
+        before = *text(key.args[0]);
+      } else if (key.op == "add" && key.args.size() == 2 && is_name(key.args[0]) && text(key.args[1])) {
+        after = *text(key.args[1]);
+      } else {
+        continue;
+      }
+      const std::string want = before + name + after;
+      const size_t hole = want.find("{}");
+      FlatNode phi;  // (which function runs is configuration, not decided by the data: no selection)
+      phi.op = "may_run";
+      phi.loc = loc;
+      phi.function = fid;
+      for (const auto& [fname, fnid] : p_.file(g.file).functions) {
+        const bool fits = hole == std::string::npos
+                              ? fname == want
+                              : fname.size() >= want.size() - 2 && fname.starts_with(want.substr(0, hole)) &&
+                                    fname.ends_with(want.substr(hole + 2));
+        if (fits && phi.args.size() < 6 && !active_.count(fnid) && takes(p_.fn(fnid), args.size(), kwargs))
+          if (int32_t v = inline_fn(fnid, args, kwargs, -1, depth + 1, loc); v >= 0) phi.args.push_back(v);
+      }
+      if (phi.args.size() == 1) return phi.args[0];
+      if (!phi.args.empty()) return add(std::move(phi));
     }
     return -1;
   }
