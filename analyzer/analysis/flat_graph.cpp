@@ -814,6 +814,18 @@ class Inliner {
   // Calls the container's children in order, the output of one feeding the next (nn.Sequential, or
   // `for blk in self.blocks: x = blk(x, ...)` over a ModuleList); other arguments go to every child.
   // `kwargs` of a loop call (`blk(x, image=image)`) go to every child, as the loop passes them.
+  // A torch layer (or a Sequential of them) whose forward takes one tensor.
+  static bool single_input_layer(const ir::Attr& a) {
+    if (a.kind == ir::AttrKind::Container) return a.type == "Sequential";
+    if (a.kind != ir::AttrKind::Layer) return false;
+    const ir::LayerInfo* li = ir::torch_layer(a.type);
+    static const std::set<std::string_view> several = {
+        "lstm", "gru", "rnn", "lstm_cell", "gru_cell", "rnn_cell", "multi_head_attention", "transformer",
+        "transformer_encoder", "transformer_decoder", "transformer_encoder_layer", "transformer_decoder_layer",
+        "bilinear", "cosine_similarity", "pairwise_distance"};
+    return li && !several.count(li->op);
+  }
+
   int32_t call_container(const ir::Attr& container, std::vector<int32_t> args, const ir::Loc& loc, int32_t fn,
                          int depth, bool iterated, const std::vector<std::pair<std::string, int32_t>>& kwargs = {}) {
     // A dict of callables called by a key the analysis cannot fold (self.table[name](x), a ModuleDict
@@ -835,6 +847,9 @@ class Inliner {
       phi.flags = kFlatItemJoin;
       for (size_t i = 0; i < container.children.size() && i < 12; ++i) {
         const auto& child = container.children[i];
+        // (`for name, mod in self.named_children(): y = mod(y, ids)`: a layer that takes one tensor
+        // is not what such a call runs)
+        if (keyed && args.size() + kwargs.size() >= 2 && single_input_layer(child)) continue;
         int32_t r = call_attr(child, args, kwargs, loc, fn, depth, container.name + "." + child.name);
         if (r >= 0) phi.args.push_back(r);
       }
@@ -1764,9 +1779,15 @@ class Inliner {
     all.kind = ir::AttrKind::Container;
     all.type = "ModuleDict";
     for (int32_t c : ir::mro(p_, static_cast<int32_t>(*self.num)))
-      for (const ir::Attr& a : p_.mod(c).attrs)
+      for (const ir::Attr& a : p_.mod(c).attrs) {
+        // (modules added under names known only at run time are children of the module each)
+        if (a.name == link::kNamedAtRunTime) {
+          all.children.insert(all.children.end(), a.children.begin(), a.children.end());
+          continue;
+        }
         if (a.kind == ir::AttrKind::Submodule || a.kind == ir::AttrKind::Layer || a.kind == ir::AttrKind::Container)
           all.children.push_back(a);
+      }
     return all.children.empty() ? nullptr : &all;
   }
 

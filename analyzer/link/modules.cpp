@@ -1232,9 +1232,16 @@ class Builder {
   using Sites = std::vector<std::vector<std::pair<const Function*, const Node*>>>;
   Sites construction_sites() const {
     Sites sites(p_.modules.size());
-    for (const auto& f : p_.functions)
-      for (const Node& n : f.nodes)
+    for (const auto& f : p_.functions) {
+      // `cls(filters=..., **kw)` in a classmethod of the class: a construction of it too.
+      const bool factory = f.owner_module >= 0 && !f.param_nodes.empty() &&
+                           std::find(f.decorators.begin(), f.decorators.end(), "classmethod") != f.decorators.end();
+      for (const Node& n : f.nodes) {
         if (n.op == "call" && n.target_module >= 0) sites[static_cast<size_t>(n.target_module)].emplace_back(&f, &n);
+        if (factory && n.op == "call_value" && !n.args.empty() && n.args[0] == f.param_nodes[0])
+          sites[static_cast<size_t>(f.owner_module)].emplace_back(&f, &n);
+      }
+    }
     return sites;
   }
 
@@ -1269,9 +1276,11 @@ class Builder {
     NodeId arg = kNoNodeId;
     for (const auto& [k, v] : call.kwargs)
       if (k == pname) arg = v;
-    if (arg == kNoNodeId && index >= 1 && index - 1 < call.args.size() && call.args[index - 1] >= 0 &&
-        !(f.node(call.args[index - 1]).op == "starred" && f.node(call.args[index - 1]).name == "**"))
-      arg = call.args[index - 1];
+    // (a call of a class value, `cls(...)`, carries the callee first)
+    const size_t at = call.op == "call_value" ? index : index - 1;
+    if (arg == kNoNodeId && index >= 1 && at < call.args.size() && call.args[at] >= 0 &&
+        !(f.node(call.args[at]).op == "starred" && f.node(call.args[at]).name == "**"))
+      arg = call.args[at];
     for (NodeId a : call.args) {
       if (arg != kNoNodeId || a < 0 || f.node(a).op != "starred" || f.node(a).name != "**" || f.node(a).args.empty())
         continue;
@@ -1385,14 +1394,19 @@ class Builder {
           } else if (a.text.starts_with(kPairItem)) {
             // [("illum", Illum()), ("conv1", Block())]: item k of each pair, in order
             const size_t k = static_cast<size_t>(std::stoi(a.text.substr(std::string(kPairItem).size())));
-            const Node& rows = f->node(arg);
-            if (rows.op == "list" || rows.op == "tuple")
+            // (a list chosen by a condition, `[...] if fir == "K" else []`: the rows of each arm)
+            std::vector<NodeId> lists{arg};
+            if (const Node& c = f->node(arg); c.op == "select" && c.args.size() == 3) lists = {c.args[1], c.args[2]};
+            for (NodeId l : lists) {
+              const Node& rows = f->node(l);
+              if (rows.op != "list" && rows.op != "tuple") continue;
               for (NodeId r : rows.args)
                 if (const Node& row = f->node(r); (row.op == "tuple" || row.op == "list") && k < row.args.size()) {
                   Attr item = site_value(*f, row.args[k], sites, 0);
                   item.name = std::to_string(bound.children.size());
                   bound.children.push_back(std::move(item));
                 }
+            }
           } else if (is_self(*f, arg) && f->owner_module >= 0) {
             bound = self_reference(f->owner_module);  // `Layer(self, ...)`: the constructing model
           } else {
@@ -2481,10 +2495,13 @@ class Builder {
           Attr all = classify(f, seq, 0);
           if (!all.children.empty()) items = std::move(all.children);
           else collect_list(f, seq, items, 0, false);
+          // (`for kind, flt in filters` over a constructor argument: its items, bound from the sites)
+          if (items.empty() && f.node(seq).op == "param") items.push_back(classify(f, n.args[2], 0));
         } else {
           items.push_back(classify(f, n.args[2], 0));
         }
-        std::erase_if(items, [](const Attr& a) { return !callable_value(a); });
+        // (an item of a constructor argument, `for kind, flt in filters`, is bound from the sites)
+        std::erase_if(items, [](const Attr& a) { return !callable_value(a) && !a.type.starts_with("argument:"); });
         if (!items.empty()) {
           Attr* held = find(m, kNamedAtRunTime);
           if (!held) {
