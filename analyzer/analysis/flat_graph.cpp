@@ -2196,6 +2196,29 @@ class Inliner {
     return made.op == "call" && (made.name == "contextvars.ContextVar" || made.name == "ContextVar");
   }
 
+  // The output of a call of submodule `attr` after the forward hooks registered on it while the
+  // model runs: each hook's result, when it returns one, replaces the output.
+  int32_t hooked(const ir::Attr* attr, int32_t out, const std::vector<int32_t>& args, const ir::Loc& loc, int32_t fid,
+                 int depth) {
+    auto it = forward_hooks_.find(attr);
+    if (it == forward_hooks_.end() || out < 0 || !can_inline(depth)) return out;
+    FlatNode inputs;
+    inputs.op = "tuple";
+    inputs.args = args;
+    inputs.loc = loc;
+    inputs.function = fid;
+    const int32_t packed = add(std::move(inputs));
+    for (const auto& [module, hook, at] : it->second) {
+      // (where the hook was registered is on the way in)
+      const int32_t r = with_frame(at, [&] { return call_value(hook, {module, packed, out}, {}, loc, fid, depth + 1); });
+      if (r < 0) continue;
+      const FlatNode& rn = g_.nodes[static_cast<size_t>(r)];
+      if (rn.op == "none" || (rn.op == "const" && rn.name == "None")) continue;
+      out = r;
+    }
+    return out;
+  }
+
   // `gen.send(v)` on a generator a call of the tree made: its body runs again with every `yield`
   // expression evaluating to `v` (`h = yield h`), and the call returns what it yields.
   int32_t sent_to_generator(int32_t gen, int32_t value, const ir::Loc& loc, int depth) {
@@ -2663,7 +2686,7 @@ class Inliner {
       if (attr)
         if (auto st = submodule_state_.find({attr, "forward"}); st != submodule_state_.end() && can_inline(depth))
           return call_stored(st->second, a, mapped_kwargs(), n.loc, fid, depth);
-      if (attr) return call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name);
+      if (attr) return hooked(attr, call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name), a, n.loc, fid, depth);
       // self.heads.apply(x) on a module object importlib loaded: that function of each module of the
       // tree the name can be.
       if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0 && can_inline(depth))
@@ -3241,6 +3264,11 @@ class Inliner {
         if (auto it = context_values_.find(var); n.name.ends_with(".get") && it != context_values_.end())
           return it->second;
       }
+    // self.stage2.register_forward_hook(hook) while the model runs (inside a context manager forward
+    // enters, say): later calls of that submodule run the hook on their output.
+    if (n.op == "register_forward_hook" && n.args.size() >= 2 && m(n.args[0]) >= 0 && m(n.args[1]) >= 0)
+      if (const ir::Attr* target = g_.nodes[static_cast<size_t>(m(n.args[0]))].attr; target && forward_hooks_.size() < 16)
+        forward_hooks_[target].push_back({m(n.args[0]), m(n.args[1]), n.loc});
     if (n.op == "send" && n.args.size() == 2 && m(n.args[0]) >= 0 && m(n.args[1]) >= 0)
       if (int32_t r = sent_to_generator(m(n.args[0]), m(n.args[1]), n.loc, depth); r >= 0) return r;
     // obj.method(...) / obj.sub(...) on a known module outside its class (a patched-in forward).
@@ -4050,6 +4078,12 @@ class Inliner {
   };
   std::unordered_map<int32_t, GeneratorCall> generator_calls_;
   std::map<std::string, int32_t> context_values_;  // ContextVar -> the value set last
+  // Forward hooks registered while the model runs: submodule -> the module value, the hook value.
+  struct RunTimeHook {
+    int32_t module, hook;
+    ir::Loc registered_at;
+  };
+  std::map<const ir::Attr*, std::vector<RunTimeHook>> forward_hooks_;
   std::vector<int32_t> sent_;
   std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
   std::map<std::pair<int32_t, std::string>, std::optional<double>> argument_number_;  // argument_number() memo

@@ -1821,6 +1821,15 @@ class Builder {
           if (auto made = find_factory(g, g.node(r).args[0], depth + 1); !made.empty()) return made;
       return {};
     }
+    // _RULER.clone() / PATTERN.float() (a method of a module-level tensor, lowered as one dotted call)
+    if (n.op == "call" && n.target_function < 0 && n.target_module < 0 && depth < 4)
+      if (auto dot = n.name.rfind('.'); dot != std::string::npos) {
+        static const std::set<std::string> copies = {"clone", "float", "double", "detach", "contiguous",
+                                                     "t", "view", "reshape", "to", "flatten", "flip"};
+        if (copies.count(n.name.substr(dot + 1)))
+          if (auto [mfi, v] = p_.global_binding(n.name.substr(0, dot)); mfi >= 0 && v >= 0)
+            if (auto made = find_factory(p_.fn(mfi), v, depth + 1); !made.empty()) return made;
+      }
     for (NodeId a : n.args)
       if (auto r = find_factory(f, a, depth + 1); !r.empty()) return r;
     return {};
