@@ -1601,6 +1601,17 @@ class Inliner {
     return argument_class_[key] = flow::argument_class(p_, fn, param);
   }
 
+  // Whether every call of `fn` passes for `param` a tensor built from literals (made as a module's
+  // constants are, see made_at_import).
+  bool stored_argument(int32_t fn, const ir::Node& param) {
+    bool any = false, all = true;
+    call_site_arguments(p_, fn, param, [&](const ir::Function& caller, ir::NodeId arg) {
+      all &= arg != ir::kNoNode && made_at_import(caller, arg, 0) && !one_number_expression(caller, arg, 0);
+      any = true;
+    });
+    return any && all;
+  }
+
   // (memoised as argument_class is: each asks every call of the program)
   std::optional<double> argument_number(int32_t fn, const ir::Node& param) {
     auto key = std::make_pair(fn, param.name);
@@ -1719,6 +1730,10 @@ class Inliner {
       const ir::Function& g = p_.fn(v.target_function);
       for (ir::NodeId r : g.returns)
         if (!g.node(r).args.empty() && made_at_import(g, g.node(r).args[0], depth + 1)) return true;
+      // (a builder taking no input whose result is computed from literals and seeded draws)
+      if (g.params.empty())
+        for (ir::NodeId r : g.returns)
+          if (!g.node(r).args.empty() && computed_from_literals(g, g.node(r).args[0])) return true;
     }
     return false;
   }
@@ -2255,7 +2270,15 @@ class Inliner {
     auto splat = [&](ir::NodeId a, std::vector<std::pair<std::string, int32_t>>* out) {
       if (a < 0 || f.node(a).op != "starred" || f.node(a).name != "**" || f.node(a).args.empty()) return false;
       std::vector<std::pair<std::string, int32_t>> entries;
-      if (!mapping_entries(m(f.node(a).args[0]), entries, 0)) return false;
+      const int32_t mv = m(f.node(a).args[0]);
+      // (`**self.opts` with `opts` the keywords the construction sites passed: those entries)
+      if (const ir::Attr* d = mv >= 0 ? g_.nodes[static_cast<size_t>(mv)].attr : nullptr;
+          d && d->type == "dict" && !d->children.empty()) {
+        if (out)
+          for (const ir::Attr& e : d->children) out->emplace_back(e.name, attr_value(e, n.loc, f.id, e.name));
+        return true;
+      }
+      if (!mapping_entries(mv, entries, 0)) return false;
       if (out) out->insert(out->end(), entries.begin(), entries.end());
       return true;
     };
@@ -3090,6 +3113,17 @@ class Inliner {
       // make_filter(RESERVED_FROM, 2): def f(s, ids): ... ids >= first ... -- the number every caller passes.
       if (auto v = argument_number(n.target_function, p_.fn(n.target_function).node(n.outer)))
         return constant(n.name, *v, n.loc, fid);
+      // _make_finisher(_shelfmark()): def _make_finisher(mark): def finish(y, x): ... x - mark ... --
+      // a tensor every caller builds from literals or a seeded generator: a stored pattern.
+      if (stored_argument(n.target_function, p_.fn(n.target_function).node(n.outer))) {
+        FlatNode c;
+        c.op = "attr";
+        c.name = n.name;
+        c.loc = n.loc;
+        c.function = fid;
+        c.flags = kFlatConstTensor;
+        return add(std::move(c));
+      }
       // _register(self, exposure_hook): def _register(module, hook): ... lambda m, a: hook(m, a, {})
       // -- the function every caller passes.
       if (int32_t g = argument_function(p_, n.target_function, p_.fn(n.target_function).node(n.outer)); g >= 0) {

@@ -1268,6 +1268,28 @@ class Builder {
     }
   }
 
+  static bool double_star(const Node& param) {
+    return std::any_of(param.kwargs.begin(), param.kwargs.end(), [](const auto& kv) { return kv.first == "double_star"; });
+  }
+
+  // What the construction sites pass into `**pname`: a dict of the keywords no named parameter of
+  // `ctor` takes (the first site to pass a key gives its value).
+  Attr keywords_collected(const Function& ctor, const std::vector<std::pair<const Function*, const Node*>>& sites,
+                          const std::string& pname) {
+    Attr d;
+    d.type = "dict";
+    for (auto [f, call] : sites)
+      for (const auto& [k, v] : call->kwargs) {
+        if (k == pname || v < 0 || std::find(ctor.params.begin(), ctor.params.end(), k) != ctor.params.end() ||
+            std::any_of(d.children.begin(), d.children.end(), [&](const Attr& c) { return c.name == k; }))
+          continue;
+        Attr e = classify(*f, v, 1);
+        e.name = k;
+        d.children.push_back(std::move(e));
+      }
+    return d;
+  }
+
   // `self.net = net` where every construction site passes a module: bind the attribute to it.
   // What a construction site passes for the constructor parameter `pname` (at `index`, counting
   // `self`), or kNoNodeId.
@@ -1365,6 +1387,16 @@ class Builder {
         auto pos = std::find(ctor.params.begin(), ctor.params.end(), pname);
         if (pos == ctor.params.end()) continue;
         size_t index = static_cast<size_t>(pos - ctor.params.begin());  // includes self
+        // `def __init__(self, **opts)`: the keywords a site passes that no other parameter takes.
+        if (index < ctor.param_nodes.size() && double_star(ctor.node(ctor.param_nodes[index]))) {
+          Attr collected = keywords_collected(ctor, sites[static_cast<size_t>(m.id)], pname);
+          if (!collected.children.empty()) {
+            collected.name = a.name;
+            collected.loc = a.loc;
+            a = std::move(collected);
+          }
+          continue;
+        }
         bool star = false;
         if (index < ctor.param_nodes.size())
           for (const auto& kw : ctor.node(ctor.param_nodes[index]).kwargs) star |= kw.first == "star";
@@ -2864,6 +2896,25 @@ static std::vector<int32_t> bind_class_decorators(ir::Program& p) {
   return bound;
 }
 
+// `Deburr = type("Deburr", (nn.Module,), {"__init__": _init, "forward": _forward})`: module-level
+// functions a class takes as its methods. A function only one class takes becomes its method (its
+// first parameter the instance), as a `def` in the class body would be.
+static std::vector<int32_t> bind_namespace_methods(ir::Program& p) {
+  std::map<int32_t, std::set<int32_t>> classes;  // function -> the classes taking it as a method
+  for (const auto& m : p.modules)
+    for (const auto& [name, fid] : m.methods)
+      if (fid >= 0 && p.fn(fid).owner_module < 0 && !p.fn(fid).params.empty()) classes[fid].insert(m.id);
+  std::vector<int32_t> bound;
+  for (const auto& [fid, owners] : classes) {
+    if (owners.size() != 1) continue;
+    ir::Function& f = p.functions[static_cast<size_t>(fid)];
+    if (f.parent < 0 || p.fn(f.parent).name != "<module>") continue;
+    f.owner_module = *owners.begin();
+    bound.push_back(fid);
+  }
+  return bound;
+}
+
 // The front-end lowered a free function's `self.m(...)` as a method call on some object; now that
 // the function is a method, give those calls the form a method's body has: `self.helper(x)` calls
 // the class's method, `self.sub(x)` / `self.a.b(x)` call the attribute (a submodule, a layer, a
@@ -2908,6 +2959,7 @@ void build_modules(ir::Program& p) {
   for (int32_t f : bind_exported_methods(p)) bound.push_back(f);
   for (int32_t f : bind_load_hooks(p)) bound.push_back(f);
   for (int32_t f : bind_class_decorators(p)) bound.push_back(f);
+  for (int32_t f : bind_namespace_methods(p)) bound.push_back(f);
   Builder b(p);
   for (auto& m : p.modules) b.build(m);
   b.external_attrs(bound);
