@@ -1639,6 +1639,37 @@ class Inliner {
     return v >= 0 ? p_.fn(mfi).node(v).target_function : -1;
   }
 
+  // The entries of a module-level dict literal that are functions or instances of classes of the
+  // tree, as one value that may be any of them (`may_run`); -1 unless every entry is one.
+  int32_t configured_table_entry(const ir::Node& table, const ir::Loc& loc, int32_t fid) {
+    auto [mfi, id] = p_.global_binding(table.name);
+    if (mfi < 0 || id < 0) return -1;
+    const ir::Function& mf = p_.fn(mfi);
+    const ir::Node& d = mf.node(id);
+    if (d.op != "dict" || d.args.size() < 4) return -1;
+    FlatNode any;
+    any.op = "may_run";
+    any.loc = loc;
+    any.function = fid;
+    for (size_t k = 1; k < d.args.size() && any.args.size() < 8; k += 2) {
+      if (d.args[k] < 0) return -1;
+      const ir::Node& e = mf.node(d.args[k]);
+      if (e.target_function >= 0 && (e.op == "global" || e.op == "def" || e.op == "lambda")) {
+        FlatNode fn;
+        fn.op = "def";
+        fn.num = e.target_function;
+        fn.loc = loc;
+        fn.function = fid;
+        any.args.push_back(add(std::move(fn)));
+      } else if ((e.op == "call" || e.op == "call_value") && e.target_module >= 0) {
+        any.args.push_back(self_node(e.target_module, loc));
+      } else {
+        return -1;
+      }
+    }
+    return add(std::move(any));
+  }
+
   int32_t global_constant(const ir::Node& n, int32_t fid) {
     auto [mfi, vid] = p_.global_binding(n.name);
     if (mfi < 0) return class_constant(n, fid);
@@ -2309,6 +2340,37 @@ class Inliner {
     };
     const int32_t fid = f.id;
 
+    // `_gt(a, b)` / `_scale_of(h)` with `_gt = operator.gt`, `_scale_of = operator.methodcaller(
+    // "amax", dim=-1)` at module level: the callable the name is bound to, called.
+    if (n.op == "call" && n.target_function < 0 && n.target_module < 0 && n.name.find('.') != std::string::npos &&
+        can_inline(depth))
+      if (auto [mfi, gid] = p_.global_binding(n.name); mfi >= 0 && gid >= 0) {
+        const ir::Node& b = p_.fn(mfi).node(gid);
+        const bool alias = (b.op == "global" && b.name.starts_with("operator.")) ||
+                           (b.op == "call" && (b.name == "operator.methodcaller" || b.name == "operator.itemgetter"));
+        if (alias) {
+          FlatNode callee;
+          callee.op = b.op;
+          callee.name = b.name;
+          callee.loc = n.loc;
+          callee.function = fid;
+          const auto value = [&](ir::NodeId a) {  // (a string literal stays the literal)
+            const ir::Node& x = p_.fn(mfi).node(a);
+            if (x.op != "const" || x.num) return foreign_value(p_.fn(mfi), a, n.loc, fid);
+            FlatNode c;
+            c.op = "const";
+            c.name = x.name;
+            c.loc = n.loc;
+            c.function = fid;
+            return add(std::move(c));
+          };
+          for (ir::NodeId a : b.args) callee.args.push_back(value(a));
+          for (const auto& [k, a] : b.kwargs) callee.kwargs.emplace_back(k, value(a));
+          if (std::none_of(callee.args.begin(), callee.args.end(), [](int32_t a) { return a < 0; }))
+            return call_value(add(std::move(callee)), mapped_args(), mapped_kwargs(), n.loc, fid, depth);
+        }
+      }
+
     if (n.op == "param") {
       size_t pos = n.num ? static_cast<size_t>(*n.num) : 0;
       bool star = false, double_star = false;
@@ -2553,6 +2615,11 @@ class Inliner {
           d.name = *key;
           return add(std::move(d));
         }
+    // FINISHERS[self.profile] with a module-level dict of functions and callable objects, the key a
+    // setting: any entry may be the one configured (which one is no decision of the data).
+    if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "global" &&
+        f.node(n.args[1]).op != "const" && can_inline(depth))
+      if (int32_t any = configured_table_entry(f.node(n.args[0]), n.loc, fid); any >= 0) return any;
     if ((n.op == "getitem" || n.op == "get") && n.args.size() >= 2 && f.node(n.args[1]).op == "const" &&
         !f.node(n.args[1]).num) {
       // outputs["hidden_states"] / kwargs.get("signal") of a dict the model built or the keywords a

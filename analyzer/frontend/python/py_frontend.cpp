@@ -365,8 +365,29 @@ std::vector<ir::Module> type_call_classes(ir::Program& prog, const ir::SourceFil
                                           const ir::Node& call, const std::string& name) {
   auto node = [&](ir::NodeId id) -> const ir::Node& { return prog.functions[static_cast<size_t>(owner_id)].node(id); };
   if (call.op != "call" || (call.name != "type" && call.name != "builtins.type") || call.args.size() != 3 ||
-      call.args[1] < 0 || call.args[2] < 0 || node(call.args[2]).op != "dict")
+      call.args[1] < 0 || call.args[2] < 0)
     return {};
+  // The namespace: a dict literal, a module-level name bound to one, or an entry of a module-level
+  // table of them (`type(name, (Base,), SPECS["TowerHead"])`), when it sits in this function.
+  ir::NodeId ns_id = call.args[2];
+  for (int step = 0; step < 3 && node(ns_id).op != "dict"; ++step) {
+    const ir::Node& x = node(ns_id);
+    ir::NodeId next = ir::kNoNode;
+    auto bound = [&](const ir::Node& g) -> ir::NodeId {
+      if (g.op != "global" || owner_id != file.module_function) return ir::kNoNode;
+      const std::string local = g.name.substr(g.name.rfind('.') + 1);
+      auto it = file.globals.find(local);
+      return it == file.globals.end() ? ir::kNoNode : it->second;
+    };
+    if (x.op == "global") next = bound(x);
+    if (x.op == "getitem" && x.args.size() == 2 && x.args[0] >= 0 && x.args[1] >= 0 && node(x.args[1]).op == "const" &&
+        !node(x.args[1]).num)
+      if (ir::NodeId table = node(x.args[0]).op == "dict" ? x.args[0] : bound(node(x.args[0])); table >= 0)
+        next = ir::dict_entry(prog.functions[static_cast<size_t>(owner_id)], table, node(x.args[1]).name);
+    if (next < 0) return {};
+    ns_id = next;
+  }
+  if (node(ns_id).op != "dict") return {};
   const std::string prefix = file.module_name.empty() ? "" : file.module_name + ".";
   ir::Module m;
   m.name = name;
@@ -383,7 +404,7 @@ std::vector<ir::Module> type_call_classes(ir::Program& prog, const ir::SourceFil
   }
   std::string varying;                 // the namespace key whose function is chosen from a mapping
   std::vector<int32_t> alternatives;   // its functions after the first
-  const ir::Node ns = node(call.args[2]);
+  const ir::Node ns = node(ns_id);
   for (size_t k = 0; k + 1 < ns.args.size(); k += 2) {
     if (ns.args[k] < 0 || ns.args[k + 1] < 0) continue;
     const ir::Node& key = node(ns.args[k]);
