@@ -1163,15 +1163,28 @@ class Builder {
   void visitor_appends() {
     for (const auto& f : p_.functions)
       for (const Node& n : f.nodes) {
+        // `if isinstance(m, Block): m.tap = fn`: one more configuration of that attribute of the class.
+        if (n.op == "setattr" && n.args.size() == 2 && n.args[0] >= 0 && n.args[1] >= 0 && !n.has(ir::kInPlace) &&
+            f.node(n.args[0]).op == "param")
+          if (int32_t cls = tested_class(f, n.args[0]); cls >= 0) {
+            ir::Module& m = p_.modules[static_cast<size_t>(cls)];
+            current_ = &m;
+            Attr v = classify(f, n.args[1], 0);
+            if (!known(v)) continue;
+            v.passed_in = true;
+            if (!v.loc.valid()) v.loc = n.loc;
+            if (Attr* slot = find(m, n.name)) {
+              add_configuration(*slot, std::move(v));
+            } else {
+              v.name = n.name;
+              m.attrs.push_back(std::move(v));
+            }
+            continue;
+          }
         if (!(n.op == "append" || n.op == "insert" || n.op == "extend") || n.args.size() < 2 || n.args[0] < 0) continue;
         const Node& list = f.node(n.args[0]);
         if (list.op != "attr" || list.args.empty() || list.args[0] < 0 || f.node(list.args[0]).op != "param") continue;
-        const NodeId obj = list.args[0];
-        int32_t cls = -1;
-        for (const Node& t : f.nodes)
-          if (t.op == "call" && t.name == "isinstance" && t.args.size() == 2 && t.args[0] == obj && t.args[1] >= 0 &&
-              f.node(t.args[1]).target_module >= 0)
-            cls = f.node(t.args[1]).target_module;
+        const int32_t cls = tested_class(f, list.args[0]);
         if (cls < 0) continue;
         ir::Module& m = p_.modules[static_cast<size_t>(cls)];
         Attr* l = find(m, list.name);
@@ -1186,6 +1199,16 @@ class Builder {
         }
         append_elements(*l, std::move(out), false);
       }
+  }
+
+  // The class of the tree `isinstance(obj, C)` tests the parameter `obj` for in `f`, or -1.
+  static int32_t tested_class(const Function& f, NodeId obj) {
+    int32_t cls = -1;
+    for (const Node& t : f.nodes)
+      if (t.op == "call" && t.name == "isinstance" && t.args.size() == 2 && t.args[0] == obj && t.args[1] >= 0 &&
+          f.node(t.args[1]).target_module >= 0)
+        cls = f.node(t.args[1]).target_module;
+    return cls;
   }
 
   // `model = Net(); model.key = torch.tensor(...)` in a factory: attributes set from outside. A
