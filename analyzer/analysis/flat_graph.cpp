@@ -299,6 +299,16 @@ class Inliner {
           n.op = "methodcaller";
           n.name = a.text;
         }
+        if (a.type == "attrgetter") {  // operator.attrgetter("readers.{}"): called on an object below
+          FlatNode path;
+          path.op = "const";
+          path.name = a.text;
+          path.loc = loc;
+          path.function = fn;
+          n.op = "call";
+          n.name = "operator.attrgetter";
+          n.args = {add(std::move(path))};
+        }
         if (a.function >= 0) {
           n.op = "def";
           n.num = a.function;

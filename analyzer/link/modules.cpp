@@ -331,6 +331,19 @@ class Builder {
       return copied;
     }
     if (grows(n) && !n.args.empty()) return classify(f, n.args[0], depth + 1);  // (see list_versions)
+    if (n.op == "call" && (n.name == "operator.attrgetter" || n.name == "attrgetter") && n.args.size() == 1) {
+      // attrgetter("readers." + profile): the attribute path, the part a setting fills left open
+      // (`readers.{}`: any entry of the container there).
+      const Node& path = f.node(n.args[0]);
+      std::string text = folded_string(f, n.args[0], 0);
+      if (path.op == "add" && path.args.size() == 2 && f.node(path.args[1]).op != "const")
+        if (std::string head = folded_string(f, path.args[0], 0); !head.empty()) text = head + "{}";
+      if (!text.empty()) {
+        a.type = "attrgetter";
+        a.text = text;
+        return a;
+      }
+    }
     if (n.op == "call" && n.name == "operator.methodcaller" && !n.args.empty()) {
       // methodcaller("clamp", 0, 1): a callable that calls that method on its argument.
       if (std::string m = folded_string(f, n.args[0], 0); !m.empty()) {
