@@ -1649,6 +1649,17 @@ class Inliner {
     return v >= 0 ? p_.fn(mfi).node(v).target_function : -1;
   }
 
+  // A function of the tree as a value (callable like its def), named `name` for messages.
+  int32_t function_node(int32_t function, const std::string& name, const ir::Loc& loc, int32_t fid) {
+    FlatNode d;
+    d.op = "def";
+    d.num = function;
+    d.loc = loc;
+    d.function = fid;
+    d.name = name;
+    return add(std::move(d));
+  }
+
   // The entries of a module-level dict literal that are functions or instances of classes of the
   // tree, as one value that may be any of them (`may_run`); -1 unless every entry is one.
   int32_t configured_table_entry(const ir::Node& table, const ir::Loc& loc, int32_t fid) {
@@ -1665,12 +1676,7 @@ class Inliner {
       if (d.args[k] < 0) return -1;
       const ir::Node& e = mf.node(d.args[k]);
       if (e.target_function >= 0 && (e.op == "global" || e.op == "def" || e.op == "lambda")) {
-        FlatNode fn;
-        fn.op = "def";
-        fn.num = e.target_function;
-        fn.loc = loc;
-        fn.function = fid;
-        any.args.push_back(add(std::move(fn)));
+        any.args.push_back(function_node(e.target_function, p_.fn(e.target_function).name, loc, fid));
       } else if ((e.op == "call" || e.op == "call_value") && e.target_module >= 0) {
         any.args.push_back(self_node(e.target_module, loc));
       } else {
@@ -2617,13 +2623,7 @@ class Inliner {
       if (auto key = string_value(m(n.args[1])))
         if (int32_t fn = global_table_function(f.node(n.args[0]), *key); fn >= 0) {
           // Postprocess.TABLE[self.post], the key a setting folded here: the function it holds.
-          FlatNode d;
-          d.op = "def";
-          d.num = fn;
-          d.loc = n.loc;
-          d.function = fid;
-          d.name = *key;
-          return add(std::move(d));
+          return function_node(fn, *key, n.loc, fid);
         }
     // FINISHERS[self.profile] with a module-level dict of functions and callable objects, the key a
     // setting: any entry may be the one configured (which one is no decision of the data).
@@ -3153,13 +3153,7 @@ class Inliner {
           w != wrapped_.end() && p_.fn(w->first).params.size() > (p_.fn(w->first).owner_module >= 0 ? 1u : 0u) &&
           p_.fn(w->first).params[p_.fn(w->first).owner_module >= 0 ? 1 : 0] == n.name) {
         // The function a decorator wraps, read inside its wrapper.
-        FlatNode d;
-        d.op = "def";
-        d.num = w->second;
-        d.loc = n.loc;
-        d.function = fid;
-        d.name = n.name;
-        return add(std::move(d));
+        return function_node(w->second, n.name, n.loc, fid);
       }
     if (n.op == "free" && n.target_function >= 0)
       if (int32_t v = decorator_argument(n, n.loc, fid); v >= 0) return v;
@@ -3204,13 +3198,7 @@ class Inliner {
       // _register(self, exposure_hook): def _register(module, hook): ... lambda m, a: hook(m, a, {})
       // -- the function every caller passes.
       if (int32_t g = argument_function(p_, n.target_function, p_.fn(n.target_function).node(n.outer)); g >= 0) {
-        FlatNode d;
-        d.op = "def";
-        d.num = g;
-        d.loc = n.loc;
-        d.function = fid;
-        d.name = n.name;
-        return add(std::move(d));
+        return function_node(g, n.name, n.loc, fid);
       }
     }
     if (n.op == "free") {
@@ -3484,13 +3472,7 @@ class Inliner {
           if (g.owner_module < 0 && g.qualname.starts_with(module) &&
               g.qualname.find('.', module.size()) == std::string::npos &&
               ir::fits_template(t, g.qualname.substr(module.size())) && defs.size() < 12) {
-            FlatNode d;
-            d.op = "def";
-            d.num = g.id;
-            d.loc = n.loc;
-            d.function = fid;
-            d.name = g.name;
-            defs.push_back(add(std::move(d)));
+            defs.push_back(function_node(g.id, g.name, n.loc, fid));
           }
         if (defs.size() == 1) return defs[0];
         if (!defs.empty()) {
@@ -3943,13 +3925,7 @@ class Inliner {
     const std::string qualname = module + "." + *name;
     for (const ir::Function& g : p_.functions) {
       if (g.qualname != qualname || g.owner_module >= 0) continue;
-      FlatNode d;
-      d.op = "def";
-      d.num = g.id;
-      d.loc = loc;
-      d.function = f.id;
-      d.name = *name;
-      return add(std::move(d));
+      return function_node(g.id, *name, loc, f.id);
     }
     return -1;
   }
