@@ -2270,9 +2270,10 @@ class Inliner {
     inputs.loc = loc;
     inputs.function = fid;
     const int32_t packed = add(std::move(inputs));
-    for (const auto& [module, hook, at] : it->second) {
+    for (const RunTimeHook& h : it->second) {
       // (where the hook was registered is on the way in)
-      const int32_t r = with_frame(at, [&] { return call_value(hook, {module, packed, out}, {}, loc, fid, depth + 1); });
+      const int32_t r =
+          with_frame(h.registered_at, [&] { return call_value(h.hook, {h.module, packed, out}, {}, loc, fid, depth + 1); });
       if (r < 0) continue;
       const FlatNode& rn = g_.nodes[static_cast<size_t>(r)];
       if (rn.op == "none" || (rn.op == "const" && rn.name == "None")) continue;
@@ -2360,8 +2361,9 @@ class Inliner {
     // "amax", dim=-1)` at module level: the callable the name is bound to, called.
     if (n.op == "call" && n.target_function < 0 && n.target_module < 0 && n.name.find('.') != std::string::npos &&
         can_inline(depth))
-      if (auto [mfi, gid] = p_.global_binding(n.name); mfi >= 0 && gid >= 0) {
-        const ir::Node& b = p_.fn(mfi).node(gid);
+      if (const auto bound = p_.global_binding(n.name); bound.first >= 0 && bound.second >= 0) {
+        const int32_t mfi = bound.first;  // (a plain local: lambdas below read it)
+        const ir::Node& b = p_.fn(mfi).node(bound.second);
         const bool alias = (b.op == "global" && b.name.starts_with("operator.")) ||
                            (b.op == "call" && (b.name == "operator.methodcaller" || b.name == "operator.itemgetter"));
         if (alias) {

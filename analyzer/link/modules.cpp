@@ -1315,7 +1315,9 @@ class Builder {
     Attr d;
     d.type = "dict";
     for (auto [f, call] : sites)
-      for (const auto& [k, v] : call->kwargs) {
+      for (const auto& kv : call->kwargs) {
+        const std::string& k = kv.first;
+        const NodeId v = kv.second;
         if (k == pname || v < 0 || std::find(ctor.params.begin(), ctor.params.end(), k) != ctor.params.end() ||
             std::any_of(d.children.begin(), d.children.end(), [&](const Attr& c) { return c.name == k; }))
           continue;
