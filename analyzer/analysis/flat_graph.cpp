@@ -2436,7 +2436,10 @@ class Inliner {
     }
     if (n.op == "attr" && !n.args.empty()) {
       int32_t base = m(n.args[0]);
-      const FlatNode* b = base >= 0 ? &g_.nodes[static_cast<size_t>(base)] : nullptr;
+      // (a copy: the lookups below add nodes, which may move the graph's storage)
+      const std::optional<FlatNode> base_node =
+          base >= 0 ? std::optional<FlatNode>(g_.nodes[static_cast<size_t>(base)]) : std::nullopt;
+      const FlatNode* b = base_node ? &*base_node : nullptr;
       // cls.provider_tile in a classmethod: the class attribute.
       if (b && b->op == "class" && b->num)
         if (const ir::Attr* a = ir::module_attr(p_, static_cast<int32_t>(*b->num), n.name))
