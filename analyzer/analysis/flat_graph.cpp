@@ -1614,6 +1614,19 @@ class Inliner {
   // Whether every call of `fn` passes for `param` a tensor built from literals (made as a module's
   // constants are, see made_at_import).
   bool stored_argument(int32_t fn, const ir::Node& param) {
+    auto key = std::make_pair(fn, param.name);  // (memoised as argument_class is)
+    if (auto it = stored_argument_.find(key); it != stored_argument_.end()) return it->second;
+    return stored_argument_[key] = every_call_passes_stored(fn, param);
+  }
+
+  // The function every call of `fn` passes for `param` (memoised as argument_class is).
+  int32_t argument_function(int32_t fn, const ir::Node& param) {
+    auto key = std::make_pair(fn, param.name);
+    if (auto it = argument_function_.find(key); it != argument_function_.end()) return it->second;
+    return argument_function_[key] = flow::argument_function(p_, fn, param);
+  }
+
+  bool every_call_passes_stored(int32_t fn, const ir::Node& param) {
     bool any = false, all = true;
     call_site_arguments(p_, fn, param, [&](const ir::Function& caller, ir::NodeId arg) {
       all &= arg != ir::kNoNode && made_at_import(caller, arg, 0) && !one_number_expression(caller, arg, 0);
@@ -3202,7 +3215,7 @@ class Inliner {
       }
       // _register(self, exposure_hook): def _register(module, hook): ... lambda m, a: hook(m, a, {})
       // -- the function every caller passes.
-      if (int32_t g = argument_function(p_, n.target_function, p_.fn(n.target_function).node(n.outer)); g >= 0) {
+      if (int32_t g = argument_function(n.target_function, p_.fn(n.target_function).node(n.outer)); g >= 0) {
         return function_node(g, n.name, n.loc, fid);
       }
     }
@@ -4179,6 +4192,8 @@ class Inliner {
   std::vector<int32_t> sent_;
   std::map<std::pair<int32_t, std::string>, int32_t> argument_class_;  // argument_class() memo
   std::map<std::pair<int32_t, std::string>, std::optional<double>> argument_number_;  // argument_number() memo
+  std::map<std::pair<int32_t, std::string>, bool> stored_argument_;        // stored_argument() memo
+  std::map<std::pair<int32_t, std::string>, int32_t> argument_function_;  // argument_function() memo
   std::map<std::string, int32_t> state_;  // attributes of the root's instance written during the call
   // Module-level mappings written during the call (`_CONTEXT[stage] = factor`): the values stored,
   // whatever the key (a later `_CONTEXT.get(self)` may read any of them).
