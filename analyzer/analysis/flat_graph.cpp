@@ -4359,6 +4359,8 @@ int32_t class_of(const ir::Program& p, const ir::Function& f, ir::NodeId id, int
         narrowed = f.node(c.args[1]).target_module;
       }
     if (narrowed >= 0) return narrowed;
+    // `def attach(net): net.register_forward_pre_hook(h)`: the instance every caller passes.
+    return argument_class(p, f.id, n);
   }
   if (n.op != "attr" || n.args.size() != 1) return -1;
   const int32_t owner = class_of(p, f, n.args[0], depth + 1);

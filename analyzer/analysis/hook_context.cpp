@@ -44,10 +44,13 @@ std::vector<Root::Stash> attribute_stashes(const ir::Program& p, int32_t prehook
   const ir::Function& f = p.fn(prehook_function);
   if (hooked < 0 || f.param_nodes.empty()) return out;
   for (const auto& n : f.nodes) {
-    if (n.op != "setattr" || n.args.size() != 2) continue;
+    // module.ctx["k"] = ...: an entry of a mapping attribute (the attribute is then the member)
+    const bool entry = n.op == "setitem" && n.args.size() == 3 && f.node(n.args[1]).op == "const" &&
+                       f.node(n.args[0]).op == "attr" && f.node(n.args[0]).args.size() == 1;
+    if (!entry && (n.op != "setattr" || n.args.size() != 2)) continue;
     // model.layer2.gate: the attribute path from the hook's module argument, class by class
     std::vector<std::string> path;
-    ir::NodeId id = n.args[0];
+    ir::NodeId id = entry ? f.node(n.args[0]).args[0] : n.args[0];
     for (int guard = 0; id >= 0 && guard < 8 && f.node(id).op == "attr" && f.node(id).args.size() == 1; ++guard) {
       path.insert(path.begin(), f.node(id).name);
       id = f.node(id).args[0];
@@ -61,8 +64,9 @@ std::vector<Root::Stash> attribute_stashes(const ir::Program& p, int32_t prehook
     if (cls < 0) continue;
     Root::Stash s;
     s.writer = prehook_function;
-    s.value = n.args[1];
-    s.key = n.name;
+    s.value = n.args.back();
+    s.key = entry ? f.node(n.args[1]).name : n.name;
+    s.member = entry ? f.node(n.args[0]).name : "";
     s.module = cls;
     out.push_back(std::move(s));
   }

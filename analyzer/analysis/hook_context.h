@@ -14,7 +14,8 @@ std::vector<Root::Stash> closure_stashes(const ir::Program& p, int32_t prehook_f
                                          const std::vector<std::string>& bound_cells = {});
 
 // Attributes a function pre-hook on a module of class `hooked` sets on that module or on a submodule
-// it reaches by attribute (`model.layer2.gate = v`): stashes keyed by the class they land on.
+// it reaches by attribute (`model.layer2.gate = v`), or entries it writes in a mapping attribute there
+// (`model.ctx["k"] = v`): stashes keyed by the class they land on.
 std::vector<Root::Stash> attribute_stashes(const ir::Program& p, int32_t prehook_function, int32_t hooked);
 
 // Entries a pre-hook that is a bound method of class `owner` stores in a mapping attribute of its
