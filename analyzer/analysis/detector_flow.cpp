@@ -1030,6 +1030,9 @@ class Analyzer {
       // x[:, self.bits].bool(): whether the positions a stored key lists are set (x != 0), a match
       // against that key.
       ev |= kWeakThreshold | kPattern;
+    } else if (op == "bool" && n.args.size() == 1 && (ev & (kReduce | kPool))) {
+      // bar.amin(-1).amax(-1).bool(): a pooled statistic cast to bool is `!= 0`, a test.
+      ev |= kThreshold;
     } else if (in(op, {"sign", "heaviside", "remainder", "fmod", "signbit", "threshold", "step"})) {
       ev |= kThreshold;
     } else if (in(op, {"round", "floor", "ceil", "trunc"}) && (ev & (kReduce | kPool | kAggregate))) {
