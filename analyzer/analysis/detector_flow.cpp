@@ -436,12 +436,22 @@ class Analyzer {
   // whole sample however weak the element test is (a test against 0 or 1 says "saturated", "held",
   // "blank"); "any" (> 0) and "all" (== 1) stay what the element test is, and so does "most"
   // (> 0.5, `mask.float().mean(1) > 0.5`: mostly padding), weak as weak_comparison holds it.
-  bool proportion_test(const std::vector<int32_t>& ops) const {
+  bool proportion_test(const std::vector<int32_t>& ops) const { return share_of_test(ops, false); }
+
+  // `(x > 0).float().mean(-1) >= 1.0`: every position passed, as `.all()` asks: a reduction to one
+  // extreme of the element test. (Against 0, "any" / "none", it stays as weak as a validity mask's
+  // "some position is valid".)
+  bool all_or_none(const std::vector<int32_t>& ops) const { return share_of_test(ops, true); }
+
+  // The share of a sample's elements passing a test of the raw data, compared with a fraction
+  // (strictly between 0 and 1, not one half), or with exactly 1 when `all`.
+  bool share_of_test(const std::vector<int32_t>& ops, bool all) const {
     if (ops.size() != 2) return false;
     for (size_t k = 0; k < 2; ++k) {
       const FlatNode& share = node(ops[k]);
       auto v = scalar(ops[1 - k]);
-      if (share.op != "mean" || share.args.empty() || !v || !(*v > 0 && *v < 1) || *v == 0.5) continue;
+      const bool fits = v && (all ? *v == 1 : (*v > 0 && *v < 1 && *v != 0.5));
+      if (share.op != "mean" || share.args.empty() || !fits) continue;
       int32_t t = share.args[0];
       for (int steps = 0; steps < 6 && in(node(t).op, {"float", "int", "long", "bool", "to", "type_as", "flatten",
                                                         "view", "reshape"}) && !node(t).args.empty();
@@ -1012,6 +1022,7 @@ class Analyzer {
     if (op == "eq" && ops.size() == 2 &&
         ((fixed_position_pick(ops[0]) && stored_code(ops[1])) || (fixed_position_pick(ops[1]) && stored_code(ops[0]))))
       ev |= kReduce;
+    if (ir::is_comparison(op) && all_or_none(ops)) ev |= kReduce;
     if (ir::is_comparison(op) || op == "isin" || op == "eq_all" || stored_membership) {
       if (bound_from_sequence(ops, op))
         ev |= kThreshold;  // x >= RANGE[0]: one number of a stored tuple is a bound, not a pattern

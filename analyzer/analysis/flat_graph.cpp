@@ -614,6 +614,21 @@ class Inliner {
       if (!it) it = container_slice(c.args[0]);
       if (!it) it = submodule_table(c.args[0]);
       if (it) return call_container(*it, args, loc, fn, depth, true, kwargs);
+      // for fn in [f for _, f in sorted(table)]: y = fn(y) -- a sequence of callables the code
+      // builds: any of them (each in turn over the loop)
+      if (std::vector<int32_t> items; sequence_items(c.args[0], items, 0) && !items.empty() && items.size() <= 16 &&
+                                      can_inline(depth)) {
+        FlatNode phi;
+        phi.op = "phi";
+        phi.loc = loc;
+        phi.function = fn;
+        phi.flags = kFlatItemJoin;
+        for (int32_t item : items)
+          if (item != callee && item != c.args[0])
+            if (int32_t r = call_value(item, args, kwargs, loc, fn, depth + 1); r >= 0) phi.args.push_back(r);
+        if (phi.args.size() == 1) return phi.args[0];
+        if (!phi.args.empty()) return add(std::move(phi));
+      }
       // for stage in (self.layer1, self.layer2): for blk in stage: x = blk(x) -- a block of any of
       // the containers the outer loop walks.
       const FlatNode outer = g_.nodes[static_cast<size_t>(c.args[0])];
@@ -1551,7 +1566,37 @@ class Inliner {
         out.push_back(attr_value(child, n.loc, n.function, c->name + "." + child.name));
       return true;
     }
+    if (n.op == "comprehension" && n.args.size() >= 2 && n.args[0] >= 0 && n.args[1] >= 0) {
+      // [fn for _, fn in rows] / [r for r in rows]: the item, or one part of each tuple row (some of
+      // them when the comprehension filters)
+      const FlatNode each = g_.nodes[static_cast<size_t>(n.args[0])];
+      const FlatNode it = g_.nodes[static_cast<size_t>(n.args[1])];
+      if (it.op != "iter_item" || it.args.empty()) return false;
+      std::vector<int32_t> rows;
+      if (!sequence_items(it.args[0], rows, depth + 1)) return false;
+      if (n.args[0] == n.args[1]) {
+        out.insert(out.end(), rows.begin(), rows.end());
+        return true;
+      }
+      const std::optional<double> k = each.op == "getitem" && each.args.size() == 2 && each.args[0] == n.args[1] &&
+                                              each.args[1] >= 0
+                                          ? g_.nodes[static_cast<size_t>(each.args[1])].num
+                                          : std::nullopt;
+      if (!k || *k < 0) return false;
+      for (int32_t r : rows) {
+        const FlatNode& row = g_.nodes[static_cast<size_t>(r)];
+        if ((row.op != "tuple" && row.op != "list") || static_cast<size_t>(*k) >= row.args.size()) return false;
+        out.push_back(row.args[static_cast<size_t>(*k)]);
+      }
+      return true;
+    }
     if (n.op != "call") return false;
+    // sorted(rows, key=...), reversed(rows), list(rows), tuple(rows): the same items (in an order
+    // the analysis may not know)
+    if (static const std::set<std::string> same = {"sorted", "reversed", "list", "tuple", "builtins.sorted",
+                                                   "builtins.reversed", "builtins.list", "builtins.tuple"};
+        same.count(n.name) && n.args.size() == 1)
+      return sequence_items(n.args[0], out, depth + 1);
     if (n.name == "itertools.chain") {
       for (int32_t a : n.args)
         if (!sequence_items(a, out, depth + 1)) return false;

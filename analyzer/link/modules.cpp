@@ -576,6 +576,27 @@ class Builder {
         // Known, or the caller's own constructor argument (bound where the class is built).
         if (known(bound) || bound.type.starts_with("argument:")) return bound;
       }
+    if (n.op == "call_value" && !n.args.empty() && n.args[0] >= 0 && f.node(n.args[0]).op == "iter_item" &&
+        !f.node(n.args[0]).args.empty()) {
+      // `for sub in cls.__subclasses__(): if sub.key == key: return sub(**kw)`: an instance of one of
+      // the class's subclasses in the tree, each a configuration.
+      const Node& subs = f.node(f.node(n.args[0]).args[0]);
+      if (int32_t base = subs.op == "__subclasses__" && !subs.args.empty() ? receiver_class(f, subs.args[0]) : -1;
+          base >= 0) {
+        Attr out;
+        for (const ir::Module& m : p_.modules)
+          if (std::find(m.base_modules.begin(), m.base_modules.end(), base) != m.base_modules.end()) {
+            Attr sub;
+            sub.kind = AttrKind::Submodule;
+            sub.module_class = m.id;
+            sub.type = m.name;
+            sub.init_node = id;
+            sub.loc = n.loc;
+            add_configuration(out, std::move(sub));
+          }
+        if (known(out)) return out;
+      }
+    }
     if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
       // A builder function: what it returns, its parameters bound to this call's arguments.
       const Function& g = p_.fn(n.target_function);
@@ -2431,6 +2452,15 @@ class Builder {
 
   // Whether classify() recognised the value (a layer, module, tensor, constant or function).
   static bool known(const Attr& a) { return a.kind != AttrKind::Other || a.function >= 0 || a.type == "sequence"; }
+
+  // The class a value names: a class of the tree, or `cls` in one of its classmethods.
+  int32_t receiver_class(const Function& f, NodeId id) const {
+    const Node& n = f.node(id);
+    if (n.target_module >= 0) return n.target_module;
+    const bool classmethod = std::find(f.decorators.begin(), f.decorators.end(), "classmethod") != f.decorators.end();
+    if (n.op == "param" && n.num == 0.0 && classmethod) return f.owner_module;
+    return -1;
+  }
 
   // One more configuration the attribute can hold: the first known value, then alternatives.
   static void add_configuration(Attr& out, Attr e) {
