@@ -2304,7 +2304,14 @@ class Inliner {
     phi.loc = call_loc;
     phi.function = fid;
     const int32_t made = add(std::move(phi));
-    if (generator) generator_calls_[made] = GeneratorCall{fid, args, given_kwargs, self_mod};
+    if (generator) {
+      // (what its `return` statements hand back is the value of a `yield from` of it)
+      std::vector<int32_t> returned;
+      for (const ir::Node& n : f.nodes)
+        if (n.op == "return" && !n.args.empty() && n.args[0] >= 0 && map[static_cast<size_t>(n.args[0])] >= 0)
+          returned.push_back(map[static_cast<size_t>(n.args[0])]);
+      generator_calls_[made] = GeneratorCall{fid, args, given_kwargs, self_mod, std::move(returned)};
+    }
     return made;
   }
 
@@ -3417,6 +3424,10 @@ class Inliner {
         returns.insert(returns.end(), each.begin(), each.end());
       else if (!n.args.empty() && m(n.args[0]) >= 0)
         returns.push_back(m(n.args[0]));
+      // `h = yield from self._front(x)`: what the inner generator returns
+      if (n.op == "yield" && n.name == "from" && !n.args.empty())
+        if (auto g = generator_calls_.find(m(n.args[0])); g != generator_calls_.end() && !g->second.returned.empty())
+          return join(std::vector<int32_t>(g->second.returned), n.loc, fid);
       return n.op == "yield" && !sent_.empty() ? sent_.back() : -1;  // (what `send` hands in)
     }
     if (n.op == "call" && (n.name.ends_with(".set") || n.name.ends_with(".get")))
@@ -4225,6 +4236,7 @@ class Inliner {
     std::vector<int32_t> args;
     std::vector<std::pair<std::string, int32_t>> kwargs;
     int32_t self_mod;
+    std::vector<int32_t> returned;  // what the generator function's `return` statements give
   };
   std::unordered_map<int32_t, GeneratorCall> generator_calls_;
   std::map<std::string, int32_t> context_values_;  // ContextVar -> the value set last
