@@ -2713,6 +2713,18 @@ class Inliner {
               e >= 0 && p_.fn(mfi).node(e).num)
             return constant(f.node(n.args[1]).name, *p_.fn(mfi).node(e).num, n.loc, fid);
     }
+    if (n.op == "getitem" && n.args.size() == 2 && m(n.args[0]) >= 0 && g_.nodes[static_cast<size_t>(m(n.args[0]))].op == "rows" &&
+        g_.nodes[static_cast<size_t>(m(n.args[0]))].attr) {
+      // self.schedule[i][1]: the part at that place of every row, any of them.
+      if (const std::optional<double> k = index_value(f.node(n.args[1])); k && *k >= 0) {
+        const ir::Attr& table = *g_.nodes[static_cast<size_t>(m(n.args[0]))].attr;
+        std::vector<int32_t> parts;
+        for (const auto& child : table.children)
+          if (child.row_part == static_cast<int32_t>(*k) && parts.size() < 16)
+            parts.push_back(attr_value(child, n.loc, fid, table.name + "." + child.name));
+        if (!parts.empty()) return parts.size() == 1 ? parts.front() : derived("phi", std::move(parts), n.loc, fid);
+      }
+    }
     if (n.op == "getitem" && n.args.size() == 2) {
       int32_t base = m(n.args[0]);
       // (a slice, `self.blocks[1:]`, is a part of the container, not one child: see container_slice)
@@ -2726,6 +2738,19 @@ class Inliner {
         if (!at && m(n.args[1]) >= 0 && g_.nodes[static_cast<size_t>(m(n.args[1]))].op == "const" &&
             g_.nodes[static_cast<size_t>(m(n.args[1]))].num)
           key = std::to_string(static_cast<long long>(*g_.nodes[static_cast<size_t>(m(n.args[1]))].num));
+        // self.schedule[i] at an index known only at run time, in a table of rows `(rank, fn)`: any
+        // row, whose parts a constant index then picks (see row_part below).
+        const bool rows = std::any_of(c.children.begin(), c.children.end(),
+                                      [](const ir::Attr& ch) { return ch.row_part >= 0; });
+        const bool run_time_index = !at && idx.op != "const" &&
+                                    !(m(n.args[1]) >= 0 && g_.nodes[static_cast<size_t>(m(n.args[1]))].op == "const");
+        if (run_time_index && rows && c.kind != ir::AttrKind::Container) {
+          FlatNode any = g_.nodes[static_cast<size_t>(base)];
+          any.op = "rows";
+          any.loc = n.loc;
+          any.function = fid;
+          return add(std::move(any));
+        }
         // (an f-string key, `self.blocks[f"b{res}"]`, reads the entries kept under its template;
         // `b8` reads one kept under `b{}`)
         const std::string tmpl = !idx.args.empty() ? ir::name_template(key) : key;

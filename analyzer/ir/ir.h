@@ -157,6 +157,9 @@ struct Attr {
   std::optional<double> num;   // Constant: folded number
   std::string text;            // Constant: a string literal's value (a mode name, a key)
   std::vector<Attr> children;  // Container elements, named "0", "1", ... or by key
+  // A part of a row of a table (`[(0, self._identity), (2, self._check)]`), which the linker lists
+  // flat among the table's elements: its position in the row; -1 for an element of its own.
+  int32_t row_part = -1;
   // Other values the constructor assigns under a condition (`if flag: self.h = A() else: self.h =
   // B()`): whichever way the flag goes, each is a reachable configuration.
   std::vector<Attr> alternatives;

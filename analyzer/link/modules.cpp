@@ -246,6 +246,16 @@ class Builder {
         return same;
       }
     }
+    if (Attr columns = transposed_rows(f, id, depth); !columns.children.empty()) return columns;
+    // `self.names, self.steps = list(zip(*rows))`: one column of the transposed table.
+    if (n.op == "getitem" && n.args.size() == 2 && n.args[0] >= 0 && n.args[1] >= 0 && f.node(n.args[1]).num &&
+        *f.node(n.args[1]).num >= 0)
+      if (Attr columns = transposed_rows(f, n.args[0], depth);
+          static_cast<size_t>(*f.node(n.args[1]).num) < columns.children.size()) {
+        Attr column = std::move(columns.children[static_cast<size_t>(*f.node(n.args[1]).num)]);
+        column.init_node = id;
+        return column;
+      }
     if (n.op == "call" && (n.name == "list" || n.name == "tuple") && n.args.size() == 1 && n.args[0] >= 0)
       if (const Node& e = f.node(n.args[0]);
           (e.op == "global" || e.op == "class") && e.target_module >= 0 && enumeration(e.target_module)) {
@@ -500,6 +510,12 @@ class Builder {
       // `self.epilogue = self._guard`: one of the instance's own methods, bound to it.
       a.function = n.target_function;
       a.type = "bound_method";
+      return a;
+    }
+    if (n.op == "attr" && n.target_function >= 0 && !n.args.empty() && is_self(f, n.args[0])) {
+      // `self._identity` of a staticmethod: the plain function (no instance bound)
+      a.function = n.target_function;
+      a.type = "function";
       return a;
     }
     if (n.op == "getitem" && n.args.size() == 2 && n.args[0] >= 0 && n.args[1] >= 0 &&
@@ -1725,6 +1741,50 @@ class Builder {
     }
   }
 
+  // `list(zip(*rows))` of a table of rows (`[("scale", self._scale), ("check", self._check)]`): the
+  // table transposed, a list per place in the rows (`names, fns = ...`); empty when not such a table.
+  Attr transposed_rows(const Function& f, NodeId id, int depth) {
+    Attr out;
+    const Node* z = &f.node(id);
+    if (z->op == "call" && (z->name == "list" || z->name == "tuple") && z->args.size() == 1 && z->args[0] >= 0)
+      z = &f.node(z->args[0]);
+    if (z->op != "call" || z->name != "zip" || z->args.size() != 1 || z->args[0] < 0) return out;
+    const Node& spread = f.node(z->args[0]);
+    if (spread.op != "starred" || spread.name == "**" || spread.args.empty()) return out;
+    std::vector<Attr> parts;
+    collect_list(f, spread.args[0], parts, depth + 1, false);
+    if (parts.empty() || std::any_of(parts.begin(), parts.end(), [](const Attr& p) { return p.row_part < 0; }))
+      return out;
+    out.type = "list";
+    out.init_node = id;
+    out.loc = f.node(id).loc;
+    for (Attr& p : parts) {
+      const auto k = static_cast<size_t>(p.row_part);
+      while (out.children.size() <= k) {
+        Attr column;
+        column.type = "list";
+        column.name = std::to_string(out.children.size());
+        column.loc = out.loc;
+        out.children.push_back(std::move(column));
+      }
+      p.row_part = -1;
+      p.name = std::to_string(out.children[k].children.size());
+      out.children[k].children.push_back(std::move(p));
+    }
+    return out;
+  }
+
+  // One element of a list: its items (see collect_list); a tuple literal's parts, one item each,
+  // keep their place in the row (`(rank, fn)`), read back by `table[i][1]`.
+  void collect_row(const Function& f, NodeId e, std::vector<Attr>& out, int depth, bool single) {
+    if (e < 0) return;
+    const size_t before = out.size();
+    collect_list(f, e, out, depth + 1, single);
+    const Node& row = f.node(e);
+    if (single && row.op == "tuple" && out.size() - before == row.args.size() && row.args.size() >= 2)
+      for (size_t k = 0; k < row.args.size(); ++k) out[before + k].row_part = static_cast<int32_t>(k);
+  }
+
   // Whether `id` is a `+` of list / tuple literals (or comprehensions, or conditional lists).
   bool concatenated_lists(const Function& f, NodeId id, int depth) {
     if (id < 0 || depth > 6) return false;
@@ -1806,7 +1866,7 @@ class Builder {
     for (const Node& n : f.nodes) {
       if (!versions.count(n.id)) continue;
       if (n.op == "list" || n.op == "tuple") {
-        for (NodeId e : n.args) collect_list(f, e, out, depth + 1, true);
+        for (NodeId e : n.args) collect_row(f, e, out, depth, true);
       } else if (n.op == "dict") {
         for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
           Attr c = classify(f, n.args[i + 1], depth + 1);
@@ -1833,7 +1893,7 @@ class Builder {
         out.push_back(std::move(c));
       } else if (grows(n) && n.args.size() >= 2) {  // xs.append(v), xs.insert(i, v), xs.extend(vs), d.update(m)
         NodeId e = n.op == "insert" && n.args.size() >= 3 ? n.args[2] : n.args[1];
-        collect_list(f, e, out, depth + 1, n.op == "append" || n.op == "insert");
+        collect_row(f, e, out, depth, n.op == "append" || n.op == "insert");
       } else if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
         // (appended, `self.post.append(self.make_filter(k))`: the one callable the factory returns)
         const Function& g = p_.fn(n.target_function);
@@ -2677,7 +2737,7 @@ class Builder {
           if (Attr* l = find(m, n.name.substr(0, dot)); l && l->type != "tuple" && growable(*l)) {
             size_t at = method == "insert" ? 1 : 0;
             std::vector<Attr> out;
-            if (at < n.args.size()) collect_list(f, n.args[at], out, 0, method != "extend");
+            if (at < n.args.size()) collect_row(f, n.args[at], out, -1, method != "extend");
             // Appended in a loop: one entry stands for every element (as a comprehension's does).
             append_elements(*l, std::move(out), n.scope_depth > 0);
             continue;
