@@ -752,6 +752,13 @@ class Builder {
       add_list_children(f, n, a, depth);
       return a;
     }
+    if (empty_mapping(n) || (n.op == "call" && (n.name == "collections.defaultdict" || n.name == "defaultdict") &&
+                             n.args.size() <= 1 && n.kwargs.empty())) {
+      // dict(), OrderedDict(), defaultdict(factory): a mapping the constructor then fills by key
+      // (`self.post["herd"] = self._lock`).
+      a.type = "dict";
+      return a;
+    }
     if (n.op == "const" || n.op == "tuple" || n.op == "list" || n.op == "dict") {
       a.kind = n.op == "const" ? AttrKind::Constant : AttrKind::Other;
       a.type = n.op;
