@@ -575,8 +575,10 @@ class Inliner {
           phi.args.push_back(call_value(c.args[i], args, kwargs, loc, fn, depth + 1));
       // Modules of one family called in a loop (`getattr(self, f"stage{i}")(x)`): any of them may
       // be the first, which reads what enters the loop rather than the loop's phi.
+      // (`for m in self` over a generator yielding a module, then a container's layers, likewise)
       const bool modules = c.op == "phi" && std::all_of(c.args.begin(), c.args.end(), [&](int32_t a) {
-                             return g_.nodes[static_cast<size_t>(a)].op == "self";
+                             const std::string& op = g_.nodes[static_cast<size_t>(a)].op;
+                             return op == "self" || op == "container" || op == "layer_ref";
                            });
       if (modules && !args.empty() && args[0] >= 0 &&
           (g_.nodes[static_cast<size_t>(args[0])].flags & kFlatLoopHeader) &&
@@ -3884,7 +3886,10 @@ class Inliner {
         return derived("iter_item", {attr_value(*walked, loc, fid, walked->name)}, loc, fid);
       return inline_fn(next, {obj}, {}, cls, depth + 1, loc);
     }
-    if (r.op == "generator") return -1;  // (a generator __iter__: the caller's loop reads what it yields)
+    if (r.op == "generator") {  // a generator __iter__ (`yield from chain(...)`): what it yields
+      std::vector<int32_t> yielded;
+      return yields(made, yielded, 0) && !yielded.empty() ? join(std::move(yielded), loc, fid) : -1;
+    }
     // `return iter(self.stages)`: an item of the sequence.
     if (r.op == "call" && r.name == "iter" && r.args.size() == 1) made = r.args[0];
     return derived("iter_item", {made}, loc, fid);
