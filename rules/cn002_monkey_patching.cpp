@@ -150,7 +150,8 @@ class MonkeyPatching : public Rule {
         const ir::Node& read = f.node(callee.outer);
         if (read.op == "attr" && read.name == name && !read.args.empty() && read.args[0] == obj) return true;
       }
-      if (callee.op == "def" && callee.name == name && callee.target_function >= 0 &&
+      // (`inner = cls.forward` read under another name: the linker resolved it to the method)
+      if (callee.op == "def" && callee.target_function >= 0 &&
           p.fn(callee.target_function).owner_module >= 0 && p.fn(callee.target_function).name == name)
         return true;
     }
