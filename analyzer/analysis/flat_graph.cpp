@@ -4648,8 +4648,10 @@ std::vector<Root> find_roots(const ir::Program& p) {
       if (f.owner_module < 0 || f.name != "__init__")
         for (const auto& caller : p.functions)
           for (const auto& c : caller.nodes)
-            if ((c.op == "call" || c.op == "call_value") && c.target_function == f.id && r.installed_via.size() < 4)
-              r.installed_via.push_back(c.loc);
+            if (((c.op == "call" || c.op == "call_value") && c.target_function == f.id) ||
+                // model.apply(install_guards): the model runs it on each of its modules
+                (c.op == "apply" && c.args.size() == 2 && c.args[1] >= 0 && caller.node(c.args[1]).target_function == f.id))
+              if (r.installed_via.size() < 4) r.installed_via.push_back(c.loc);
       for (int32_t g = f.id, guard = 0; g >= 0 && guard < 16 && !r.attached_at.valid(); g = p.fn(g).parent, ++guard)
         r.attached_at = p.fn(g).bound_at;
       if (r.kind == RootKind::ForwardHook)
