@@ -1576,6 +1576,9 @@ class Inliner {
       if (it.op != "iter_item" || it.args.empty()) return false;
       std::vector<int32_t> rows;
       if (!sequence_items(it.args[0], rows, depth + 1)) return false;
+      // (`if name.startswith("_prep_")`: rows the comprehension's test rules out are not items)
+      if (n.args.size() >= 3 && n.args[2] >= 0)
+        std::erase_if(rows, [&](int32_t r) { return row_test(n.args[2], n.args[1], r, 0) == false; });
       if (n.args[0] == n.args[1]) {
         out.insert(out.end(), rows.begin(), rows.end());
         return true;
@@ -1618,6 +1621,46 @@ class Inliner {
       }
     }
     return false;
+  }
+
+  // A comprehension's test on one row of what it iterates (`item` the iteration variable): decided
+  // when it only asks string questions of the row's constant parts (`name.startswith("_prep_")`,
+  // `==`, `and` / `or` / `not` of such); nullopt when undecided.
+  std::optional<bool> row_test(int32_t test, int32_t item, int32_t row, int depth) const {
+    if (test < 0 || depth > 6) return std::nullopt;
+    const FlatNode& t = g_.nodes[static_cast<size_t>(test)];
+    auto text = [&](int32_t v) -> std::optional<std::string> {
+      if (v < 0) return std::nullopt;
+      const FlatNode& x = g_.nodes[static_cast<size_t>(v)];
+      if (x.op == "const" && !x.num && !x.name.empty()) return x.name;
+      if (x.op != "getitem" || x.args.size() != 2 || x.args[0] != item || x.args[1] < 0) return std::nullopt;
+      const auto k = g_.nodes[static_cast<size_t>(x.args[1])].num;
+      const FlatNode& r = g_.nodes[static_cast<size_t>(row)];
+      if (!k || *k < 0 || (r.op != "tuple" && r.op != "list") || static_cast<size_t>(*k) >= r.args.size())
+        return std::nullopt;
+      const FlatNode& part = g_.nodes[static_cast<size_t>(r.args[static_cast<size_t>(*k)])];
+      if (part.op == "const" && !part.num && !part.name.empty()) return part.name;
+      return std::nullopt;
+    };
+    if ((t.op == "startswith" || t.op == "endswith" || t.op == "eq" || t.op == "ne") && t.args.size() == 2) {
+      auto a = text(t.args[0]), b = text(t.args[1]);
+      if (!a || !b) return std::nullopt;
+      if (t.op == "startswith") return a->starts_with(*b);
+      if (t.op == "endswith") return a->ends_with(*b);
+      return (*a == *b) == (t.op == "eq");
+    }
+    if ((t.op == "not" || t.op == "logical_not") && t.args.size() == 1)
+      if (auto v = row_test(t.args[0], item, row, depth + 1)) return !*v;
+    if ((t.op == "and" || t.op == "or") && !t.args.empty()) {
+      bool all_known = true;
+      for (int32_t a : t.args) {
+        auto v = row_test(a, item, row, depth + 1);
+        if (v && *v == (t.op == "or")) return *v;  // one false decides an `and`, one true an `or`
+        all_known &= v.has_value();
+      }
+      if (all_known) return t.op == "and";
+    }
+    return std::nullopt;
   }
 
   // The value a known mapping holds under `key` (the last entry of that name); -1 when unknown.
@@ -3646,6 +3689,29 @@ class Inliner {
         const int32_t callee = g_.nodes[static_cast<size_t>(a[0])].op != "global" ? a[0] : -1;
         const int32_t each = call_argument(fn_arg, callee, receiver, items, {}, n.loc, fid, depth);
         if (each >= 0) return derived("comprehension", {each, items.front()}, n.loc, fid);
+      }
+    }
+    if (n.op == "call" && n.name == "inspect.getmembers" && !n.args.empty() && m(n.args[0]) >= 0) {
+      // inspect.getmembers(self, ...): (name, bound method) rows of the instance's methods, by name
+      // (the predicate aside: a comprehension's test on the name picks the steps, see sequence_items)
+      const FlatNode obj = g_.nodes[static_cast<size_t>(m(n.args[0]))];
+      if (obj.op == "self" && obj.num) {
+        std::map<std::string, int32_t> methods;
+        for (int32_t c : ir::mro(p_, static_cast<int32_t>(*obj.num)))
+          for (const auto& [name, id] : p_.mod(c).methods) methods.emplace(name, id);
+        std::vector<int32_t> rows;
+        for (const auto& [name, id] : methods) {
+          if (rows.size() >= 32) break;
+          FlatNode method;
+          method.op = "attr";
+          method.name = name;
+          method.args = {m(n.args[0])};
+          method.loc = n.loc;
+          method.function = fid;
+          const int32_t bound = add(std::move(method));
+          rows.push_back(derived("tuple", {constant(name, std::nullopt, n.loc, fid), bound}, n.loc, fid));
+        }
+        if (!rows.empty()) return derived("list", std::move(rows), n.loc, fid);
       }
     }
     if (n.op == "call" && n.name == "itertools.starmap" && n.args.size() == 2 && can_inline(depth)) {
