@@ -560,6 +560,19 @@ class Builder {
         }
       }
     }
+    if (n.op == "getitem" && n.args.size() == 2 && n.args[0] >= 0 && f.node(n.args[0]).op == "param")
+      // station["calibration_card"] with `station` a module-level dict every caller passes
+      // (`from_pretrained(STATION)`): that entry.
+      if (auto [gf, dict] = passed_global(f, f.node(n.args[0])); gf && gf->node(dict).op == "dict")
+        if (const Node& key = f.node(n.args[1]); key.op == "const" && !key.num && !key.name.empty())
+          if (NodeId e = ir::dict_entry(*gf, dict, key.name); e >= 0) {
+            Attr entry = classify(*gf, e, depth + 1);
+            if (known(entry)) {
+              entry.init_node = id;
+              entry.loc = n.loc;
+              return entry;
+            }
+          }
     if (n.op == "getitem" && n.args.size() == 2) {
       // TABLE[name] with TABLE a dict of callables (a registry), the key folded where it can be.
       if (Attr entry = registry_entry(f, n, depth); entry.function >= 0 || entry.kind != AttrKind::Other) return entry;
@@ -1302,6 +1315,11 @@ class Builder {
             a.alternatives.clear();
             old->alternatives.push_back(std::move(a));
           }
+          // `self.ref = None` in the constructor, `model.ref = site["ref"]` in a factory: the
+          // placeholder says nothing; what the factory stores is what forward reads.
+          if (old->kind == AttrKind::Constant && !old->num && old->text.empty() && known(a) &&
+              a.kind != AttrKind::Constant)
+            *old = std::move(a);
           continue;
         }
         m.attrs.push_back(std::move(a));
@@ -2432,6 +2450,32 @@ class Builder {
         if (b.starts_with("torch.nn.") || b.starts_with("nn.")) return true;
     }
     return false;
+  }
+
+  // The value of the one module-level name every call of `f` passes for `param` (calls passing
+  // None, the absent configuration, aside): `FishNet.from_pretrained(STATION)`. {nullptr, -1} when
+  // the callers pass anything else, or for a constructor (bound where the class is built).
+  std::pair<const Function*, NodeId> passed_global(const Function& f, const Node& param) {
+    if (!param.num || *param.num < 0 || f.name == "__init__") return {nullptr, ir::kNoNode};
+    const bool classmethod = has_decorator(f, "classmethod");
+    std::string name;
+    for (auto [caller, call] : call_sites(f)) {
+      NodeId arg = ir::kNoNode;
+      for (const auto& [k, a] : call->kwargs)
+        if (k == param.name) arg = a;
+      const size_t first = call->op == "call_value" ? 1 : 0;
+      const long pos = static_cast<long>(*param.num) - (classmethod ? 1 : 0);
+      if (arg < 0 && pos >= 0 && first + static_cast<size_t>(pos) < call->args.size())
+        arg = call->args[first + static_cast<size_t>(pos)];
+      if (arg < 0) continue;
+      const Node& a = caller->node(arg);
+      if (a.op == "const" && a.name == "None" && !a.num) continue;
+      if (a.op != "global" || (!name.empty() && a.name != name)) return {nullptr, ir::kNoNode};
+      name = a.name;
+    }
+    if (name.empty()) return {nullptr, ir::kNoNode};
+    auto [fi, v] = p_.global_binding(name);
+    return {fi >= 0 ? &p_.fn(fi) : nullptr, v};
   }
 
   // The calls of a function in the tree (its constructions, for an __init__).
