@@ -1282,6 +1282,23 @@ class Inliner {
     return -1;
   }
 
+  // Whether `id` is the module argument of the function hook the root is.
+  bool installed_attribute_hook(const ir::Function& f, ir::NodeId id) const {
+    const bool hook = g_.root.kind == RootKind::ForwardHook || g_.root.kind == RootKind::PreHook;
+    return hook && !g_.root.hook_object && g_.root.installer >= 0 && f.id == g_.root.function &&
+           !f.param_nodes.empty() && f.param_nodes[0] == id;
+  }
+
+  // The stored tensor the hook's installer set as attribute `name` of the hooked module; -1 when none.
+  int32_t installed_attribute(const std::string& name, const ir::Loc& loc, int32_t fid) {
+    const ir::Function& inst = p_.fn(g_.root.installer);
+    for (const ir::Node& s : inst.nodes)
+      if (s.op == "setattr" && s.name == name && s.args.size() == 2 && s.args[0] == g_.root.installed_on &&
+          s.args[1] >= 0)
+        return outer_constant(inst, s.args[1], loc, fid);
+    return -1;
+  }
+
   bool is_a(int32_t cls, int32_t base) const {
     auto chain = ir::mro(p_, cls);
     return std::find(chain.begin(), chain.end(), base) != chain.end();
@@ -2651,6 +2668,10 @@ class Inliner {
     }
     // self.ctx["k"] / .get("k") / .pop("k"): what a bound-method pre-hook of the object stored there.
     if (int32_t v = member_stash_read(f, n, m, depth); v >= 0) return v;
+    // conv.fill in a function hook on conv: what the registering function set there beside the
+    // registration (`module.fill = torch.tensor(FILL); module.register_forward_pre_hook(h)`).
+    if (n.op == "attr" && n.args.size() == 1 && installed_attribute_hook(f, n.args[0]))
+      if (int32_t v = installed_attribute(n.name, n.loc, fid); v >= 0) return v;
     if (n.op == "attr" && n.name == "value" && n.args.size() == 1 && m(n.args[0]) >= 0 &&
         (g_.nodes[static_cast<size_t>(m(n.args[0]))].flags & kFlatSequence))
       return m(n.args[0]);  // Member.value of an Enum whose members are stored sequences
@@ -4648,6 +4669,8 @@ std::vector<Root> find_roots(const ir::Program& p) {
         }
         r.kind = n.op == "register_forward_pre_hook" ? RootKind::PreHook : RootKind::ForwardHook;
         r.self_module = class_of(p, f, n.args[0]);
+        r.installer = f.id;
+        r.installed_on = n.args[0];
         // (a helper's parameter, `def _register(module, hook)`: the function its callers pass)
         if (r.function < 0 && f.node(n.args[1]).op == "param")
           r.function = argument_function(p, f.id, f.node(n.args[1]));
@@ -4720,9 +4743,17 @@ std::vector<Root> find_roots(const ir::Program& p) {
               if (r.installed_via.size() < 4) r.installed_via.push_back(c.loc);
       for (int32_t g = f.id, guard = 0; g >= 0 && guard < 16 && !r.attached_at.valid(); g = p.fn(g).parent, ++guard)
         r.attached_at = p.fn(g).bound_at;
-      if (r.kind == RootKind::ForwardHook)
+      if (r.kind == RootKind::ForwardHook) {
         r.output_feeds_learned =
             r.global_hook ? global_hook_acts_inside(p, r.function) : hooked_output_feeds_learned(p, f, n.args[0]);
+        // `def arm(layer): layer.register_forward_hook(h)` called as `arm(self.inner)`: the layers
+        // its callers pass
+        if (!r.global_hook && !r.output_feeds_learned && !n.args.empty() && n.args[0] >= 0 &&
+            f.node(n.args[0]).op == "param")
+          call_site_arguments(p, f.id, f.node(n.args[0]), [&](const ir::Function& caller, ir::NodeId arg) {
+            if (arg != ir::kNoNode && hooked_output_feeds_learned(p, caller, arg)) r.output_feeds_learned = true;
+          });
+      }
       if (r.kind == RootKind::PreHook && !r.global_hook && !n.args.empty())
         r.input_learned = hooked_input_is_learned(p, f, n.args[0]);
       const ir::Function& target = p.fn(r.function);

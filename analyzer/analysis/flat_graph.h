@@ -67,6 +67,10 @@ struct Root {
   RootKind kind = RootKind::Forward;
   std::string label;      // module or function name for messages
   ir::Loc registered_at;  // where a hook / patch was installed
+  // The function that registered a hook and the module value it registered it on there: what
+  // that function sets on the module (`module.fill = torch.tensor(FILL)`) the hook reads back.
+  int32_t installer = -1;
+  ir::NodeId installed_on = -1;
   // The calls of the function that installs it, from the code that runs it (a model's __init__
   // calling `install_rules()`), up to a few levels.
   std::vector<ir::Loc> installed_via;
