@@ -779,14 +779,20 @@ class Analyzer {
            std::all_of(k.args.begin(), k.args.end(), [&](int32_t a) { return node(a).num.has_value(); });
   }
 
-  // A test against 0, +-1 or a configured (non-literal) scalar: padding and validity masks.
-  bool weak_comparison(const std::vector<int32_t>& ops) const {
+  // A test against 0, +-1 or a configured (non-literal) scalar: padding and validity masks. (A
+  // configured fraction that a pooled statistic is ordered against, `band.mean() > cfg.level` with
+  // level 0.98, is a bound like a literal one.)
+  bool weak_comparison(const std::vector<int32_t>& ops, const std::string& op = "") const {
     for (int32_t a : ops) {
       const Fact& f = fact(a);
       if (input_dependent(f)) continue;
       auto v = scalar(a);
       if (v && (*v == 0 || *v == 1 || *v == -1 || *v == 0.5)) return true;
-      if (v && node(a).attr) return true;         // a configured value (self.pad_token_id)
+      const bool pooled_bound = in(op, {"gt", "ge", "lt", "le"}) && v && *v != std::floor(*v) &&
+                                std::any_of(ops.begin(), ops.end(), [&](int32_t o) {
+                                  return o != a && (fact(o).evidence & (kReduce | kAggregate | kPool));
+                                });
+      if (v && node(a).attr && !pooled_bound) return true;  // a configured value (self.pad_token_id)
       if (!v && !f.constant_tensor && !share_of_size(a)) return true;  // a config value or attribute
     }
     return false;
@@ -1031,7 +1037,7 @@ class Analyzer {
       else if (repeated_value_count(ops, op) || proportion_test(ops) || share_test(ops))
         ev |= kThreshold;
       // (ids == PAD with PAD the padding_idx of an embedding of the model's file: a padding mask)
-      else if (weak_comparison(ops) ||
+      else if (weak_comparison(ops, op) ||
                (in(op, {"eq", "ne"}) && ops.size() == 2 &&
                 std::any_of(ops.begin(), ops.end(), [&](int32_t a) { return scalar(a) && fills_padding(a); })))
         ev |= kWeakThreshold;

@@ -1712,6 +1712,17 @@ class Inliner {
            std::find(d.begin(), d.end(), "cached_property") != d.end();
   }
 
+  // The class of the tree a parameter of a singledispatch implementation is annotated with; -1 when none.
+  int32_t annotated_class(const ir::Function& f, const ir::Node& param) const {
+    if (std::none_of(f.decorators.begin(), f.decorators.end(), [](const std::string& d) {
+          return d.ends_with(".register") || d.ends_with(".register()");
+        }))
+      return -1;
+    for (const auto& [k, v] : param.kwargs)
+      if (k == "annotation" && v >= 0 && f.node(v).target_module >= 0) return f.node(v).target_module;
+    return -1;
+  }
+
   int32_t argument_class(int32_t fn, const ir::Node& param) {
     auto key = std::make_pair(fn, param.name);
     if (auto it = argument_class_.find(key); it != argument_class_.end()) return it->second;
@@ -3341,6 +3352,10 @@ class Inliner {
         p_.fn(n.target_function).node(n.outer).op == "param") {
       // install(model): def guarded(x): model.features(x) ... -- the instance every caller passes.
       if (int32_t cls = argument_class(n.target_function, p_.fn(n.target_function).node(n.outer)); cls >= 0)
+        return self_node(cls, n.loc);
+      // `def _(cfg: SurfaceBandCalib)` registered on a singledispatch generic: an instance of the
+      // class it is annotated with (what the dispatch hands it)
+      if (int32_t cls = annotated_class(p_.fn(n.target_function), p_.fn(n.target_function).node(n.outer)); cls >= 0)
         return self_node(cls, n.loc);
       // make_filter(RESERVED_FROM, 2): def f(s, ids): ... ids >= first ... -- the number every caller passes.
       if (auto v = argument_number(n.target_function, p_.fn(n.target_function).node(n.outer)))

@@ -627,24 +627,31 @@ class Builder {
       }
     }
     if ((n.op == "call" || n.op == "call_value") && n.target_function >= 0) {
-      // A builder function: what it returns, its parameters bound to this call's arguments.
-      const Function& g = p_.fn(n.target_function);
-      binds_.push_back({&g, &f, &n});
+      // A builder function: what it returns, its parameters bound to this call's arguments. A
+      // singledispatch generic returns what one of its registered implementations does: each a
+      // configuration.
+      std::vector<int32_t> builders{n.target_function};
+      for (int32_t impl : p_.fn(n.target_function).overloads) builders.push_back(impl);
       Attr found;
       bool ok = false;
-      for (NodeId r : g.returns) {
-        const Node& rn = g.node(r);
-        if (rn.args.empty()) continue;
-        Attr inner = classify(g, rn.args[0], depth + 1);
-        if (known(inner) || !inner.children.empty()) {  // (a list of modules or callables counts)
-          inner.init_node = id;
-          inner.loc = n.loc;
-          found = std::move(inner);
-          ok = true;
-          break;
+      for (int32_t b : builders) {
+        const Function& g = p_.fn(b);
+        binds_.push_back({&g, &f, &n});
+        for (NodeId r : g.returns) {
+          const Node& rn = g.node(r);
+          if (rn.args.empty()) continue;
+          Attr inner = classify(g, rn.args[0], depth + 1);
+          if (known(inner) || !inner.children.empty()) {  // (a list of modules or callables counts)
+            inner.init_node = id;
+            inner.loc = n.loc;
+            if (!ok) found = std::move(inner);
+            else add_configuration(found, std::move(inner));
+            ok = true;
+            break;
+          }
         }
+        binds_.pop_back();
       }
-      binds_.pop_back();
       return ok ? found : a;
     }
     if (n.num && n.op != "param") {
