@@ -1342,6 +1342,40 @@ class Inliner {
     return -1;
   }
 
+  // The submodule a class's `__getattr__` forwards unknown names to (`return getattr(self.tools,
+  // name)`, `getattr(self.__dict__["_modules"]["tools"], name)`, `getattr(self._modules["tools"],
+  // name)`); nullptr when it forwards elsewhere or has no such method.
+  const ir::Attr* getattr_delegate(int32_t mod) const {
+    const int32_t ga = find_method(p_, mod, "__getattr__");
+    if (ga < 0) return nullptr;
+    const ir::Function& g = p_.fn(ga);
+    if (g.param_nodes.size() < 2) return nullptr;
+    for (ir::NodeId r : g.returns) {
+      const ir::Node& rn = g.node(r);
+      if (rn.args.empty() || rn.args[0] < 0) continue;
+      const ir::Node& call = g.node(rn.args[0]);
+      if (call.op != "call" || (call.name != "getattr" && call.name != "builtins.getattr") || call.args.size() != 2 ||
+          call.args[1] != g.param_nodes[1] || call.args[0] < 0)
+        continue;
+      // self.tools / self._modules["tools"] / self.__dict__["_modules"]["tools"]
+      const ir::Node& x = g.node(call.args[0]);
+      std::string name;
+      if (x.op == "attr" && x.args.size() == 1 && x.args[0] == g.param_nodes[0]) name = x.name;
+      if (x.op == "getitem" && x.args.size() == 2 && g.node(x.args[1]).op == "const") {
+        const ir::Node& table = g.node(x.args[0]);
+        const bool modules =
+            (table.op == "attr" && table.name == "_modules" && table.args.size() == 1 &&
+             table.args[0] == g.param_nodes[0]) ||
+            (table.op == "getitem" && table.args.size() == 2 && g.node(table.args[1]).name == "_modules" &&
+             g.node(table.args[0]).op == "attr" && g.node(table.args[0]).name == "__dict__" &&
+             g.node(table.args[0]).args.size() == 1 && g.node(table.args[0]).args[0] == g.param_nodes[0]);
+        if (modules) name = g.node(x.args[1]).name;
+      }
+      if (const ir::Attr* a = name.empty() ? nullptr : ir::module_attr(p_, mod, name)) return a;
+    }
+    return nullptr;
+  }
+
   // `def __getattr__(self, name): ... return globals()["_" + name]` in class `mod`: the module-level
   // functions of its file whose names fit the key built from `name` (a template, `prep_{}`, when the
   // caller builds the name at run time), each called with the arguments; -1 when there are none.
@@ -2959,6 +2993,17 @@ class Inliner {
         if (auto st = submodule_state_.find({attr, "forward"}); st != submodule_state_.end() && can_inline(depth))
           return call_stored(st->second, a, mapped_kwargs(), n.loc, fid, depth);
       if (attr) return hooked(attr, call_attr(*attr, a, mapped_kwargs(), n.loc, fid, depth, n.name), a, n.loc, fid, depth);
+      // self.settle(y, x) with no method or attribute of that name: a `__getattr__` forwarding to a
+      // submodule (`return getattr(self.tools, name)`) runs that submodule's method.
+      if (n.name.find('.') == std::string::npos && mod >= 0 && find_method(p_, mod, n.name) < 0 && can_inline(depth))
+        if (const ir::Attr* to = getattr_delegate(mod); to && to->kind == ir::AttrKind::Submodule)
+          if (int32_t meth = find_method(p_, to->module_class, n.name); meth >= 0 && !active_.count(meth)) {
+            const int32_t sub = self_node(to->module_class, n.loc);
+            g_.nodes[static_cast<size_t>(sub)].attr = to;
+            std::vector<int32_t> with_self{sub};
+            with_self.insert(with_self.end(), a.begin(), a.end());
+            return inline_fn(meth, with_self, mapped_kwargs(), to->module_class, depth + 1, n.loc);
+          }
       // self.heads.apply(x) on a module object importlib loaded: that function of each module of the
       // tree the name can be.
       if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0 && can_inline(depth))
