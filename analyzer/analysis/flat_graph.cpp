@@ -3099,6 +3099,14 @@ class Inliner {
       if (int32_t next = next_in_mro(self_mod, f.owner_module, n.name.substr(6));
           next >= 0 && next != n.target_function && !active_.count(next))
         return inline_fn(next, mapped_args(), mapped_kwargs(), self_mod, depth + 1, n.loc);
+      // super().forward(x) in an nn.Sequential subclass: the items, in order.
+      if (n.name == "super.forward")
+        if (const ir::Attr* items = ir::module_attr(p_, self_mod, ir::kContainerItems);
+            items && next_in_mro(self_mod, f.owner_module, "forward") < 0) {
+          std::vector<int32_t> a = mapped_args();
+          if (!a.empty()) a.erase(a.begin());  // (the receiver)
+          return call_container(*items, a, n.loc, fid, depth, false);
+        }
     }
     if (n.op == "call_value" && !n.args.empty() && m(n.args[0]) >= 0 && can_inline(depth)) {
       // make_router(...)(logits, x) where the factory returns one of several closures (a

@@ -1353,14 +1353,17 @@ class Builder {
   // A container class without a constructor of its own holds what its construction passes.
   void bind_container_items(const Sites& sites) {
     for (auto& m : p_.modules) {
-      if (!container_class(m) || m.method("__init__") >= 0) continue;
+      // (a constructor of its own that hands its `*stages` on, `super().__init__(*stages)`: the
+      // items are the construction's arguments from that position)
+      size_t skip = 0;
+      if (!container_class(m) || (m.method("__init__") >= 0 && !forwards_star_items(m, skip))) continue;
       // (each construction site builds an instance with items of its own: `Seq(Conv())` and
       // `Seq(ResBlock())`; an item of one instance is one alternative at its position)
       for (auto [f, call] : sites[static_cast<size_t>(m.id)]) {
         if (!find(m, ir::kContainerItems))
-          add_items(m, *f, *call, call->op == "call_value" ? 1 : 0);
+          add_items(m, *f, *call, (call->op == "call_value" ? 1 : 0) + skip);
         else
-          merge_items(m, *f, *call, call->op == "call_value" ? 1 : 0);
+          merge_items(m, *f, *call, (call->op == "call_value" ? 1 : 0) + skip);
       }
       // make(cls=Pipeline): built through a class held in a parameter or a variable.
       for (const auto& f : p_.functions)
@@ -1371,6 +1374,23 @@ class Builder {
           if (classes.count(m.id)) add_items(m, f, n, 1);
         }
     }
+  }
+
+  // Whether the class's constructor passes its `*args` parameter on to `super().__init__(*args)`
+  // with no items of its own; `skip` is the number of positional parameters before it (self aside).
+  bool forwards_star_items(const ir::Module& m, size_t& skip) const {
+    if (m.attr(ir::kContainerItems)) return false;
+    const Function& init = p_.fn(m.method("__init__"));
+    for (const Node& n : init.nodes) {
+      if (n.op != "call" || n.name != "super.__init__" || n.args.size() != 2 || n.args[1] < 0) continue;
+      const Node& spread = init.node(n.args[1]);
+      if (spread.op != "starred" || spread.name == "**" || spread.args.empty()) continue;
+      const Node& param = init.node(spread.args[0]);
+      if (param.op != "param" || !param.num || *param.num < 1) continue;
+      skip = static_cast<size_t>(*param.num) - 1;
+      return true;
+    }
+    return false;
   }
 
   static bool double_star(const Node& param) {
