@@ -1983,6 +1983,20 @@ class Inliner {
     return literal;
   }
 
+  // The class of the tree a predicate tests for: `lambda m: isinstance(m, C)` (or a function whose
+  // one return is that test); -1 otherwise.
+  int32_t isinstance_predicate(const ir::Function& f, ir::NodeId pred) const {
+    const int32_t g = pred >= 0 ? f.node(pred).target_function : -1;
+    if (g < 0) return -1;
+    const ir::Function& fn = p_.fn(g);
+    if (fn.returns.size() != 1 || fn.param_nodes.empty() || fn.node(fn.returns[0]).args.empty()) return -1;
+    const ir::Node& test = fn.node(fn.node(fn.returns[0]).args[0]);
+    if (test.op != "call" || (test.name != "isinstance" && test.name != "builtins.isinstance") || test.args.size() != 2 ||
+        test.args[0] != fn.param_nodes[0] || test.args[1] < 0)
+      return -1;
+    return fn.node(test.args[1]).target_module;
+  }
+
   // The submodules a module holds, read as a table: `vars(self)["_modules"].items()`,
   // `self._modules.values()`, `self.children()`, `self.named_children()`. A container of every
   // module attribute of its class (in order), or null.
@@ -3763,8 +3777,25 @@ class Inliner {
     }
     // filter(pred, xs) / itertools.filterfalse(pred, xs): some of the items of xs, in order.
     if (n.op == "call" && (n.name == "filter" || n.name == "builtins.filter" || n.name == "itertools.filterfalse") &&
-        n.args.size() == 2 && m(n.args[1]) >= 0)
+        n.args.size() == 2 && m(n.args[1]) >= 0) {
+      // filter(lambda m: isinstance(m, Conditioner), self.children()): the submodules of that class
+      if (const int32_t cls = n.name != "itertools.filterfalse" ? isinstance_predicate(f, n.args[0]) : -1; cls >= 0) {
+        const ir::Attr* table = iterated_container(m(n.args[1]), 0);
+        if (!table) table = submodule_table(m(n.args[1]));
+        if (table) {
+          std::vector<ir::Attr> kept;
+          for (const ir::Attr& c : table->children)
+            if (c.kind == ir::AttrKind::Submodule && c.module_class >= 0 && is_a(c.module_class, cls)) kept.push_back(c);
+          FlatNode sub;
+          sub.op = "container";
+          sub.attr = made_list(table->name, std::move(kept));
+          sub.loc = n.loc;
+          sub.function = fid;
+          return add(std::move(sub));
+        }
+      }
       return m(n.args[1]);
+    }
     if (n.op == "call" && (n.name == "map" || n.name == "builtins.map") && n.args.size() >= 2 && can_inline(depth)) {
       // map(fn, xs, ys): fn called on an item of each sequence; the items it makes, as a
       // comprehension would (`[fn(x, y) for x, y in zip(xs, ys)]`).
