@@ -299,6 +299,15 @@ class Inliner {
           n.op = "methodcaller";
           n.name = a.text;
         }
+        if (a.type == "itemgetter") {  // operator.itemgetter("logits", "span"): called on a mapping above
+          n.op = "call";
+          n.name = "operator.itemgetter";
+          for (size_t at = 0; at <= a.text.size();) {
+            const size_t end = std::min(a.text.find('\n', at), a.text.size());
+            n.args.push_back(constant(a.text.substr(at, end - at), std::nullopt, loc, fn));
+            at = end + 1;
+          }
+        }
         if (a.type == "attrgetter") {  // operator.attrgetter("readers.{}"): called on an object below
           FlatNode path;
           path.op = "const";
@@ -421,7 +430,11 @@ class Inliner {
     if (c.op == "call" && (c.name == "operator.itemgetter" || c.name == "itemgetter") && !c.args.empty() &&
         args.size() == 1 && args[0] >= 0) {
       std::vector<int32_t> items;
-      for (int32_t key : c.args) items.push_back(derived("getitem", {args[0], key}, loc, fn));
+      for (int32_t key : c.args) {
+        // (of a mapping the analysis built, `{"logits": y, "span": t}`: the entry itself)
+        const int32_t entry = string_value(key) ? mapping_value(args[0], *string_value(key)) : -1;
+        items.push_back(entry >= 0 ? entry : derived("getitem", {args[0], key}, loc, fn));
+      }
       return items.size() == 1 ? items[0] : derived("tuple", items, loc, fn);
     }
     // operator.methodcaller(name, logits, x)(obj) on an object of a class of the tree: its method

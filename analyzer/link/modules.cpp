@@ -354,6 +354,19 @@ class Builder {
         return a;
       }
     }
+    if (n.op == "call" && (n.name == "operator.itemgetter" || n.name == "itemgetter") && !n.args.empty()) {
+      // itemgetter("logits", "span"): a callable that reads those keys of its argument (kept one per
+      // line in `text`; a key not known here leaves it unknown)
+      std::string keys;
+      for (NodeId k : n.args) {
+        const Node& key = f.node(k);
+        if (key.op != "const" || key.num || key.name.empty() || key.name.find('\n') != std::string::npos) return a;
+        keys += (keys.empty() ? "" : "\n") + key.name;
+      }
+      a.type = "itemgetter";
+      a.text = keys;
+      return a;
+    }
     if (n.op == "call" && n.name == "operator.methodcaller" && !n.args.empty()) {
       // methodcaller("clamp", 0, 1): a callable that calls that method on its argument.
       if (std::string m = folded_string(f, n.args[0], 0); !m.empty()) {
