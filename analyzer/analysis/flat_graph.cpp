@@ -1996,6 +1996,18 @@ class Inliner {
     return literal;
   }
 
+  // A class statement in the body of `mod` or a base (`class Ops:` inside the model class) bound to
+  // `name`; -1 when none.
+  int32_t nested_class(int32_t mod, const std::string& name) const {
+    for (int32_t c : ir::mro(p_, mod)) {
+      const ir::Module& m = p_.mod(c);
+      if (auto it = m.class_vars.find(name); it != m.class_vars.end() && m.body_function >= 0 && it->second >= 0)
+        if (const ir::Node& v = p_.fn(m.body_function).node(it->second); v.op == "class" && v.target_module >= 0)
+          return v.target_module;
+    }
+    return -1;
+  }
+
   // The class of the tree a predicate tests for: `lambda m: isinstance(m, C)` (or a function whose
   // one return is that test); -1 otherwise.
   int32_t isinstance_predicate(const ir::Function& f, ir::NodeId pred) const {
@@ -3042,6 +3054,13 @@ class Inliner {
               if (int32_t r = inline_fn(g, a, mapped_kwargs(), -1, depth + 1, n.loc); r >= 0) results.push_back(r);
           if (!results.empty()) return join(std::move(results), n.loc, fid);
         }
+      // self.Ops.veto(y, hit) with `class Ops:` nested in the class body: its static method.
+      if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0 && can_inline(depth) &&
+                                        !ir::module_attr(p_, mod, n.name.substr(0, dot)))
+        if (const int32_t nested = nested_class(mod, n.name.substr(0, dot)); nested >= 0)
+          if (int32_t meth = find_method(p_, nested, n.name.substr(dot + 1));
+              meth >= 0 && !active_.count(meth) && ir::has_decorator(p_.fn(meth), "staticmethod"))
+            return inline_fn(meth, a, mapped_kwargs(), -1, depth + 1, n.loc);
       // self.body.encode(x): a method of a submodule's class, run on that submodule (the receiver
       // may already be the submodule).
       if (auto dot = n.name.rfind('.'); dot != std::string::npos && mod >= 0 && can_inline(depth)) {

@@ -139,8 +139,13 @@ std::pair<int32_t, NodeId> Program::global_binding(const std::string& dotted, in
   if (fi < 0) {
     // `Postprocess.TABLE`: a class attribute, bound by the body of a class of a file of the tree.
     const std::string owner = dotted.substr(0, dot);
-    const auto cls_dot = owner.rfind('.');
-    const int32_t file = cls_dot == std::string::npos ? -1 : file_by_module_name(owner.substr(0, cls_dot));
+    // (`Net.Ops.SIG`: a class nested in a class, the file further up the path)
+    auto cls_dot = owner.rfind('.');
+    int32_t file = cls_dot == std::string::npos ? -1 : file_by_module_name(owner.substr(0, cls_dot));
+    for (int guard = 0; file < 0 && cls_dot != std::string::npos && cls_dot > 0 && guard < 4; ++guard) {
+      cls_dot = owner.rfind('.', cls_dot - 1);
+      if (cls_dot != std::string::npos) file = file_by_module_name(owner.substr(0, cls_dot));
+    }
     for (const Module& m : modules) {
       if (file < 0) break;
       if (m.file != file || m.qualname != owner || m.body_function < 0) continue;
@@ -300,6 +305,10 @@ bool is_enum(const Program& p, int32_t mod) {
     for (const std::string& b : p.mod(c).bases)
       if (b.ends_with("Enum") || b.ends_with("enum.Flag") || b.ends_with("enum.IntFlag")) return true;
   return false;
+}
+
+bool has_decorator(const Function& f, const std::string& name) {
+  return std::find(f.decorators.begin(), f.decorators.end(), name) != f.decorators.end();
 }
 
 bool is_self(const Function& f, NodeId id) {

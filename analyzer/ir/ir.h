@@ -300,6 +300,9 @@ std::span<const int32_t> mro(const Program& p, int32_t mod);
 bool is_enum(const Program& p, int32_t mod);
 // Whether `id` is the receiver of a method: the first parameter of a function owned by a module.
 bool is_self(const Function& f, NodeId id);
+
+// Whether `f` carries decorator `name` as written (`staticmethod`, `classmethod`, `functools.wraps()`).
+bool has_decorator(const Function& f, const std::string& name);
 // The class of the instance a value holds: `self`, `Net(...)`, `cls(...)` in a classmethod, a
 // submodule of a known instance (`model.frontend`), either arm of `cfg or Config()` / a conditional,
 // a parameter's default; -1 when unknown.

@@ -1173,10 +1173,6 @@ class Builder {
     return {-1, false};
   }
 
-  static bool has_decorator(const Function& f, const std::string& name) {
-    return std::find(f.decorators.begin(), f.decorators.end(), name) != f.decorators.end();
-  }
-
   // `field(default=v)` -> v; `field(default_factory=lambda: v)` -> v (in the lambda); else as is.
   std::pair<const Function*, NodeId> field_default(const Function& f, NodeId id) {
     const Node& n = f.node(id);

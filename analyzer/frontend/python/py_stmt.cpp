@@ -689,7 +689,10 @@ void FunctionLowerer::lower_class_def(TSNode n, TSNode decorated) {
   struct {
     std::string name, qualname;
   } const me{fn().name, fn().qualname};  // fn() moves as functions are added
-  std::string prefix = me.name == "<module>" ? fc_.file().module_name : me.qualname + ".<locals>";
+  // (a class nested in a class body is `Outer.Inner`, as Python's __qualname__ has it)
+  std::string prefix = me.name == "<module>"                     ? fc_.file().module_name
+                       : me.name == "<class>" && owner_module_ >= 0 ? fc_.prog.modules[static_cast<size_t>(owner_module_)].qualname
+                                                                   : me.qualname + ".<locals>";
   int32_t mid = lower_class(fc_, decorated.id ? decorated : n, prefix, this);
   TSNode name = ts_node_child_by_field_name(n, "name", 4);
   NodeId v = emit("class", {}, n, std::string(fc_.text(name)));
