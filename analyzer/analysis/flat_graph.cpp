@@ -3577,6 +3577,17 @@ class Inliner {
         if (!(v.op == "attr" && v.name == "forward") && (callable || !(v.op == "free" || v.op == "param")))
           submodule_state_[{obj.attr, "forward"}] = {m(n.args[1]), at};
       } else if (obj.op != "self") {
+        // `for m in self.body: m._raw = x`: each module of the container holds the value from now on
+        if (obj.op == "iter_item" && !obj.args.empty())
+          if (const ir::Attr* items = iterated_container(obj.args[0], 0)) {
+            const int32_t value = m(n.args[1]);
+            const int32_t stored = derived("stored", {value}, n.loc, fid);
+            for (const ir::Attr& child : items->children)
+              if (child.kind == ir::AttrKind::Submodule && child.module_class >= 0) {
+                submodule_state_[{&child, n.name}] = {stored, n.loc};
+                class_state_[{child.module_class, n.name}] = {stored, n.loc};
+              }
+          }
         // `ext.has_reserved = test` on a tensor (Python objects take attributes): read back later.
         object_state_[{m(n.args[0]), n.name}] = m(n.args[1]);
         // `self.state.capture = test` on an object handed to the constructor (a qconfig state, a

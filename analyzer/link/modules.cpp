@@ -162,11 +162,18 @@ class Builder {
       }
       if (!merged.children.empty()) return merged;
     }
-    // vars(self)["_specs"] (the instance's __dict__ read by key): the attribute of that name.
-    if (const std::string key = instance_dict_key(f, id); !key.empty() && current_)
-      if (const Attr* held = find(*current_, key)) return *held;
-    if ((n.op == "items" || n.op == "values") && n.args.size() == 1 && !instance_dict_key(f, n.args[0]).empty())
-      return classify(f, n.args[0], depth + 1);
+    // vars(self)["_specs"] (the instance's __dict__ read by key, lowered to `self._specs`): the
+    // attribute of that name.
+    const auto own_attribute = [&](NodeId a) -> const Attr* {
+      if (a < 0 || !current_) return nullptr;
+      if (const std::string key = instance_dict_key(f, a); !key.empty()) return find(*current_, key);
+      const Node& r = f.node(a);
+      return r.op == "attr" && r.args.size() == 1 && is_self(f, r.args[0]) ? find(*current_, r.name) : nullptr;
+    };
+    if (const Attr* held = !instance_dict_key(f, id).empty() ? own_attribute(id) : nullptr) return *held;
+    if ((n.op == "items" || n.op == "values") && n.args.size() == 1)
+      if (const Attr* held = own_attribute(n.args[0]); held && (held->type == "dict" || !held->children.empty()))
+        return *held;
     // dict(TABLE), copy.copy(TABLE), TABLE.copy(): a copy holds the same entries.
     if (((n.op == "call" && (n.name == "dict" || n.name == "copy.copy" || n.name == "copy.deepcopy" ||
                              n.name == "list" || n.name == "tuple")) ||

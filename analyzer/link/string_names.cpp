@@ -245,8 +245,35 @@ size_t fold_string_names(ir::Program& p, bool calls_resolved) {
   size_t lowered = 0;
   for (auto& f : p.functions) {
     for (auto& n : f.nodes) {
-      const bool names = n.op == "call" && (n.name == "getattr" || n.name == "setattr" || n.name == "hasattr" ||
-                                            n.name == "builtins.getattr" || n.name == "builtins.setattr");
+      // (`object.__setattr__(m, "_raw", x)`, `nn.Module.__setattr__(...)`: the store, past any
+      // override of the class's own __setattr__)
+      const bool dunder_set = n.op == "call" && n.name.ends_with(".__setattr__") && n.args.size() == 3;
+      const bool names = dunder_set || (n.op == "call" && (n.name == "getattr" || n.name == "setattr" ||
+                                                           n.name == "hasattr" || n.name == "builtins.getattr" ||
+                                                           n.name == "builtins.setattr"));
+      // obj.__dict__["k"], obj.__dict__.get("k"), vars(obj)["k"]: the instance's attribute k.
+      // (`self.__dict__.get("k")` is a module call on the dict: its receiver is the `self` keyword)
+      if (n.op == "module_call" && n.name == "__dict__.get" && !n.args.empty())
+        for (const auto& [k, v] : n.kwargs)
+          if (k == "self" && v >= 0) {
+            n.op = "get";
+            n.name = "get";
+            n.args.insert(n.args.begin(), v);
+            n.kwargs.clear();
+            break;
+          }
+      if ((n.op == "getitem" || n.op == "get") && n.args.size() >= 2 && n.args[0] >= 0 && n.args[1] >= 0)
+        if (const ir::Node& d = f.node(n.args[0]);
+            (d.op == "attr" && d.name == "__dict__" && d.args.size() == 1) ||
+            (d.op == "call" && (d.name == "vars" || d.name == "builtins.vars") && d.args.size() == 1))
+          if (auto key = folder.value(f, n.args[1]); key && !key->empty()) {
+            ++lowered;
+            const ir::NodeId obj = d.args[0];
+            n.op = "attr";
+            n.name = *key;
+            n.args = {obj};
+            continue;
+          }
       // operator.attrgetter("stages.%d" % i): the path it reads, folded as getattr's name is.
       if (n.op == "call" && (n.name == "operator.attrgetter" || n.name == "attrgetter") && n.args.size() == 1)
         if (auto s = folder.value(f, n.args[0])) make_string(f.node(n.args[0]), *s);
@@ -263,7 +290,7 @@ size_t fold_string_names(ir::Program& p, bool calls_resolved) {
         n.args.resize(1);
       }
       // setattr(obj, "name", v) is the store obj.name = v: one IR op for both spellings.
-      if (n.name.ends_with("setattr") && n.args.size() == 3) {
+      if ((dunder_set || n.name.ends_with("setattr")) && n.args.size() == 3) {
         ++lowered;
         n.op = "setattr";
         n.name = *s;
