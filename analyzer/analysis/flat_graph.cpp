@@ -1473,6 +1473,14 @@ class Inliner {
       out.insert(out.end(), all.begin(), all.end());
       return true;
     }
+    if ((d.op == "_replace" && d.args.size() == 1) ||
+        (d.op == "call" && (d.name == "dataclasses.replace" || d.name == "replace") && d.args.size() == 1)) {
+      // state._replace(h=v) of a NamedTuple record, dataclasses.replace(cfg, k=v): a copy, then the
+      // keywords (a later entry of a name wins).
+      if (!mapping_entries(d.args[0], out, depth + 1)) return false;
+      out.insert(out.end(), d.kwargs.begin(), d.kwargs.end());
+      return true;
+    }
     if (d.op == "call" && (d.name == "dict" || d.name == "builtins.dict") && d.args.size() <= 1) {
       // dict(kwargs) / dict(base, k=v): a copy, then the keywords.
       if (!d.args.empty() && !mapping_entries(d.args[0], out, depth + 1)) return false;
@@ -2850,6 +2858,13 @@ class Inliner {
     if (n.op == "getitem" && n.args.size() == 2 && f.node(n.args[0]).op == "global" &&
         f.node(n.args[1]).op != "const" && can_inline(depth))
       if (int32_t any = configured_table_entry(f.node(n.args[0]), n.loc, fid); any >= 0) return any;
+    // state.img of a record the call built (a NamedTuple / dataclass instance, `state._replace(h=v)`):
+    // the field's value.
+    if (n.op == "attr" && n.args.size() == 1 && m(n.args[0]) >= 0) {
+      const std::string& rop = g_.nodes[static_cast<size_t>(m(n.args[0]))].op;
+      if (rop == "_replace" || (rop == "call" && g_.nodes[static_cast<size_t>(m(n.args[0]))].name == "dataclasses.replace"))
+        if (int32_t v = mapping_value(m(n.args[0]), n.name); v >= 0) return v;
+    }
     if ((n.op == "getitem" || n.op == "get") && n.args.size() >= 2 && f.node(n.args[1]).op == "const" &&
         !f.node(n.args[1]).num) {
       // outputs["hidden_states"] / kwargs.get("signal") of a dict the model built or the keywords a
