@@ -262,6 +262,20 @@ size_t fold_string_names(ir::Program& p, bool calls_resolved) {
             n.kwargs.clear();
             break;
           }
+      // obj.__dict__["k"] = v / vars(obj)["k"] = v: the store obj.k = v.
+      if (n.op == "setitem" && n.args.size() == 3 && n.args[0] >= 0 && n.args[1] >= 0)
+        if (const ir::Node& d = f.node(n.args[0]);
+            (d.op == "attr" && d.name == "__dict__" && d.args.size() == 1) ||
+            (d.op == "call" && (d.name == "vars" || d.name == "builtins.vars") && d.args.size() == 1))
+          if (auto key = folder.value(f, n.args[1]); key && !key->empty()) {
+            ++lowered;
+            const ir::NodeId obj = d.args[0], value = n.args[2];
+            n.op = "setattr";
+            n.name = *key;
+            n.args = {obj, value};
+            n.flags &= ~ir::kInPlace;  // (a store of the attribute, not an edit of its value)
+            continue;
+          }
       if ((n.op == "getitem" || n.op == "get") && n.args.size() >= 2 && n.args[0] >= 0 && n.args[1] >= 0)
         if (const ir::Node& d = f.node(n.args[0]);
             (d.op == "attr" && d.name == "__dict__" && d.args.size() == 1) ||
