@@ -589,6 +589,8 @@ class Analyzer {
         s = scalar(b.args[0]) ? b.args[1] : b.args[0];  // (+ eps)
       else if (b.op == "clamp" || b.op == "clamp_min")
         s = b.args.empty() ? -1 : b.args[0];
+      else if (b.op == "attr" && b.name == "values" && b.args.size() == 1)
+        s = b.args[0];  // (x.median(-1, keepdim=True).values: the statistic of a (values, indices) pair)
       else
         break;
       if (s < 0) return false;
