@@ -671,6 +671,7 @@ class Inliner {
                                 : g_.nodes[static_cast<size_t>(c.args[0])].args[0];
       const ir::Attr* it = items < 0 ? nullptr : iterated_container(items, 0);
       if (!it && items >= 0) it = submodule_table(items);
+      if (it && name_guard_) it = children_passing(*it, *name_guard_);
       // for _, _, fn in self.queue (entries `(priority, name, fn)`): the k-th part of each entry.
       if (const auto k = g_.nodes[static_cast<size_t>(c.args[1])].num; it && k && *k >= 0 && *k < 16)
         if (const ir::Attr* part = tuple_parts(*it, static_cast<size_t>(*k))) it = part;
@@ -1597,10 +1598,10 @@ class Inliner {
   }
 
   // A list the graph makes up of these items (named by position), kept with the graph.
-  const ir::Attr* made_list(const std::string& name, std::vector<ir::Attr> items) const {
+  const ir::Attr* made_list(const std::string& name, std::vector<ir::Attr> items, const std::string& type = "list") const {
     ir::Attr list;
     list.kind = ir::AttrKind::Container;
-    list.type = "list";
+    list.type = type;
     list.name = name;
     list.children = std::move(items);
     for (size_t i = 0; i < list.children.size(); ++i) list.children[i].name = std::to_string(i);
@@ -2014,6 +2015,53 @@ class Inliner {
           return v.target_module;
     }
     return -1;
+  }
+
+  // A string test on the key half of a `(name, module)` pair a loop walks, which guards a call of the
+  // module half: `if name.endswith("_filter"): y = mod(y)` (the call's value is the then-arm of a
+  // join decided by that test).
+  struct NameGuard {
+    std::string op, text;  // startswith / endswith / eq / ne, and the literal
+  };
+  std::optional<NameGuard> name_guard_;
+
+  std::optional<NameGuard> child_name_guard(const ir::Function& f, const ir::Node& call) const {
+    const ir::Node& callee = f.node(call.args[0]);
+    if (callee.op != "getitem" || callee.args.size() != 2 || f.node(callee.args[1]).num != 1.0) return std::nullopt;
+    const ir::NodeId pair = callee.args[0];
+    for (const ir::Node& j : f.nodes) {
+      if (j.op != "phi" || j.args.empty() || j.args[0] != call.id) continue;
+      for (const auto& [k, b] : j.kwargs) {
+        if (k != "cond" || b < 0 || f.node(b).op != "branch" || f.node(b).args.empty()) continue;
+        const ir::Node& t = f.node(f.node(b).args[0]);
+        if (!(t.op == "startswith" || t.op == "endswith" || t.op == "eq" || t.op == "ne") || t.args.size() != 2)
+          continue;
+        const ir::Node& key = f.node(t.args[0]);
+        const ir::Node& lit = f.node(t.args[1]);
+        if (key.op == "getitem" && key.args.size() == 2 && key.args[0] == pair && f.node(key.args[1]).num == 0.0 &&
+            lit.op == "const" && !lit.num && !lit.name.empty())
+          return NameGuard{t.op, lit.name};
+      }
+    }
+    return std::nullopt;
+  }
+
+  // The children of a table whose names pass the guard (a name made at run time, kept as a number,
+  // may pass: it stays).
+  const ir::Attr* children_passing(const ir::Attr& table, const NameGuard& g) const {
+    std::vector<ir::Attr> kept;
+    for (const ir::Attr& c : table.children) {
+      const bool run_time = !c.name.empty() && std::all_of(c.name.begin(), c.name.end(), [](unsigned char ch) {
+        return std::isdigit(ch) != 0;
+      });
+      const bool pass = g.op == "startswith" ? c.name.starts_with(g.text)
+                        : g.op == "endswith" ? c.name.ends_with(g.text)
+                        : g.op == "eq"       ? c.name == g.text
+                                             : c.name != g.text;
+      if (run_time || pass) kept.push_back(c);
+    }
+    if (kept.empty() || kept.size() == table.children.size()) return &table;
+    return made_list(table.name, std::move(kept), table.type);
   }
 
   // The class of the tree a predicate tests for: `lambda m: isinstance(m, C)` (or a function whose
@@ -3388,7 +3436,12 @@ class Inliner {
       std::vector<int32_t> a = mapped_args();
       int32_t callee = a[0];
       a.erase(a.begin());
-      return call_value(callee, a, mapped_kwargs(), n.loc, fid, depth);
+      // `for name, mod in self.named_children(): if name.endswith("_filter"): y = mod(y, ids)`: only
+      // the children whose names pass the test the call sits under
+      name_guard_ = child_name_guard(f, n);
+      const int32_t r = call_value(callee, a, mapped_kwargs(), n.loc, fid, depth);
+      name_guard_.reset();
+      return r;
     }
     if (n.op == "add" && n.args.size() == 2 && string_value(m(n.args[0])) && string_value(m(n.args[1])))
       return constant(*string_value(m(n.args[0])) + *string_value(m(n.args[1])), std::nullopt, n.loc, fid);
