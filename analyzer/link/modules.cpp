@@ -2616,6 +2616,27 @@ class Builder {
     return -1;
   }
 
+  // `self.stem = v` in a class whose own `__setattr__(self, name, value)` rewrites the value before
+  // `super().__setattr__(name, value)` (`value = nn.Sequential(Guard(), value)`): what that call
+  // stores, with `value` bound to v. Unknown when the class defines no such `__setattr__`.
+  Attr stored_through_setattr(const ir::Module& m, const Function& f, const Node& store) {
+    const int32_t hook = ir::find_method(p_, m.id, "__setattr__");
+    if (hook < 0) return Attr{};
+    const Function& g = p_.fn(hook);
+    if (g.param_nodes.size() < 3) return Attr{};
+    for (const Node& c : g.nodes) {
+      if (c.op != "call" || c.name != "super.__setattr__" || c.args.size() != 3 || c.args[2] < 0) continue;
+      Node call;  // (the store as a call of __setattr__: `value` is what it stores)
+      call.op = "call";
+      call.kwargs.emplace_back(g.node(g.param_nodes[2]).name, store.args[1]);
+      binds_.push_back({&g, &f, &call});
+      Attr out = classify(g, c.args[2], 1);
+      binds_.pop_back();
+      return out;
+    }
+    return Attr{};
+  }
+
   // One more configuration the attribute can hold: the first known value, then alternatives.
   static void add_configuration(Attr& out, Attr e) {
     if (!known(e)) return;
@@ -2745,6 +2766,7 @@ class Builder {
           continue;
         }
         Attr a = classify(f, n.args[1], 0);
+        if (Attr through = stored_through_setattr(m, f, n); known(through)) a = std::move(through);
         set(m, n.name, std::move(a), is_init, is_init && n.scope_depth > 0);
         continue;
       }
