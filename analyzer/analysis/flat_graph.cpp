@@ -182,6 +182,18 @@ class Inliner {
     return add(std::move(c));
   }
 
+  // Method `meth` of the object `obj` as a value (`getattr(self, name)`, a row of getmembers).
+  int32_t bound_method(int32_t obj, int32_t meth, const std::string& name, const ir::Loc& loc, int32_t fn) {
+    FlatNode d;
+    d.op = "def";
+    d.num = meth;
+    d.args = {obj};
+    d.loc = loc;
+    d.function = fn;
+    d.name = name;
+    return add(std::move(d));
+  }
+
   int32_t self_node(int32_t module, const ir::Loc& loc) {
     FlatNode n;
     n.op = "self";
@@ -3452,16 +3464,8 @@ class Inliner {
         const FlatNode& obj = g_.nodes[static_cast<size_t>(m(n.args[0]))];
         if (obj.op == "self" && obj.num) {
           const int32_t mod = static_cast<int32_t>(*obj.num);
-          if (int32_t meth = find_method(p_, mod, *name); meth >= 0) {
-            FlatNode d;
-            d.op = "def";
-            d.num = meth;
-            d.args = {m(n.args[0])};
-            d.loc = n.loc;
-            d.function = fid;
-            d.name = *name;
-            return add(std::move(d));
-          }
+          if (int32_t meth = find_method(p_, mod, *name); meth >= 0)
+            return bound_method(m(n.args[0]), meth, *name, n.loc, fid);
           if (int32_t v = fitting_attrs(mod, *name, n.loc, fid, m(n.args[0])); v >= 0) return v;
           if (const ir::Attr* a = ir::module_attr(p_, mod, *name)) return attr_value(*a, n.loc, fid, *name);
         }
@@ -3933,13 +3937,7 @@ class Inliner {
         std::vector<int32_t> rows;
         for (const auto& [name, id] : methods) {
           if (rows.size() >= 32) break;
-          FlatNode method;
-          method.op = "attr";
-          method.name = name;
-          method.args = {m(n.args[0])};
-          method.loc = n.loc;
-          method.function = fid;
-          const int32_t bound = add(std::move(method));
+          const int32_t bound = bound_method(m(n.args[0]), id, name, n.loc, fid);
           rows.push_back(derived("tuple", {constant(name, std::nullopt, n.loc, fid), bound}, n.loc, fid));
         }
         if (!rows.empty()) return derived("list", std::move(rows), n.loc, fid);
