@@ -2614,6 +2614,10 @@ class Inliner {
       for (ir::NodeId a : n.args) {
         if (const FlatNode* t = pack(a, "args_pack"))
           v.insert(v.end(), t->args.begin(), t->args.end());
+        else if (const FlatNode* tu = pack(a, "tuple"); tu && f.node(a).name != "**")
+          v.insert(v.end(), tu->args.begin(), tu->args.end());  // step(*acc) with acc = (y, x)
+        else if (const FlatNode* li = pack(a, "list"); li && f.node(a).name != "**")
+          v.insert(v.end(), li->args.begin(), li->args.end());
         else if (pack(a, "kwargs_pack") || splat(a, nullptr))
           continue;
         else if (f.node(a).op == "starred" && f.node(a).name == "**")
