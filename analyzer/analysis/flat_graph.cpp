@@ -3852,6 +3852,13 @@ class Inliner {
       }
       if (int32_t d = namespace_function(-1, m(n.args[1]), f, n.loc); d >= 0) return d;
     }
+    // _STATE.raw = x / _STATE.raw with `_STATE = threading.local()` (or any module-level object):
+    // an attribute of an object every module of the process shares, read back later in the call.
+    if (n.op == "setattr" && n.args.size() == 2 && f.node(n.args[0]).op == "global" && m(n.args[1]) >= 0)
+      global_attrs_[f.node(n.args[0]).name + "." + n.name] = m(n.args[1]);
+    if (n.op == "attr" && n.args.size() == 1 && f.node(n.args[0]).op == "global" && !global_attrs_.empty())
+      if (auto it = global_attrs_.find(f.node(n.args[0]).name + "." + n.name); it != global_attrs_.end())
+        return it->second;
     if (n.op == "setitem" && n.args.size() == 3 && m(n.args[2]) >= 0) {
       // (the store itself is lowered below)
       if (f.node(n.args[0]).op == "global")
@@ -4568,6 +4575,7 @@ class Inliner {
     std::vector<int32_t> returned;  // what the generator function's `return` statements give
   };
   std::unordered_map<int32_t, GeneratorCall> generator_calls_;
+  std::map<std::string, int32_t> global_attrs_;  // "pkg.mod._STATE.raw" -> the value stored there last
   std::map<std::string, int32_t> context_values_;  // ContextVar -> the value set last
   // Forward hooks registered while the model runs: submodule -> the module value, the hook value.
   struct RunTimeHook {
