@@ -782,17 +782,19 @@ class Analyzer {
   }
 
   // A test against 0, +-1 or a configured (non-literal) scalar: padding and validity masks. (A
-  // configured fraction that a pooled statistic is ordered against, `band.mean() > cfg.level` with
-  // level 0.98, is a bound like a literal one.)
+  // configured number that a pooled statistic of the data is ordered against, `band.mean() >
+  // cfg.level`, `tone.amax(1) > self.ratio`, is a bound like a literal one; a count of a validity
+  // test against a configured length stays weak.)
   bool weak_comparison(const std::vector<int32_t>& ops, const std::string& op = "") const {
     for (int32_t a : ops) {
       const Fact& f = fact(a);
       if (input_dependent(f)) continue;
       auto v = scalar(a);
       if (v && (*v == 0 || *v == 1 || *v == -1 || *v == 0.5)) return true;
-      const bool pooled_bound = in(op, {"gt", "ge", "lt", "le"}) && v && *v != std::floor(*v) &&
+      const bool pooled_bound = in(op, {"gt", "ge", "lt", "le"}) && v &&
                                 std::any_of(ops.begin(), ops.end(), [&](int32_t o) {
-                                  return o != a && (fact(o).evidence & (kReduce | kAggregate | kPool));
+                                  return o != a && (fact(o).evidence & (kReduce | kAggregate | kPool)) &&
+                                         !(fact(o).evidence & kWeakThreshold);
                                 });
       if (v && node(a).attr && !pooled_bound) return true;  // a configured value (self.pad_token_id)
       if (!v && !f.constant_tensor && !share_of_size(a)) return true;  // a config value or attribute

@@ -883,7 +883,14 @@ class Inliner {
                          int depth, bool iterated, const std::vector<std::pair<std::string, int32_t>>& kwargs = {}) {
     // A dict of callables called by a key the analysis cannot fold (self.table[name](x), a ModuleDict
     // indexed by a config string) may run any of them.
-    bool keyed = container.type == "dict" || container.type == "ModuleDict";
+    // (`for stage in self.stages.values(): x = stage(x)` over a ModuleDict of modules walks them in
+    // order, as a ModuleList's are)
+    const bool walked_modules =
+        iterated && container.type == "ModuleDict" && !container.children.empty() &&
+        std::all_of(container.children.begin(), container.children.end(), [](const ir::Attr& c) {
+          return c.kind == ir::AttrKind::Submodule || c.kind == ir::AttrKind::Layer || c.kind == ir::AttrKind::Container;
+        });
+    bool keyed = (container.type == "dict" || container.type == "ModuleDict") && !walked_modules;
     // (`for fn in self.steps: x = fn(x)`, the loop's value carried from one to the next: in turn,
     // as the blocks of a ModuleList run, below)
     const bool carried = iterated && !keyed && !args.empty() && args[0] >= 0 &&
