@@ -3989,6 +3989,19 @@ class Inliner {
         if (each >= 0) return derived("comprehension", {each, items.front()}, n.loc, fid);
       }
     }
+    if (n.op == "run" && n.args.size() >= 2 && f.node(n.args[0]).op == "call" &&
+        f.node(n.args[0]).name == "contextvars.copy_context" && can_inline(depth)) {
+      // contextvars.copy_context().run(fn, *args, **kwargs): fn(*args, **kwargs), in a copy of the
+      // context (the variables it reads hold what they held when the copy was made).
+      std::vector<int32_t> a = mapped_args();
+      if (a.size() >= 2) {
+        const ir::Node& fn_arg = f.node(n.args[1]);
+        const int32_t callee = a[1];
+        a.erase(a.begin(), a.begin() + 2);
+        const int32_t receiver = fn_arg.op == "attr" && !fn_arg.args.empty() ? m(fn_arg.args[0]) : -1;
+        return call_argument(fn_arg, callee, receiver, a, mapped_kwargs(), n.loc, fid, depth);
+      }
+    }
     if (n.name == "torch.utils.checkpoint.checkpoint" && !n.args.empty() && can_inline(depth)) {
       // Gradient checkpointing runs `fn(*args, **kwargs)` (less the options of its own).
       std::vector<int32_t> a = mapped_args();
