@@ -3859,6 +3859,18 @@ class Inliner {
       }
       if (int32_t d = namespace_function(-1, m(n.args[1]), f, n.loc); d >= 0) return d;
     }
+    // _GATES.setdefault(key, build(...)) / cache.setdefault(key, v): what the mapping holds under the
+    // key, the default the call stores when it holds nothing there yet (any item stored before).
+    if (n.op == "call" && n.name.ends_with(".setdefault") && n.args.size() >= 2 && m(n.args[1]) >= 0) {
+      const std::string table = n.name.substr(0, n.name.size() - 11);
+      if (auto [mfi, bound] = p_.global_binding(table); mfi >= 0 && bound >= 0) {
+        std::vector<int32_t> held = global_items_[table];
+        global_items_[table].push_back(m(n.args[1]));
+        held.push_back(m(n.args[1]));
+        return join(std::move(held), n.loc, fid);
+      }
+    }
+    if (n.op == "setdefault" && n.args.size() >= 3 && m(n.args[2]) >= 0) return m(n.args[2]);
     // _STATE.raw = x / _STATE.raw with `_STATE = threading.local()` (or any module-level object):
     // an attribute of an object every module of the process shares, read back later in the call.
     if (n.op == "setattr" && n.args.size() == 2 && f.node(n.args[0]).op == "global" && m(n.args[1]) >= 0)
