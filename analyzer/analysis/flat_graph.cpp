@@ -1873,6 +1873,7 @@ class Inliner {
     if (mfi < 0 || id < 0) return -1;
     const ir::Function& mf = p_.fn(mfi);
     const ir::Node& d = mf.node(id);
+    if (d.op == "dict" && d.args.empty()) return decorator_registered_entry(table.name, loc, fid);
     if (d.op != "dict" || d.args.size() < 4) return -1;
     FlatNode any;
     any.op = "may_run";
@@ -1890,6 +1891,55 @@ class Inliner {
       }
     }
     return add(std::move(any));
+  }
+
+  // An entry of a module-level table a decorator fills (`def post(name, **kw): def deco(fn):
+  // TABLE[name] = functools.partial(fn, **kw); return fn`): any function the decorator is applied
+  // to (the keywords the partial binds are left open); -1 when the table is filled otherwise.
+  int32_t decorator_registered_entry(const std::string& table, const ir::Loc& loc, int32_t fid) {
+    auto [memo, fresh] = registered_.try_emplace(table);
+    if (fresh) memo->second = registered_functions(table);
+    if (memo->second.empty()) return -1;
+    FlatNode any;
+    any.op = "may_run";
+    any.loc = loc;
+    any.function = fid;
+    for (int32_t h : memo->second) any.args.push_back(function_node(h, p_.fn(h).name, loc, fid));
+    return add(std::move(any));
+  }
+
+  // The functions a registering decorator of `table` is applied to (at most 8), walking the program once.
+  std::vector<int32_t> registered_functions(const std::string& table) const {
+    std::set<int32_t> registering;  // decorator functions storing their argument into the table
+    for (const ir::Function& g : p_.functions)
+      for (const ir::Node& n : g.nodes) {
+        if (n.op != "setitem" || n.args.size() != 3 || n.args[0] < 0 || n.args[2] < 0 ||
+            g.node(n.args[0]).op != "global" || g.node(n.args[0]).name != table || g.param_nodes.empty())
+          continue;
+        const ir::Node& v = g.node(n.args[2]);
+        const bool partial = v.op == "call" && (v.name == "functools.partial" || v.name == "partial") &&
+                             !v.args.empty() && v.args[0] == g.param_nodes[0];
+        if (n.args[2] == g.param_nodes[0] || partial) registering.insert(g.id);
+      }
+    std::vector<int32_t> out;
+    if (registering.empty()) return out;
+    for (const ir::Function& h : p_.functions) {
+      if (h.decorators.empty() || out.size() >= 8) continue;
+      // `@post("name", scale=2.0)`: the factory call the linker resolved returns the registering
+      // function; `@register`: the registering function named as written, in the same file.
+      const int32_t factory = h.decorator_call >= 0 && h.decorator_scope >= 0
+                                  ? p_.fn(h.decorator_scope).node(h.decorator_call).target_function
+                                  : -1;
+      const bool applied = std::any_of(registering.begin(), registering.end(), [&](int32_t g) {
+        const ir::Function& reg = p_.fn(g);
+        if (factory >= 0) return reg.parent == factory;
+        return std::any_of(h.decorators.begin(), h.decorators.end(), [&](const std::string& d) {
+          return reg.file == h.file && reg.parent < 0 && d == reg.name;
+        });
+      });
+      if (applied) out.push_back(h.id);
+    }
+    return out;
   }
 
   int32_t global_constant(const ir::Node& n, int32_t fid) {
@@ -4608,6 +4658,7 @@ class Inliner {
   };
   std::unordered_map<int32_t, GeneratorCall> generator_calls_;
   std::map<std::string, int32_t> global_attrs_;  // "pkg.mod._STATE.raw" -> the value stored there last
+  std::map<std::string, std::vector<int32_t>> registered_;  // table -> functions a decorator stores there
   std::map<std::string, int32_t> context_values_;  // ContextVar -> the value set last
   // Forward hooks registered while the model runs: submodule -> the module value, the hook value.
   struct RunTimeHook {
