@@ -1333,8 +1333,11 @@ class Analyzer {
   }
 
   // A blank mask with one fixed lane written (`m = zeros_like(h, dtype=bool); m[:, k] = test`).
-  bool lane_mask(int32_t id) const {
+  bool lane_mask(int32_t id, int depth = 0) const {
     const FlatNode& w = node(id);
+    // (`slot & hit[:, None, None]`: the lane mask combined with the test)
+    if (in(w.op, {"logical_and", "and", "bitwise_and", "mul"}) && depth < 3)
+      return std::any_of(w.args.begin(), w.args.end(), [&](int32_t a) { return a >= 0 && lane_mask(a, depth + 1); });
     if (w.op != "setitem" || w.args.size() != 3 || !in(node(w.args[0]).op, {"zeros", "zeros_like", "new_zeros"}))
       return false;
     const FlatNode& idx = node(w.args[1]);
