@@ -3346,6 +3346,11 @@ class Inliner {
         if (s.op == "self" && s.num) callee_self = static_cast<int32_t>(*s.num);
       }
       int32_t target = n.target_function;
+      // self.hook(...) in a base class's code runs the instance's class's override (a template
+      // method, an abstract property made concrete); super().hook(...) runs the base's, as resolved.
+      if (n.name.rfind("self.", 0) == 0 && callee_self >= 0 && n.name.find('.', 5) == std::string::npos)
+        if (int32_t o = find_method(p_, callee_self, n.name.substr(5)); o >= 0 && o != target && !active_.count(o))
+          target = o;
       if (is_property(target) && n.name.rfind("self.", 0) == 0 && !a.empty()) {
         // self.calibrate(x): the getter's value (a closure, a module) is what is called.
         int32_t got = inline_fn(target, {a[0]}, {}, callee_self, depth + 1, n.loc);
@@ -3353,11 +3358,6 @@ class Inliner {
         a.erase(a.begin());
         return call_value(got, a, mapped_kwargs(), n.loc, fid, depth);
       }
-      // self.hook(...) in a base class's code runs the instance's class's override (a template
-      // method); super().hook(...) runs the base's, as resolved.
-      if (n.name.rfind("self.", 0) == 0 && callee_self >= 0 && n.name.find('.', 5) == std::string::npos)
-        if (int32_t o = find_method(p_, callee_self, n.name.substr(5)); o >= 0 && o != target && !active_.count(o))
-          target = o;
       // A class whose __getattribute__ renames attributes through a class-level table
       // (`{"q_values": "_q_values_v2"}`): the method the table names runs instead.
       if (n.name.rfind("self.", 0) == 0 && callee_self >= 0 && n.name.find('.', 5) == std::string::npos)
