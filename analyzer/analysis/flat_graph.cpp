@@ -2696,6 +2696,9 @@ class Inliner {
       return v;
     };
     const int32_t fid = f.id;
+    // getattr(sys.modules[__name__], "_prep_" + mode): a family of module-level functions.
+    if (n.op == "attr" && n.args.size() == 1 && m(n.args[0]) >= 0 && n.name.find("{}") != std::string::npos)
+      if (int32_t v = namespace_family(m(n.args[0]), n.name, f, n.loc); v >= 0) return v;
 
     // `_gt(a, b)` / `_scale_of(h)` with `_gt = operator.gt`, `_scale_of = operator.methodcaller(
     // "amax", dim=-1)` at module level: the callable the name is bound to, called.
@@ -4395,31 +4398,43 @@ class Inliner {
 
   int32_t namespace_function(int32_t ns, int32_t key, const ir::Function& f, const ir::Loc& loc) {
     const std::optional<std::string> name = string_value(key);
-    if (!name) return -1;
-    std::string module = p_.file(f.file).module_name;
-    if (ns >= 0) {
-      const FlatNode& x = g_.nodes[static_cast<size_t>(ns)];
-      if (x.op == "getitem" && x.args.size() == 2 && g_.nodes[static_cast<size_t>(x.args[0])].op == "global" &&
-          g_.nodes[static_cast<size_t>(x.args[0])].name == "sys.modules") {
-        const FlatNode& k = g_.nodes[static_cast<size_t>(x.args[1])];
-        if (!(k.op == "global" && k.name == "__name__")) {
-          if (std::optional<std::string> named = string_value(x.args[1]))
-            module = *named;
-          else
-            return -1;
-        }
-      } else if (x.op == "global" && p_.file_by_module_name(x.name) >= 0) {
-        module = x.name;
-      } else {
-        return -1;
-      }
-    }
-    const std::string qualname = module + "." + *name;
+    const std::optional<std::string> module = namespace_module(ns, f);
+    if (!name || !module) return -1;
+    const std::string qualname = *module + "." + *name;
     for (const ir::Function& g : p_.functions) {
       if (g.qualname != qualname || g.owner_module >= 0) continue;
       return function_node(g.id, *name, loc, f.id);
     }
     return -1;
+  }
+
+  // The module a namespace value names: `sys.modules[__name__]` (this file's), `sys.modules["pkg.m"]`,
+  // an imported module of the tree; ns = -1 for `globals()`. nullopt for any other value.
+  std::optional<std::string> namespace_module(int32_t ns, const ir::Function& f) const {
+    std::string module = p_.file(f.file).module_name;
+    if (ns < 0) return module;
+    const FlatNode& x = g_.nodes[static_cast<size_t>(ns)];
+    if (x.op == "getitem" && x.args.size() == 2 && g_.nodes[static_cast<size_t>(x.args[0])].op == "global" &&
+        g_.nodes[static_cast<size_t>(x.args[0])].name == "sys.modules") {
+      const FlatNode& k = g_.nodes[static_cast<size_t>(x.args[1])];
+      if (k.op == "global" && k.name == "__name__") return module;
+      return string_value(x.args[1]);
+    }
+    if (x.op == "global" && p_.file_by_module_name(x.name) >= 0) return x.name;
+    return std::nullopt;
+  }
+
+  // getattr(sys.modules[__name__], "_prep_" + mode), folded to the name family `_prep_{}`: any
+  // module-level function of that module whose name fits.
+  int32_t namespace_family(int32_t ns, const std::string& name, const ir::Function& f, const ir::Loc& loc) {
+    const std::optional<std::string> module = namespace_module(ns, f);
+    if (!module || name.find("{}") == std::string::npos) return -1;
+    std::vector<int32_t> fits;
+    for (const ir::Function& g : p_.functions)
+      if (g.owner_module < 0 && g.qualname == *module + "." + g.name && ir::fits_template(name, g.name) &&
+          fits.size() < 8)
+        fits.push_back(function_node(g.id, g.name, loc, f.id));
+    return fits.empty() ? -1 : join(std::move(fits), loc, f.id);
   }
 
   // `patches @ self.proj`, `batch | pipeline`, `table[key]`: an operator on an object of a class of
