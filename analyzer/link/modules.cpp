@@ -625,6 +625,17 @@ class Builder {
         // Known, or the caller's own constructor argument (bound where the class is built).
         if (known(bound) || bound.type.starts_with("argument:")) return bound;
       }
+    if (n.op == "param" && binds_.empty())
+      // `model.apply(functools.partial(visit, profile=p))`: what the one partial binding the
+      // parameter by keyword gives it.
+      if (auto [caller, arg] = partial_keyword(f, n); caller) {
+        Attr bound = classify(*caller, arg, depth + 1);
+        if (known(bound)) return bound;
+        // (a parameter of the constructor that makes the partial: its default, as built by default)
+        for (const auto& [k, d] : caller->node(arg).op == "param" ? caller->node(arg).kwargs : Node{}.kwargs)
+          if (k == "default" && d >= 0)
+            if (Attr dflt = classify(*caller, d, depth + 1); known(dflt)) return dflt;
+      }
     if (n.op == "call_value" && !n.args.empty() && n.args[0] >= 0 && f.node(n.args[0]).op == "iter_item" &&
         !f.node(n.args[0]).args.empty()) {
       // `for sub in cls.__subclasses__(): if sub.key == key: return sub(**kw)`: an instance of one of
@@ -1267,7 +1278,13 @@ class Builder {
             v.passed_in = true;
             if (!v.loc.valid()) v.loc = n.loc;
             if (Attr* slot = find(m, n.name)) {
-              add_configuration(*slot, std::move(v));
+              // (over the constructor's `None` placeholder, what the visitor stores is what is read)
+              if (slot->kind == AttrKind::Constant && !slot->num && slot->text.empty() && v.kind != AttrKind::Constant) {
+                *slot = std::move(v);
+                slot->name = n.name;
+              } else {
+                add_configuration(*slot, std::move(v));
+              }
             } else {
               v.name = n.name;
               m.attrs.push_back(std::move(v));
@@ -2493,6 +2510,24 @@ class Builder {
         if (b.starts_with("torch.nn.") || b.starts_with("nn.")) return true;
     }
     return false;
+  }
+
+  // The value the one `functools.partial(f, name=v)` of the tree binds to parameter `param` of `f`;
+  // {nullptr, -1} when none or several do.
+  std::pair<const Function*, NodeId> partial_keyword(const Function& f, const Node& param) const {
+    std::pair<const Function*, NodeId> found{nullptr, ir::kNoNode};
+    for (const Function& g : p_.functions)
+      for (const Node& c : g.nodes) {
+        if (c.op != "call" || (c.name != "functools.partial" && c.name != "partial") || c.args.empty() ||
+            c.args[0] < 0 || g.node(c.args[0]).target_function != f.id)
+          continue;
+        for (const auto& [k, v] : c.kwargs)
+          if (k == param.name && v >= 0) {
+            if (found.first) return {nullptr, ir::kNoNode};
+            found = {&g, v};
+          }
+      }
+    return found;
   }
 
   // The value of the one module-level name every call of `f` passes for `param` (calls passing
