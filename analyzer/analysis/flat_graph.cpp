@@ -1715,6 +1715,14 @@ class Inliner {
     return false;
   }
 
+  // `a.startswith(b)`, `a.endswith(b)`, `a == b`, `a != b` on two known strings; nullopt for another op.
+  static std::optional<bool> string_test(const std::string& op, const std::string& a, const std::string& b) {
+    if (op == "startswith") return a.starts_with(b);
+    if (op == "endswith") return a.ends_with(b);
+    if (op == "eq" || op == "ne") return (a == b) == (op == "eq");
+    return std::nullopt;
+  }
+
   // A comprehension's test on one row of what it iterates (`item` the iteration variable): decided
   // when it only asks string questions of the row's constant parts (`name.startswith("_prep_")`,
   // `==`, `and` / `or` / `not` of such); nullopt when undecided.
@@ -1737,9 +1745,7 @@ class Inliner {
     if ((t.op == "startswith" || t.op == "endswith" || t.op == "eq" || t.op == "ne") && t.args.size() == 2) {
       auto a = text(t.args[0]), b = text(t.args[1]);
       if (!a || !b) return std::nullopt;
-      if (t.op == "startswith") return a->starts_with(*b);
-      if (t.op == "endswith") return a->ends_with(*b);
-      return (*a == *b) == (t.op == "eq");
+      return string_test(t.op, *a, *b);
     }
     if ((t.op == "not" || t.op == "logical_not") && t.args.size() == 1)
       if (auto v = row_test(t.args[0], item, row, depth + 1)) return !*v;
@@ -2123,11 +2129,7 @@ class Inliner {
       const bool run_time = !c.name.empty() && std::all_of(c.name.begin(), c.name.end(), [](unsigned char ch) {
         return std::isdigit(ch) != 0;
       });
-      const bool pass = g.op == "startswith" ? c.name.starts_with(g.text)
-                        : g.op == "endswith" ? c.name.ends_with(g.text)
-                        : g.op == "eq"       ? c.name == g.text
-                                             : c.name != g.text;
-      if (run_time || pass) kept.push_back(c);
+      if (run_time || string_test(g.op, c.name, g.text).value_or(true)) kept.push_back(c);
     }
     if (kept.empty() || kept.size() == table.children.size()) return &table;
     return made_list(table.name, std::move(kept), table.type);

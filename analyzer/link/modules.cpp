@@ -1279,7 +1279,7 @@ class Builder {
             if (!v.loc.valid()) v.loc = n.loc;
             if (Attr* slot = find(m, n.name)) {
               // (over the constructor's `None` placeholder, what the visitor stores is what is read)
-              if (slot->kind == AttrKind::Constant && !slot->num && slot->text.empty() && v.kind != AttrKind::Constant) {
+              if (none_placeholder(*slot) && v.kind != AttrKind::Constant) {
                 *slot = std::move(v);
                 slot->name = n.name;
               } else {
@@ -1357,8 +1357,7 @@ class Builder {
           }
           // `self.ref = None` in the constructor, `model.ref = site["ref"]` in a factory: the
           // placeholder says nothing; what the factory stores is what forward reads.
-          if (old->kind == AttrKind::Constant && !old->num && old->text.empty() && known(a) &&
-              a.kind != AttrKind::Constant)
+          if (none_placeholder(*old) && known(a) && a.kind != AttrKind::Constant)
             *old = std::move(a);
           continue;
         }
@@ -2514,19 +2513,24 @@ class Builder {
 
   // The value the one `functools.partial(f, name=v)` of the tree binds to parameter `param` of `f`;
   // {nullptr, -1} when none or several do.
-  std::pair<const Function*, NodeId> partial_keyword(const Function& f, const Node& param) const {
+  std::pair<const Function*, NodeId> partial_keyword(const Function& f, const Node& param) {
+    if (!partials_built_) {  // (asked for many parameters: the partials of the program, indexed once)
+      partials_built_ = true;
+      for (const Function& g : p_.functions)
+        for (const Node& c : g.nodes)
+          if (c.op == "call" && (c.name == "functools.partial" || c.name == "partial") && !c.args.empty() &&
+              c.args[0] >= 0 && g.node(c.args[0]).target_function >= 0)
+            partials_[g.node(c.args[0]).target_function].emplace_back(&g, &c);
+    }
     std::pair<const Function*, NodeId> found{nullptr, ir::kNoNode};
-    for (const Function& g : p_.functions)
-      for (const Node& c : g.nodes) {
-        if (c.op != "call" || (c.name != "functools.partial" && c.name != "partial") || c.args.empty() ||
-            c.args[0] < 0 || g.node(c.args[0]).target_function != f.id)
-          continue;
-        for (const auto& [k, v] : c.kwargs)
-          if (k == param.name && v >= 0) {
-            if (found.first) return {nullptr, ir::kNoNode};
-            found = {&g, v};
-          }
-      }
+    auto it = partials_.find(f.id);
+    if (it == partials_.end()) return found;
+    for (const auto& [g, c] : it->second)
+      for (const auto& [k, v] : c->kwargs)
+        if (k == param.name && v >= 0) {
+          if (found.first) return {nullptr, ir::kNoNode};
+          found = {g, v};
+        }
     return found;
   }
 
@@ -2611,7 +2615,7 @@ class Builder {
     if (Attr* old = find(m, name)) {
       // `self.encoder = None` in __init__, built later (`configure_model`, `setup`, `build`): the
       // placeholder says nothing; what the building method stores is what forward runs.
-      const bool placeholder = old->kind == AttrKind::Constant && !old->num && old->text.empty();
+      const bool placeholder = none_placeholder(*old);
       if (!overwrite && !(placeholder && known(a))) {
         // `self.epilogue = self._guard` in `train()` after `self.epilogue = _identity` in __init__:
         // a callable the instance may hold as well.
@@ -2646,8 +2650,7 @@ class Builder {
   int32_t receiver_class(const Function& f, NodeId id) const {
     const Node& n = f.node(id);
     if (n.target_module >= 0) return n.target_module;
-    const bool classmethod = std::find(f.decorators.begin(), f.decorators.end(), "classmethod") != f.decorators.end();
-    if (n.op == "param" && n.num == 0.0 && classmethod) return f.owner_module;
+    if (n.op == "param" && n.num == 0.0 && has_decorator(f, "classmethod")) return f.owner_module;
     return -1;
   }
 
@@ -2671,6 +2674,9 @@ class Builder {
     }
     return Attr{};
   }
+
+  // `self.x = None` in a constructor: a placeholder that says nothing about what is stored later.
+  static bool none_placeholder(const Attr& a) { return a.kind == AttrKind::Constant && !a.num && a.text.empty(); }
 
   // One more configuration the attribute can hold: the first known value, then alternatives.
   static void add_configuration(Attr& out, Attr e) {
@@ -2981,6 +2987,9 @@ class Builder {
     const Node* call;
   };
   std::vector<Bind> binds_;
+  // function -> the functools.partial calls that bind it (see partial_keyword)
+  std::unordered_map<int32_t, std::vector<std::pair<const Function*, const Node*>>> partials_;
+  bool partials_built_ = false;
   std::map<std::string, std::vector<std::pair<int32_t, NodeId>>> registry_writes_;  // see registry_writes
   bool registry_writes_built_ = false;
   std::unordered_map<std::string, int32_t> module_getattrs_;  // module name -> its __getattr__ (PEP 562)
